@@ -1,0 +1,30 @@
+// Entry point of the `onair` command: one file per command in this folder, each adding
+// itself to the program. Exit codes: 0 ok, 1 the command found problems, 2 usage error.
+import { Command, CommanderError } from 'commander';
+import { registerRun } from './run.js';
+
+export function buildProgram(): Command {
+  const program = new Command('onair')
+    .description('Broadcast scheduler: YAML programmes to YouTube, RTMP and local HLS, with live notifications and chat.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerRun(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; anything else about the words of the call is a usage error.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`onair: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,3 @@
+// Public face of the config module.
+export { loadConfig, DEFAULT_CONFIG_DIR, type LoadOptions } from './load.js';
+export { configSchema, durationMs, type Config, type DestinationConfig, type Secrets } from './schema.js';

@@ -1,0 +1,87 @@
+// The configuration's shape, validated at start. Defaults live in config/default.yaml,
+// where each key is documented; this schema only states types and limits.
+import { z } from 'zod';
+import { parseDuration } from '../shared/duration.js';
+
+/** A duration written as staff write it ("10m", "90s"), turned into milliseconds. */
+export const durationMs = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write e.g. 90s, 10m or 1h30m` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const localDestination = z.strictObject({ type: z.literal('local') });
+const rtmpDestination = z.strictObject({
+  type: z.literal('rtmp'),
+  url: z.string().regex(/^rtmps?:\/\//, 'must start with rtmp:// or rtmps://'),
+  /** Name of the environment variable that holds the stream key. */
+  keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+});
+const youtubeDestination = z.strictObject({ type: z.literal('youtube') });
+
+export const destinationConfig = z.discriminatedUnion('type', [localDestination, rtmpDestination, youtubeDestination]);
+export type DestinationConfig = z.infer<typeof destinationConfig>;
+
+export const configSchema = z.strictObject({
+  server: z.strictObject({
+    port: z.coerce.number().int().min(0).max(65535),
+    host: z.string(),
+    publicUrl: z.string(),
+    corsOrigins: z.array(z.string()),
+  }),
+  paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
+  schedule: z.strictObject({
+    timezone: z.string(),
+    language: z.enum(['tr', 'en']),
+    reloadDebounce: durationMs,
+    maxDuration: durationMs,
+  }),
+  engine: z.strictObject({
+    prepareLead: durationMs,
+    ffmpegLead: durationMs,
+    lateStartGrace: durationMs,
+    planAhead: durationMs,
+    stopTimeout: durationMs,
+  }),
+  ffmpeg: z.strictObject({ path: z.string(), probePath: z.string() }),
+  destinations: z.record(z.string().regex(/^[a-z0-9-]+$/, 'destination names use a-z, 0-9 and -'), destinationConfig),
+  youtube: z.strictObject({
+    apiRoot: z.url(),
+    tokenUrl: z.url(),
+    dailyQuota: z.coerce.number().int().positive(),
+  }),
+  chat: z.strictObject({
+    opensBefore: durationMs,
+    closesAfter: durationMs,
+    maxLength: z.number().int().min(1).max(5000),
+    rateLimitPerConnection: z.number().int().min(1),
+    rateLimitPerIp: z.number().int().min(1),
+    allowLinks: z.boolean(),
+    bannedWords: z.array(z.string()),
+  }),
+  moderation: z.strictObject({
+    sessionTtl: durationMs,
+    accounts: z.array(z.strictObject({ name: z.string().min(1), passwordHash: z.string().min(1) })),
+  }),
+  cluster: z.strictObject({ redisUrl: z.string() }),
+  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }),
+});
+
+/** Secrets, read from the environment only; never logged, never in config files. */
+export interface Secrets {
+  youtubeClientId?: string;
+  youtubeClientSecret?: string;
+  youtubeRefreshToken?: string;
+  moderatorToken?: string;
+  /** Stream keys of rtmp destinations, by destination name. */
+  streamKeys: Record<string, string>;
+}
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Absolute paths, resolved from `paths` against the working directory. */
+  dirs: { schedules: string; media: string; data: string };
+  secrets: Secrets;
+};

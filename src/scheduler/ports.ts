@@ -1,0 +1,183 @@
+// The broadcast engine's ports: what it needs from the world, stated as interfaces.
+// Adapters (media/, destinations/, store/) implement them; realtime/ and http/ read
+// the engine's events and records. Nothing here does I/O.
+import { OnairError } from '../shared/errors.js';
+import type { Localized, Occurrence } from '../schedule/types.js';
+
+// ---------------------------------------------------------------------------------------
+// Broadcast records
+// ---------------------------------------------------------------------------------------
+
+export const BROADCAST_STATES = [
+  'scheduled',
+  'preparing',
+  'ready',
+  'live',
+  'ending',
+  'complete',
+  'failed',
+  'missed',
+  'cancelled',
+] as const;
+export type BroadcastState = (typeof BROADCAST_STATES)[number];
+
+/** States from which nothing more happens. */
+export const FINAL_STATES: ReadonlySet<BroadcastState> = new Set(['complete', 'failed', 'missed', 'cancelled']);
+
+export type DestinationKind = 'local' | 'rtmp' | 'youtube';
+
+export type DestinationStatus = 'pending' | 'ready' | 'live' | 'complete' | 'failed' | 'cancelled';
+
+/** Where ffmpeg pushes one destination's copy of the programme. */
+export interface IngestTarget {
+  /** rtmp://… for flv, or an absolute playlist path for hls. May contain a stream key: never log it. */
+  url: string;
+  format: 'flv' | 'hls';
+}
+
+export interface ErrorInfo {
+  /** Stable machine code, e.g. "quotaExceeded", "media-missing", "ffmpeg-exit". */
+  code: string;
+  /** What happened and what a staff member can do about it. */
+  message: string;
+  retryable: boolean;
+  at: string;
+}
+
+/** One destination's part of a broadcast; persisted with the broadcast record. */
+export interface DestinationState {
+  name: string;
+  kind: DestinationKind;
+  status: DestinationStatus;
+  ingest?: IngestTarget;
+  /** Where viewers watch it (YouTube watch URL, or the local HLS playlist URL path). */
+  watchUrl?: string;
+  /** What the destination must remember across restarts (YouTube broadcast and stream ids). */
+  remote: Record<string, string>;
+  error?: ErrorInfo;
+}
+
+/** Live encoder figures, parsed from ffmpeg's progress output. */
+export interface EncoderHealth {
+  phase: 'slate' | 'programme' | 'stopped';
+  fps: number;
+  bitrateKbps: number;
+  speed: number;
+  droppedFrames: number;
+  restarts: number;
+  /** ISO time of the last progress line. */
+  lastProgressAt?: string;
+}
+
+/** The engine's record of one occurrence, as persisted and as served by the API. */
+export interface BroadcastRecord {
+  occurrenceId: string;
+  programmeId: string;
+  title: Localized;
+  state: BroadcastState;
+  /** ISO 8601 UTC. */
+  scheduledStart: string;
+  scheduledEnd: string;
+  liveAt?: string;
+  endedAt?: string;
+  /** Why it is failed / missed / cancelled, in words staff can act on. */
+  reason?: string;
+  destinations: DestinationState[];
+  health?: EncoderHealth;
+  lastError?: ErrorInfo;
+  updatedAt: string;
+}
+
+/** Events the engine emits; realtime/ and the control room subscribe. */
+export interface EngineEvents {
+  [event: string]: (...args: any[]) => void;
+  /** A broadcast changed state (written to the store before this is emitted). */
+  transition: (record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined) => void;
+  /** Encoder figures for a broadcast, about once a second while ffmpeg runs. */
+  health: (occurrenceId: string, health: EncoderHealth) => void;
+  /** A reminder offset of an occurrence was reached (e.g. 15 minutes before). */
+  reminder: (occurrence: Occurrence, offsetMs: number) => void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Destination port
+// ---------------------------------------------------------------------------------------
+
+/** A destination failed; `retryable` says whether trying again later may succeed. */
+export class DestinationError extends OnairError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export interface DestinationContext {
+  /** Persist the state now; call before any side effect that uses a new remote id. */
+  persist(state: DestinationState): Promise<void>;
+  /** Aborted when the occurrence is cancelled or onair shuts down. */
+  signal: AbortSignal;
+  now(): Date;
+}
+
+/**
+ * A place a broadcast goes: local HLS, an RTMP target, YouTube.
+ *
+ * Contract: every method takes the last persisted state and returns the new one; each is
+ * idempotent given that state, so a restart can call it again. `prepare` creates the
+ * remote event and fills `ingest`; `awaitIngest` resolves once data pushed to `ingest`
+ * is seen by the far side (YouTube: stream `active`); `goLive` makes it public at the
+ * scheduled second; `update` passes a changed title/description/end; `end` finishes a
+ * live broadcast; `teardown` removes an event that never went live (a cancellation).
+ * Errors are DestinationError. Leaves out: encoding (the engine's encoder does that).
+ */
+export interface Destination {
+  readonly name: string;
+  readonly kind: DestinationKind;
+  prepare(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
+  awaitIngest(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
+  goLive(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
+  update(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
+  end(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
+  teardown(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoder port (implemented by media/)
+// ---------------------------------------------------------------------------------------
+
+export interface EncoderEvents {
+  [event: string]: (...args: any[]) => void;
+  health: (health: EncoderHealth) => void;
+  /** A problem the engine should record (source missing, an output failing, restarts). */
+  problem: (error: ErrorInfo) => void;
+  /** The encoder gave up for good (e.g. restarts exhausted); the engine fails the broadcast. */
+  fatal: (error: ErrorInfo) => void;
+}
+
+/**
+ * One supervised ffmpeg pipeline for one occurrence, feeding all its destinations.
+ * Contract: `start('slate')` begins pushing the slate to every output; `show('programme')`
+ * switches to the programme's source (and `show('slate')` back) without the outputs seeing
+ * silence; a failing output is retried on its own; `stop()` ends cleanly (SIGINT, then
+ * SIGKILL after the stop timeout) and leaves no process behind.
+ */
+export interface Encoder {
+  start(phase: 'slate' | 'programme'): void;
+  show(phase: 'slate' | 'programme'): void;
+  stop(): Promise<void>;
+  readonly health: EncoderHealth;
+  on<K extends keyof EncoderEvents & string>(event: K, listener: EncoderEvents[K]): () => void;
+}
+
+export interface EncoderSpec {
+  occurrence: Occurrence;
+  outputs: Array<{ destination: string; target: IngestTarget }>;
+}
+
+export interface EncoderFactory {
+  create(spec: EncoderSpec): Encoder;
+}

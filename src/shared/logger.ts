@@ -1,0 +1,32 @@
+// Structured logs (pino). Secrets are redacted by key wherever they appear, so a token
+// or stream key passed in a log object never reaches the output.
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/** Keys whose values are never logged. */
+export const REDACTED_KEYS = [
+  'password',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'streamKey',
+  'authorization',
+  'cookie',
+  'secrets',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+  return pino({ level, base: undefined, redact: { paths, censor: '[redacted]' } }, destination);
+}
+
+/** Replaces the key part of rtmp URLs ("rtmp://host/app/KEY") so a log line never holds it. */
+export function maskUrl(url: string): string {
+  return url.replace(/^(rtmps?:\/\/[^/]+\/[^/?]+\/)[^?]+/i, '$1****');
+}

@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../src/config/index.js';
+import { ConfigError } from '../../src/shared/errors.js';
+
+describe('configuration', () => {
+  it('loads the embedded default with documented defaults', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.server.port).to.equal(3000);
+    expect(c.engine.prepareLead).to.equal(10 * 60_000);
+    expect(c.destinations).to.have.keys('local', 'demo', 'youtube');
+    expect(Object.isFrozen(c.engine)).to.equal(true);
+  });
+
+  it('lets the environment place things', () => {
+    const c = loadConfig({
+      env: { PORT: '0', ONAIR_SCHEDULES_DIR: '/tmp/s', ONAIR_MEDIA_DIR: '/tmp/m', ONAIR_DATA_DIR: '/tmp/d' },
+    });
+    expect(c.server.port).to.equal(0);
+    expect(c.dirs).to.deep.equal({ schedules: '/tmp/s', media: '/tmp/m', data: '/tmp/d' });
+  });
+
+  it('names the bad key and the variable that set it', () => {
+    expect(() => loadConfig({ env: { PORT: 'eighty' } }))
+      .to.throw(ConfigError, /server\.port/)
+      .and.to.match(/PORT/);
+  });
+
+  it('says what a duration should look like', () => {
+    expect(() => loadConfig({ env: {}, overrides: { 'engine.prepareLead': 'soon' } })).to.throw(
+      /engine\.prepareLead: "soon" is not a duration; write e\.g\. 90s/,
+    );
+  });
+
+  it('rejects an unknown setting by name', () => {
+    expect(() => loadConfig({ env: {}, overrides: { 'engine.prepareLeed': '5m' } })).to.throw(/prepareLeed/);
+  });
+
+  it('takes secrets from the environment only', () => {
+    const c = loadConfig({ env: { ONAIR_YOUTUBE_REFRESH_TOKEN: 'rt', ONAIR_MODERATOR_TOKEN: 'mt' } });
+    expect(c.secrets.youtubeRefreshToken).to.equal('rt');
+    expect(c.secrets.moderatorToken).to.equal('mt');
+  });
+});
