@@ -181,3 +181,20 @@ export interface EncoderSpec {
 export interface EncoderFactory {
   create(spec: EncoderSpec): Encoder;
 }
+
+// ---------------------------------------------------------------------------------------
+// Schedule port (implemented by schedule/'s ScheduleService)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * What the engine reads of the schedule. Contract: `occurrences` returns, in start order,
+ * every occurrence (cancelled ones included, flagged) whose [start, end] intersects
+ * [from, to]; `find` looks one up by id in the same expansion; `onChange` fires after
+ * the programmes in force changed (a hot reload), never for an invalid file whose last
+ * good version stays in force.
+ */
+export interface ScheduleReader {
+  occurrences(from: Date, to: Date): Occurrence[];
+  find(occurrenceId: string): Occurrence | undefined;
+  onChange(listener: () => void): () => void;
+}
