@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './duration.js';
 export * from './typed-emitter.js';
 export * from './logger.js';
+export * from './youtube-quota.js';
