@@ -79,3 +79,15 @@ export async function closeRedis(redis: Redis): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** A readiness check (see http/routes/health.ts) that PINGs Redis. */
+export function redisReadiness(redis: Redis, name = 'redis'): { name: string; check(): Promise<void> } {
+  return {
+    name,
+    async check() {
+      if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
+      const pong = await redis.ping();
+      if (pong !== 'PONG') throw new Error(`Redis answered ${pong} to PING`);
+    },
+  };
+}

@@ -19,6 +19,8 @@ export const REDACTED_KEYS = [
   'authorization',
   'cookie',
   'secrets',
+  // redis://user:password@host — the cluster's Redis URL may hold a password.
+  'redisUrl',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -1,0 +1,73 @@
+// Liveness and readiness for load balancers and process managers.
+// `/healthz` answers as long as the process serves HTTP; `/readyz` runs the checks main.ts
+// passes (schedules loaded, store and Redis reachable, ffmpeg present) and answers 503
+// naming every failing check, so an operator sees what to fix.
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import express from 'express';
+
+/** One readiness check: resolves when fine, throws (or rejects) with a message saying what is wrong. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void> | void;
+}
+
+export interface HealthRouteDeps {
+  checks: readonly ReadinessCheck[];
+  /** A check slower than this counts as failed. @defaultValue 2000 */
+  timeoutMs?: number;
+  /** Set once shutdown began: readiness fails so the balancer stops sending traffic. */
+  draining?: () => boolean;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  error?: string;
+}
+
+async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(() => check.check()),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRouter(deps: HealthRouteDeps): express.Router {
+  const router = express.Router();
+  const timeoutMs = deps.timeoutMs ?? 2000;
+  router.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ ok: true });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(deps.checks.map(async (c) => [c.name, await runCheck(c, timeoutMs)] as const));
+    const checks: Record<string, CheckResult> = Object.fromEntries(results);
+    if (deps.draining?.()) checks.shutdown = { ok: false, error: 'shutting down' };
+    const ready = Object.values(checks).every((c) => c.ok);
+    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ ready, checks });
+  });
+  return router;
+}
+
+/** Ready when `path` is an executable file (ffmpeg, ffprobe); does not run it. */
+export function executableCheck(name: string, path: string): ReadinessCheck {
+  return {
+    name,
+    async check() {
+      try {
+        await access(path, constants.X_OK);
+      } catch {
+        throw new Error(`${path} is missing or not executable; set ffmpeg.path (ONAIR_FFMPEG_PATH) or install ffmpeg`);
+      }
+    },
+  };
+}

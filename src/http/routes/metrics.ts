@@ -1,0 +1,20 @@
+// `GET /metrics`: the Prometheus exposition of this node's registry.
+import express from 'express';
+
+export interface MetricsRouteDeps {
+  /** The registry's text exposition and its content type (src/metrics createMetrics()). */
+  metrics: { render(): Promise<string>; contentType: string };
+}
+
+export function metricsRouter(deps: MetricsRouteDeps): express.Router {
+  const router = express.Router();
+  router.get('/metrics', async (_req, res, next) => {
+    try {
+      const body = await deps.metrics.render();
+      res.set('Content-Type', deps.metrics.contentType).set('Cache-Control', 'no-store').send(body);
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,214 @@
+// The HTTP surface's defences, applied first in the express app:
+// - helmet headers, with a CSP that lets the pages load hls.js and socket.io from this
+//   server and embed YouTube players, and nothing else;
+// - CORS from config server.corsOrigins (empty = same origin only); a state-changing
+//   request from a foreign origin is refused outright, which also stops CSRF;
+// - rate limits (token buckets per client address) on the login and on the API;
+// - no path traversal: a request whose path, decoded (repeatedly), holds a `..` segment,
+//   a backslash or a NUL byte is refused before any static or media route sees it;
+// - the flags every cookie onair sets must carry (sessionCookieOptions).
+import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import type { Clock } from '../shared/clock.js';
+
+export interface SecurityOptions {
+  /** Origins allowed to call the API and Socket.IO from another site (config server.corsOrigins). */
+  corsOrigins: readonly string[];
+  clock: Clock;
+  /** Login attempts allowed per client per window. @defaultValue 10 per minute */
+  loginLimit?: RateLimit;
+  /** API requests allowed per client per window. @defaultValue 300 per minute */
+  apiLimit?: RateLimit;
+  /** Paths counted as logins. @defaultValue ['/api/moderation/login', '/api/login', '/moderation/login'] */
+  loginPaths?: readonly string[];
+}
+
+export interface RateLimit {
+  /** Requests allowed in a burst (the bucket's size). */
+  max: number;
+  /** Time for the bucket to refill from empty, in ms. */
+  windowMs: number;
+}
+
+/** The Content-Security-Policy directives of every page. */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  // Inline style attributes are used by the SVG timeline and small widgets; no inline script.
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'https://i.ytimg.com'],
+  // hls.js feeds the <video> through MediaSource blob: URLs and may run a blob: worker.
+  mediaSrc: ["'self'", 'blob:'],
+  workerSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  frameSrc: ['https://www.youtube.com', 'https://www.youtube-nocookie.com'],
+  frameAncestors: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  upgradeInsecureRequests: null,
+} as const;
+
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
+    // YouTube's iframe player needs to be embeddable and to load its own cross-origin parts.
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sameOrigin(req: Request, origin: string): boolean {
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** CORS from an allow-list, plus a refusal of state-changing requests from foreign origins. */
+export function cors(allowed: readonly string[]): RequestHandler {
+  const allow = new Set(allowed.map((o) => o.replace(/\/+$/, '')));
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (typeof origin !== 'string' || sameOrigin(req, origin)) {
+      next();
+      return;
+    }
+    res.vary('Origin');
+    if (!allow.has(origin)) {
+      if (UNSAFE_METHODS.has(req.method) || req.method === 'OPTIONS') {
+        res.status(403).json({ error: 'forbidden-origin', message: `requests from ${origin} are not allowed; add it to server.corsOrigins` });
+        return;
+      }
+      next();
+      return;
+    }
+    res.set('Access-Control-Allow-Origin', origin);
+    res.set('Access-Control-Allow-Credentials', 'true');
+    if (req.method === 'OPTIONS') {
+      res.set('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE');
+      res.set('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'Content-Type, Authorization');
+      res.set('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * A token bucket per key: `max` tokens, refilled continuously over `windowMs`. Keys idle
+ * long enough to be full again are dropped, so memory stays bounded by active clients.
+ */
+export class TokenBuckets {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  #lastSweep = 0;
+
+  constructor(
+    readonly limit: RateLimit,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Takes one token for `key`; returns 0 when allowed, else the ms until one is available. */
+  take(key: string): number {
+    const now = this.clock.now().getTime();
+    const rate = this.limit.max / this.limit.windowMs;
+    this.#sweep(now);
+    const b = this.#buckets.get(key) ?? { tokens: this.limit.max, at: now };
+    b.tokens = Math.min(this.limit.max, b.tokens + (now - b.at) * rate);
+    b.at = now;
+    this.#buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - b.tokens) / rate);
+  }
+
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < this.limit.windowMs) return;
+    this.#lastSweep = now;
+    for (const [key, b] of this.#buckets) {
+      if (now - b.at >= this.limit.windowMs) this.#buckets.delete(key);
+    }
+  }
+}
+
+export function rateLimit(buckets: TokenBuckets, name: string): RequestHandler {
+  return (req, res, next) => {
+    const waitMs = buckets.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (waitMs === 0) {
+      next();
+      return;
+    }
+    res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
+    res.status(429).json({ error: 'rate-limited', message: `too many ${name} requests; try again in ${Math.ceil(waitMs / 1000)} s` });
+  };
+}
+
+/** Decodes a URL path up to three times (double encoding), or undefined if it is malformed. */
+function decodedForms(path: string): string[] | undefined {
+  const forms = [path];
+  let current = path;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return undefined;
+    }
+    if (next === current) break;
+    forms.push(next);
+    current = next;
+  }
+  return forms;
+}
+
+/** Refuses any path that could climb out of a static, media or HLS root. */
+export function noTraversal(): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const raw = req.originalUrl.split('?')[0] ?? '';
+    const forms = decodedForms(raw);
+    const bad =
+      forms === undefined ||
+      forms.some((p) => p.includes('\0') || p.includes('\\') || p.split('/').some((seg) => seg === '..' || seg === '.'));
+    if (bad) {
+      res.status(400).json({ error: 'bad-path', message: 'the path is not allowed' });
+      return;
+    }
+    next();
+  };
+}
+
+/** The flags of every cookie onair sets (moderator and staff sessions). */
+export function sessionCookieOptions(req: Pick<Request, 'secure'>, publicUrl: string, maxAgeMs: number): CookieOptions {
+  return {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure || publicUrl.startsWith('https://'),
+    path: '/',
+    maxAge: maxAgeMs,
+  };
+}
+
+/** Every defence, in the order they must run; mount before any route. */
+export function securityMiddleware(options: SecurityOptions): RequestHandler[] {
+  const login = new TokenBuckets(options.loginLimit ?? { max: 10, windowMs: 60_000 }, options.clock);
+  const api = new TokenBuckets(options.apiLimit ?? { max: 300, windowMs: 60_000 }, options.clock);
+  const loginPaths = new Set(options.loginPaths ?? ['/api/moderation/login', '/api/login', '/moderation/login']);
+  const loginLimiter = rateLimit(login, 'login');
+  const apiLimiter = rateLimit(api, 'API');
+  return [
+    noTraversal(),
+    securityHeaders(),
+    cors(options.corsOrigins),
+    (req, res, next) => {
+      if (req.method === 'POST' && loginPaths.has(req.path)) loginLimiter(req, res, next);
+      else if (req.path.startsWith('/api/')) apiLimiter(req, res, next);
+      else next();
+    },
+  ];
+}
