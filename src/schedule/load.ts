@@ -1,0 +1,96 @@
+// Reads schedule files from disk and validates them together (what `onair validate` and
+// `onair preview` do in one go; the running server uses ScheduleService instead).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ValidationError } from '../shared/errors.js';
+import { ConflictIndex } from './conflicts.js';
+import { Expander } from './expand.js';
+import { DAY_MS } from './local-time.js';
+import type { ValidationContext } from './normalize.js';
+import type { Diagnostic, Programme } from './types.js';
+import { hasErrors, sortDiagnostics, validateScheduleText, type FileResult } from './validate-file.js';
+
+/** Overlaps are looked for from today over this many days. @defaultValue 366 */
+export const DEFAULT_HORIZON_DAYS = 366;
+
+/** A file name the loader reads: .yaml/.yml, not hidden, not an editor's backup. */
+export function isScheduleFile(name: string): boolean {
+  const base = path.basename(name);
+  return /\.ya?ml$/i.test(base) && !base.startsWith('.') && !base.startsWith('#');
+}
+
+/** Schedule files under the given files or folders (folders recursively), sorted. */
+export function listScheduleFiles(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (isScheduleFile(entry.name)) out.add(full);
+    }
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) throw new ValidationError(`${p} does not exist; give a schedule file or a folder of them`);
+    if (statSync(p).isDirectory()) walk(p);
+    else out.add(p);
+  }
+  return [...out].sort();
+}
+
+/** The window overlaps are checked in: from the start of `now`'s UTC day, `days` long. */
+export function horizon(now: Date, days = DEFAULT_HORIZON_DAYS): { from: Date; to: Date } {
+  const start = Math.floor(now.getTime() / DAY_MS) * DAY_MS - DAY_MS;
+  return { from: new Date(start), to: new Date(start + (days + 1) * DAY_MS) };
+}
+
+export interface ScheduleLoad {
+  files: FileResult[];
+  /** Programmes of files without errors. */
+  programmes: Programme[];
+  /** All diagnostics, file-level and across files, sorted by file and position. */
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadOptions {
+  now: Date;
+  horizonDays?: number;
+  expander?: Expander;
+  /** Reads a file; defaults to fs. */
+  read?: (file: string) => string;
+}
+
+/** Validates files together: each alone, then ids and overlaps across all of them. */
+export function loadSchedules(files: readonly string[], ctx: ValidationContext, options: LoadOptions): ScheduleLoad {
+  const expander = options.expander ?? new Expander();
+  const read = options.read ?? ((f: string) => readFileSync(f, 'utf8'));
+  const h = horizon(options.now, options.horizonDays);
+  const index = new ConflictIndex(ctx.maxDurationMs);
+  const results: FileResult[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = read(file);
+    } catch (err) {
+      const d: Diagnostic = { file, line: 1, col: 1, severity: 'error', message: `cannot read the file: ${(err as Error).message}` };
+      results.push({ file, programmes: [], diagnostics: [d], empty: false });
+      diagnostics.push(d);
+      continue;
+    }
+    const result = validateScheduleText(text, file, ctx, expander);
+    diagnostics.push(...result.diagnostics);
+    const entry = { file, programmes: result.programmes, occurrences: expander.expandAll(result.programmes, h.from, h.to) };
+    const cross = index.check(entry, true);
+    diagnostics.push(...cross);
+    index.put(entry);
+    results.push({ ...result, diagnostics: sortDiagnostics([...result.diagnostics, ...cross.filter((d) => d.file === file)]) });
+  }
+  // Cross-file errors land in the earlier file too: attach them to its result.
+  for (const d of diagnostics) {
+    const r = results.find((x) => x.file === d.file);
+    if (r && !r.diagnostics.includes(d) && !r.diagnostics.some((x) => x.message === d.message && x.line === d.line)) r.diagnostics.push(d);
+  }
+  const programmes = results.filter((r) => !hasErrors(r.diagnostics)).flatMap((r) => r.programmes);
+  return { files: results, programmes, diagnostics: sortDiagnostics(diagnostics) };
+}

@@ -1,0 +1,395 @@
+// Checks what the schema cannot (real dates, timezones, durations within limits, files
+// under the media root, destinations config defines, overrides on real occurrences) and
+// turns a raw programme into the normalised Programme the rest of onair reads.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { validateDetailed } from 'node-cron';
+import { formatDuration, parseDuration } from '../shared/duration.js';
+import { didYouMean } from './did-you-mean.js';
+import type { Expander } from './expand.js';
+import { isValidZone, parseLocalDate, parseLocalTime } from './local-time.js';
+import { NTH_NAMES, type RawLocalized, type RawProgramme, type RawSource } from './schema.js';
+import type { Diagnostic, Localized, Override, Programme, RecurrenceRule, SourceSpec, Weekday } from './types.js';
+import type { Path, YamlSource } from './yaml-source.js';
+
+/** What validation needs to know about the installation. */
+export interface ValidationContext {
+  /** Absolute root every source file must lie under (config dirs.media). */
+  mediaRoot: string;
+  /** Destination names config defines. */
+  destinations: readonly string[];
+  /** Timezone of programmes that do not name one (config schedule.timezone). */
+  defaultTimezone: string;
+  /** Longest programme allowed (config schedule.maxDuration). */
+  maxDurationMs: number;
+}
+
+const RECURRENCE_KINDS = ['once', 'weekly', 'monthly', 'cron', 'dates'] as const;
+const SOURCE_KINDS = ['file', 'playlist', 'url', 'testPattern'] as const;
+
+/** Zone names for "did you mean"; read only when a timezone is wrong (it is a long list). */
+function knownZones(): string[] {
+  return typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+}
+
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(
+    private readonly src: YamlSource,
+    private readonly base: Path,
+    private readonly ctx: ValidationContext,
+    /** Keys the schema already reported ("recurrence.weekly"): no second message about them. */
+    private readonly dropped: ReadonlySet<string> = new Set(),
+  ) {}
+
+  error(rel: Path, message: string, preferKey = false): void {
+    this.diagnostics.push(this.src.diag([...this.base, ...rel], 'error', message, preferKey));
+  }
+  warn(rel: Path, message: string, preferKey = false): void {
+    this.diagnostics.push(this.src.diag([...this.base, ...rel], 'warning', message, preferKey));
+  }
+
+  date(rel: Path, text: string): boolean {
+    if (parseLocalDate(text) !== undefined) return true;
+    this.error(rel, `${text} is not a date that exists; check the month and day (YYYY-MM-DD)`);
+    return false;
+  }
+
+  time(rel: Path, text: string): boolean {
+    if (parseLocalTime(text) !== undefined) return true;
+    this.error(rel, `"${text}" is not a time of day; write HH:mm between "00:00" and "23:59"`);
+    return false;
+  }
+
+  dateTime(rel: Path, text: string): boolean {
+    const [d, t] = text.split('T') as [string, string];
+    return this.date(rel, d) && this.time(rel, t);
+  }
+
+  duration(rel: Path, text: string, what: string, allowZero = false): number | undefined {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      this.error(rel, `${what} "${text}" is not a duration; write e.g. 45m, 1h30m or PT45M`);
+      return undefined;
+    }
+    if (ms <= 0 && !allowZero) {
+      this.error(rel, `${what} must be longer than zero; write e.g. 45m`);
+      return undefined;
+    }
+    return ms;
+  }
+
+  programmeDuration(rel: Path, text: string): number | undefined {
+    const ms = this.duration(rel, text, 'duration');
+    if (ms !== undefined && ms > this.ctx.maxDurationMs) {
+      this.error(rel, `duration ${text} is longer than the ${formatDuration(this.ctx.maxDurationMs)} a programme may last; split it or shorten it`);
+      return undefined;
+    }
+    return ms;
+  }
+
+  localized(value: RawLocalized, rel: Path): Localized {
+    if (typeof value === 'string') return { tr: value, en: value };
+    const tr = value.tr ?? value.en;
+    const en = value.en ?? value.tr;
+    if (tr === undefined || en === undefined) {
+      this.error(rel, 'give the text in at least one language: { tr: ..., en: ... }');
+      return { tr: '', en: '' };
+    }
+    return { tr, en };
+  }
+
+  /** Resolves a media path under the root: relative paths are relative to the media folder. */
+  mediaFile(rel: Path, written: string): string | undefined {
+    const root = this.ctx.mediaRoot;
+    const abs = path.resolve(root, written);
+    const inside = (p: string, r: string): boolean => {
+      const rp = path.relative(r, p);
+      return rp !== '' && !rp.startsWith('..') && !path.isAbsolute(rp);
+    };
+    if (!inside(abs, root)) {
+      this.error(rel, `"${written}" lies outside the media folder ${root}; copy the file into it and write its path relative to that folder`);
+      return undefined;
+    }
+    if (!existsSync(abs)) {
+      const first = written.split(/[\\/]/)[0];
+      const stripped = first === path.basename(root) ? written.slice(first.length + 1) : undefined;
+      const hint =
+        stripped && existsSync(path.resolve(root, stripped))
+          ? `; paths are relative to the media folder, so write "${stripped}"`
+          : `; check the spelling, or copy the file into ${root}`;
+      this.error(rel, `file "${written}" does not exist under the media folder${hint}`);
+      return undefined;
+    }
+    // A symlink inside the root may point outside it: judge the real path.
+    let real: string;
+    let realRoot: string;
+    try {
+      real = realpathSync(abs);
+      realRoot = realpathSync(root);
+    } catch {
+      this.error(rel, `file "${written}" cannot be read; check its permissions`);
+      return undefined;
+    }
+    if (!inside(real, realRoot)) {
+      this.error(rel, `"${written}" is a link to a file outside the media folder; copy the file itself into ${root}`);
+      return undefined;
+    }
+    if (!statSync(real).isFile()) {
+      this.error(rel, `"${written}" is a folder, not a file; name a video file`);
+      return undefined;
+    }
+    return abs;
+  }
+
+  source(s: RawSource, rel: Path): SourceSpec | undefined {
+    const given = SOURCE_KINDS.filter((k) => s[k] !== undefined);
+    if (given.length === 0 && rel.length === 1 && SOURCE_KINDS.some((k) => this.dropped.has(`source.${k}`))) return undefined;
+    if (given.length !== 1) {
+      this.error(
+        rel,
+        given.length === 0
+          ? 'source needs one of file, playlist, url or testPattern (e.g. source: { testPattern: {} })'
+          : `source has ${given.join(' and ')}; give exactly one of them`,
+        true,
+      );
+      return undefined;
+    }
+    if (s.loop !== undefined && s.file === undefined && s.playlist === undefined) this.warn([...rel, 'loop'], 'loop applies only to file and playlist; it is ignored here', true);
+    if (s.file !== undefined) {
+      const p = this.mediaFile([...rel, 'file'], s.file);
+      return p ? { kind: 'file', path: p, loop: s.loop ?? false } : undefined;
+    }
+    if (s.playlist !== undefined) {
+      const items = s.playlist.map((f, i) => this.mediaFile([...rel, 'playlist', i], f));
+      return items.every((x): x is string => x !== undefined) ? { kind: 'playlist', items, loop: s.loop ?? false } : undefined;
+    }
+    if (s.url !== undefined) {
+      if (!/^(https?|rtmps?|srt|rtsp):\/\/\S+$/i.test(s.url)) {
+        this.error([...rel, 'url'], `"${s.url}" is not a stream URL; write one starting with http://, https://, rtmp://, rtmps://, rtsp:// or srt://`);
+        return undefined;
+      }
+      return { kind: 'url', url: s.url };
+    }
+    const tp = s.testPattern ?? {};
+    return { kind: 'testPattern', pattern: tp.pattern ?? 'testsrc2', toneHz: tp.toneHz ?? 440 };
+  }
+
+  destinations(names: string[], rel: Path): string[] {
+    const ok: string[] = [];
+    const seen = new Set<string>();
+    names.forEach((name, i) => {
+      if (seen.has(name)) {
+        this.warn([...rel, i], `destination "${name}" is listed twice; the second is ignored`);
+        return;
+      }
+      seen.add(name);
+      if (!this.ctx.destinations.includes(name)) {
+        const guess = didYouMean(name, this.ctx.destinations);
+        this.error(
+          [...rel, i],
+          `destination "${name}" is not defined in the configuration; ` +
+            (guess ? `did you mean "${guess}"?` : `defined destinations are ${this.ctx.destinations.join(', ') || '(none)'}`),
+        );
+        return;
+      }
+      ok.push(name);
+    });
+    return ok;
+  }
+
+  rule(r: RawProgramme['recurrence']): RecurrenceRule | undefined {
+    const rel: Path = ['recurrence'];
+    const given = RECURRENCE_KINDS.filter((k) => r[k] !== undefined);
+    if (given.length === 0 && RECURRENCE_KINDS.some((k) => this.dropped.has(`recurrence.${k}`))) return undefined;
+    if (given.length !== 1) {
+      this.error(
+        given.length === 0 ? rel : [...rel, given[1]!],
+        given.length === 0
+          ? 'recurrence needs one of once, weekly, monthly, cron or dates (e.g. weekly: { days: [sat], at: "11:00" })'
+          : `recurrence has ${given.join(' and ')}; give exactly one of them (split into two programmes if both are meant)`,
+        true,
+      );
+      return undefined;
+    }
+    const times = (t: string | string[], p: Path): string[] | undefined => {
+      const list = Array.isArray(t) ? t : [t];
+      const ok = list.every((x, i) => this.time(Array.isArray(t) ? [...p, i] : p, x));
+      return ok ? list.map((x) => x.padStart(5, '0')) : undefined;
+    };
+    if (r.once !== undefined) return this.dateTime([...rel, 'once'], r.once) ? { kind: 'once', at: pad(r.once) } : undefined;
+    if (r.weekly !== undefined) {
+      const at = times(r.weekly.at, [...rel, 'weekly', 'at']);
+      const days = (Array.isArray(r.weekly.days) ? r.weekly.days : [r.weekly.days]) as Weekday[];
+      return at ? { kind: 'weekly', days, at, intervalWeeks: r.weekly.every ?? 1 } : undefined;
+    }
+    if (r.monthly !== undefined) {
+      const m = r.monthly;
+      const p: Path = [...rel, 'monthly'];
+      const at = times(m.at, [...p, 'at']);
+      if (m.day !== undefined && (m.nth !== undefined || m.weekday !== undefined)) {
+        this.error(p, 'monthly takes either day (e.g. day: 15) or nth and weekday (e.g. nth: first, weekday: sat), not both', true);
+        return undefined;
+      }
+      if (m.day === undefined && (m.nth === undefined || m.weekday === undefined)) {
+        this.error(p, 'monthly needs day (e.g. day: 15 or day: last) or nth and weekday (e.g. nth: first, weekday: sat)', true);
+        return undefined;
+      }
+      if (!at) return undefined;
+      if (m.day !== undefined) {
+        if (typeof m.day === 'number' && m.day > 28)
+          this.warn([...p, 'day'], `months without a day ${m.day} have no broadcast; use day: last for the month's last day`);
+        return { kind: 'monthly', at, dayOfMonth: m.day === 'last' ? -1 : m.day };
+      }
+      const nth = typeof m.nth === 'string' ? (m.nth === 'last' ? -1 : NTH_NAMES.indexOf(m.nth) + 1) : m.nth!;
+      if (nth === 0) {
+        this.error([...p, 'nth'], 'nth must be first, second, third, fourth, fifth or last (or 1 to 5, -1 for last)');
+        return undefined;
+      }
+      return { kind: 'monthly', at, weekday: { nth: nth as 1 | 2 | 3 | 4 | 5 | -1, day: m.weekday! } };
+    }
+    if (r.cron !== undefined) {
+      const expression = r.cron.trim();
+      let check: ReturnType<typeof validateDetailed>;
+      try {
+        check = validateDetailed(expression);
+      } catch (err) {
+        check = { valid: false, errors: [{ field: 'expression', value: expression, message: (err as Error).message } as never] };
+      }
+      if (!check.valid) {
+        const why = check.errors.map((e) => e.message).join('; ') || 'not a cron expression';
+        this.error([...rel, 'cron'], `cron "${expression}" is not valid: ${why}; write minute hour day-of-month month day-of-week, e.g. "0 10 * * mon-fri"`);
+        return undefined;
+      }
+      return { kind: 'cron', expression };
+    }
+    const dates = r.dates!;
+    const ok = dates.every((d, i) => this.dateTime([...rel, 'dates', i], d));
+    return ok ? { kind: 'dates', dates: dates.map((d) => ({ date: d.slice(0, 10), at: pad(d).slice(11) })) } : undefined;
+  }
+}
+
+function pad(dateTime: string): string {
+  const [d, t] = dateTime.split('T') as [string, string];
+  return `${d}T${t.padStart(5, '0')}`;
+}
+
+/**
+ * Validates one raw programme. `raw` holds only the top-level keys the schema accepted
+ * (`complete` false when some were dropped), so the checks here still run on every
+ * well-formed part and a person sees all problems at once. Returns the programme when
+ * it is complete and has no errors, and every diagnostic found either way.
+ */
+export function normalizeProgramme(
+  raw: Partial<RawProgramme>,
+  src: YamlSource,
+  base: Path,
+  ctx: ValidationContext,
+  expander: Expander,
+  complete = true,
+  dropped: ReadonlySet<string> = new Set(),
+): { programme?: Programme; diagnostics: Diagnostic[] } {
+  const c = new Checker(src, base, ctx, dropped);
+  const before = (): number => c.diagnostics.filter((d) => d.severity === 'error').length;
+
+  const timezone = raw.timezone ?? ctx.defaultTimezone;
+  if (!isValidZone(timezone)) {
+    const guess = didYouMean(timezone, knownZones());
+    c.error(
+      raw.timezone !== undefined ? ['timezone'] : [],
+      `unknown timezone "${timezone}"; ` + (guess ? `did you mean "${guess}"?` : 'write an IANA name such as Europe/Istanbul'),
+    );
+  }
+  const durationMs = raw.duration !== undefined ? c.programmeDuration(['duration'], raw.duration) : undefined;
+  const title = raw.title !== undefined ? c.localized(raw.title, ['title']) : { tr: '', en: '' };
+  const description = raw.description !== undefined ? c.localized(raw.description, ['description']) : { tr: '', en: '' };
+  const source = raw.source !== undefined ? c.source(raw.source, ['source']) : undefined;
+  const destinations = raw.destinations !== undefined ? c.destinations(raw.destinations, ['destinations']) : [];
+
+  const r = raw.recurrence ?? {};
+  const rule = raw.recurrence !== undefined ? c.rule(r) : undefined;
+  const fromOk = r.from === undefined || c.date(['recurrence', 'from'], r.from);
+  const untilOk = r.until === undefined || c.date(['recurrence', 'until'], r.until);
+  if (r.from && r.until && fromOk && untilOk && r.until < r.from)
+    c.error(['recurrence', 'until'], `until ${r.until} is before from ${r.from}; the programme would never air — check the years and months`);
+  if (r.count !== undefined && r.until !== undefined)
+    c.error(['recurrence', 'count'], 'give either until or count, not both', true);
+  if (r.count !== undefined && r.from === undefined && rule && rule.kind !== 'once' && rule.kind !== 'dates')
+    c.error(['recurrence', 'count'], 'count needs from (the date the counting starts), e.g. from: 2026-12-05', true);
+  const except = (r.except ?? []).filter((d, i) => c.date(['recurrence', 'except', i], d));
+
+  let slowModeMs = 0;
+  if (raw.chat?.slowMode !== undefined) slowModeMs = c.duration(['chat', 'slowMode'], raw.chat.slowMode, 'slowMode', true) ?? 0;
+  const remindersMs = (raw.reminders ?? [])
+    .map((t, i) => c.duration(['reminders', i], t, 'reminder'))
+    .filter((x): x is number => x !== undefined)
+    .sort((a, b) => b - a);
+  let thumbnail: string | undefined;
+  if (raw.youtube?.thumbnail !== undefined) thumbnail = c.mediaFile(['youtube', 'thumbnail'], raw.youtube.thumbnail);
+  if (destinations.includes('youtube') && raw.youtube?.madeForKids === undefined && raw.audience?.includes('children'))
+    c.warn(['youtube'], 'a programme for children on YouTube should say youtube: { madeForKids: true } (YouTube requires it to be declared)', true);
+
+  const overrides: Record<string, Override> = {};
+  for (const [date, o] of Object.entries(raw.overrides ?? {})) {
+    const rel: Path = ['overrides', date];
+    if (!c.date(rel, date)) continue;
+    const ov: Override = {};
+    if (o.at !== undefined && c.time([...rel, 'at'], o.at)) ov.at = o.at.padStart(5, '0');
+    if (o.duration !== undefined) {
+      const ms = c.programmeDuration([...rel, 'duration'], o.duration);
+      if (ms !== undefined) ov.duration = ms;
+    }
+    if (o.title !== undefined) ov.title = c.localized(o.title, [...rel, 'title']);
+    if (o.description !== undefined) ov.description = c.localized(o.description, [...rel, 'description']);
+    if (o.source !== undefined) {
+      const s = c.source(o.source, [...rel, 'source']);
+      if (s) ov.source = s;
+    }
+    if (o.cancelled !== undefined) ov.cancelled = o.cancelled;
+    if (Object.keys(o).length === 0) c.warn(rel, 'this override changes nothing; add at, duration, title, description, source or cancelled: true', true);
+    overrides[date] = ov;
+  }
+
+  if (!rule || durationMs === undefined || (before() > 0 && !complete)) return { diagnostics: c.diagnostics };
+
+  const programme: Programme = {
+    id: raw.id ?? '',
+    file: src.file,
+    position: { file: src.file, ...src.at(base) },
+    title,
+    description,
+    category: raw.category ?? 'other',
+    audience: raw.audience ?? [],
+    timezone,
+    durationMs,
+    recurrence: { rule, from: r.from, until: r.until, count: r.count, except },
+    overrides,
+    source: source ?? { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    destinations,
+    youtube: { privacy: raw.youtube?.privacy ?? 'public', madeForKids: raw.youtube?.madeForKids ?? false, ...(thumbnail ? { thumbnail } : {}) },
+    chat: { enabled: raw.chat?.enabled ?? true, slowModeMs },
+    remindersMs,
+  };
+  if (!fromOk || !untilOk || !isValidZone(timezone)) return { diagnostics: c.diagnostics };
+
+  // Overrides and exceptions must name dates the recurrence really gives.
+  for (const [date, ov] of Object.entries(overrides)) {
+    const n = expander.hasDate(programme, date);
+    if (n === 0) c.error(['overrides', date], `${date} is not a date this programme airs on, so the override would never apply; use a date the recurrence gives${nearHint(expander, programme, date)}`, true);
+    else if (n > 1 && ov.at !== undefined) c.error(['overrides', date, 'at'], `${date} has ${n} broadcasts, so "at" cannot say which one moves; use dates: for that day instead`);
+  }
+  except.forEach((date, i) => {
+    if (expander.hasDate(programme, date) === 0) c.warn(['recurrence', 'except', i], `${date} is not a date this programme airs on, so excepting it changes nothing${nearHint(expander, programme, date)}`);
+  });
+  if (before() > 0 || !complete || !source) return { diagnostics: c.diagnostics };
+  return { programme, diagnostics: c.diagnostics };
+}
+
+function nearHint(expander: Expander, p: Programme, date: string): string {
+  const day = parseLocalDate(date);
+  if (day === undefined) return '';
+  const starts = expander.nominalStarts(p, day - 7, day + 7);
+  const dates = [...new Set(starts.map((t) => new Date(t).toISOString().slice(0, 10)))];
+  if (dates.length === 0) return '';
+  return ` (nearby: ${dates.slice(0, 4).join(', ')})`;
+}

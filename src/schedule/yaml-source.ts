@@ -1,0 +1,132 @@
+// Reads a schedule file's text into YAML documents that remember where every node is, so
+// each problem can be reported at the 1-based line:col of the node a person has to change.
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Diagnostic, Severity } from './types.js';
+
+export type Path = ReadonlyArray<string | number>;
+
+/** One YAML document of a file, with a way to find the position of any path in it. */
+export class YamlSource {
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Position of an offset in the text, 1-based. */
+  pos(offset: number): { line: number; col: number } {
+    const p = this.lines.linePos(offset);
+    return { line: p.line, col: p.col };
+  }
+
+  /** The node at `path`, or undefined. */
+  node(path: Path): Node | undefined {
+    let node: unknown = this.doc.contents;
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+        node = pair?.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+      } else return undefined;
+      if (node === undefined || node === null) return undefined;
+    }
+    return node as Node;
+  }
+
+  /** The key node of the last segment of `path` (for "unknown key" and "missing key"). */
+  keyNode(path: Path): Node | undefined {
+    if (path.length === 0) return undefined;
+    const parent = this.node(path.slice(0, -1));
+    const last = path[path.length - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last));
+      return (pair?.key as Node | undefined) ?? undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The best position for a problem at `path`: the node itself, else (missing value) the
+   * key that names it, else the nearest existing ancestor's key or node.
+   */
+  at(path: Path, preferKey = false): { line: number; col: number } {
+    for (let n = path.length; n >= 0; n--) {
+      const sub = path.slice(0, n);
+      const key = this.keyNode(sub);
+      const node = this.node(sub);
+      const chosen = preferKey ? (key ?? node) : (node ?? key);
+      // A null value (`title:` with nothing after it) has no useful range: use its key.
+      const range = chosen && chosen.range && !(isScalar(chosen) && chosen.value === null && key) ? chosen.range : key?.range;
+      if (range) return this.pos(range[0]);
+    }
+    return { line: 1, col: 1 };
+  }
+
+  diag(path: Path, severity: Severity, message: string, preferKey = false): Diagnostic {
+    return { file: this.file, ...this.at(path, preferKey), severity, message };
+  }
+}
+
+export interface ParsedText {
+  /** Documents that parsed, each with its plain value. */
+  documents: Array<{ source: YamlSource; value: unknown }>;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses a file's text; YAML syntax errors become diagnostics and their document is dropped. */
+export function parseScheduleText(text: string, file: string): ParsedText {
+  const lines = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const documents: ParsedText['documents'] = [];
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+  } catch (err) {
+    // The parser is not expected to throw, but a staff member's file must never crash us.
+    return { documents, diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `cannot read the file as YAML: ${(err as Error).message}` }] };
+  }
+  if (!Array.isArray(docs)) docs = [];
+  for (const doc of docs) {
+    const source = new YamlSource(file, doc, lines);
+    for (const e of doc.errors) {
+      const p = lines.linePos(e.pos[0]);
+      diagnostics.push({ file, line: p.line, col: p.col, severity: 'error', message: yamlMessage(e.code, e.message) });
+    }
+    for (const w of doc.warnings) {
+      const p = lines.linePos(w.pos[0]);
+      diagnostics.push({ file, line: p.line, col: p.col, severity: 'warning', message: firstLine(w.message) });
+    }
+    if (doc.errors.length > 0) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      diagnostics.push({ ...source.diag([], 'error', `cannot read this document: ${firstLine((err as Error).message)}`) });
+      continue;
+    }
+    if (value === null || value === undefined) continue; // an empty document (e.g. only comments)
+    documents.push({ source, value });
+  }
+  return { documents, diagnostics };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function yamlMessage(code: string, message: string): string {
+  const base = firstLine(message);
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return `${base}; each key may appear once in a mapping — remove or rename one`;
+    case 'TAB_AS_INDENT':
+      return `${base}; indent with spaces, not tabs`;
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return `YAML syntax: ${base}; check the indentation and that quotes and brackets are closed`;
+    default:
+      return `YAML syntax: ${base}`;
+  }
+}
