@@ -85,6 +85,13 @@ export interface BroadcastRecord {
   destinations: DestinationState[];
   health?: EncoderHealth;
   lastError?: ErrorInfo;
+  /**
+   * Start and end as the schedule last gave them (ISO UTC). `scheduledStart`/`scheduledEnd`
+   * are what the engine acts on and differ from these when staff started early, extended
+   * or ended a broadcast; a later schedule edit of the times wins over such an action.
+   * (Added by the engine; absent in records written before it existed.)
+   */
+  planned?: { start: string; end: string };
   updatedAt: string;
 }
 

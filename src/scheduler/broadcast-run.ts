@@ -1,0 +1,651 @@
+// One occurrence's timeline: from its persisted record and the clock it works out the next
+// due step, does it, and arms a single timer for the one after. Every step is keyed on the
+// persisted state (written before the side effect it announces), so running `advance` again
+// — after a restart, a clock jump or a second timer — never repeats what already happened.
+// All steps of one run are serialised on one promise queue.
+import type { Cancel } from '../shared/clock.js';
+import { ConflictError } from '../shared/errors.js';
+import { formatDuration } from '../shared/duration.js';
+import type { Occurrence } from '../schedule/types.js';
+import { StaleStateError } from './broadcast-store.js';
+import type { EngineDeps } from './engine-deps.js';
+import type {
+  BroadcastRecord,
+  BroadcastState,
+  Destination,
+  DestinationContext,
+  DestinationState,
+  Encoder,
+  EncoderHealth,
+  ErrorInfo,
+} from './ports.js';
+import { FINAL_STATES } from './ports.js';
+import { describeDestinationErrors, effectiveOccurrence, errorInfo, occurrenceFromRecord } from './records.js';
+import { canTransition, PRE_AIR_STATES } from './state-machine.js';
+import { withTimeout } from './with-timeout.js';
+
+/** What a run needs from its engine. */
+export interface RunHost {
+  deps: Required<EngineDeps>;
+  transitioned(record: BroadcastRecord, from: BroadcastState | undefined, occ: Occurrence | undefined): void;
+  health(occurrenceId: string, health: EncoderHealth): void;
+  reminder(occ: Occurrence, offsetMs: number): void;
+  finished(run: BroadcastRun): void;
+}
+
+/** Thrown inside a run's queue once the engine stops; never reaches a caller of the engine. */
+class RunStopped extends Error {}
+
+type DestinationMethod = 'prepare' | 'awaitIngest' | 'goLive' | 'update' | 'end' | 'teardown';
+
+/** Methods whose failure means the destination cannot carry this broadcast. */
+const FATAL_METHODS: ReadonlySet<DestinationMethod> = new Set(['prepare', 'awaitIngest', 'goLive']);
+
+/** After an unexpected error (e.g. the store could not write), try the step again this much later. */
+const RETRY_AFTER_MS = 10_000;
+
+export class BroadcastRun {
+  record: BroadcastRecord;
+  readonly #host: RunHost;
+  #occ: Occurrence | undefined;
+  #cancelReason: string | undefined;
+  #endReason: string | undefined;
+  #fatal: ErrorInfo | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #timer: Cancel | undefined;
+  #reminders: Cancel[] = [];
+  #remindersFor = '';
+  #encoder: Encoder | undefined;
+  #encoderOff: Array<() => void> = [];
+  #liveSetup = false;
+  #chains = new Set<Promise<void>>();
+  /** awaitIngest calls begun with the slate, reused when going live. */
+  #ingest = new Map<string, Promise<DestinationState>>();
+  #abort = new AbortController();
+  #stopped = false;
+  #released = false;
+  #lastHealthSave = -Infinity;
+
+  constructor(host: RunHost, record: BroadcastRecord, occ: Occurrence | undefined) {
+    this.#host = host;
+    this.record = record;
+    this.#occ = occ;
+    this.#armReminders();
+  }
+
+  get id(): string {
+    return this.record.occurrenceId;
+  }
+
+  /** The occurrence as the engine acts on it (staff changes applied). */
+  get occurrence(): Occurrence {
+    return effectiveOccurrence(this.#occ ?? occurrenceFromRecord(this.record), this.record);
+  }
+
+  get #deps(): Required<EngineDeps> {
+    return this.#host.deps;
+  }
+
+  get #log() {
+    return this.#deps.logger.child({ occurrence: this.id });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Queue
+  // -------------------------------------------------------------------------------------
+
+  /** Works out and does whatever is due now; safe to call any number of times. */
+  kick(): void {
+    if (this.#stopped) return;
+    this.#exclusive(() => this.#advance()).catch((err: unknown) => this.#onError(err));
+  }
+
+  /** Resolves once the queue and the background destination calls are idle. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const queue = this.#queue;
+      const chains = [...this.#chains];
+      await Promise.allSettled([queue, ...chains]);
+      if (queue === this.#queue && this.#chains.size === 0) return;
+    }
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.#queue.then(fn);
+    this.#queue = p.catch(() => undefined);
+    return p;
+  }
+
+  #onError(err: unknown): void {
+    if (err instanceof RunStopped || this.#stopped) return;
+    if (err instanceof StaleStateError) {
+      // Someone else wrote this record; read it back and carry on from what is stored.
+      this.#deps.store
+        .get(this.id)
+        .then((stored) => {
+          if (stored) this.record = stored;
+          this.kick();
+        })
+        .catch((e: unknown) => this.#log.error({ err: e }, 'cannot re-read broadcast record'));
+      return;
+    }
+    this.#log.error({ err }, 'broadcast step failed; retrying shortly');
+    this.#arm(this.#deps.clock.now().getTime() + RETRY_AFTER_MS);
+  }
+
+  #checkStopped(): void {
+    if (this.#stopped) throw new RunStopped();
+  }
+
+  #arm(at: number): void {
+    this.#timer?.();
+    this.#timer = this.#deps.clock.at(new Date(at), () => {
+      this.#timer = undefined;
+      this.kick();
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // The timeline
+  // -------------------------------------------------------------------------------------
+
+  async #advance(): Promise<void> {
+    this.#timer?.();
+    this.#timer = undefined;
+    const t = this.#deps.timing;
+    for (;;) {
+      this.#checkStopped();
+      const state = this.record.state;
+      if (FINAL_STATES.has(state)) {
+        await this.#release();
+        return;
+      }
+      const now = this.#deps.clock.now().getTime();
+      const start = Date.parse(this.record.scheduledStart);
+      const end = Date.parse(this.record.scheduledEnd);
+
+      if (PRE_AIR_STATES.has(state)) {
+        if (this.#cancelReason) {
+          await this.#transition('cancelled', this.#cancelReason);
+          continue;
+        }
+        if (this.#fatal) {
+          await this.#transition('failed', this.#fatal.message);
+          continue;
+        }
+        if (now >= start && (now >= end || now - start > t.lateStartGrace)) {
+          await this.#transition('missed', this.#missedReason(now, start, end));
+          continue;
+        }
+        if (state === 'scheduled') {
+          if (now < start - t.prepareLead) return this.#arm(start - t.prepareLead);
+          await this.#transition('preparing');
+          continue;
+        }
+        if (state === 'preparing') {
+          await this.#prepareAll();
+          if (this.#usable().length === 0 && !this.#anyRetryable()) {
+            await this.#transition('failed', `no destination could be prepared: ${describeDestinationErrors(this.record.destinations)}`);
+          } else {
+            await this.#transition('ready');
+          }
+          continue;
+        }
+        // ready
+        if (this.#encoder && now < start - t.ffmpegLead) {
+          // The start moved later than the encoder's lead: stop pushing the slate for now.
+          await this.#stopEncoder();
+        }
+        if (now >= start - t.ffmpegLead && !this.#encoder) {
+          await this.#prepareAll();
+          if (this.#usable().length === 0) {
+            await this.#transition('failed', `no destination is ready to receive the stream: ${describeDestinationErrors(this.record.destinations)}`);
+            continue;
+          }
+          if (now < start) {
+            this.#startEncoder('slate');
+            continue;
+          }
+        }
+        if (now >= start) {
+          await this.#transition('live', undefined, { liveAt: new Date(now).toISOString() });
+          continue;
+        }
+        return this.#arm(now >= start - t.ffmpegLead ? start : start - t.ffmpegLead);
+      }
+
+      if (state === 'live') {
+        if (this.#fatal) {
+          await this.#transition('failed', this.#fatal.message);
+          continue;
+        }
+        if (this.#cancelReason || this.#endReason || now >= end) {
+          const reason = this.#cancelReason
+            ? `${this.#cancelReason}; ended while live`
+            : this.#endReason;
+          await this.#transition('ending', reason);
+          continue;
+        }
+        if (!this.#liveSetup) {
+          this.#liveSetup = true;
+          if (this.#encoder) this.#encoder.show('programme');
+          else this.#startEncoder('programme');
+          if (this.#fatal) continue;
+          this.#goLiveAll();
+        }
+        if (this.#chains.size === 0 && !this.record.destinations.some((d) => d.status === 'live')) {
+          await this.#transition('failed', `no destination went live: ${describeDestinationErrors(this.record.destinations)}`);
+          continue;
+        }
+        return this.#arm(end);
+      }
+
+      // ending: stop the encoder first, so local recordings and playlists are complete
+      // before the destinations finish them.
+      await this.#stopEncoder();
+      await Promise.all(
+        this.record.destinations.map(async (d) => {
+          const dest = this.#destination(d.name);
+          if (!dest) return;
+          if (d.status === 'live') await this.#call(dest, 'end', d);
+          else if (d.status === 'ready' || (d.status === 'pending' && d.ingest)) await this.#call(dest, 'teardown', d);
+        }),
+      );
+      this.#checkStopped();
+      await this.#transition('complete', this.record.reason, {
+        endedAt: this.#deps.clock.now().toISOString(),
+      });
+    }
+  }
+
+  #missedReason(now: number, start: number, end: number): string {
+    const when = this.occurrence.localStart || new Date(start).toISOString();
+    if (now >= end) {
+      return `nothing aired: onair was not running between its start (${when}) and its end; check why the server was down (its log), and reschedule the programme if it should still air`;
+    }
+    return `nothing aired: onair was not running at its start (${when}) and came back ${formatDuration(now - start)} later, beyond the late-start grace of ${formatDuration(this.#deps.timing.lateStartGrace)} (engine.lateStartGrace in config)`;
+  }
+
+  async #transition(to: BroadcastState, reason?: string, patch: Partial<BroadcastRecord> = {}): Promise<void> {
+    this.#checkStopped();
+    const from = this.record.state;
+    if (!canTransition(from, to)) throw new Error(`illegal broadcast transition ${from} → ${to} for ${this.id}`);
+    const now = this.#deps.clock.now();
+    const next: BroadcastRecord = { ...this.record, ...patch, state: to, updatedAt: now.toISOString() };
+    if (reason !== undefined) next.reason = reason;
+    await this.#deps.store.transition(next, from, { at: now, ...(reason !== undefined ? { reason } : {}) });
+    this.record = next;
+    this.#log.info({ from, to, reason }, 'broadcast transition');
+    if (!PRE_AIR_STATES.has(to)) this.#disarmReminders();
+    this.#host.transitioned(structuredClone(next), from, this.#occ);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Destinations
+  // -------------------------------------------------------------------------------------
+
+  #ctx(): DestinationContext {
+    return {
+      persist: (state) => this.#setDestination(state),
+      signal: this.#abort.signal,
+      now: () => this.#deps.clock.now(),
+    };
+  }
+
+  #destination(name: string): Destination | undefined {
+    try {
+      return this.#deps.destinations(name);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #current(name: string): DestinationState | undefined {
+    return this.record.destinations.find((d) => d.name === name);
+  }
+
+  async #setDestination(state: DestinationState): Promise<void> {
+    this.record = {
+      ...this.record,
+      destinations: this.record.destinations.map((d) => (d.name === state.name ? state : d)),
+      updatedAt: this.#deps.clock.now().toISOString(),
+    };
+    await this.#deps.store.save(this.record, this.#deps.clock.now());
+  }
+
+  /** Calls one destination method; a failure is recorded on the destination, never thrown. */
+  async #call(dest: Destination, method: DestinationMethod, given: DestinationState): Promise<DestinationState> {
+    const state = this.#current(given.name) ?? given;
+    const limit = method === 'awaitIngest' || method === 'goLive' ? this.#deps.timing.ffmpegLead + this.#deps.destinationTimeout : this.#deps.destinationTimeout;
+    try {
+      const next = await withTimeout(
+        dest[method](this.occurrence, state, this.#ctx()),
+        limit,
+        this.#deps.clock,
+        `destination ${dest.name}: ${method}`,
+      );
+      this.#checkStopped();
+      if ((method === 'awaitIngest' || method === 'goLive') && this.record.state !== 'live' && this.record.state !== 'ready') {
+        // The broadcast moved on (ended, failed) while this call ran: its result is stale.
+        return next;
+      }
+      const clean: DestinationState = { ...next };
+      delete clean.error;
+      if (method === 'prepare' && clean.ingest && clean.status === 'pending') clean.status = 'ready';
+      await this.#setDestination(clean);
+      return clean;
+    } catch (err) {
+      this.#checkStopped();
+      const now = this.#deps.clock.now();
+      const info = errorInfo(err, now, `destination-${method}`);
+      const latest = this.#current(given.name) ?? state;
+      const failed: DestinationState = FATAL_METHODS.has(method)
+        ? { ...latest, status: 'failed', error: info }
+        : { ...latest, error: info };
+      this.record = { ...this.record, lastError: { ...info, message: `${dest.name}: ${info.message}` } };
+      this.#log.warn({ destination: dest.name, method, code: info.code, message: info.message }, 'destination call failed');
+      await this.#setDestination(failed);
+      return failed;
+    }
+  }
+
+  /** Destinations that can take the stream: prepared with an ingest and not failed. */
+  #usable(): DestinationState[] {
+    return this.record.destinations.filter((d) => d.ingest && d.status !== 'failed');
+  }
+
+  #anyRetryable(): boolean {
+    return this.record.destinations.some((d) => d.status === 'failed' && d.error?.retryable);
+  }
+
+  /** Prepares every destination not yet prepared, retrying those whose failure may pass. */
+  async #prepareAll(): Promise<void> {
+    await Promise.all(
+      this.record.destinations.map(async (d) => {
+        if (d.ingest && d.status !== 'failed' && d.status !== 'pending') return;
+        if (d.status === 'failed' && !d.error?.retryable) return;
+        const dest = this.#destination(d.name);
+        if (!dest) return;
+        await this.#call(dest, 'prepare', d);
+      }),
+    );
+    this.#checkStopped();
+  }
+
+  /** In the background: for each usable destination not yet live, await its ingest, then go live. */
+  #goLiveAll(): void {
+    for (const d of this.#usable()) {
+      if (d.status === 'live') continue;
+      const dest = this.#destination(d.name);
+      if (!dest) continue;
+      this.#track(
+        (async () => {
+          const seen = await (this.#ingest.get(d.name) ?? this.#call(dest, 'awaitIngest', d));
+          if (seen.status === 'failed' || this.record.state !== 'live') return;
+          await this.#call(dest, 'goLive', seen);
+        })(),
+      );
+    }
+  }
+
+  #track(p: Promise<void>): void {
+    const tracked = p
+      .catch((err: unknown) => {
+        if (!(err instanceof RunStopped)) this.#log.error({ err }, 'destination chain failed');
+      })
+      .finally(() => {
+        this.#chains.delete(tracked);
+        this.kick();
+      });
+    this.#chains.add(tracked);
+  }
+
+  /** Passes changed title or times to every prepared destination, in the background. */
+  #updateDestinations(): void {
+    for (const d of this.record.destinations) {
+      if (d.status !== 'ready' && d.status !== 'live') continue;
+      const dest = this.#destination(d.name);
+      if (!dest) continue;
+      this.#track(this.#call(dest, 'update', d).then(() => undefined));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Encoder
+  // -------------------------------------------------------------------------------------
+
+  #startEncoder(phase: 'slate' | 'programme'): void {
+    const outputs = this.#usable().map((d) => ({ destination: d.name, target: d.ingest! }));
+    let encoder: Encoder;
+    try {
+      encoder = this.#deps.encoders.create({ occurrence: this.occurrence, outputs });
+    } catch (err) {
+      this.#fatal = errorInfo(err, this.#deps.clock.now(), 'encoder-start');
+      this.#fatal.message = `the encoder could not start: ${this.#fatal.message}`;
+      return;
+    }
+    this.#encoder = encoder;
+    this.#encoderOff = [
+      encoder.on('health', (h) => this.#onHealth(h)),
+      encoder.on('problem', (e) => this.#onProblem(e)),
+      encoder.on('fatal', (e) => {
+        this.#fatal = e;
+        this.kick();
+      }),
+    ];
+    encoder.start(phase);
+    if (phase === 'slate') {
+      // Ask each destination to confirm it sees data; goLive waits for this at air time.
+      for (const d of this.#usable()) {
+        const dest = this.#destination(d.name);
+        if (!dest || d.status === 'live') continue;
+        const seen = this.#call(dest, 'awaitIngest', d);
+        this.#ingest.set(d.name, seen);
+        this.#track(seen.then(() => undefined));
+      }
+    }
+  }
+
+  async #stopEncoder(): Promise<void> {
+    const encoder = this.#encoder;
+    if (!encoder) return;
+    this.#encoder = undefined;
+    this.#ingest.clear();
+    try {
+      await withTimeout(encoder.stop(), this.#deps.timing.stopTimeout * 2 + 1000, this.#deps.clock, 'stopping the encoder');
+    } catch (err) {
+      this.#log.error({ err }, 'encoder did not stop cleanly');
+    } finally {
+      for (const off of this.#encoderOff) off();
+      this.#encoderOff = [];
+    }
+  }
+
+  #onHealth(h: EncoderHealth): void {
+    this.record = { ...this.record, health: h };
+    this.#host.health(this.id, h);
+    const now = this.#deps.clock.now();
+    if (now.getTime() - this.#lastHealthSave >= this.#deps.healthSaveInterval) {
+      this.#lastHealthSave = now.getTime();
+      this.#deps.store.save(this.record, now).catch((err: unknown) => this.#log.error({ err }, 'cannot save health'));
+    }
+  }
+
+  #onProblem(e: ErrorInfo): void {
+    this.record = { ...this.record, lastError: e };
+    this.#log.warn({ code: e.code, message: e.message }, 'encoder problem');
+    this.#deps.store
+      .save(this.record, this.#deps.clock.now())
+      .catch((err: unknown) => this.#log.error({ err }, 'cannot save encoder problem'));
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Reminders
+  // -------------------------------------------------------------------------------------
+
+  #armReminders(): void {
+    const occ = this.#occ;
+    if (!occ || !PRE_AIR_STATES.has(this.record.state) || occ.cancelled) return this.#disarmReminders();
+    const key = `${this.record.scheduledStart}|${occ.remindersMs.join(',')}`;
+    if (key === this.#remindersFor) return;
+    this.#disarmReminders();
+    this.#remindersFor = key;
+    const start = Date.parse(this.record.scheduledStart);
+    const now = this.#deps.clock.now().getTime();
+    for (const offset of occ.remindersMs) {
+      const at = start - offset;
+      // A reminder whose time passed (onair was down, or it already fired) is not sent late.
+      if (at <= now) continue;
+      this.#reminders.push(this.#deps.clock.at(new Date(at), () => this.#host.reminder(this.occurrence, offset)));
+    }
+  }
+
+  #disarmReminders(): void {
+    for (const cancel of this.#reminders) cancel();
+    this.#reminders = [];
+    this.#remindersFor = '';
+  }
+
+  // -------------------------------------------------------------------------------------
+  // From the engine: schedule changes and staff actions
+  // -------------------------------------------------------------------------------------
+
+  /** Applies the schedule's latest view of this occurrence (undefined: it left the schedule). */
+  reconcile(occ: Occurrence | undefined): Promise<void> {
+    return this.#exclusive(async () => {
+      if (FINAL_STATES.has(this.record.state)) return;
+      if (!occ) {
+        this.#cancelReason ??= 'removed from the schedule (its programme or this date no longer exists)';
+      } else if (occ.cancelled) {
+        this.#occ = occ;
+        this.#cancelReason ??= 'cancelled in the schedule';
+      } else {
+        this.#occ = occ;
+        this.#cancelReason = undefined;
+        const next = { ...this.record };
+        let changed = false;
+        const planned = this.record.planned ?? { start: this.record.scheduledStart, end: this.record.scheduledEnd };
+        const start = occ.start.toISOString();
+        const end = occ.end.toISOString();
+        if (start !== planned.start && PRE_AIR_STATES.has(this.record.state)) next.scheduledStart = start;
+        if (end !== planned.end) next.scheduledEnd = end;
+        if (start !== planned.start || end !== planned.end) next.planned = { start, end };
+        if (next.scheduledStart !== this.record.scheduledStart || next.scheduledEnd !== this.record.scheduledEnd) changed = true;
+        if (JSON.stringify(occ.title) !== JSON.stringify(this.record.title)) {
+          next.title = occ.title;
+          changed = true;
+        }
+        if (next.planned !== this.record.planned || changed) {
+          next.updatedAt = this.#deps.clock.now().toISOString();
+          this.record = next;
+          await this.#deps.store.save(this.record, this.#deps.clock.now());
+        }
+        if (changed) this.#updateDestinations();
+        this.#armReminders();
+      }
+      await this.#advance();
+    });
+  }
+
+  startNow(): Promise<BroadcastRecord> {
+    return this.#exclusive(async () => {
+      const state = this.record.state;
+      if (!PRE_AIR_STATES.has(state)) {
+        throw new ConflictError(`broadcast ${this.id} is ${state}; only one that has not started yet can be started now`);
+      }
+      if (this.#cancelReason) throw new ConflictError(`broadcast ${this.id} is ${this.#cancelReason}; it cannot be started`);
+      const now = this.#deps.clock.now();
+      if (Date.parse(this.record.scheduledEnd) <= now.getTime()) {
+        throw new ConflictError(`broadcast ${this.id} was due to end at ${this.record.scheduledEnd}; extend it before starting it`);
+      }
+      if (now.getTime() < Date.parse(this.record.scheduledStart)) {
+        this.record = { ...this.record, scheduledStart: now.toISOString(), updatedAt: now.toISOString() };
+        await this.#deps.store.save(this.record, now);
+      }
+      await this.#advance();
+      return structuredClone(this.record);
+    });
+  }
+
+  extend(ms: number): Promise<BroadcastRecord> {
+    return this.#exclusive(async () => {
+      const state = this.record.state;
+      if (!PRE_AIR_STATES.has(state) && state !== 'live') {
+        throw new ConflictError(`broadcast ${this.id} is ${state}; only one that is live or still to come can be extended`);
+      }
+      const now = this.#deps.clock.now();
+      const end = new Date(Date.parse(this.record.scheduledEnd) + ms).toISOString();
+      this.record = { ...this.record, scheduledEnd: end, updatedAt: now.toISOString() };
+      await this.#deps.store.save(this.record, now);
+      this.#updateDestinations();
+      await this.#advance();
+      return structuredClone(this.record);
+    });
+  }
+
+  endNow(): Promise<BroadcastRecord> {
+    return this.#exclusive(async () => {
+      const state = this.record.state;
+      if (state !== 'live') {
+        throw new ConflictError(
+          `broadcast ${this.id} is ${state}; only a live broadcast can be ended (to call off one still to come, cancel it in its schedule file)`,
+        );
+      }
+      const now = this.#deps.clock.now();
+      this.#endReason = `ended early by staff at ${now.toISOString()}`;
+      this.record = { ...this.record, scheduledEnd: now.toISOString(), updatedAt: now.toISOString() };
+      await this.#deps.store.save(this.record, now);
+      await this.#advance();
+      return structuredClone(this.record);
+    });
+  }
+
+  show(phase: 'slate' | 'programme'): Promise<BroadcastRecord> {
+    return this.#exclusive(async () => {
+      if (this.record.state !== 'live' || !this.#encoder) {
+        throw new ConflictError(`broadcast ${this.id} is ${this.record.state}; the slate can only be switched while it is live`);
+      }
+      this.#encoder.show(phase);
+      this.#log.info({ phase }, 'switched by staff');
+      return structuredClone(this.record);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Ending
+  // -------------------------------------------------------------------------------------
+
+  /** After a final state: stop the encoder and undo whatever the destinations still hold. */
+  async #release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    this.#disarmReminders();
+    this.#abort.abort();
+    await this.#stopEncoder();
+    if (this.record.state !== 'complete') {
+      // Calls made with the run's signal aborted would give up at once: use a fresh context.
+      this.#abort = new AbortController();
+      await Promise.all(
+        this.record.destinations.map(async (d) => {
+          const dest = this.#destination(d.name);
+          if (!dest) return;
+          if (d.status === 'live') await this.#call(dest, 'end', d);
+          else if (d.status === 'ready' || d.ingest || Object.keys(d.remote).length > 0) {
+            if (d.status !== 'complete' && d.status !== 'cancelled') await this.#call(dest, 'teardown', d);
+          }
+        }),
+      );
+    }
+    this.#host.finished(this);
+  }
+
+  /** Engine shutdown: stop timers and the encoder, keep the persisted state for the next start. */
+  async stop(bound: Promise<void>): Promise<void> {
+    this.#stopped = true;
+    this.#timer?.();
+    this.#disarmReminders();
+    this.#abort.abort();
+    await Promise.race([this.#queue.then(() => undefined), bound]);
+    await this.#stopEncoder();
+  }
+}

@@ -1,0 +1,62 @@
+// The BroadcastStore port: where the engine persists its records and their transition log.
+// The embedded implementation is SQLite (src/store/sqlite-broadcast-store.ts); a cluster
+// implementation (Redis) can be added behind this same interface.
+import { OnairError } from '../shared/errors.js';
+import type { BroadcastRecord, BroadcastState } from './ports.js';
+
+/** One line of the append-only transition log. */
+export interface TransitionEntry {
+  occurrenceId: string;
+  /** Undefined for the record's first state. */
+  from: BroadcastState | undefined;
+  to: BroadcastState;
+  /** ISO 8601 UTC. */
+  at: string;
+  reason?: string;
+}
+
+/** A transition was refused because the stored state is not the one the caller expected. */
+export class StaleStateError extends OnairError {
+  constructor(
+    readonly occurrenceId: string,
+    readonly expected: BroadcastState | undefined,
+    readonly actual: BroadcastState | undefined,
+  ) {
+    super(`broadcast ${occurrenceId} is ${actual ?? 'absent'}, expected ${expected ?? 'absent'}`);
+  }
+}
+
+/**
+ * Persistent broadcast records, one per occurrence id, plus an append-only log of their
+ * transitions.
+ *
+ * Contract:
+ * - Times are ISO 8601 UTC strings; the caller passes `now` (the store never reads a clock).
+ * - `transition` is atomic: it checks that the stored state equals `from` (compare-and-set),
+ *   writes the record with its new state and appends the log entry, all or nothing; it
+ *   throws StaleStateError otherwise. With `from` undefined it inserts a new record.
+ *   Once it resolves, the change survives a kill of the process (the engine writes each
+ *   transition before the side effect it announces and relies on this).
+ * - `save` writes every field but `state` (destinations, health, errors, times); it never
+ *   changes the state and never creates a record.
+ * - `list` returns records whose [scheduledStart, scheduledEnd) intersects [from, to), in
+ *   start order; `listUnfinished` returns every record not in a final state.
+ * - Methods may be called concurrently; each call is applied whole.
+ *
+ * Leaves out: locking between several engine processes (cluster mode adds a lease).
+ */
+export interface BroadcastStore {
+  get(occurrenceId: string): Promise<BroadcastRecord | undefined>;
+  list(from: Date, to: Date): Promise<BroadcastRecord[]>;
+  listUnfinished(): Promise<BroadcastRecord[]>;
+  transition(
+    record: BroadcastRecord,
+    from: BroadcastState | undefined,
+    entry: { at: Date; reason?: string },
+  ): Promise<void>;
+  save(record: BroadcastRecord, now: Date): Promise<void>;
+  transitions(occurrenceId: string): Promise<TransitionEntry[]>;
+  /** Deletes final records (and their log) that ended before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+  close(): Promise<void>;
+}

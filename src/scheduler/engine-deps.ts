@@ -1,0 +1,51 @@
+// What the broadcast engine is built from, and its tunables with their defaults.
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { BroadcastStore } from './broadcast-store.js';
+import type { Destination, EncoderFactory, ScheduleReader } from './ports.js';
+
+/** Lead times and limits, in milliseconds (config `engine.*`). */
+export interface EngineTiming {
+  /** Prepare destinations this long before air. @defaultValue 10 minutes */
+  prepareLead: number;
+  /** Start the encoder (pushing the slate) this long before air. @defaultValue 60 s */
+  ffmpegLead: number;
+  /** A start missed by less than this (onair was down) still happens; later ones are missed. @defaultValue 15 minutes */
+  lateStartGrace: number;
+  /** How far ahead occurrences get a record and timers. @defaultValue 48 hours */
+  planAhead: number;
+  /** Longest wait for the encoder to stop; also bounds each destination call at the end. @defaultValue 5 s */
+  stopTimeout: number;
+}
+
+export interface EngineDeps {
+  schedule: ScheduleReader;
+  store: BroadcastStore;
+  /** Builds (or returns) the destination configured under `name`; throws for an unknown name. */
+  destinations: (name: string) => Destination;
+  encoders: EncoderFactory;
+  clock: Clock;
+  timing: EngineTiming;
+  logger: Logger;
+  /**
+   * Cron expression for re-planning (new occurrences entering the planAhead window).
+   * Empty string: no periodic re-planning (tests call plan()). @defaultValue every minute
+   */
+  replanCron?: string;
+  /** Cron expression for nightly housekeeping (pruning old records). @defaultValue 03:30 daily */
+  housekeepingCron?: string;
+  /** Final records older than this are pruned by housekeeping. @defaultValue 400 days */
+  retention?: number;
+  /** Encoder health is written to the store at most this often (it is emitted every time). @defaultValue 5 s */
+  healthSaveInterval?: number;
+  /** Longest a single destination call (prepare, update, end, teardown) may take. @defaultValue 60 s */
+  destinationTimeout?: number;
+}
+
+export const DEFAULT_TIMING: EngineTiming = {
+  prepareLead: 10 * 60_000,
+  ffmpegLead: 60_000,
+  lateStartGrace: 15 * 60_000,
+  planAhead: 48 * 3_600_000,
+  stopTimeout: 5_000,
+};

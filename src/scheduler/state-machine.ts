@@ -1,0 +1,32 @@
+// The broadcast state machine: which state may follow which, in one table, so the engine,
+// the store and the API agree on what a legal change is.
+import type { BroadcastState } from './ports.js';
+
+/**
+ * Legal transitions. `scheduled → preparing → ready → live → ending → complete` is the
+ * normal path; `failed`, `missed` and `cancelled` are the ways out. A late start (onair
+ * was down at air time, still within the grace) walks the normal path, only faster.
+ */
+export const TRANSITIONS: Readonly<Record<BroadcastState, readonly BroadcastState[]>> = {
+  scheduled: ['preparing', 'missed', 'cancelled', 'failed'],
+  preparing: ['ready', 'missed', 'cancelled', 'failed'],
+  ready: ['live', 'missed', 'cancelled', 'failed'],
+  // A cancellation or "end now" while live goes through `ending`, so destinations are ended.
+  live: ['ending', 'failed'],
+  ending: ['complete', 'failed'],
+  complete: [],
+  failed: [],
+  missed: [],
+  cancelled: [],
+};
+
+/** States a new record may start in (from nothing). */
+export const INITIAL_STATES: ReadonlySet<BroadcastState> = new Set(['scheduled', 'cancelled', 'missed']);
+
+export function canTransition(from: BroadcastState | undefined, to: BroadcastState): boolean {
+  if (from === undefined) return INITIAL_STATES.has(to);
+  return TRANSITIONS[from].includes(to);
+}
+
+/** States in which the destinations have (or may have) a remote event to tear down. */
+export const PRE_AIR_STATES: ReadonlySet<BroadcastState> = new Set(['scheduled', 'preparing', 'ready']);

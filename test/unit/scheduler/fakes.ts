@@ -1,0 +1,204 @@
+// Hand-written fakes of the engine's ports (schedule reader, destination, encoder), each
+// checked against its port with `satisfies`, recording every call for assertions.
+import type { Occurrence } from '../../../src/schedule/types.js';
+import {
+  DestinationError,
+  type Destination,
+  type DestinationContext,
+  type DestinationState,
+  type Encoder,
+  type EncoderEvents,
+  type EncoderFactory,
+  type EncoderHealth,
+  type EncoderSpec,
+  type ErrorInfo,
+  type ScheduleReader,
+} from '../../../src/scheduler/ports.js';
+
+export function occurrence(
+  id: string,
+  start: string,
+  minutes: number,
+  extra: Partial<Occurrence> = {},
+): Occurrence {
+  const s = new Date(start);
+  const e = new Date(s.getTime() + minutes * 60_000);
+  return {
+    id,
+    programmeId: id.split('@')[0]!,
+    title: { tr: `Program ${id}`, en: `Programme ${id}` },
+    description: { tr: '', en: '' },
+    category: 'reading',
+    audience: [],
+    timezone: 'UTC',
+    start: s,
+    end: e,
+    localStart: s.toISOString(),
+    localEnd: e.toISOString(),
+    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    destinations: ['alpha'],
+    youtube: { privacy: 'public', madeForKids: false },
+    chat: { enabled: true, slowModeMs: 0 },
+    remindersMs: [],
+    cancelled: false,
+    ...extra,
+  };
+}
+
+export function fakeSchedule(initial: Occurrence[] = []) {
+  let occs = initial;
+  const listeners = new Set<() => void>();
+  const reader = {
+    occurrences(from: Date, to: Date): Occurrence[] {
+      return occs.filter((o) => o.start < to && o.end > from).sort((a, b) => a.start.getTime() - b.start.getTime());
+    },
+    find(id: string): Occurrence | undefined {
+      return occs.find((o) => o.id === id);
+    },
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Replaces the occurrences (a hot reload) and tells the listeners. */
+    set(next: Occurrence[]): void {
+      occs = next;
+      for (const l of listeners) l();
+    },
+    get listenerCount(): number {
+      return listeners.size;
+    },
+  } satisfies ScheduleReader & Record<string, unknown>;
+  return reader;
+}
+
+export interface DestinationCall {
+  method: string;
+  occurrenceId: string;
+  at: string;
+  title: string;
+  end: string;
+}
+
+type Method = 'prepare' | 'awaitIngest' | 'goLive' | 'update' | 'end' | 'teardown';
+
+export function fakeDestination(name: string) {
+  const calls: DestinationCall[] = [];
+  /** Errors to throw, by method (kept until cleared). */
+  const failures: Partial<Record<Method, DestinationError>> = {};
+  /** Promises a method waits for before answering (to hold awaitIngest, say). */
+  const gates: Partial<Record<Method, Promise<void>>> = {};
+  const record = async (method: Method, occ: Occurrence, ctx: DestinationContext): Promise<void> => {
+    calls.push({
+      method,
+      occurrenceId: occ.id,
+      at: ctx.now().toISOString(),
+      title: occ.title.en,
+      end: occ.end.toISOString(),
+    });
+    const gate = gates[method];
+    if (gate) await gate;
+    const failure = failures[method];
+    if (failure) throw failure;
+  };
+  const dest = {
+    name,
+    kind: 'rtmp' as const,
+    async prepare(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+      await record('prepare', occ, ctx);
+      // As a real destination does: persist the remote id before using it.
+      const withId: DestinationState = { ...state, remote: { eventId: `${name}-${occ.id}` } };
+      await ctx.persist(withId);
+      return { ...withId, status: 'ready', ingest: { url: `rtmp://127.0.0.1/live/${name}`, format: 'flv' } };
+    },
+    async awaitIngest(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+      await record('awaitIngest', occ, ctx);
+      return state;
+    },
+    async goLive(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+      await record('goLive', occ, ctx);
+      return { ...state, status: 'live', watchUrl: `https://watch.example/${name}/${occ.id}` };
+    },
+    async update(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+      await record('update', occ, ctx);
+      return state;
+    },
+    async end(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+      await record('end', occ, ctx);
+      return { ...state, status: 'complete' };
+    },
+    async teardown(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+      await record('teardown', occ, ctx);
+      return { ...state, status: 'cancelled' };
+    },
+    calls,
+    failures,
+    gates,
+    count(method: Method, occurrenceId?: string): number {
+      return calls.filter((c) => c.method === method && (!occurrenceId || c.occurrenceId === occurrenceId)).length;
+    },
+  } satisfies Destination & Record<string, unknown>;
+  return dest;
+}
+
+export type FakeDestination = ReturnType<typeof fakeDestination>;
+
+export function fakeEncoder(spec: EncoderSpec) {
+  const listeners: { [K in keyof EncoderEvents]?: Set<EncoderEvents[K]> } = {};
+  const log: string[] = [];
+  const health: EncoderHealth = { phase: 'stopped', fps: 0, bitrateKbps: 0, speed: 0, droppedFrames: 0, restarts: 0 };
+  const encoder = {
+    spec,
+    log,
+    stopped: false,
+    start(phase: 'slate' | 'programme'): void {
+      log.push(`start:${phase}`);
+      health.phase = phase;
+    },
+    show(phase: 'slate' | 'programme'): void {
+      log.push(`show:${phase}`);
+      health.phase = phase;
+    },
+    async stop(): Promise<void> {
+      log.push('stop');
+      encoder.stopped = true;
+      health.phase = 'stopped';
+    },
+    get health(): EncoderHealth {
+      return { ...health };
+    },
+    on<K extends keyof EncoderEvents & string>(event: K, listener: EncoderEvents[K]): () => void {
+      const set = (listeners[event] ??= new Set()) as Set<EncoderEvents[K]>;
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+    /** Test side: make the "encoder" report something. */
+    emitHealth(h: Partial<EncoderHealth>): void {
+      for (const l of listeners.health ?? []) l({ ...health, ...h });
+    },
+    emitProblem(e: ErrorInfo): void {
+      for (const l of listeners.problem ?? []) l(e);
+    },
+    emitFatal(e: ErrorInfo): void {
+      for (const l of listeners.fatal ?? []) l(e);
+    },
+  } satisfies Encoder & Record<string, unknown>;
+  return encoder;
+}
+
+export type FakeEncoder = ReturnType<typeof fakeEncoder>;
+
+export function fakeEncoders() {
+  const created: FakeEncoder[] = [];
+  const factory = {
+    created,
+    create(spec: EncoderSpec): FakeEncoder {
+      const e = fakeEncoder(spec);
+      created.push(e);
+      return e;
+    },
+    for(occurrenceId: string): FakeEncoder[] {
+      return created.filter((e) => e.spec.occurrence.id === occurrenceId);
+    },
+  } satisfies EncoderFactory & Record<string, unknown>;
+  return factory;
+}
