@@ -1,0 +1,77 @@
+// The one place that turns errors into HTTP answers: a status, a stable code and a message
+// a person can act on. Routes throw the small named classes of src/shared/errors (or a
+// ZodError from validating a request); anything else is a 500 whose details stay in the log.
+import type { ErrorRequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import { ZodError } from 'zod';
+import { AuthError, ConfigError, ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { DestinationError } from '../scheduler/ports.js';
+
+/** The body of every error answer: `{ error, message }` (plus `issues` for bad input). */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  retryable?: boolean;
+  issues?: Array<{ path: string; message: string }>;
+  /** Quote this to an administrator: the log line with the details carries it. */
+  ref?: string;
+}
+
+export interface MappedError {
+  status: number;
+  body: ErrorBody;
+}
+
+/** Maps an error to status and body; exported so it can be tested without a server. */
+export function mapError(err: unknown): MappedError | undefined {
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+    return {
+      status: 400,
+      body: { error: 'invalid', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues },
+    };
+  }
+  if (err instanceof ValidationError) return { status: 400, body: { error: 'invalid', message: err.message } };
+  if (err instanceof AuthError) return { status: 401, body: { error: 'unauthorized', message: err.message } };
+  if (err instanceof NotFoundError) return { status: 404, body: { error: 'not-found', message: err.message } };
+  if (err instanceof ConflictError) return { status: 409, body: { error: 'conflict', message: err.message } };
+  if (err instanceof DestinationError) {
+    return {
+      status: err.retryable ? 503 : 502,
+      body: { error: err.code, message: err.message, retryable: err.retryable },
+    };
+  }
+  if (err instanceof ConfigError) {
+    return { status: 500, body: { error: 'config', message: `${err.message} (fix the setting and restart onair)` } };
+  }
+  // Errors raised by express's own body parser carry a status and a type.
+  const e = err as { type?: unknown; status?: unknown };
+  if (e && typeof e === 'object' && e.type === 'entity.parse.failed') {
+    return { status: 400, body: { error: 'invalid', message: 'the request body is not valid JSON; send e.g. {"minutes": 10}' } };
+  }
+  if (e && typeof e === 'object' && e.type === 'entity.too.large') {
+    return { status: 413, body: { error: 'too-large', message: 'the request body is too large' } };
+  }
+  return undefined;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const mapped = mapError(err);
+    if (mapped) {
+      if (mapped.status === 401) res.set('WWW-Authenticate', 'Bearer');
+      if (mapped.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+      res.status(mapped.status).json(mapped.body);
+      return;
+    }
+    const ref = randomUUID();
+    logger.error({ err, ref, method: req.method, path: req.path }, 'unexpected error in a request');
+    const body: ErrorBody = { error: 'internal', message: `something went wrong on the server; the log has the details under ref ${ref}`, ref };
+    res.status(500).json(body);
+  };
+}

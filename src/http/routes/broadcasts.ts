@@ -1,0 +1,110 @@
+// /api/broadcasts: the engine's records (what is scheduled, live, done, and why not) and the
+// staff actions on one broadcast. Reads are public (they say no more than the schedule and
+// the watch links); actions go through the requireStaff hook.
+import express, { type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Clock } from '../../shared/clock.js';
+import type { BroadcastRecord, DestinationState } from '../../scheduler/ports.js';
+
+/** What the routes need of the engine (BroadcastEngine fits it). */
+export interface BroadcastsPort {
+  list(from: Date, to: Date): Promise<BroadcastRecord[]>;
+  get(occurrenceId: string): Promise<BroadcastRecord>;
+  startNow(occurrenceId: string): Promise<BroadcastRecord>;
+  extend(occurrenceId: string, ms: number): Promise<BroadcastRecord>;
+  endNow(occurrenceId: string): Promise<BroadcastRecord>;
+  show(occurrenceId: string, phase: 'slate' | 'programme'): Promise<BroadcastRecord>;
+}
+
+export interface BroadcastsRouteDeps {
+  broadcasts: BroadcastsPort;
+  requireStaff: RequestHandler;
+  clock: Clock;
+}
+
+/** One destination as the API shows it: never the ingest URL (it holds the stream key) nor remote ids. */
+export interface DestinationView {
+  name: string;
+  kind: DestinationState['kind'];
+  status: DestinationState['status'];
+  watchUrl?: string;
+  error?: DestinationState['error'];
+}
+
+export type BroadcastView = Omit<BroadcastRecord, 'destinations'> & { destinations: DestinationView[] };
+
+export function toView(record: BroadcastRecord): BroadcastView {
+  return {
+    ...record,
+    destinations: record.destinations.map((d) => {
+      const view: DestinationView = { name: d.name, kind: d.kind, status: d.status };
+      if (d.watchUrl) view.watchUrl = d.watchUrl;
+      if (d.error) view.error = d.error;
+      return view;
+    }),
+  };
+}
+
+const DAY = 86_400_000;
+/** Longest window one list request may cover. */
+const MAX_WINDOW = 92 * DAY;
+
+const instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not a date; write e.g. 2026-12-05 or 2026-12-05T10:00:00Z' })
+  .transform((s) => new Date(s));
+
+const listQuery = z
+  .strictObject({ from: instant.optional(), to: instant.optional() })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] })
+  .refine((q) => !q.from || !q.to || q.to.getTime() - q.from.getTime() <= MAX_WINDOW, {
+    message: 'the window may span at most 92 days; ask for a shorter one',
+    path: ['to'],
+  });
+
+const extendBody = z.strictObject({
+  minutes: z.number({ message: 'minutes must be a number, e.g. {"minutes": 10}' }).int('minutes must be whole').min(1).max(720),
+});
+
+export function broadcastsRouter(deps: BroadcastsRouteDeps): express.Router {
+  const router = express.Router();
+  const { broadcasts } = deps;
+  const json = express.json({ limit: '4kb' });
+
+  router.get('/api/broadcasts', async (req, res) => {
+    const q = listQuery.parse(req.query);
+    const now = deps.clock.now().getTime();
+    // Default window: yesterday to a week ahead (what the control room shows).
+    const from = q.from ?? new Date(q.to ? q.to.getTime() - 8 * DAY : now - DAY);
+    const to = q.to ?? new Date(from.getTime() + 8 * DAY);
+    const records = await broadcasts.list(from, to);
+    res.json({ from: from.toISOString(), to: to.toISOString(), broadcasts: records.map(toView) });
+  });
+
+  router.get('/api/broadcasts/:id', async (req, res) => {
+    res.json(toView(await broadcasts.get(req.params.id)));
+  });
+
+  router.post('/api/broadcasts/:id/start', deps.requireStaff, async (req, res) => {
+    res.json(toView(await broadcasts.startNow(req.params['id'] as string)));
+  });
+
+  router.post('/api/broadcasts/:id/extend', deps.requireStaff, json, async (req, res) => {
+    const body = extendBody.parse(req.body ?? {});
+    res.json(toView(await broadcasts.extend(req.params['id'] as string, body.minutes * 60_000)));
+  });
+
+  router.post('/api/broadcasts/:id/end', deps.requireStaff, async (req, res) => {
+    res.json(toView(await broadcasts.endNow(req.params['id'] as string)));
+  });
+
+  router.post('/api/broadcasts/:id/slate', deps.requireStaff, async (req, res) => {
+    res.json(toView(await broadcasts.show(req.params['id'] as string, 'slate')));
+  });
+
+  router.post('/api/broadcasts/:id/programme', deps.requireStaff, async (req, res) => {
+    res.json(toView(await broadcasts.show(req.params['id'] as string, 'programme')));
+  });
+
+  return router;
+}

@@ -1,0 +1,133 @@
+// /api/broadcasts over a real HTTP server on port 0, with the real engine and SQLite store
+// (its destinations and encoder are port fakes; time is a manual clock).
+import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { errorHandler } from '../../src/http/error-handler.js';
+import { requireStaff } from '../../src/http/require-staff.js';
+import { broadcastsRouter } from '../../src/http/routes/broadcasts.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { occurrence } from '../unit/scheduler/fakes.js';
+import { harness, type Harness } from '../unit/scheduler/harness.js';
+
+const OCC = 'story@2026-12-05T10:00';
+const START = '2026-12-05T10:00:00.000Z';
+
+describe('engine API: /api/broadcasts', () => {
+  let h: Harness;
+  let server: http.Server;
+  let base: string;
+
+  beforeEach(async () => {
+    h = harness([occurrence(OCC, START, 30, { destinations: ['alpha', 'beta'] })], '2026-12-05T09:00:00Z');
+    const engine = h.build();
+    await engine.start();
+    await engine.settled();
+    // The same pieces createHttpApp mounts for the engine: the router, the staff hook, the error handler.
+    const app = express();
+    app.use(broadcastsRouter({ broadcasts: engine, requireStaff: requireStaff({ token: 'test-token-123' }), clock: h.clock }));
+    app.use(errorHandler(createLogger('silent')));
+    server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await h.cleanup();
+  });
+
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(base + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+
+  it('lists broadcasts in a window with state, times and per-destination status, without ingest URLs', async () => {
+    const res = await fetch(`${base}/api/broadcasts?from=2026-12-05&to=2026-12-06`);
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { broadcasts: Array<Record<string, unknown>> };
+    expect(body.broadcasts).to.have.length(1);
+    const b = body.broadcasts[0]!;
+    expect(b).to.include({ occurrenceId: OCC, programmeId: 'story', scheduledStart: START, scheduledEnd: '2026-12-05T10:30:00.000Z' });
+    expect(b['destinations']).to.deep.equal([
+      { name: 'alpha', kind: 'rtmp', status: 'pending' },
+      { name: 'beta', kind: 'rtmp', status: 'pending' },
+    ]);
+    const none = await fetch(`${base}/api/broadcasts?from=2026-12-06&to=2026-12-07`);
+    expect(((await none.json()) as { broadcasts: unknown[] }).broadcasts).to.deep.equal([]);
+  });
+
+  it('says what is wrong with a bad window', async () => {
+    const res = await fetch(`${base}/api/broadcasts?from=yesterday`);
+    expect(res.status).to.equal(400);
+    const body = (await res.json()) as { error: string; message: string };
+    expect(body.error).to.equal('invalid');
+    expect(body.message).to.match(/^from: not a date; write e\.g\. 2026-12-05/);
+    const reversed = await fetch(`${base}/api/broadcasts?from=2026-12-06&to=2026-12-05`);
+    expect(((await reversed.json()) as { message: string }).message).to.match(/from must be before to/);
+  });
+
+  it('answers 404 with a hint for an unknown broadcast', async () => {
+    const res = await fetch(`${base}/api/broadcasts/${encodeURIComponent('nope@2026-01-01T10:00')}`);
+    expect(res.status).to.equal(404);
+    expect(((await res.json()) as { message: string }).message).to.match(/no broadcast with id "nope@2026-01-01T10:00"/);
+  });
+
+  it('runs the staff actions: start now, extend, slate, programme, end now', async () => {
+    const id = encodeURIComponent(OCC);
+    const started = await post(`/api/broadcasts/${id}/start`);
+    expect(started.status).to.equal(200);
+    const s = (await started.json()) as { state: string; liveAt: string; destinations: Array<{ ingest?: unknown }> };
+    expect(s.state).to.equal('live');
+    expect(s.liveAt).to.equal('2026-12-05T09:00:00.000Z');
+    expect(s.destinations.every((d) => d.ingest === undefined)).to.equal(true);
+
+    const ext = await post(`/api/broadcasts/${id}/extend`, { minutes: 15 });
+    expect(((await ext.json()) as { scheduledEnd: string }).scheduledEnd).to.equal('2026-12-05T10:45:00.000Z');
+
+    expect((await post(`/api/broadcasts/${id}/slate`)).status).to.equal(200);
+    expect((await post(`/api/broadcasts/${id}/programme`)).status).to.equal(200);
+    expect(h.encoders.created[0]!.log).to.deep.equal(['start:programme', 'show:slate', 'show:programme']);
+
+    const ended = await post(`/api/broadcasts/${id}/end`);
+    const e = (await ended.json()) as { state: string; reason: string };
+    expect(e.state).to.equal('complete');
+    expect(e.reason).to.match(/ended early by staff/);
+
+    const again = await post(`/api/broadcasts/${id}/end`);
+    expect(again.status).to.equal(409);
+    expect(((await again.json()) as { message: string }).message).to.match(/is complete; only a live broadcast can be ended/);
+  });
+
+  it('validates the extend body', async () => {
+    const id = encodeURIComponent(OCC);
+    const zero = await post(`/api/broadcasts/${id}/extend`, { minutes: 0 });
+    expect(zero.status).to.equal(400);
+    const text = await post(`/api/broadcasts/${id}/extend`, { minutes: 'ten' });
+    expect(((await text.json()) as { message: string }).message).to.match(/minutes must be a number/);
+    const broken = await post(`/api/broadcasts/${id}/extend`, '{"minutes": ');
+    expect(broken.status).to.equal(400);
+    expect(((await broken.json()) as { message: string }).message).to.match(/not valid JSON/);
+  });
+
+  it('refuses staff actions from behind a proxy without the token, and takes the token', async () => {
+    const id = encodeURIComponent(OCC);
+    const refused = await post(`/api/broadcasts/${id}/start`, undefined, { 'x-forwarded-for': '203.0.113.9' });
+    expect(refused.status).to.equal(401);
+    expect(((await refused.json()) as { message: string }).message).to.match(/ONAIR_MODERATOR_TOKEN/);
+    expect(await h.state(OCC)).to.equal('scheduled');
+    const wrong = await post(`/api/broadcasts/${id}/start`, undefined, {
+      'x-forwarded-for': '203.0.113.9',
+      authorization: 'Bearer wrong-token-12',
+    });
+    expect(wrong.status).to.equal(401);
+    const ok = await post(`/api/broadcasts/${id}/start`, undefined, {
+      'x-forwarded-for': '203.0.113.9',
+      authorization: 'Bearer test-token-123',
+    });
+    expect(ok.status).to.equal(200);
+  });
+});
