@@ -1,0 +1,450 @@
+// The YouTube destination: one scheduled event per occurrence on the city's channel.
+// prepare: find-or-insert the broadcast (marker in its description, persisted at once),
+// find-or-insert its stream, bind, thumbnail; awaitIngest: the stream reads `active`;
+// goLive: transition to live; end: transition to complete; update: rewrite the snippet;
+// teardown: delete an event that never aired. Every method is idempotent given the last
+// persisted state, so a restart (even a SIGKILL between two calls) resumes without
+// duplicating anything on the channel.
+import { readFile } from 'node:fs/promises';
+import type { youtube_v3 } from '@googleapis/youtube';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Language, Occurrence } from '../../schedule/types.js';
+import {
+  DestinationError,
+  type Destination,
+  type DestinationContext,
+  type DestinationState,
+} from '../../scheduler/ports.js';
+import { sleep } from './retry-policy.js';
+import { YoutubeCallError, type YoutubeApi } from './youtube-api.js';
+
+type Broadcast = youtube_v3.Schema$LiveBroadcast;
+type Stream = youtube_v3.Schema$LiveStream;
+
+export interface YoutubeDestinationDeps {
+  name: string;
+  /** The API client, or why there is none (missing credentials): every call then fails with it. */
+  api: YoutubeApi | { problem: string };
+  /** Language of titles and descriptions on the channel (config schedule.language). */
+  language: Language;
+  clock: Clock;
+  logger: Logger;
+  /** Pause between status polls (stream active, broadcast live). @defaultValue 1000 ms */
+  pollMs?: number;
+  /** Tries of the live transition while YouTube still reads the stream inactive. @defaultValue 6 */
+  streamInactiveAttempts?: number;
+  /** Pages of upcoming broadcasts searched for this occurrence's marker. @defaultValue 10 */
+  markerSearchPages?: number;
+}
+
+/** The marker that ties a broadcast (and stream) on the channel to an occurrence. */
+export function occurrenceMarker(occurrenceId: string): string {
+  return `[onair:${occurrenceId}]`;
+}
+
+const TITLE_MAX = 100;
+const DESCRIPTION_MAX = 5000;
+
+export class YoutubeDestination implements Destination {
+  readonly kind = 'youtube' as const;
+  readonly name: string;
+  readonly #deps: YoutubeDestinationDeps;
+  readonly #pollMs: number;
+
+  constructor(deps: YoutubeDestinationDeps) {
+    this.#deps = deps;
+    this.name = deps.name;
+    this.#pollMs = deps.pollMs ?? 1000;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Destination port
+  // -------------------------------------------------------------------------------------
+
+  async prepare(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    return this.#guard('prepare the YouTube event', async () => {
+      let current: DestinationState = { ...state, remote: { ...state.remote } };
+      const save = async (patch: Record<string, string>, extra: Partial<DestinationState> = {}): Promise<void> => {
+        current = { ...current, ...extra, remote: { ...current.remote, ...patch } };
+        await ctx.persist(current);
+      };
+
+      // 1. The broadcast: the one we persisted, else one we created before a crash, else a new one.
+      let broadcast = current.remote.broadcastId ? await this.#getBroadcast(current.remote.broadcastId, ctx) : undefined;
+      broadcast ??= await this.#findByMarker(occ, ctx);
+      if (broadcast) {
+        if (broadcast.id !== current.remote.broadcastId) {
+          this.#deps.logger.info({ occurrence: occ.id, broadcast: broadcast.id }, 'YouTube: reattached to the event made before a restart');
+          await save({ broadcastId: broadcast.id!, liveChatId: broadcast.snippet?.liveChatId ?? '' });
+        }
+      } else {
+        broadcast = await this.#api().call(
+          'liveBroadcasts.insert',
+          'create the YouTube event',
+          (o) =>
+            this.#api().yt.liveBroadcasts.insert(
+              {
+                part: ['snippet', 'status', 'contentDetails'],
+                requestBody: {
+                  snippet: this.#snippet(occ),
+                  status: { privacyStatus: occ.youtube.privacy, selfDeclaredMadeForKids: occ.youtube.madeForKids },
+                  contentDetails: {
+                    monitorStream: { enableMonitorStream: false },
+                    // Off: we go live at the scheduled second ourselves, and an encoder
+                    // reconnect must never end the event (see YOUTUBE.md).
+                    enableAutoStart: false,
+                    enableAutoStop: false,
+                  },
+                },
+              },
+              o,
+            ),
+          ctx.signal,
+        );
+        // Persisted before anything else uses the id: a crash after this point reattaches.
+        await save({ broadcastId: broadcast.id!, liveChatId: broadcast.snippet?.liveChatId ?? '' });
+      }
+      const life = broadcast.status?.lifeCycleStatus ?? 'created';
+      if (life === 'complete' || life === 'revoked') {
+        throw new DestinationError(
+          'youtube-event-ended',
+          `YouTube: the event for this occurrence has already ended (${life}); it cannot be used again. Delete it in YouTube Studio to have onair create a new one.`,
+          false,
+        );
+      }
+
+      // 2. The stream (not reusable: one per event), found again after a crash by its marker.
+      let stream = current.remote.streamId ? await this.#getStream(current.remote.streamId, ctx) : undefined;
+      stream ??= await this.#findStreamByMarker(occ, ctx);
+      if (!stream) {
+        stream = await this.#api().call(
+          'liveStreams.insert',
+          'create the YouTube stream',
+          (o) =>
+            this.#api().yt.liveStreams.insert(
+              {
+                part: ['snippet', 'cdn', 'contentDetails', 'status'],
+                requestBody: {
+                  snippet: { title: `onair ${occ.id}`.slice(0, 128), description: occurrenceMarker(occ.id) },
+                  cdn: { ingestionType: 'rtmp', resolution: 'variable', frameRate: 'variable' },
+                  contentDetails: { isReusable: false },
+                },
+              },
+              o,
+            ),
+          ctx.signal,
+        );
+      }
+      if (stream.id !== current.remote.streamId) await save({ streamId: stream.id! });
+
+      // 3. Bind (only while the event has not started; a live event keeps its binding).
+      if (broadcast.contentDetails?.boundStreamId !== stream.id && (life === 'created' || life === 'ready')) {
+        await this.#api().call(
+          'liveBroadcasts.bind',
+          'bind the stream to the YouTube event',
+          (o) => this.#api().yt.liveBroadcasts.bind({ id: broadcast.id!, part: ['id', 'contentDetails'], streamId: stream.id! }, o),
+          ctx.signal,
+        );
+      }
+
+      // 4. Thumbnail, once per image (a failure here never stops the broadcast).
+      const thumb = occ.youtube.thumbnail;
+      if (thumb && current.remote.thumbnail !== thumb) {
+        try {
+          const image = await readFile(thumb);
+          const mimeType = /\.png$/i.test(thumb) ? 'image/png' : 'image/jpeg';
+          await this.#api().call(
+            'thumbnails.set',
+            'set the thumbnail',
+            (o) => this.#api().yt.thumbnails.set({ videoId: broadcast.id!, media: { mimeType, body: image } }, o),
+            ctx.signal,
+          );
+          await save({ thumbnail: thumb });
+        } catch (err) {
+          if (ctx.signal.aborted) throw err;
+          this.#deps.logger.warn({ occurrence: occ.id, file: thumb, err: (err as Error).message }, 'YouTube: thumbnail not set; the event goes on without it');
+        }
+      }
+
+      const info = stream.cdn?.ingestionInfo;
+      if (!info?.ingestionAddress || !info.streamName) {
+        throw new DestinationError('youtube-no-ingest', 'YouTube gave the stream no ingestion address; try again later.', true);
+      }
+      const live = life === 'live' || life === 'liveStarting';
+      await save(
+        {},
+        {
+          status: live ? 'live' : 'ready',
+          ingest: { url: `${info.ingestionAddress}/${info.streamName}`, format: 'flv' },
+          watchUrl: watchUrl(broadcast.id!),
+        },
+      );
+      return current;
+    });
+  }
+
+  async awaitIngest(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    return this.#guard('see the video arrive on YouTube', async () => {
+      const streamId = this.#need(state, 'streamId');
+      let polls = 0;
+      for (;;) {
+        const stream = await this.#getStream(streamId, ctx);
+        if (!stream) throw new DestinationError('liveStreamNotFound', 'YouTube: the stream of this event was deleted; it will be made again on the next prepare.', true);
+        if (stream.status?.streamStatus === 'active') {
+          this.#deps.logger.info({ occurrence: occ.id, polls }, 'YouTube: stream active');
+          return state;
+        }
+        polls++;
+        await sleep(this.#deps.clock, this.#pollMs, ctx.signal);
+      }
+    });
+  }
+
+  async goLive(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    return this.#guard('go live on YouTube', async () => {
+      const id = this.#need(state, 'broadcastId');
+      const attempts = this.#deps.streamInactiveAttempts ?? 6;
+      let inactive = 0;
+      for (;;) {
+        const b = await this.#getBroadcast(id, ctx);
+        if (!b) throw new DestinationError('liveBroadcastNotFound', 'YouTube: the event was deleted (in YouTube Studio?) before it went live.', false);
+        const life = b.status?.lifeCycleStatus;
+        if (life === 'live') break;
+        if (life === 'complete' || life === 'revoked') {
+          throw new DestinationError('youtube-event-ended', `YouTube ended the event before it went live (${life}).`, false);
+        }
+        if (life === 'liveStarting' || life === 'testStarting') {
+          await sleep(this.#deps.clock, this.#pollMs / 2, ctx.signal);
+          continue;
+        }
+        try {
+          await this.#api().call(
+            'liveBroadcasts.transition',
+            'go live on YouTube',
+            (o) => this.#api().yt.liveBroadcasts.transition({ id, part: ['status'], broadcastStatus: 'live' }, o),
+            ctx.signal,
+          );
+        } catch (err) {
+          const reason = err instanceof YoutubeCallError ? err.reason : undefined;
+          if (reason === 'redundantTransition') continue; // already live or going live: success
+          if (reason === 'errorStreamInactive' && ++inactive < attempts) {
+            // Right after ffmpeg starts the stream can flicker inactive: give it a moment.
+            await sleep(this.#deps.clock, this.#pollMs * 2, ctx.signal);
+            continue;
+          }
+          throw err;
+        }
+      }
+      this.#deps.logger.info({ occurrence: occ.id, broadcast: id }, 'YouTube: live');
+      const next: DestinationState = { ...state, status: 'live', watchUrl: watchUrl(id) };
+      await ctx.persist(next);
+      return next;
+    });
+  }
+
+  async update(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    return this.#guard('update the YouTube event', async () => {
+      const id = this.#need(state, 'broadcastId');
+      const b = await this.#getBroadcast(id, ctx);
+      if (!b || b.status?.lifeCycleStatus === 'complete') return state;
+      // update replaces every mutable field of the parts named: send them all.
+      await this.#api().call(
+        'liveBroadcasts.update',
+        'update the YouTube event',
+        (o) =>
+          this.#api().yt.liveBroadcasts.update(
+            {
+              part: ['snippet', 'status'],
+              requestBody: {
+                id,
+                snippet: this.#snippet(occ),
+                status: { privacyStatus: occ.youtube.privacy, selfDeclaredMadeForKids: occ.youtube.madeForKids },
+              },
+            },
+            o,
+          ),
+        ctx.signal,
+      );
+      return state;
+    });
+  }
+
+  async end(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    return this.#guard('end the YouTube event', async () => {
+      const id = state.remote.broadcastId;
+      if (!id) return { ...state, status: 'complete' };
+      const b = await this.#getBroadcast(id, ctx);
+      const life = b?.status?.lifeCycleStatus;
+      if (!b || life === 'complete' || life === 'revoked') return this.#saved(ctx, { ...state, status: 'complete' });
+      if (life === 'created' || life === 'ready') {
+        // It never went live: remove the event rather than leave a stale "upcoming" one.
+        return this.teardown(occ, state, ctx);
+      }
+      try {
+        await this.#api().call(
+          'liveBroadcasts.transition',
+          'end the YouTube event',
+          (o) => this.#api().yt.liveBroadcasts.transition({ id, part: ['status'], broadcastStatus: 'complete' }, o),
+          ctx.signal,
+        );
+      } catch (err) {
+        if (!(err instanceof YoutubeCallError && err.reason === 'redundantTransition')) throw err;
+      }
+      this.#deps.logger.info({ occurrence: occ.id, broadcast: id }, 'YouTube: complete');
+      return this.#saved(ctx, { ...state, status: 'complete' });
+    });
+  }
+
+  async teardown(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    return this.#guard('remove the YouTube event', async () => {
+      let broadcastId = state.remote.broadcastId;
+      broadcastId ??= (await this.#findByMarker(occ, ctx))?.id ?? undefined;
+      if (broadcastId) {
+        const b = await this.#getBroadcast(broadcastId, ctx);
+        const life = b?.status?.lifeCycleStatus;
+        if (life === 'live' || life === 'liveStarting' || life === 'testing') {
+          // A broadcast on air is ended, never deleted (deleting would remove the recording).
+          return this.end(occ, state, ctx);
+        }
+        if (b) await this.#deleteIgnoringMissing('liveBroadcasts.delete', 'delete the YouTube event', broadcastId, ctx);
+      }
+      const streamId = state.remote.streamId ?? (await this.#findStreamByMarker(occ, ctx))?.id ?? undefined;
+      if (streamId) await this.#deleteIgnoringMissing('liveStreams.delete', 'delete the YouTube stream', streamId, ctx);
+      const next: DestinationState = { ...state, status: 'cancelled' };
+      delete next.ingest;
+      delete next.watchUrl;
+      return this.#saved(ctx, next);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Internals
+  // -------------------------------------------------------------------------------------
+
+  #api(): YoutubeApi {
+    const api = this.#deps.api;
+    if ('problem' in api) throw new DestinationError('youtube-not-configured', api.problem, false);
+    return api;
+  }
+
+  /** Turns whatever a step threw into a DestinationError (the port's only error type). */
+  async #guard<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof DestinationError) throw err;
+      if (err instanceof YoutubeCallError) throw err.toDestinationError();
+      throw new DestinationError('youtube-error', `YouTube: could not ${action}: ${(err as Error).message}`, true, { cause: err });
+    }
+  }
+
+  #need(state: DestinationState, key: 'broadcastId' | 'streamId'): string {
+    const v = state.remote[key];
+    if (!v) throw new DestinationError('youtube-not-prepared', `YouTube: the event is not prepared yet (no ${key}); prepare must run first.`, true);
+    return v;
+  }
+
+  async #saved(ctx: DestinationContext, state: DestinationState): Promise<DestinationState> {
+    await ctx.persist(state);
+    return state;
+  }
+
+  #text(t: { tr: string; en: string }): string {
+    const lang = this.#deps.language;
+    return (t[lang] || t[lang === 'tr' ? 'en' : 'tr'] || '').trim();
+  }
+
+  #snippet(occ: Occurrence): youtube_v3.Schema$LiveBroadcastSnippet {
+    // YouTube refuses < and > in titles; the marker ends the description so a restart finds it.
+    const title = this.#text(occ.title).replace(/[<>]/g, '').slice(0, TITLE_MAX) || occ.programmeId;
+    const marker = occurrenceMarker(occ.id);
+    const body = this.#text(occ.description).slice(0, DESCRIPTION_MAX - marker.length - 2);
+    return {
+      title,
+      description: body ? `${body}\n\n${marker}` : marker,
+      scheduledStartTime: occ.start.toISOString(),
+      scheduledEndTime: occ.end.toISOString(),
+    };
+  }
+
+  async #getBroadcast(id: string, ctx: DestinationContext): Promise<Broadcast | undefined> {
+    const data = await this.#api().call(
+      'liveBroadcasts.list',
+      'read the YouTube event',
+      (o) => this.#api().yt.liveBroadcasts.list({ part: ['id', 'snippet', 'status', 'contentDetails'], id: [id] }, o),
+      ctx.signal,
+    );
+    return data.items?.[0];
+  }
+
+  async #getStream(id: string, ctx: DestinationContext): Promise<Stream | undefined> {
+    const data = await this.#api().call(
+      'liveStreams.list',
+      'read the YouTube stream',
+      (o) => this.#api().yt.liveStreams.list({ part: ['id', 'cdn', 'status'], id: [id] }, o),
+      ctx.signal,
+    );
+    return data.items?.[0];
+  }
+
+  /** Looks through upcoming broadcasts for one whose description carries this occurrence's marker. */
+  async #findByMarker(occ: Occurrence, ctx: DestinationContext): Promise<Broadcast | undefined> {
+    const marker = occurrenceMarker(occ.id);
+    let pageToken: string | undefined;
+    for (let page = 0; page < (this.#deps.markerSearchPages ?? 10); page++) {
+      const data = await this.#api().call(
+        'liveBroadcasts.list',
+        'look for an existing YouTube event',
+        (o) =>
+          this.#api().yt.liveBroadcasts.list(
+            { part: ['id', 'snippet', 'status', 'contentDetails'], broadcastStatus: 'upcoming', maxResults: 50, ...(pageToken ? { pageToken } : {}) },
+            o,
+          ),
+        ctx.signal,
+      );
+      const found = data.items?.find((b) => b.snippet?.description?.includes(marker));
+      if (found) return found;
+      pageToken = data.nextPageToken ?? undefined;
+      if (!pageToken) return undefined;
+    }
+    return undefined;
+  }
+
+  async #findStreamByMarker(occ: Occurrence, ctx: DestinationContext): Promise<Stream | undefined> {
+    const marker = occurrenceMarker(occ.id);
+    let pageToken: string | undefined;
+    for (let page = 0; page < (this.#deps.markerSearchPages ?? 10); page++) {
+      const data = await this.#api().call(
+        'liveStreams.list',
+        'look for an existing YouTube stream',
+        (o) =>
+          this.#api().yt.liveStreams.list({ part: ['id', 'snippet', 'cdn', 'status'], mine: true, maxResults: 50, ...(pageToken ? { pageToken } : {}) }, o),
+        ctx.signal,
+      );
+      const found = data.items?.find((s) => s.snippet?.description?.includes(marker));
+      if (found) return found;
+      pageToken = data.nextPageToken ?? undefined;
+      if (!pageToken) return undefined;
+    }
+    return undefined;
+  }
+
+  async #deleteIgnoringMissing(method: 'liveBroadcasts.delete' | 'liveStreams.delete', action: string, id: string, ctx: DestinationContext): Promise<void> {
+    try {
+      await this.#api().call(
+        method,
+        action,
+        (o) => (method === 'liveBroadcasts.delete' ? this.#api().yt.liveBroadcasts.delete({ id }, o) : this.#api().yt.liveStreams.delete({ id }, o)),
+        ctx.signal,
+      );
+    } catch (err) {
+      if (err instanceof YoutubeCallError && (err.failure.status === 404 || /NotFound$/.test(err.reason))) return;
+      throw err;
+    }
+  }
+}
+
+export function watchUrl(broadcastId: string): string {
+  return `https://www.youtube.com/watch?v=${broadcastId}`;
+}

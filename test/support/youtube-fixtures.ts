@@ -1,0 +1,110 @@
+// Test helpers for the YouTube destination: an occurrence, a DestinationContext that
+// records every persisted state, and a destination wired to an emulator as production
+// wires it (credentials, ledger in a temp SQLite file, retry policy shortened).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Occurrence } from '../../src/schedule/types.js';
+import type { DestinationContext, DestinationState } from '../../src/scheduler/ports.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger, type Logger } from '../../src/shared/logger.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
+import { EMULATOR_CLIENT, type YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { QuotaLedger, YoutubeApi, YoutubeDestination } from '../../src/destinations/youtube/index.js';
+
+export function makeOccurrence(overrides: Partial<Occurrence> = {}): Occurrence {
+  const start = overrides.start ?? new Date(Date.now() + 60_000);
+  const end = overrides.end ?? new Date(start.getTime() + 30 * 60_000);
+  const id = overrides.id ?? `masal-saati@${start.toISOString().slice(0, 16)}-${Math.random().toString(36).slice(2, 7)}`;
+  return {
+    id,
+    programmeId: 'masal-saati',
+    title: { tr: 'Masal Saati', en: 'Story Time' },
+    description: { tr: 'Çocuklar için masallar.', en: 'Stories for children.' },
+    category: 'reading',
+    audience: ['children'],
+    timezone: 'Europe/Istanbul',
+    start,
+    end,
+    localStart: start.toISOString(),
+    localEnd: end.toISOString(),
+    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    destinations: ['youtube'],
+    youtube: { privacy: 'unlisted', madeForKids: true },
+    chat: { enabled: true, slowModeMs: 0 },
+    remindersMs: [],
+    cancelled: false,
+    ...overrides,
+  };
+}
+
+export function initialState(name = 'youtube'): DestinationState {
+  return { name, kind: 'youtube', status: 'pending', remote: {} };
+}
+
+/** A context whose persist() keeps every state, as the engine's store would. */
+export class RecordingContext implements DestinationContext {
+  readonly saved: DestinationState[] = [];
+  readonly controller = new AbortController();
+  /** When set, persist throws this many times (a crash before the write lands). */
+  failPersists = 0;
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  now(): Date {
+    return new Date();
+  }
+
+  async persist(state: DestinationState): Promise<void> {
+    if (this.failPersists > 0) {
+      this.failPersists--;
+      throw new Error('simulated crash: the process died before the state was written');
+    }
+    this.saved.push(structuredClone(state));
+  }
+
+  get last(): DestinationState | undefined {
+    return this.saved[this.saved.length - 1];
+  }
+}
+
+export interface DestinationRig {
+  destination: YoutubeDestination;
+  api: YoutubeApi;
+  ledger: QuotaLedger;
+  db: SqliteDatabase;
+  logger: Logger;
+  close(): void;
+}
+
+export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: string; pollMs?: number; streamInactiveAttempts?: number } = {}): DestinationRig {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-yt-'));
+  const db = openDatabase(dir);
+  const logger = createLogger('silent');
+  const ledger = new QuotaLedger({ db, clock: systemClock, dailyQuota: 10_000 });
+  const api = new YoutubeApi({
+    apiRoot: emu.rootUrl,
+    tokenUrl: emu.tokenUrl,
+    credentials: { ...EMULATOR_CLIENT, refreshToken: options.refreshToken ?? emu.oauth.issueRefreshToken(), source: 'environment' },
+    clock: systemClock,
+    logger,
+    ledger,
+    retry: { attempts: 4, baseDelayMs: 40, maxDelayMs: 200 },
+  });
+  const destination = new YoutubeDestination({ name: 'youtube', api, language: 'tr', clock: systemClock, logger, pollMs: options.pollMs ?? 200,
+    // 25 tries 400 ms apart: room for ffmpeg to start on a busy machine.
+    streamInactiveAttempts: options.streamInactiveAttempts ?? 25 });
+  return {
+    destination,
+    api,
+    ledger,
+    db,
+    logger,
+    close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
