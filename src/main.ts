@@ -6,6 +6,12 @@ import type { Config } from './config/index.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createHttpApp } from './http/app.js';
+import { ScheduleService, formatLocalRange, pick } from './schedule/index.js';
+import { TypedEmitter } from './shared/typed-emitter.js';
+import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
+import type { BroadcastRecord, EngineEvents, ScheduleReader } from './scheduler/ports.js';
+import { ChatService, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type YoutubeChatPort } from './chat/index.js';
+import { attachRealtime, type ModeratorIdentityPort, type RealtimeChatPort, type RealtimeServer, type YoutubeStatusPort } from './realtime/index.js';
 
 export interface Onair {
   logger: Logger;
@@ -18,6 +24,10 @@ export interface Onair {
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
+  /** The schedule the realtime layer and chat read (until the schedule service is wired here). */
+  schedule?: ScheduleReader;
+  /** The broadcast engine's events (until the engine is wired here). */
+  engineEvents?: Pick<TypedEmitter<EngineEvents>, 'on'>;
 }
 
 export async function startOnair(config: Readonly<Config>, options: StartOptions = {}): Promise<Onair> {
@@ -25,7 +35,21 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
   const clock = options.clock ?? systemClock;
   void clock;
 
-  const app = createHttpApp({ config, logger });
+  const db = openDatabase(config.dirs.data);
+  const scheduleService = await startSchedule(config, logger, clock);
+  // Until the schedule service and the engine are built here, the realtime layer runs on
+  // an empty schedule and an event source that never fires: pages load, nothing is live.
+  const realtimeParts = buildRealtimeParts({
+    config,
+    logger,
+    clock,
+    db,
+    schedule: options.schedule ?? scheduleService,
+    engineEvents: options.engineEvents ?? new TypedEmitter<EngineEvents>(),
+  });
+  await realtimeParts.start();
+
+  const app = createHttpApp({ config, logger, clock, moderation: realtimeParts.http, schedule: scheduleService });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -33,14 +57,151 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, 'onair listening');
+  realtimeParts.attach(server);
 
   return {
     logger,
     server,
     port,
     async stop() {
+      await realtimeParts.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await scheduleService.stop();
+      db.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Schedules: load schedules/, watch it, and say what will air
+// ---------------------------------------------------------------------------------------
+
+async function startSchedule(config: Readonly<Config>, logger: Logger, clock: Clock): Promise<ScheduleService> {
+  const service = new ScheduleService({
+    dir: config.dirs.schedules,
+    mediaRoot: config.dirs.media,
+    destinations: Object.keys(config.destinations),
+    defaultTimezone: config.schedule.timezone,
+    maxDurationMs: config.schedule.maxDuration,
+    debounceMs: config.schedule.reloadDebounce,
+    clock,
+    logger: logger.child({ module: 'schedule' }),
+  });
+  await service.start();
+  const snap = service.snapshot();
+  const lang = config.schedule.language;
+  logger.info(
+    { dir: config.dirs.schedules, files: snap.files.map((f) => f.file), programmes: snap.programmes.map((p) => p.id) },
+    `schedules loaded: ${snap.programmes.length} programme(s) from ${snap.files.length} file(s)`,
+  );
+  const next = service.next(5);
+  logger.info(
+    { next: next.map((o) => ({ id: o.id, title: pick(o.title, lang), start: o.localStart, destinations: o.destinations })) },
+    next.length
+      ? `next broadcasts:\n${next.map((o) => `  ${formatLocalRange(o, lang)}  ${pick(o.title, lang)} → ${o.destinations.join(', ')}`).join('\n')}`
+      : 'no upcoming broadcasts',
+  );
+  return service;
+}
+
+// ---------------------------------------------------------------------------------------
+// Chat, moderator login and the real-time layer (viewers and the moderator console)
+// ---------------------------------------------------------------------------------------
+
+export interface RealtimePartsDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock: Clock;
+  db: SqliteDatabase;
+  schedule: ScheduleReader;
+  engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
+  /** Broadcast records at start (from the broadcast store), so a restart knows what is live. */
+  initialRecords?: readonly BroadcastRecord[];
+  /** YouTube live chat (over the destinations/youtube client), when YouTube is configured. */
+  youtubeChat?: YoutubeChatPort;
+}
+
+export interface RealtimeParts {
+  chat: ChatService;
+  auth: ModeratorAuth;
+  youtubeChat: YoutubeChatBridge | undefined;
+  /** What createHttpApp needs for login and transcript export. */
+  http: { auth: ModeratorAuth; transcripts: ChatService };
+  start(): Promise<void>;
+  /** Attaches Socket.IO to the HTTP server (after it listens). */
+  attach(server: http.Server): RealtimeServer;
+  stop(): Promise<void>;
+}
+
+/** Builds the chat service, moderator auth, YouTube chat bridge and realtime layer. */
+export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
+  const { config, logger, clock } = deps;
+  const chat = new ChatService({
+    store: new SqliteChatStore(deps.db),
+    schedule: deps.schedule,
+    engineEvents: deps.engineEvents,
+    clock,
+    logger: logger.child({ module: 'chat' }),
+    settings: {
+      opensBeforeMs: config.chat.opensBefore,
+      closesAfterMs: config.chat.closesAfter,
+      maxLength: config.chat.maxLength,
+      rateLimitPerConnection: config.chat.rateLimitPerConnection,
+      rateLimitPerIp: config.chat.rateLimitPerIp,
+      allowLinks: config.chat.allowLinks,
+      bannedWords: config.chat.bannedWords,
+    },
+  });
+  const auth = new ModeratorAuth({
+    accounts: config.moderation.accounts,
+    token: config.secrets.moderatorToken,
+    sessionTtlMs: config.moderation.sessionTtl,
+    clock,
+  });
+  const youtubeChat = deps.youtubeChat
+    ? new YoutubeChatBridge({
+        port: deps.youtubeChat,
+        chat,
+        engineEvents: deps.engineEvents,
+        clock,
+        logger: logger.child({ module: 'youtube-chat' }),
+        dailyQuota: config.youtube.dailyQuota,
+      })
+    : undefined;
+  let realtime: RealtimeServer | undefined;
+  return {
+    chat,
+    auth,
+    youtubeChat,
+    http: { auth, transcripts: chat },
+    async start() {
+      await chat.start();
+      youtubeChat?.start();
+    },
+    attach(server) {
+      realtime = attachRealtime({
+        server,
+        engineEvents: deps.engineEvents,
+        schedule: deps.schedule,
+        chat: chat satisfies RealtimeChatPort,
+        moderators: auth satisfies ModeratorIdentityPort,
+        ...(youtubeChat ? { youtube: youtubeChat satisfies YoutubeStatusPort } : {}),
+        ...(deps.initialRecords ? { initialRecords: deps.initialRecords } : {}),
+        settings: {
+          chatOpensBeforeMs: config.chat.opensBefore,
+          chatClosesAfterMs: config.chat.closesAfter,
+          corsOrigins: config.server.corsOrigins,
+        },
+        logger: logger.child({ module: 'realtime' }),
+        clock,
+      });
+      return realtime;
+    },
+    async stop() {
+      await realtime?.stop();
+      youtubeChat?.stop();
+      await chat.stop();
     },
   };
 }

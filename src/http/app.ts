@@ -6,6 +6,15 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { securityMiddleware } from './security.js';
 import { healthRouter, type ReadinessCheck } from './routes/health.js';
 import { metricsRouter, type MetricsRouteDeps } from './routes/metrics.js';
+import { authRouter, type ModeratorLoginPort } from './routes/auth.js';
+import { chatExportRouter, type TranscriptPort } from './routes/chat-export.js';
+import { webRouter } from './routes/web.js';
+import { scheduleRouter, type ScheduleQueryPort } from './routes/schedule.js';
+import { calendarRouter } from './routes/calendar.js';
+import { statusRouter } from './routes/status.js';
+import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
+import { requireStaff } from './require-staff.js';
+import { errorHandler } from './error-handler.js';
 
 export interface HttpDeps {
   config: Readonly<Config>;
@@ -18,6 +27,12 @@ export interface HttpDeps {
   draining?: () => boolean;
   /** The Prometheus registry served at `/metrics` (src/metrics createMetrics()). */
   metrics?: MetricsRouteDeps['metrics'];
+  /** Moderator login and chat transcript export (src/chat, wired by main.ts). */
+  moderation?: { auth: ModeratorLoginPort; transcripts: TranscriptPort };
+  /** The broadcast engine, for /api/broadcasts and the staff actions (src/scheduler, wired by main.ts). */
+  broadcasts?: BroadcastsPort;
+  /** The schedule (ScheduleService): /api/schedule, /calendar.ics and /api/status. */
+  schedule?: ScheduleQueryPort;
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -26,5 +41,33 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(securityMiddleware({ corsOrigins: deps.config.server.corsOrigins, clock: deps.clock ?? systemClock }));
   app.use(healthRouter({ checks: deps.readiness ?? [], draining: deps.draining }));
   if (deps.metrics) app.use(metricsRouter({ metrics: deps.metrics }));
+  if (deps.moderation) {
+    app.use(authRouter({ auth: deps.moderation.auth, publicUrl: deps.config.server.publicUrl }));
+    app.use(chatExportRouter({ auth: deps.moderation.auth, transcripts: deps.moderation.transcripts }));
+  }
+  if (deps.broadcasts) {
+    const staff = requireStaff({
+      token: deps.config.secrets.moderatorToken,
+      ...(deps.moderation
+        ? { identify: (req) => deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization))?.moderator }
+        : {}),
+    });
+    app.use(broadcastsRouter({ broadcasts: deps.broadcasts, requireStaff: staff, clock: deps.clock ?? systemClock }));
+  }
+  if (deps.schedule) {
+    const clock = deps.clock ?? systemClock;
+    const { timezone, language } = deps.config.schedule;
+    app.use(scheduleRouter({ schedule: deps.schedule, clock, timezone, language }));
+    app.use(calendarRouter({ schedule: deps.schedule, clock, language, publicUrl: deps.config.server.publicUrl }));
+    app.use(statusRouter({ schedule: deps.schedule }));
+  }
+  // The viewer page at /, the moderator console at /moderation/ (static, no build step).
+  app.use(webRouter());
+  // Last: the one place errors become HTTP answers.
+  app.use(errorHandler(deps.logger));
   return app;
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }

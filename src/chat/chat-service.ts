@@ -1,0 +1,424 @@
+// The chat: one room per broadcast, open from chat.opensBefore before air until
+// chat.closesAfter after the end; every message passes the stateful checks (window,
+// sanctions, rate limits, slow mode) and then the pure filters; moderators' actions take
+// effect through events the realtime layer fans out, and each is written to the audit log.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { TypedEmitter } from '../shared/typed-emitter.js';
+import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
+import type { Localized, Occurrence } from '../schedule/types.js';
+import { buildFilters, runFilters, type ChatFilter } from './filters.js';
+import { RateLimiter } from './rate-limiter.js';
+import { neutraliseMessage, sanitiseNickname } from './text.js';
+import { transcriptRows, type TranscriptRow } from './transcript.js';
+import {
+  fail,
+  type AuditEntry,
+  type ChatMessage,
+  type ChatRoomState,
+  type ChatStore,
+  type ModerationAction,
+  type Result,
+  type RoomSettings,
+  type Sanction,
+  type StoredMessage,
+  type ViewerIdentity,
+} from './types.js';
+
+export interface ChatSettings {
+  /** @defaultValue 15 minutes (config chat.opensBefore) */
+  opensBeforeMs: number;
+  /** @defaultValue 15 minutes (config chat.closesAfter) */
+  closesAfterMs: number;
+  maxLength: number;
+  /** Messages per connection per 10 s. */
+  rateLimitPerConnection: number;
+  /** Messages per IP address per 10 s. */
+  rateLimitPerIp: number;
+  allowLinks: boolean;
+  bannedWords: readonly string[];
+}
+
+export interface ChatEvents {
+  [event: string]: (...args: any[]) => void;
+  /** A viewer's message was accepted: fan out to the room and to moderators. */
+  message: (message: ChatMessage) => void;
+  /** A message from elsewhere (YouTube): moderators only. */
+  external: (message: ChatMessage) => void;
+  deleted: (payload: { occurrenceId: string; messageIds: string[] }) => void;
+  state: (state: ChatRoomState) => void;
+  sanction: (sanction: Sanction) => void;
+  audit: (entry: AuditEntry) => void;
+}
+
+/** What deleting or banning on another platform needs; the YouTube bridge implements it. */
+export interface ExternalModerator {
+  deleteMessage(message: StoredMessage): Promise<void>;
+  ban(message: StoredMessage, durationSeconds: number | null): Promise<void>;
+}
+
+export interface ChatServiceDeps {
+  store: ChatStore;
+  schedule: ScheduleReader;
+  /** The engine's events: a broadcast's real end moves the chat's closing time. */
+  engineEvents?: Pick<TypedEmitter<EngineEvents>, 'on'>;
+  clock: Clock;
+  logger: Logger;
+  settings: ChatSettings;
+}
+
+const RATE_WINDOW_MS = 10_000;
+const HISTORY = 50;
+/** Longest timeout a moderator may give, in minutes (one day). */
+export const MAX_TIMEOUT_MINUTES = 24 * 60;
+
+/** An opaque author id: stable per device, reveals nothing about it. */
+export function authorIdOf(fingerprint: string): string {
+  return createHash('sha256').update(`onair-author:${fingerprint}`).digest('base64url').slice(0, 12);
+}
+
+function toPublic(m: StoredMessage): ChatMessage {
+  return { id: m.id, occurrenceId: m.occurrenceId, origin: m.origin, nickname: m.nickname, authorId: m.authorId, text: m.text, at: m.at };
+}
+
+export class ChatService {
+  readonly events = new TypedEmitter<ChatEvents>();
+  readonly #deps: ChatServiceDeps;
+  readonly #filters: ChatFilter[];
+  readonly #perConnection: RateLimiter;
+  readonly #perIp: RateLimiter;
+  readonly #settings = new Map<string, RoomSettings>();
+  readonly #endedAt = new Map<string, string>();
+  /** Last accepted message per room and author, for slow mode. */
+  readonly #lastSent = new Map<string, number>();
+  #sanctions: Sanction[] = [];
+  #external: ExternalModerator | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(deps: ChatServiceDeps) {
+    this.#deps = deps;
+    this.#filters = buildFilters(deps.settings);
+    const now = (): number => deps.clock.now().getTime();
+    this.#perConnection = new RateLimiter({ limit: deps.settings.rateLimitPerConnection, windowMs: RATE_WINDOW_MS, now });
+    this.#perIp = new RateLimiter({ limit: deps.settings.rateLimitPerIp, windowMs: RATE_WINDOW_MS, now });
+  }
+
+  async start(): Promise<void> {
+    this.#sanctions = await this.#deps.store.activeSanctions(this.#now().toISOString());
+    this.#unsubscribe = this.#deps.engineEvents?.on('transition', (record) => this.#onTransition(record));
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  /** Lets the YouTube bridge carry out delete/ban for messages of origin "youtube". */
+  attachExternal(moderator: ExternalModerator | undefined): void {
+    this.#external = moderator;
+  }
+
+  #now(): Date {
+    return this.#deps.clock.now();
+  }
+
+  #onTransition(record: BroadcastRecord): void {
+    if (record.endedAt) this.#endedAt.set(record.occurrenceId, record.endedAt);
+    if (record.state === 'live' || record.endedAt || record.state === 'cancelled') {
+      this.roomState(record.occurrenceId)
+        .then((state) => state && this.events.emit('state', state))
+        .catch((err: unknown) => this.#deps.logger.warn({ err }, 'chat: room state after a transition failed'));
+    }
+  }
+
+  async #roomSettings(occurrenceId: string): Promise<RoomSettings> {
+    let s = this.#settings.get(occurrenceId);
+    if (!s) {
+      s = (await this.#deps.store.roomSettings(occurrenceId)) ?? {
+        occurrenceId,
+        slowModeMs: null,
+        pinnedMessageId: null,
+        closedByModerator: false,
+      };
+      this.#settings.set(occurrenceId, s);
+    }
+    return s;
+  }
+
+  #occurrence(occurrenceId: string): Occurrence | undefined {
+    const occ = this.#deps.schedule.find(occurrenceId);
+    return occ && occ.chat.enabled ? occ : undefined;
+  }
+
+  /** The room's state now, or undefined when the broadcast has no chat. */
+  async roomState(occurrenceId: string): Promise<ChatRoomState | undefined> {
+    const occ = this.#occurrence(occurrenceId);
+    if (!occ) return undefined;
+    const s = await this.#roomSettings(occurrenceId);
+    const { opensBeforeMs, closesAfterMs } = this.#deps.settings;
+    const opensAt = occ.start.getTime() - opensBeforeMs;
+    const ended = this.#endedAt.get(occurrenceId);
+    const closesAt = (ended ? Date.parse(ended) : occ.end.getTime()) + closesAfterMs;
+    const now = this.#now().getTime();
+    let pinned: ChatMessage | null = null;
+    if (s.pinnedMessageId) {
+      const m = await this.#deps.store.getMessage(s.pinnedMessageId);
+      if (m && !m.deletedAt) pinned = toPublic(m);
+    }
+    return {
+      occurrenceId,
+      open: !occ.cancelled && !s.closedByModerator && now >= opensAt && now < closesAt,
+      closedByModerator: s.closedByModerator,
+      opensAt: new Date(opensAt).toISOString(),
+      closesAt: new Date(closesAt).toISOString(),
+      slowModeMs: s.slowModeMs ?? occ.chat.slowModeMs,
+      pinned,
+    };
+  }
+
+  title(occurrenceId: string): Localized | null {
+    return this.#deps.schedule.find(occurrenceId)?.title ?? null;
+  }
+
+  /** Rooms a moderator should see: open now or soon, and those with recent messages. */
+  async rooms(): Promise<ChatRoomState[]> {
+    const now = this.#now();
+    const { opensBeforeMs, closesAfterMs } = this.#deps.settings;
+    const ids = new Set<string>();
+    const from = new Date(now.getTime() - closesAfterMs - 12 * 3600_000);
+    const to = new Date(now.getTime() + opensBeforeMs + 3600_000);
+    for (const occ of this.#deps.schedule.occurrences(from, to)) if (occ.chat.enabled && !occ.cancelled) ids.add(occ.id);
+    for (const id of await this.#deps.store.rooms(20)) ids.add(id);
+    const states: ChatRoomState[] = [];
+    for (const id of ids) {
+      const st = await this.roomState(id);
+      if (st) states.push(st);
+    }
+    return states;
+  }
+
+  sanctionOf(fingerprint: string, ip: string, occurrenceId: string | null): Sanction | undefined {
+    const now = this.#now().toISOString();
+    return this.#sanctions.find(
+      (s) =>
+        (s.until === null || s.until > now) &&
+        (s.kind === 'ban'
+          ? s.fingerprint === fingerprint || (s.ip !== null && s.ip !== '' && s.ip === ip)
+          : s.fingerprint === fingerprint && (s.occurrenceId === null || s.occurrenceId === occurrenceId)),
+    );
+  }
+
+  /** Subscribes to several events at once; returns one function that removes them all. */
+  subscribe(listeners: { [K in keyof ChatEvents & string]?: ChatEvents[K] }): () => void {
+    const offs = Object.entries(listeners).map(([event, fn]) => this.events.on(event, fn as ChatEvents[string]));
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Checks the nickname and returns the room's state and recent history. */
+  async join(occurrenceId: string, rawNickname: string): Promise<Result<{ state: ChatRoomState; history: ChatMessage[]; nickname: string }>> {
+    const nickname = sanitiseNickname(rawNickname);
+    if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
+    const state = await this.roomState(occurrenceId);
+    if (!state) return fail('no-chat', 'This programme has no chat.');
+    return { ok: true, value: { state, history: await this.history(occurrenceId), nickname } };
+  }
+
+  async history(occurrenceId: string, limit = HISTORY): Promise<ChatMessage[]> {
+    return (await this.#deps.store.recent(occurrenceId, limit)).map(toPublic);
+  }
+
+  /** Checks nickname, window, sanctions, rate limits and slow mode, then the filters. */
+  async post(viewer: ViewerIdentity, occurrenceId: string, rawText: string): Promise<Result<ChatMessage>> {
+    const nickname = sanitiseNickname(viewer.nickname);
+    if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
+    const state = await this.roomState(occurrenceId);
+    if (!state) return fail('no-chat', 'This programme has no chat.');
+    if (!state.open) return fail('chat-closed', 'The chat is closed now.');
+    const sanction = this.sanctionOf(viewer.fingerprint, viewer.ip, occurrenceId);
+    if (sanction?.kind === 'ban') return fail('banned', 'A moderator has blocked you from this chat.');
+    if (sanction) return fail('timed-out', `A moderator paused your messages until ${sanction.until ?? 'later'}.`);
+    if (!this.#perConnection.hit(`c:${viewer.connectionId}`) || !this.#perIp.hit(`i:${viewer.ip}`)) {
+      return fail('rate-limited', 'You are sending messages too fast; wait a few seconds.');
+    }
+    const now = this.#now();
+    const slowKey = `${occurrenceId}\u0000${viewer.fingerprint}`;
+    const last = this.#lastSent.get(slowKey);
+    if (state.slowModeMs > 0 && last !== undefined && now.getTime() - last < state.slowModeMs) {
+      const wait = Math.ceil((state.slowModeMs - (now.getTime() - last)) / 1000);
+      return fail('slow-mode', `Slow mode is on: you can write again in ${wait} s.`);
+    }
+    const text = neutraliseMessage(rawText);
+    const verdict = runFilters(this.#filters, text);
+    if (!verdict.allowed) return fail(verdict.code, verdict.message);
+    const stored: StoredMessage = {
+      id: randomUUID(),
+      occurrenceId,
+      origin: 'onair',
+      nickname,
+      authorId: authorIdOf(viewer.fingerprint),
+      text,
+      at: now.toISOString(),
+      fingerprint: viewer.fingerprint,
+      ip: viewer.ip,
+      externalId: null,
+      deletedAt: null,
+      deletedBy: null,
+    };
+    await this.#deps.store.appendMessage(stored);
+    this.#lastSent.set(slowKey, now.getTime());
+    const message = toPublic(stored);
+    this.events.emit('message', message);
+    return { ok: true, value: message };
+  }
+
+  /** Records a message read from another platform (YouTube) and shows it to moderators. */
+  async ingestExternal(message: StoredMessage): Promise<void> {
+    if (await this.#deps.store.getMessage(message.id)) return;
+    await this.#deps.store.appendMessage(message);
+    this.events.emit('external', toPublic(message));
+  }
+
+  async transcript(occurrenceId: string): Promise<StoredMessage[]> {
+    return this.#deps.store.transcript(occurrenceId);
+  }
+
+  /** The transcript as exported: no IP address, no device fingerprint. */
+  async transcriptRows(occurrenceId: string): Promise<TranscriptRow[]> {
+    return transcriptRows(await this.#deps.store.transcript(occurrenceId));
+  }
+
+  async audit(limit: number): Promise<AuditEntry[]> {
+    return this.#deps.store.audit(limit);
+  }
+
+  /** Carries out a moderator's action for everyone at once and writes it to the audit log. */
+  async moderate(moderator: string, action: ModerationAction): Promise<Result<AuditEntry>> {
+    const nowIso = this.#now().toISOString();
+    const record = async (
+      occurrenceId: string | null,
+      message: StoredMessage | null,
+      detail: string,
+    ): Promise<Result<AuditEntry>> => {
+      const entry = await this.#deps.store.appendAudit({
+        at: nowIso,
+        moderator,
+        action: action.action,
+        occurrenceId,
+        messageId: message?.id ?? null,
+        target: message?.nickname ?? null,
+        origin: message?.origin ?? null,
+        detail,
+      });
+      this.events.emit('audit', entry);
+      return { ok: true, value: entry };
+    };
+
+    if (action.action === 'delete' || action.action === 'timeout' || action.action === 'ban') {
+      const message = await this.#deps.store.getMessage(action.messageId);
+      if (!message) return fail('not-found', 'That message does not exist (any more).');
+      if (message.origin === 'youtube' && !this.#external) {
+        return fail('youtube-unavailable', 'YouTube chat is not connected; act on it in YouTube Studio.');
+      }
+      try {
+        if (action.action === 'delete') {
+          if (message.origin === 'youtube') await this.#external?.deleteMessage(message);
+          await this.#deps.store.markDeleted(message.id, moderator, nowIso);
+          await this.#unpinIfPinned(message);
+          this.events.emit('deleted', { occurrenceId: message.occurrenceId, messageIds: [message.id] });
+          return record(message.occurrenceId, message, 'message deleted');
+        }
+        if (action.action === 'timeout') {
+          const minutes = action.minutes;
+          if (message.origin === 'youtube') await this.#external?.ban(message, minutes * 60);
+          const sanction: Sanction = {
+            kind: 'timeout',
+            fingerprint: message.fingerprint,
+            ip: null,
+            occurrenceId: message.occurrenceId,
+            until: new Date(Date.parse(nowIso) + minutes * 60_000).toISOString(),
+            at: nowIso,
+            moderator,
+          };
+          await this.#addSanction(sanction);
+          return record(message.occurrenceId, message, `timed out for ${minutes} minute${minutes === 1 ? '' : 's'}`);
+        }
+        if (message.origin === 'youtube') await this.#external?.ban(message, null);
+        await this.#addSanction({
+          kind: 'ban',
+          fingerprint: message.fingerprint,
+          ip: message.ip === '' ? null : message.ip,
+          occurrenceId: null,
+          until: null,
+          at: nowIso,
+          moderator,
+        });
+        return record(message.occurrenceId, message, 'banned from the chat');
+      } catch (err) {
+        this.#deps.logger.warn({ err, action: action.action }, 'chat: moderation on YouTube failed');
+        return fail('youtube-failed', `YouTube refused: ${(err as Error).message}`);
+      }
+    }
+
+    const occurrenceId = action.occurrenceId;
+    if (!this.#occurrence(occurrenceId)) return fail('no-chat', 'This programme has no chat.');
+    const s = { ...(await this.#roomSettings(occurrenceId)) };
+    let detail: string;
+    let message: StoredMessage | null = null;
+    switch (action.action) {
+      case 'slow':
+        s.slowModeMs = action.seconds * 1000;
+        detail = action.seconds === 0 ? 'slow mode off' : `slow mode ${action.seconds} s`;
+        break;
+      case 'pin':
+        if (action.messageId !== null) {
+          message = (await this.#deps.store.getMessage(action.messageId)) ?? null;
+          if (!message || message.deletedAt || message.occurrenceId !== occurrenceId) {
+            return fail('not-found', 'That message is not in this chat.');
+          }
+        }
+        s.pinnedMessageId = action.messageId;
+        detail = action.messageId === null ? 'unpinned' : 'message pinned';
+        break;
+      case 'close':
+        s.closedByModerator = true;
+        detail = 'chat closed';
+        break;
+      case 'open':
+        s.closedByModerator = false;
+        detail = 'chat reopened';
+        break;
+    }
+    await this.#deps.store.saveRoomSettings(s);
+    this.#settings.set(occurrenceId, s);
+    const state = await this.roomState(occurrenceId);
+    if (state) this.events.emit('state', state);
+    return record(occurrenceId, message, detail);
+  }
+
+  async #addSanction(sanction: Sanction): Promise<void> {
+    await this.#deps.store.addSanction(sanction);
+    this.#sanctions.push(sanction);
+    this.events.emit('sanction', sanction);
+  }
+
+  async #unpinIfPinned(message: StoredMessage): Promise<void> {
+    const s = await this.#roomSettings(message.occurrenceId);
+    if (s.pinnedMessageId !== message.id) return;
+    const next = { ...s, pinnedMessageId: null };
+    await this.#deps.store.saveRoomSettings(next);
+    this.#settings.set(message.occurrenceId, next);
+    const state = await this.roomState(message.occurrenceId);
+    if (state) this.events.emit('state', state);
+  }
+
+  /** Drops expired rate-limit and slow-mode entries; the realtime layer calls it now and then. */
+  prune(): void {
+    this.#perConnection.prune();
+    this.#perIp.prune();
+    const now = this.#now().toISOString();
+    this.#sanctions = this.#sanctions.filter((s) => s.until === null || s.until > now);
+    const horizon = this.#now().getTime() - 10 * 60_000;
+    for (const [k, t] of this.#lastSent) if (t < horizon) this.#lastSent.delete(k);
+  }
+}

@@ -1,0 +1,228 @@
+// ChatStore on the embedded SQLite database (the handle comes from src/store/sqlite.ts's
+// openDatabase via main.ts). Own tables, prefixed chat_; created on first use.
+import type { Database } from 'better-sqlite3';
+import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS chat_messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  occurrence_id TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  nickname TEXT NOT NULL,
+  author_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  external_id TEXT,
+  text TEXT NOT NULL,
+  at TEXT NOT NULL,
+  deleted_at TEXT,
+  deleted_by TEXT
+);
+CREATE INDEX IF NOT EXISTS chat_messages_room ON chat_messages (occurrence_id, seq);
+CREATE TABLE IF NOT EXISTS chat_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  moderator TEXT NOT NULL,
+  action TEXT NOT NULL,
+  occurrence_id TEXT,
+  message_id TEXT,
+  target TEXT,
+  origin TEXT,
+  detail TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chat_sanctions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  ip TEXT,
+  occurrence_id TEXT,
+  until TEXT,
+  at TEXT NOT NULL,
+  moderator TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chat_rooms (
+  occurrence_id TEXT PRIMARY KEY,
+  slow_mode_ms INTEGER,
+  pinned_message_id TEXT,
+  closed_by_moderator INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+interface MessageRow {
+  id: string;
+  occurrence_id: string;
+  origin: string;
+  nickname: string;
+  author_id: string;
+  fingerprint: string;
+  ip: string;
+  external_id: string | null;
+  text: string;
+  at: string;
+  deleted_at: string | null;
+  deleted_by: string | null;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  moderator: string;
+  action: string;
+  occurrence_id: string | null;
+  message_id: string | null;
+  target: string | null;
+  origin: string | null;
+  detail: string;
+}
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    id: r.id,
+    occurrenceId: r.occurrence_id,
+    origin: r.origin === 'youtube' ? 'youtube' : 'onair',
+    nickname: r.nickname,
+    authorId: r.author_id,
+    fingerprint: r.fingerprint,
+    ip: r.ip,
+    externalId: r.external_id,
+    text: r.text,
+    at: r.at,
+    deletedAt: r.deleted_at,
+    deletedBy: r.deleted_by,
+  };
+}
+
+function toAudit(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    moderator: r.moderator,
+    action: r.action as AuditEntry['action'],
+    occurrenceId: r.occurrence_id,
+    messageId: r.message_id,
+    target: r.target,
+    origin: r.origin === 'youtube' || r.origin === 'onair' ? r.origin : null,
+    detail: r.detail,
+  };
+}
+
+export class SqliteChatStore implements ChatStore {
+  readonly #insertMessage;
+  readonly #getMessage;
+  readonly #markDeleted;
+  readonly #recent;
+  readonly #transcript;
+  readonly #insertAudit;
+  readonly #audit;
+  readonly #insertSanction;
+  readonly #sanctions;
+  readonly #room;
+  readonly #saveRoom;
+  readonly #rooms;
+
+  constructor(db: Database) {
+    db.exec(SCHEMA);
+    this.#insertMessage = db.prepare(
+      `INSERT OR IGNORE INTO chat_messages (id, occurrence_id, origin, nickname, author_id, fingerprint, ip, external_id, text, at, deleted_at, deleted_by)
+       VALUES (@id, @occurrenceId, @origin, @nickname, @authorId, @fingerprint, @ip, @externalId, @text, @at, @deletedAt, @deletedBy)`,
+    );
+    this.#getMessage = db.prepare<[string], MessageRow>('SELECT * FROM chat_messages WHERE id = ?');
+    this.#markDeleted = db.prepare('UPDATE chat_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL');
+    this.#recent = db.prepare<[string, number], MessageRow>(
+      'SELECT * FROM (SELECT * FROM chat_messages WHERE occurrence_id = ? AND deleted_at IS NULL ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+    );
+    this.#transcript = db.prepare<[string], MessageRow>('SELECT * FROM chat_messages WHERE occurrence_id = ? ORDER BY seq');
+    this.#insertAudit = db.prepare(
+      `INSERT INTO chat_audit (at, moderator, action, occurrence_id, message_id, target, origin, detail)
+       VALUES (@at, @moderator, @action, @occurrenceId, @messageId, @target, @origin, @detail)`,
+    );
+    this.#audit = db.prepare<[number], AuditRow>('SELECT * FROM chat_audit ORDER BY id DESC LIMIT ?');
+    this.#insertSanction = db.prepare(
+      `INSERT INTO chat_sanctions (kind, fingerprint, ip, occurrence_id, until, at, moderator)
+       VALUES (@kind, @fingerprint, @ip, @occurrenceId, @until, @at, @moderator)`,
+    );
+    this.#sanctions = db.prepare<[string], Record<string, string | null>>(
+      'SELECT * FROM chat_sanctions WHERE until IS NULL OR until > ? ORDER BY id',
+    );
+    this.#room = db.prepare<[string], { occurrence_id: string; slow_mode_ms: number | null; pinned_message_id: string | null; closed_by_moderator: number }>(
+      'SELECT * FROM chat_rooms WHERE occurrence_id = ?',
+    );
+    this.#saveRoom = db.prepare(
+      `INSERT INTO chat_rooms (occurrence_id, slow_mode_ms, pinned_message_id, closed_by_moderator)
+       VALUES (@occurrenceId, @slowModeMs, @pinnedMessageId, @closed)
+       ON CONFLICT (occurrence_id) DO UPDATE SET slow_mode_ms = excluded.slow_mode_ms,
+         pinned_message_id = excluded.pinned_message_id, closed_by_moderator = excluded.closed_by_moderator`,
+    );
+    this.#rooms = db.prepare<[number], { occurrence_id: string }>(
+      'SELECT occurrence_id FROM chat_messages GROUP BY occurrence_id ORDER BY MAX(seq) DESC LIMIT ?',
+    );
+  }
+
+  async appendMessage(m: StoredMessage): Promise<void> {
+    this.#insertMessage.run(m);
+  }
+
+  async getMessage(id: string): Promise<StoredMessage | undefined> {
+    const row = this.#getMessage.get(id);
+    return row ? toMessage(row) : undefined;
+  }
+
+  async markDeleted(id: string, by: string, at: string): Promise<void> {
+    this.#markDeleted.run(at, by, id);
+  }
+
+  async recent(occurrenceId: string, limit: number): Promise<StoredMessage[]> {
+    return this.#recent.all(occurrenceId, limit).map(toMessage);
+  }
+
+  async transcript(occurrenceId: string): Promise<StoredMessage[]> {
+    return this.#transcript.all(occurrenceId).map(toMessage);
+  }
+
+  async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
+    const info = this.#insertAudit.run(entry);
+    return { id: Number(info.lastInsertRowid), ...entry };
+  }
+
+  async audit(limit: number): Promise<AuditEntry[]> {
+    return this.#audit.all(limit).map(toAudit);
+  }
+
+  async addSanction(s: Sanction): Promise<void> {
+    this.#insertSanction.run(s);
+  }
+
+  async activeSanctions(now: string): Promise<Sanction[]> {
+    return this.#sanctions.all(now).map((r) => ({
+      kind: r['kind'] === 'ban' ? 'ban' : 'timeout',
+      fingerprint: r['fingerprint'] ?? '',
+      ip: r['ip'] ?? null,
+      occurrenceId: r['occurrence_id'] ?? null,
+      until: r['until'] ?? null,
+      at: r['at'] ?? '',
+      moderator: r['moderator'] ?? '',
+    }));
+  }
+
+  async roomSettings(occurrenceId: string): Promise<RoomSettings | undefined> {
+    const r = this.#room.get(occurrenceId);
+    return r
+      ? {
+          occurrenceId: r.occurrence_id,
+          slowModeMs: r.slow_mode_ms,
+          pinnedMessageId: r.pinned_message_id,
+          closedByModerator: r.closed_by_moderator === 1,
+        }
+      : undefined;
+  }
+
+  async saveRoomSettings(s: RoomSettings): Promise<void> {
+    this.#saveRoom.run({ ...s, closed: s.closedByModerator ? 1 : 0 });
+  }
+
+  async rooms(limit: number): Promise<string[]> {
+    return this.#rooms.all(limit).map((r) => r.occurrence_id);
+  }
+
+}

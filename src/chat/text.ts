@@ -1,0 +1,83 @@
+// Text hygiene for chat: what is stripped from nicknames and messages, and the folded
+// form banned-word matching works on. Pure functions, no state.
+
+/** Bidi embeddings/overrides/isolates and marks: they can flip how a line reads (RLO tricks). */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/** Invisible characters used to hide words from filters or to fake empty names. */
+const INVISIBLE = /[\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180E\u200B\u2060-\u2064\u3164\uFEFF\uFFA0]/g;
+/** Joiners: needed inside emoji sequences and some scripts, so kept in messages only. */
+const JOINERS = /[\u200C\u200D]/g;
+/** C0/C1 control characters except tab and newline. */
+const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+/** Combining marks piled up beyond this many in a row are "zalgo" text. */
+const ZALGO = /(\p{M}{3})\p{M}+/gu;
+
+/**
+ * A message made safe to show as text: no bidi overrides, no invisible characters, no
+ * control characters, no zalgo stacks, at most two blank lines in a row. Not HTML escaping:
+ * pages never parse chat as HTML in the first place.
+ */
+export function neutraliseMessage(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(BIDI, '')
+    .replace(INVISIBLE, '')
+    .replace(CONTROLS, '')
+    .replace(ZALGO, '$1')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Longest nickname, in characters. */
+export const NICKNAME_MAX = 24;
+
+/**
+ * A nickname made safe, or undefined when nothing usable is left: all invisible, joiner,
+ * bidi and control characters removed, whitespace collapsed, length capped.
+ */
+export function sanitiseNickname(raw: string): string | undefined {
+  const cleaned = raw
+    .normalize('NFKC')
+    .replace(BIDI, '')
+    .replace(INVISIBLE, '')
+    .replace(JOINERS, '')
+    .replace(CONTROLS, '')
+    .replace(/\p{M}+/gu, (m) => m.slice(0, 2))
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = Array.from(cleaned).slice(0, NICKNAME_MAX).join('').trim();
+  return Array.from(chars).length >= 2 ? chars : undefined;
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's', '!': 'i' };
+
+/**
+ * The form banned-word matching compares: lower case in both Turkish and English senses
+ * (İ→i, I→ı and i), accents kept apart (ş≠s is a different word in Turkish, so we fold
+ * both ways), leetspeak undone, letters repeated 3+ times squeezed to one.
+ * Returns the words of the text in this form.
+ */
+export function foldWords(text: string): string[] {
+  const lowered = neutraliseMessage(text)
+    .replace(JOINERS, '')
+    .replace(/İ/g, 'i')
+    .replace(/I/g, 'ı')
+    .toLocaleLowerCase('tr');
+  const unleet = lowered.replace(/[013457@$!]/g, (c) => LEET[c] ?? c);
+  const words = unleet.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  return words.map((w) => w.replace(/(\p{L})\1{2,}/gu, '$1'));
+}
+
+/** Turkish letters folded to their ASCII look-alikes, so "siktir" also catches "şiktir". */
+export function asciiFold(word: string): string {
+  return word
+    .replace(/ı/g, 'i')
+    .replace(/ş/g, 's')
+    .replace(/ğ/g, 'g')
+    .replace(/ç/g, 'c')
+    .replace(/ö/g, 'o')
+    .replace(/ü/g, 'u')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '');
+}

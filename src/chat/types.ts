@@ -1,0 +1,156 @@
+// The chat module's data and ports. Plain data only, so it crosses Socket.IO unchanged:
+// the shapes match src/realtime/events.ts structurally (chat/ must not import realtime/;
+// src/main.ts checks the fit with `satisfies`).
+import type { Localized } from '../schedule/types.js';
+
+export type ChatOrigin = 'onair' | 'youtube';
+
+/** A message as viewers and moderators see it. `text` is plain text, never HTML. */
+export interface ChatMessage {
+  id: string;
+  occurrenceId: string;
+  origin: ChatOrigin;
+  nickname: string;
+  authorId: string;
+  text: string;
+  at: string;
+}
+
+/** A message as kept: who sent it (never shown to viewers) and whether it was deleted. */
+export interface StoredMessage extends ChatMessage {
+  /** Device fingerprint of an onair viewer, or "yt:<channelId>" for YouTube authors. */
+  fingerprint: string;
+  /** Viewer's IP address ("" for YouTube); used for bans, never exported or shown. */
+  ip: string;
+  /** YouTube's own message id, for liveChatMessages.delete. */
+  externalId: string | null;
+  deletedAt: string | null;
+  deletedBy: string | null;
+}
+
+export interface RoomSettings {
+  occurrenceId: string;
+  /** null = the programme's own setting. */
+  slowModeMs: number | null;
+  pinnedMessageId: string | null;
+  closedByModerator: boolean;
+}
+
+export interface ChatRoomState {
+  occurrenceId: string;
+  open: boolean;
+  closedByModerator: boolean;
+  opensAt: string;
+  closesAt: string;
+  slowModeMs: number;
+  pinned: ChatMessage | null;
+}
+
+export type SanctionKind = 'timeout' | 'ban';
+
+export interface Sanction {
+  kind: SanctionKind;
+  fingerprint: string;
+  /** Only bans carry the IP (a timeout by IP would silence a whole library's Wi-Fi). */
+  ip: string | null;
+  occurrenceId: string | null;
+  /** ISO instant; null = permanent. */
+  until: string | null;
+  at: string;
+  moderator: string;
+}
+
+export type ModerationAction =
+  | { action: 'delete'; messageId: string }
+  | { action: 'timeout'; messageId: string; minutes: number }
+  | { action: 'ban'; messageId: string }
+  | { action: 'slow'; occurrenceId: string; seconds: number }
+  | { action: 'pin'; occurrenceId: string; messageId: string | null }
+  | { action: 'close'; occurrenceId: string }
+  | { action: 'open'; occurrenceId: string };
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  moderator: string;
+  action: ModerationAction['action'];
+  occurrenceId: string | null;
+  messageId: string | null;
+  target: string | null;
+  origin: ChatOrigin | null;
+  detail: string;
+}
+
+/** Outcome of a request a person made; `code` is stable, `message` says what to do. */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+
+export function fail<T>(code: string, message: string): Result<T> {
+  return { ok: false, code, message };
+}
+
+/** Who sent a message: the realtime layer fills this from the connection. */
+export interface ViewerIdentity {
+  connectionId: string;
+  fingerprint: string;
+  ip: string;
+  nickname: string;
+}
+
+/**
+ * Where chat keeps transcripts, the audit log, sanctions and room settings.
+ * Contract: everything written survives a restart; `transcript` returns every message of a
+ * broadcast (deleted ones flagged) in send order; `audit` returns newest first; times are
+ * ISO UTC strings and `now` is always passed in. Async so a Redis/PostgreSQL backend can
+ * implement it later. Leaves out: rate limits and live room membership (in memory).
+ */
+export interface ChatStore {
+  appendMessage(message: StoredMessage): Promise<void>;
+  getMessage(id: string): Promise<StoredMessage | undefined>;
+  markDeleted(id: string, by: string, at: string): Promise<void>;
+  /** Last `limit` messages not deleted, oldest first. */
+  recent(occurrenceId: string, limit: number): Promise<StoredMessage[]>;
+  transcript(occurrenceId: string): Promise<StoredMessage[]>;
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  audit(limit: number): Promise<AuditEntry[]>;
+  addSanction(sanction: Sanction): Promise<void>;
+  /** Sanctions in force at `now` (until null or later than now). */
+  activeSanctions(now: string): Promise<Sanction[]>;
+  roomSettings(occurrenceId: string): Promise<RoomSettings | undefined>;
+  saveRoomSettings(settings: RoomSettings): Promise<void>;
+  /** Ids of broadcasts with at least one message, newest first. */
+  rooms(limit: number): Promise<string[]>;
+}
+
+/** One message read from YouTube's live chat. */
+export interface YoutubeChatItem {
+  id: string;
+  authorChannelId: string;
+  authorName: string;
+  text: string;
+  publishedAt: string;
+}
+
+/**
+ * YouTube live chat, as chat/ needs it. Implemented over the destinations/youtube client
+ * and injected by src/main.ts (chat/ never imports destinations/).
+ * Contract: `list` calls liveChatMessages.list once (5 quota units) and returns YouTube's
+ * pollingIntervalMillis and nextPageToken unchanged; `deleteMessage` and `ban` call
+ * liveChatMessages.delete / liveChatBans.insert (50 units each). Errors are thrown as is;
+ * an ended chat throws with `reason` "liveChatEnded" or "liveChatNotFound".
+ */
+export interface YoutubeChatPort {
+  list(liveChatId: string, pageToken: string | undefined): Promise<{
+    items: YoutubeChatItem[];
+    nextPageToken: string | undefined;
+    pollingIntervalMillis: number;
+  }>;
+  deleteMessage(messageId: string): Promise<void>;
+  ban(liveChatId: string, channelId: string, durationSeconds: number | null): Promise<void>;
+  /** The live chat of a YouTube broadcast (liveBroadcasts.list, 1 unit), when not in `remote`. */
+  liveChatIdOf?(broadcastId: string): Promise<string | undefined>;
+}
+
+export interface RoomTitle {
+  occurrenceId: string;
+  title: Localized | null;
+}

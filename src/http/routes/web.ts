@@ -1,0 +1,23 @@
+// The pages: the viewer page at /, the moderator console at /moderation/, their shared
+// assets at /assets/, and hls.js from node_modules at /vendor/. Plain files, no build step;
+// socket.io serves its own client at /socket.io/socket.io.esm.min.js.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+
+/** The repository's web/ folder. */
+export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web');
+
+export function webRouter(webDir = WEB_DIR): express.Router {
+  const router = express.Router();
+  const require = createRequire(import.meta.url);
+  const hlsDir = path.dirname(require.resolve('hls.js/dist/hls.min.js'));
+  const opts = { index: 'index.html', fallthrough: true, maxAge: '5m' };
+  router.get('/moderation', (_req, res) => res.redirect(301, '/moderation/'));
+  router.use('/vendor/hls', express.static(hlsDir, { maxAge: '1d' }));
+  router.use('/assets', express.static(path.join(webDir, 'shared'), opts));
+  router.use('/moderation', express.static(path.join(webDir, 'moderation'), opts));
+  router.use('/', express.static(path.join(webDir, 'viewer'), opts));
+  return router;
+}

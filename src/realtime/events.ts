@@ -1,0 +1,252 @@
+// The real-time contract: every Socket.IO event name and payload, shared by the server
+// (src/realtime) and the pages (web/, through JSDoc `import()` types checked by tsc).
+// Documented for people in docs/realtime-api.md; changing a name here breaks pages.
+// Types only: this module must stay importable from the browser's type checker.
+import type { Localized } from '../schedule/types.js';
+
+export type { Localized };
+
+/** Every acknowledgement has this shape; `error.code` is stable, `message` is for people. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };
+
+export interface AckError {
+  /** e.g. "invalid", "unknown-event", "rate-limited", "chat-closed", "banned", "unauthorized". */
+  code: string;
+  message: string;
+}
+
+export type AckFn<T extends object = object> = (ack: Ack<T>) => void;
+
+// ---------------------------------------------------------------------------------------
+// Programmes
+// ---------------------------------------------------------------------------------------
+
+/** One place a live programme can be watched. */
+export interface WatchLink {
+  destination: string;
+  kind: 'local' | 'rtmp' | 'youtube';
+  /** YouTube watch URL, or the local HLS playlist path (relative to the site). */
+  url: string;
+}
+
+export type ProgrammeStatus = 'upcoming' | 'live' | 'ended' | 'cancelled';
+
+/** What a viewer needs to know about one occurrence of a programme. */
+export interface ProgrammeInfo {
+  occurrenceId: string;
+  programmeId: string;
+  title: Localized;
+  description: Localized;
+  category: string;
+  audience: string[];
+  /** ISO 8601 UTC instants; pages show them in the viewer's own time zone. */
+  start: string;
+  end: string;
+  timezone: string;
+  status: ProgrammeStatus;
+  /** Filled while live: the destinations that made it. */
+  watch: WatchLink[];
+  chat: { enabled: boolean; opensAt: string; closesAt: string };
+}
+
+/** Sent to every viewer on connect (and on request): what is live, what is next. */
+export interface ScheduleSnapshotPayload {
+  at: string;
+  live: ProgrammeInfo[];
+  next: ProgrammeInfo[];
+}
+
+export interface ReminderPayload {
+  programme: ProgrammeInfo;
+  /** How long before the start this reminder is, in ms (e.g. 900000 = 15 minutes). */
+  offsetMs: number;
+}
+
+export interface LivePayload {
+  programme: ProgrammeInfo;
+  liveAt: string;
+  /** Watch URL of each destination that went live (never one that failed). */
+  watch: WatchLink[];
+}
+
+export interface EndedPayload {
+  occurrenceId: string;
+  programmeId: string;
+  title: Localized;
+  endedAt: string;
+  /** "complete" normally; "failed" when the broadcast broke off. */
+  outcome: 'complete' | 'failed';
+}
+
+export interface ChangedPayload {
+  programme: ProgrammeInfo;
+}
+
+export interface CancelledPayload {
+  occurrenceId: string;
+  programmeId: string;
+  title: Localized;
+  start: string;
+  reason?: string;
+}
+
+export interface SubscribeRequest {
+  programmes?: string[];
+  categories?: string[];
+  audiences?: string[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Chat
+// ---------------------------------------------------------------------------------------
+
+export type ChatOrigin = 'onair' | 'youtube';
+
+/** One chat message. `text` is plain text: pages set it with textContent, never as HTML. */
+export interface ChatMessagePayload {
+  id: string;
+  occurrenceId: string;
+  origin: ChatOrigin;
+  nickname: string;
+  /** Opaque, stable per viewer device; lets pages group messages without exposing an IP. */
+  authorId: string;
+  text: string;
+  at: string;
+}
+
+export interface ChatRoomState {
+  occurrenceId: string;
+  /** Open = within the time window and not closed by a moderator. */
+  open: boolean;
+  closedByModerator: boolean;
+  opensAt: string;
+  closesAt: string;
+  slowModeMs: number;
+  pinned: ChatMessagePayload | null;
+}
+
+export interface ChatDeletedPayload {
+  occurrenceId: string;
+  messageIds: string[];
+}
+
+/** Sent only to the sockets of the viewer concerned. */
+export interface ChatSanctionPayload {
+  kind: 'timeout' | 'ban';
+  occurrenceId: string | null;
+  until: string | null;
+}
+
+export interface ChatJoinRequest {
+  occurrenceId: string;
+  nickname: string;
+}
+
+export interface ChatSendRequest {
+  occurrenceId: string;
+  text: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Moderation
+// ---------------------------------------------------------------------------------------
+
+export type ModerationAction =
+  | { action: 'delete'; messageId: string }
+  | { action: 'timeout'; messageId: string; minutes: number }
+  | { action: 'ban'; messageId: string }
+  | { action: 'slow'; occurrenceId: string; seconds: number }
+  | { action: 'pin'; occurrenceId: string; messageId: string | null }
+  | { action: 'close'; occurrenceId: string }
+  | { action: 'open'; occurrenceId: string };
+
+export interface AuditEntryPayload {
+  id: number;
+  at: string;
+  moderator: string;
+  action: ModerationAction['action'];
+  occurrenceId: string | null;
+  messageId: string | null;
+  /** Nickname of the author acted on, when there is one. */
+  target: string | null;
+  origin: ChatOrigin | null;
+  /** e.g. "10 minutes", "slow mode 30 s". */
+  detail: string;
+}
+
+export interface ChatRoomSummary {
+  state: ChatRoomState;
+  title: Localized | null;
+  youtube: YoutubeChatStatus | null;
+}
+
+/** YouTube live chat polling of one broadcast, and what it costs in API quota. */
+export interface YoutubeChatStatus {
+  occurrenceId: string;
+  destination: string;
+  polling: boolean;
+  pollingIntervalMs: number;
+  polls: number;
+  unitsSpent: number;
+  /** Units per hour at the current interval (5 units a poll). */
+  unitsPerHour: number;
+  dailyQuota: number;
+  lastError: string | null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Event maps
+// ---------------------------------------------------------------------------------------
+
+/** Server → viewer (namespace "/"). */
+export interface ServerToClientEvents {
+  schedule: (snapshot: ScheduleSnapshotPayload) => void;
+  'programme:reminder': (payload: ReminderPayload) => void;
+  'programme:live': (payload: LivePayload) => void;
+  'programme:ended': (payload: EndedPayload) => void;
+  'programme:changed': (payload: ChangedPayload) => void;
+  'programme:cancelled': (payload: CancelledPayload) => void;
+  'chat:message': (message: ChatMessagePayload) => void;
+  'chat:deleted': (payload: ChatDeletedPayload) => void;
+  'chat:state': (state: ChatRoomState) => void;
+  'chat:sanction': (payload: ChatSanctionPayload) => void;
+}
+
+/** Viewer → server (namespace "/"). Every event takes an ack callback last. */
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: AckFn<{ rooms: string[] }>) => void;
+  unsubscribe: (request: SubscribeRequest, ack: AckFn<{ rooms: string[] }>) => void;
+  'schedule:get': (ack: AckFn<{ snapshot: ScheduleSnapshotPayload }>) => void;
+  'chat:join': (request: ChatJoinRequest, ack: AckFn<{ state: ChatRoomState; history: ChatMessagePayload[] }>) => void;
+  'chat:leave': (request: { occurrenceId: string }, ack: AckFn) => void;
+  'chat:send': (request: ChatSendRequest, ack: AckFn<{ message: ChatMessagePayload }>) => void;
+}
+
+/** Server → moderator (namespace "/moderation"). */
+export interface ModerationServerToClientEvents {
+  'chat:message': (message: ChatMessagePayload) => void;
+  'chat:deleted': (payload: ChatDeletedPayload) => void;
+  'chat:state': (state: ChatRoomState) => void;
+  'audit:entry': (entry: AuditEntryPayload) => void;
+  'youtube:status': (status: YoutubeChatStatus) => void;
+  /** The session ran out; the console should ask for a new login. */
+  'session:expired': () => void;
+}
+
+/** Moderator → server (namespace "/moderation"). */
+export interface ModerationClientToServerEvents {
+  'mod:action': (action: ModerationAction, ack: AckFn<{ entry: AuditEntryPayload }>) => void;
+  'mod:rooms': (ack: AckFn<{ rooms: ChatRoomSummary[] }>) => void;
+  'mod:history': (request: { occurrenceId: string }, ack: AckFn<{ messages: ChatMessagePayload[] }>) => void;
+  'mod:audit': (request: { limit?: number }, ack: AckFn<{ entries: AuditEntryPayload[] }>) => void;
+}
+
+/** Handshake `auth` of a viewer: a random id the page keeps in localStorage. */
+export interface ViewerHandshakeAuth {
+  fingerprint?: string;
+}
+
+/** Handshake `auth` of a moderator without a session cookie. */
+export interface ModeratorHandshakeAuth {
+  token?: string;
+}

@@ -1,0 +1,67 @@
+// What the realtime layer needs from chat/ and from the moderator login, stated as ports:
+// realtime/ never imports chat/ (adapters do not import each other); src/main.ts passes
+// the chat service and the moderator auth, whose shapes fit these.
+import type {
+  AuditEntryPayload,
+  ChatMessagePayload,
+  ChatRoomState,
+  ModerationAction,
+  YoutubeChatStatus,
+} from './events.js';
+import type { Localized } from '../schedule/types.js';
+
+export type PortResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+
+export interface ViewerIdentity {
+  connectionId: string;
+  fingerprint: string;
+  ip: string;
+  nickname: string;
+}
+
+export interface SanctionNotice {
+  kind: 'timeout' | 'ban';
+  fingerprint: string;
+  ip: string | null;
+  occurrenceId: string | null;
+  until: string | null;
+}
+
+export interface ChatListeners {
+  message: (message: ChatMessagePayload) => void;
+  external: (message: ChatMessagePayload) => void;
+  deleted: (payload: { occurrenceId: string; messageIds: string[] }) => void;
+  state: (state: ChatRoomState) => void;
+  sanction: (sanction: SanctionNotice) => void;
+  audit: (entry: AuditEntryPayload) => void;
+}
+
+/**
+ * The chat as the realtime layer drives it. Contract: `post` and `moderate` do every check
+ * themselves and report refusals as results (never throw for a person's mistake); the
+ * listeners fire once per accepted change, after it is stored.
+ */
+export interface RealtimeChatPort {
+  subscribe(listeners: Partial<ChatListeners>): () => void;
+  join(occurrenceId: string, nickname: string): Promise<PortResult<{ state: ChatRoomState; history: ChatMessagePayload[]; nickname: string }>>;
+  post(viewer: ViewerIdentity, occurrenceId: string, text: string): Promise<PortResult<ChatMessagePayload>>;
+  moderate(moderator: string, action: ModerationAction): Promise<PortResult<AuditEntryPayload>>;
+  history(occurrenceId: string, limit?: number): Promise<ChatMessagePayload[]>;
+  audit(limit: number): Promise<AuditEntryPayload[]>;
+  rooms(): Promise<ChatRoomState[]>;
+  title(occurrenceId: string): Localized | null;
+  sanctionOf(fingerprint: string, ip: string, occurrenceId: string | null): { kind: 'timeout' | 'ban'; until: string | null } | undefined;
+  /** Housekeeping: drop expired rate-limit entries. */
+  prune(): void;
+}
+
+/** Who is a moderator, from the session cookie header or a bearer token. */
+export interface ModeratorIdentityPort {
+  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): { moderator: string; expiresAt: Date | null } | undefined;
+}
+
+/** The YouTube chat bridge's figures, for the console. */
+export interface YoutubeStatusPort {
+  statuses(): YoutubeChatStatus[];
+  onStatus(listener: (status: YoutubeChatStatus) => void): () => void;
+}

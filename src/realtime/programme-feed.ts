@@ -1,0 +1,259 @@
+// Turns the engine's events and the schedule's changes into the viewers' programme events.
+// It has no timers of its own: "live" is sent when the engine says a broadcast is live,
+// reminders when the engine reaches a reminder offset, changes when the schedule reloads.
+import type { Clock } from '../shared/clock.js';
+import type { TypedEmitter } from '../shared/typed-emitter.js';
+import type { BroadcastRecord, BroadcastState, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
+import type { Occurrence } from '../schedule/types.js';
+import type {
+  CancelledPayload,
+  ChangedPayload,
+  EndedPayload,
+  LivePayload,
+  ProgrammeInfo,
+  ProgrammeStatus,
+  ReminderPayload,
+  ScheduleSnapshotPayload,
+  WatchLink,
+} from './events.js';
+
+/** Where the feed's events go; the realtime server implements it over Socket.IO rooms. */
+export interface FeedOutput {
+  toAll(event: 'programme:live', payload: LivePayload): void;
+  toAll(event: 'programme:ended', payload: EndedPayload): void;
+  toAll(event: 'programme:changed', payload: ChangedPayload): void;
+  toAll(event: 'programme:cancelled', payload: CancelledPayload): void;
+  toAll(event: 'schedule', payload: ScheduleSnapshotPayload): void;
+  toRooms(rooms: string[], event: 'programme:reminder', payload: ReminderPayload): void;
+}
+
+export interface ProgrammeFeedDeps {
+  engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
+  schedule: ScheduleReader;
+  clock: Clock;
+  output: FeedOutput;
+  /** Chat window, so pages know when a programme's chat opens. */
+  chatOpensBeforeMs: number;
+  chatClosesAfterMs: number;
+  /** Records known at start (from the broadcast store), so a restart knows what is live. */
+  initialRecords?: readonly BroadcastRecord[];
+  /** How far ahead the snapshot's "next" looks. @defaultValue 14 days */
+  horizonMs?: number;
+  /** Most upcoming programmes in a snapshot. @defaultValue 30 */
+  maxNext?: number;
+}
+
+/** Socket.IO room names for subscriptions. */
+export const roomOf = {
+  programme: (id: string) => `p:${id}`,
+  category: (c: string) => `c:${c}`,
+  audience: (a: string) => `a:${a}`,
+  chat: (occurrenceId: string) => `chat:${occurrenceId}`,
+};
+
+const LIVE_STATES: ReadonlySet<BroadcastState> = new Set(['live', 'ending']);
+
+function signature(o: Occurrence): string {
+  return JSON.stringify([o.start.getTime(), o.end.getTime(), o.title, o.description, o.destinations, o.cancelled, o.chat]);
+}
+
+export function watchLinks(record: BroadcastRecord | undefined): WatchLink[] {
+  if (!record) return [];
+  return record.destinations
+    .filter((d) => d.status === 'live' && typeof d.watchUrl === 'string' && d.watchUrl !== '')
+    .map((d) => ({ destination: d.name, kind: d.kind, url: d.watchUrl as string }));
+}
+
+export class ProgrammeFeed {
+  readonly #deps: ProgrammeFeedDeps;
+  readonly #records = new Map<string, BroadcastRecord>();
+  readonly #cancelledSent = new Set<string>();
+  #known = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
+  #unsubscribe: Array<() => void> = [];
+
+  constructor(deps: ProgrammeFeedDeps) {
+    this.#deps = deps;
+    for (const r of deps.initialRecords ?? []) this.#records.set(r.occurrenceId, r);
+  }
+
+  start(): void {
+    this.#known = this.#upcomingSignatures();
+    this.#unsubscribe = [
+      this.#deps.engineEvents.on('transition', (record, from, occurrence) => this.#onTransition(record, from, occurrence)),
+      this.#deps.engineEvents.on('reminder', (occurrence, offsetMs) => this.#onReminder(occurrence, offsetMs)),
+      this.#deps.schedule.onChange(() => this.#onScheduleChange()),
+    ];
+  }
+
+  stop(): void {
+    for (const u of this.#unsubscribe) u();
+    this.#unsubscribe = [];
+  }
+
+  info(occ: Occurrence, record = this.#records.get(occ.id)): ProgrammeInfo {
+    let status: ProgrammeStatus = 'upcoming';
+    if (occ.cancelled || record?.state === 'cancelled' || record?.state === 'missed') status = 'cancelled';
+    else if (record && LIVE_STATES.has(record.state)) status = 'live';
+    else if (record && (record.state === 'complete' || record.state === 'failed')) status = 'ended';
+    const endMs = record?.endedAt ? Date.parse(record.endedAt) : occ.end.getTime();
+    return {
+      occurrenceId: occ.id,
+      programmeId: occ.programmeId,
+      title: occ.title,
+      description: occ.description,
+      category: occ.category,
+      audience: [...occ.audience],
+      start: occ.start.toISOString(),
+      end: occ.end.toISOString(),
+      timezone: occ.timezone,
+      status,
+      watch: status === 'live' ? watchLinks(record) : [],
+      chat: {
+        enabled: occ.chat.enabled,
+        opensAt: new Date(occ.start.getTime() - this.#deps.chatOpensBeforeMs).toISOString(),
+        closesAt: new Date(endMs + this.#deps.chatClosesAfterMs).toISOString(),
+      },
+    };
+  }
+
+  /** Info from the record alone, for a live broadcast the schedule no longer lists. */
+  #infoFromRecord(record: BroadcastRecord): ProgrammeInfo {
+    const occ = this.#deps.schedule.find(record.occurrenceId);
+    if (occ) return this.info(occ, record);
+    return {
+      occurrenceId: record.occurrenceId,
+      programmeId: record.programmeId,
+      title: record.title,
+      description: { tr: '', en: '' },
+      category: 'other',
+      audience: [],
+      start: record.scheduledStart,
+      end: record.scheduledEnd,
+      timezone: 'UTC',
+      status: LIVE_STATES.has(record.state) ? 'live' : 'ended',
+      watch: LIVE_STATES.has(record.state) ? watchLinks(record) : [],
+      chat: { enabled: false, opensAt: record.scheduledStart, closesAt: record.scheduledEnd },
+    };
+  }
+
+  snapshot(): ScheduleSnapshotPayload {
+    const now = this.#deps.clock.now();
+    const live = [...this.#records.values()].filter((r) => LIVE_STATES.has(r.state)).map((r) => this.#infoFromRecord(r));
+    const liveIds = new Set(live.map((l) => l.occurrenceId));
+    const horizon = new Date(now.getTime() + (this.#deps.horizonMs ?? 14 * 86_400_000));
+    const next = this.#deps.schedule
+      .occurrences(now, horizon)
+      .filter((o) => !o.cancelled && !liveIds.has(o.id) && o.start.getTime() > now.getTime())
+      .slice(0, this.#deps.maxNext ?? 30)
+      .map((o) => this.info(o));
+    return { at: now.toISOString(), live, next };
+  }
+
+  #onTransition(record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined): void {
+    this.#records.set(record.occurrenceId, record);
+    const occ = occurrence ?? this.#deps.schedule.find(record.occurrenceId);
+    const programme = occ ? this.info(occ, record) : this.#infoFromRecord(record);
+    const wasLive = from !== undefined && LIVE_STATES.has(from);
+    switch (record.state) {
+      case 'live':
+        if (from !== 'live') {
+          this.#deps.output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
+        }
+        break;
+      case 'complete':
+      case 'failed':
+        if (wasLive || record.liveAt) {
+          this.#deps.output.toAll('programme:ended', {
+            occurrenceId: record.occurrenceId,
+            programmeId: record.programmeId,
+            title: record.title,
+            endedAt: record.endedAt ?? record.updatedAt,
+            outcome: record.state,
+          });
+        } else {
+          this.#sendCancelled(record.occurrenceId, record.programmeId, programme, record.reason);
+        }
+        break;
+      case 'cancelled':
+      case 'missed':
+        this.#sendCancelled(record.occurrenceId, record.programmeId, programme, record.reason);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #sendCancelled(occurrenceId: string, programmeId: string, programme: ProgrammeInfo, reason: string | undefined): void {
+    if (this.#cancelledSent.has(occurrenceId)) return;
+    this.#cancelledSent.add(occurrenceId);
+    this.#deps.output.toAll('programme:cancelled', {
+      occurrenceId,
+      programmeId,
+      title: programme.title,
+      start: programme.start,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  #onReminder(occurrence: Occurrence, offsetMs: number): void {
+    const rooms = [
+      roomOf.programme(occurrence.programmeId),
+      roomOf.category(occurrence.category),
+      ...occurrence.audience.map((a) => roomOf.audience(a)),
+    ];
+    this.#deps.output.toRooms(rooms, 'programme:reminder', { programme: this.info(occurrence), offsetMs });
+  }
+
+  #upcomingSignatures(): Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }> {
+    const now = this.#deps.clock.now();
+    const horizon = new Date(now.getTime() + (this.#deps.horizonMs ?? 14 * 86_400_000));
+    const map = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
+    for (const o of this.#deps.schedule.occurrences(now, horizon)) {
+      map.set(o.id, { sig: signature(o), endMs: o.end.getTime(), title: o.title, start: o.start.toISOString() });
+    }
+    return map;
+  }
+
+  #onScheduleChange(): void {
+    const before = this.#known;
+    const after = this.#upcomingSignatures();
+    this.#known = after;
+    const now = this.#deps.clock.now();
+    for (const [id, { sig }] of after) {
+      if (before.get(id)?.sig === sig) continue;
+      const occ = this.#deps.schedule.find(id);
+      if (!occ) continue;
+      if (occ.cancelled) this.#sendCancelled(id, occ.programmeId, this.info(occ), undefined);
+      else {
+        this.#cancelledSent.delete(id);
+        this.#deps.output.toAll('programme:changed', { programme: this.info(occ) });
+      }
+    }
+    for (const [id, was] of before) {
+      // Gone from the schedule while still ahead: the series or date was removed.
+      if (after.has(id) || was.endMs <= now.getTime()) continue;
+      const record = this.#records.get(id);
+      if (record && LIVE_STATES.has(record.state)) continue;
+      const [programmeId = id] = id.split('@');
+      this.#sendCancelled(id, programmeId, { ...this.#placeholder(id, programmeId, now), title: was.title, start: was.start }, 'removed from the schedule');
+    }
+    this.#deps.output.toAll('schedule', this.snapshot());
+  }
+
+  #placeholder(id: string, programmeId: string, now: Date): ProgrammeInfo {
+    return {
+      occurrenceId: id,
+      programmeId,
+      title: { tr: programmeId, en: programmeId },
+      description: { tr: '', en: '' },
+      category: 'other',
+      audience: [],
+      start: now.toISOString(),
+      end: now.toISOString(),
+      timezone: 'UTC',
+      status: 'cancelled',
+      watch: [],
+      chat: { enabled: false, opensAt: now.toISOString(), closesAt: now.toISOString() },
+    };
+  }
+}

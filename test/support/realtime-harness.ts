@@ -1,0 +1,221 @@
+// A real onair HTTP server with the chat and realtime layer wired as src/main.ts wires
+// them, on port 0, fed by a real TypedEmitter<EngineEvents> (the engine's port) and a
+// small in-memory ScheduleReader. Each harness owns a temp data dir and removes it.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { createHttpApp } from '../../src/http/app.js';
+import { buildRealtimeParts, type RealtimeParts } from '../../src/main.js';
+import type { RealtimeServer } from '../../src/realtime/index.js';
+import type {
+  ClientToServerEvents,
+  ModerationClientToServerEvents,
+  ModerationServerToClientEvents,
+  ServerToClientEvents,
+} from '../../src/realtime/events.js';
+import type { BroadcastRecord, BroadcastState, EngineEvents, ScheduleReader } from '../../src/scheduler/ports.js';
+import type { Occurrence } from '../../src/schedule/types.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { TypedEmitter } from '../../src/shared/typed-emitter.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
+import type { Clock } from '../../src/shared/clock.js';
+import type { YoutubeChatPort } from '../../src/chat/index.js';
+
+export type ViewerClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
+export type ModeratorClient = ClientSocket<ModerationServerToClientEvents, ModerationClientToServerEvents>;
+
+/** An occurrence with sensible defaults; `start` as an ISO string. */
+export function makeOccurrence(over: Partial<Occurrence> & { programmeId: string; start: Date }): Occurrence {
+  const end = over.end ?? new Date(over.start.getTime() + 3600_000);
+  const local = over.start.toISOString().slice(0, 16);
+  return {
+    id: `${over.programmeId}@${local}`,
+    title: { tr: `${over.programmeId} (tr)`, en: `${over.programmeId} (en)` },
+    description: { tr: 'Açıklama', en: 'Description' },
+    category: 'reading',
+    audience: ['children'],
+    timezone: 'Europe/Istanbul',
+    localStart: over.start.toISOString(),
+    localEnd: end.toISOString(),
+    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    destinations: ['local'],
+    youtube: { privacy: 'public', madeForKids: true },
+    chat: { enabled: true, slowModeMs: 0 },
+    remindersMs: [900_000],
+    cancelled: false,
+    ...over,
+    end,
+  };
+}
+
+/** A ScheduleReader over a list the test changes by hand. */
+export class FakeSchedule {
+  #list: Occurrence[];
+  readonly #listeners = new Set<() => void>();
+
+  constructor(list: Occurrence[]) {
+    this.#list = list;
+  }
+
+  occurrences(from: Date, to: Date): Occurrence[] {
+    return this.#list
+      .filter((o) => o.end.getTime() >= from.getTime() && o.start.getTime() <= to.getTime())
+      .sort((a, b) => a.start.getTime() - b.start.getTime());
+  }
+
+  find(id: string): Occurrence | undefined {
+    return this.#list.find((o) => o.id === id);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Replaces the programmes in force, as a hot reload would. */
+  replace(list: Occurrence[]): void {
+    this.#list = list;
+    for (const l of this.#listeners) l();
+  }
+}
+// The fake is checked against the port it stands in for.
+void (new FakeSchedule([]) satisfies ScheduleReader);
+
+/** A broadcast record in `state`, with the given destinations live. */
+export function makeRecord(
+  occ: Occurrence,
+  state: BroadcastState,
+  destinations: BroadcastRecord['destinations'] = [],
+  extra: Partial<BroadcastRecord> = {},
+): BroadcastRecord {
+  return {
+    occurrenceId: occ.id,
+    programmeId: occ.programmeId,
+    title: occ.title,
+    state,
+    scheduledStart: occ.start.toISOString(),
+    scheduledEnd: occ.end.toISOString(),
+    destinations,
+    updatedAt: new Date().toISOString(),
+    ...extra,
+  };
+}
+
+export interface HarnessOptions {
+  clock: Clock;
+  occurrences?: Occurrence[];
+  /** Extra config keys ("chat.maxLength" → 50). */
+  overrides?: Record<string, unknown>;
+  moderatorToken?: string;
+  youtubeChat?: YoutubeChatPort;
+  /** Reuse a data dir (to test a restart); the harness then does not delete it. */
+  dataDir?: string;
+}
+
+export interface Harness {
+  url: string;
+  config: Readonly<Config>;
+  engine: TypedEmitter<EngineEvents>;
+  schedule: FakeSchedule;
+  parts: RealtimeParts;
+  realtime: RealtimeServer;
+  server: http.Server;
+  db: SqliteDatabase;
+  dataDir: string;
+  viewer(options?: { fingerprint?: string; transports?: string[] }): Promise<ViewerClient>;
+  moderator(auth?: { token?: string; cookie?: string }): Promise<ModeratorClient>;
+  stop(): Promise<void>;
+}
+
+export const TEST_TOKEN = 'test-moderator-token-0123456789';
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const ownDir = !options.dataDir;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'onair-rt-'));
+  const config = loadConfig({
+    env: { ONAIR_MODERATOR_TOKEN: options.moderatorToken ?? TEST_TOKEN },
+    overrides: { 'server.port': 0, 'server.host': '127.0.0.1', 'paths.data': dataDir, 'log.level': 'silent', ...options.overrides },
+  });
+  const logger = createLogger('silent');
+  const engine = new TypedEmitter<EngineEvents>();
+  const schedule = new FakeSchedule(options.occurrences ?? []);
+  const db = openDatabase(dataDir);
+  const parts = buildRealtimeParts({
+    config,
+    logger,
+    clock: options.clock,
+    db,
+    schedule,
+    engineEvents: engine,
+    ...(options.youtubeChat ? { youtubeChat: options.youtubeChat } : {}),
+  });
+  await parts.start();
+  const app = createHttpApp({ config, logger, clock: options.clock, moderation: parts.http });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const realtime = parts.attach(server);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clients: ClientSocket[] = [];
+
+  const connected = <S extends ClientSocket>(socket: S): Promise<S> =>
+    new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', (err) => reject(err));
+    });
+
+  return {
+    url,
+    config,
+    engine,
+    schedule,
+    parts,
+    realtime,
+    server,
+    db,
+    dataDir,
+    viewer(opts = {}) {
+      const socket: ViewerClient = connect(url, {
+        transports: opts.transports ?? ['websocket'],
+        auth: { fingerprint: opts.fingerprint ?? `fp-${Math.random().toString(36).slice(2, 12)}` },
+        forceNew: true,
+        reconnectionDelay: 50,
+        reconnectionDelayMax: 200,
+      });
+      clients.push(socket);
+      return connected(socket);
+    },
+    moderator(auth = { token: TEST_TOKEN }) {
+      const socket: ModeratorClient = connect(`${url}/moderation`, {
+        transports: ['websocket'],
+        auth: auth.token ? { token: auth.token } : {},
+        extraHeaders: auth.cookie ? { cookie: auth.cookie } : {},
+        forceNew: true,
+        reconnection: false,
+      });
+      clients.push(socket);
+      return connected(socket);
+    },
+    async stop() {
+      for (const c of clients) c.disconnect();
+      await parts.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      db.close();
+      if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves with the next `event` the socket receives. */
+export function nextEvent<T>(socket: ClientSocket, event: string): Promise<T> {
+  return new Promise((resolve) => socket.once(event, (payload: T) => resolve(payload)));
+}
+
+/** Emits with an ack and resolves with the ack. */
+export function request<T>(socket: ClientSocket, event: string, ...args: unknown[]): Promise<T> {
+  return new Promise((resolve) => (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (ack: T) => resolve(ack)));
+}
