@@ -2,6 +2,8 @@
 // itself to the program. Exit codes: 0 ok, 1 the command found problems, 2 usage error.
 import { Command, CommanderError } from 'commander';
 import { registerRun } from './run.js';
+import { registerValidate } from './validate.js';
+import { registerPreview } from './preview.js';
 
 export function buildProgram(): Command {
   const program = new Command('onair')
@@ -9,6 +11,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
+  registerValidate(program);
+  registerPreview(program);
   return program;
 }
 

@@ -143,7 +143,7 @@ export const scheduleFileSchema = z.union([programmeSchema, z.array(programmeSch
 
 /** The JSON Schema of a schedule file, as committed in docs/schedule.schema.json. */
 export function scheduleJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(scheduleFileSchema, { target: 'draft-7' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(scheduleFileSchema, { target: 'draft-7', reused: 'ref' }) as Record<string, unknown>;
   return {
     ...schema,
     $id: 'https://onair.local/schedule.schema.json',

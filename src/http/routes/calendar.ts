@@ -1,0 +1,73 @@
+// iCalendar feeds viewers subscribe to from their phone: GET /calendar.ics (every
+// programme) and GET /calendar/<programme-id>.ics. Times are written in UTC, which every
+// calendar app shows in the viewer's own zone; cancelled broadcasts stay listed as
+// CANCELLED so a subscribed calendar removes them.
+import express from 'express';
+import ical, { ICalEventStatus } from 'ical-generator';
+import { pick, type Language, type Occurrence } from '../../schedule/index.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ScheduleQueryPort } from './schedule.js';
+
+export interface CalendarRouteDeps {
+  schedule: ScheduleQueryPort;
+  clock: Clock;
+  language: Language;
+  /** Base URL for links in events (config server.publicUrl); empty = from the request. */
+  publicUrl: string;
+  /** How far back and ahead the feed reaches. @defaultValue { pastDays: 30, aheadDays: 180 } */
+  window?: { pastDays: number; aheadDays: number };
+}
+
+const DAY_MS = 86_400_000;
+
+function both(text: { tr: string; en: string }, lang: Language): string {
+  const first = pick(text, lang);
+  const other = pick(text, lang === 'tr' ? 'en' : 'tr');
+  return first === other ? first : `${first} / ${other}`;
+}
+
+export function calendarRouter(deps: CalendarRouteDeps): express.Router {
+  const router = express.Router();
+  const { pastDays, aheadDays } = deps.window ?? { pastDays: 30, aheadDays: 180 };
+
+  const send = (req: express.Request, res: express.Response, name: string, list: Occurrence[]): void => {
+    const base = deps.publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const cal = ical({ name, prodId: { company: 'onair', product: 'onair', language: deps.language.toUpperCase() }, ttl: 3600 });
+    const host = new URL(base).hostname || 'onair';
+    for (const o of list) {
+      cal.createEvent({
+        id: `${o.id}@${host}`,
+        start: o.start,
+        end: o.end,
+        stamp: deps.clock.now(),
+        summary: both(o.title, deps.language),
+        description: [pick(o.description, deps.language), `${base}/`].filter(Boolean).join('\n\n'),
+        url: `${base}/`,
+        status: o.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      });
+    }
+    res.type('text/calendar; charset=utf-8').set('Cache-Control', 'max-age=300').send(cal.toString());
+  };
+
+  const window = (): { from: Date; to: Date } => {
+    const now = deps.clock.now().getTime();
+    return { from: new Date(now - pastDays * DAY_MS), to: new Date(now + aheadDays * DAY_MS) };
+  };
+
+  router.get('/calendar.ics', (req, res) => {
+    const { from, to } = window();
+    send(req, res, 'onair', deps.schedule.occurrences(from, to));
+  });
+
+  router.get('/calendar/:file', (req, res) => {
+    const m = /^([a-z0-9-]+)\.ics$/.exec(req.params.file);
+    const programme = m ? deps.schedule.snapshot().programmes.find((p) => p.id === m[1]) : undefined;
+    if (!programme) {
+      res.status(404).json({ error: 'no programme with this id; see /api/schedule for the ids' });
+      return;
+    }
+    const { from, to } = window();
+    send(req, res, both(programme.title, deps.language), deps.schedule.occurrences(from, to).filter((o) => o.programmeId === programme.id));
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+// Public face of the schedule module: YAML programmes -> validated programmes -> occurrences.
+export * from './types.js';
+export { programmeSchema, scheduleFileSchema, scheduleJsonSchema, type RawProgramme } from './schema.js';
+export { Expander } from './expand.js';
+export { ZoneOffsets, isValidZone } from './local-time.js';
+export { type ValidationContext } from './normalize.js';
+export { validateScheduleText, hasErrors, sortDiagnostics, type FileResult } from './validate-file.js';
+export { parseScheduleText } from './yaml-source.js';
+export {
+  listScheduleFiles,
+  loadSchedules,
+  horizon,
+  isScheduleFile,
+  DEFAULT_HORIZON_DAYS,
+  type ScheduleLoad,
+  type LoadOptions,
+} from './load.js';
+export { ScheduleService, type ScheduleServiceDeps, type ScheduleEvents } from './schedule-service.js';
+export {
+  toScheduleItem,
+  formatPreviewLine,
+  formatLocalRange,
+  occurrencesPerDay,
+  pick,
+  type ScheduleItem,
+} from './views.js';
+export { formatDiagnostic } from './format.js';
