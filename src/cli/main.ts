@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 import { registerPreview } from './preview.js';
+import { registerAuth } from './auth.js';
+import { youtubeQuotaSection } from './youtube-quota-section.js';
 
 export function buildProgram(): Command {
   const program = new Command('onair')
@@ -11,8 +13,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
-  registerValidate(program);
+  registerValidate(program, [youtubeQuotaSection()]);
   registerPreview(program);
+  registerAuth(program);
   return program;
 }
 

@@ -66,20 +66,32 @@ export function projectYoutubeQuota(occurrences: readonly Occurrence[], options:
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
-/** Lines for `onair validate`: one per day, and a warning line for each day over quota. */
-export function formatQuotaProjection(days: readonly DayProjection[], dailyQuota: number): string[] {
+/**
+ * Lines for `onair validate`: the next `detailDays` quota days one per line, the busiest
+ * day, and a warning for each day over quota (the first `maxWarnings`, then a count).
+ */
+export function formatQuotaProjection(
+  days: readonly DayProjection[],
+  dailyQuota: number,
+  options: { detailDays?: number; maxWarnings?: number } = {},
+): string[] {
   if (days.length === 0) return ['YouTube quota: no YouTube broadcasts in the period.'];
-  const lines = [`YouTube quota (units per quota day, midnight Pacific; limit ${dailyQuota}):`];
-  for (const d of days) {
-    lines.push(
-      `  ${d.day}: ${d.units} units (${d.broadcasts} broadcast${d.broadcasts === 1 ? '' : 's'}: ${d.lifecycleUnits} lifecycle + ${d.chatUnits} chat polling)${d.overQuota ? '  OVER QUOTA' : ''}`,
-    );
-  }
-  for (const d of days.filter((x) => x.overQuota)) {
+  const detail = options.detailDays ?? 14;
+  const maxWarnings = options.maxWarnings ?? 10;
+  const describe = (d: DayProjection): string =>
+    `${d.day}: ${d.units} units (${d.broadcasts} broadcast${d.broadcasts === 1 ? '' : 's'}: ${d.lifecycleUnits} lifecycle + ${d.chatUnits} chat polling)`;
+  const lines = [`YouTube quota (projected units per quota day, midnight Pacific; limit ${dailyQuota}):`];
+  for (const d of days.slice(0, detail)) lines.push(`  ${describe(d)}${d.overQuota ? '  OVER QUOTA' : ''}`);
+  if (days.length > detail) lines.push(`  ... ${days.length - detail} more days with YouTube broadcasts`);
+  const busiest = days.reduce((a, b) => (b.units > a.units ? b : a));
+  lines.push(`  busiest YouTube day: ${describe(busiest)}`);
+  const over = days.filter((x) => x.overQuota);
+  for (const d of over.slice(0, maxWarnings)) {
     lines.push(
       `warning: ${d.day} needs about ${d.units} YouTube units, more than the daily quota of ${dailyQuota}: ` +
-        'move some programmes to another day, turn off chat for some, or ask Google for more quota (config youtube.dailyQuota).',
+        'move some programmes to another day, turn off chat for some, or ask Google for more quota (then set youtube.dailyQuota).',
     );
   }
+  if (over.length > maxWarnings) lines.push(`warning: ${over.length - maxWarnings} more days are over the YouTube quota`);
   return lines;
 }
