@@ -10,7 +10,7 @@ import { QuotaLedger } from './quota-ledger.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { YoutubeApi } from './youtube-api.js';
 import { YoutubeDestination } from './youtube-destination.js';
-import { LiveChatClient } from './live-chat-client.js';
+import { LiveChatClient, chatBridgePort, type ChatBridgePort } from './live-chat-client.js';
 
 export { YoutubeDestination, occurrenceMarker, watchUrl, type YoutubeDestinationDeps } from './youtube-destination.js';
 export { YoutubeApi, YoutubeCallError, type YoutubeApiDeps } from './youtube-api.js';
@@ -20,7 +20,9 @@ export { readTokenFile, writeTokenFile, tokenFilePath, TOKEN_FILE_NAME, type You
 export { projectYoutubeQuota, formatQuotaProjection, lifecycleUnits, chatUnits, type DayProjection, type QuotaProjectionOptions } from './quota-projection.js';
 export {
   LiveChatClient,
+  chatBridgePort,
   DEFAULT_CHAT_MIN_POLL_MS,
+  type ChatBridgePort,
   type YoutubeLiveChat,
   type YoutubeChatMessage,
   type YoutubeChatPage,
@@ -47,6 +49,8 @@ export function createYoutubeServices(deps: YoutubeServicesDeps): {
   ledger: QuotaLedger;
   destination(name: string, options?: { pollMs?: number }): YoutubeDestination;
   chat: LiveChatClient | undefined;
+  /** For chat/'s YoutubeChatBridge (buildRealtimeParts' youtubeChat), when YouTube is configured. */
+  chatPort: ChatBridgePort | undefined;
 } {
   const { config, clock, logger } = deps;
   const ledger = new QuotaLedger({ db: deps.db, clock, dailyQuota: config.youtube.dailyQuota });
@@ -54,12 +58,14 @@ export function createYoutubeServices(deps: YoutubeServicesDeps): {
   const api = creds.ok
     ? new YoutubeApi({ apiRoot: config.youtube.apiRoot, tokenUrl: config.youtube.tokenUrl, credentials: creds.credentials, clock, logger, ledger, retry: deps.retry })
     : { problem: creds.problem };
+  const chat = api instanceof YoutubeApi ? new LiveChatClient({ api, clock }) : undefined;
   if (!creds.ok) logger.warn({ problem: creds.problem }, 'YouTube destinations will fail until credentials are set');
   return {
     api,
     ledger,
     destination: (name, options = {}) =>
       new YoutubeDestination({ name, api, language: config.schedule.language, clock, logger: logger.child({ destination: name }), ...options }),
-    chat: api instanceof YoutubeApi ? new LiveChatClient({ api, clock }) : undefined,
+    chat,
+    chatPort: chat && api instanceof YoutubeApi ? chatBridgePort(chat, api) : undefined,
   };
 }

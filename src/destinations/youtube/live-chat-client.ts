@@ -167,3 +167,42 @@ export class LiveChatClient implements YoutubeLiveChat {
     await api.call('liveChatBans.delete', 'lift a YouTube chat ban', (o) => api.yt.liveChatBans.delete({ id: banId }, o), signal);
   }
 }
+
+/**
+ * The shape chat/'s YouTube bridge asks for (its YoutubeChatPort, restated here because
+ * adapters do not import each other; src/main.ts passes this object across).
+ */
+export interface ChatBridgePort {
+  list(liveChatId: string, pageToken: string | undefined): Promise<{
+    items: Array<{ id: string; authorChannelId: string; authorName: string; text: string; publishedAt: string }>;
+    nextPageToken: string | undefined;
+    pollingIntervalMillis: number;
+  }>;
+  deleteMessage(messageId: string): Promise<void>;
+  ban(liveChatId: string, channelId: string, durationSeconds: number | null): Promise<void>;
+  liveChatIdOf(broadcastId: string): Promise<string | undefined>;
+}
+
+/** Adapts the client to chat/'s bridge: text messages only; errors keep Google's `reason`. */
+export function chatBridgePort(client: LiveChatClient, api: YoutubeApi): ChatBridgePort {
+  return {
+    async list(liveChatId, pageToken) {
+      const page = await client.fetch(liveChatId, pageToken);
+      return {
+        items: page.messages
+          .filter((m) => m.type === 'text')
+          .map((m) => ({ id: m.id, authorChannelId: m.author?.channelId ?? '', authorName: m.author?.displayName ?? '', text: m.text ?? '', publishedAt: m.publishedAt })),
+        nextPageToken: page.nextPageToken,
+        pollingIntervalMillis: page.pollingIntervalMs,
+      };
+    },
+    deleteMessage: (id) => client.deleteMessage(id),
+    async ban(liveChatId, channelId, durationSeconds) {
+      await client.ban(liveChatId, channelId, durationSeconds ?? undefined);
+    },
+    async liveChatIdOf(broadcastId) {
+      const data = await api.call('liveBroadcasts.list', 'find the YouTube chat', (o) => api.yt.liveBroadcasts.list({ part: ['snippet'], id: [broadcastId] }, o));
+      return data.items?.[0]?.snippet?.liveChatId ?? undefined;
+    },
+  };
+}
