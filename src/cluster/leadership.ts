@@ -1,0 +1,90 @@
+// Runs the leader's work (engine, ffmpeg, command server, event relay) exactly while this node
+// holds the lease: started on 'acquired' with that term's fencing token, stopped on 'lost'.
+// Starts and stops are chained, so a quick lose-and-regain never overlaps two terms' work.
+import type { Logger } from '../shared/logger.js';
+import type { LeaderLease } from './leader-lease.js';
+
+/** What a term of leadership runs; stop() must end every side effect (ffmpeg included). */
+export interface LeaderWork {
+  stop(): Promise<void>;
+}
+
+export interface LeadershipDeps {
+  lease: LeaderLease;
+  /** Builds and starts the leader's work for a term. */
+  startWork(fencingToken: number): Promise<LeaderWork>;
+  logger: Logger;
+  /** Told of every change (metrics). */
+  onChange?: (leading: boolean) => void;
+}
+
+export class Leadership {
+  readonly #deps: LeadershipDeps;
+  #chain: Promise<void> = Promise.resolve();
+  #work: LeaderWork | undefined;
+  #offs: Array<() => void> = [];
+  #stopping = false;
+
+  constructor(deps: LeadershipDeps) {
+    this.#deps = deps;
+  }
+
+  get leading(): boolean {
+    return this.#work !== undefined;
+  }
+
+  start(): void {
+    const { lease, logger } = this.#deps;
+    this.#offs.push(
+      lease.on('acquired', (token) => {
+        logger.info({ fencingToken: token }, 'this node now leads: starting the scheduler');
+        this.#enqueue(async () => {
+          await this.#stopWork();
+          if (this.#stopping || lease.fencingToken !== token) return; // lost again meanwhile
+          try {
+            this.#work = await this.#deps.startWork(token);
+            this.#deps.onChange?.(true);
+          } catch (err) {
+            logger.error({ err }, 'could not start the scheduler; handing the lease back');
+            await lease.stop();
+            if (!this.#stopping) lease.start();
+          }
+        });
+      }),
+      lease.on('lost', (reason) => {
+        logger.warn({ reason }, 'this node no longer leads: stopping the scheduler and ffmpeg');
+        this.#enqueue(() => this.#stopWork());
+      }),
+      lease.on('error', (err) => logger.warn({ err: err.message }, 'leader lease: Redis problem')),
+    );
+    lease.start();
+  }
+
+  /** Stops the work first (ffmpeg ends while we still hold the lease), then releases it. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#enqueue(() => this.#stopWork());
+    await this.#chain;
+    await this.#deps.lease.stop();
+    await this.#chain;
+    this.#offs.forEach((off) => off());
+    this.#offs = [];
+  }
+
+  /** Resolves when every queued start/stop has finished (tests, orderly shutdown). */
+  settled(): Promise<void> {
+    return this.#chain;
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#chain = this.#chain.then(step).catch((err: unknown) => this.#deps.logger.error({ err }, 'leadership step failed'));
+  }
+
+  async #stopWork(): Promise<void> {
+    const work = this.#work;
+    if (!work) return;
+    this.#work = undefined;
+    this.#deps.onChange?.(false);
+    await work.stop();
+  }
+}
