@@ -203,8 +203,14 @@ class Checker {
     const given = RECURRENCE_KINDS.filter((k) => r[k] !== undefined);
     if (given.length === 0 && RECURRENCE_KINDS.some((k) => this.dropped.has(`recurrence.${k}`))) return undefined;
     if (given.length !== 1) {
+      // Point at the kind written last: the one most likely added by mistake.
+      const last = [...given].sort((a, b) => {
+        const pa = this.src.at([...this.base, ...rel, a], true);
+        const pb = this.src.at([...this.base, ...rel, b], true);
+        return pb.line - pa.line || pb.col - pa.col;
+      })[0];
       this.error(
-        given.length === 0 ? rel : [...rel, given[1]!],
+        given.length === 0 ? rel : [...rel, last!],
         given.length === 0
           ? 'recurrence needs one of once, weekly, monthly, cron or dates (e.g. weekly: { days: [sat], at: "11:00" })'
           : `recurrence has ${given.join(' and ')}; give exactly one of them (split into two programmes if both are meant)`,

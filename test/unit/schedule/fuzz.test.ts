@@ -1,0 +1,88 @@
+// Nothing a staff member writes may crash validation: random bytes, every example cut
+// short at every length, and random mutations of the examples (seeded, bounded).
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Expander, validateScheduleText, type FileResult } from '../../../src/schedule/index.js';
+import { tempMedia } from './helpers.js';
+
+/** mulberry32: a small seeded generator, so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../../../schedules');
+const ALPHABET = ' \n\t:-[]{}",\'#&*!|>%@`?0123456789aTZ\u00e7\u0130\u0000\ufffd';
+
+describe('schedule validation fuzz', () => {
+  const media = tempMedia();
+  after(() => media.cleanup());
+  const expander = new Expander();
+  const examples = readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
+
+  function safe(text: string): FileResult {
+    let r: FileResult | undefined;
+    expect(() => (r = validateScheduleText(text, 'fuzz.yaml', media.ctx, expander)), JSON.stringify(text.slice(0, 200))).not.to.throw();
+    expect(r!.diagnostics).to.be.an('array');
+    for (const d of r!.diagnostics) {
+      expect(d.line).to.be.a('number').and.to.be.at.least(1);
+      expect(d.col).to.be.a('number').and.to.be.at.least(1);
+      expect(d.message).to.be.a('string').and.not.to.equal('');
+    }
+    // Either it yields programmes, or it says why not (an empty text yields a warning).
+    if (r!.programmes.length === 0) expect(r!.diagnostics.length).to.be.greaterThan(0);
+    return r!;
+  }
+
+  it('survives random bytes', () => {
+    const next = rng(1);
+    for (let i = 0; i < 300; i++) {
+      const len = Math.floor(next() * 200);
+      const bytes = Buffer.from(Array.from({ length: len }, () => Math.floor(next() * 256)));
+      safe(bytes.toString('utf8'));
+      safe(Array.from({ length: len }, () => ALPHABET[Math.floor(next() * ALPHABET.length)]).join(''));
+    }
+  });
+
+  it('survives every example truncated at many lengths', () => {
+    expect(examples.length).to.be.greaterThan(3);
+    for (const text of examples) {
+      const step = Math.max(1, Math.floor(text.length / 60));
+      for (let n = 0; n <= text.length; n += step) safe(text.slice(0, n));
+    }
+  });
+
+  it('survives random mutations of the examples', () => {
+    const next = rng(42);
+    for (let i = 0; i < 400; i++) {
+      let text = examples[i % examples.length]!;
+      const edits = 1 + Math.floor(next() * 4);
+      for (let e = 0; e < edits; e++) {
+        const at = Math.floor(next() * text.length);
+        const kind = Math.floor(next() * 4);
+        const ch = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
+        if (kind === 0) text = text.slice(0, at) + text.slice(at + 1);
+        else if (kind === 1) text = text.slice(0, at) + ch + text.slice(at);
+        else if (kind === 2) text = text.slice(0, at) + ch + text.slice(at + 1);
+        else {
+          // Swap two lines: keys land under the wrong parent.
+          const ls = text.split('\n');
+          const a = Math.floor(next() * ls.length);
+          const b = Math.floor(next() * ls.length);
+          [ls[a], ls[b]] = [ls[b]!, ls[a]!];
+          text = ls.join('\n');
+        }
+      }
+      safe(text);
+    }
+  });
+});

@@ -1,0 +1,38 @@
+// Shared helpers of the schedule unit tests: a validation context over a temp media folder.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Expander, validateScheduleText, type Diagnostic, type FileResult, type ValidationContext } from '../../../src/schedule/index.js';
+
+export function tempMedia(): { root: string; ctx: ValidationContext; cleanup(): void } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'onair-media-'));
+  mkdirSync(path.join(root, 'fairy-tales'));
+  writeFileSync(path.join(root, 'fairy-tales', 'intro.mp4'), 'not really a video');
+  return {
+    root,
+    ctx: { mediaRoot: root, destinations: ['local', 'demo', 'youtube'], defaultTimezone: 'Europe/Istanbul', maxDurationMs: 12 * 3600_000 },
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+export function check(text: string, ctx: ValidationContext, file = 'f.yaml'): FileResult {
+  return validateScheduleText(text, file, ctx, new Expander());
+}
+
+/** "line:col: severity: message" of each diagnostic, for compact assertions. */
+export function lines(diags: readonly Diagnostic[]): string[] {
+  return diags.map((d) => `${d.line}:${d.col}: ${d.severity}: ${d.message}`);
+}
+
+/** A valid programme as YAML lines; tests replace or append lines to break it. */
+export const VALID = [
+  'id: fairy-tale-time',
+  'title: { tr: Masal Saati, en: Fairy Tale Time }',
+  'duration: 45m',
+  'recurrence:',
+  '  weekly: { days: [sat], at: "11:00" }',
+  '  from: 2026-12-05',
+  '  until: 2027-06-26',
+  'source: { testPattern: {} }',
+  'destinations: [local]',
+];
