@@ -48,6 +48,10 @@ export class BroadcastRun {
   record: BroadcastRecord;
   readonly #host: RunHost;
   #occ: Occurrence | undefined;
+  /** The schedule has given this occurrence since this process started. */
+  #seen = false;
+  #remembered = '';
+  #warnedMissing = false;
   #cancelReason: string | undefined;
   #endReason: string | undefined;
   #fatal: ErrorInfo | undefined;
@@ -514,8 +518,22 @@ export class BroadcastRun {
   reconcile(occ: Occurrence | undefined): Promise<void> {
     return this.#exclusive(async () => {
       if (FINAL_STATES.has(this.record.state)) return;
+      if (occ) {
+        this.#seen = true;
+        await this.#remember(occ);
+      }
       if (!occ) {
-        this.#cancelReason ??= 'removed from the schedule (its programme or this date no longer exists)';
+        if (this.#seen) {
+          this.#cancelReason ??= 'removed from the schedule (its programme or this date no longer exists)';
+        } else if (!this.#occ) {
+          this.#cancelReason ??=
+            'not in the schedule when onair started and no stored copy to carry on from; check its schedule file (GET /api/status lists file errors)';
+        } else if (!this.#warnedMissing) {
+          // Its file may be invalid right now (at start-up there is no last good version):
+          // carry on with the copy stored when it was planned rather than drop a broadcast.
+          this.#warnedMissing = true;
+          this.#log.warn('not in the schedule at start-up; carrying on with the stored copy (is its schedule file invalid?)');
+        }
       } else if (occ.cancelled) {
         this.#occ = occ;
         this.#cancelReason ??= 'cancelled in the schedule';
@@ -545,6 +563,15 @@ export class BroadcastRun {
       }
       await this.#advance();
     });
+  }
+
+  async #remember(occ: Occurrence): Promise<void> {
+    const store = this.#deps.store;
+    if (!store.rememberOccurrence) return;
+    const json = JSON.stringify(occ);
+    if (json === this.#remembered) return;
+    await store.rememberOccurrence(occ, this.#deps.clock.now());
+    this.#remembered = json;
   }
 
   startNow(): Promise<BroadcastRecord> {

@@ -2,6 +2,7 @@
 // The embedded implementation is SQLite (src/store/sqlite-broadcast-store.ts); a cluster
 // implementation (Redis) can be added behind this same interface.
 import { OnairError } from '../shared/errors.js';
+import type { Occurrence } from '../schedule/types.js';
 import type { BroadcastRecord, BroadcastState } from './ports.js';
 
 /** One line of the append-only transition log. */
@@ -56,7 +57,15 @@ export interface BroadcastStore {
   ): Promise<void>;
   save(record: BroadcastRecord, now: Date): Promise<void>;
   transitions(occurrenceId: string): Promise<TransitionEntry[]>;
-  /** Deletes final records (and their log) that ended before `before`; returns how many. */
+  /** Deletes final records (and their log and occurrence copy) that ended before `before`; returns how many. */
   prune(before: Date): Promise<number>;
+  /**
+   * Keeps a copy of the occurrence a record was made from (source, destinations, times), so
+   * a restart can carry on a prepared or live broadcast even when its schedule file cannot be
+   * read at that moment. Optional: without it, such a broadcast is cancelled with a reason.
+   */
+  rememberOccurrence?(occ: Occurrence, now: Date): Promise<void>;
+  /** The copy kept by rememberOccurrence, with its dates revived. */
+  recallOccurrence?(occurrenceId: string): Promise<Occurrence | undefined>;
   close(): Promise<void>;
 }

@@ -51,9 +51,11 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     if (this.#started) return;
     this.#started = true;
     for (const record of await this.#deps.store.listUnfinished()) {
-      const run = new BroadcastRun(this.#host, record, undefined);
+      const occ = this.#find(record.occurrenceId);
+      const stored = occ ? undefined : await this.#deps.store.recallOccurrence?.(record.occurrenceId);
+      const run = new BroadcastRun(this.#host, record, occ ?? stored);
       this.#runs.set(record.occurrenceId, run);
-      await run.reconcile(this.#find(record.occurrenceId));
+      await run.reconcile(occ);
     }
     await this.plan();
     this.#offChange = this.#deps.schedule.onChange(() => {

@@ -3,6 +3,7 @@
 // its log line never disagree, even after a SIGKILL.
 import type { BroadcastStore, TransitionEntry } from '../scheduler/broadcast-store.js';
 import { StaleStateError } from '../scheduler/broadcast-store.js';
+import type { Occurrence } from '../schedule/types.js';
 import type { BroadcastRecord, BroadcastState } from '../scheduler/ports.js';
 import { FINAL_STATES } from '../scheduler/ports.js';
 import type { SqliteDatabase } from './sqlite.js';
@@ -37,6 +38,11 @@ CREATE TABLE IF NOT EXISTS broadcast_transitions (
   reason        TEXT
 );
 CREATE INDEX IF NOT EXISTS broadcast_transitions_by_occurrence ON broadcast_transitions (occurrence_id, seq);
+CREATE TABLE IF NOT EXISTS broadcast_occurrences (
+  occurrence_id   TEXT PRIMARY KEY,
+  occurrence_json TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
 `;
 
 interface Row {
@@ -150,6 +156,14 @@ export class SqliteBroadcastStore implements BroadcastStore {
       ),
       deleteRecord: db.prepare('DELETE FROM broadcasts WHERE occurrence_id = ?'),
       deleteLog: db.prepare('DELETE FROM broadcast_transitions WHERE occurrence_id = ?'),
+      deleteOccurrence: db.prepare('DELETE FROM broadcast_occurrences WHERE occurrence_id = ?'),
+      remember: db.prepare(
+        `INSERT INTO broadcast_occurrences (occurrence_id, occurrence_json, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (occurrence_id) DO UPDATE SET occurrence_json = excluded.occurrence_json, updated_at = excluded.updated_at`,
+      ),
+      recall: db.prepare<[string], { occurrence_json: string }>(
+        'SELECT occurrence_json FROM broadcast_occurrences WHERE occurrence_id = ?',
+      ),
     };
 
     this.#transition = db.transaction(
@@ -210,10 +224,22 @@ export class SqliteBroadcastStore implements BroadcastStore {
     this.#db.transaction(() => {
       for (const { occurrence_id } of ids) {
         this.#stmts.deleteLog.run(occurrence_id);
+        this.#stmts.deleteOccurrence.run(occurrence_id);
         this.#stmts.deleteRecord.run(occurrence_id);
       }
     })();
     return ids.length;
+  }
+
+  async rememberOccurrence(occ: Occurrence, now: Date): Promise<void> {
+    this.#stmts.remember.run(occ.id, JSON.stringify(occ), now.toISOString());
+  }
+
+  async recallOccurrence(occurrenceId: string): Promise<Occurrence | undefined> {
+    const row = this.#stmts.recall.get(occurrenceId);
+    if (!row) return undefined;
+    const occ = JSON.parse(row.occurrence_json) as Occurrence & { start: string; end: string };
+    return { ...occ, start: new Date(occ.start), end: new Date(occ.end) };
   }
 
   async close(): Promise<void> {

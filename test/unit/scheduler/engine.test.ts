@@ -108,6 +108,27 @@ describe('broadcast engine', () => {
     expect(encoders.every((e) => e.stopped)).to.equal(true);
   });
 
+  it('carries a live broadcast on from its stored copy when its schedule file cannot be read at restart', async () => {
+    const occ = occurrence(OCC, START, 30, { source: { kind: 'file', path: '/media/story.mp4' } });
+    h = harness([occ], '2026-12-05T09:00:00Z');
+    const first = h.build();
+    await first.start();
+    await h.at(first, '2026-12-05T10:05:00.000Z');
+    await first.stop();
+
+    // At the restart the file is invalid: the schedule has no version of it at all.
+    h.schedule.set([]);
+    const second = h.build();
+    await second.start();
+    await second.settled();
+    expect(await h.state(OCC)).to.equal('live');
+    const resumed = h.encoders.created.at(-1)!;
+    expect(resumed.spec.occurrence.source).to.deep.equal({ kind: 'file', path: '/media/story.mp4' });
+    await h.at(second, END);
+    expect(await h.state(OCC)).to.equal('complete');
+    expect(await h.log(OCC)).to.deep.equal(NORMAL_PATH);
+  });
+
   it('resumes a prepared broadcast after a restart before air without preparing again', async () => {
     h = harness([occurrence(OCC, START, 30)], '2026-12-05T09:00:00Z');
     const first = h.build();

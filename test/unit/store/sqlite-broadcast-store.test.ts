@@ -90,6 +90,22 @@ describe('SQLite broadcast store', () => {
     expect(await store.get('a@1')).to.not.equal(undefined);
   });
 
+  it('keeps a copy of the occurrence, dates revived, and prunes it with its record', async () => {
+    const occ = {
+      id: 'a@1', programmeId: 'a', title: { tr: 'A', en: 'A' }, description: { tr: '', en: '' }, category: 'other' as const,
+      audience: [], timezone: 'UTC', start: new Date('2026-11-01T06:00:00Z'), end: new Date('2026-11-01T06:30:00Z'),
+      localStart: '2026-11-01T06:00:00.000+00:00', localEnd: '2026-11-01T06:30:00.000+00:00',
+      source: { kind: 'url' as const, url: 'rtsp://camera.local/stream' }, destinations: ['local'],
+      youtube: { privacy: 'public' as const, madeForKids: false }, chat: { enabled: true, slowModeMs: 0 },
+      remindersMs: [], cancelled: false,
+    };
+    await store.rememberOccurrence(occ, now);
+    expect(await store.recallOccurrence('a@1')).to.deep.equal(occ);
+    await store.transition({ ...record('a@1', '2026-11-01T06:00:00Z', 30), state: 'missed' }, undefined, { at: now });
+    await store.prune(new Date('2026-11-15T00:00:00Z'));
+    expect(await store.recallOccurrence('a@1')).to.equal(undefined);
+  });
+
   it('keeps what was written across a reopen of the database', async () => {
     const r = record('a@1', '2026-12-05T07:00:00Z', 30);
     await store.transition(r, undefined, { at: now });
