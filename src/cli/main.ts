@@ -5,6 +5,8 @@ import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 import { registerPreview } from './preview.js';
 import { registerAuth } from './auth.js';
+import { registerRehearse } from './rehearse.js';
+import { registerEmulator } from './emulator.js';
 import { youtubeQuotaSection } from './youtube-quota-section.js';
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerValidate(program, [youtubeQuotaSection()]);
   registerPreview(program);
   registerAuth(program);
+  registerRehearse(program);
+  registerEmulator(program);
   return program;
 }
 

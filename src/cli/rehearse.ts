@@ -1,0 +1,204 @@
+// `onair rehearse [--date YYYY-MM-DD] [--speed N]`: plays a day of the schedule against the
+// YouTube emulator on this machine. The emulator runs in-process; onair is started with
+// its YouTube settings pointed at it (dummy credentials), a throw-away data folder (the
+// real database and token are never touched) and a clock that starts shortly before the
+// day's first broadcast and may run faster. Every broadcast and stream state, and every
+// refused API call, is printed as it happens; a summary (calls, units, start accuracy)
+// ends the run.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { loadConfig, type Config } from '../config/index.js';
+import { EMULATOR_CLIENT, YoutubeEmulator, type LiveBroadcast } from '../emulator/youtube/index.js';
+import { Expander, formatDiagnostic, listScheduleFiles, loadSchedules, pick, type Occurrence } from '../schedule/index.js';
+import { startOnair } from '../main.js';
+import { createLogger } from '../shared/logger.js';
+import { ScaledClock } from './scaled-clock.js';
+import { validationContext } from './validate.js';
+
+export interface RehearsalOptions {
+  /** Local date (config schedule.timezone) to play; default today. */
+  date?: string;
+  speed: number;
+  /** onair's HTTP port (0 = any free one). */
+  port: number;
+  /** Keep the rehearsal's state here instead of a temp folder. */
+  dataDir?: string;
+  out: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface RehearsalSummary {
+  occurrences: number;
+  youtubeOccurrences: number;
+  broadcasts: Array<{ id: string; title: string; scheduled: string; actualStart?: string; startErrorMs?: number; lifeCycleStatus: string }>;
+  calls: number;
+  units: number;
+  errors: number;
+}
+
+function occurrencesOn(config: Readonly<Config>, from: Date, to: Date): { plan: Occurrence[]; problems: string[] } {
+  const expander = new Expander();
+  const load = loadSchedules(listScheduleFiles([config.dirs.schedules]), validationContext(config), { now: from, expander });
+  const plan = expander.expandAll(load.programmes, from, to).filter((o) => !o.cancelled && o.start >= from && o.start < to);
+  return { plan, problems: load.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic) };
+}
+
+export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummary> {
+  const base = loadConfig();
+  const zone = base.schedule.timezone;
+  const day = o.date ? DateTime.fromISO(o.date, { zone }) : DateTime.now().setZone(zone);
+  if (!day.isValid) throw new Error(`--date ${o.date}: not a date; write it as YYYY-MM-DD`);
+  const from = day.startOf('day').toJSDate();
+  const to = day.endOf('day').toJSDate();
+  const { plan, problems } = occurrencesOn(base, from, to);
+  for (const p of problems) o.out(p);
+  if (problems.length) o.out(`(${problems.length} error(s) above: those files are left out of the rehearsal; \`onair validate\` shows them too)`);
+  const youtubeNames = new Set(Object.entries(base.destinations).filter(([, d]) => d.type === 'youtube').map(([n]) => n));
+  const onYoutube = plan.filter((x) => x.destinations.some((d) => youtubeNames.has(d)));
+  const lang = base.schedule.language;
+  if (plan.length === 0) {
+    o.out(`No broadcasts on ${day.toISODate()} in ${base.dirs.schedules}.`);
+    return { occurrences: 0, youtubeOccurrences: 0, broadcasts: [], calls: 0, units: 0, errors: 0 };
+  }
+  // Start a little before the first broadcast is prepared, so the whole day is seen.
+  const lead = base.engine.prepareLead + 30_000;
+  const first = plan[0]!.start.getTime() - lead;
+  const start = o.date ? new Date(first) : new Date(Math.max(Date.now(), first));
+  const clock = new ScaledClock(start, o.speed);
+  const fmt = (d: Date | string): string => DateTime.fromJSDate(new Date(d)).setZone(zone).toFormat('HH:mm:ss');
+
+  const emu = new YoutubeEmulator({ clock, settleMs: 2000 });
+  await emu.start();
+  const dataDir = o.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `onair-rehearsal-${day.toISODate()}-`));
+  const config = loadConfig({
+    env: {
+      ...process.env,
+      ONAIR_DATA_DIR: dataDir,
+      ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
+      ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
+      ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
+      ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
+      ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+    },
+    overrides: { 'server.port': o.port, 'server.host': '127.0.0.1' },
+  });
+  const app = await startOnair(config, { clock, logger: createLogger(process.env.ONAIR_LOG_LEVEL ?? 'warn') });
+
+  o.out(`Rehearsing ${day.toISODate()} (${zone}) at ${o.speed}× from ${fmt(start)}: ${plan.length} broadcast(s), ${onYoutube.length} on YouTube.`);
+  for (const x of plan) o.out(`  ${fmt(x.start)}–${fmt(x.end)}  ${pick(x.title, lang)} → ${x.destinations.join(', ')}`);
+  o.out(`onair: http://127.0.0.1:${app.port}/   YouTube emulator: ${emu.rootUrl}emulator/state (faults: POST ${emu.rootUrl}emulator/faults)`);
+  o.out(`State is kept in ${dataDir}.`);
+
+  // Watch the emulator: print every state change and every refused call.
+  const seen = new Map<string, string>();
+  let callsSeen = 0;
+  const watch = (): void => {
+    for (const b of emu.broadcasts()) {
+      const key = `b:${b.id}`;
+      const now = b.status?.lifeCycleStatus ?? '?';
+      if (seen.get(key) !== now) {
+        seen.set(key, now);
+        o.out(`${fmt(clock.now())}  YouTube event "${b.snippet?.title}" (${b.id}): ${now}`);
+      }
+    }
+    for (const s of emu.streams()) {
+      const key = `s:${s.id}`;
+      const now = s.status?.streamStatus ?? '?';
+      if (seen.get(key) !== now) {
+        seen.set(key, now);
+        o.out(`${fmt(clock.now())}  YouTube stream ${s.snippet?.title}: ${now}${now === 'active' ? ` (${emu.ingestStats(s.id!).videoFrames} frames so far)` : ''}`);
+      }
+    }
+    for (const c of emu.calls.slice(callsSeen)) {
+      if (c.status >= 400) o.out(`${fmt(c.at)}  YouTube refused ${c.method}: ${c.status} ${c.reason ?? ''}`);
+    }
+    callsSeen = emu.calls.length;
+  };
+  const timer = setInterval(watch, 250);
+
+  // The day is over when the last broadcast has ended (plus a minute of rehearsal time).
+  const last = Math.max(...plan.map((x) => x.end.getTime())) + 60_000;
+  await new Promise<void>((resolve) => {
+    const cancel = clock.at(new Date(last), resolve);
+    o.signal?.addEventListener('abort', () => {
+      cancel();
+      resolve();
+    }, { once: true });
+  });
+  watch();
+  clearInterval(timer);
+  await app.stop();
+  const broadcasts = emu.broadcasts().map((b: LiveBroadcast) => {
+    const scheduled = b.snippet?.scheduledStartTime ?? '';
+    const actual = b.snippet?.actualStartTime ?? undefined;
+    return {
+      id: b.id ?? '',
+      title: b.snippet?.title ?? '',
+      scheduled,
+      ...(actual ? { actualStart: actual, startErrorMs: Date.parse(actual) - Date.parse(scheduled) } : {}),
+      lifeCycleStatus: b.status?.lifeCycleStatus ?? '',
+    };
+  });
+  const summary: RehearsalSummary = {
+    occurrences: plan.length,
+    youtubeOccurrences: onYoutube.length,
+    broadcasts,
+    calls: emu.calls.length,
+    units: emu.quotaUsed(),
+    errors: emu.calls.filter((c) => c.status >= 400).length,
+  };
+  await emu.stop();
+  o.out('');
+  o.out(`Rehearsal of ${day.toISODate()} done: ${summary.broadcasts.length} YouTube event(s) for ${onYoutube.length} YouTube broadcast(s); ${summary.calls} API calls, ${summary.units} quota units, ${summary.errors} refused.`);
+  for (const b of broadcasts) {
+    const acc = b.startErrorMs === undefined ? 'never went live' : `went live ${(b.startErrorMs / 1000).toFixed(1)} s after schedule`;
+    o.out(`  ${fmt(b.scheduled)}  ${b.title}: ${b.lifeCycleStatus}, ${acc}`);
+  }
+  if (onYoutube.length > 0 && broadcasts.length === 0) {
+    o.out('  No event reached the emulator: is the broadcast engine wired into src/main.ts (startOnair)?');
+  }
+  return summary;
+}
+
+export function registerRehearse(program: Command): void {
+  program
+    .command('rehearse')
+    .description(
+      'Play a day of the schedule against a YouTube emulator on this machine (real ffmpeg), printing every state and error. Uses a temporary data folder; nothing reaches YouTube.',
+    )
+    .option('--date <YYYY-MM-DD>', 'the day to play (default: today, from now)')
+    .option('--speed <N>', 'how many times faster than real time the clock runs', '1')
+    .option('--port <port>', 'HTTP port of the rehearsal onair (0 = any free port)', '0')
+    .option('--data <dir>', 'keep the rehearsal state in this folder')
+    .action(async (opts: { date?: string; speed: string; port: string; data?: string }) => {
+      const speed = Number(opts.speed);
+      const port = Number(opts.port);
+      if (!(speed > 0) || !Number.isInteger(port) || port < 0 || port > 65535) {
+        process.stderr.write('onair rehearse: --speed must be a positive number and --port 0-65535\n');
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.date && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) {
+        process.stderr.write(`onair rehearse: --date ${opts.date}: write it as YYYY-MM-DD\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      const summary = await runRehearsal({
+        date: opts.date,
+        speed,
+        port,
+        dataDir: opts.data ? path.resolve(opts.data) : undefined,
+        out: (line) => process.stdout.write(`${line}\n`),
+        signal: controller.signal,
+      });
+      // 1 when a YouTube broadcast of the day did not end up complete (or never reached YouTube).
+      const incomplete = summary.broadcasts.some((b) => b.lifeCycleStatus !== 'complete') || summary.broadcasts.length < summary.youtubeOccurrences;
+      process.exitCode = incomplete ? 1 : 0;
+    });
+}
