@@ -1,5 +1,5 @@
 // The pages: the viewer page at /, the moderator console at /moderation/, their shared
-// assets at /assets/, and hls.js from node_modules at /vendor/. Plain files, no build step;
+// assets at /shared/ (so pages import them as ../shared/x.js, the same path as on disk), and hls.js from node_modules at /vendor/. Plain files, no build step;
 // socket.io serves its own client at /socket.io/socket.io.esm.min.js.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,7 +16,7 @@ export function webRouter(webDir = WEB_DIR): express.Router {
   const opts = { index: 'index.html', fallthrough: true, maxAge: '5m' };
   router.get('/moderation', (_req, res) => res.redirect(301, '/moderation/'));
   router.use('/vendor/hls', express.static(hlsDir, { maxAge: '1d' }));
-  router.use('/assets', express.static(path.join(webDir, 'shared'), opts));
+  router.use('/shared', express.static(path.join(webDir, 'shared'), opts));
   router.use('/moderation', express.static(path.join(webDir, 'moderation'), opts));
   router.use('/', express.static(path.join(webDir, 'viewer'), opts));
   return router;
