@@ -74,13 +74,15 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
       text = read(file);
     } catch (err) {
       const d: Diagnostic = { file, line: 1, col: 1, severity: 'error', message: `cannot read the file: ${(err as Error).message}` };
-      results.push({ file, programmes: [], diagnostics: [d], empty: false });
+      results.push({ file, programmes: [], diagnostics: [d], empty: false, candidates: [] });
       diagnostics.push(d);
       continue;
     }
     const result = validateScheduleText(text, file, ctx, expander);
     diagnostics.push(...result.diagnostics);
-    const entry = { file, programmes: result.programmes, occurrences: expander.expandAll(result.programmes, h.from, h.to) };
+    // Programmes with errors of their own are checked for clashes too (all problems at once).
+    const checked = [...result.programmes, ...result.candidates];
+    const entry = { file, programmes: checked, occurrences: expander.expandAll(checked, h.from, h.to) };
     const cross = index.check(entry, true);
     diagnostics.push(...cross);
     index.put(entry);

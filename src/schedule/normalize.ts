@@ -294,7 +294,7 @@ export function normalizeProgramme(
   expander: Expander,
   complete = true,
   dropped: ReadonlySet<string> = new Set(),
-): { programme?: Programme; diagnostics: Diagnostic[] } {
+): { programme?: Programme; candidate?: Programme; diagnostics: Diagnostic[] } {
   const c = new Checker(src, base, ctx, dropped);
   const before = (): number => c.diagnostics.filter((d) => d.severity === 'error').length;
 
@@ -387,7 +387,9 @@ export function normalizeProgramme(
   except.forEach((date, i) => {
     if (expander.hasDate(programme, date) === 0) c.warn(['recurrence', 'except', i], `${date} is not a date this programme airs on, so excepting it changes nothing${nearHint(expander, programme, date)}`);
   });
-  if (before() > 0 || !complete || !source) return { diagnostics: c.diagnostics };
+  // A programme with errors is still expandable: `candidate` lets `onair validate` report
+  // its overlaps too, so a person sees every problem in one run.
+  if (before() > 0 || !complete || !source) return { candidate: complete && raw.id ? programme : undefined, diagnostics: c.diagnostics };
   return { programme, diagnostics: c.diagnostics };
 }
 

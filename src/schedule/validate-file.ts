@@ -15,6 +15,11 @@ export interface FileResult {
   diagnostics: Diagnostic[];
   /** True when the file holds no programme at all (empty, or only comments). */
   empty: boolean;
+  /**
+   * Programmes that have errors of their own yet can be expanded: checked for overlaps
+   * with the rest by `onair validate` (never put in force).
+   */
+  candidates: Programme[];
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
@@ -77,10 +82,12 @@ export function validateScheduleText(text: string, file: string, ctx: Validation
   const diagnostics: Diagnostic[] = [];
   const programmes: Programme[] = [];
   let seenProgramme = false;
+  const result = { candidates: [] as Programme[] };
   try {
     const parsed = parseScheduleText(text, file);
     diagnostics.push(...parsed.diagnostics);
     const ids = new Map<string, string>();
+    const candidates: Programme[] = [];
     for (const { source, value } of parsed.documents) {
       const items: Array<[unknown, Array<string | number>]> = Array.isArray(value)
         ? value.map((v, i) => [v, [i]])
@@ -89,6 +96,7 @@ export function validateScheduleText(text: string, file: string, ctx: Validation
         seenProgramme = true;
         const r = validateOne(item, source, base, ctx, expander);
         diagnostics.push(...r.diagnostics);
+        if ('candidate' in r && r.candidate && !ids.has(r.candidate.id)) candidates.push(r.candidate);
         if (!('programme' in r) || !r.programme) continue;
         const p = r.programme;
         const first = ids.get(p.id);
@@ -100,12 +108,13 @@ export function validateScheduleText(text: string, file: string, ctx: Validation
         programmes.push(p);
       }
     }
+    result.candidates = candidates;
     if (!seenProgramme && !hasErrors(diagnostics))
       diagnostics.push({ file, line: 1, col: 1, severity: 'warning', message: 'this file holds no programme; it is ignored (delete it if it is not needed)' });
   } catch (err) {
     // Nothing a person writes may crash the tool: report it as a problem in the file instead.
     diagnostics.push({ file, line: 1, col: 1, severity: 'error', message: `onair could not check this file (${(err as Error).message}); please report it` });
-    return { file, programmes: [], diagnostics: sortDiagnostics(diagnostics), empty: false };
+    return { file, programmes: [], diagnostics: sortDiagnostics(diagnostics), empty: false, candidates: [] };
   }
-  return { file, programmes, diagnostics: sortDiagnostics(diagnostics), empty: !seenProgramme };
+  return { file, programmes, diagnostics: sortDiagnostics(diagnostics), empty: !seenProgramme, candidates: result.candidates };
 }
