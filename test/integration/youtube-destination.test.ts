@@ -205,6 +205,18 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
     expect(emu.broadcasts()).to.have.length(1);
   });
 
+  it('awaitIngest gives up (retryable) when no video arrives, instead of polling forever', async () => {
+    rig.close();
+    rig = destinationFor(emu, { maxWaitMs: 800 });
+    const occ = makeOccurrence();
+    const { state, ctx } = await prepared(occ);
+    const err = await failure(rig.destination.awaitIngest(occ, state, ctx));
+    expect(err.code).to.equal('errorStreamInactive');
+    expect(err.retryable).to.equal(true);
+    const polls = emu.calls.filter((c) => c.method === 'liveStreams.list').length;
+    expect(polls).to.be.below(20);
+  });
+
   it('a stream that drops mid-air: the event stays live, the stream comes back, end completes', async () => {
     const occ = makeOccurrence();
     const { state, ctx } = await prepared(occ);

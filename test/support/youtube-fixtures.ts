@@ -79,7 +79,7 @@ export interface DestinationRig {
   close(): void;
 }
 
-export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: string; pollMs?: number; streamInactiveAttempts?: number } = {}): DestinationRig {
+export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: string; pollMs?: number; streamInactiveAttempts?: number; maxWaitMs?: number } = {}): DestinationRig {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-yt-'));
   const db = openDatabase(dir);
   const logger = createLogger('silent');
@@ -95,7 +95,8 @@ export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: s
   });
   const destination = new YoutubeDestination({ name: 'youtube', api, language: 'tr', clock: systemClock, logger, pollMs: options.pollMs ?? 200,
     // 25 tries 400 ms apart: room for ffmpeg to start on a busy machine.
-    streamInactiveAttempts: options.streamInactiveAttempts ?? 25 });
+    streamInactiveAttempts: options.streamInactiveAttempts ?? 25,
+    ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}) });
   return {
     destination,
     api,

@@ -36,6 +36,11 @@ export interface YoutubeDestinationDeps {
   streamInactiveAttempts?: number;
   /** Pages of upcoming broadcasts searched for this occurrence's marker. @defaultValue 10 */
   markerSearchPages?: number;
+  /**
+   * Longest awaitIngest / goLive keeps polling. The engine bounds each call with a timeout
+   * but cannot stop our loop, so we stop it ourselves (and stop spending quota). @defaultValue 180000 ms
+   */
+  maxWaitMs?: number;
 }
 
 /** The marker that ties a broadcast (and stream) on the channel to an occurrence. */
@@ -187,6 +192,7 @@ export class YoutubeDestination implements Destination {
   async awaitIngest(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
     return this.#guard('see the video arrive on YouTube', async () => {
       const streamId = this.#need(state, 'streamId');
+      const deadline = this.#deadline();
       let polls = 0;
       for (;;) {
         const stream = await this.#getStream(streamId, ctx);
@@ -196,6 +202,13 @@ export class YoutubeDestination implements Destination {
           return state;
         }
         polls++;
+        if (this.#deps.clock.now().getTime() > deadline) {
+          throw new DestinationError(
+            'errorStreamInactive',
+            `YouTube did not see the video arrive within ${Math.round((this.#deps.maxWaitMs ?? 180_000) / 1000)} s. Check that the encoder is running and the network reaches YouTube.`,
+            true,
+          );
+        }
         await sleep(this.#deps.clock, this.#pollMs, ctx.signal);
       }
     });
@@ -206,7 +219,11 @@ export class YoutubeDestination implements Destination {
       const id = this.#need(state, 'broadcastId');
       const attempts = this.#deps.streamInactiveAttempts ?? 6;
       let inactive = 0;
+      const deadline = this.#deadline();
       for (;;) {
+        if (this.#deps.clock.now().getTime() > deadline) {
+          throw new DestinationError('youtube-live-timeout', 'YouTube did not confirm the event as live in time; it may still go live. Check YouTube Studio.', true);
+        }
         const b = await this.#getBroadcast(id, ctx);
         if (!b) throw new DestinationError('liveBroadcastNotFound', 'YouTube: the event was deleted (in YouTube Studio?) before it went live.', false);
         const life = b.status?.lifeCycleStatus;
@@ -337,6 +354,10 @@ export class YoutubeDestination implements Destination {
       if (err instanceof YoutubeCallError) throw err.toDestinationError();
       throw new DestinationError('youtube-error', `YouTube: could not ${action}: ${(err as Error).message}`, true, { cause: err });
     }
+  }
+
+  #deadline(): number {
+    return this.#deps.clock.now().getTime() + (this.#deps.maxWaitMs ?? 180_000);
   }
 
   #need(state: DestinationState, key: 'broadcastId' | 'streamId'): string {
