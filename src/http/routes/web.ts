@@ -14,7 +14,11 @@ export function webRouter(webDir = WEB_DIR): express.Router {
   const require = createRequire(import.meta.url);
   const hlsDir = path.dirname(require.resolve('hls.js/dist/hls.min.js'));
   const opts = { index: 'index.html', fallthrough: true, maxAge: '5m' };
-  router.get('/moderation', (_req, res) => res.redirect(301, '/moderation/'));
+  // Express matches "/moderation" with or without the slash: redirect only the bare form.
+  router.get('/moderation', (req, res, next) => {
+    if (req.originalUrl.split('?')[0] === '/moderation') res.redirect(301, '/moderation/');
+    else next();
+  });
   router.use('/vendor/hls', express.static(hlsDir, { maxAge: '1d' }));
   router.use('/shared', express.static(path.join(webDir, 'shared'), opts));
   router.use('/moderation', express.static(path.join(webDir, 'moderation'), opts));
