@@ -7,6 +7,7 @@ import { registerPreview } from './preview.js';
 import { registerAuth } from './auth.js';
 import { registerRehearse } from './rehearse.js';
 import { registerEmulator } from './emulator.js';
+import { registerHashPassword } from './hash-password.js';
 import { youtubeQuotaSection } from './youtube-quota-section.js';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerAuth(program);
   registerRehearse(program);
   registerEmulator(program);
+  registerHashPassword(program);
   return program;
 }
 
