@@ -1,0 +1,134 @@
+// A short day on the emulator with the real broadcast engine: the engine drives the YouTube
+// destination (googleapis over HTTP), real ffmpeg pushes to the emulator's RTMP ingest.
+// It goes live within 1 s of schedule, completes on time, one YouTube event per occurrence;
+// an engine restart mid-air reattaches to the same event.
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BroadcastEngine, DEFAULT_TIMING, type BroadcastRecord, type Destination, type ScheduleReader } from '../../src/scheduler/index.js';
+import type { Occurrence } from '../../src/schedule/types.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { openDatabase, SqliteBroadcastStore, type SqliteDatabase } from '../../src/store/index.js';
+import { YoutubeEmulator, EMULATOR_CLIENT } from '../../src/emulator/youtube/index.js';
+import { QuotaLedger, YoutubeApi, YoutubeDestination } from '../../src/destinations/youtube/index.js';
+import { makeOccurrence } from '../support/youtube-fixtures.js';
+import { lavfiEncoders } from '../support/youtube-encoder.js';
+import { waitFor } from '../support/youtube-client.js';
+
+const schedule = (occs: Occurrence[]): ScheduleReader => ({
+  occurrences: (from, to) => occs.filter((o) => o.end >= from && o.start <= to).sort((a, b) => a.start.getTime() - b.start.getTime()),
+  find: (id) => occs.find((o) => o.id === id),
+  onChange: () => () => {},
+});
+
+describe('YouTube with the broadcast engine (emulator, real ffmpeg)', function () {
+  this.timeout(90_000);
+  let emu: YoutubeEmulator;
+  let dir: string;
+  let db: SqliteDatabase;
+  let encoders: ReturnType<typeof lavfiEncoders>;
+  const engines: BroadcastEngine[] = [];
+
+  beforeEach(async () => {
+    emu = new YoutubeEmulator({ settleMs: 300, inactiveAfterMs: 1500 });
+    await emu.start();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-yt-engine-'));
+    db = openDatabase(dir);
+    encoders = lavfiEncoders();
+  });
+  afterEach(async () => {
+    for (const e of engines.splice(0)) await e.stop();
+    await encoders.stopAll();
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    await emu.stop();
+  });
+
+  function engine(occs: Occurrence[], refreshToken: string): BroadcastEngine {
+    const logger = createLogger('silent');
+    const api = new YoutubeApi({
+      apiRoot: emu.rootUrl,
+      tokenUrl: emu.tokenUrl,
+      credentials: { ...EMULATOR_CLIENT, refreshToken, source: 'environment' },
+      clock: systemClock,
+      logger,
+      ledger: new QuotaLedger({ db, clock: systemClock, dailyQuota: 10_000 }),
+      retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    const youtube = new YoutubeDestination({ name: 'youtube', api, language: 'tr', clock: systemClock, logger, pollMs: 250 });
+    const e = new BroadcastEngine({
+      schedule: schedule(occs),
+      store: new SqliteBroadcastStore(db),
+      destinations: (name): Destination => {
+        if (name === 'youtube') return youtube;
+        throw new Error(`unknown destination ${name}`);
+      },
+      encoders,
+      clock: systemClock,
+      timing: { ...DEFAULT_TIMING, prepareLead: 6000, ffmpegLead: 5000, stopTimeout: 2000 },
+      logger,
+      replanCron: '',
+      housekeepingCron: '',
+      destinationTimeout: 20_000,
+    });
+    engines.push(e);
+    return e;
+  }
+
+  function stateOf(e: BroadcastEngine, id: string, want: string): Promise<BroadcastRecord> {
+    return new Promise((resolve) => {
+      const off = e.on('transition', (r: BroadcastRecord) => {
+        if (r.occurrenceId === id && r.state === want) {
+          off();
+          resolve(r);
+        }
+      });
+    });
+  }
+
+  it('goes live within 1 s of schedule, completes on time, one event with real video', async () => {
+    const start = new Date(Math.ceil((Date.now() + 9000) / 1000) * 1000);
+    const occ = makeOccurrence({ start, end: new Date(start.getTime() + 6000) });
+    const e = engine([occ], emu.oauth.issueRefreshToken());
+    const live = stateOf(e, occ.id, 'live');
+    const complete = stateOf(e, occ.id, 'complete');
+    await e.start();
+    const liveRecord = await live;
+    expect(Math.abs(Date.parse(liveRecord.liveAt!) - start.getTime())).to.be.below(1000);
+    const yt = await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live' && emu.broadcasts()[0]);
+    // The transition to live was accepted within 1 s of the scheduled second.
+    const accepted = emu.calls.find((c) => c.method === 'liveBroadcasts.transition' && c.status === 200)!;
+    expect(Math.abs(Date.parse(accepted.at) - start.getTime())).to.be.below(1000);
+    const done = await complete;
+    expect(Math.abs(Date.parse(done.endedAt!) - occ.end.getTime())).to.be.below(3000);
+    expect(done.destinations[0]!.status).to.equal('complete');
+    expect(done.destinations[0]!.watchUrl).to.equal(`https://www.youtube.com/watch?v=${yt.id}`);
+    expect(emu.broadcasts()).to.have.length(1);
+    expect(emu.broadcasts()[0]!.status?.lifeCycleStatus).to.equal('complete');
+    expect(emu.ingestStats(emu.streams()[0]!.id!).videoFrames).to.be.greaterThan(10);
+  });
+
+  it('an engine restart mid-air reattaches to the same event: none duplicated', async () => {
+    const start = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
+    const occ = makeOccurrence({ start, end: new Date(start.getTime() + 14_000) });
+    const token = emu.oauth.issueRefreshToken();
+    const first = engine([occ], token);
+    const live = stateOf(first, occ.id, 'live');
+    await first.start();
+    await live;
+    await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live');
+    await first.stop();
+    engines.splice(engines.indexOf(first), 1);
+    const second = engine([occ], token);
+    const complete = stateOf(second, occ.id, 'complete');
+    await second.start();
+    const done = await complete;
+    expect(done.destinations[0]!.status).to.equal('complete');
+    expect(emu.broadcasts()).to.have.length(1);
+    expect(emu.streams()).to.have.length(1);
+    expect(emu.calls.filter((c) => c.method === 'liveBroadcasts.insert')).to.have.length(1);
+    expect(emu.broadcasts()[0]!.status?.lifeCycleStatus).to.equal('complete');
+  });
+});
