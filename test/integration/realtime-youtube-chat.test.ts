@@ -1,0 +1,90 @@
+// YouTube live chat in the moderator console, against the YouTube emulator over HTTP:
+// chat/'s bridge polls liveChatMessages.list (through destinations/youtube's client and its
+// chatBridgePort, as main.ts wires it) once the engine says the broadcast is live, shows the
+// messages to moderators marked "youtube", deletes and bans through the API, counts quota.
+import { expect } from 'chai';
+import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { LiveChatClient, chatBridgePort } from '../../src/destinations/youtube/index.js';
+import type { Ack, AuditEntryPayload, ChatMessagePayload, ChatRoomSummary, YoutubeChatStatus } from '../../src/realtime/events.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { destinationFor, initialState, RecordingContext, type DestinationRig } from '../support/youtube-fixtures.js';
+import { makeOccurrence, makeRecord, request, startHarness, type Harness, type ModeratorClient } from '../support/realtime-harness.js';
+
+function nextMatching<T>(socket: ModeratorClient, event: string, match: (p: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (p: T): void => {
+      if (!match(p)) return;
+      socket.off(event as 'chat:message', on as never);
+      resolve(p);
+    };
+    socket.on(event as 'chat:message', on as never);
+  });
+}
+
+describe('realtime: YouTube live chat beside ours (emulator)', function () {
+  this.timeout(30_000);
+  let emu: YoutubeEmulator;
+  let rig: DestinationRig;
+  let h: Harness;
+
+  beforeEach(async () => {
+    emu = new YoutubeEmulator({ settleMs: 100, chatPollingIntervalMs: 1000 });
+    await emu.start();
+    rig = destinationFor(emu);
+  });
+  afterEach(async () => {
+    await h?.stop();
+    rig.close();
+    await emu.stop();
+  });
+
+  it('shows YouTube messages to moderators by origin, deletes and bans through the API, and says what it costs', async () => {
+    const occ = makeOccurrence({ programmeId: 'fairy-tales', start: new Date(Date.now() - 60_000), destinations: ['youtube'] });
+    const prepared = await rig.destination.prepare(occ, initialState(), new RecordingContext());
+    const liveChatId = prepared.remote['liveChatId']!;
+    const port = chatBridgePort(new LiveChatClient({ api: rig.api, clock: systemClock, minPollMs: 50 }), rig.api);
+    h = await startHarness({ clock: systemClock, occurrences: [occ], youtubeChat: port });
+    const mod = await h.moderator();
+    const viewer = await h.viewer();
+    await request(viewer, 'chat:join', { occurrenceId: occ.id, nickname: 'Zeynep' });
+    const leaked: ChatMessagePayload[] = [];
+    viewer.on('chat:message', (m) => leaked.push(m));
+
+    emu.postViewerMessage(liveChatId, { channelId: 'UCkid', displayName: 'Ali \u202Eyt', text: 'Merhaba YouTube!' });
+    emu.postViewerMessage(liveChatId, { channelId: 'UCtroll', displayName: 'Troll', text: 'spam' });
+    const first = nextMatching<ChatMessagePayload>(mod, 'chat:message', (m) => m.origin === 'youtube' && m.text === 'spam');
+    const status = nextMatching<YoutubeChatStatus>(mod, 'youtube:status', (s) => s.polls >= 1);
+    h.engine.emit(
+      'transition',
+      makeRecord(occ, 'live', [{ name: 'youtube', kind: 'youtube', status: 'live', watchUrl: 'https://www.youtube.com/watch?v=x', remote: prepared.remote }]),
+      'ready',
+      occ,
+    );
+    const spam = await first;
+    expect(spam).to.include({ origin: 'youtube', nickname: 'Troll', occurrenceId: occ.id });
+    const st = await status;
+    expect(st).to.include({ occurrenceId: occ.id, destination: 'youtube', polling: true, pollingIntervalMs: 1000, dailyQuota: 10_000 });
+    expect(st.unitsSpent).to.equal(5 * st.polls);
+    expect(st.unitsPerHour).to.equal(18_000); // 5 units a poll, a poll a second: say so in the console
+    const rooms = await request<Ack<{ rooms: ChatRoomSummary[] }>>(mod, 'mod:rooms');
+    expect(rooms.ok && rooms.rooms.find((r) => r.state.occurrenceId === occ.id)?.youtube?.polling).to.equal(true);
+
+    // Delete through liveChatMessages.delete; ban through liveChatBans.insert.
+    const del = await request<Ack<{ entry: AuditEntryPayload }>>(mod, 'mod:action', { action: 'delete', messageId: spam.id });
+    expect(del.ok && del.entry).to.include({ action: 'delete', origin: 'youtube', target: 'Troll' });
+    expect(emu.chatMessages(liveChatId).map((m) => m.snippet?.displayMessage ?? m.snippet?.textMessageDetails?.messageText)).to.not.include('spam');
+    const ban = await request<Ack>(mod, 'mod:action', { action: 'timeout', messageId: spam.id, minutes: 10 });
+    expect(ban.ok).to.equal(true);
+    expect(() => emu.postViewerMessage(liveChatId, { channelId: 'UCtroll', displayName: 'Troll', text: 'again' })).to.throw(/banned/);
+    const spent = await nextMatching<YoutubeChatStatus>(mod, 'youtube:status', (s) => s.unitsSpent >= 5 * s.polls + 100);
+    expect(spent.unitsSpent - 5 * spent.polls).to.equal(100); // delete 50 + ban 50
+
+    // YouTube's messages are for moderators: viewers of our page did not get them.
+    expect(leaked).to.deep.equal([]);
+
+    // Ending the broadcast stops the polling.
+    const stopped = nextMatching<YoutubeChatStatus>(mod, 'youtube:status', (s) => !s.polling);
+    h.engine.emit('transition', makeRecord(occ, 'complete', [], { liveAt: occ.start.toISOString(), endedAt: new Date().toISOString() }), 'ending', occ);
+    expect((await stopped).polling).to.equal(false);
+  });
+});
