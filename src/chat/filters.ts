@@ -33,11 +33,15 @@ export function lengthFilter(maxLength: number): ChatFilter {
 const LINK =
   /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bjavascript:|\bdata:|\bvbscript:|\bwww\.|\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:[a-z]{2,24})(?:[/:?#]|\b))/iu;
 
+// "evil . com" / "evil(dot)com": only before common top-level domains, so that an ordinary
+// sentence end ("e.g. this", "Bitti. Sonra") is not taken for a link.
+const SPACED_DOT = /\s*(?:[.。]|\(dot\)|\[dot\]|\snokta\s|\sdot\s)\s*(?=(?:com|net|org|info|io|ly|me|co|tr|gg|tv|xyz|app|dev|link|site|online|ru|de|uk)\b)/giu;
+
 export function linkFilter(): ChatFilter {
   return {
     name: 'links',
     allow: (text) =>
-      LINK.test(text.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(/\s*[.。]\s*(?=[a-z]{2,}\b)/giu, '.'))
+      LINK.test(text.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(SPACED_DOT, '.'))
         ? { allowed: false, code: 'link', message: 'Links are not allowed in this chat.' }
         : ALLOWED,
   };

@@ -132,9 +132,9 @@ describe('browser: chat and moderation (headless Chromium)', function () {
         foreign: document.querySelectorAll(
           '#chat-log script, #chat-log img, #chat-log svg, #chat-log a, #chat-log iframe, #chat-log b, #chat-log details, #chat-log math, #chat-log style, #chat-log table',
         ).length,
-        textChildren: [...document.querySelectorAll('#chat-log .text')].map((e) => e.childElementCount),
-        texts: [...document.querySelectorAll('#chat-log .text')].map((e) => e.textContent),
-        nicks: [...document.querySelectorAll('#chat-log .nick')].map((e) => e.textContent),
+        textChildren: Array.from(document.querySelectorAll('#chat-log .text')).map((e) => e.childElementCount),
+        texts: Array.from(document.querySelectorAll('#chat-log .text')).map((e) => e.textContent),
+        nicks: Array.from(document.querySelectorAll('#chat-log .nick')).map((e) => e.textContent),
       }));
       expect(report.xss).to.equal(undefined);
       expect(report.foreign).to.equal(0);

@@ -1,0 +1,91 @@
+// The chat's pure parts: text hygiene, each filter's allow(), and the rate limiter.
+import { expect } from 'chai';
+import {
+  bannedWordsFilter,
+  buildFilters,
+  linkFilter,
+  neutraliseMessage,
+  RateLimiter,
+  runFilters,
+  sanitiseNickname,
+} from '../../../src/chat/index.js';
+
+describe('chat: text hygiene', () => {
+  it('strips bidi overrides, invisible characters and controls from nicknames', () => {
+    expect(sanitiseNickname('\u202Egnp.exe')).to.equal('gnp.exe');
+    expect(sanitiseNickname('A\u200Bl\u200Di\u2066')).to.equal('Ali');
+    expect(sanitiseNickname('  Ay   şe\n')).to.equal('Ay şe');
+    expect(sanitiseNickname('\u200B\u200B\u3164')).to.equal(undefined);
+    expect(sanitiseNickname('x')).to.equal(undefined);
+    expect(Array.from(sanitiseNickname('ç'.repeat(60)) ?? '')).to.have.length(24);
+    expect(sanitiseNickname('Ｆｕｌｌｗｉｄｔｈ')).to.equal('Fullwidth');
+  });
+
+  it('neutralises messages but keeps emoji joiners, and tames zalgo and blank lines', () => {
+    expect(neutraliseMessage('a\u202Eb\u200Bc')).to.equal('abc');
+    expect(neutraliseMessage('👨\u200D👩\u200D👧')).to.equal('👨\u200D👩\u200D👧');
+    expect(neutraliseMessage('z\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308').normalize('NFD')).to.have.length.at.most(5);
+    expect(neutraliseMessage('a\n\n\n\n\nb')).to.equal('a\n\nb');
+    expect(neutraliseMessage('<b>hi</b>')).to.equal('<b>hi</b>');
+  });
+});
+
+describe('chat: filters', () => {
+  const filters = buildFilters({ maxLength: 20, allowLinks: false, bannedWords: ['kaka', 'çirkin*'] });
+  const verdict = (text: string): string => {
+    const v = runFilters(filters, text);
+    return v.allowed ? 'ok' : v.code;
+  };
+
+  it('refuses empty and too long messages, counting characters not UTF-16 units', () => {
+    expect(verdict('')).to.equal('empty');
+    expect(verdict('x'.repeat(21))).to.equal('too-long');
+    expect(verdict('😀'.repeat(20))).to.equal('ok');
+  });
+
+  it('blocks links in their many disguises, and not ordinary text', () => {
+    for (const t of ['https://evil.example', 'www.x.org', 'bit.ly/abc', 'javascript:alert(1)', 'data:text/html,x', 'evil . com/x', 'evil(dot)com', 'e\u200Bvil.com', 'site.com.tr']) {
+      expect(linkFilter().allow(t).allowed, t).to.equal(false);
+    }
+    for (const t of ['Saat 3.30 da', 'e.g. this', 'Merhaba... nasılsın', 'v1.2 güncel', 'Bitti. Sonra görüşürüz']) {
+      expect(linkFilter().allow(t).allowed, t).to.equal(true);
+    }
+  });
+
+  it('allows links when configured', () => {
+    const open = buildFilters({ maxLength: 100, allowLinks: true, bannedWords: [] });
+    expect(runFilters(open, 'see https://library.example').allowed).to.equal(true);
+  });
+
+  it('catches Turkish words with suffixes, folded letters and leetspeak; English words whole only', () => {
+    const f = bannedWordsFilter();
+    for (const t of ['salaksın sen', 'SALAK', 'şerefsiz', 'serefsiz', 'S4LAK', 'saaaalak', 'F*ck'.replace('*', 'u'), 'you IDIOT', 'İDİOT']) {
+      expect(f.allow(t).allowed, t).to.equal(false);
+    }
+    for (const t of ['the cockpit', 'class assessment', 'Malatya', 'götürmek', 'passion', 'Scunthorpe']) {
+      expect(f.allow(t).allowed, t).to.equal(true);
+    }
+  });
+
+  it('adds configured words: whole, or as a prefix when they end in *', () => {
+    expect(verdict('kaka')).to.equal('banned-word');
+    expect(verdict('kakao')).to.equal('ok');
+    expect(verdict('çirkinsin')).to.equal('banned-word');
+    expect(verdict('cirkin')).to.equal('banned-word');
+  });
+});
+
+describe('chat: rate limiter', () => {
+  it('allows `limit` hits per window per key, then frees up as the window slides', () => {
+    let now = 0;
+    const rl = new RateLimiter({ limit: 3, windowMs: 1000, now: () => now });
+    expect([rl.hit('a'), rl.hit('a'), rl.hit('a'), rl.hit('a'), rl.hit('b')]).to.deep.equal([true, true, true, false, true]);
+    now = 999;
+    expect(rl.hit('a')).to.equal(false);
+    now = 1001;
+    expect(rl.hit('a')).to.equal(true);
+    now = 10_000;
+    rl.prune();
+    expect(rl.size).to.equal(0);
+  });
+});
