@@ -245,7 +245,9 @@ export class BroadcastRun {
       }
 
       // ending: stop the encoder first, so local recordings and playlists are complete
-      // before the destinations finish them.
+      // before the destinations finish them. Calls still waiting to go live are called off.
+      this.#abort.abort();
+      this.#abort = new AbortController();
       await this.#stopEncoder();
       await Promise.all(
         this.record.destinations.map(async (d) => {
@@ -288,10 +290,11 @@ export class BroadcastRun {
   // Destinations
   // -------------------------------------------------------------------------------------
 
-  #ctx(): DestinationContext {
+  /** A context whose signal aborts with the run's (cancel, end, shutdown) or with `own`. */
+  #ctx(own: AbortController): DestinationContext {
     return {
       persist: (state) => this.#setDestination(state),
-      signal: this.#abort.signal,
+      signal: AbortSignal.any([this.#abort.signal, own.signal]),
       now: () => this.#deps.clock.now(),
     };
   }
@@ -321,9 +324,11 @@ export class BroadcastRun {
   async #call(dest: Destination, method: DestinationMethod, given: DestinationState): Promise<DestinationState> {
     const state = this.#current(given.name) ?? given;
     const limit = method === 'awaitIngest' || method === 'goLive' ? this.#deps.timing.ffmpegLead + this.#deps.destinationTimeout : this.#deps.destinationTimeout;
+    // Aborted when the call times out, so the destination stops its own polling too.
+    const own = new AbortController();
     try {
       const next = await withTimeout(
-        dest[method](this.occurrence, state, this.#ctx()),
+        dest[method](this.occurrence, state, this.#ctx(own)),
         limit,
         this.#deps.clock,
         `destination ${dest.name}: ${method}`,
@@ -339,6 +344,7 @@ export class BroadcastRun {
       await this.#setDestination(clean);
       return clean;
     } catch (err) {
+      own.abort();
       this.#checkStopped();
       const now = this.#deps.clock.now();
       const info = errorInfo(err, now, `destination-${method}`);

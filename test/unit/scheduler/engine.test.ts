@@ -303,6 +303,36 @@ describe('broadcast engine', () => {
     expect(h.destinations.beta!.count('end')).to.equal(0);
   });
 
+  it('gives up on a destination that never sees the stream, aborting its call, while the other stays live', async () => {
+    h = harness([occurrence(OCC, START, 30, { destinations: ['alpha', 'beta'] })], '2026-12-05T09:00:00Z');
+    h.destinations.beta!.gates.awaitIngest = new Promise<void>(() => undefined);
+    const engine = h.build();
+    await engine.start();
+    await h.step(START);
+    expect(await h.state(OCC)).to.equal('live');
+    // ffmpegLead (60 s) + the destination timeout (60 s) after the slate started at 09:59.
+    await h.step('2026-12-05T10:01:00.000Z');
+    const rec = await h.store.get(OCC);
+    expect(rec!.destinations.map((d) => d.status)).to.deep.equal(['live', 'failed']);
+    expect(rec!.destinations[1]!.error!.message).to.match(/awaitIngest took longer than 120 s/);
+    expect(h.destinations.beta!.signals.find((s) => s.method === 'awaitIngest')!.signal.aborted).to.equal(true);
+    await h.at(engine, END);
+    expect(await h.state(OCC)).to.equal('complete');
+  });
+
+  it('calls off a destination still waiting for its ingest when the broadcast ends', async () => {
+    h = harness([occurrence(OCC, START, 1, { destinations: ['alpha', 'beta'] })], '2026-12-05T09:00:00Z');
+    h.destinations.beta!.gates.awaitIngest = new Promise<void>(() => undefined);
+    const engine = h.build();
+    await engine.start();
+    await h.step(START);
+    const waiting = h.destinations.beta!.signals.find((s) => s.method === 'awaitIngest')!.signal;
+    expect(waiting.aborted).to.equal(false);
+    await h.step('2026-12-05T10:01:00.000Z');
+    expect(waiting.aborted).to.equal(true);
+    expect(await h.state(OCC)).to.equal('complete');
+  });
+
   it('fails the broadcast, with every destination error as the reason, when no destination goes live', async () => {
     h = harness([occurrence(OCC, START, 30, { destinations: ['alpha', 'beta'] })], '2026-12-05T09:00:00Z');
     h.destinations.alpha!.failures.goLive = new DestinationError('forbidden', 'the channel may not stream', false);

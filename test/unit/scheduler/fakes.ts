@@ -87,7 +87,10 @@ export function fakeDestination(name: string) {
   const failures: Partial<Record<Method, DestinationError>> = {};
   /** Promises a method waits for before answering (to hold awaitIngest, say). */
   const gates: Partial<Record<Method, Promise<void>>> = {};
+  /** The signal each call was given, in call order. */
+  const signals: Array<{ method: Method; signal: AbortSignal }> = [];
   const record = async (method: Method, occ: Occurrence, ctx: DestinationContext): Promise<void> => {
+    signals.push({ method, signal: ctx.signal });
     calls.push({
       method,
       occurrenceId: occ.id,
@@ -96,7 +99,17 @@ export function fakeDestination(name: string) {
       end: occ.end.toISOString(),
     });
     const gate = gates[method];
-    if (gate) await gate;
+    if (gate) {
+      // As a real destination does: stop waiting when the engine calls the call off.
+      await Promise.race([
+        gate,
+        new Promise<never>((_, reject) =>
+          ctx.signal.aborted
+            ? reject(ctx.signal.reason)
+            : ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }),
+        ),
+      ]);
+    }
     const failure = failures[method];
     if (failure) throw failure;
   };
@@ -133,6 +146,7 @@ export function fakeDestination(name: string) {
     calls,
     failures,
     gates,
+    signals,
     count(method: Method, occurrenceId?: string): number {
       return calls.filter((c) => c.method === method && (!occurrenceId || c.occurrenceId === occurrenceId)).length;
     },

@@ -73,6 +73,14 @@ export function harness(occs: Occurrence[], start: string, timing: Partial<Engin
       await clock.set(new Date(iso));
       await engine.settled();
     },
+    /**
+     * Moves the clock without waiting for idleness (a destination call may legitimately be
+     * pending), then lets promise chains run a few turns.
+     */
+    async step(iso: string): Promise<void> {
+      await clock.set(new Date(iso));
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    },
     async state(id: string): Promise<BroadcastState | undefined> {
       return (await store.get(id))?.state;
     },
