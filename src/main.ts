@@ -12,6 +12,7 @@ import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from './scheduler/ports.js';
 import { ChatService, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type YoutubeChatPort } from './chat/index.js';
 import { attachRealtime, type ModeratorIdentityPort, type RealtimeChatPort, type RealtimeServer, type YoutubeStatusPort } from './realtime/index.js';
+import { createYoutubeServices } from './destinations/youtube/index.js';
 
 export interface Onair {
   logger: Logger;
@@ -39,6 +40,11 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
   const scheduleService = await startSchedule(config, logger, clock);
   // Until the schedule service and the engine are built here, the realtime layer runs on
   // an empty schedule and an event source that never fires: pages load, nothing is live.
+  // YouTube (API client, quota ledger, destination factory, chat client), when a destination
+  // of type youtube is configured. The engine's destination factory uses youtube.destination(name).
+  const youtube = Object.values(config.destinations).some((d) => d.type === 'youtube')
+    ? createYoutubeServices({ config, clock, logger: logger.child({ module: 'youtube' }), db })
+    : undefined;
   const realtimeParts = buildRealtimeParts({
     config,
     logger,
@@ -46,6 +52,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
     db,
     schedule: options.schedule ?? scheduleService,
     engineEvents: options.engineEvents ?? new TypedEmitter<EngineEvents>(),
+    youtubeChat: youtube?.chatPort,
   });
   await realtimeParts.start();
 
