@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DestinationError, type DestinationState } from '../../src/scheduler/ports.js';
-import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { YoutubeEmulator, EMULATOR_CLIENT } from '../../src/emulator/youtube/index.js';
 import { YoutubeDestination, occurrenceMarker } from '../../src/destinations/youtube/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { systemClock } from '../../src/shared/clock.js';
@@ -160,6 +160,13 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
     expect(err.code).to.equal('youtube-token-revoked');
     expect(err.retryable).to.equal(false);
     expect(err.message).to.contain('onair auth youtube');
+    // Logged as the engine might log it, nothing secret comes out.
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (l: string) => void lines.push(l) });
+    logger.error({ err }, 'destination failed');
+    expect(lines.join('')).to.contain('youtube-token-revoked');
+    expect(lines.join('')).to.not.contain(rig.refreshToken);
+    expect(lines.join('')).to.not.contain(EMULATOR_CLIENT.clientSecret);
   });
 
   it('a 5xx burst and rate limits are retried with backoff, every attempt counted', async () => {

@@ -72,6 +72,7 @@ export class RecordingContext implements DestinationContext {
 
 export interface DestinationRig {
   destination: YoutubeDestination;
+  refreshToken: string;
   api: YoutubeApi;
   ledger: QuotaLedger;
   db: SqliteDatabase;
@@ -84,10 +85,11 @@ export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: s
   const db = openDatabase(dir);
   const logger = createLogger('silent');
   const ledger = new QuotaLedger({ db, clock: systemClock, dailyQuota: 10_000 });
+  const refreshToken = options.refreshToken ?? emu.oauth.issueRefreshToken();
   const api = new YoutubeApi({
     apiRoot: emu.rootUrl,
     tokenUrl: emu.tokenUrl,
-    credentials: { ...EMULATOR_CLIENT, refreshToken: options.refreshToken ?? emu.oauth.issueRefreshToken(), source: 'environment' },
+    credentials: { ...EMULATOR_CLIENT, refreshToken, source: 'environment' },
     clock: systemClock,
     logger,
     ledger,
@@ -99,6 +101,7 @@ export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: s
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}) });
   return {
     destination,
+    refreshToken,
     api,
     ledger,
     db,

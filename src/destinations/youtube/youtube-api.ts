@@ -81,20 +81,23 @@ export class YoutubeApi {
           await sleep(this.#deps.clock, wait, signal);
           continue;
         }
-        throw new YoutubeCallError(f, action, err);
+        throw new YoutubeCallError(f, action);
       }
     }
   }
 }
 
-/** A YouTube call that failed for good (after retries); carries Google's reason. */
+/**
+ * A YouTube call that failed for good (after retries); carries Google's reason. The
+ * googleapis error is deliberately not kept as `cause`: its request config can hold the
+ * OAuth form (client secret, refresh token), and a logged cause chain must never show it.
+ */
 export class YoutubeCallError extends Error {
   constructor(
     readonly failure: YoutubeFailure,
     readonly action: string,
-    cause: unknown,
   ) {
-    super(`${action}: ${failure.reason}: ${failure.message}`, { cause });
+    super(`${action}: ${failure.reason}: ${failure.message}`);
     this.name = 'YoutubeCallError';
   }
 

@@ -352,7 +352,8 @@ export class YoutubeDestination implements Destination {
     } catch (err) {
       if (err instanceof DestinationError) throw err;
       if (err instanceof YoutubeCallError) throw err.toDestinationError();
-      throw new DestinationError('youtube-error', `YouTube: could not ${action}: ${(err as Error).message}`, true, { cause: err });
+      // Not a googleapis error (those are YoutubeCallError): keep only the message, never the object.
+      throw new DestinationError('youtube-error', `YouTube: could not ${action}: ${(err as Error).message}`, true);
     }
   }
 
