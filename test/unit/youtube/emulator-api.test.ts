@@ -251,4 +251,35 @@ describe('YouTube emulator API (googleapis over HTTP)', () => {
     expect(tok.status).to.equal(200);
     expect(body).to.include.keys('access_token', 'refresh_token', 'expires_in', 'token_type', 'scope');
   });
+
+  it('deletes broadcasts and streams (404 with the resource reason when gone)', async () => {
+    const { yt } = emulatorClient(emu);
+    const b = await yt.liveBroadcasts.insert({ part: ['snippet', 'status'], requestBody: broadcastBody() });
+    const s = await yt.liveStreams.insert({
+      part: ['snippet', 'cdn'],
+      requestBody: { snippet: { title: 's' }, cdn: { ingestionType: 'rtmp', resolution: 'variable', frameRate: 'variable' } },
+    });
+    await yt.liveBroadcasts.delete({ id: b.data.id! });
+    await yt.liveStreams.delete({ id: s.data.id! });
+    expect(emu.broadcasts()).to.have.length(0);
+    expect(emu.streams()).to.have.length(0);
+    expect(reasonOf(await rejection(yt.liveBroadcasts.delete({ id: b.data.id! })))).to.equal('liveBroadcastNotFound');
+    expect(reasonOf(await rejection(yt.liveStreams.delete({ id: s.data.id! })))).to.equal('liveStreamNotFound');
+  });
+
+  it('takes faults over its control API and reports its state', async () => {
+    const { yt } = emulatorClient(emu);
+    const post = (body: unknown) =>
+      fetch(`${emu.rootUrl}emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ type: 'backendError', count: 1, code: 500 })).status).to.equal(204);
+    const err = await rejection(yt.liveBroadcasts.list({ part: ['id'], mine: true }));
+    expect(statusOf(err)).to.equal(500);
+    expect((await post({ type: 'quotaExhausted' })).status).to.equal(204);
+    expect(reasonOf(await rejection(yt.liveBroadcasts.list({ part: ['id'], mine: true })))).to.equal('quotaExceeded');
+    const bad = await post({ type: 'meteor' });
+    expect(bad.status).to.equal(400);
+    const state = (await (await fetch(`${emu.rootUrl}emulator/state`)).json()) as { quota: { used: number }; calls: unknown[] };
+    expect(state.quota.used).to.equal(1);
+    expect(state.calls).to.have.length(2);
+  });
 });
