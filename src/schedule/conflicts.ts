@@ -2,21 +2,15 @@
 // destination. Kept incrementally per file so that a one-file reload re-checks only that
 // file's occurrences against the others (binary search in per-destination timelines).
 import { formatDuration } from '../shared/duration.js';
+import type { Expander, Slot } from './expand.js';
 import type { Diagnostic, Occurrence, Programme } from './types.js';
-
-interface Slot {
-  start: number;
-  end: number;
-  occ: Occurrence;
-  programme: Programme;
-}
 
 /** What one file contributes while in force. */
 export interface FileEntry {
   file: string;
   programmes: Programme[];
-  /** Its occurrences within the checked horizon, in start order. */
-  occurrences: Occurrence[];
+  /** Its broadcasts within the checked horizon, in start order. */
+  slots: Slot[];
 }
 
 function merge(a: Slot[], b: Slot[]): Slot[] {
@@ -51,7 +45,7 @@ function weekdayDate(iso: string): string {
   return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${iso.slice(0, 10)}`;
 }
 
-function describeOcc(o: Occurrence): string {
+function describe(o: Occurrence): string {
   return `${weekdayDate(o.localStart)} ${localClock(o.localStart)}–${localClock(o.localEnd)}`;
 }
 
@@ -66,8 +60,11 @@ export class ConflictIndex {
   /** Longest occurrence in force, to bound how far back an overlap can start. */
   #maxDurationMs: number;
 
-  constructor(maxDurationMs: number) {
+  readonly #expander: Expander;
+
+  constructor(maxDurationMs: number, expander: Expander) {
     this.#maxDurationMs = maxDurationMs;
+    this.#expander = expander;
   }
 
   get files(): ReadonlyMap<string, FileEntry> {
@@ -99,12 +96,9 @@ export class ConflictIndex {
       else pairs.set(key, { a, b, n: 1, dest });
     };
     const own = new Map<string, Slot[]>();
-    const programmeOf = new Map(entry.programmes.map((p) => [p.id, p]));
-    for (const occ of entry.occurrences) {
-      if (occ.cancelled) continue;
-      const programme = programmeOf.get(occ.programmeId)!;
-      const slot: Slot = { start: occ.start.getTime(), end: occ.end.getTime(), occ, programme };
-      for (const dest of occ.destinations) {
+    for (const slot of entry.slots) {
+      if (slot.cancelled) continue;
+      for (const dest of slot.programme.destinations) {
         let list = own.get(dest);
         if (!list) own.set(dest, (list = []));
         list.push(slot);
@@ -130,18 +124,19 @@ export class ConflictIndex {
         }
       }
     }
+    const describeOcc = (s: Slot): string => describe(this.#expander.occurrence(s));
     for (const { a, b, n, dest } of pairs.values()) {
       const more = n > 1 ? ` (and ${n - 1} more time${n > 2 ? 's' : ''})` : '';
       const same = a.programme.id === b.programme.id;
       const msg = same
-        ? `two broadcasts of "${a.programme.id}" overlap on destination ${dest}: ${describeOcc(b.occ)} and ${describeOcc(a.occ)} (${a.programme.timezone})${more}; the duration ${formatDuration(a.programme.durationMs)} is longer than the time between them`
-        : `"${a.programme.id}" overlaps "${b.programme.id}" (${where(b.programme)}) on destination ${dest}: ${describeOcc(a.occ)} and ${describeOcc(b.occ)} (${a.programme.timezone})${more}; move one of them or use another destination`;
+        ? `two broadcasts of "${a.programme.id}" overlap on destination ${dest}: ${describeOcc(b)} and ${describeOcc(a)} (${a.programme.timezone})${more}; the duration ${formatDuration(a.programme.durationMs)} is longer than the time between them`
+        : `"${a.programme.id}" overlaps "${b.programme.id}" (${where(b.programme)}) on destination ${dest}: ${describeOcc(a)} and ${describeOcc(b)} (${a.programme.timezone})${more}; move one of them or use another destination`;
       out.push({ ...a.programme.position, severity: 'error', message: msg });
       if (both && !same && b.programme.file !== entry.file) {
         out.push({
           ...b.programme.position,
           severity: 'error',
-          message: `"${b.programme.id}" overlaps "${a.programme.id}" (${where(a.programme)}) on destination ${dest}: ${describeOcc(b.occ)} and ${describeOcc(a.occ)} (${b.programme.timezone})${more}; move one of them or use another destination`,
+          message: `"${b.programme.id}" overlaps "${a.programme.id}" (${where(a.programme)}) on destination ${dest}: ${describeOcc(b)} and ${describeOcc(a)} (${b.programme.timezone})${more}; move one of them or use another destination`,
         });
       }
     }
@@ -157,11 +152,9 @@ export class ConflictIndex {
       this.#maxDurationMs = Math.max(this.#maxDurationMs, p.durationMs, ...Object.values(p.overrides).map((o) => o.duration ?? 0));
     }
     const add = new Map<string, Slot[]>();
-    const programmeOf = new Map(entry.programmes.map((p) => [p.id, p]));
-    for (const occ of entry.occurrences) {
-      if (occ.cancelled) continue;
-      const slot: Slot = { start: occ.start.getTime(), end: occ.end.getTime(), occ, programme: programmeOf.get(occ.programmeId)! };
-      for (const dest of occ.destinations) {
+    for (const slot of entry.slots) {
+      if (slot.cancelled) continue;
+      for (const dest of slot.programme.destinations) {
         let list = add.get(dest);
         if (!list) add.set(dest, (list = []));
         list.push(slot);

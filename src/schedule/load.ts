@@ -65,7 +65,7 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
   const expander = options.expander ?? new Expander();
   const read = options.read ?? ((f: string) => readFileSync(f, 'utf8'));
   const h = horizon(options.now, options.horizonDays);
-  const index = new ConflictIndex(ctx.maxDurationMs);
+  const index = new ConflictIndex(ctx.maxDurationMs, expander);
   const results: FileResult[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {
@@ -82,7 +82,7 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
     diagnostics.push(...result.diagnostics);
     // Programmes with errors of their own are checked for clashes too (all problems at once).
     const checked = [...result.programmes, ...result.candidates];
-    const entry = { file, programmes: checked, occurrences: expander.expandAll(checked, h.from, h.to) };
+    const entry = { file, programmes: checked, slots: expander.slotsAll(checked, h.from.getTime(), h.to.getTime()) };
     const cross = index.check(entry, true);
     diagnostics.push(...cross);
     index.put(entry);

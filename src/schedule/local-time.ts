@@ -24,6 +24,17 @@ export function isValidZone(zone: string): boolean {
 /** Caches each zone's offset per 15-minute bucket; one per expansion context, not global. */
 export class ZoneOffsets {
   readonly #zones = new Map<string, { zone: IANAZone; cache: Map<number, number> }>();
+  readonly #valid = new Map<string, boolean>();
+
+  /** Whether `zone` is a known IANA name (luxon builds a formatter per call: remembered). */
+  isValid(zone: string): boolean {
+    let ok = this.#valid.get(zone);
+    if (ok === undefined) {
+      ok = IANAZone.isValidZone(zone);
+      this.#valid.set(zone, ok);
+    }
+    return ok;
+  }
 
   /** Offset of `zone` from UTC at `utcMs`, in minutes (local = utc + offset). */
   offset(zoneName: string, utcMs: number): number {
@@ -81,13 +92,16 @@ export function parseLocalTime(text: string): number | undefined {
   return h * 60 + min;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return MONTH_DAYS[month - 1]!;
 }
 
 export function civil(day: DayNumber): { year: number; month: number; day: number; weekday: number } {
-  const d = new Date(day * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
+  const [year, month, d] = ymd(day);
+  return { year, month, day: d, weekday: weekdayOf(day) };
 }
 
 export function dayNumber(year: number, month: number, day: number): DayNumber {
@@ -104,24 +118,51 @@ export function localMs(day: DayNumber, minuteOfDay: number, second = 0): number
   return day * DAY_MS + minuteOfDay * MINUTE_MS + second * 1000;
 }
 
+// Formatting without Date objects: expanding a year of thousands of programmes formats
+// hundreds of thousands of times, and allocating a Date for each dominated the cost.
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** Year, month, day of a day number (H. Hinnant's civil_from_days). */
+function ymd(day: DayNumber): [number, number, number] {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
 export function formatLocalDate(day: DayNumber): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const [y, m, d] = ymd(day);
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${TWO[m]}-${TWO[d]}`;
 }
 
 /** "YYYY-MM-DDTHH:mm" of a wall time (the occurrence id's nominal part). */
 export function formatLocalMinute(local: number): string {
-  return new Date(local).toISOString().slice(0, 16);
+  const day = Math.floor(local / DAY_MS);
+  const min = Math.floor((local - day * DAY_MS) / MINUTE_MS);
+  return `${formatLocalDate(day)}T${TWO[Math.floor(min / 60)]}:${TWO[min % 60]}`;
 }
 
 function formatOffset(offsetMin: number): string {
   const sign = offsetMin < 0 ? '-' : '+';
   const a = Math.abs(offsetMin);
-  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  return `${sign}${TWO[Math.floor(a / 60)]}:${TWO[a % 60]}`;
 }
 
 /** ISO 8601 local time with offset, e.g. "2026-12-05T11:00:00.000+03:00". */
 export function formatIsoLocal(utcMs: number, offsetMin: number): string {
-  return new Date(utcMs + offsetMin * MINUTE_MS).toISOString().slice(0, 23) + formatOffset(offsetMin);
+  const local = utcMs + offsetMin * MINUTE_MS;
+  const day = Math.floor(local / DAY_MS);
+  const inDay = local - day * DAY_MS;
+  const sec = Math.floor(inDay / 1000);
+  const ms = inDay - sec * 1000;
+  const h = Math.floor(sec / 3600);
+  const mi = Math.floor((sec % 3600) / 60);
+  return `${formatLocalDate(day)}T${TWO[h]}:${TWO[mi]}:${TWO[sec % 60]}.${String(ms).padStart(3, '0')}${formatOffset(offsetMin)}`;
 }
 
 export { DAY_MS, MINUTE_MS };

@@ -7,7 +7,7 @@ import { validateDetailed } from 'node-cron';
 import { formatDuration, parseDuration } from '../shared/duration.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Expander } from './expand.js';
-import { isValidZone, parseLocalDate, parseLocalTime } from './local-time.js';
+import { parseLocalDate, parseLocalTime } from './local-time.js';
 import { NTH_NAMES, type RawLocalized, type RawProgramme, type RawSource } from './schema.js';
 import type { Diagnostic, Localized, Override, Programme, RecurrenceRule, SourceSpec, Weekday } from './types.js';
 import type { Path, YamlSource } from './yaml-source.js';
@@ -299,7 +299,7 @@ export function normalizeProgramme(
   const before = (): number => c.diagnostics.filter((d) => d.severity === 'error').length;
 
   const timezone = raw.timezone ?? ctx.defaultTimezone;
-  if (!isValidZone(timezone)) {
+  if (!expander.zones.isValid(timezone)) {
     const guess = didYouMean(timezone, knownZones());
     c.error(
       raw.timezone !== undefined ? ['timezone'] : [],
@@ -376,7 +376,7 @@ export function normalizeProgramme(
     chat: { enabled: raw.chat?.enabled ?? true, slowModeMs },
     remindersMs,
   };
-  if (!fromOk || !untilOk || !isValidZone(timezone)) return { diagnostics: c.diagnostics };
+  if (!fromOk || !untilOk || !expander.zones.isValid(timezone)) return { diagnostics: c.diagnostics };
 
   // Overrides and exceptions must name dates the recurrence really gives.
   for (const [date, ov] of Object.entries(overrides)) {

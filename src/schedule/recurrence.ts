@@ -39,9 +39,15 @@ function cronDayRule(expression: string): { dayRule: DayRule; seconds: number[] 
     for (const m of [...f.minute].sort((a, b) => a - b))
       for (const s of [...f.second].sort((a, b) => a - b)) seconds.push(h * 3600 + m * 60 + s);
   const months = new Set(f.month);
+  // Plain day numbers and weekdays (no "L", "W" or "#") are the common case: a lookup each.
+  const simpleDom = f.dayOfMonth.every((v) => typeof v === 'number') ? new Set(f.dayOfMonth as number[]) : undefined;
+  const simpleDow = f.dayOfWeek.every((v) => typeof v === 'number') ? new Set((f.dayOfWeek as number[]).map((v) => v % 7)) : undefined;
   const dayRule: DayRule = (day) => {
     const c = civil(day);
-    return months.has(c.month) && cronDayOfMonth(f.dayOfMonth, c.year, c.month, c.day) && cronDayOfWeek(f.dayOfWeek, c);
+    if (!months.has(c.month)) return false;
+    if (simpleDow && !simpleDow.has(c.weekday)) return false;
+    if (simpleDom ? !simpleDom.has(c.day) : !cronDayOfMonth(f.dayOfMonth, c.year, c.month, c.day)) return false;
+    return simpleDow ? true : cronDayOfWeek(f.dayOfWeek, c);
   };
   return { dayRule, seconds };
 }

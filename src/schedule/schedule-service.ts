@@ -9,7 +9,7 @@ import type { Cancel, Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import { ConflictIndex, type FileEntry } from './conflicts.js';
-import { Expander } from './expand.js';
+import { compareSlots, Expander, type Slot } from './expand.js';
 import { formatDiagnostic } from './format.js';
 import { DAY_MS } from './local-time.js';
 import { DEFAULT_HORIZON_DAYS, horizon, isScheduleFile, listScheduleFiles } from './load.js';
@@ -58,14 +58,13 @@ export class ScheduleService {
   #horizonTimer: Cancel | undefined;
   #watcher: FSWatcher | undefined;
   #version = 0;
-  #merged: Occurrence[] | undefined;
   #maxDurationMs: number;
   #stopped = false;
 
   constructor(deps: ScheduleServiceDeps) {
     this.#deps = deps;
     this.#maxDurationMs = deps.maxDurationMs;
-    this.#index = new ConflictIndex(deps.maxDurationMs);
+    this.#index = new ConflictIndex(deps.maxDurationMs, this.#expander);
     this.#horizon = horizon(deps.clock.now(), deps.horizonDays ?? DEFAULT_HORIZON_DAYS);
   }
 
@@ -112,12 +111,12 @@ export class ScheduleService {
     return {
       version: this.#version,
       programmes: this.programmes(),
-      files: [...this.#status.values()].sort((a, b) => a.file.localeCompare(b.file)),
+      files: [...this.#status.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
     };
   }
 
   programmes(): Programme[] {
-    return [...this.#index.files.values()].flatMap((e) => e.programmes).sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.#index.files.values()].flatMap((e) => e.programmes).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** Every occurrence (cancelled ones flagged) whose [start, end] intersects [from, to], by start. */
@@ -127,21 +126,22 @@ export class ScheduleService {
     if (f < this.#horizon.from.getTime() || t > this.#horizon.to.getTime()) {
       return this.#expander.expandAll(this.programmes(), from, to);
     }
-    const all = this.#all();
-    // Binary search for the first start that could still reach `from`.
-    let lo = 0;
-    let hi = all.length;
+    // Each file's slots are sorted: a binary search per file finds the window, so a reload
+    // only replaces that file's list and nothing global has to be rebuilt.
     const min = f - this.#maxDurationMs;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (all[mid]!.start.getTime() < min) lo = mid + 1;
-      else hi = mid;
+    const hits: Slot[] = [];
+    for (const entry of this.#index.files.values()) {
+      const list = entry.slots;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid]!.start < min) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < list.length && list[i]!.start <= t; i++) if (list[i]!.end >= f) hits.push(list[i]!);
     }
-    const out: Occurrence[] = [];
-    for (let i = lo; i < all.length && all[i]!.start.getTime() <= t; i++) {
-      if (all[i]!.end.getTime() >= f) out.push(all[i]!);
-    }
-    return out;
+    return hits.sort(compareSlots).map((x) => this.#expander.occurrence(x));
   }
 
   find(occurrenceId: string): Occurrence | undefined {
@@ -166,13 +166,9 @@ export class ScheduleService {
     return out;
   }
 
-  #all(): Occurrence[] {
-    if (!this.#merged) {
-      const all: Occurrence[] = [];
-      for (const e of this.#index.files.values()) for (const o of e.occurrences) all.push(o);
-      this.#merged = all.sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id));
-    }
-    return this.#merged;
+  /** Re-reads one file now, as the watcher does once a save has settled (deleted = removed). */
+  reloadFile(file: string): void {
+    this.#process(path.resolve(file), false);
   }
 
   #debounce(file: string): void {
@@ -249,7 +245,7 @@ export class ScheduleService {
     const entry: FileEntry = {
       file: result.file,
       programmes: result.programmes,
-      occurrences: this.#expander.expandAll(result.programmes, this.#horizon.from, this.#horizon.to),
+      slots: this.#expander.slotsAll(result.programmes, this.#horizon.from.getTime(), this.#horizon.to.getTime()),
     };
     const cross = this.#index.check(entry);
     if (hasErrors(cross)) {
@@ -260,7 +256,7 @@ export class ScheduleService {
     this.#refused.delete(result.file);
     this.#index.put(entry);
     // Bounds how far back occurrences() looks for one still running; it never needs to shrink.
-    for (const o of entry.occurrences) this.#maxDurationMs = Math.max(this.#maxDurationMs, o.end.getTime() - o.start.getTime());
+    for (const s of entry.slots) this.#maxDurationMs = Math.max(this.#maxDurationMs, s.end - s.start);
     this.#changed();
     const status: FileStatus = {
       file: result.file,
@@ -312,7 +308,6 @@ export class ScheduleService {
 
   #changed(): void {
     this.#version++;
-    this.#merged = undefined;
     this.#events.emit('change');
   }
 
@@ -322,11 +317,10 @@ export class ScheduleService {
     this.#horizonTimer = this.#deps.clock.at(when, () => {
       if (this.#stopped) return;
       this.#horizon = horizon(this.#deps.clock.now(), this.#deps.horizonDays ?? DEFAULT_HORIZON_DAYS);
-      const index = new ConflictIndex(this.#deps.maxDurationMs);
+      const index = new ConflictIndex(this.#deps.maxDurationMs, this.#expander);
       for (const e of this.#index.files.values())
-        index.put({ ...e, occurrences: this.#expander.expandAll(e.programmes, this.#horizon.from, this.#horizon.to) });
+        index.put({ ...e, slots: this.#expander.slotsAll(e.programmes, this.#horizon.from.getTime(), this.#horizon.to.getTime()) });
       this.#index = index;
-      this.#merged = undefined;
       this.#armHorizon();
     });
   }
