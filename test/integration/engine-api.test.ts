@@ -97,6 +97,12 @@ describe('engine API: /api/broadcasts', () => {
     expect(e.state).to.equal('complete');
     expect(e.reason).to.match(/ended early by staff/);
 
+    const history = await fetch(`${base}/api/broadcasts/${id}/transitions`);
+    const h2 = (await history.json()) as { transitions: Array<{ from?: string; to: string }> };
+    expect(h2.transitions.map((t) => `${t.from ?? '∅'}→${t.to}`)).to.deep.equal([
+      '∅→scheduled', 'scheduled→preparing', 'preparing→ready', 'ready→live', 'live→ending', 'ending→complete',
+    ]);
+
     const again = await post(`/api/broadcasts/${id}/end`);
     expect(again.status).to.equal(409);
     expect(((await again.json()) as { message: string }).message).to.match(/is complete; only a live broadcast can be ended/);

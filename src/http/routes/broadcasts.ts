@@ -1,15 +1,18 @@
-// /api/broadcasts: the engine's records (what is scheduled, live, done, and why not) and the
-// staff actions on one broadcast. Reads are public (they say no more than the schedule and
+// /api/broadcasts: the engine's records (what is scheduled, live, done, and why not), each
+// one's transition history, and the staff actions on one broadcast. Reads are public (they say no more than the schedule and
 // the watch links); actions go through the requireStaff hook.
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
+import type { TransitionEntry } from '../../scheduler/broadcast-store.js';
 import type { BroadcastRecord, DestinationState } from '../../scheduler/ports.js';
 
 /** What the routes need of the engine (BroadcastEngine fits it). */
 export interface BroadcastsPort {
   list(from: Date, to: Date): Promise<BroadcastRecord[]>;
   get(occurrenceId: string): Promise<BroadcastRecord>;
+  /** The broadcast's history, oldest first. */
+  transitions(occurrenceId: string): Promise<TransitionEntry[]>;
   startNow(occurrenceId: string): Promise<BroadcastRecord>;
   extend(occurrenceId: string, ms: number): Promise<BroadcastRecord>;
   endNow(occurrenceId: string): Promise<BroadcastRecord>;
@@ -83,6 +86,11 @@ export function broadcastsRouter(deps: BroadcastsRouteDeps): express.Router {
 
   router.get('/api/broadcasts/:id', async (req, res) => {
     res.json(toView(await broadcasts.get(req.params.id)));
+  });
+
+  router.get('/api/broadcasts/:id/transitions', async (req, res) => {
+    const record = await broadcasts.get(req.params.id);
+    res.json({ occurrenceId: record.occurrenceId, transitions: await broadcasts.transitions(record.occurrenceId) });
   });
 
   router.post('/api/broadcasts/:id/start', deps.requireStaff, async (req, res) => {
