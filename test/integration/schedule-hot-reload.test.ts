@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ScheduleService, type FileStatus } from '../../src/schedule/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { systemClock } from '../../src/shared/clock.js';
+import type { ScheduleReader } from '../../src/scheduler/ports.js';
 
 function programme(id: string, at: string, title = id): string {
   return [
@@ -62,7 +63,12 @@ describe('schedule hot reload (real files)', function () {
     rmSync(media, { recursive: true, force: true });
   });
 
-  it('loads the folder at start', () => {
+  it('loads the folder at start, and is the ScheduleReader the engine reads', () => {
+    const reader = service satisfies ScheduleReader;
+    const [first] = reader.occurrences(new Date('2026-12-04T00:00:00Z'), new Date('2026-12-06T00:00:00Z'));
+    expect(first?.id).to.equal('story@2026-12-05T11:00');
+    expect(reader.find('story@2026-12-05T11:00')?.localStart).to.equal('2026-12-05T11:00:00.000+03:00');
+    expect(reader.find('story@2026-12-05T11:30')).to.equal(undefined);
     expect(ids()).to.deep.equal(['story']);
     expect(service.snapshot().files.map((f) => [path.basename(f.file), f.programmeIds])).to.deep.equal([['story.yaml', ['story']]]);
   });
