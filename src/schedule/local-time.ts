@@ -78,7 +78,8 @@ export function parseLocalDate(text: string): DayNumber | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  // Years are limited to what a broadcast schedule can mean (Date.UTC also reads 0-99 as 19xx).
+  if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
   return Date.UTC(y, mo - 1, d) / DAY_MS;
 }
 

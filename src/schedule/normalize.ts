@@ -3,7 +3,7 @@
 // turns a raw programme into the normalised Programme the rest of onair reads.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { validateDetailed } from 'node-cron';
+import { parse as parseCron, validateDetailed } from 'node-cron';
 import { formatDuration, parseDuration } from '../shared/duration.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Expander } from './expand.js';
@@ -265,6 +265,14 @@ class Checker {
       if (!check.valid) {
         const why = check.errors.map((e) => e.message).join('; ') || 'not a cron expression';
         this.error([...rel, 'cron'], `cron "${expression}" is not valid: ${why}; write minute hour day-of-month month day-of-week, e.g. "0 10 * * mon-fri"`);
+        return undefined;
+      }
+      // A broadcast is at least a minute apart from the next: an every-second expression
+      // would also expand to millions of broadcasts a year.
+      const f = parseCron(expression);
+      const perDay = f.hour.length * f.minute.length * f.second.length;
+      if (perDay > 1440) {
+        this.error([...rel, 'cron'], `cron "${expression}" starts ${perDay} broadcasts a day; at most one a minute is allowed (use 0 as the seconds field, or leave it out)`);
         return undefined;
       }
       return { kind: 'cron', expression };

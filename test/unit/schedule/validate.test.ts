@@ -137,6 +137,10 @@ describe('schedule validation', () => {
   it('reports an invalid cron expression and an impossible time', () => {
     const cron = VALID.map((l) => l.replace('weekly: { days: [sat], at: "11:00" }', 'cron: "61 * * * *"')).join('\n');
     expect(errorsOf(cron)[0]).to.match(/^5:9: error: cron "61 \* \* \* \*" is not valid: .*minute/);
+    const seconds = VALID.map((l) => l.replace('weekly: { days: [sat], at: "11:00" }', 'cron: "* * * * * *"')).join('\n');
+    expect(errorsOf(seconds)).to.deep.equal([
+      '5:9: error: cron "* * * * * *" starts 86400 broadcasts a day; at most one a minute is allowed (use 0 as the seconds field, or leave it out)',
+    ]);
     const time = VALID.map((l) => l.replace('"11:00"', '"25:00"')).join('\n');
     expect(errorsOf(time)).to.deep.equal(['5:30: error: "25:00" is not a time of day; write HH:mm between "00:00" and "23:59"']);
   });
