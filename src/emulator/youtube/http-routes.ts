@@ -3,7 +3,7 @@
 // /emulator/ (faults and state) for rehearsals and the standalone command.
 import express, { type Request, type Response } from 'express';
 import { ApiError, errors } from './google-error.js';
-import type { YoutubeEmulator } from './youtube-emulator.js';
+import type { EmulatorBackend } from './emulator-backend.js';
 import {
   BROADCAST_PARTS,
   CHAT_PARTS,
@@ -44,7 +44,7 @@ function page<T>(kind: string, all: T[], offset: number, max: number): Record<st
   };
 }
 
-export function createEmulatorApp(emu: YoutubeEmulator): express.Express {
+export function createEmulatorApp(emu: EmulatorBackend): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const json = express.json({ limit: '1mb' });

@@ -24,6 +24,9 @@ import {
   type LiveStream,
 } from './resources.js';
 import { createEmulatorApp } from './http-routes.js';
+import type { CallRecord, EmulatorBackend, IngestStats } from './emulator-backend.js';
+
+export type { CallRecord, IngestStats } from './emulator-backend.js';
 
 export interface YoutubeEmulatorOptions {
   /** Time for quota days, token expiry and timestamps. Default: the wall clock. */
@@ -44,23 +47,6 @@ export interface YoutubeEmulatorOptions {
   accessTokenTtlS?: number;
   channelId?: string;
   channelTitle?: string;
-}
-
-/** One API call as the emulator saw it. */
-export interface CallRecord {
-  method: string;
-  status: number;
-  reason?: string;
-  cost: number;
-  at: string;
-}
-
-export interface IngestStats {
-  bytes: number;
-  videoFrames: number;
-  audioPackets: number;
-  publishes: number;
-  active: boolean;
 }
 
 interface BroadcastEntry {
@@ -107,7 +93,7 @@ interface InjectedErrors {
   methods?: string[];
 }
 
-export class YoutubeEmulator {
+export class YoutubeEmulator implements EmulatorBackend {
   readonly clock: Clock;
   readonly oauth: OAuthAuthority;
   readonly quota: QuotaMeter;
