@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DestinationError, type DestinationState } from '../../src/scheduler/ports.js';
 import { YoutubeEmulator, EMULATOR_CLIENT } from '../../src/emulator/youtube/index.js';
-import { YoutubeDestination, occurrenceMarker } from '../../src/destinations/youtube/index.js';
+import { QuotaLedger, YoutubeApi, YoutubeDestination, occurrenceMarker } from '../../src/destinations/youtube/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { destinationFor, initialState, makeOccurrence, RecordingContext, type DestinationRig } from '../support/youtube-fixtures.js';
@@ -254,5 +254,24 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
     await waitFor(() => emu.broadcast(state.remote.broadcastId!)?.status?.lifeCycleStatus === 'complete', 20_000);
     const ended = await rig.destination.end(occ, live, ctx);
     expect(ended.status).to.equal('complete');
+  });
+
+  it('warns in the log once when today\'s counted usage passes 80% and 100% of the quota', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('warn', { write: (l: string) => void lines.push(l) });
+    const ledger = new QuotaLedger({ db: rig.db, clock: systemClock, dailyQuota: 120 });
+    const api = new YoutubeApi({
+      apiRoot: emu.rootUrl,
+      tokenUrl: emu.tokenUrl,
+      credentials: { ...EMULATOR_CLIENT, refreshToken: rig.refreshToken, source: 'environment' },
+      clock: systemClock,
+      logger,
+      ledger,
+    });
+    const dest = new YoutubeDestination({ name: 'youtube', api, language: 'en', clock: systemClock, logger, pollMs: 200 });
+    const state = await dest.prepare(makeOccurrence(), initialState(), new RecordingContext());
+    expect(emu.broadcast(state.remote.broadcastId!)?.snippet?.title).to.equal('Story Time');
+    const warnings = lines.filter((l) => l.includes('YouTube quota: onair has used'));
+    expect(warnings).to.have.length(2);
   });
 });

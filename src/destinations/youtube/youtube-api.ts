@@ -52,6 +52,26 @@ export class YoutubeApi {
     this.yt = youtube({ version: 'v3', auth: this.oauth, rootUrl: this.rootUrl, retry: false });
   }
 
+  #warned = new Set<string>();
+
+  /** Counts a call in the ledger and warns once a day when usage passes 80% and 100%. */
+  #count(method: YoutubeMethod): void {
+    const ledger = this.#deps.ledger;
+    if (!ledger) return;
+    ledger.record(method);
+    const usage = ledger.usage();
+    for (const share of QUOTA_WARNINGS) {
+      const key = `${usage.day}:${share}`;
+      if (usage.units >= share * ledger.dailyQuota && !this.#warned.has(key)) {
+        this.#warned.add(key);
+        this.#deps.logger.warn(
+          { day: usage.day, units: usage.units, dailyQuota: ledger.dailyQuota },
+          `YouTube quota: onair has used ${usage.units} of ${ledger.dailyQuota} units today (Pacific day ${usage.day})`,
+        );
+      }
+    }
+  }
+
   /**
    * Runs one API call under the retry policy. `fn` gets the per-call options (abort signal,
    * rootUrl for media uploads). Transient failures are retried with backoff; a refused
@@ -60,7 +80,7 @@ export class YoutubeApi {
   async call<T>(method: YoutubeMethod, action: string, fn: (options: CallOptions) => Promise<{ data: T }>, signal?: AbortSignal): Promise<T> {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      this.#deps.ledger?.record(method);
+      this.#count(method);
       try {
         const res = await fn({ signal, rootUrl: this.rootUrl });
         return res.data;
@@ -86,6 +106,9 @@ export class YoutubeApi {
     }
   }
 }
+
+/** Share of the daily quota at which staff are warned in the log, once per quota day each. */
+const QUOTA_WARNINGS = [0.8, 1];
 
 /**
  * A YouTube call that failed for good (after retries); carries Google's reason. The
