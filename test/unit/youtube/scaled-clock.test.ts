@@ -1,0 +1,24 @@
+// The rehearsal clock: starts where asked, runs N times faster, never fires a timer early.
+import { expect } from 'chai';
+import { ScaledClock } from '../../../src/cli/scaled-clock.js';
+
+describe('rehearsal ScaledClock', () => {
+  it('starts at the given instant and fires timers at (never before) their scaled time', async () => {
+    const start = new Date('2026-12-05T07:49:30Z');
+    const clock = new ScaledClock(start, 100);
+    expect(Math.abs(clock.now().getTime() - start.getTime())).to.be.below(1000);
+    const when = new Date(start.getTime() + 20_000); // 20 s of rehearsal time ≈ 200 ms of wall time
+    const firedAt = await new Promise<Date>((resolve) => clock.at(when, () => resolve(clock.now())));
+    expect(firedAt.getTime()).to.be.at.least(when.getTime());
+  });
+
+  it('cancels timers and refuses a speed that is not positive', async () => {
+    const clock = new ScaledClock(new Date(), 50);
+    let fired = false;
+    const cancel = clock.at(new Date(clock.now().getTime() + 1000), () => (fired = true));
+    cancel();
+    await new Promise<void>((resolve) => clock.at(new Date(clock.now().getTime() + 2000), resolve));
+    expect(fired).to.equal(false);
+    expect(() => new ScaledClock(new Date(), 0)).to.throw(RangeError);
+  });
+});
