@@ -125,18 +125,23 @@ export class ConflictIndex {
       }
     }
     const describeOcc = (s: Slot): string => describe(this.#expander.occurrence(s));
+    // Each side in its own programme's local time; the zone is named once when they agree.
+    const pair = (x: Slot, y: Slot): string =>
+      x.programme.timezone === y.programme.timezone
+        ? `${describeOcc(x)} and ${describeOcc(y)} (${x.programme.timezone})`
+        : `${describeOcc(x)} (${x.programme.timezone}) and ${describeOcc(y)} (${y.programme.timezone})`;
     for (const { a, b, n, dest } of pairs.values()) {
       const more = n > 1 ? ` (and ${n - 1} more time${n > 2 ? 's' : ''})` : '';
       const same = a.programme.id === b.programme.id;
       const msg = same
         ? `two broadcasts of "${a.programme.id}" overlap on destination ${dest}: ${describeOcc(b)} and ${describeOcc(a)} (${a.programme.timezone})${more}; the duration ${formatDuration(a.programme.durationMs)} is longer than the time between them`
-        : `"${a.programme.id}" overlaps "${b.programme.id}" (${where(b.programme)}) on destination ${dest}: ${describeOcc(a)} and ${describeOcc(b)} (${a.programme.timezone})${more}; move one of them or use another destination`;
+        : `"${a.programme.id}" overlaps "${b.programme.id}" (${where(b.programme)}) on destination ${dest}: ${pair(a, b)}${more}; move one of them or use another destination`;
       out.push({ ...a.programme.position, severity: 'error', message: msg });
       if (both && !same && b.programme.file !== entry.file) {
         out.push({
           ...b.programme.position,
           severity: 'error',
-          message: `"${b.programme.id}" overlaps "${a.programme.id}" (${where(a.programme)}) on destination ${dest}: ${describeOcc(b)} and ${describeOcc(a)} (${b.programme.timezone})${more}; move one of them or use another destination`,
+          message: `"${b.programme.id}" overlaps "${a.programme.id}" (${where(a.programme)}) on destination ${dest}: ${pair(b, a)}${more}; move one of them or use another destination`,
         });
       }
     }

@@ -98,6 +98,27 @@ describe('schedule HTTP routes', function () {
     expect(byUid.get('workshop@2027-03-28T02:30')!.startDate.toJSDate().toISOString()).to.equal('2027-03-28T01:30:00.000Z');
   });
 
+  it('GET /calendar.ics keeps a feed small: a programme every ten minutes lists its next 200', async () => {
+    const demo = ['id: demo', 'title: Demo', 'duration: 2m', 'recurrence: { cron: "*/10 * * * *" }', 'source: { testPattern: {} }', 'destinations: [youtube]', ''].join('\n');
+    writeFileSync(path.join(dir, 'demo.yaml'), demo);
+    service.reloadFile(path.join(dir, 'demo.yaml'));
+    expect(service.snapshot().files.find((f) => f.file.endsWith('demo.yaml'))?.diagnostics).to.deep.equal([]);
+    try {
+      const cal = new ICAL.Component(ICAL.parse(await (await fetch(`${base}/calendar.ics`)).text()));
+      const starts = cal
+        .getAllSubcomponents('vevent')
+        .map((v) => new ICAL.Event(v))
+        .filter((e) => e.uid.startsWith('demo@'))
+        .map((e) => e.startDate.toJSDate().getTime());
+      expect(starts.filter((t) => t >= clock.now().getTime())).to.have.length(200);
+      expect(Math.min(...starts)).to.be.at.least(clock.now().getTime() - 50 * 10 * 60_000);
+    } finally {
+      rmSync(path.join(dir, 'demo.yaml'));
+      service.reloadFile(path.join(dir, 'demo.yaml'));
+    }
+    expect(service.snapshot().programmes.map((p) => p.id)).to.deep.equal(['story', 'workshop']);
+  });
+
   it('GET /calendar/<id>.ics holds one programme; an unknown id is 404', async () => {
     const res = await fetch(`${base}/calendar/workshop.ics`);
     expect(res.status).to.equal(200);

@@ -16,6 +16,32 @@ export interface CalendarRouteDeps {
   publicUrl: string;
   /** How far back and ahead the feed reaches. @defaultValue { pastDays: 30, aheadDays: 180 } */
   window?: { pastDays: number; aheadDays: number };
+  /**
+   * Most events of one programme in a feed, earliest first: a programme on air every few
+   * minutes (the demo) would otherwise fill a phone's calendar. @defaultValue 200
+   */
+  maxPerProgramme?: number;
+}
+
+/** Keeps, per programme, the next `max` broadcasts and the last `max / 4` past ones. */
+function capPerProgramme(list: Occurrence[], max: number, now: Date): Occurrence[] {
+  const ahead = new Map<string, number>();
+  const behind = new Map<string, number>();
+  const keep = new Set<Occurrence>();
+  for (const o of list) {
+    if (o.end < now) continue;
+    const n = (ahead.get(o.programmeId) ?? 0) + 1;
+    ahead.set(o.programmeId, n);
+    if (n <= max) keep.add(o);
+  }
+  for (let i = list.length - 1; i >= 0; i--) {
+    const o = list[i]!;
+    if (o.end >= now) continue;
+    const n = (behind.get(o.programmeId) ?? 0) + 1;
+    behind.set(o.programmeId, n);
+    if (n <= Math.ceil(max / 4)) keep.add(o);
+  }
+  return list.filter((o) => keep.has(o));
 }
 
 const DAY_MS = 86_400_000;
@@ -29,12 +55,13 @@ function both(text: { tr: string; en: string }, lang: Language): string {
 export function calendarRouter(deps: CalendarRouteDeps): express.Router {
   const router = express.Router();
   const { pastDays, aheadDays } = deps.window ?? { pastDays: 30, aheadDays: 180 };
+  const max = deps.maxPerProgramme ?? 200;
 
   const send = (req: express.Request, res: express.Response, name: string, list: Occurrence[]): void => {
     const base = deps.publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const cal = ical({ name, prodId: { company: 'onair', product: 'onair', language: deps.language.toUpperCase() }, ttl: 3600 });
     const host = new URL(base).hostname || 'onair';
-    for (const o of list) {
+    for (const o of capPerProgramme(list, max, deps.clock.now())) {
       cal.createEvent({
         id: `${o.id}@${host}`,
         start: o.start,
