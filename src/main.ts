@@ -11,7 +11,14 @@ import { TypedEmitter } from './shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from './scheduler/ports.js';
 import { ChatService, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type YoutubeChatPort } from './chat/index.js';
-import { attachRealtime, type ModeratorIdentityPort, type RealtimeChatPort, type RealtimeServer, type YoutubeStatusPort } from './realtime/index.js';
+import {
+  attachRealtime,
+  type ModeratorIdentityPort,
+  type RealtimeChatPort,
+  type RealtimeServer,
+  type RealtimeSettings,
+  type YoutubeStatusPort,
+} from './realtime/index.js';
 import { createYoutubeServices } from './destinations/youtube/index.js';
 
 export interface Onair {
@@ -127,6 +134,8 @@ export interface RealtimePartsDeps {
   initialRecords?: readonly BroadcastRecord[];
   /** YouTube live chat (over the destinations/youtube client), when YouTube is configured. */
   youtubeChat?: YoutubeChatPort;
+  /** Socket.IO limits beyond the config (benchmarks raise the per-socket event limit). */
+  realtimeLimits?: Pick<RealtimeSettings, 'eventsPer10s' | 'maxHttpBufferSize' | 'recoveryWindowMs'>;
 }
 
 export interface RealtimeParts {
@@ -199,6 +208,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
           chatOpensBeforeMs: config.chat.opensBefore,
           chatClosesAfterMs: config.chat.closesAfter,
           corsOrigins: config.server.corsOrigins,
+          ...deps.realtimeLimits,
         },
         logger: logger.child({ module: 'realtime' }),
         clock,

@@ -206,7 +206,8 @@ export interface ServerToClientEvents {
   'programme:ended': (payload: EndedPayload) => void;
   'programme:changed': (payload: ChangedPayload) => void;
   'programme:cancelled': (payload: CancelledPayload) => void;
-  'chat:message': (message: ChatMessagePayload) => void;
+  /** New messages of a room, oldest first (a busy room's messages come batched). */
+  'chat:messages': (messages: ChatMessagePayload[]) => void;
   'chat:deleted': (payload: ChatDeletedPayload) => void;
   'chat:state': (state: ChatRoomState) => void;
   'chat:sanction': (payload: ChatSanctionPayload) => void;
@@ -224,7 +225,8 @@ export interface ClientToServerEvents {
 
 /** Server → moderator (namespace "/moderation"). */
 export interface ModerationServerToClientEvents {
-  'chat:message': (message: ChatMessagePayload) => void;
+  /** New messages of every room, ours and YouTube's (see `origin`), oldest first. */
+  'chat:messages': (messages: ChatMessagePayload[]) => void;
   'chat:deleted': (payload: ChatDeletedPayload) => void;
   'chat:state': (state: ChatRoomState) => void;
   'audit:entry': (entry: AuditEntryPayload) => void;

@@ -10,6 +10,7 @@ import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import type {
   AckError,
+  ChatMessagePayload,
   ClientToServerEvents,
   ModerationClientToServerEvents,
   ModerationServerToClientEvents,
@@ -41,6 +42,8 @@ export interface RealtimeSettings {
   recoveryWindowMs?: number;
   /** Events one socket may send per 10 s before being refused. @defaultValue 30 */
   eventsPer10s?: number;
+  /** Chat messages of a busy room are sent together at most this often. @defaultValue 100 */
+  chatBatchMs?: number;
   /** Name of the moderator session cookie. @defaultValue "onair_mod" */
   sessionCookie?: string;
 }
@@ -59,30 +62,34 @@ export interface RealtimeDeps {
   clock: Clock;
 }
 
+/** Events one socket sent in the current 10-second window (the flood guard). */
+interface EventCounter {
+  windowStart: number;
+  count: number;
+}
+
 interface ViewerData {
   fingerprint: string;
   ip: string;
   nickname: string | null;
+  events?: EventCounter;
 }
 
 interface ModeratorData {
   moderator: string;
   expiresAt: string | null;
+  events?: EventCounter;
 }
 
 type ViewerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ViewerData>;
 type ModeratorSocket = Socket<ModerationClientToServerEvents, ModerationServerToClientEvents, Record<string, never>, ModeratorData>;
+interface Handler<S> {
+  schema: z.ZodType | null;
+  run: (socket: S, payload: unknown, ack: AnyAck) => unknown;
+}
+
 type AnyAck = (ack: { ok: true; [key: string]: unknown } | { ok: false; error: AckError }) => void;
 
-const VIEWER_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>([
-  'subscribe',
-  'unsubscribe',
-  'schedule:get',
-  'chat:join',
-  'chat:leave',
-  'chat:send',
-]);
-const MODERATOR_EVENTS: ReadonlySet<string> = new Set<keyof ModerationClientToServerEvents>(['mod:action', 'mod:rooms', 'mod:history', 'mod:audit']);
 
 /** What the engine.io connection told us before its request object was let go. */
 interface ConnectionFacts {
@@ -109,8 +116,11 @@ export class RealtimeServer {
   readonly feed: ProgrammeFeed;
   readonly #deps: RealtimeDeps;
   readonly #facts = new WeakMap<object, ConnectionFacts>();
+  readonly #viewerHandlers: Map<string, Handler<ViewerSocket>>;
+  readonly #moderatorHandlers: Map<string, Handler<ModeratorSocket>>;
   readonly #unsubscribe: Array<() => void> = [];
   #prune: NodeJS.Timeout | undefined;
+  readonly #chatQueues = new Map<string, { viewers: ChatMessagePayload[]; moderators: ChatMessagePayload[]; cancel: (() => void) | undefined; last: number }>();
 
   constructor(deps: RealtimeDeps) {
     this.#deps = deps;
@@ -126,6 +136,8 @@ export class RealtimeServer {
     });
     // One server, two typed namespaces: socket.io types a server by its main namespace.
     this.moderation = this.io.of('/moderation') as unknown as RealtimeServer['moderation'];
+    this.#viewerHandlers = this.#buildViewerHandlers();
+    this.#moderatorHandlers = this.#buildModeratorHandlers();
     this.feed = new ProgrammeFeed({
       engineEvents: deps.engineEvents,
       schedule: deps.schedule,
@@ -151,10 +163,9 @@ export class RealtimeServer {
     this.io.engine.on('connection', (raw: { request: http.IncomingMessage | null }) => {
       const headers = raw.request?.headers;
       const auth = headers?.authorization;
-      this.#facts.set(raw, {
-        sessionId: readCookie(headers?.cookie, cookieName),
-        bearer: auth?.startsWith('Bearer ') ? auth.slice(7) : undefined,
-      });
+      const sessionId = readCookie(headers?.cookie, cookieName);
+      const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+      if (sessionId || bearer) this.#facts.set(raw, { sessionId, bearer });
       raw.request = null;
     });
     this.io.on('connection', (socket) => this.#onViewer(socket));
@@ -162,13 +173,18 @@ export class RealtimeServer {
     this.moderation.on('connection', (socket) => this.#onModerator(socket));
     this.feed.start();
     this.#wireChat();
-    this.#prune = setInterval(() => this.#deps.chat?.prune(), 60_000);
+    this.#prune = setInterval(() => {
+      this.#deps.chat?.prune();
+      for (const key of [...this.#chatQueues.keys()]) this.#flushChat(key);
+    }, 60_000);
     this.#prune.unref();
   }
 
   async stop(): Promise<void> {
     this.feed.stop();
     for (const u of this.#unsubscribe.splice(0)) u();
+    for (const q of this.#chatQueues.values()) q.cancel?.();
+    this.#chatQueues.clear();
     if (this.#prune) clearInterval(this.#prune);
     // Not io.close(): that would also close the HTTP server, which main.ts owns.
     this.io.disconnectSockets(true);
@@ -177,64 +193,50 @@ export class RealtimeServer {
   }
 
   // -------------------------------------------------------------------------------------
-  // Guards shared by both namespaces
+  // Incoming events: one dispatcher per namespace, shared by every socket
   // -------------------------------------------------------------------------------------
 
-  /** Refuses unknown events and floods before they reach a handler. */
-  #guard(socket: Socket, known: ReadonlySet<string>): void {
-    const limit = this.#deps.settings.eventsPer10s ?? 30;
-    let windowStart = 0;
-    let count = 0;
-    socket.use((packet, next) => {
-      const [event] = packet;
-      const last = packet[packet.length - 1];
-      const ack = typeof last === 'function' ? (last as AnyAck) : undefined;
-      if (typeof event !== 'string' || !known.has(event)) {
-        refuse(ack, 'unknown-event', `"${String(event).slice(0, 40)}" is not an event of this namespace.`);
-        return;
-      }
-      const now = this.#deps.clock.now().getTime();
-      if (now - windowStart >= 10_000) {
-        windowStart = now;
-        count = 0;
-      }
-      if (++count > limit) {
-        refuse(ack, 'rate-limited', 'Too many requests; wait a few seconds.');
-        return;
-      }
-      next();
-    });
-  }
-
   /**
-   * Registers a handler whose payload is parsed by `schema`; invalid input gets an
-   * `invalid` ack, a failure inside gets `internal`, and a missing ack is tolerated.
+   * Checks one incoming packet and runs its handler: unknown events and floods are refused
+   * before any parsing, the payload is parsed by the handler's zod schema (`invalid` ack
+   * otherwise), a failure inside answers `internal`, and a missing ack is tolerated.
+   * Handlers are looked up in a table built once, so a connection costs one small closure
+   * (its middleware) rather than a listener per event.
    */
-  #handle<S extends z.ZodType>(
-    socket: Socket,
-    event: string,
-    schema: S | null,
-    fn: (payload: z.infer<S>, ack: AnyAck) => Promise<void> | void,
-  ): void {
-    socket.on(event, (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => {};
-      let payload: unknown = undefined;
-      if (schema) {
-        const parsed = schema.safeParse(args[0]);
-        if (!parsed.success) {
-          refuse(ack, 'invalid', describeIssues(parsed.error));
-          return;
-        }
-        payload = parsed.data;
+  #dispatch<S extends { data: { events?: EventCounter } }>(socket: S, packet: unknown[], handlers: ReadonlyMap<string, Handler<S>>): void {
+    const [event] = packet;
+    const last = packet[packet.length - 1];
+    const ack: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => {};
+    const handler = typeof event === 'string' ? handlers.get(event) : undefined;
+    if (!handler) {
+      refuse(ack, 'unknown-event', `"${String(event).slice(0, 40)}" is not an event of this namespace.`);
+      return;
+    }
+    const now = this.#deps.clock.now().getTime();
+    const counter = (socket.data.events ??= { windowStart: now, count: 0 });
+    if (now - counter.windowStart >= 10_000) {
+      counter.windowStart = now;
+      counter.count = 0;
+    }
+    if (++counter.count > (this.#deps.settings.eventsPer10s ?? 30)) {
+      refuse(ack, 'rate-limited', 'Too many requests; wait a few seconds.');
+      return;
+    }
+    let payload: unknown = undefined;
+    if (handler.schema) {
+      const parsed = handler.schema.safeParse(packet[1]);
+      if (!parsed.success) {
+        refuse(ack, 'invalid', describeIssues(parsed.error));
+        return;
       }
-      Promise.resolve()
-        .then(() => fn(payload as z.infer<S>, ack))
-        .catch((err: unknown) => {
-          this.#deps.logger.error({ err, event }, 'realtime: handler failed');
-          refuse(ack, 'internal', 'Something went wrong on the server; try again.');
-        });
-    });
+      payload = parsed.data;
+    }
+    Promise.resolve()
+      .then(() => handler.run(socket, payload, ack))
+      .catch((err: unknown) => {
+        this.#deps.logger.error({ err, event }, 'realtime: handler failed');
+        refuse(ack, 'internal', 'Something went wrong on the server; try again.');
+      });
   }
 
   // -------------------------------------------------------------------------------------
@@ -246,32 +248,38 @@ export class RealtimeServer {
       const fp = fingerprintSchema.safeParse((socket.handshake.auth as { fingerprint?: unknown } | undefined)?.fingerprint);
       socket.data = { fingerprint: fp.success ? fp.data : randomUUID(), ip: socket.handshake.address, nickname: null };
     }
-    this.#guard(socket, VIEWER_EVENTS);
+    // Handled here and never passed on: no per-event listeners on the socket.
+    socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers));
     socket.emit('schedule', this.feed.snapshot());
+  }
 
+  #buildViewerHandlers(): Map<string, Handler<ViewerSocket>> {
     const roomsOf = (req: z.infer<typeof subscribeSchema>): string[] => [
       ...(req.programmes ?? []).map(roomOf.programme),
       ...(req.categories ?? []).map(roomOf.category),
       ...(req.audiences ?? []).map(roomOf.audience),
     ];
-    const subscribed = (): string[] => [...socket.rooms].filter((r) => /^[pca]:/.test(r));
+    const subscribed = (socket: ViewerSocket): string[] => [...socket.rooms].filter((r) => /^[pca]:/.test(r));
+    const chat = this.#deps.chat;
+    const handlers = new Map<string, Handler<ViewerSocket>>();
+    const on = <S extends z.ZodType>(event: keyof ClientToServerEvents, schema: S | null, run: (socket: ViewerSocket, p: z.infer<S>, ack: AnyAck) => unknown): void => {
+      handlers.set(event, { schema, run: run as Handler<ViewerSocket>['run'] });
+    };
 
-    this.#handle(socket, 'subscribe', subscribeSchema, (req, ack) => {
+    on('subscribe', subscribeSchema, (socket, req, ack) => {
       const rooms = roomsOf(req);
-      if (subscribed().length + rooms.length > 100) return refuse(ack, 'too-many', 'At most 100 subscriptions per page.');
+      if (subscribed(socket).length + rooms.length > 100) return refuse(ack, 'too-many', 'At most 100 subscriptions per page.');
       socket.join(rooms);
-      ack({ ok: true, rooms: subscribed() });
+      ack({ ok: true, rooms: subscribed(socket) });
     });
-    this.#handle(socket, 'unsubscribe', subscribeSchema, (req, ack) => {
+    on('unsubscribe', subscribeSchema, (socket, req, ack) => {
       for (const r of roomsOf(req)) socket.leave(r);
-      ack({ ok: true, rooms: subscribed() });
+      ack({ ok: true, rooms: subscribed(socket) });
     });
-    this.#handle(socket, 'schedule:get', null, (_req, ack) => {
+    on('schedule:get', null, (_socket, _req, ack) => {
       ack({ ok: true, snapshot: this.feed.snapshot() });
     });
-
-    const chat = this.#deps.chat;
-    this.#handle(socket, 'chat:join', chatJoinSchema, async (req, ack) => {
+    on('chat:join', chatJoinSchema, async (socket, req, ack) => {
       if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
       const result = await chat.join(req.occurrenceId, req.nickname);
       if (!result.ok) return refuse(ack, result.code, result.message);
@@ -279,11 +287,11 @@ export class RealtimeServer {
       socket.join(roomOf.chat(req.occurrenceId));
       ack({ ok: true, state: result.value.state, history: result.value.history });
     });
-    this.#handle(socket, 'chat:leave', chatLeaveSchema, (req, ack) => {
+    on('chat:leave', chatLeaveSchema, (socket, req, ack) => {
       socket.leave(roomOf.chat(req.occurrenceId));
       ack({ ok: true });
     });
-    this.#handle(socket, 'chat:send', chatSendSchema, async (req, ack) => {
+    on('chat:send', chatSendSchema, async (socket, req, ack) => {
       if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
       if (!socket.rooms.has(roomOf.chat(req.occurrenceId)) || !socket.data.nickname) {
         return refuse(ack, 'not-joined', 'Join the chat with a nickname first.');
@@ -296,6 +304,7 @@ export class RealtimeServer {
       if (!result.ok) return refuse(ack, result.code, result.message);
       ack({ ok: true, message: result.value });
     });
+    return handlers;
   }
 
   // -------------------------------------------------------------------------------------
@@ -319,51 +328,62 @@ export class RealtimeServer {
   }
 
   #onModerator(socket: ModeratorSocket): void {
-    this.#guard(socket, MODERATOR_EVENTS);
-    let expiry: Cancel | undefined;
-    const expired = (): boolean => {
-      const at = socket.data.expiresAt;
-      return at !== null && Date.parse(at) <= this.#deps.clock.now().getTime();
-    };
-    const endSession = (): void => {
-      socket.emit('session:expired');
-      socket.disconnect(true);
-    };
-    if (socket.data.expiresAt) expiry = this.#deps.clock.at(new Date(socket.data.expiresAt), endSession);
-    socket.on('disconnect', () => expiry?.());
+    socket.use((packet) => this.#dispatch(socket, packet, this.#moderatorHandlers));
+    if (socket.data.expiresAt) {
+      const cancel = this.#deps.clock.at(new Date(socket.data.expiresAt), () => this.#endSession(socket));
+      socket.on('disconnect', cancel);
+    }
+  }
 
-    const chat = this.#deps.chat;
-    const guarded = <S extends z.ZodType>(event: string, schema: S | null, fn: (p: z.infer<S>, ack: AnyAck) => Promise<void> | void): void =>
-      this.#handle(socket, event, schema, (p, ack) => {
-        if (expired()) {
-          refuse(ack, 'session-expired', 'Your session has ended; log in again.');
-          endSession();
-          return;
-        }
-        if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
-        return fn(p, ack);
+  #endSession(socket: ModeratorSocket): void {
+    socket.emit('session:expired');
+    socket.disconnect(true);
+  }
+
+  #buildModeratorHandlers(): Map<string, Handler<ModeratorSocket>> {
+    const handlers = new Map<string, Handler<ModeratorSocket>>();
+    const on = <S extends z.ZodType>(
+      event: keyof ModerationClientToServerEvents,
+      schema: S | null,
+      run: (socket: ModeratorSocket, p: z.infer<S>, ack: AnyAck, chat: RealtimeChatPort) => unknown,
+    ): void => {
+      handlers.set(event, {
+        schema,
+        run: (socket, p, ack) => {
+          const at = socket.data.expiresAt;
+          if (at !== null && Date.parse(at) <= this.#deps.clock.now().getTime()) {
+            refuse(ack, 'session-expired', 'Your session has ended; log in again.');
+            this.#endSession(socket);
+            return;
+          }
+          const chat = this.#deps.chat;
+          if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
+          return run(socket, p as z.infer<S>, ack, chat);
+        },
       });
+    };
 
-    guarded('mod:action', moderationActionSchema, async (action, ack) => {
-      const result = await chat!.moderate(socket.data.moderator, action);
+    on('mod:action', moderationActionSchema, async (socket, action, ack, chat) => {
+      const result = await chat.moderate(socket.data.moderator, action);
       if (!result.ok) return refuse(ack, result.code, result.message);
       ack({ ok: true, entry: result.value });
     });
-    guarded('mod:rooms', null, async (_p, ack) => {
+    on('mod:rooms', null, async (_socket, _p, ack, chat) => {
       const statuses = this.#deps.youtube?.statuses() ?? [];
-      const rooms = (await chat!.rooms()).map((state) => ({
+      const rooms = (await chat.rooms()).map((state) => ({
         state,
-        title: chat!.title(state.occurrenceId),
+        title: chat.title(state.occurrenceId),
         youtube: statuses.find((y) => y.occurrenceId === state.occurrenceId) ?? null,
       }));
       ack({ ok: true, rooms });
     });
-    guarded('mod:history', historySchema, async (req, ack) => {
-      ack({ ok: true, messages: await chat!.history(req.occurrenceId, 200) });
+    on('mod:history', historySchema, async (_socket, req, ack, chat) => {
+      ack({ ok: true, messages: await chat.history(req.occurrenceId, 200) });
     });
-    guarded('mod:audit', auditSchema, async (req, ack) => {
-      ack({ ok: true, entries: await chat!.audit(req.limit ?? 100) });
+    on('mod:audit', auditSchema, async (_socket, req, ack, chat) => {
+      ack({ ok: true, entries: await chat.audit(req.limit ?? 100) });
     });
+    return handlers;
   }
 
   // -------------------------------------------------------------------------------------
@@ -375,16 +395,15 @@ export class RealtimeServer {
     if (chat) {
       this.#unsubscribe.push(
         chat.subscribe({
-          message: (m) => {
-            this.io.to(roomOf.chat(m.occurrenceId)).emit('chat:message', m);
-            this.moderation.emit('chat:message', m);
-          },
-          external: (m) => this.moderation.emit('chat:message', m),
+          message: (m) => this.#queueChat(m, false),
+          external: (m) => this.#queueChat(m, true),
           deleted: (d) => {
+            this.#flushChat(d.occurrenceId);
             this.io.to(roomOf.chat(d.occurrenceId)).emit('chat:deleted', d);
             this.moderation.emit('chat:deleted', d);
           },
           state: (st) => {
+            this.#flushChat(st.occurrenceId);
             this.io.to(roomOf.chat(st.occurrenceId)).emit('chat:state', st);
             this.moderation.emit('chat:state', st);
           },
@@ -402,6 +421,50 @@ export class RealtimeServer {
     }
     const youtube = this.#deps.youtube;
     if (youtube) this.#unsubscribe.push(youtube.onStatus((st) => this.moderation.emit('youtube:status', st)));
+  }
+
+  /**
+   * Chat goes out in batches per room: the first message after a quiet spell at once (next
+   * turn of the event loop), later ones gathered for up to chatBatchMs. With 1,000 viewers
+   * in a room a message costs 1,000 frames; batching keeps a busy chat from costing a frame
+   * per message per viewer. A plain timer, not the Clock: it paces delivery, it schedules
+   * nothing a test needs to drive.
+   */
+  #queueChat(message: ChatMessagePayload, moderatorsOnly: boolean): void {
+    const key = message.occurrenceId;
+    let q = this.#chatQueues.get(key);
+    if (!q) {
+      q = { viewers: [], moderators: [], cancel: undefined, last: 0 };
+      this.#chatQueues.set(key, q);
+    }
+    if (!moderatorsOnly) q.viewers.push(message);
+    q.moderators.push(message);
+    if (q.cancel) return;
+    const wait = q.last + (this.#deps.settings.chatBatchMs ?? 100) - Date.now();
+    if (wait <= 0) {
+      const h = setImmediate(() => this.#flushChat(key));
+      q.cancel = () => clearImmediate(h);
+    } else {
+      const h = setTimeout(() => this.#flushChat(key), wait);
+      q.cancel = () => clearTimeout(h);
+    }
+  }
+
+  #flushChat(occurrenceId: string): void {
+    const q = this.#chatQueues.get(occurrenceId);
+    if (!q) return;
+    q.cancel?.();
+    q.cancel = undefined;
+    if (q.moderators.length === 0) {
+      // Quiet room: forget it, so rooms of past broadcasts do not pile up.
+      if (Date.now() - q.last > 60_000) this.#chatQueues.delete(occurrenceId);
+      return;
+    }
+    q.last = Date.now();
+    if (q.viewers.length > 0) this.io.to(roomOf.chat(occurrenceId)).emit('chat:messages', q.viewers);
+    this.moderation.emit('chat:messages', q.moderators);
+    q.viewers = [];
+    q.moderators = [];
   }
 }
 

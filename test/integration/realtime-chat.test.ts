@@ -67,8 +67,8 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     const mod = await h.moderator();
     const a = await joined('\u202EAli\u200B');
     const b = await joined('Zeynep');
-    const atB = nextEvent<ChatMessagePayload>(b, 'chat:message');
-    const atMod = nextEvent<ChatMessagePayload>(mod, 'chat:message');
+    const atB = nextEvent<ChatMessagePayload[]>(b, 'chat:messages').then((batch) => batch[0]!);
+    const atMod = nextEvent<ChatMessagePayload[]>(mod, 'chat:messages').then((batch) => batch[0]!);
     const ack = await request<SendAck>(a, 'chat:send', { occurrenceId: fairy.id, text: '  <b>Merhaba</b> \u202Edlrow  ' });
     expect(code(ack)).to.equal('ok');
     const m = await atB;

@@ -14,11 +14,16 @@ function nextMatching<T>(socket: ModeratorClient, event: string, match: (p: T) =
   return new Promise((resolve) => {
     const on = (p: T): void => {
       if (!match(p)) return;
-      socket.off(event as 'chat:message', on as never);
+      socket.off(event as 'chat:messages', on as never);
       resolve(p);
     };
-    socket.on(event as 'chat:message', on as never);
+    socket.on(event as 'chat:messages', on as never);
   });
+}
+
+/** The first message, in any batch, that matches. */
+function nextMessage(socket: ModeratorClient, match: (m: ChatMessagePayload) => boolean): Promise<ChatMessagePayload> {
+  return nextMatching<ChatMessagePayload[]>(socket, 'chat:messages', (batch) => batch.some(match)).then((batch) => batch.find(match)!);
 }
 
 describe('realtime: YouTube live chat beside ours (emulator)', function () {
@@ -48,11 +53,11 @@ describe('realtime: YouTube live chat beside ours (emulator)', function () {
     const viewer = await h.viewer();
     await request(viewer, 'chat:join', { occurrenceId: occ.id, nickname: 'Zeynep' });
     const leaked: ChatMessagePayload[] = [];
-    viewer.on('chat:message', (m) => leaked.push(m));
+    viewer.on('chat:messages', (batch) => leaked.push(...batch));
 
     emu.postViewerMessage(liveChatId, { channelId: 'UCkid', displayName: 'Ali \u202Eyt', text: 'Merhaba YouTube!' });
     emu.postViewerMessage(liveChatId, { channelId: 'UCtroll', displayName: 'Troll', text: 'spam' });
-    const first = nextMatching<ChatMessagePayload>(mod, 'chat:message', (m) => m.origin === 'youtube' && m.text === 'spam');
+    const first = nextMessage(mod, (m) => m.origin === 'youtube' && m.text === 'spam');
     const status = nextMatching<YoutubeChatStatus>(mod, 'youtube:status', (s) => s.polls >= 1);
     h.engine.emit(
       'transition',

@@ -103,8 +103,8 @@ function connect() {
     $('login-status').textContent = 'Your session has ended; log in again.';
     showLogin();
   });
-  s.on('chat:message', (m) => {
-    if (m.occurrenceId === current) appendMessage(m);
+  s.on('chat:messages', (messages) => {
+    for (const m of messages) if (m.occurrenceId === current) appendMessage(m);
   });
   s.on('chat:deleted', ({ messageIds }) => {
     for (const id of messageIds) $('messages').querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();

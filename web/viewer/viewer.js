@@ -393,8 +393,8 @@ socket.on('programme:changed', ({ programme }) => {
   announce(t(state.lang, 'announce.changed', { title: title(programme), time: localTime(programme.start, state.lang) }));
   renderAll();
 });
-socket.on('chat:message', (m) => {
-  if (m.occurrenceId === state.chatRoom) appendMessage(m);
+socket.on('chat:messages', (messages) => {
+  for (const m of messages) if (m.occurrenceId === state.chatRoom) appendMessage(m);
 });
 socket.on('chat:deleted', ({ messageIds }) => {
   for (const id of messageIds) $('chat-log').querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();

@@ -1,0 +1,392 @@
+// @ts-check
+// The staff control room: polls /api/control-room every two seconds and draws the day's
+// timeline (SVG bars in the programme zone's local time, coloured by state), each running
+// stream's health as sparklines, the YouTube quota against the projection, schedule errors
+// with file:line:col and the staff audit log. Actions call /api/broadcasts/:id/<action>
+// after a confirmation dialog; the server audits each one. Text is set with textContent only.
+
+/**
+ * @typedef {{ name: string; kind: string; status: string; watchUrl?: string }} DestinationView
+ * @typedef {{ occurrenceId: string; programmeId: string; title: { tr: string; en: string }; state: string;
+ *   scheduledStart: string; scheduledEnd: string; liveAt?: string; endedAt?: string; reason?: string;
+ *   destinations: DestinationView[] }} Broadcast
+ * @typedef {{ at: string; phase: string; fps: number; bitrateKbps: number; droppedFrames: number; restarts: number }} HealthSample
+ * @typedef {{ day: string; usedUnits: number; projectedUnits: number; dailyQuota: number }} Quota
+ * @typedef {{ file: string; line: number; col: number; message: string; text: string }} ScheduleError
+ * @typedef {{ id: number; at: string; staff: string; action: string; occurrenceId: string; status: number; detail: string }} AuditEntry
+ * @typedef {{ now: string; timezone: string; day: { date: string; start: string; end: string }; staff: string | null;
+ *   broadcasts: Broadcast[]; health: Record<string, HealthSample[]>; quota: Quota | null;
+ *   scheduleErrors: ScheduleError[]; audit: AuditEntry[] }} ControlRoomState
+ */
+
+const SVG = 'http://www.w3.org/2000/svg';
+const POLL_MS = 2000;
+const FINAL = new Set(['complete', 'failed', 'missed', 'cancelled']);
+
+/** @template {HTMLElement} T @param {string} id @returns {T} */
+function $(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} missing`);
+  return /** @type {T} */ (el);
+}
+
+/** @param {string} tag @param {Record<string, string | number>} attrs */
+function svg(tag, attrs = {}) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+/** @param {string} tag @param {string} [text] @param {string} [className] */
+function h(tag, text, className) {
+  const el = document.createElement(tag);
+  if (text !== undefined) el.textContent = text;
+  if (className) el.className = className;
+  return el;
+}
+
+/** @type {ControlRoomState | null} */
+let state = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let timer;
+let busy = false;
+
+/** @param {string} text @param {boolean} [error] */
+function say(text, error = false) {
+  const el = $('action-status');
+  el.textContent = text;
+  el.classList.toggle('error', error);
+  $('announcer').textContent = text;
+}
+
+/** @param {string} iso @param {string} zone */
+function hhmm(iso, zone) {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+/** @param {Broadcast} b */
+function title(b) {
+  return b.title.tr || b.title.en || b.programmeId;
+}
+
+// -------------------------------------------------------------------------------------
+// Loading and login
+// -------------------------------------------------------------------------------------
+
+async function load() {
+  clearTimeout(timer);
+  try {
+    const res = await fetch('/api/control-room', { cache: 'no-store' });
+    if (res.status === 401) {
+      showLogin();
+      return;
+    }
+    if (!res.ok) throw new Error(`the server answered ${res.status}`);
+    state = /** @type {ControlRoomState} */ (await res.json());
+    showRoom();
+    render(state);
+  } catch (err) {
+    say(`Could not refresh: ${err instanceof Error ? err.message : String(err)}. Retrying.`, true);
+  }
+  timer = setTimeout(load, POLL_MS);
+}
+
+function showLogin() {
+  $('login-panel').hidden = false;
+  $('room').hidden = true;
+  $('logout').hidden = true;
+  $('who').textContent = '';
+}
+
+function showRoom() {
+  $('login-panel').hidden = true;
+  $('room').hidden = false;
+  $('logout').hidden = false;
+}
+
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const name = /** @type {HTMLInputElement} */ ($('login-name')).value;
+  const password = /** @type {HTMLInputElement} */ ($('login-password')).value;
+  const res = await fetch('/api/moderation/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  const body = /** @type {{ moderator?: string; message?: string }} */ (await res.json().catch(() => ({})));
+  if (!res.ok || !body.moderator) {
+    $('login-status').textContent = body.message ?? 'Login failed.';
+    $('login-status').classList.add('error');
+    return;
+  }
+  /** @type {HTMLInputElement} */ ($('login-password')).value = '';
+  $('login-status').textContent = '';
+  await load();
+});
+
+$('logout').addEventListener('click', async () => {
+  await fetch('/api/moderation/logout', { method: 'POST' });
+  clearTimeout(timer);
+  showLogin();
+});
+
+// -------------------------------------------------------------------------------------
+// Rendering
+// -------------------------------------------------------------------------------------
+
+/** @param {ControlRoomState} s */
+function render(s) {
+  $('who').textContent = s.staff ?? '';
+  $('clock').textContent = `${hhmm(s.now, s.timezone)} (${s.timezone})`;
+  $('day').textContent = s.day.date;
+  renderTimeline(s);
+  renderBroadcasts(s);
+  renderHealth(s);
+  renderQuota(s.quota);
+  renderErrors(s.scheduleErrors);
+  renderAudit(s);
+}
+
+/** @param {ControlRoomState} s */
+function renderTimeline(s) {
+  const W = 960;
+  const LEFT = 8;
+  const RIGHT = 8;
+  const LANE = 34;
+  const dayStart = Date.parse(s.day.start);
+  const dayMs = Date.parse(s.day.end) - dayStart;
+  /** @param {number} t */
+  const x = (t) => LEFT + ((Math.min(Math.max(t, dayStart), dayStart + dayMs) - dayStart) / dayMs) * (W - LEFT - RIGHT);
+  // Overlapping broadcasts go to separate lanes (first lane that is free).
+  /** @type {number[]} */
+  const laneEnds = [];
+  const placed = s.broadcasts.map((b) => {
+    const start = Date.parse(b.scheduledStart);
+    const end = Date.parse(b.scheduledEnd);
+    let lane = laneEnds.findIndex((e) => e <= start);
+    if (lane < 0) lane = laneEnds.push(0) - 1;
+    laneEnds[lane] = end;
+    return { b, start, end, lane };
+  });
+  const lanes = Math.max(1, laneEnds.length);
+  const H = 24 + lanes * LANE + 8;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline', role: 'img', 'aria-labelledby': 'timeline-title' });
+  const t = svg('title', { id: 'timeline-title' });
+  t.textContent = `Timeline of ${s.day.date}: ${s.broadcasts.length} broadcasts. The table below lists them.`;
+  root.append(t);
+  for (let hour = 0; hour <= 24; hour += 2) {
+    const g = svg('g', { class: 'hour' });
+    const hx = LEFT + (hour / 24) * (W - LEFT - RIGHT);
+    g.append(svg('line', { x1: hx, x2: hx, y1: 16, y2: H }));
+    const label = svg('text', { x: hx + 2, y: 12 });
+    label.textContent = `${String(hour).padStart(2, '0')}:00`;
+    g.append(label);
+    root.append(g);
+  }
+  for (const { b, start, end, lane } of placed) {
+    const g = svg('g', { class: 'bar', 'data-occurrence': b.occurrenceId, 'data-state': b.state });
+    const x0 = x(start);
+    const width = Math.max(3, x(end) - x0);
+    const y = 20 + lane * LANE;
+    g.append(svg('rect', { x: x0, y, width, height: LANE - 6, rx: 4, class: `state-${b.state}` }));
+    const tip = svg('title');
+    tip.textContent = `${title(b)} — ${b.state}, ${hhmm(b.scheduledStart, s.timezone)}–${hhmm(b.scheduledEnd, s.timezone)}`;
+    g.append(tip);
+    if (width > 40) {
+      const label = svg('text', { x: x0 + 4, y: y + 18 });
+      label.textContent = title(b).slice(0, Math.floor(width / 7));
+      g.append(label);
+    }
+    root.append(g);
+  }
+  const now = Date.parse(s.now);
+  if (now >= dayStart && now <= dayStart + dayMs) root.append(svg('line', { class: 'now', x1: x(now), x2: x(now), y1: 16, y2: H }));
+  $('timeline-wrap').replaceChildren(root);
+}
+
+/** @param {Broadcast} b @returns {Array<{ action: string; label: string; confirm: string; body?: object }>} */
+function actionsFor(b) {
+  const name = title(b);
+  /** @type {Array<{ action: string; label: string; confirm: string; body?: object }>} */
+  const list = [];
+  if (['scheduled', 'preparing', 'ready'].includes(b.state)) list.push({ action: 'start', label: 'Start now', confirm: `Start “${name}” now, before its time?` });
+  if (!FINAL.has(b.state) && b.state !== 'ending') list.push({ action: 'extend', label: 'Extend 15 min', confirm: `Extend “${name}” by 15 minutes?`, body: { minutes: 15 } });
+  if (b.state === 'live') {
+    list.push({ action: 'slate', label: 'Switch to slate', confirm: `Show the slate instead of “${name}”? Viewers see the waiting card.` });
+    list.push({ action: 'programme', label: 'Back to programme', confirm: `Switch “${name}” back to the programme?` });
+    list.push({ action: 'end', label: 'End now', confirm: `End “${name}” now? This cannot be undone.` });
+  }
+  return list;
+}
+
+/** @param {ControlRoomState} s */
+function renderBroadcasts(s) {
+  const rows = s.broadcasts.map((b) => {
+    const tr = h('tr');
+    tr.dataset.occurrence = b.occurrenceId;
+    tr.append(h('td', `${hhmm(b.scheduledStart, s.timezone)}–${hhmm(b.scheduledEnd, s.timezone)}`));
+    const name = h('td');
+    name.append(h('bdi', title(b)));
+    if (b.reason) name.append(h('div', b.reason, 'meta'));
+    tr.append(name);
+    const st = h('td');
+    st.append(h('span', b.state, `badge state-text-${b.state}`));
+    tr.append(st);
+    const cell = h('td');
+    const actions = h('div', undefined, 'actions');
+    for (const a of actionsFor(b)) {
+      const btn = /** @type {HTMLButtonElement} */ (h('button', a.label, a.action === 'end' ? '' : 'secondary'));
+      btn.type = 'button';
+      btn.dataset.action = a.action;
+      btn.setAttribute('aria-label', `${a.label}: ${title(b)}`);
+      btn.addEventListener('click', () => void act(b, a));
+      actions.append(btn);
+    }
+    cell.append(actions);
+    tr.append(cell);
+    return tr;
+  });
+  $('broadcasts').replaceChildren(...rows);
+  if (rows.length === 0) {
+    const tr = h('tr');
+    const td = h('td', 'Nothing is scheduled today.');
+    td.setAttribute('colspan', '4');
+    tr.append(td);
+    $('broadcasts').append(tr);
+  }
+}
+
+/** @param {number[]} values */
+function sparkline(values) {
+  const W = 240;
+  const H = 36;
+  const max = Math.max(1, ...values);
+  const el = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'spark', 'aria-hidden': 'true', preserveAspectRatio: 'none' });
+  const step = values.length > 1 ? W / (values.length - 1) : W;
+  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(H - 2 - (v / max) * (H - 4)).toFixed(1)}`).join(' ');
+  el.append(svg('polyline', { points }));
+  return el;
+}
+
+/** @param {ControlRoomState} s */
+function renderHealth(s) {
+  const cards = Object.entries(s.health).map(([id, samples]) => {
+    const last = samples[samples.length - 1];
+    const b = s.broadcasts.find((x) => x.occurrenceId === id);
+    const card = h('article', undefined, 'health-card');
+    card.dataset.occurrence = id;
+    card.append(h('h3', b ? title(b) : id));
+    if (!last) return card;
+    const dl = h('dl');
+    /** @param {string} term @param {string} value @param {string} key */
+    const row = (term, value, key) => {
+      dl.append(h('dt', term));
+      const dd = h('dd', value);
+      dd.dataset.metric = key;
+      dl.append(dd);
+    };
+    row('Showing', last.phase, 'phase');
+    row('Bitrate', `${Math.round(last.bitrateKbps)} kbit/s`, 'bitrate');
+    row('Frames/s', last.fps.toFixed(1), 'fps');
+    row('Dropped frames', String(last.droppedFrames), 'dropped');
+    row('Restarts', String(last.restarts), 'restarts');
+    card.append(dl);
+    card.append(h('div', 'Bitrate, last two minutes', 'meta'));
+    card.append(sparkline(samples.map((x) => x.bitrateKbps)));
+    card.append(h('div', 'Frames per second', 'meta'));
+    card.append(sparkline(samples.map((x) => x.fps)));
+    return card;
+  });
+  $('health').replaceChildren(...cards);
+  $('health-empty').hidden = cards.length > 0;
+}
+
+/** @param {Quota | null} q */
+function renderQuota(q) {
+  const box = $('quota');
+  if (!q) {
+    box.replaceChildren(h('p', 'YouTube is not configured on this server.', 'meta'));
+    return;
+  }
+  const pct = (/** @type {number} */ v) => `${Math.min(100, (v / q.dailyQuota) * 100).toFixed(1)}%`;
+  const meter = h('div', undefined, 'meter');
+  meter.setAttribute('role', 'meter');
+  meter.setAttribute('aria-valuemin', '0');
+  meter.setAttribute('aria-valuemax', String(q.dailyQuota));
+  meter.setAttribute('aria-valuenow', String(q.usedUnits));
+  meter.setAttribute('aria-label', 'YouTube quota used today');
+  const used = h('div', undefined, 'used');
+  used.style.width = pct(q.usedUnits);
+  const projected = h('div', undefined, 'projected');
+  projected.style.left = pct(q.projectedUnits);
+  meter.append(used, projected);
+  const text = h('p', `${q.usedUnits} of ${q.dailyQuota} units used today (${q.day}, Pacific); the schedule projects ${q.projectedUnits} in all.`);
+  text.id = 'quota-text';
+  const warn = q.projectedUnits > q.dailyQuota ? h('p', 'The projection is over the daily quota: YouTube may refuse calls late in the day.', 'status error') : null;
+  box.replaceChildren(meter, text, ...(warn ? [warn] : []));
+}
+
+/** @param {ScheduleError[]} errors */
+function renderErrors(errors) {
+  $('errors').replaceChildren(
+    ...errors.map((e) => {
+      const li = h('li');
+      li.append(h('code', e.text));
+      return li;
+    }),
+  );
+  $('errors-none').hidden = errors.length > 0;
+}
+
+/** @param {ControlRoomState} s */
+function renderAudit(s) {
+  $('audit').replaceChildren(
+    ...s.audit.map((e) => {
+      const tr = h('tr');
+      const b = s.broadcasts.find((x) => x.occurrenceId === e.occurrenceId);
+      tr.append(h('td', hhmm(e.at, s.timezone)), h('td', e.staff), h('td', e.action), h('td', b ? title(b) : e.occurrenceId));
+      tr.append(h('td', e.status < 400 ? `done ${e.detail}`.trim() : e.detail));
+      return tr;
+    }),
+  );
+}
+
+// -------------------------------------------------------------------------------------
+// Actions
+// -------------------------------------------------------------------------------------
+
+/** @param {string} text @returns {Promise<boolean>} */
+function confirmAction(text) {
+  const dialog = /** @type {HTMLDialogElement} */ ($('confirm'));
+  $('confirm-text').textContent = text;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true }));
+}
+
+/** @param {Broadcast} b @param {{ action: string; label: string; confirm: string; body?: object }} a */
+async function act(b, a) {
+  if (busy) return;
+  if (!(await confirmAction(a.confirm))) {
+    say('Cancelled; nothing was changed.');
+    return;
+  }
+  busy = true;
+  try {
+    const res = await fetch(`/api/broadcasts/${encodeURIComponent(b.occurrenceId)}/${a.action}`, {
+      method: 'POST',
+      headers: a.body ? { 'content-type': 'application/json' } : {},
+      body: a.body ? JSON.stringify(a.body) : undefined,
+    });
+    const body = /** @type {{ state?: string; message?: string }} */ (await res.json().catch(() => ({})));
+    if (!res.ok) say(`${a.label} refused: ${body.message ?? res.status}`, true);
+    else say(`${a.label}: done. “${title(b)}” is now ${body.state ?? 'updated'}.`);
+  } catch (err) {
+    say(`${a.label} failed: ${err instanceof Error ? err.message : String(err)}`, true);
+  } finally {
+    busy = false;
+    await load();
+  }
+}
+
+void load();
