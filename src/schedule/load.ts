@@ -68,6 +68,7 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
   const index = new ConflictIndex(ctx.maxDurationMs, expander);
   const results: FileResult[] = [];
   const diagnostics: Diagnostic[] = [];
+  const byFile = new Map<string, FileResult>();
   for (const file of files) {
     let text: string;
     try {
@@ -86,13 +87,13 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
     const cross = index.check(entry, true);
     diagnostics.push(...cross);
     index.put(entry);
-    results.push({ ...result, diagnostics: sortDiagnostics([...result.diagnostics, ...cross.filter((d) => d.file === file)]) });
+    result.diagnostics.push(...cross.filter((d) => d.file === file));
+    results.push(result);
+    // The other side of a clash lies in an earlier file: its result gets the error too.
+    for (const d of cross) if (d.file !== file) byFile.get(d.file)?.diagnostics.push(d);
+    byFile.set(file, result);
   }
-  // Cross-file errors land in the earlier file too: attach them to its result.
-  for (const d of diagnostics) {
-    const r = results.find((x) => x.file === d.file);
-    if (r && !r.diagnostics.includes(d) && !r.diagnostics.some((x) => x.message === d.message && x.line === d.line)) r.diagnostics.push(d);
-  }
+  for (const r of results) sortDiagnostics(r.diagnostics);
   const programmes = results.filter((r) => !hasErrors(r.diagnostics)).flatMap((r) => r.programmes);
   return { files: results, programmes, diagnostics: sortDiagnostics(diagnostics) };
 }
