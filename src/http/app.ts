@@ -14,6 +14,7 @@ import { calendarRouter } from './routes/calendar.js';
 import { statusRouter } from './routes/status.js';
 import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
 import { requireStaff } from './require-staff.js';
+import { controlRoomRouter, type ControlRoomDeps } from './routes/control-room.js';
 import { errorHandler } from './error-handler.js';
 
 export interface HttpDeps {
@@ -31,6 +32,8 @@ export interface HttpDeps {
   moderation?: { auth: ModeratorLoginPort; transcripts: TranscriptPort };
   /** The broadcast engine, for /api/broadcasts and the staff actions (src/scheduler, wired by main.ts). */
   broadcasts?: BroadcastsPort;
+  /** The staff control room's sources (health history, staff audit, quota, schedule errors). */
+  controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota'>;
   /** The schedule (ScheduleService): /api/schedule, /calendar.ics and /api/status. */
   schedule?: ScheduleQueryPort;
 }
@@ -52,6 +55,27 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         ? { identify: (req) => deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization))?.moderator }
         : {}),
     });
+    if (deps.controlRoom) {
+      // Mounted first: it audits the staff actions on their way to the broadcasts router.
+      // Its data needs a moderator login or the token, even from the server itself.
+      const loggedIn = requireStaff({
+        token: deps.config.secrets.moderatorToken,
+        allowLoopback: false,
+        ...(deps.moderation
+          ? { identify: (req) => deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization))?.moderator }
+          : {}),
+      });
+      app.use(
+        controlRoomRouter({
+          ...deps.controlRoom,
+          broadcasts: deps.broadcasts,
+          requireStaff: loggedIn,
+          clock: deps.clock ?? systemClock,
+          timezone: deps.config.schedule.timezone,
+          logger: deps.logger,
+        }),
+      );
+    }
     app.use(broadcastsRouter({ broadcasts: deps.broadcasts, requireStaff: staff, clock: deps.clock ?? systemClock }));
   }
   if (deps.schedule) {
