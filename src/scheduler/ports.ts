@@ -33,6 +33,12 @@ export interface IngestTarget {
   /** rtmp://… for flv, or an absolute playlist path for hls. May contain a stream key: never log it. */
   url: string;
   format: 'flv' | 'hls';
+  /**
+   * hls only: a folder where the encoder also records the programme (not the slate), one
+   * MPEG-TS part per ffmpeg run, which the local destination turns into the archive MP4.
+   * (Added by media/.)
+   */
+  record?: string;
 }
 
 export interface ErrorInfo {

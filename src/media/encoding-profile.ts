@@ -1,0 +1,89 @@
+// Pure decisions about how a source is sent: stream-copied when it already suits the
+// destinations (H.264 + AAC, keyframes at most 2 s apart, per ../shared/YOUTUBE.md),
+// otherwise encoded with H.264 (2 s GOP, constant bitrate in the band for the
+// resolution) and AAC 128 kbps.
+import type { MediaInfo, VideoFormat } from './media-info.js';
+
+/** Longest keyframe distance YouTube accepts without a warning we care about. */
+export const MAX_KEYFRAME_GAP_S = 2;
+/** Slack for timestamp rounding in the keyframe check. */
+const GAP_TOLERANCE_S = 0.05;
+
+export const AUDIO_KBPS = 128;
+export const AUDIO_SAMPLE_RATE = 48000;
+export const GOP_SECONDS = 2;
+export const X264_PRESET = 'veryfast';
+
+export type SendMode = 'copy' | 'encode';
+
+export interface ModeDecision {
+  mode: SendMode;
+  /** Why, in words for logs and the control room. */
+  reason: string;
+}
+
+/** Copy when the source already is what destinations want; say why not otherwise. */
+export function decideMode(info: MediaInfo): ModeDecision {
+  const v = info.video;
+  const a = info.audio;
+  if (!v) return { mode: 'encode', reason: 'the source has no video stream' };
+  if (v.codec !== 'h264') return { mode: 'encode', reason: `video is ${v.codec}, not H.264` };
+  if (!a) return { mode: 'encode', reason: 'the source has no audio stream' };
+  if (a.codec !== 'aac') return { mode: 'encode', reason: `audio is ${a.codec}, not AAC` };
+  if (a.sampleRate !== 44100 && a.sampleRate !== 48000) {
+    return { mode: 'encode', reason: `audio sample rate ${a.sampleRate} Hz is not 44.1 or 48 kHz` };
+  }
+  if (v.maxKeyframeGapS === undefined) return { mode: 'encode', reason: 'no keyframe found in the probed window' };
+  if (v.maxKeyframeGapS > MAX_KEYFRAME_GAP_S + GAP_TOLERANCE_S) {
+    return { mode: 'encode', reason: `keyframes are ${v.maxKeyframeGapS.toFixed(2)} s apart (more than ${MAX_KEYFRAME_GAP_S} s)` };
+  }
+  return { mode: 'copy', reason: 'H.264 + AAC with keyframes at most 2 s apart' };
+}
+
+/** All sources of a playlist must suit, and share one format, for a gapless copy. */
+export function decidePlaylistMode(items: readonly MediaInfo[]): ModeDecision {
+  if (items.length === 0) return { mode: 'encode', reason: 'the playlist is empty' };
+  for (const [i, info] of items.entries()) {
+    const d = decideMode(info);
+    if (d.mode === 'encode') return { mode: 'encode', reason: `item ${i + 1}: ${d.reason}` };
+  }
+  const key = (m: MediaInfo): string =>
+    `${m.video!.width}x${m.video!.height}@${Math.round(m.video!.fps)} ${m.audio!.sampleRate}Hz/${m.audio!.channels}ch`;
+  const first = key(items[0]!);
+  const other = items.find((m) => key(m) !== first);
+  if (other) return { mode: 'encode', reason: `items differ in format (${first} vs ${key(other)})` };
+  return { mode: 'copy', reason: 'every item is H.264 + AAC in one format with keyframes at most 2 s apart' };
+}
+
+/**
+ * Video bitrate (kbit/s) in YouTube's band for the resolution. YOUTUBE.md gives 3–8 Mbps
+ * for 720p30 and 1080p30; we sit low in the band (the libraries' uplinks are modest),
+ * higher for 60 fps. Below 720p YouTube gives no band, so we scale down.
+ */
+export function videoBitrateKbps(format: VideoFormat): number {
+  const high = format.fps > 30;
+  if (format.height >= 1080) return high ? 6000 : 4500;
+  if (format.height >= 720) return high ? 4500 : 3000;
+  if (format.height >= 480) return 1500;
+  return 800;
+}
+
+const STANDARD_HEIGHTS = [1080, 720, 480, 360] as const;
+const WIDTH_FOR: Record<(typeof STANDARD_HEIGHTS)[number], number> = { 1080: 1920, 720: 1280, 480: 854, 360: 640 };
+
+/** The output picture for an encoded source: a standard 16:9 size no larger than the source, ≤ 30/60 fps. */
+export function encodeFormatFor(info: MediaInfo | undefined, fallback: VideoFormat): VideoFormat {
+  const v = info?.video;
+  if (!v || !v.height) return fallback;
+  const height = STANDARD_HEIGHTS.find((h) => v.height >= h) ?? 360;
+  let fps = 30;
+  if (v.fps >= 49) fps = v.fps < 55 ? 50 : 60;
+  else if (v.fps >= 24.5 && v.fps < 27) fps = 25;
+  return { width: WIDTH_FOR[height], height, fps };
+}
+
+/** The output picture in copy mode is the source's own (the slate is made to match it). */
+export function copyFormatFor(info: MediaInfo): VideoFormat {
+  const v = info.video!;
+  return { width: v.width, height: v.height, fps: v.fps > 0 ? Math.round(v.fps * 1000) / 1000 : 30 };
+}

@@ -1,0 +1,155 @@
+// Runs ffmpeg so that it can never outlive onair. Node has no PR_SET_PDEATHSIG, so
+// ffmpeg is started by a tiny POSIX sh guard: the guard holds the read end of a pipe
+// whose only writer is onair (the guard's stdin). When onair dies for any reason,
+// SIGKILL included, the kernel closes that pipe, the guard's `cat` sees EOF and the
+// guard SIGKILLs ffmpeg. The guard leads its own process group (detached), so a stop
+// that must be forced kills guard, ffmpeg and watcher together with one signal.
+// A pidfile per process lets a restarted onair kill leftovers of a crash anyway.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** argv[0] of the guard; also how killLeftovers recognises our processes. */
+export const GUARD_NAME = 'onair-ffmpeg-guard';
+
+// SIGINT/SIGTERM to the guard are passed to ffmpeg (a graceful stop). fd 3 keeps the
+// pipe for the watcher, because POSIX sh gives background jobs /dev/null as stdin.
+const GUARD_SCRIPT = `
+exec 3<&0
+"$@" </dev/null 3<&- &
+child=$!
+trap 'kill -INT $child 2>/dev/null' INT
+trap 'kill -TERM $child 2>/dev/null' TERM
+( cat <&3 >/dev/null; kill -KILL $child 2>/dev/null ) &
+watcher=$!
+exec 3<&-
+status=0
+while :; do
+  wait $child
+  status=$?
+  kill -0 $child 2>/dev/null || break
+done
+kill $watcher 2>/dev/null
+exit $status
+`;
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface GuardedOptions {
+  /** Where to record the guard's pid (= process group id) while it runs. */
+  pidFile?: string;
+  onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
+}
+
+export class GuardedProcess {
+  readonly pid: number;
+  readonly exited: Promise<ExitInfo>;
+  readonly #child: ChildProcess;
+  #exit: ExitInfo | undefined;
+
+  constructor(binary: string, args: readonly string[], options: GuardedOptions = {}) {
+    this.#child = spawn('sh', ['-c', GUARD_SCRIPT, GUARD_NAME, binary, ...args], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    if (this.#child.pid === undefined) throw new Error(`cannot start ${binary}`);
+    this.pid = this.#child.pid;
+    const pidFile = options.pidFile;
+    if (pidFile) {
+      mkdirSync(path.dirname(pidFile), { recursive: true });
+      writeFileSync(pidFile, `${this.pid}\n`);
+    }
+    // The guard never reads its stdin; errors on it (EPIPE once it exits) are expected.
+    this.#child.stdin!.on('error', () => {});
+    if (options.onStdoutLine) createInterface({ input: this.#child.stdout! }).on('line', options.onStdoutLine);
+    else this.#child.stdout!.resume();
+    if (options.onStderrLine) createInterface({ input: this.#child.stderr! }).on('line', options.onStderrLine);
+    else this.#child.stderr!.resume();
+    this.exited = new Promise((resolve) => {
+      this.#child.once('exit', (code, signal) => {
+        this.#exit = { code, signal };
+        this.#child.stdin!.destroy();
+        // The guard's watcher (`cat`) may outlive the guard by a moment: end the group.
+        try {
+          process.kill(-this.pid, 'SIGKILL');
+        } catch {
+          // The group is already empty.
+        }
+        if (pidFile) rmSync(pidFile, { force: true });
+        resolve(this.#exit);
+      });
+    });
+  }
+
+  get running(): boolean {
+    return this.#exit === undefined;
+  }
+
+  /** Kills guard, ffmpeg and watcher at once. */
+  kill(): void {
+    if (!this.running) return;
+    try {
+      process.kill(-this.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** SIGINT (ffmpeg finishes its outputs), then SIGKILL after `timeoutMs`. */
+  async stop(timeoutMs: number): Promise<ExitInfo> {
+    if (!this.running) return this.exited;
+    try {
+      process.kill(this.pid, 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+    const timer = setTimeout(() => this.kill(), timeoutMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function isOurs(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(GUARD_NAME);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kills the process groups recorded in `runDir/*.pid` that still run our guard
+ * (a pid reused by another program is left alone), and removes the pidfiles.
+ * Returns the pids killed. Call once at start, before any encoder runs.
+ */
+export function killLeftovers(runDir: string): number[] {
+  const killed: number[] = [];
+  let files: string[];
+  try {
+    files = readdirSync(runDir).filter((f) => f.endsWith('.pid'));
+  } catch {
+    return killed;
+  }
+  for (const f of files) {
+    const file = path.join(runDir, f);
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid > 1 && isOurs(pid)) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+        killed.push(pid);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    rmSync(file, { force: true });
+  }
+  return killed;
+}

@@ -1,0 +1,224 @@
+// The supervised encoder against real ffmpeg, a real RTMP receiver on loopback and real
+// HLS files: both outputs get video at once, a killed ffmpeg comes back within 5 s, one
+// failing output leaves the other alone and recovers, bad sources end in clear states,
+// and no ffmpeg survives stop().
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEncoderFactory, type EncoderOptions, type SupervisedEncoder } from '../../src/media/index.js';
+import { findSlateFont } from '../../src/media/binaries.js';
+import type { ErrorInfo, EncoderHealth, EncoderSpec } from '../../src/scheduler/ports.js';
+import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { binaries, ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
+import { RtmpReceiver } from '../support/rtmp-receiver.js';
+
+function occurrence(id: string, source: SourceSpec): Occurrence {
+  const start = new Date();
+  return {
+    id,
+    programmeId: id.split('@')[0]!,
+    title: { tr: 'Masal Saati', en: 'Story Time' },
+    description: { tr: '', en: '' },
+    category: 'reading',
+    audience: [],
+    timezone: 'Europe/Istanbul',
+    start,
+    end: new Date(start.getTime() + 60_000),
+    localStart: start.toISOString(),
+    localEnd: start.toISOString(),
+    source,
+    destinations: ['local'],
+    youtube: { privacy: 'unlisted', madeForKids: false },
+    chat: { enabled: false, slowModeMs: 0 },
+    remindersMs: [],
+    cancelled: false,
+  };
+}
+
+const pattern: SourceSpec = { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 };
+
+describe('media: supervised encoder (real ffmpeg)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const encoders: SupervisedEncoder[] = [];
+  const receivers: RtmpReceiver[] = [];
+
+  const factory = (extra: Partial<EncoderOptions> = {}) =>
+    createEncoderFactory({
+      ...binaries(),
+      runDir: path.join(dir, 'run'),
+      fontFile: findSlateFont(),
+      clock: systemClock,
+      logger: createLogger('silent'),
+      options: { defaultFormat: { width: 320, height: 180, fps: 25 }, stopTimeoutMs: 3000, diskFullGraceMs: 2000, ...extra },
+    });
+
+  function encoder(spec: EncoderSpec, extra: Partial<EncoderOptions> = {}): SupervisedEncoder {
+    const e = factory(extra).create(spec);
+    encoders.push(e);
+    return e;
+  }
+
+  function collect(e: SupervisedEncoder) {
+    const problems: ErrorInfo[] = [];
+    const fatals: ErrorInfo[] = [];
+    const health: EncoderHealth[] = [];
+    e.on('problem', (p) => problems.push(p));
+    e.on('fatal', (p) => fatals.push(p));
+    e.on('health', (h) => health.push(h));
+    return { problems, fatals, health };
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'onair-media-'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(encoders.splice(0).map((e) => e.stop()));
+    await Promise.all(receivers.splice(0).map((r) => r.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pushes the slate, then the programme, to an RTMP receiver and local HLS at once; stop leaves no process', async () => {
+    const receiver = await RtmpReceiver.start(dir);
+    receivers.push(receiver);
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    const e = encoder({
+      occurrence: occurrence('both@2026-12-05T11:00', pattern),
+      outputs: [
+        { destination: 'local', target: { url: playlist, format: 'hls', record: path.join(dir, 'parts') } },
+        { destination: 'relay', target: { url: receiver.url, format: 'flv' } },
+      ],
+    });
+    const seen = collect(e);
+    e.start('slate');
+    await waitFor('the slate on air', () => seen.health.some((h) => h.phase === 'slate' && h.fps > 0), 20_000);
+    e.show('programme');
+    await waitFor('the programme on air', () => seen.health.some((h) => h.phase === 'programme'), 20_000);
+    await waitFor('3 HLS segments', () => hlsSegments(playlist).length >= 3, 30_000);
+    await waitFor('video at the RTMP receiver', async () => (await receiver.framesReceived()) >= 50, 20_000);
+    const pgid = e.pid!;
+    const ffmpeg = ffmpegChildOf(pgid)!;
+    expect(isAlive(ffmpeg)).to.equal(true);
+    expect(seen.fatals).to.deep.equal([]);
+    await e.stop();
+    expect(e.health.phase).to.equal('stopped');
+    expect(isAlive(ffmpeg), 'ffmpeg left after stop()').to.equal(false);
+    expect(groupPids(pgid), 'processes left after stop()').to.deep.equal([]);
+  });
+
+  it('is back on air within 5 s after ffmpeg is killed, and counts the restart', async () => {
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    const e = encoder({
+      occurrence: occurrence('crash@2026-12-05T11:00', pattern),
+      outputs: [{ destination: 'local', target: { url: playlist, format: 'hls' } }],
+    });
+    const seen = collect(e);
+    e.start('programme');
+    await waitFor('progress', () => seen.health.some((h) => h.fps > 0), 20_000);
+    const guard = e.pid!;
+    const ffmpeg = await waitFor('the ffmpeg child', () => ffmpegChildOf(guard), 5000);
+    const killedAt = Date.now();
+    process.kill(ffmpeg, 'SIGKILL');
+    const back = await waitFor(
+      'progress after the kill',
+      () => seen.health.find((h) => h.restarts >= 1 && h.lastProgressAt && Date.parse(h.lastProgressAt) > killedAt),
+      15_000,
+      50,
+    );
+    const downMs = Date.parse(back.lastProgressAt!) - killedAt;
+    expect(downMs, 'ms from kill to data flowing again').to.be.below(5000);
+    expect(e.health.restarts).to.equal(1);
+    expect(seen.problems.map((p) => p.code)).to.include('ffmpeg-exit');
+  });
+
+  it('fails with media-missing when the media file does not exist, and starts no ffmpeg', async () => {
+    const e = encoder({
+      occurrence: occurrence('missing@2026-12-05T11:00', { kind: 'file', path: path.join(dir, 'nope.mp4') }),
+      outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls' } }],
+    });
+    const fatal = new Promise<ErrorInfo>((resolve) => e.on('fatal', resolve));
+    e.start('slate');
+    const err = await fatal;
+    expect(err.code).to.equal('media-missing');
+    expect(err.message).to.include('nope.mp4').and.include('source:');
+    expect(err.retryable).to.equal(false);
+    expect(e.pid).to.equal(undefined);
+  });
+
+  it('reports an unreachable camera within seconds and keeps the slate on air', async () => {
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    // A port nothing listens on: connection refused, as for a camera that is off.
+    const receiver = await RtmpReceiver.start(dir);
+    await receiver.stop();
+    const e = encoder({
+      occurrence: occurrence('camera@2026-12-05T11:00', { kind: 'url', url: `rtmp://127.0.0.1:${receiver.port}/live/cam` }),
+      outputs: [{ destination: 'local', target: { url: playlist, format: 'hls' } }],
+    });
+    const seen = collect(e);
+    const startedAt = Date.now();
+    e.start('programme');
+    const problem = await waitFor('a source problem', () => seen.problems.find((p) => p.code === 'source-unavailable'), 20_000);
+    expect(Date.now() - startedAt).to.be.below(15_000);
+    expect(problem.message).to.include('camera').and.include('127.0.0.1');
+    await waitFor('the slate on air', () => seen.health.some((h) => h.phase === 'slate' && h.fps > 0), 20_000);
+    await waitFor('HLS segments of the slate', () => hlsSegments(playlist).length >= 1, 20_000);
+    expect(seen.fatals).to.deep.equal([]);
+  });
+
+  it('keeps HLS going while the RTMP receiver is down, and resumes RTMP when it is back', async () => {
+    const receiver = await RtmpReceiver.start(dir);
+    receivers.push(receiver);
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    const e = encoder({
+      occurrence: occurrence('split@2026-12-05T11:00', pattern),
+      outputs: [
+        { destination: 'local', target: { url: playlist, format: 'hls' } },
+        { destination: 'relay', target: { url: receiver.url, format: 'flv' } },
+      ],
+    });
+    const seen = collect(e);
+    e.start('programme');
+    await waitFor('video at the receiver', async () => (await receiver.framesReceived()) >= 25, 20_000);
+    await receiver.stop();
+    const failed = await waitFor('an output problem', () => seen.problems.find((p) => p.code === 'output-failed'), 15_000);
+    expect(failed.message).to.include('"relay"').and.not.include('test-key');
+    const before = hlsSegments(playlist).at(-1);
+    await waitFor('new HLS segments while RTMP is down', () => hlsSegments(playlist).at(-1) !== before, 15_000);
+    const recordingsBefore = receiver.recordings.length;
+    await receiver.start();
+    await waitFor(
+      'video in a new recording',
+      async () => receiver.recordings.length > recordingsBefore && (await receiver.framesReceived()) > 0 &&
+        (await import('../support/ffmpeg-tools.js')).countVideoFrames(receiver.recordings.at(-1)!).then((n) => n >= 25),
+      20_000,
+      300,
+    );
+    expect(e.health.restarts, 'the failed output was recovered inside the running ffmpeg').to.equal(0);
+    expect(seen.fatals).to.deep.equal([]);
+  });
+
+  it('ends in disk-full when the disk of the local output runs out of space', async () => {
+    // ffmpeg's HLS muxer ignores failed segment writes, so the encoder watches free space
+    // with statfs. A real full disk needs a mount (root); here the real statfs of the temp
+    // folder is compared with a threshold no disk meets.
+    const e = encoder(
+      {
+        occurrence: occurrence('full@2026-12-05T11:00', pattern),
+        outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls' } }],
+      },
+      { minFreeBytes: Number.MAX_SAFE_INTEGER },
+    );
+    const seen = collect(e);
+    const fatal = new Promise<ErrorInfo>((resolve) => e.on('fatal', resolve));
+    e.start('programme');
+    const err = await fatal;
+    expect(err.code).to.equal('disk-full');
+    expect(err.message).to.include('Free space');
+    expect(seen.problems.map((p) => p.code)).to.include('disk-full');
+    expect(e.pid).to.equal(undefined);
+  });
+});
