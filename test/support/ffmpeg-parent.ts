@@ -1,0 +1,49 @@
+// A stand-in for onair in the orphan test: starts one encoder (test pattern to HLS in the
+// folder given as argv[2]), prints the guard's and ffmpeg's pids once video flows, then
+// waits to be killed.
+import path from 'node:path';
+import { createEncoderFactory } from '../../src/media/index.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { binaries, ffmpegChildOf } from './ffmpeg-tools.js';
+
+const dir = process.argv[2]!;
+const start = new Date();
+const encoder = createEncoderFactory({
+  ...binaries(),
+  runDir: path.join(dir, 'run'),
+  clock: systemClock,
+  logger: createLogger('silent'),
+  options: { defaultFormat: { width: 320, height: 180, fps: 25 } },
+}).create({
+  occurrence: {
+    id: 'orphan@2026-12-05T11:00',
+    programmeId: 'orphan',
+    title: { tr: 'Yetim', en: 'Orphan' },
+    description: { tr: '', en: '' },
+    category: 'other',
+    audience: [],
+    timezone: 'UTC',
+    start,
+    end: new Date(start.getTime() + 60_000),
+    localStart: start.toISOString(),
+    localEnd: start.toISOString(),
+    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    destinations: ['local'],
+    youtube: { privacy: 'unlisted', madeForKids: false },
+    chat: { enabled: false, slowModeMs: 0 },
+    remindersMs: [],
+    cancelled: false,
+  },
+  outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls' } }],
+});
+let told = false;
+encoder.on('health', (h) => {
+  const guard = encoder.pid;
+  const ffmpeg = guard && ffmpegChildOf(guard);
+  if (told || h.fps <= 0 || !guard || !ffmpeg) return;
+  told = true;
+  process.stdout.write(`${JSON.stringify({ guard, ffmpeg })}\n`);
+});
+encoder.start('programme');
+setInterval(() => {}, 60_000);
