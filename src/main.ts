@@ -20,6 +20,10 @@ import {
   type YoutubeStatusPort,
 } from './realtime/index.js';
 import { createYoutubeServices } from './destinations/youtube/index.js';
+import path from 'node:path';
+import { BroadcastEngine, type BroadcastStore, type Destination } from './scheduler/index.js';
+import { SqliteBroadcastStore } from './store/index.js';
+import { createEncoderFactory, findSlateFont, killLeftovers, resolveBinaries } from './media/index.js';
 
 export interface Onair {
   logger: Logger;
@@ -52,18 +56,34 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
   const youtube = Object.values(config.destinations).some((d) => d.type === 'youtube')
     ? createYoutubeServices({ config, clock, logger: logger.child({ module: 'youtube' }), db })
     : undefined;
+  const broadcasts = buildEngine({
+    config,
+    logger,
+    clock,
+    db,
+    schedule: scheduleService,
+    destinations: destinationFactory(config, youtube),
+  });
   const realtimeParts = buildRealtimeParts({
     config,
     logger,
     clock,
     db,
     schedule: options.schedule ?? scheduleService,
-    engineEvents: options.engineEvents ?? new TypedEmitter<EngineEvents>(),
+    engineEvents: options.engineEvents ?? broadcasts.engine,
+    initialRecords: await broadcasts.store.listUnfinished(),
     youtubeChat: youtube?.chatPort,
   });
   await realtimeParts.start();
 
-  const app = createHttpApp({ config, logger, clock, moderation: realtimeParts.http, schedule: scheduleService });
+  const app = createHttpApp({
+    config,
+    logger,
+    clock,
+    moderation: realtimeParts.http,
+    schedule: scheduleService,
+    broadcasts: broadcasts.engine,
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,18 +92,88 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, 'onair listening');
   realtimeParts.attach(server);
+  // Last, so every subscriber hears the transitions of broadcasts resumed or started late.
+  await broadcasts.engine.start();
 
   return {
     logger,
     server,
     port,
     async stop() {
+      // Encoders first (SIGINT, then SIGKILL after engine.stopTimeout); records stay as
+      // they are, so the next start resumes what was prepared or live.
+      await broadcasts.engine.stop();
       await realtimeParts.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await scheduleService.stop();
       db.close();
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The broadcast engine: store, encoders (supervised ffmpeg), destinations, timeline
+// ---------------------------------------------------------------------------------------
+
+export interface EngineParts {
+  engine: BroadcastEngine;
+  store: BroadcastStore;
+}
+
+export function buildEngine(deps: {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock: Clock;
+  db: SqliteDatabase;
+  schedule: ScheduleReader;
+  destinations: (name: string) => Destination;
+}): EngineParts {
+  const { config, logger, clock } = deps;
+  // ffmpeg of a previous run that was killed (SIGKILL, power cut) before its guard could act.
+  const runDir = path.join(config.dirs.data, 'run');
+  const killed = killLeftovers(runDir);
+  if (killed.length) logger.warn({ pids: killed }, 'stopped ffmpeg left over from a previous run');
+  const encoders = createEncoderFactory({
+    ...resolveBinaries({ ffmpegPath: config.ffmpeg.path || undefined, probePath: config.ffmpeg.probePath || undefined }),
+    runDir,
+    fontFile: findSlateFont(),
+    clock,
+    logger: logger.child({ module: 'media' }),
+    options: { stopTimeoutMs: config.engine.stopTimeout },
+  });
+  const store = new SqliteBroadcastStore(deps.db);
+  const engine = new BroadcastEngine({
+    schedule: deps.schedule,
+    store,
+    destinations: deps.destinations,
+    encoders,
+    clock,
+    timing: { ...config.engine },
+    logger: logger.child({ module: 'engine' }),
+  });
+  return { engine, store };
+}
+
+/**
+ * The engine's destinations by config name, built once each. Until src/destinations/index.ts
+ * builds local and rtmp ones, only youtube destinations exist.
+ */
+function destinationFactory(
+  config: Readonly<Config>,
+  youtube: ReturnType<typeof createYoutubeServices> | undefined,
+): (name: string) => Destination {
+  const built = new Map<string, Destination>();
+  return (name) => {
+    const existing = built.get(name);
+    if (existing) return existing;
+    const conf = config.destinations[name];
+    if (!conf) throw new Error(`no destination "${name}" under destinations: in the config`);
+    let d: Destination;
+    if (conf.type === 'youtube' && youtube) d = youtube.destination(name);
+    else throw new Error(`destinations of type ${conf.type} are not available in this build yet`);
+    built.set(name, d);
+    return d;
   };
 }
 
