@@ -7,3 +7,6 @@ export * from './redis-broadcast-store.js';
 export * from './engine-relay.js';
 export * from './remote-broadcasts.js';
 export * from './leadership.js';
+export * from './redis-chat-store.js';
+export * from './redis-staff-audit.js';
+export * from './cluster-node.js';

@@ -4,7 +4,7 @@
 // the answer published back on the asking node's own channel.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { BroadcastStore } from '../scheduler/broadcast-store.js';
+import type { BroadcastStore, TransitionEntry } from '../scheduler/broadcast-store.js';
 import { DestinationError, type BroadcastRecord } from '../scheduler/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { AuthError, ConflictError, NotFoundError, OnairError, ValidationError } from '../shared/errors.js';
@@ -13,6 +13,7 @@ import { AuthError, ConflictError, NotFoundError, OnairError, ValidationError } 
 export interface BroadcastActions {
   list(from: Date, to: Date): Promise<BroadcastRecord[]>;
   get(occurrenceId: string): Promise<BroadcastRecord>;
+  transitions(occurrenceId: string): Promise<TransitionEntry[]>;
   startNow(occurrenceId: string): Promise<BroadcastRecord>;
   extend(occurrenceId: string, ms: number): Promise<BroadcastRecord>;
   endNow(occurrenceId: string): Promise<BroadcastRecord>;
@@ -57,7 +58,7 @@ export interface RemoteBroadcastsDeps {
   /** A connection of its own, in subscriber mode, for the answers. */
   subscriber: Redis;
   /** Reads come straight from the shared store. */
-  store: Pick<BroadcastStore, 'list' | 'get'>;
+  store: Pick<BroadcastStore, 'list' | 'get' | 'transitions'>;
   prefix: string;
   nodeId: string;
   clock: Clock;
@@ -120,6 +121,10 @@ export class RemoteBroadcasts implements BroadcastActions {
     return record;
   }
 
+  transitions(occurrenceId: string): Promise<TransitionEntry[]> {
+    return this.#deps.store.transitions(occurrenceId);
+  }
+
   startNow(occurrenceId: string): Promise<BroadcastRecord> {
     return this.#send({ op: 'startNow', occurrenceId });
   }
@@ -171,7 +176,7 @@ export interface CommandServerDeps {
   publisher: Redis;
   prefix: string;
   /** The engine (only on the leader). */
-  engine: Omit<BroadcastActions, 'list' | 'get'>;
+  engine: Omit<BroadcastActions, 'list' | 'get' | 'transitions'>;
   clock: Clock;
   onError?: (err: Error) => void;
 }

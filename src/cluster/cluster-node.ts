@@ -1,0 +1,237 @@
+// One node of a cluster: the Redis connections and the shared pieces main.ts plugs into the
+// services it builds when cluster mode is on (ONAIR_REDIS_URL / cluster.redisUrl).
+//
+// Roles: a `web` node serves HTTP and Socket.IO (scales horizontally); a `worker` node runs
+// the scheduler and ffmpeg while it holds the leader lease; `all` does both in one process.
+// What moves to Redis: broadcast records (fenced), chat transcripts/sanctions/audit, the
+// staff audit log, Socket.IO fan-out and session recovery (Streams adapter), the engine's
+// events (so web nodes' feeds stay current) and staff actions (forwarded to the leader).
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Redis } from 'ioredis';
+import type { ServerOptions } from 'socket.io';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { EngineEventsRelay, publishEngineEvents, type EngineEventSource } from './engine-relay.js';
+import { LeaderLease } from './leader-lease.js';
+import { Leadership, type LeaderWork } from './leadership.js';
+import { RedisBroadcastStore } from './redis-broadcast-store.js';
+import { RedisChatStore } from './redis-chat-store.js';
+import { RedisStaffAudit } from './redis-staff-audit.js';
+import { closeRedis, connectRedis, maskRedisUrl, redisReadiness, waitForRedis } from './redis.js';
+import { CommandServer, RemoteBroadcasts, type BroadcastActions } from './remote-broadcasts.js';
+import { clusterAdapter, emitOnlyServer, type EmitOnlyServer } from './socket-adapter.js';
+
+export type NodeRole = 'web' | 'worker' | 'all';
+
+/** Events only the leader emits to viewers; a web node's own copies are dropped (see webAdapter). */
+export const LEADER_ONLY_EVENTS: ReadonlySet<string> = new Set([
+  'programme:live',
+  'programme:ended',
+  'programme:changed',
+  'programme:cancelled',
+  'programme:reminder',
+  'schedule',
+]);
+
+type AdapterFactory = NonNullable<ServerOptions['adapter']>;
+type AdapterInstance = { broadcast(packet: { data?: unknown[] }, opts: { flags?: { local?: boolean } }): unknown };
+
+/**
+ * The adapter for a web node's Socket.IO server. Its programme feed (fed by the relayed engine
+ * events, so snapshots on connect are current) would emit programme events too; only the
+ * leader's copy goes out, through the stream, so each viewer gets one and can recover it.
+ * Packets arriving from other nodes do not pass through here (the cluster adapter delivers
+ * them with the base class's broadcast).
+ */
+export function webAdapter(inner: AdapterFactory, dropped: ReadonlySet<string> = LEADER_ONLY_EVENTS): AdapterFactory {
+  const factory = inner as unknown as (nsp: unknown) => AdapterInstance;
+  // A plain function, not an arrow: socket.io calls the factory with `new`.
+  return function webNodeAdapter(nsp: unknown) {
+    const adapter = factory(nsp);
+    const original = adapter.broadcast.bind(adapter);
+    adapter.broadcast = (packet, opts) => {
+      const event = Array.isArray(packet.data) ? packet.data[0] : undefined;
+      if (typeof event === 'string' && dropped.has(event)) return;
+      return original(packet, opts);
+    };
+    return adapter;
+  } as unknown as AdapterFactory;
+}
+
+export interface ClusterNodeDeps {
+  redisUrl: string;
+  role: NodeRole;
+  clock: Clock;
+  logger: Logger;
+  /** Prefix of every key. @defaultValue "onair:" */
+  prefix?: string;
+  /** Identifies this node in logs, metrics and Redis. @defaultValue hostname:pid:random */
+  nodeId?: string;
+  /** Leader lease lifetime; a dead leader is replaced within about this. @defaultValue 10000 */
+  leaseTtlMs?: number;
+}
+
+/** What the leader's term gets to build its work with. */
+export interface LeaderTerm {
+  fencingToken: number;
+  /** The fenced broadcast store for the engine. */
+  store: RedisBroadcastStore;
+  /** Emits to every viewer on every node (the programme feed's output). */
+  io: EmitOnlyServer<Record<string, (...args: any[]) => void>>['io'];
+}
+
+/** What the leader runs: an engine (events + staff actions) and whatever else it needs to stop. */
+export interface LeaderEngine extends EngineEventSource, Omit<BroadcastActions, 'list' | 'get' | 'transitions'> {
+  stop(): Promise<void>;
+}
+
+export class ClusterNode {
+  readonly nodeId: string;
+  readonly prefix: string;
+  readonly role: NodeRole;
+  /** Commands and reads (fails fast while Redis is away). */
+  readonly redis: Redis;
+  readonly #deps: ClusterNodeDeps;
+  readonly #conns: Redis[] = [];
+  readonly lease: LeaderLease | undefined;
+  #leadership: Leadership | undefined;
+  #relay: EngineEventsRelay | undefined;
+  #remote: RemoteBroadcasts | undefined;
+
+  constructor(deps: ClusterNodeDeps) {
+    this.#deps = deps;
+    this.role = deps.role;
+    this.prefix = deps.prefix ?? 'onair:';
+    this.nodeId = deps.nodeId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`;
+    this.redis = this.#connect('data');
+    if (deps.role !== 'web') {
+      this.lease = new LeaderLease({
+        redis: this.#connect('lease'),
+        clock: deps.clock,
+        key: `${this.prefix}leader`,
+        owner: this.nodeId,
+        ttlMs: deps.leaseTtlMs ?? 10_000,
+      });
+    }
+  }
+
+  #connect(purpose: string, offlineQueue = false): Redis {
+    const conn = connectRedis(this.#deps.redisUrl, { name: `onair:${purpose}:${this.nodeId}`, logger: this.#deps.logger, offlineQueue });
+    this.#conns.push(conn);
+    return conn;
+  }
+
+  /** Waits for Redis once at start, so a wrong URL is reported at once rather than in loops. */
+  async connect(timeoutMs = 15_000): Promise<void> {
+    try {
+      await waitForRedis(this.redis, timeoutMs);
+    } catch (err) {
+      throw new Error(`cannot reach Redis at ${maskRedisUrl(this.#deps.redisUrl)} (cluster.redisUrl / ONAIR_REDIS_URL): ${(err as Error).message}`, { cause: err });
+    }
+    this.#deps.logger.info({ node: this.nodeId, role: this.role, redis: maskRedisUrl(this.#deps.redisUrl) }, 'cluster mode: connected to Redis');
+  }
+
+  /** The shared broadcast store; writes carry this node's fencing token (refused when not leading). */
+  broadcastStore(): RedisBroadcastStore {
+    const lease = this.lease;
+    return new RedisBroadcastStore({
+      redis: this.redis,
+      prefix: this.prefix,
+      fenceKey: `${this.prefix}leader:fence`,
+      fencingToken: () => lease?.fencingToken,
+    });
+  }
+
+  chatStore(): RedisChatStore {
+    return new RedisChatStore({ redis: this.redis, prefix: this.prefix });
+  }
+
+  staffAudit(): RedisStaffAudit {
+    return new RedisStaffAudit({ redis: this.redis, prefix: this.prefix });
+  }
+
+  /** The Socket.IO adapter of this node's listening server (a web node drops leader-only events it would emit itself). */
+  socketAdapter(): AdapterFactory {
+    const inner = clusterAdapter(this.#connect('socket.io', true), { prefix: this.prefix });
+    return this.role === 'all' ? inner : webAdapter(inner);
+  }
+
+  /** The leader's engine events, relayed to this node (for the realtime feed, chat, metrics, control room). */
+  async engineEvents(): Promise<EngineEventsRelay> {
+    if (!this.#relay) {
+      this.#relay = new EngineEventsRelay(this.#connect('relay', true), this.prefix);
+      await this.#relay.start();
+    }
+    return this.#relay;
+  }
+
+  /** /api/broadcasts on a web node: reads from Redis, actions forwarded to the leader. */
+  async remoteBroadcasts(): Promise<RemoteBroadcasts> {
+    if (!this.#remote) {
+      this.#remote = new RemoteBroadcasts({
+        redis: this.redis,
+        subscriber: this.#connect('replies', true),
+        store: this.broadcastStore(),
+        prefix: this.prefix,
+        nodeId: this.nodeId,
+        clock: this.#deps.clock,
+      });
+      await this.#remote.start();
+    }
+    return this.#remote;
+  }
+
+  /**
+   * Contends for the lease and, while held, runs the engine `buildEngine` returns: its events
+   * are published to the other nodes and it takes the staff actions they forward. On losing
+   * the lease the engine is stopped (ffmpeg with it) before anything else happens.
+   */
+  runLeader(buildEngine: (term: LeaderTerm) => Promise<LeaderEngine>, onChange?: (leading: boolean) => void): Leadership {
+    const lease = this.lease;
+    if (!lease) throw new Error('a web node does not run the scheduler; start a worker (onair worker)');
+    const logger = this.#deps.logger;
+    const leadership = new Leadership({
+      lease,
+      logger,
+      ...(onChange ? { onChange } : {}),
+      startWork: async (fencingToken): Promise<LeaderWork> => {
+        const emitter = emitOnlyServer(clusterAdapter(this.#connect(`emit-${fencingToken}`, true), { prefix: this.prefix }));
+        const engine = await buildEngine({ fencingToken, store: this.broadcastStore(), io: emitter.io });
+        const unpublish = publishEngineEvents(engine, this.redis, this.prefix, (err) => logger.warn({ err: err.message }, 'could not relay an engine event'));
+        const commands = new CommandServer({
+          blocking: this.#connect(`commands-${fencingToken}`),
+          publisher: this.redis,
+          prefix: this.prefix,
+          engine,
+          clock: this.#deps.clock,
+          onError: (err) => logger.warn({ err: err.message }, 'staff action queue problem'),
+        });
+        commands.start();
+        return {
+          async stop() {
+            await commands.stop();
+            await engine.stop();
+            unpublish();
+            await emitter.close();
+          },
+        };
+      },
+    });
+    leadership.start();
+    this.#leadership = leadership;
+    return leadership;
+  }
+
+  readiness(): { name: string; check(): Promise<void> } {
+    return redisReadiness(this.redis);
+  }
+
+  /** Graceful stop: the leader's work first (ffmpeg), then the lease, then the connections. */
+  async stop(): Promise<void> {
+    await this.#leadership?.stop();
+    await this.#remote?.stop();
+    await this.#relay?.stop();
+    await Promise.all(this.#conns.map((c) => closeRedis(c)));
+  }
+}

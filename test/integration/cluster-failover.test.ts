@@ -1,0 +1,182 @@
+// Cluster mode end to end on the real Redis: two web nodes (real express + realtime layer +
+// Socket.IO on the Streams adapter, in this process) and a worker in its own process (real
+// lease, fenced Redis store, BroadcastEngine and ProgrammeFeed; fake destination/encoder
+// ports). Viewers on both web nodes get `programme:live` once; the worker is SIGKILLed mid-air
+// and another started: it takes over within 15 s and resumes the same broadcast without a
+// second prepare or go-live; a staff action sent to a web node reaches the new leader.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { ClusterNode } from '../../src/cluster/cluster-node.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createHttpApp } from '../../src/http/app.js';
+import { buildRealtimeParts, type RealtimeParts } from '../../src/main.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
+import { occurrence, fakeSchedule } from '../unit/scheduler/fakes.js';
+import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
+
+type Line = { event: string; [k: string]: unknown };
+
+class Worker {
+  readonly lines: Line[] = [];
+  readonly #waiters: Array<{ pred: (l: Line) => boolean; resolve: (l: Line) => void }> = [];
+  constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (text) => {
+      let line: Line;
+      try {
+        line = JSON.parse(text) as Line;
+      } catch {
+        return;
+      }
+      this.lines.push(line);
+      for (const w of [...this.#waiters]) {
+        if (w.pred(line)) {
+          this.#waiters.splice(this.#waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    });
+  }
+  waitFor(pred: (l: Line) => boolean): Promise<Line> {
+    const seen = this.lines.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ pred, resolve });
+      this.child.once('exit', (code, sig) => reject(new Error(`worker exited (${code ?? sig}) while waiting`)));
+    });
+  }
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    await once(this.child, 'exit');
+  }
+}
+
+describe('cluster: two web nodes and a worker, failover (real Redis)', function () {
+  this.timeout(90_000);
+  let prefix: string;
+  let admin: Redis;
+  let tmp: string;
+  const workers: Worker[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  beforeEach(() => {
+    prefix = uniquePrefix('failover');
+    admin = testRedis();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-failover-'));
+  });
+
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await w.kill();
+    for (const c of cleanups.splice(0).reverse()) await c();
+    await deletePrefix(admin, prefix);
+    await admin.quit();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function startWorker(occJson: string): Worker {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../unit/cluster/worker-child.ts', import.meta.url)), REDIS_URL, prefix, '3000', occJson],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const w = new Worker(child);
+    workers.push(w);
+    return w;
+  }
+
+  async function webNode(name: string, schedule: ReturnType<typeof fakeSchedule>): Promise<{ node: ClusterNode; port: number }> {
+    const logger = createLogger('silent');
+    const config = loadConfig({ env: { ONAIR_DATA_DIR: path.join(tmp, name) } });
+    fs.mkdirSync(config.dirs.data, { recursive: true });
+    const db: SqliteDatabase = openDatabase(config.dirs.data);
+    const node = new ClusterNode({ redisUrl: REDIS_URL, role: 'web', clock: systemClock, logger, prefix, nodeId: name });
+    await node.connect();
+    const engineEvents = await node.engineEvents();
+    const parts: RealtimeParts = buildRealtimeParts({ config, logger, clock: systemClock, db, schedule, engineEvents });
+    await parts.start();
+    const app = createHttpApp({ config, logger, moderation: parts.http, broadcasts: await node.remoteBroadcasts() });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const realtime = parts.attach(server);
+    realtime.io.adapter(node.socketAdapter());
+    cleanups.push(async () => {
+      await parts.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await node.stop();
+      db.close();
+    });
+    return { node, port: (server.address() as AddressInfo).port };
+  }
+
+  function viewer(port: number): Promise<ClientSocket> {
+    const s = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
+    cleanups.push(() => void s.disconnect());
+    return new Promise((resolve, reject) => {
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', reject);
+    });
+  }
+
+  it('delivers programme:live to viewers on both nodes once, survives a SIGKILLed worker without a duplicate broadcast', async () => {
+    const occ = occurrence('innovation-final@2026-12-12T14:00', new Date(Date.now() + 4000).toISOString(), 30, { destinations: ['local'] });
+    const occJson = JSON.stringify(occ);
+    const schedule = fakeSchedule([occ]);
+
+    const a = startWorker(occJson);
+    const aToken = Number((await a.waitFor((l) => l.event === 'acquired')).token);
+    await a.waitFor((l) => l.event === 'engine-started');
+
+    const web1 = await webNode('web-1', schedule);
+    const web2 = await webNode('web-2', schedule);
+    const viewers = await Promise.all([viewer(web1.port), viewer(web1.port), viewer(web2.port), viewer(web2.port)]);
+    const live = viewers.map(() => [] as string[]);
+    const ended = viewers.map(() => [] as string[]);
+    viewers.forEach((v, i) => {
+      v.on('programme:live', (p: { programme: { occurrenceId: string } }) => live[i]!.push(p.programme.occurrenceId));
+      v.on('programme:ended', (p: { occurrenceId: string }) => ended[i]!.push(p.occurrenceId));
+    });
+
+    await a.waitFor((l) => l.event === 'transition' && l.to === 'live');
+    await Promise.all(viewers.map((v, i) => (live[i]!.length > 0 ? undefined : new Promise((r) => v.once('programme:live', r)))));
+    await a.waitFor((l) => l.event === 'calls' && l.running === 1);
+
+    // The worker dies mid-air; another starts.
+    const killedAt = Date.now();
+    await a.kill('SIGKILL');
+    const b = startWorker(occJson);
+    const bToken = Number((await b.waitFor((l) => l.event === 'acquired')).token);
+    const takeoverMs = Date.now() - killedAt;
+    expect(takeoverMs, 'leader failover time').to.be.below(15_000);
+    expect(bToken).to.be.greaterThan(aToken);
+    await b.waitFor((l) => l.event === 'engine-started');
+
+    // Resumed, not repeated: ffmpeg runs again on B, but no second prepare or go-live.
+    const calls = await b.waitFor((l) => l.event === 'calls' && l.running === 1);
+    expect(calls).to.include({ prepare: 0, goLive: 0, encoders: 1 });
+    const store = web1.node.broadcastStore();
+    expect((await store.get(occ.id))?.state).to.equal('live');
+    const log = await store.transitions(occ.id);
+    expect(log.filter((t) => t.to === 'live')).to.have.length(1);
+
+    // A staff action sent to web node 2 is run by the new leader; viewers hear the end.
+    const remote = await web2.node.remoteBroadcasts();
+    const record = await remote.endNow(occ.id);
+    expect(['ending', 'complete']).to.include(record.state);
+    await Promise.all(viewers.map((v, i) => (ended[i]!.length > 0 ? undefined : new Promise((r) => v.once('programme:ended', r)))));
+    expect(live).to.deep.equal(viewers.map(() => [occ.id]));
+    expect(ended).to.deep.equal(viewers.map(() => [occ.id]));
+  });
+});
