@@ -48,7 +48,7 @@ export interface EmulatorBackend {
   ingestStats(streamId: string): IngestStats;
   failNext(count: number, code?: number, methods?: string[]): void;
   rateLimit(count: number, code?: 403 | 429): void;
-  setLatency(ms: number): void;
+  setLatency(ms: number, methods?: string[]): void;
   exhaustQuota(): void;
   revokeTokens(): void;
   setLiveStreamingEnabled(enabled: boolean): void;

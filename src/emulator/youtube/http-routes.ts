@@ -234,7 +234,7 @@ export function createEmulatorApp(emu: EmulatorBackend): express.Express {
           emu.rateLimit(n('count', 3), n('code', 403) === 429 ? 429 : 403);
           break;
         case 'latency':
-          emu.setLatency(n('ms', 0));
+          emu.setLatency(n('ms', 0), Array.isArray(f.methods) ? f.methods.map(String) : undefined);
           break;
         case 'quotaExhausted':
           emu.exhaustQuota();

@@ -105,6 +105,7 @@ export class YoutubeEmulator implements EmulatorBackend {
   readonly #ingest: RtmpIngest;
   readonly #server: http.Server;
   #latencyMs = 0;
+  #latencyMethods: string[] | undefined;
   #injected: InjectedErrors[] = [];
   #liveStreamingEnabled = true;
   #started = false;
@@ -201,9 +202,10 @@ export class YoutubeEmulator implements EmulatorBackend {
     this.injectErrors(count, { code, reason: 'rateLimitExceeded' });
   }
 
-  /** Every API call waits this long before it is answered. */
-  setLatency(ms: number): void {
+  /** Every API call (or only calls of `methods`) waits this long before it is answered. */
+  setLatency(ms: number, methods?: string[]): void {
     this.#latencyMs = ms;
+    this.#latencyMethods = methods;
   }
 
   get latencyMs(): number {
@@ -306,7 +308,9 @@ export class YoutubeEmulator implements EmulatorBackend {
    * Every call that reaches the project costs at least 1 unit, a refused one included.
    */
   async call<T>(method: string, authorization: string | undefined, handler: () => T): Promise<T> {
-    if (this.#latencyMs > 0) await new Promise((r) => setTimeout(r, this.#latencyMs));
+    if (this.#latencyMs > 0 && (!this.#latencyMethods || this.#latencyMethods.includes(method))) {
+      await new Promise((r) => setTimeout(r, this.#latencyMs));
+    }
     const at = this.clock.now().toISOString();
     const record = (status: number, cost: number, reason?: string): void => {
       this.calls.push({ method, status, cost, at, ...(reason ? { reason } : {}) });
