@@ -5,12 +5,19 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { systemClock, type Clock } from './shared/clock.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, type HttpDeps } from './http/app.js';
+import { HealthHistory, scheduleErrorsOf } from './http/routes/control-room.js';
+import { executableCheck } from './http/routes/health.js';
+import { SqliteStaffAudit } from './http/staff-audit.js';
+import { createMetrics } from './metrics/index.js';
+import { projectYoutubeQuota } from './destinations/youtube/quota-projection.js';
+import type { QuotaView } from './http/routes/control-room.js';
+import os from 'node:os';
 import { ScheduleService, formatLocalRange, pick } from './schedule/index.js';
 import { TypedEmitter } from './shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from './scheduler/ports.js';
-import { ChatService, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type YoutubeChatPort } from './chat/index.js';
+import { ChatService, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type YoutubeChatPort } from './chat/index.js';
 import {
   attachRealtime,
   type ModeratorIdentityPort,
@@ -24,6 +31,8 @@ import path from 'node:path';
 import { BroadcastEngine, type BroadcastStore, type Destination } from './scheduler/index.js';
 import { SqliteBroadcastStore } from './store/index.js';
 import { createEncoderFactory, findSlateFont, killLeftovers, resolveBinaries } from './media/index.js';
+import { createDestinationFactory, LocalArchive } from './destinations/index.js';
+import { hlsRoot } from './destinations/local/index.js';
 
 export interface Onair {
   logger: Logger;
@@ -62,7 +71,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
     clock,
     db,
     schedule: scheduleService,
-    destinations: destinationFactory(config, youtube),
+    destinations: destinationFactory(config, youtube, logger),
   });
   const realtimeParts = buildRealtimeParts({
     config,
@@ -75,14 +84,17 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
     youtubeChat: youtube?.chatPort,
   });
   await realtimeParts.start();
+  const ops = buildOps({ config, clock, db, schedule: scheduleService, engine: broadcasts.engine, youtube });
 
   const app = createHttpApp({
+    ...ops.http,
     config,
     logger,
     clock,
     moderation: realtimeParts.http,
     schedule: scheduleService,
     broadcasts: broadcasts.engine,
+    media: { hlsDir: hlsRoot(config.dirs.data), archive: new LocalArchive(config.dirs.data) },
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -91,7 +103,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, 'onair listening');
-  realtimeParts.attach(server);
+  ops.viewers(realtimeParts.attach(server));
   // Last, so every subscriber hears the transitions of broadcasts resumed or started late.
   await broadcasts.engine.start();
 
@@ -100,6 +112,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
     server,
     port,
     async stop() {
+      ops.draining();
       // Encoders first (SIGINT, then SIGKILL after engine.stopTimeout); records stay as
       // they are, so the next start resumes what was prepared or live.
       await broadcasts.engine.stop();
@@ -128,6 +141,8 @@ export function buildEngine(deps: {
   db: SqliteDatabase;
   schedule: ScheduleReader;
   destinations: (name: string) => Destination;
+  /** Where records go. @defaultValue the SQLite store in `db` (cluster mode passes the fenced Redis one) */
+  store?: BroadcastStore;
 }): EngineParts {
   const { config, logger, clock } = deps;
   // ffmpeg of a previous run that was killed (SIGKILL, power cut) before its guard could act.
@@ -142,7 +157,7 @@ export function buildEngine(deps: {
     logger: logger.child({ module: 'media' }),
     options: { stopTimeoutMs: config.engine.stopTimeout },
   });
-  const store = new SqliteBroadcastStore(deps.db);
+  const store = deps.store ?? new SqliteBroadcastStore(deps.db);
   const engine = new BroadcastEngine({
     schedule: deps.schedule,
     store,
@@ -155,33 +170,21 @@ export function buildEngine(deps: {
   return { engine, store };
 }
 
-/**
- * The engine's destinations by config name, built once each. Until src/destinations/index.ts
- * builds local and rtmp ones, only youtube destinations exist.
- */
-function destinationFactory(
+/** The engine's destinations by config name, built once each (src/destinations). */
+export function destinationFactory(
   config: Readonly<Config>,
   youtube: ReturnType<typeof createYoutubeServices> | undefined,
+  logger: Logger,
 ): (name: string) => Destination {
-  const built = new Map<string, Destination>();
-  return (name) => {
-    const existing = built.get(name);
-    if (existing) return existing;
-    const conf = config.destinations[name];
-    if (!conf) throw new Error(`no destination "${name}" under destinations: in the config`);
-    let d: Destination;
-    if (conf.type === 'youtube' && youtube) d = youtube.destination(name);
-    else throw new Error(`destinations of type ${conf.type} are not available in this build yet`);
-    built.set(name, d);
-    return d;
-  };
+  const { ffmpeg } = resolveBinaries({ ffmpegPath: config.ffmpeg.path || undefined, probePath: config.ffmpeg.probePath || undefined });
+  return createDestinationFactory({ config, logger: logger.child({ module: 'destinations' }), ffmpeg, youtube });
 }
 
 // ---------------------------------------------------------------------------------------
 // Schedules: load schedules/, watch it, and say what will air
 // ---------------------------------------------------------------------------------------
 
-async function startSchedule(config: Readonly<Config>, logger: Logger, clock: Clock): Promise<ScheduleService> {
+export async function startSchedule(config: Readonly<Config>, logger: Logger, clock: Clock): Promise<ScheduleService> {
   const service = new ScheduleService({
     dir: config.dirs.schedules,
     mediaRoot: config.dirs.media,
@@ -222,6 +225,8 @@ export interface RealtimePartsDeps {
   engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
   /** Broadcast records at start (from the broadcast store), so a restart knows what is live. */
   initialRecords?: readonly BroadcastRecord[];
+  /** Where chat keeps transcripts, sanctions and the audit log. @defaultValue SQLite in `db` (cluster mode: Redis) */
+  chatStore?: ChatStore;
   /** YouTube live chat (over the destinations/youtube client), when YouTube is configured. */
   youtubeChat?: YoutubeChatPort;
   /** Socket.IO limits beyond the config (benchmarks raise the per-socket event limit). */
@@ -244,7 +249,7 @@ export interface RealtimeParts {
 export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
   const { config, logger, clock } = deps;
   const chat = new ChatService({
-    store: new SqliteChatStore(deps.db),
+    store: deps.chatStore ?? new SqliteChatStore(deps.db),
     schedule: deps.schedule,
     engineEvents: deps.engineEvents,
     clock,
@@ -311,4 +316,63 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
       await chat.stop();
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// Operations: /metrics, /readyz and the control room's sources (embedded default)
+// ---------------------------------------------------------------------------------------
+
+export function buildOps(deps: {
+  config: Readonly<Config>;
+  clock: Clock;
+  db: SqliteDatabase;
+  schedule: ScheduleService;
+  engine: BroadcastEngine;
+  youtube: ReturnType<typeof createYoutubeServices> | undefined;
+}): { http: Pick<HttpDeps, 'metrics' | 'readiness' | 'draining' | 'controlRoom'>; viewers(realtime: RealtimeServer): void; draining(): void } {
+  const { config, clock, db, schedule, engine, youtube } = deps;
+  const metrics = createMetrics({ nodeId: `${os.hostname()}:${process.pid}` });
+  metrics.leader(true);
+  metrics.watchEngine(engine);
+  const health = new HealthHistory();
+  engine.on('health', (id, h) => health.record(id, h, clock.now()));
+  const youtubeNames = new Set(Object.entries(config.destinations).filter(([, d]) => d.type === 'youtube').map(([n]) => n));
+  const { ffmpeg } = resolveBinaries({ ffmpegPath: config.ffmpeg.path || undefined, probePath: config.ffmpeg.probePath || undefined });
+  let draining = false;
+  return {
+    http: {
+      metrics,
+      draining: () => draining,
+      readiness: [
+        { name: 'schedules', check: () => void schedule.snapshot() },
+        { name: 'store', check: () => void db.prepare('SELECT 1').get() },
+        executableCheck('ffmpeg', ffmpeg),
+      ],
+      controlRoom: {
+        health,
+        audit: new SqliteStaffAudit(db),
+        scheduleErrors: () => scheduleErrorsOf(schedule.snapshot()),
+        ...(youtube ? { quota: () => quotaView(youtube.ledger, schedule, youtubeNames, clock) } : {}),
+      },
+    },
+    viewers: (realtime) => metrics.setViewerSource(() => realtime.io.of('/').sockets.size),
+    draining: () => void (draining = true),
+  };
+}
+
+/** Today's YouTube quota: what the ledger counted against what the schedule projects. */
+export function quotaView(
+  ledger: { usage(): { day: string; units: number }; dailyQuota: number },
+  schedule: Pick<ScheduleService, 'occurrences'>,
+  youtubeDestinations: ReadonlySet<string>,
+  clock: Clock,
+): QuotaView {
+  const usage = ledger.usage();
+  const now = clock.now().getTime();
+  const days = projectYoutubeQuota(schedule.occurrences(new Date(now - 86_400_000), new Date(now + 2 * 86_400_000)), {
+    youtubeDestinations,
+    dailyQuota: ledger.dailyQuota,
+  });
+  const today = days.find((d) => d.day === usage.day);
+  return { day: usage.day, usedUnits: usage.units, projectedUnits: today?.units ?? 0, dailyQuota: ledger.dailyQuota };
 }

@@ -16,6 +16,9 @@ import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
 import { requireStaff } from './require-staff.js';
 import { controlRoomRouter, type ControlRoomDeps } from './routes/control-room.js';
 import { errorHandler } from './error-handler.js';
+import { hlsRouter } from './routes/hls.js';
+import { archiveRouter } from './routes/archive.js';
+import type { ArchiveReader } from '../scheduler/ports.js';
 
 export interface HttpDeps {
   config: Readonly<Config>;
@@ -36,6 +39,8 @@ export interface HttpDeps {
   controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota'>;
   /** The schedule (ScheduleService): /api/schedule, /calendar.ics and /api/status. */
   schedule?: ScheduleQueryPort;
+  /** The local destination's HLS folder (/hls/...) and archive (/api/archive, /archive/...). */
+  media?: { hlsDir: string; archive: ArchiveReader };
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -84,6 +89,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     app.use(scheduleRouter({ schedule: deps.schedule, clock, timezone, language }));
     app.use(calendarRouter({ schedule: deps.schedule, clock, language, publicUrl: deps.config.server.publicUrl }));
     app.use(statusRouter({ schedule: deps.schedule }));
+  }
+  if (deps.media) {
+    app.use(hlsRouter({ dir: deps.media.hlsDir }));
+    app.use(archiveRouter({ archive: deps.media.archive }));
   }
   // The viewer page at /, the moderator console at /moderation/ (static, no build step).
   app.use(webRouter());

@@ -1,0 +1,177 @@
+// The `local` destination (the embedded default): HLS written under the data folder,
+// served by express at /hls/<folder>/index.m3u8 and watched in the viewer page; old
+// segments are deleted as they leave the playlist (tee.ts); at the end the programme's
+// recording becomes an MP4 in the archive.
+import { appendFile, mkdir, readFile, readdir, rm, stat, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../../shared/logger.js';
+import type { Occurrence } from '../../schedule/types.js';
+import {
+  DestinationError,
+  type Destination,
+  type DestinationContext,
+  type DestinationState,
+} from '../../scheduler/ports.js';
+import { archiveParts } from './archive.js';
+import { hlsRoot, occurrenceFolder, partsDir } from './paths.js';
+
+export interface LocalDestinationDeps {
+  name: string;
+  dataDir: string;
+  ffmpeg: string;
+  logger: Logger;
+  /** prepare() refuses to start with less free space than this. @defaultValue 500 MB */
+  minFreeBytes?: number;
+  /** awaitIngest() gives up when no segment appears within this long. @defaultValue 60000 */
+  ingestTimeoutMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+export class LocalDestination implements Destination {
+  readonly name: string;
+  readonly kind = 'local' as const;
+  readonly #deps: LocalDestinationDeps;
+
+  constructor(deps: LocalDestinationDeps) {
+    this.#deps = deps;
+    this.name = deps.name;
+  }
+
+  #paths(occ: Occurrence): { folder: string; dir: string; playlist: string; parts: string } {
+    const folder = occurrenceFolder(occ.id);
+    const dir = path.join(hlsRoot(this.#deps.dataDir), folder);
+    return { folder, dir, playlist: path.join(dir, 'index.m3u8'), parts: partsDir(this.#deps.dataDir, folder) };
+  }
+
+  async prepare(occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+    const p = this.#paths(occ);
+    const root = this.#deps.dataDir;
+    const need = this.#deps.minFreeBytes ?? 500 * 1024 * 1024;
+    try {
+      await mkdir(p.dir, { recursive: true });
+      const fs = await statfs(root);
+      const free = fs.bavail * fs.bsize;
+      if (free < need) {
+        throw new DestinationError(
+          'disk-full',
+          `Only ${Math.floor(free / 1048576)} MB are free on the disk holding ${root}; the local stream and its recording need at least ${Math.ceil(need / 1048576)} MB. Free space there (old recordings are in ${path.join(root, 'archive')}) or move ONAIR_DATA_DIR to a larger disk.`,
+          true,
+        );
+      }
+    } catch (err) {
+      if (err instanceof DestinationError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      throw new DestinationError(
+        e.code === 'ENOSPC' ? 'disk-full' : 'data-dir-unwritable',
+        `Cannot write the local stream under ${root} (${e.code ?? e.message}). Check that ONAIR_DATA_DIR exists, is writable by onair and its disk has space.`,
+        e.code === 'ENOSPC',
+        { cause: err },
+      );
+    }
+    return {
+      ...state,
+      name: this.name,
+      kind: 'local',
+      status: state.status === 'pending' ? 'ready' : state.status,
+      ingest: { url: p.playlist, format: 'hls', record: p.parts },
+      watchUrl: `/hls/${p.folder}/index.m3u8`,
+    };
+  }
+
+  async awaitIngest(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    const { playlist } = this.#paths(occ);
+    const limit = this.#deps.ingestTimeoutMs ?? 60_000;
+    const deadline = ctx.now().getTime() + limit;
+    while (!ctx.signal.aborted) {
+      try {
+        if (/^[^#].*\.ts\s*$/m.test(await readFile(playlist, 'utf8'))) return state;
+      } catch {
+        // Not written yet.
+      }
+      if (ctx.now().getTime() > deadline) break;
+      await sleep(250, ctx.signal);
+    }
+    if (ctx.signal.aborted) throw new DestinationError('aborted', 'The broadcast was stopped while waiting for the local stream.', false);
+    throw new DestinationError(
+      'no-data',
+      `No video reached the local stream within ${Math.round(limit / 1000)} s (${playlist} has no segment). Check the encoder's errors for this broadcast.`,
+      true,
+    );
+  }
+
+  async goLive(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+    return { ...state, status: 'live' };
+  }
+
+  async update(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+    // Nothing remote to change: the page reads titles from the schedule.
+    return state;
+  }
+
+  /**
+   * Marks the playlist ended (players stop waiting for more) and keeps the programme's
+   * recording in the archive. A failed archive throws (disk-full: not retryable) and
+   * keeps the parts, so end() can be called again once space is freed.
+   */
+  async end(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
+    const p = this.#paths(occ);
+    try {
+      const text = await readFile(p.playlist, 'utf8');
+      if (!text.includes('#EXT-X-ENDLIST')) await appendFile(p.playlist, '#EXT-X-ENDLIST\n');
+    } catch {
+      // No playlist: nothing was streamed.
+    }
+    const entry = await archiveParts(occ, p.folder, p.parts, { ffmpeg: this.#deps.ffmpeg, dataDir: this.#deps.dataDir }, ctx.signal);
+    if (entry) this.#deps.logger.info({ occurrence: occ.id, file: entry.url, durationS: entry.durationS }, 'local: recording archived');
+    const remote = entry ? { ...state.remote, archive: entry.url } : state.remote;
+    return { ...state, status: 'complete', remote };
+  }
+
+  /** Removes what a cancelled broadcast left: its HLS folder and recorded parts. */
+  async teardown(occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+    const p = this.#paths(occ);
+    await rm(p.dir, { recursive: true, force: true });
+    await rm(p.parts, { recursive: true, force: true });
+    return { ...state, status: 'cancelled' };
+  }
+}
+
+/**
+ * Deletes HLS folders of broadcasts that ended more than `olderThanMs` ago (nightly
+ * housekeeping); a live playlist (no ENDLIST) is never touched. Returns the folders removed.
+ */
+export async function removeOldHls(dataDir: string, olderThanMs: number, now: Date): Promise<string[]> {
+  const root = hlsRoot(dataDir);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    const playlist = path.join(root, n, 'index.m3u8');
+    try {
+      const [text, st] = await Promise.all([readFile(playlist, 'utf8'), stat(playlist)]);
+      if (text.includes('#EXT-X-ENDLIST') && now.getTime() - st.mtimeMs > olderThanMs) {
+        await rm(path.join(root, n), { recursive: true, force: true });
+        removed.push(n);
+      }
+    } catch {
+      // Not a broadcast folder.
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,2 @@
+// Public face of the rtmp destination.
+export { RtmpDestination, ingestUrl, type RtmpDestinationDeps } from './rtmp-destination.js';

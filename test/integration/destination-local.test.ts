@@ -1,0 +1,177 @@
+// The local destination end to end: prepare gives an HLS ingest, the real encoder writes
+// it, express serves it safely, and end() leaves an MP4 in the archive listed at
+// GET /api/archive with programme, date and duration.
+import { expect } from 'chai';
+import express from 'express';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalArchive, LocalDestination } from '../../src/destinations/index.js';
+import { hlsRoot } from '../../src/destinations/local/index.js';
+import { archiveRouter } from '../../src/http/routes/archive.js';
+import { hlsRouter } from '../../src/http/routes/hls.js';
+import { createEncoderFactory } from '../../src/media/index.js';
+import { DestinationError, type DestinationContext, type DestinationState } from '../../src/scheduler/ports.js';
+import type { Occurrence } from '../../src/schedule/types.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { binaries, countVideoFrames, hlsSegments } from '../support/ffmpeg-tools.js';
+
+function occurrence(id: string): Occurrence {
+  const start = new Date('2026-12-05T08:00:00Z');
+  return {
+    id,
+    programmeId: id.split('@')[0]!,
+    title: { tr: 'Masal Saati', en: 'Story Time' },
+    description: { tr: '', en: '' },
+    category: 'reading',
+    audience: [],
+    timezone: 'Europe/Istanbul',
+    start,
+    end: new Date(start.getTime() + 60_000),
+    localStart: '2026-12-05T11:00:00.000+03:00',
+    localEnd: '2026-12-05T11:01:00.000+03:00',
+    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    destinations: ['local'],
+    youtube: { privacy: 'unlisted', madeForKids: false },
+    chat: { enabled: false, slowModeMs: 0 },
+    remindersMs: [],
+    cancelled: false,
+  };
+}
+
+const pending = (name: string): DestinationState => ({ name, kind: 'local', status: 'pending', remote: {} });
+
+function context(): DestinationContext & { persisted: DestinationState[] } {
+  const persisted: DestinationState[] = [];
+  return {
+    persisted,
+    persist: async (s) => {
+      persisted.push(s);
+    },
+    signal: new AbortController().signal,
+    now: () => new Date(),
+  };
+}
+
+describe('local destination (real ffmpeg, real HTTP)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let server: http.Server;
+  let base: string;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'onair-local-'));
+    const app = express();
+    app.use(hlsRouter({ dir: hlsRoot(dir) }));
+    app.use(archiveRouter({ archive: new LocalArchive(dir) }));
+    server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterEach(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams HLS that express serves, and archives the programme as an MP4 listed at /api/archive', async () => {
+    const dest = new LocalDestination({ name: 'local', dataDir: dir, ffmpeg: binaries().ffmpeg, logger: createLogger('silent'), minFreeBytes: 1 });
+    const occ = occurrence('story@2026-12-05T11:00');
+    const ctx = context();
+    let state = await dest.prepare(occ, pending('local'), ctx);
+    expect(state.status).to.equal('ready');
+    expect(state.ingest).to.deep.include({ format: 'hls' });
+    expect(state.watchUrl).to.equal('/hls/story_2026-12-05T11-00/index.m3u8');
+    expect(state.ingest!.record).to.be.a('string');
+
+    const encoder = createEncoderFactory({
+      ...binaries(),
+      runDir: path.join(dir, 'run'),
+      clock: systemClock,
+      logger: createLogger('silent'),
+      options: { defaultFormat: { width: 320, height: 180, fps: 25 } },
+    }).create({ occurrence: occ, outputs: [{ destination: 'local', target: state.ingest! }] });
+    try {
+      encoder.start('programme');
+      state = await dest.awaitIngest(occ, state, ctx);
+      state = await dest.goLive(occ, state, ctx);
+      expect(state.status).to.equal('live');
+
+      const playlist = await fetch(base + state.watchUrl!);
+      expect(playlist.status).to.equal(200);
+      expect(playlist.headers.get('content-type')).to.include('application/vnd.apple.mpegurl');
+      expect(playlist.headers.get('cache-control')).to.include('no-cache');
+      const text = await playlist.text();
+      const segment = text.split('\n').find((l) => l.endsWith('.ts'))!;
+      const seg = await fetch(`${base}/hls/story_2026-12-05T11-00/${segment}`);
+      expect(seg.status).to.equal(200);
+      expect(seg.headers.get('content-type')).to.equal('video/mp2t');
+      expect((await seg.arrayBuffer()).byteLength).to.be.greaterThan(1000);
+      // Let a few seconds of programme be recorded.
+      await new Promise<void>((resolve) => {
+        const off = encoder.on('health', (h) => {
+          if (h.lastProgressAt && hlsSegments(state.ingest!.url).length >= 2) (off(), resolve());
+        });
+      });
+    } finally {
+      await encoder.stop();
+    }
+
+    state = await dest.end(occ, state, ctx);
+    expect(state.status).to.equal('complete');
+    expect(readFileSync(state.ingest!.url, 'utf8')).to.include('#EXT-X-ENDLIST');
+    const res = await fetch(`${base}/api/archive`);
+    expect(res.status).to.equal(200);
+    const { items } = (await res.json()) as { items: Array<Record<string, unknown>> };
+    expect(items).to.have.length(1);
+    expect(items[0]).to.deep.include({
+      occurrenceId: occ.id,
+      programmeId: 'story',
+      title: { tr: 'Masal Saati', en: 'Story Time' },
+      localStart: '2026-12-05T11:00:00.000+03:00',
+      url: '/archive/story_2026-12-05T11-00.mp4',
+    });
+    expect(items[0]!.durationS).to.be.greaterThan(2);
+    const mp4 = path.join(dir, 'archive', 'story_2026-12-05T11-00.mp4');
+    expect(await countVideoFrames(mp4)).to.be.greaterThan(50);
+    const video = await fetch(`${base}/archive/story_2026-12-05T11-00.mp4`, { headers: { range: 'bytes=0-99' } });
+    expect(video.status).to.equal(206);
+    expect(video.headers.get('content-type')).to.equal('video/mp4');
+    // end() again is harmless (idempotent) and keeps the same entry.
+    await dest.end(occ, state, ctx);
+    expect(await new LocalArchive(dir).list()).to.have.length(1);
+  });
+
+  it('refuses traversal and odd names', async () => {
+    for (const p of ['/hls/..%2F..%2Fetc/passwd', '/hls/x/..%2F..%2Fpasswd.ts', '/hls/.hidden/index.m3u8', '/hls/a/index.m3u8.bak', '/archive/..%2Fx.mp4', '/hls/nope/index.m3u8']) {
+      const res = await fetch(base + p);
+      expect(res.status, p).to.equal(404);
+    }
+  });
+
+  it('refuses to prepare on a disk without the space it needs, saying what to do', async () => {
+    const dest = new LocalDestination({ name: 'local', dataDir: dir, ffmpeg: binaries().ffmpeg, logger: createLogger('silent'), minFreeBytes: Number.MAX_SAFE_INTEGER });
+    const err = await dest.prepare(occurrence('full@2026-12-05T11:00'), pending('local'), context()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(DestinationError);
+    expect((err as DestinationError).code).to.equal('disk-full');
+    expect((err as DestinationError).message).to.include('Free space').and.include(dir);
+  });
+
+  it('tears down a cancelled broadcast: its HLS folder and parts are removed', async () => {
+    const dest = new LocalDestination({ name: 'local', dataDir: dir, ffmpeg: binaries().ffmpeg, logger: createLogger('silent'), minFreeBytes: 1 });
+    const occ = occurrence('gone@2026-12-05T11:00');
+    const state = await dest.prepare(occ, pending('local'), context());
+    expect(existsSync(path.dirname(state.ingest!.url))).to.equal(true);
+    const after = await dest.teardown(occ, state, context());
+    expect(after.status).to.equal('cancelled');
+    expect(existsSync(path.dirname(state.ingest!.url))).to.equal(false);
+    // Nothing recorded: end() on a broadcast that never ran keeps no archive entry.
+    expect(await new LocalArchive(dir).list()).to.deep.equal([]);
+  });
+});
