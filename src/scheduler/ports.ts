@@ -158,6 +158,29 @@ export interface Destination {
   teardown(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
 }
 
+/** One recorded broadcast in the local archive (served at GET /api/archive). (Added by media/.) */
+export interface ArchiveEntry {
+  occurrenceId: string;
+  programmeId: string;
+  title: Localized;
+  /** Local start as staff know it, e.g. "2026-12-05T11:00:00.000+03:00". */
+  localStart: string;
+  /** ISO UTC of the scheduled start. */
+  start: string;
+  durationS: number;
+  sizeBytes: number;
+  /** Path under which the HTTP layer serves the MP4, e.g. "/archive/x.mp4". */
+  url: string;
+  createdAt: string;
+}
+
+/** Reads the local archive (implemented by destinations/local). (Added by media/.) */
+export interface ArchiveReader {
+  list(): Promise<ArchiveEntry[]>;
+  /** Absolute folder holding the MP4 files, for the HTTP layer to serve. */
+  readonly dir: string;
+}
+
 // ---------------------------------------------------------------------------------------
 // Encoder port (implemented by media/)
 // ---------------------------------------------------------------------------------------
