@@ -1,0 +1,171 @@
+// The server side of bench/fanout.ts, in a process of its own so its memory per viewer is
+// measured clean: either onair's realtime layer (RealtimeServer + ChatService as main.ts
+// builds them) or a bare `ws` server. Driven over IPC.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket } from 'ws';
+import { loadConfig } from '../src/config/index.js';
+import { buildRealtimeParts, type RealtimeParts } from '../src/main.js';
+import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../src/scheduler/ports.js';
+import type { Occurrence } from '../src/schedule/types.js';
+import { createLogger } from '../src/shared/logger.js';
+import { systemClock } from '../src/shared/clock.js';
+import { TypedEmitter } from '../src/shared/typed-emitter.js';
+import { openDatabase, type SqliteDatabase } from '../src/store/sqlite.js';
+
+export type ServerCommand = { cmd: 'start'; kind: 'sio' | 'ws' } | { cmd: 'rss' } | { cmd: 'emit'; round: number } | { cmd: 'stop' };
+export type ServerReport =
+  | { type: 'listening'; url: string; chatRoom: string }
+  | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
+  | { type: 'emitted'; round: number }
+  | { type: 'stopped' };
+
+export const CHAT_ROOM = 'bench@chat';
+
+function reply(r: ServerReport): void {
+  process.send?.(r);
+}
+
+function rssKb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  return process.memoryUsage().rss / 1024;
+}
+
+function occurrence(id: string, start: Date): Occurrence {
+  const end = new Date(start.getTime() + 3600_000);
+  return {
+    id,
+    programmeId: 'bench',
+    title: { tr: 'Masal Saati', en: 'Fairy Tale Time' },
+    description: { tr: 'Çocuklar için masallar', en: 'Stories for children' },
+    category: 'reading',
+    audience: ['children'],
+    timezone: 'Europe/Istanbul',
+    start,
+    end,
+    localStart: start.toISOString(),
+    localEnd: end.toISOString(),
+    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    destinations: ['local', 'youtube'],
+    youtube: { privacy: 'public', madeForKids: true },
+    chat: { enabled: true, slowModeMs: 0 },
+    remindersMs: [900_000],
+    cancelled: false,
+  };
+}
+
+export function liveRecord(round: number, at: number): BroadcastRecord {
+  const iso = new Date(at).toISOString();
+  return {
+    occurrenceId: `bench@round-${round}`,
+    programmeId: 'bench',
+    title: { tr: 'Masal Saati', en: 'Fairy Tale Time' },
+    state: 'live',
+    scheduledStart: iso,
+    scheduledEnd: iso,
+    liveAt: iso,
+    destinations: [
+      { name: 'youtube', kind: 'youtube', status: 'live', watchUrl: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', remote: {} },
+      { name: 'local', kind: 'local', status: 'live', watchUrl: '/hls/bench/index.m3u8', remote: {} },
+    ],
+    updatedAt: iso,
+  };
+}
+
+let server: http.Server | undefined;
+let wss: WebSocketServer | undefined;
+let parts: RealtimeParts | undefined;
+let db: SqliteDatabase | undefined;
+let dataDir: string | undefined;
+const engine = new TypedEmitter<EngineEvents>();
+
+async function start(kind: 'sio' | 'ws'): Promise<void> {
+  server = http.createServer();
+  if (kind === 'ws') {
+    wss = new WebSocketServer({ server, perMessageDeflate: false });
+  } else {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-bench-'));
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        'paths.data': dataDir,
+        'log.level': 'silent',
+        // Throughput through the filters, not the anti-spam limits, is what is measured.
+        'chat.rateLimitPerConnection': 1_000_000_000,
+        'chat.rateLimitPerIp': 1_000_000_000,
+      },
+    });
+    const chatOcc = occurrence(CHAT_ROOM, new Date(Date.now() + 60_000));
+    const schedule: ScheduleReader = {
+      occurrences: (from, to) => (chatOcc.end >= from && chatOcc.start <= to ? [chatOcc] : []),
+      find: (id) => (id === chatOcc.id ? chatOcc : undefined),
+      onChange: () => () => {},
+    };
+    db = openDatabase(dataDir);
+    parts = buildRealtimeParts({
+      config,
+      logger: createLogger('silent'),
+      clock: systemClock,
+      db,
+      schedule,
+      engineEvents: engine,
+      // The per-socket flood guard (30 events / 10 s) would refuse the pipelined senders.
+      realtimeLimits: { eventsPer10s: 1_000_000_000 },
+    });
+    await parts.start();
+  }
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  if (parts) parts.attach(server);
+  const port = (server.address() as AddressInfo).port;
+  reply({ type: 'listening', url: kind === 'ws' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, chatRoom: CHAT_ROOM });
+}
+
+function emit(round: number): void {
+  const sentAt = Date.now();
+  if (wss) {
+    // The same payload, serialised once, as socket.io does for a broadcast.
+    const frame = JSON.stringify({ sentAt, round, event: 'programme:live', payload: liveRecord(round, sentAt) });
+    for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+  } else {
+    engine.emit('transition', liveRecord(round, sentAt), 'ready', undefined);
+  }
+  reply({ type: 'emitted', round });
+}
+
+async function stop(): Promise<void> {
+  await parts?.stop();
+  for (const ws of wss?.clients ?? []) ws.terminate();
+  wss?.close();
+  server?.closeAllConnections();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  db?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  reply({ type: 'stopped' });
+  setTimeout(() => process.exit(0), 100);
+}
+
+process.on('message', (msg: ServerCommand) => {
+  switch (msg.cmd) {
+    case 'start':
+      void start(msg.kind);
+      break;
+    case 'rss': {
+      const kb = rssKb();
+      const m = process.memoryUsage();
+      reply({ type: 'rss', kb, heapKb: m.heapUsed / 1024, externalKb: (m.external + m.arrayBuffers) / 1024 });
+      break;
+    }
+      break;
+    case 'emit':
+      emit(msg.round);
+      break;
+    case 'stop':
+      void stop();
+      break;
+  }
+});
