@@ -1,0 +1,97 @@
+// Sources against real ffmpeg: a suitable file is stream-copied and an unsuitable one
+// encoded; a playlist whose next item disappears mid-way puts the slate up, says so, and
+// goes back to the programme when the file is back.
+import { expect } from 'chai';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEncoderFactory, probeFile, type SupervisedEncoder } from '../../src/media/index.js';
+import type { EncoderHealth, ErrorInfo } from '../../src/scheduler/ports.js';
+import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { makeClip } from '../support/ffmpeg-fixtures.js';
+import { binaries, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
+
+function occurrence(id: string, source: SourceSpec): Occurrence {
+  const start = new Date();
+  return {
+    id, programmeId: id.split('@')[0]!, title: { tr: 'Film', en: 'Film' }, description: { tr: '', en: '' },
+    category: 'other', audience: [], timezone: 'UTC', start, end: new Date(start.getTime() + 60_000),
+    localStart: '', localEnd: '', source, destinations: ['local'],
+    youtube: { privacy: 'unlisted', madeForKids: false }, chat: { enabled: false, slowModeMs: 0 }, remindersMs: [], cancelled: false,
+  };
+}
+
+describe('media: sources (real ffmpeg)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const encoders: SupervisedEncoder[] = [];
+
+  const create = (id: string, source: SourceSpec): SupervisedEncoder => {
+    const e = createEncoderFactory({
+      ...binaries(),
+      runDir: path.join(dir, 'run'),
+      clock: systemClock,
+      logger: createLogger('silent'),
+      options: { defaultFormat: { width: 320, height: 180, fps: 25 }, sourceRetryMs: 1000 },
+    }).create({ occurrence: occurrence(id, source), outputs: [{ destination: 'local', target: { url: path.join(dir, id.split('@')[0]!, 'index.m3u8'), format: 'hls' } }] });
+    encoders.push(e);
+    return e;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'onair-sources-'));
+  });
+  afterEach(async () => {
+    await Promise.all(encoders.splice(0).map((e) => e.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('probes files, copying H.264/AAC with 2 s keyframes and encoding a 5 s GOP', async () => {
+    const good = makeClip(path.join(dir, 'good.mp4'), { seconds: 6 });
+    const sparse = makeClip(path.join(dir, 'sparse.mp4'), { seconds: 12, gopS: 5 });
+    const info = await probeFile(good, binaries());
+    expect(info.video).to.deep.include({ codec: 'h264', width: 320, height: 180 });
+    expect(info.video!.maxKeyframeGapS).to.be.closeTo(2, 0.05);
+    expect(info.audio).to.deep.include({ codec: 'aac', sampleRate: 48000 });
+
+    const copy = create('copy@x', { kind: 'file', path: good });
+    const health: EncoderHealth[] = [];
+    copy.on('health', (h) => health.push(h));
+    copy.start('programme');
+    await waitFor('the copied programme on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
+    expect(copy.mode).to.deep.equal({ mode: 'copy', reason: 'H.264 + AAC with keyframes at most 2 s apart' });
+    await waitFor('HLS segments', () => hlsSegments(path.join(dir, 'copy', 'index.m3u8')).length >= 1, 20_000);
+
+    const enc = create('enc@x', { kind: 'file', path: sparse });
+    enc.start('slate');
+    await waitFor('prepared', () => enc.mode, 20_000);
+    expect(enc.mode!.mode).to.equal('encode');
+    expect(enc.mode!.reason).to.match(/keyframes are 5\.\d\d s apart/);
+  });
+
+  it('puts the slate up when the next playlist item is missing, and returns to the programme when it is back', async () => {
+    const a = makeClip(path.join(dir, 'a.mp4'), { seconds: 3 });
+    const b = makeClip(path.join(dir, 'b.mp4'), { seconds: 30 });
+    const e = create('list@x', { kind: 'playlist', items: [a, b] });
+    const problems: ErrorInfo[] = [];
+    const fatals: ErrorInfo[] = [];
+    const health: EncoderHealth[] = [];
+    e.on('problem', (p) => problems.push(p));
+    e.on('fatal', (p) => fatals.push(p));
+    e.on('health', (h) => health.push(h));
+    e.start('programme');
+    await waitFor('the programme on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
+    renameSync(b, `${b}.away`); // gone before the playlist reaches it
+    const problem = await waitFor('a source problem', () => problems.find((p) => p.code === 'source-unavailable'), 20_000);
+    expect(problem.message).to.include('b.mp4').and.include('slate');
+    const slateAt = health.length;
+    await waitFor('the slate on air', () => health.slice(slateAt).some((h) => h.phase === 'slate' && h.fps > 0), 20_000);
+    renameSync(`${b}.away`, b);
+    const backAt = health.length;
+    await waitFor('the programme back', () => health.slice(backAt).some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
+    expect(fatals).to.deep.equal([]);
+    expect(e.health.restarts, 'a missing source is not a crash').to.equal(0);
+  });
+});
