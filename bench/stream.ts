@@ -1,0 +1,215 @@
+// npm run bench:stream — what supervision costs and how fast it recovers, with real ffmpeg.
+//  1. CPU seconds per minute of air for a copy-mode push and a transcode push (720p30),
+//     each run by onair's SupervisedEncoder and, in the same run, as the bare ffmpeg
+//     command with the same arguments. Two ratios: ffmpeg alone (does onair's ffmpeg do
+//     the same work?) and everything onair spends (ffmpeg + guard + the Node process's
+//     CPU during the push: progress parsing, timers). Target ≤ 1.05.
+//  2. Time from killing ffmpeg mid-air to data flowing again (first progress of the new
+//     run, and a new segment on disk). Target < 5 s.
+//  3. The gap of a slate → programme switch (show()), from the call to the new run's first
+//     progress.
+// Pushes go to local HLS in a temp folder and to a real RTMP receiver on loopback.
+// Env: BENCH_PUSH_S (default 20) seconds per push.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEncoderFactory, decideMode, pipelineArgs, probeFile, type SupervisedEncoder } from '../src/media/index.js';
+import { copyFormatFor } from '../src/media/encoding-profile.js';
+import { fileInput, testPatternInput } from '../src/media/inputs.js';
+import { targetSlave } from '../src/media/tee.js';
+import type { EncoderHealth, IngestTarget } from '../src/scheduler/ports.js';
+import type { Occurrence, SourceSpec } from '../src/schedule/types.js';
+import { systemClock } from '../src/shared/clock.js';
+import { createLogger } from '../src/shared/logger.js';
+import { makeClip } from '../test/support/ffmpeg-fixtures.js';
+import { binaries, hlsSegments } from '../test/support/ffmpeg-tools.js';
+import { RtmpReceiver } from '../test/support/rtmp-receiver.js';
+
+const PUSH_S = Number(process.env.BENCH_PUSH_S ?? 20);
+const HD = { width: 1280, height: 720, fps: 30 };
+const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** utime + stime of a process, in seconds (0 when gone). */
+function cpuOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICK;
+  } catch {
+    return 0;
+  }
+}
+
+function childOf(pid: number): number | undefined {
+  try {
+    return Number(execFileSync('pgrep', ['-P', String(pid), '-f', binaries().ffmpeg], { encoding: 'utf8' }).split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function occurrence(id: string, source: SourceSpec): Occurrence {
+  const start = new Date();
+  return {
+    id, programmeId: id, title: { tr: 'Ölçüm', en: 'Benchmark' }, description: { tr: '', en: '' }, category: 'other',
+    audience: [], timezone: 'UTC', start, end: new Date(start.getTime() + 3_600_000), localStart: '', localEnd: '', source,
+    destinations: ['local'], youtube: { privacy: 'unlisted', madeForKids: false }, chat: { enabled: false, slowModeMs: 0 },
+    remindersMs: [], cancelled: false,
+  };
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-bench-stream-'));
+const receiver = await RtmpReceiver.start(dir, 'bench');
+const factory = createEncoderFactory({
+  ...binaries(),
+  runDir: path.join(dir, 'run'),
+  clock: systemClock,
+  logger: createLogger('silent'),
+  options: { defaultFormat: HD },
+});
+
+function targets(name: string): IngestTarget[] {
+  return [
+    { url: path.join(dir, name, 'index.m3u8'), format: 'hls' },
+    { url: receiver.url, format: 'flv' },
+  ];
+}
+
+function onProgress(e: SupervisedEncoder, fn: (h: EncoderHealth) => boolean): Promise<EncoderHealth> {
+  return new Promise((resolve) => {
+    const off = e.on('health', (h) => {
+      if (fn(h)) {
+        off();
+        resolve(h);
+      }
+    });
+  });
+}
+
+interface Cpu {
+  ffmpeg: number;
+  total: number;
+}
+
+async function viaOnair(name: string, source: SourceSpec): Promise<Cpu> {
+  const e = factory.create({ occurrence: occurrence(name, source), outputs: targets(name).map((t, i) => ({ destination: `d${i}`, target: t })) });
+  const node0 = process.cpuUsage();
+  e.start('programme');
+  await onProgress(e, (h) => h.phase === 'programme' && h.fps > 0);
+  const guard = e.pid!;
+  const ffmpeg = childOf(guard);
+  const t0 = cpuOf(ffmpeg);
+  const g0 = cpuOf(guard);
+  const n0 = process.cpuUsage(node0);
+  await sleep(PUSH_S * 1000);
+  const cpu = cpuOf(ffmpeg) - t0;
+  const guardCpu = cpuOf(guard) - g0;
+  const n1 = process.cpuUsage(node0);
+  const nodeCpu = (n1.user + n1.system - n0.user - n0.system) / 1e6;
+  await e.stop();
+  return { ffmpeg: cpu, total: cpu + guardCpu + nodeCpu };
+}
+
+async function bare(args: string[]): Promise<number> {
+  const child = spawn(binaries().ffmpeg, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  // Wait for the first progress line, as for the onair run, then measure the same span.
+  await new Promise<void>((resolve) => {
+    child.stdout!.on('data', function first(chunk: Buffer) {
+      if (chunk.toString().includes('progress=')) {
+        child.stdout!.off('data', first);
+        child.stdout!.resume();
+        resolve();
+      }
+    });
+  });
+  const t0 = cpuOf(child.pid);
+  await sleep(PUSH_S * 1000);
+  const cpu = cpuOf(child.pid) - t0;
+  child.kill('SIGINT');
+  await new Promise((r) => child.once('exit', r));
+  return cpu;
+}
+
+const perMinute = (cpu: number): string => ((cpu / PUSH_S) * 60).toFixed(2);
+
+try {
+  console.log(`bench:stream — ${PUSH_S} s pushes to local HLS + RTMP on loopback, ffmpeg ${binaries().ffmpeg}`);
+  // A 720p30 H.264/AAC file with 2 s keyframes: copied.
+  const clip = makeClip(path.join(dir, 'clip.mp4'), { seconds: PUSH_S + 15, size: '1280x720', fps: 30 });
+  const info = await probeFile(clip, binaries());
+  if (decideMode(info).mode !== 'copy') throw new Error('the benchmark clip should be copied');
+
+  const rows: Array<[string, Cpu, number]> = [];
+  const copyArgs = pipelineArgs({
+    input: fileInput(clip, { hasAudio: true }),
+    mode: 'copy',
+    format: copyFormatFor(info),
+    slaves: targets('copy-bare').map((t) => targetSlave(t)),
+  });
+  rows.push(['copy (720p30 file)', await viaOnair('copy-onair', { kind: 'file', path: clip }), await bare(copyArgs)]);
+  const encodeArgs = pipelineArgs({
+    input: testPatternInput('testsrc2', 440, HD),
+    mode: 'encode',
+    format: HD,
+    slaves: targets('enc-bare').map((t) => targetSlave(t)),
+  });
+  rows.push([
+    'transcode (720p30 x264 veryfast)',
+    await viaOnair('enc-onair', { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }),
+    await bare(encodeArgs),
+  ]);
+  console.log('\nCPU seconds per minute of air');
+  console.log('push                              | onair ffmpeg | onair total | bare ffmpeg | ratio ffmpeg | ratio total');
+  for (const [name, onair, b] of rows) {
+    console.log(
+      `${name.padEnd(33)} | ${perMinute(onair.ffmpeg).padStart(12)} | ${perMinute(onair.total).padStart(11)} | ${perMinute(b).padStart(11)} | ${(onair.ffmpeg / b).toFixed(3).padStart(12)} | ${(onair.total / b).toFixed(3).padStart(11)}`,
+    );
+  }
+
+  // Recovery after a kill, and the slate <-> programme switch, at 720p30.
+  const e = factory.create({
+    occurrence: occurrence('recover', { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }),
+    outputs: targets('recover').map((t, i) => ({ destination: `d${i}`, target: t })),
+  });
+  const switches: number[] = [];
+  e.start('slate');
+  await onProgress(e, (h) => h.phase === 'slate' && h.fps > 0);
+  await sleep(2000);
+  let t = Date.now();
+  e.show('programme');
+  await onProgress(e, (h) => h.phase === 'programme');
+  switches.push(Date.now() - t);
+  const recoveries: Array<{ progress: number; segment: number }> = [];
+  const playlist = targets('recover')[0]!.url;
+  for (let i = 0; i < 3; i++) {
+    await sleep(3000);
+    const ffmpeg = childOf(e.pid!)!;
+    const lastSegment = hlsSegments(playlist).at(-1);
+    t = Date.now();
+    process.kill(ffmpeg, 'SIGKILL');
+    await onProgress(e, (h) => h.restarts === i + 1 && h.lastProgressAt !== undefined && Date.parse(h.lastProgressAt) > t);
+    const progress = Date.now() - t;
+    while (hlsSegments(playlist).at(-1) === lastSegment) await sleep(50);
+    recoveries.push({ progress, segment: Date.now() - t });
+  }
+  for (let i = 0; i < 2; i++) {
+    await sleep(2000);
+    t = Date.now();
+    e.show(i % 2 === 0 ? 'slate' : 'programme');
+    await onProgress(e, (h) => h.phase === (i % 2 === 0 ? 'slate' : 'programme') && Date.parse(h.lastProgressAt ?? '0') > t);
+    switches.push(Date.now() - t);
+  }
+  await e.stop();
+  console.log('\nkill -9 ffmpeg mid-air → data flowing again (target < 5000 ms)');
+  for (const [i, r] of recoveries.entries()) {
+    console.log(`  kill ${i + 1}: first progress after ${r.progress} ms, next HLS segment after ${r.segment} ms`);
+  }
+  console.log(`  worst: ${Math.max(...recoveries.map((r) => r.progress))} ms to progress (backoff 250 ms, then 1 s, 2 s for kills in a row)`);
+  console.log(`\nslate/programme switch, show() → first progress of the new run: ${switches.map((s) => `${s} ms`).join(', ')}`);
+} finally {
+  await receiver.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
