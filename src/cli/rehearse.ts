@@ -33,7 +33,17 @@ export interface RehearsalOptions {
 export interface RehearsalSummary {
   occurrences: number;
   youtubeOccurrences: number;
-  broadcasts: Array<{ id: string; title: string; scheduled: string; actualStart?: string; startErrorMs?: number; lifeCycleStatus: string }>;
+  broadcasts: Array<{
+    id: string;
+    title: string;
+    scheduled: string;
+    /** ms from the scheduled second to YouTube accepting the live transition. */
+    transitionMs?: number;
+    actualStart?: string;
+    /** ms from the scheduled second to the event reading live (after YouTube's liveStarting). */
+    startErrorMs?: number;
+    lifeCycleStatus: string;
+  }>;
   calls: number;
   units: number;
   errors: number;
@@ -64,7 +74,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
     return { occurrences: 0, youtubeOccurrences: 0, broadcasts: [], calls: 0, units: 0, errors: 0 };
   }
   // Start a little before the first broadcast is prepared, so the whole day is seen.
-  const lead = base.engine.prepareLead + 30_000;
+  const lead = base.engine.prepareLead + 10_000;
   const first = plan[0]!.start.getTime() - lead;
   const start = o.date ? new Date(first) : new Date(Math.max(Date.now(), first));
   const clock = new ScaledClock(start, o.speed);
@@ -119,8 +129,8 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   };
   const timer = setInterval(watch, 250);
 
-  // The day is over when the last broadcast has ended (plus a minute of rehearsal time).
-  const last = Math.max(...plan.map((x) => x.end.getTime())) + 60_000;
+  // The day is over when the last broadcast has ended and its encoder and events are done.
+  const last = Math.max(...plan.map((x) => x.end.getTime())) + 2 * base.engine.stopTimeout + 10_000;
   await new Promise<void>((resolve) => {
     const cancel = clock.at(new Date(last), resolve);
     o.signal?.addEventListener('abort', () => {
@@ -134,10 +144,13 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   const broadcasts = emu.broadcasts().map((b: LiveBroadcast) => {
     const scheduled = b.snippet?.scheduledStartTime ?? '';
     const actual = b.snippet?.actualStartTime ?? undefined;
+    // When YouTube accepted the transition to live (the event then reads liveStarting a while).
+    const accepted = emu.calls.find((c) => c.method === 'liveBroadcasts.transition' && c.target === b.id && c.status === 200);
     return {
       id: b.id ?? '',
       title: b.snippet?.title ?? '',
       scheduled,
+      ...(accepted ? { transitionMs: Date.parse(accepted.at) - Date.parse(scheduled) } : {}),
       ...(actual ? { actualStart: actual, startErrorMs: Date.parse(actual) - Date.parse(scheduled) } : {}),
       lifeCycleStatus: b.status?.lifeCycleStatus ?? '',
     };
@@ -147,14 +160,18 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
     youtubeOccurrences: onYoutube.length,
     broadcasts,
     calls: emu.calls.length,
-    units: emu.quotaUsed(),
+    // Summed over the calls: the quota day may turn (midnight Pacific) during the rehearsal.
+    units: emu.calls.reduce((sum, c) => sum + c.cost, 0),
     errors: emu.calls.filter((c) => c.status >= 400).length,
   };
   await emu.stop();
   o.out('');
   o.out(`Rehearsal of ${day.toISODate()} done: ${summary.broadcasts.length} YouTube event(s) for ${onYoutube.length} YouTube broadcast(s); ${summary.calls} API calls, ${summary.units} quota units, ${summary.errors} refused.`);
   for (const b of broadcasts) {
-    const acc = b.startErrorMs === undefined ? 'never went live' : `went live ${(b.startErrorMs / 1000).toFixed(1)} s after schedule`;
+    const acc =
+      b.startErrorMs === undefined
+        ? 'never went live'
+        : `live transition ${((b.transitionMs ?? 0) / 1000).toFixed(1)} s after schedule, live ${(b.startErrorMs / 1000).toFixed(1)} s after (YouTube's liveStarting)`;
     o.out(`  ${fmt(b.scheduled)}  ${b.title}: ${b.lifeCycleStatus}, ${acc}`);
   }
   if (onYoutube.length > 0 && broadcasts.length === 0) {

@@ -6,6 +6,8 @@ import type { LiveBroadcast, LiveChatBan, LiveChatMessage, LiveChatModerator, Li
 
 export interface CallRecord {
   method: string;
+  /** The resource the call named (its `id` or `videoId` parameter), when it named one. */
+  target?: string;
   status: number;
   reason?: string;
   cost: number;
@@ -25,7 +27,7 @@ export interface EmulatorBackend {
   readonly quota: QuotaMeter;
   readonly calls: CallRecord[];
   readonly options: { readonly chatPollingIntervalMs: number };
-  call<T>(method: string, authorization: string | undefined, handler: () => T): Promise<T>;
+  call<T>(method: string, authorization: string | undefined, handler: () => T, target?: string): Promise<T>;
   insertBroadcast(parts: string[], body: LiveBroadcast): LiveBroadcast;
   listBroadcasts(filter: { id?: string[]; mine?: boolean; broadcastStatus?: string }): LiveBroadcast[];
   updateBroadcast(parts: string[], body: LiveBroadcast): LiveBroadcast;

@@ -51,7 +51,8 @@ export function createEmulatorApp(emu: EmulatorBackend): express.Express {
 
   const api = (method: string, handler: Handler) => async (req: Request, res: Response) => {
     try {
-      const out = await emu.call(method, req.headers.authorization, () => handler(req));
+      const target = str(req.query.id) ?? str(req.query.videoId);
+      const out = await emu.call(method, req.headers.authorization, () => handler(req), target);
       if (out === undefined) res.status(204).end();
       else res.status(200).json(out);
     } catch (err) {

@@ -307,13 +307,13 @@ export class YoutubeEmulator implements EmulatorBackend {
    * Runs one API call: latency, Bearer token, quota, injected faults, then the handler.
    * Every call that reaches the project costs at least 1 unit, a refused one included.
    */
-  async call<T>(method: string, authorization: string | undefined, handler: () => T): Promise<T> {
+  async call<T>(method: string, authorization: string | undefined, handler: () => T, target?: string): Promise<T> {
     if (this.#latencyMs > 0 && (!this.#latencyMethods || this.#latencyMethods.includes(method))) {
       await new Promise((r) => setTimeout(r, this.#latencyMs));
     }
     const at = this.clock.now().toISOString();
     const record = (status: number, cost: number, reason?: string): void => {
-      this.calls.push({ method, status, cost, at, ...(reason ? { reason } : {}) });
+      this.calls.push({ method, status, cost, at, ...(target ? { target } : {}), ...(reason ? { reason } : {}) });
     };
     try {
       this.oauth.check(authorization);

@@ -1,0 +1,94 @@
+// End to end: the real onair binary (engine, supervised ffmpeg, YouTube destination) on a
+// short day against the YouTube emulator. SIGKILL between the event's insert and its bind,
+// and again mid-air: each restart reuses the same event, none is duplicated, it goes live
+// within 1 s of its scheduled second and completes on time.
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { EMULATOR_CLIENT, YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { ffmpegProcessesMentioning, makeOnairDirs, OnairProcess, type OnairDirs } from '../support/onair-process.js';
+import { waitFor } from '../support/youtube-client.js';
+
+describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function () {
+  this.timeout(180_000);
+  let emu: YoutubeEmulator;
+  let dirs: OnairDirs;
+  const procs: OnairProcess[] = [];
+
+  beforeEach(async () => {
+    emu = new YoutubeEmulator({ settleMs: 500 });
+    await emu.start();
+    dirs = makeOnairDirs({ engine: { prepareLead: '20s', ffmpegLead: '8s', stopTimeout: '2s' } });
+  });
+  afterEach(async () => {
+    for (const p of procs.splice(0)) await p.stop();
+    await emu.stop();
+    fs.rmSync(dirs.root, { recursive: true, force: true });
+  });
+
+  async function launch(env: Record<string, string>): Promise<OnairProcess> {
+    const p = await OnairProcess.start({ dirs, env });
+    procs.push(p);
+    return p;
+  }
+
+  it('SIGKILL between insert and bind, and mid-air: one event, live on time, complete on time', async () => {
+    // The next whole minute at least 30 s away (schedules are written to the minute).
+    const startAt = DateTime.now().setZone('Europe/Istanbul').plus({ seconds: 25 }).endOf('minute').plus({ milliseconds: 1 });
+    const start = startAt.toJSDate();
+    const end = new Date(start.getTime() + 30_000);
+    fs.writeFileSync(
+      path.join(dirs.schedules, 'youtube-day.yaml'),
+      [
+        'id: masal-youtube',
+        'title: { tr: Masal Saati YouTube, en: Story Time on YouTube }',
+        'description: { tr: Prova, en: Rehearsal }',
+        'category: reading',
+        'audience: [children]',
+        'timezone: Europe/Istanbul',
+        'duration: 30s',
+        `recurrence: { once: "${startAt.toFormat("yyyy-MM-dd'T'HH:mm")}" }`,
+        'source: { testPattern: {} }',
+        'destinations: [youtube]',
+        'youtube: { privacy: unlisted, madeForKids: true }',
+        'chat: { enabled: false }',
+        '',
+      ].join('\n'),
+    );
+    const env = {
+      ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
+      ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
+      ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
+      ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
+      ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+    };
+
+    // 1. Hold the bind so onair is killed after the insert, before the bind.
+    emu.setLatency(4000, ['liveBroadcasts.bind']);
+    const first = await launch(env);
+    await waitFor(() => emu.calls.some((c) => c.method === 'liveStreams.insert'), 60_000, 50);
+    await first.kill();
+    emu.setLatency(0);
+    expect(emu.broadcasts()).to.have.length(1);
+
+    // 2. Restart: the same event is found, bound, and goes live at its second; kill mid-air.
+    const second = await launch(env);
+    await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live', 90_000);
+    const accepted = emu.calls.find((c) => c.method === 'liveBroadcasts.transition' && c.status === 200)!;
+    expect(Math.abs(Date.parse(accepted.at) - start.getTime())).to.be.below(1000);
+    await waitFor(() => Date.now() > start.getTime() + 10_000, 30_000, 200);
+    await second.kill();
+
+    // 3. Restart mid-air: it reattaches and completes the same event at the end.
+    await launch(env);
+    const ended = await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'complete' && emu.broadcasts()[0], 90_000);
+    expect(Math.abs(Date.parse(ended.snippet!.actualEndTime!) - end.getTime())).to.be.below(5000);
+    expect(emu.broadcasts()).to.have.length(1);
+    expect(emu.calls.filter((c) => c.method === 'liveBroadcasts.insert')).to.have.length(1);
+    expect(emu.streams()).to.have.length(1);
+    expect(emu.ingestStats(emu.streams()[0]!.id!).videoFrames).to.be.greaterThan(50);
+    for (const p of procs.splice(0)) await p.stop();
+    expect(ffmpegProcessesMentioning(dirs.root)).to.deep.equal([]);
+  });
+});
