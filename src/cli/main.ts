@@ -2,6 +2,8 @@
 // itself to the program. Exit codes: 0 ok, 1 the command found problems, 2 usage error.
 import { Command, CommanderError } from 'commander';
 import { registerRun } from './run.js';
+import { registerWeb } from './web.js';
+import { registerWorker } from './worker.js';
 import { registerValidate } from './validate.js';
 import { registerPreview } from './preview.js';
 import { registerAuth } from './auth.js';
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
+  registerWeb(program);
+  registerWorker(program);
   registerValidate(program, [youtubeQuotaSection()]);
   registerPreview(program);
   registerAuth(program);

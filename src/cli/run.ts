@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { startOnair } from '../main.js';
+import { startClusterNode } from '../main-cluster.js';
 
 /** Longest an orderly stop may take before onair exits anyway. */
 const SHUTDOWN_BOUND_MS = 30_000;
@@ -15,7 +16,8 @@ export function registerRun(program: Command): void {
     .description('Start the server: HTTP, schedules, broadcast engine and real-time layer (npm start).')
     .action(async () => {
       const config = loadConfig();
-      const app = await startOnair(config);
+      // With Redis configured, `run` is a cluster node doing both jobs (web and worker).
+      const app = config.cluster.redisUrl ? await startClusterNode(config, { role: 'all' }) : await startOnair(config);
       process.on('unhandledRejection', (err) => app.logger.error({ err }, 'unhandled rejection (kept running)'));
       let stopping = false;
       const shutdown = (signal: string): void => {

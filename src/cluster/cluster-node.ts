@@ -129,7 +129,7 @@ export class ClusterNode {
     } catch (err) {
       throw new Error(`cannot reach Redis at ${maskRedisUrl(this.#deps.redisUrl)} (cluster.redisUrl / ONAIR_REDIS_URL): ${(err as Error).message}`, { cause: err });
     }
-    this.#deps.logger.info({ node: this.nodeId, role: this.role, redis: maskRedisUrl(this.#deps.redisUrl) }, 'cluster mode: connected to Redis');
+    this.#deps.logger.info({ node: this.nodeId, redis: maskRedisUrl(this.#deps.redisUrl) }, 'cluster mode: connected to Redis');
   }
 
   /** The shared broadcast store; writes carry this node's fencing token (refused when not leading). */
@@ -151,10 +151,13 @@ export class ClusterNode {
     return new RedisStaffAudit({ redis: this.redis, prefix: this.prefix });
   }
 
-  /** The Socket.IO adapter of this node's listening server (a web node drops leader-only events it would emit itself). */
+  /**
+   * The adapter of this node's listening server. Its own programme feed's events are dropped
+   * (the leader's emit-only server sends them), also in role `all`, whose engine runs only
+   * while it leads.
+   */
   socketAdapter(): AdapterFactory {
-    const inner = clusterAdapter(this.#connect('socket.io', true), { prefix: this.prefix });
-    return this.role === 'all' ? inner : webAdapter(inner);
+    return webAdapter(clusterAdapter(this.#connect('socket.io', true), { prefix: this.prefix }));
   }
 
   /** The leader's engine events, relayed to this node (for the realtime feed, chat, metrics, control room). */
@@ -200,7 +203,7 @@ export class ClusterNode {
         const engine = await buildEngine({ fencingToken, store: this.broadcastStore(), io: emitter.io });
         const unpublish = publishEngineEvents(engine, this.redis, this.prefix, (err) => logger.warn({ err: err.message }, 'could not relay an engine event'));
         const commands = new CommandServer({
-          blocking: this.#connect(`commands-${fencingToken}`),
+          blocking: this.#connect(`commands-${fencingToken}`, true),
           publisher: this.redis,
           prefix: this.prefix,
           engine,
