@@ -17,7 +17,8 @@ import { ScheduleService, formatLocalRange, pick } from './schedule/index.js';
 import { TypedEmitter } from './shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from './scheduler/ports.js';
-import { ChatService, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type YoutubeChatPort } from './chat/index.js';
+import { ChatService, isPasswordHash, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type YoutubeChatPort } from './chat/index.js';
+import { ConfigError } from './shared/errors.js';
 import {
   attachRealtime,
   type ModeratorIdentityPort,
@@ -45,9 +46,9 @@ export interface Onair {
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
-  /** The schedule the realtime layer and chat read (until the schedule service is wired here). */
+  /** Overrides the schedule the realtime layer and chat read (tests). */
   schedule?: ScheduleReader;
-  /** The broadcast engine's events (until the engine is wired here). */
+  /** Overrides the engine events the realtime layer and chat follow (tests). */
   engineEvents?: Pick<TypedEmitter<EngineEvents>, 'on'>;
 }
 
@@ -58,8 +59,6 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
 
   const db = openDatabase(config.dirs.data);
   const scheduleService = await startSchedule(config, logger, clock);
-  // Until the schedule service and the engine are built here, the realtime layer runs on
-  // an empty schedule and an event source that never fires: pages load, nothing is live.
   // YouTube (API client, quota ledger, destination factory, chat client), when a destination
   // of type youtube is configured. The engine's destination factory uses youtube.destination(name).
   const youtube = Object.values(config.destinations).some((d) => d.type === 'youtube')
@@ -263,6 +262,15 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
       allowLinks: config.chat.allowLinks,
       bannedWords: config.chat.bannedWords,
     },
+  });
+  // A mistyped hash would make that moderator's login fail in silence: refuse to start instead.
+  config.moderation.accounts.forEach((a, i) => {
+    if (!isPasswordHash(a.passwordHash)) {
+      throw new ConfigError(
+        `moderation.accounts[${i}].passwordHash`,
+        `the hash of "${a.name}" is not one made by \`onair hash-password\`; run \`onair hash-password --name ${a.name}\` and paste its output`,
+      );
+    }
   });
   const auth = new ModeratorAuth({
     accounts: config.moderation.accounts,
