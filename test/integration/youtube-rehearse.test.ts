@@ -1,41 +1,44 @@
-// `onair rehearse` as staff run it (the real command): a day with one YouTube programme is
-// played at 2× against the in-process emulator with real ffmpeg; the output shows the event
-// going live and complete, and the summary gives calls, units and start accuracy.
+// `onair rehearse` as staff run it (the real command): a short day — a YouTube-only
+// programme and a YouTube + local one — is played at 4× against the in-process emulator
+// with real ffmpeg. Each goes live within 1 s of schedule (rehearsal time) and completes,
+// one YouTube event each with real video; the local destination completes too.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ffmpegProcessesMentioning, makeOnairDirs, type OnairDirs } from '../support/onair-process.js';
+import { openDatabase } from '../../src/store/sqlite.js';
+import { SqliteBroadcastStore } from '../../src/store/sqlite-broadcast-store.js';
 
 describe('onair rehearse (YouTube emulator, real ffmpeg)', function () {
   this.timeout(120_000);
   let dirs: OnairDirs;
   beforeEach(() => {
-    dirs = makeOnairDirs({ engine: { prepareLead: '10s', ffmpegLead: '6s', stopTimeout: '2s' } });
+    dirs = makeOnairDirs({ engine: { prepareLead: '16s', ffmpegLead: '12s', stopTimeout: '2s' } });
   });
   afterEach(() => fs.rmSync(dirs.root, { recursive: true, force: true }));
 
   it('plays the day: the event goes live within 1 s of schedule and completes; nothing left running', async () => {
-    fs.writeFileSync(
-      path.join(dirs.schedules, 'day.yaml'),
+    const programme = (id: string, title: string, at: string, destinations: string) =>
       [
-        'id: prova',
-        'title: { tr: Prova Yayını, en: Rehearsal broadcast }',
+        `id: ${id}`,
+        `title: { tr: ${title}, en: ${title} }`,
         'description: { tr: Prova, en: Rehearsal }',
         'category: other',
         'audience: [adults]',
         'timezone: Europe/Istanbul',
-        'duration: 20s',
-        'recurrence: { once: "2026-12-05T11:00" }',
+        'duration: 30s',
+        `recurrence: { once: "2026-12-05T${at}" }`,
         'source: { testPattern: {} }',
-        'destinations: [youtube]',
+        `destinations: [${destinations}]`,
         'youtube: { privacy: unlisted, madeForKids: false }',
         'chat: { enabled: false }',
         '',
-      ].join('\n'),
-    );
+      ].join('\n');
+    fs.writeFileSync(path.join(dirs.schedules, 'youtube-only.yaml'), programme('yalniz-youtube', 'Yalnız YouTube', '11:00', 'youtube'));
+    fs.writeFileSync(path.join(dirs.schedules, 'youtube-local.yaml'), programme('youtube-ve-yerel', 'YouTube ve Yerel', '11:01', 'youtube, local'));
     const data = path.join(dirs.root, 'rehearsal-data');
-    const child = spawn(process.execPath, ['bin/onair.js', 'rehearse', '--date', '2026-12-05', '--speed', '2', '--data', data], {
+    const child = spawn(process.execPath, ['bin/onair.js', 'rehearse', '--date', '2026-12-05', '--speed', '4', '--data', data], {
       env: {
         ...process.env,
         NODE_ENV: 'onairtest',
@@ -53,14 +56,28 @@ describe('onair rehearse (YouTube emulator, real ffmpeg)', function () {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code, `${out}\n${err}`).to.equal(0);
-    expect(out).to.contain('Rehearsing 2026-12-05 (Europe/Istanbul) at 2×');
-    expect(out).to.match(/YouTube event "Prova Yayını" \(\S+\): live/);
-    expect(out).to.match(/YouTube stream .*: active/);
-    expect(out).to.match(/YouTube event "Prova Yayını" \(\S+\): complete/);
-    expect(out).to.match(/done: 1 YouTube event\(s\) for 1 YouTube broadcast\(s\); \d+ API calls, \d+ quota units, 0 refused/);
-    const m = /live transition (\d+\.\d) s after schedule/.exec(out);
-    expect(m, out).to.not.equal(null);
-    expect(Number(m![1])).to.be.below(1);
+    expect(out).to.contain('Rehearsing 2026-12-05 (Europe/Istanbul) at 4×');
+    for (const title of ['Yalnız YouTube', 'YouTube ve Yerel']) {
+      expect(out).to.match(new RegExp(`YouTube event "${title}" \\(\\S+\\): live`));
+      expect(out).to.match(new RegExp(`YouTube event "${title}" \\(\\S+\\): complete`));
+      const m = new RegExp(`${title}: complete, live transition (\\d+\\.\\d) s after schedule`).exec(out);
+      expect(m, out).to.not.equal(null);
+      expect(Number(m![1])).to.be.below(1);
+    }
+    expect(out).to.match(/YouTube stream .*: active \(\d+ frames so far\)/);
+    expect(out).to.match(/done: 2 YouTube event\(s\) for 2 YouTube broadcast\(s\); \d+ API calls, \d+ quota units, 0 refused/);
+    // The engine's own records (the rehearsal's database): both complete, every destination complete.
+    const db = openDatabase(data);
+    try {
+      const store = new SqliteBroadcastStore(db);
+      const records = await store.list(new Date('2026-12-05T00:00:00Z'), new Date('2026-12-06T00:00:00Z'));
+      expect(records.map((r) => r.state)).to.deep.equal(['complete', 'complete']);
+      const both = records.find((r) => r.programmeId === 'youtube-ve-yerel')!;
+      expect(both.destinations.map((d) => `${d.name}:${d.status}`).sort()).to.deep.equal(['local:complete', 'youtube:complete']);
+      for (const r of records) expect(Math.abs(Date.parse(r.liveAt!) - Date.parse(r.scheduledStart))).to.be.below(1000);
+    } finally {
+      db.close();
+    }
     // The rehearsal kept its state where told, not in the configured data folder.
     expect(fs.existsSync(path.join(data, 'onair.db'))).to.equal(true);
     expect(fs.existsSync(path.join(dirs.data, 'onair.db'))).to.equal(false);
