@@ -59,6 +59,9 @@ const state = {
   nickname: load('onair.nick') ?? '',
   /** @type {string | null} */
   chatRoom: null,
+  /** The programme whose chat is joined; kept after it ends until its chat closes. */
+  /** @type {ProgrammeInfo | null} */
+  chatProgramme: null,
   /** @type {ChatRoomState | null} */
   chatState: null,
   /** @type {string | null} */
@@ -247,11 +250,16 @@ function toggleSubscription(programmeId, occurrenceId) {
 // Chat
 // -------------------------------------------------------------------------------------
 
-/** The broadcast whose chat is shown: the live one, else the next whose chat is open. */
+/**
+ * The broadcast whose chat is shown: the live one; else the one just ended, until its chat
+ * closes; else the next whose chat has opened.
+ */
 function chatTarget() {
   const now = Date.now();
   const live = state.live.find((p) => p.chat.enabled);
   if (live) return live;
+  const current = state.chatProgramme;
+  if (current && now < Date.parse(current.chat.closesAt)) return current;
   return state.next.find((p) => p.chat.enabled && Date.parse(p.chat.opensAt) <= now && now < Date.parse(p.chat.closesAt)) ?? null;
 }
 
@@ -313,6 +321,7 @@ function joinChat(nickname) {
       return;
     }
     state.chatRoom = target.occurrenceId;
+    state.chatProgramme = target;
     state.chatState = ack.state;
     $('chat-log').replaceChildren();
     for (const m of ack.history) appendMessage(m);
@@ -327,6 +336,7 @@ function switchChatIfNeeded() {
   if (state.chatRoom && state.chatRoom !== want) {
     socket.emit('chat:leave', { occurrenceId: state.chatRoom }, () => {});
     state.chatRoom = null;
+    state.chatProgramme = null;
     state.chatState = null;
     $('chat-log').replaceChildren();
   }
@@ -356,7 +366,10 @@ socket.on('schedule', (snap) => {
   state.next = snap.next;
   const live = state.live[0];
   if (live && !state.playing) play(live);
-  renderAll();
+  // A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
+
+renderAll();
   switchChatIfNeeded();
 });
 socket.on('programme:live', ({ programme }) => {
@@ -366,7 +379,10 @@ socket.on('programme:live', ({ programme }) => {
   announce(text, true);
   notify(text);
   if (!state.playing) play(programme);
-  renderAll();
+  // A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
+
+renderAll();
   switchChatIfNeeded();
 });
 socket.on('programme:reminder', ({ programme, offsetMs }) => {
@@ -381,17 +397,26 @@ socket.on('programme:ended', (e) => {
     $('player-area').replaceChildren($('player-none'));
   }
   announce(t(state.lang, 'announce.ended', { title: localized(e.title, state.lang) }));
-  renderAll();
+  // A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
+
+renderAll();
 });
 socket.on('programme:cancelled', (e) => {
   state.next = state.next.filter((p) => p.occurrenceId !== e.occurrenceId);
   announce(t(state.lang, 'announce.cancelled', { title: localized(e.title, state.lang) }));
-  renderAll();
+  // A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
+
+renderAll();
 });
 socket.on('programme:changed', ({ programme }) => {
   state.next = state.next.map((p) => (p.occurrenceId === programme.occurrenceId ? programme : p));
   announce(t(state.lang, 'announce.changed', { title: title(programme), time: localTime(programme.start, state.lang) }));
-  renderAll();
+  // A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
+
+renderAll();
 });
 socket.on('chat:messages', (messages) => {
   for (const m of messages) if (m.occurrenceId === state.chatRoom) appendMessage(m);
@@ -402,6 +427,8 @@ socket.on('chat:deleted', ({ messageIds }) => {
 socket.on('chat:state', (s) => {
   if (s.occurrenceId !== state.chatRoom) return;
   state.chatState = s;
+  // The real end moves the closing time; keep the chat shown until then.
+  if (state.chatProgramme) state.chatProgramme = { ...state.chatProgramme, chat: { ...state.chatProgramme.chat, closesAt: s.closesAt } };
   renderChatState();
 });
 socket.on('chat:sanction', (s) => {
@@ -423,7 +450,10 @@ socket.on('chat:sanction', (s) => {
 function setLang(lang) {
   state.lang = lang;
   rememberLang(lang);
-  renderAll();
+  // A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
+
+renderAll();
 }
 $('lang-tr').addEventListener('click', () => setLang('tr'));
 $('lang-en').addEventListener('click', () => setLang('en'));
@@ -436,7 +466,10 @@ $('notify').addEventListener('click', async () => {
     if (!state.notify) announce(t(state.lang, 'notify.denied'));
   }
   save('onair.notify', state.notify ? 'on' : 'off');
-  renderAll();
+  // A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
+
+renderAll();
 });
 $('live-watch').addEventListener('click', () => {
   const live = state.live[0];
@@ -466,5 +499,8 @@ $('send-form').addEventListener('submit', (ev) => {
     }
   });
 });
+
+// A chat opens before air without any event: look again now and then.
+setInterval(switchChatIfNeeded, 30_000);
 
 renderAll();
