@@ -24,7 +24,7 @@ export interface ClusterStartOptions {
   role: NodeRole;
   clock?: Clock;
   logger?: Logger;
-  /** Leader lease lifetime (failover takes about this long). @defaultValue 10000 */
+  /** Leader lease lifetime (failover takes about this long). @defaultValue config cluster.leaseTtl */
   leaseTtlMs?: number;
 }
 
@@ -44,7 +44,8 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
     role,
     clock,
     logger,
-    ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    prefix: config.cluster.keyPrefix,
+    leaseTtlMs: options.leaseTtlMs ?? config.cluster.leaseTtl,
   });
   await node.connect();
 

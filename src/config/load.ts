@@ -24,6 +24,7 @@ const ENV_KEYS: Array<[env: string, key: string]> = [
   ['ONAIR_YOUTUBE_API_ROOT', 'youtube.apiRoot'],
   ['ONAIR_YOUTUBE_TOKEN_URL', 'youtube.tokenUrl'],
   ['ONAIR_REDIS_URL', 'cluster.redisUrl'],
+  ['ONAIR_REDIS_PREFIX', 'cluster.keyPrefix'],
   ['ONAIR_LOG_LEVEL', 'log.level'],
 ];
 

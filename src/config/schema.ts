@@ -66,7 +66,11 @@ export const configSchema = z.strictObject({
     sessionTtl: durationMs,
     accounts: z.array(z.strictObject({ name: z.string().min(1), passwordHash: z.string().min(1) })),
   }),
-  cluster: z.strictObject({ redisUrl: z.string() }),
+  cluster: z.strictObject({
+    redisUrl: z.string(),
+    keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]*$/, 'use letters, digits and : _ . - (e.g. "onair:")'),
+    leaseTtl: durationMs.refine((ms) => ms >= 1000 && ms <= 60_000, 'must be between 1s and 60s'),
+  }),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }),
 });
 
