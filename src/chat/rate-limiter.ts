@@ -20,13 +20,17 @@ export class RateLimiter {
   hit(key: string): boolean {
     const now = this.#opts.now();
     const since = now - this.#opts.windowMs;
-    const hits = (this.#hits.get(key) ?? []).filter((t) => t > since);
-    if (hits.length >= this.#opts.limit) {
+    let hits = this.#hits.get(key);
+    if (!hits) {
+      hits = [];
       this.#hits.set(key, hits);
-      return false;
     }
+    // Hits are in time order: drop the expired ones from the front (cheap, no new array).
+    let expired = 0;
+    while (expired < hits.length && hits[expired]! <= since) expired++;
+    if (expired > 0) hits.splice(0, expired);
+    if (hits.length >= this.#opts.limit) return false;
     hits.push(now);
-    this.#hits.set(key, hits);
     return true;
   }
 

@@ -236,6 +236,31 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     }
   });
 
+  it('answers the remaining requests and refusals: leave, history, too many subscriptions, unknown moderator events, YouTube absent', async () => {
+    const mod = await h.moderator();
+    const v = await joined('Ali');
+    const sent = await request<SendAck>(v, 'chat:send', { occurrenceId: fairy.id, text: 'first' });
+    if (!sent.ok) throw new Error('send failed');
+    const history = await request<Ack<{ messages: ChatMessagePayload[] }>>(mod, 'mod:history', { occurrenceId: fairy.id });
+    expect(history.ok && history.messages.map((m) => m.text)).to.deep.equal(['first']);
+    expect(code(await request(mod, 'mod:history', { occurrenceId: 42 }))).to.equal('invalid');
+    expect(code(await request(mod, 'subscribe', { programmes: ['x'] }))).to.equal('unknown-event');
+    // Leaving the room stops its messages.
+    expect(code(await request(v, 'chat:leave', { occurrenceId: fairy.id }))).to.equal('ok');
+    expect(code(await request<SendAck>(v, 'chat:send', { occurrenceId: fairy.id, text: 'gone' }))).to.equal('not-joined');
+    // At most 100 subscriptions per socket.
+    const many = (prefix: string): string[] => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
+    expect(code(await request(v, 'subscribe', { programmes: many('a') }))).to.equal('ok');
+    expect(code(await request(v, 'subscribe', { programmes: many('b') }))).to.equal('ok');
+    expect(code(await request(v, 'subscribe', { programmes: ['c'] }))).to.equal('too-many');
+    // A YouTube message cannot be acted on when YouTube chat is not connected.
+    await h.parts.chat.ingestExternal({
+      id: 'yt_1', occurrenceId: fairy.id, origin: 'youtube', nickname: 'YT', authorId: 'a', text: 'hi', at: NOW.toISOString(),
+      fingerprint: 'yt:UC1', ip: '', externalId: '1', deletedAt: null, deletedBy: null,
+    });
+    expect(code(await request(mod, 'mod:action', { action: 'delete', messageId: 'yt_1' }))).to.equal('youtube-unavailable');
+  });
+
   describe('moderator authentication', () => {
     it('refuses /moderation without credentials or with a wrong token', async () => {
       for (const auth of [{}, { token: 'wrong' }]) {
