@@ -4,15 +4,11 @@
 // ports). Viewers on both web nodes get `programme:live` once; the worker is SIGKILLed mid-air
 // and another started: it takes over within 15 s and resumes the same broadcast without a
 // second prepare or go-live; a staff action sent to a web node reaches the new leader.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
@@ -25,43 +21,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
 import { occurrence, fakeSchedule } from '../unit/scheduler/fakes.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
-
-type Line = { event: string; [k: string]: unknown };
-
-class Worker {
-  readonly lines: Line[] = [];
-  readonly #waiters: Array<{ pred: (l: Line) => boolean; resolve: (l: Line) => void }> = [];
-  constructor(readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      let line: Line;
-      try {
-        line = JSON.parse(text) as Line;
-      } catch {
-        return;
-      }
-      this.lines.push(line);
-      for (const w of [...this.#waiters]) {
-        if (w.pred(line)) {
-          this.#waiters.splice(this.#waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
-      }
-    });
-  }
-  waitFor(pred: (l: Line) => boolean): Promise<Line> {
-    const seen = this.lines.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ pred, resolve });
-      this.child.once('exit', (code, sig) => reject(new Error(`worker exited (${code ?? sig}) while waiting`)));
-    });
-  }
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill(signal);
-    await once(this.child, 'exit');
-  }
-}
+import { WorkerProcess as Worker, startWorkerChild } from '../unit/cluster/worker-process.js';
 
 describe('cluster: two web nodes and a worker, failover (real Redis)', function () {
   this.timeout(90_000);
@@ -86,12 +46,7 @@ describe('cluster: two web nodes and a worker, failover (real Redis)', function 
   });
 
   function startWorker(occJson: string): Worker {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(new URL('../unit/cluster/worker-child.ts', import.meta.url)), REDIS_URL, prefix, '3000', occJson],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const w = new Worker(child);
+    const w = startWorkerChild(REDIS_URL, prefix, 3000, occJson);
     workers.push(w);
     return w;
   }
