@@ -1,9 +1,9 @@
 // bench:cluster — what cluster mode costs and how fast it fails over, on this machine.
 //
 // 1. Fan-out: `programme:live` from a worker's emit-only Socket.IO server to N viewers spread
-//    over 3 web node processes (Redis Streams adapter), against one process with the same N
-//    viewers and no Redis, in the same run. Latency = receive time - emit time (one clock:
-//    every viewer lives in this process). p50/p99 over several emits.
+//    over 3 web node processes (Redis Streams adapter), against one server process with the
+//    same N viewers and no Redis, in the same run. Viewers live in two client processes (one
+//    process may hold 20,000 sockets here); latency = arrival - emit on the machine's clock.
 // 2. Failover: two real `onair worker` processes and a live local-HLS broadcast (real ffmpeg);
 //    the leader is SIGKILLed 5 times; time until the other leads and its ffmpeg runs again,
 //    and checks that the broadcast never went live twice (one →live in its log) and how many
@@ -14,15 +14,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { Server } from 'socket.io';
-import { io as connect, type Socket } from 'socket.io-client';
 import { clusterAdapter, connectRedis, emitOnlyServer, waitForRedis, RedisBroadcastStore } from '../src/cluster/index.js';
 import { ffmpegProcessesMentioning } from '../test/support/onair-process.js';
 
@@ -37,83 +33,93 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function connectViewers(ports: number[], n: number): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  const batch = 200;
-  for (let i = 0; i < n; i += batch) {
-    const chunk = Array.from({ length: Math.min(batch, n - i) }, (_, j) => {
-      const port = ports[(i + j) % ports.length]!;
-      const s = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
-      sockets.push(s);
-      return new Promise<void>((resolve, reject) => {
-        s.once('connect', () => resolve());
-        s.once('connect_error', reject);
-      });
-    });
-    await Promise.all(chunk);
-  }
-  return sockets;
+interface Child {
+  child: ChildProcess;
+  lines: Array<Record<string, unknown>>;
 }
 
-/** Emits `EMITS` times, each once every viewer got the previous one; returns latencies (ms). */
-async function measure(sockets: Socket[], emit: (sentAt: number) => void): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let round = 0; round < EMITS; round++) {
-    let pending = sockets.length;
-    const done = new Promise<void>((resolve) => {
-      for (const s of sockets) {
-        s.once('programme:live', (p: { sentAt: number }) => {
-          latencies.push(performance.now() - p.sentAt);
-          if (--pending === 0) resolve();
-        });
+function child(script: string, args: string[], stdin = false): Child {
+  const c = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', path.join(ROOT, script), ...args], {
+    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'],
+  });
+  const out: Child = { child: c, lines: [] };
+  createInterface({ input: c.stdout! }).on('line', (l) => {
+    try {
+      out.lines.push(JSON.parse(l) as Record<string, unknown>);
+    } catch {
+      /* not ours */
+    }
+  });
+  return out;
+}
+
+async function until<T>(fn: () => T | undefined, timeoutMs = 300_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error('bench step timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function stopChild(c: Child): Promise<void> {
+  if (c.child.exitCode !== null || c.child.signalCode !== null) return;
+  c.child.kill('SIGKILL');
+  await once(c.child, 'exit');
+}
+
+/** Viewers in 2 processes over `ports`; `emit(round)` sends round r; returns sorted latencies. */
+async function measure(ports: number[], emit: (round: number) => void): Promise<number[]> {
+  const per = [Math.ceil(VIEWERS / 2), Math.floor(VIEWERS / 2)].filter((n) => n > 0);
+  const viewers = per.map((n) => child('bench/cluster-viewers.ts', [String(n), ports.join(',')]));
+  try {
+    const t0 = Date.now();
+    for (const v of viewers) await until(() => (v.lines.some((l) => 'connected' in l) ? true : undefined));
+    console.log(`  ${VIEWERS} viewers connected in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const latencies: number[] = [];
+    for (let round = 1; round <= EMITS; round++) {
+      emit(round);
+      for (const v of viewers) {
+        const line = await until(() => v.lines.find((l) => l['round'] === round));
+        latencies.push(...(line['latencies'] as number[]));
       }
-    });
-    emit(performance.now());
-    await done;
+    }
+    return latencies.sort((a, b) => a - b);
+  } finally {
+    for (const v of viewers) await stopChild(v);
   }
-  return latencies.sort((a, b) => a - b);
 }
 
-function closeAll(sockets: Socket[]): void {
-  for (const s of sockets) s.disconnect();
+function figures(label: string, lat: number[]): void {
+  console.log(`${label}: p50 ${pct(lat, 50).toFixed(1)} ms  p99 ${pct(lat, 99).toFixed(1)} ms  max ${pct(lat, 100).toFixed(1)} ms  (${lat.length} deliveries)`);
 }
 
 async function fanout(): Promise<void> {
-  console.log(`\n== programme:live fan-out to ${VIEWERS} viewers, ${EMITS} emits (2-core machine, viewers in this process) ==`);
+  console.log(`\n== programme:live fan-out to ${VIEWERS} viewers (in 2 client processes), ${EMITS} emits, 2-core machine ==`);
 
-  // Single process, no Redis.
-  const server = http.createServer();
-  const single = new Server(server, { perMessageDeflate: false, httpCompression: false });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  let sockets = await connectViewers([(server.address() as AddressInfo).port], VIEWERS);
-  const singleLat = await measure(sockets, (sentAt) => single.emit('programme:live', { sentAt }));
-  closeAll(sockets);
-  await new Promise<void>((resolve) => single.close(() => resolve()));
-  console.log(`single process : p50 ${pct(singleLat, 50).toFixed(1)} ms  p99 ${pct(singleLat, 99).toFixed(1)} ms  max ${pct(singleLat, 100).toFixed(1)} ms`);
+  // Single process, no Redis: the server emits itself.
+  const single = child('bench/cluster-web-node.ts', ['single', '-'], true);
+  const port = Number((await until(() => single.lines.find((l) => 'port' in l)))['port']);
+  const singleLat = await measure([port], (round) => single.child.stdin!.write(`emit ${round}\n`));
+  await stopChild(single);
+  figures('single process       ', singleLat);
 
-  // Three web node processes + an emit-only worker server in this process.
+  // Three web node processes; the worker's emit-only server (here) emits through Redis.
   const prefix = `onair-bench:${process.pid}:`;
-  const nodes: ChildProcess[] = [];
+  const nodes = [0, 1, 2].map(() => child('bench/cluster-web-node.ts', [REDIS_URL, prefix]));
   const ports: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/cluster-web-node.ts'), REDIS_URL, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
-    nodes.push(child);
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    ports.push((JSON.parse(line) as { port: number }).port);
-  }
+  for (const n of nodes) ports.push(Number((await until(() => n.lines.find((l) => 'port' in l)))['port']));
   const workerRedis = connectRedis(REDIS_URL, { name: 'bench-worker', offlineQueue: true });
   await waitForRedis(workerRedis);
   const worker = emitOnlyServer(clusterAdapter(workerRedis, { prefix }));
-  sockets = await connectViewers(ports, VIEWERS);
-  const clusterLat = await measure(sockets, (sentAt) => worker.io.emit('programme:live', { sentAt }));
-  closeAll(sockets);
-  console.log(`3 web nodes    : p50 ${pct(clusterLat, 50).toFixed(1)} ms  p99 ${pct(clusterLat, 99).toFixed(1)} ms  max ${pct(clusterLat, 100).toFixed(1)} ms  (worker → Redis stream → 3 processes → viewers)`);
+  const now = (): number => performance.timeOrigin + performance.now();
+  const clusterLat = await measure(ports, (round) => worker.io.emit('programme:live', { round, sentAt: now() }));
+  figures('worker + 3 web nodes ', clusterLat);
+  console.log('  (worker → Redis stream → 3 web processes → viewers; the single figure has no Redis hop)');
   await worker.close();
   workerRedis.disconnect();
-  for (const n of nodes) {
-    n.kill('SIGKILL');
-    await once(n, 'exit');
-  }
+  for (const n of nodes) await stopChild(n);
   const admin = new Redis(REDIS_URL);
   const keys = await admin.keys(`${prefix}*`);
   if (keys.length) await admin.del(...keys);
