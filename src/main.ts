@@ -9,7 +9,7 @@ import { createHttpApp, type HttpDeps } from './http/app.js';
 import { HealthHistory, scheduleErrorsOf } from './http/routes/control-room.js';
 import { executableCheck } from './http/routes/health.js';
 import { SqliteStaffAudit } from './http/staff-audit.js';
-import { createMetrics } from './metrics/index.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
 import { projectYoutubeQuota } from './destinations/youtube/quota-projection.js';
 import type { QuotaView } from './http/routes/control-room.js';
 import os from 'node:os';
@@ -83,7 +83,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
     youtubeChat: youtube?.chatPort,
   });
   await realtimeParts.start();
-  const ops = buildOps({ config, clock, db, schedule: scheduleService, engine: broadcasts.engine, youtube });
+  const ops = buildOps({ config, clock, db, schedule: scheduleService, engine: broadcasts.engine, youtube, chat: realtimeParts.chat });
 
   const app = createHttpApp({
     ...ops.http,
@@ -311,6 +311,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
           chatOpensBeforeMs: config.chat.opensBefore,
           chatClosesAfterMs: config.chat.closesAfter,
           corsOrigins: config.server.corsOrigins,
+          trustProxy: config.server.trustProxy,
           ...deps.realtimeLimits,
         },
         logger: logger.child({ module: 'realtime' }),
@@ -337,11 +338,13 @@ export function buildOps(deps: {
   schedule: ScheduleService;
   engine: BroadcastEngine;
   youtube: ReturnType<typeof createYoutubeServices> | undefined;
+  chat: Pick<ChatService, 'events'>;
 }): { http: Pick<HttpDeps, 'metrics' | 'readiness' | 'draining' | 'controlRoom'>; viewers(realtime: RealtimeServer): void; draining(): void } {
   const { config, clock, db, schedule, engine, youtube } = deps;
   const metrics = createMetrics({ nodeId: `${os.hostname()}:${process.pid}` });
   metrics.leader(true);
   metrics.watchEngine(engine);
+  watchSources(metrics, { schedule, chat: deps.chat, youtube });
   const health = new HealthHistory();
   engine.on('health', (id, h) => health.record(id, h, clock.now()));
   const youtubeNames = new Set(Object.entries(config.destinations).filter(([, d]) => d.type === 'youtube').map(([n]) => n));
@@ -383,4 +386,16 @@ export function quotaView(
   });
   const today = days.find((d) => d.day === usage.day);
   return { day: usage.day, usedUnits: usage.units, projectedUnits: today?.units ?? 0, dailyQuota: ledger.dailyQuota };
+}
+
+/** Feeds the metrics from the schedule's reloads, chat's events and YouTube's quota ledger. */
+export function watchSources(
+  metrics: Metrics,
+  sources: { schedule: Pick<ScheduleService, 'on'>; chat?: Pick<ChatService, 'events'>; youtube?: { ledger: { usage(): { byMethod: Record<string, { calls: number; units: number }> } } } },
+): void {
+  sources.schedule.on('file', (status) => metrics.scheduleReload(status.diagnostics.filter((d) => d.severity === 'error').length));
+  sources.chat?.events.on('message', () => metrics.chatMessage('accepted'));
+  sources.chat?.events.on('audit', (entry) => metrics.moderationAction(entry.action));
+  const ledger = sources.youtube?.ledger;
+  if (ledger) metrics.setYoutubeUsageSource(() => ledger.usage());
 }

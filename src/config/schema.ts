@@ -31,6 +31,8 @@ export const configSchema = z.strictObject({
     host: z.string(),
     publicUrl: z.string(),
     corsOrigins: z.array(z.string()),
+    /** Behind a reverse proxy: take viewers' addresses from X-Forwarded-For (chat limits, bans). */
+    trustProxy: z.boolean().default(false),
   }),
   paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
   schedule: z.strictObject({

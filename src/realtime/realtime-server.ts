@@ -44,6 +44,8 @@ export interface RealtimeSettings {
   eventsPer10s?: number;
   /** Chat messages of a busy room are sent together at most this often. @defaultValue 100 */
   chatBatchMs?: number;
+  /** Take the viewer's address from X-Forwarded-For (config server.trustProxy). @defaultValue false */
+  trustProxy?: boolean;
   /** Name of the moderator session cookie. @defaultValue "onair_mod" */
   sessionCookie?: string;
 }
@@ -95,6 +97,15 @@ type AnyAck = (ack: { ok: true; [key: string]: unknown } | { ok: false; error: A
 interface ConnectionFacts {
   sessionId: string | undefined;
   bearer: string | undefined;
+  /** The client's address as our reverse proxy saw it (server.trustProxy). */
+  forwardedFor: string | undefined;
+}
+
+/** The address our one trusted proxy appended: the last entry (earlier ones can be forged). */
+function lastForwarded(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  const last = value?.split(',').pop()?.trim();
+  return last ? last.slice(0, 64) : undefined;
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {
@@ -165,7 +176,8 @@ export class RealtimeServer {
       const auth = headers?.authorization;
       const sessionId = readCookie(headers?.cookie, cookieName);
       const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
-      if (sessionId || bearer) this.#facts.set(raw, { sessionId, bearer });
+      const forwardedFor = this.#deps.settings.trustProxy ? lastForwarded(headers?.['x-forwarded-for']) : undefined;
+      if (sessionId || bearer || forwardedFor) this.#facts.set(raw, { sessionId, bearer, forwardedFor });
       raw.request = null;
     });
     this.io.on('connection', (socket) => this.#onViewer(socket));
@@ -246,7 +258,8 @@ export class RealtimeServer {
   #onViewer(socket: ViewerSocket): void {
     if (!socket.recovered) {
       const fp = fingerprintSchema.safeParse((socket.handshake.auth as { fingerprint?: unknown } | undefined)?.fingerprint);
-      socket.data = { fingerprint: fp.success ? fp.data : randomUUID(), ip: socket.handshake.address, nickname: null };
+      const ip = this.#facts.get(socket.conn)?.forwardedFor ?? socket.handshake.address;
+      socket.data = { fingerprint: fp.success ? fp.data : randomUUID(), ip, nickname: null };
     }
     // Handled here and never passed on: no per-event listeners on the socket.
     socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers));

@@ -261,6 +261,29 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     expect(code(await request(mod, 'mod:action', { action: 'delete', messageId: 'yt_1' }))).to.equal('youtube-unavailable');
   });
 
+  it('behind a trusted proxy, bans the address the proxy saw, not the proxy', async () => {
+    await h.stop();
+    h = await startHarness({ clock, occurrences: [fairy], overrides: { 'server.trustProxy': true } });
+    const mod = await h.moderator();
+    const at = async (fingerprint: string, forwarded: string): Promise<ViewerClient> => {
+      const v = await h.viewer({ fingerprint, headers: { 'x-forwarded-for': forwarded } });
+      await request(v, 'chat:join', { occurrenceId: fairy.id, nickname: fingerprint.slice(0, 8) });
+      return v;
+    };
+    // The first entry is whatever the client claimed; the last is what our proxy saw.
+    const troll = await at('device-troll-01', '10.9.9.9, 203.0.113.7');
+    const sameHome = await at('device-sibling-1', '203.0.113.7');
+    const elsewhere = await at('device-other-01', '198.51.100.4');
+    const sent = await request<SendAck>(troll, 'chat:send', { occurrenceId: fairy.id, text: 'spam' });
+    if (!sent.ok) throw new Error('send failed');
+    expect(code(await request(mod, 'mod:action', { action: 'ban', messageId: sent.message.id }))).to.equal('ok');
+    // Same address: removed from the room with the banned device, and refused when it comes back.
+    expect(code(await request<SendAck>(sameHome, 'chat:send', { occurrenceId: fairy.id, text: 'hi' }))).to.equal('not-joined');
+    await request(sameHome, 'chat:join', { occurrenceId: fairy.id, nickname: 'Sibling' });
+    expect(code(await request<SendAck>(sameHome, 'chat:send', { occurrenceId: fairy.id, text: 'hi' }))).to.equal('banned');
+    expect(code(await request<SendAck>(elsewhere, 'chat:send', { occurrenceId: fairy.id, text: 'hi' }))).to.equal('ok');
+  });
+
   describe('moderator authentication', () => {
     it('refuses /moderation without credentials or with a wrong token', async () => {
       for (const auth of [{}, { token: 'wrong' }]) {

@@ -126,7 +126,7 @@ export interface Harness {
   server: http.Server;
   db: SqliteDatabase;
   dataDir: string;
-  viewer(options?: { fingerprint?: string; transports?: string[] }): Promise<ViewerClient>;
+  viewer(options?: { fingerprint?: string; transports?: string[]; headers?: Record<string, string> }): Promise<ViewerClient>;
   moderator(auth?: { token?: string; cookie?: string }): Promise<ModeratorClient>;
   stop(): Promise<void>;
 }
@@ -181,6 +181,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const socket: ViewerClient = connect(url, {
         transports: opts.transports ?? ['websocket'],
         auth: { fingerprint: opts.fingerprint ?? `fp-${Math.random().toString(36).slice(2, 12)}` },
+        ...(opts.headers ? { extraHeaders: opts.headers } : {}),
         forceNew: true,
         reconnectionDelay: 50,
         reconnectionDelayMax: 200,
