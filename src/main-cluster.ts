@@ -11,7 +11,7 @@ import { createYoutubeServices } from './destinations/youtube/index.js';
 import { createHttpApp } from './http/app.js';
 import { HealthHistory, scheduleErrorsOf } from './http/routes/control-room.js';
 import { executableCheck, type ReadinessCheck } from './http/routes/health.js';
-import { buildEngine, buildRealtimeParts, destinationFactory, quotaView, startSchedule, type Onair } from './main.js';
+import { buildEngine, buildRealtimeParts, destinationFactory, quotaView, startSchedule, watchSources, type Onair } from './main.js';
 import { resolveBinaries } from './media/index.js';
 import { createMetrics } from './metrics/index.js';
 import { ProgrammeFeed } from './realtime/index.js';
@@ -103,6 +103,8 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
 
   const engineEvents = await node.engineEvents();
   metrics.watchEngine(engineEvents);
+  // YouTube usage is counted where the calls are made: the worker's ledger.
+  watchSources(metrics, { schedule, ...(youtube && role !== 'web' ? { youtube } : {}) });
   engineEvents.on('health', (id, h) => health.record(id, h, clock.now()));
 
   let draining = false;
@@ -126,6 +128,10 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
           chatStore: node.chatStore(),
         });
   await realtimeParts?.start();
+  if (realtimeParts) {
+    realtimeParts.chat.events.on('message', () => metrics.chatMessage('accepted'));
+    realtimeParts.chat.events.on('audit', (entry) => metrics.moderationAction(entry.action));
+  }
   const app = createHttpApp({
     config,
     logger,

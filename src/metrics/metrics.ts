@@ -43,6 +43,11 @@ export interface Metrics {
   leader(leading: boolean): void;
   /** Sets the viewer count source after construction (the realtime layer starts later). */
   setViewerSource(viewers: () => number): void;
+  /**
+   * Today's YouTube usage as the quota ledger counted it (read at scrape time, so it survives
+   * restarts and covers every call, retries included).
+   */
+  setYoutubeUsageSource(usage: () => { byMethod: Record<string, { calls: number; units: number }> }): void;
 }
 
 const START_DELAY_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
@@ -58,6 +63,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const restarts = new Map<string, number>();
   const programmeOf = new Map<string, string>();
   let viewers = options.viewers;
+  let youtubeUsage: (() => { byMethod: Record<string, { calls: number; units: number }> }) | undefined;
 
   new client.Gauge({
     name: 'onair_broadcasts',
@@ -138,6 +144,26 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['method'],
     registers: [registry],
   });
+  new client.Gauge({
+    name: 'onair_youtube_quota_units_today',
+    help: "YouTube quota units spent today (Pacific quota day), by method, from the quota ledger.",
+    labelNames: ['method'],
+    registers: [registry],
+    collect() {
+      if (!youtubeUsage) return;
+      for (const [method, u] of Object.entries(youtubeUsage().byMethod)) this.set({ method }, u.units);
+    },
+  });
+  new client.Gauge({
+    name: 'onair_youtube_calls_today',
+    help: 'YouTube API calls made today (Pacific quota day), by method, from the quota ledger.',
+    labelNames: ['method'],
+    registers: [registry],
+    collect() {
+      if (!youtubeUsage) return;
+      for (const [method, u] of Object.entries(youtubeUsage().byMethod)) this.set({ method }, u.calls);
+    },
+  });
   const reloadErrors = new client.Counter({
     name: 'onair_schedule_reload_errors_total',
     help: 'Error diagnostics found by schedule reloads (the last good version stayed in force).',
@@ -215,6 +241,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     leader: (isLeader) => leading.set(isLeader ? 1 : 0),
     setViewerSource(source) {
       viewers = source;
+    },
+    setYoutubeUsageSource(source) {
+      youtubeUsage = source;
     },
   };
 }
