@@ -46,6 +46,12 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for "onair listening". @defaultValue 30 s */
   readyTimeoutMs?: number;
+  /**
+   * Runs onair in its own user+mount namespace (`unshare -Urm`, no root needed where user
+   * namespaces are allowed) with a small tmpfs mounted at `dir`, so a test can fill a disk
+   * without touching the machine's. The mount vanishes with the process.
+   */
+  tmpfs?: { dir: string; size: string };
 }
 
 export class OnairProcess {
@@ -75,7 +81,18 @@ export class OnairProcess {
 
   static async start(options: StartOptions): Promise<OnairProcess> {
     const { dirs } = options;
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/onair.js'), 'run'], {
+    const node = [process.execPath, path.join(ROOT, 'bin/onair.js'), 'run'];
+    const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+    const [cmd, ...args] = options.tmpfs
+      ? [
+          'unshare',
+          '-Urm',
+          'sh',
+          '-c',
+          `mkdir -p ${quote(options.tmpfs.dir)} && mount -t tmpfs -o size=${options.tmpfs.size} tmpfs ${quote(options.tmpfs.dir)} && exec ${node.map(quote).join(' ')}`,
+        ]
+      : node;
+    const child = spawn(cmd!, args, {
       cwd: dirs.root,
       env: {
         ...process.env,

@@ -1,0 +1,163 @@
+// The engine end to end, black-box: the real `onair run` process with real ffmpeg (lavfi
+// test patterns), the real local (HLS) destination served over HTTP and the real rtmp
+// destination pushing to an RTMP receiver on loopback. Leads and durations are short
+// (seconds) through a test config dir; start times are to the second (six-field cron).
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RtmpReceiver } from '../support/rtmp-receiver.js';
+import { ffmpegProcessesMentioning, makeOnairDirs, OnairProcess, type OnairDirs } from '../support/onair-process.js';
+import {
+  getBroadcast,
+  getTransitions,
+  occurrenceId,
+  secondsFromNow,
+  until,
+  untilState,
+  writeSchedule,
+  type ProgrammeSpec,
+} from './engine-support.js';
+
+const ENGINE = { prepareLead: '5s', ffmpegLead: '4s', lateStartGrace: '20s', planAhead: '1h', stopTimeout: '3s' };
+const NORMAL_PATH = ['∅→scheduled', 'scheduled→preparing', 'preparing→ready', 'ready→live', 'live→ending', 'ending→complete'];
+
+function path_(t: Array<{ from?: string; to: string }>): string[] {
+  return t.map((e) => `${e.from ?? '∅'}→${e.to}`);
+}
+
+/** Segment URIs of an HLS playlist served by onair (watch URL relative to the server). */
+async function playlistSegments(onair: OnairProcess, watchUrl: string): Promise<string[]> {
+  const res = await fetch(new URL(watchUrl, onair.baseUrl));
+  if (!res.ok) return [];
+  return (await res.text())
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+function startError(b: { liveAt?: string; scheduledStart: string }): number {
+  return Math.abs(Date.parse(b.liveAt!) - Date.parse(b.scheduledStart));
+}
+
+describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', function () {
+  this.timeout(240_000);
+  let dirs: OnairDirs;
+  let receiver: RtmpReceiver;
+  let onair: OnairProcess | undefined;
+
+  beforeEach(async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-rtmp-'));
+    receiver = await RtmpReceiver.start(tmp);
+    dirs = makeOnairDirs({
+      engine: ENGINE,
+      destinations: { relay: { type: 'rtmp', url: receiver.baseUrl, keyEnv: 'ONAIR_RELAY_KEY' } },
+    });
+  });
+
+  afterEach(async () => {
+    await onair?.stop();
+    onair = undefined;
+    await receiver.stop();
+    // No ffmpeg of this test may outlive it.
+    const left = ffmpegProcessesMentioning(dirs.root);
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+    expect(left, 'ffmpeg processes left behind').to.deep.equal([]);
+    fs.rmSync(dirs.root, { recursive: true, force: true });
+    fs.rmSync(receiver.dir, { recursive: true, force: true });
+  });
+
+  const start = (): Promise<OnairProcess> =>
+    OnairProcess.start({ dirs, env: { ONAIR_RELAY_KEY: receiver.key } });
+
+  it('airs three occurrences on time, survives an ffmpeg kill, and ends a cancelled one mid-air', async () => {
+    const t0 = secondsFromNow(12_000);
+    const a: ProgrammeSpec = { id: 'day-a', start: t0, seconds: 20, destinations: ['local', 'relay'] };
+    const b: ProgrammeSpec = { id: 'day-b', start: new Date(t0.getTime() + 25_000), seconds: 20, destinations: ['local'] };
+    const c: ProgrammeSpec = { id: 'day-c', start: new Date(t0.getTime() + 50_000), seconds: 30, destinations: ['local'] };
+    writeSchedule(dirs.schedules, 'day.yaml', [a, b, c]);
+    onair = await start();
+    const [ida, idb, idc] = [a, b, c].map(occurrenceId) as [string, string, string];
+
+    // A: local + rtmp, live within 1 s of its second.
+    const liveA = await untilState(onair, ida, 'live', 30_000);
+    expect(startError(liveA), 'A start error (ms)').to.be.at.most(1000);
+    const localA = liveA.destinations.find((d) => d.name === 'local')!;
+    expect(localA.watchUrl, 'local watch URL').to.be.a('string');
+    const segsA = await until('A playlist to list segments', async () => {
+      const s = await playlistSegments(onair!, localA.watchUrl!);
+      return s.length >= 2 ? s : undefined;
+    }, 15_000, 250);
+    const seg = await fetch(new URL(segsA[0]!, new URL(localA.watchUrl!, onair.baseUrl)));
+    expect(seg.status).to.equal(200);
+    expect((await seg.arrayBuffer()).byteLength).to.be.greaterThan(1000);
+    await until('A relay to be live', async () => (await getBroadcast(onair!, ida))?.destinations.find((d) => d.name === 'relay')?.status === 'live', 10_000);
+
+    const doneA = await untilState(onair, ida, 'complete', 30_000);
+    const histA = await getTransitions(onair, ida);
+    expect(path_(histA)).to.deep.equal(NORMAL_PATH);
+    const endingA = histA.find((t) => t.to === 'ending')!;
+    expect(Math.abs(Date.parse(endingA.at) - Date.parse(doneA.scheduledEnd)), 'A end error (ms)').to.be.at.most(1000);
+    expect(await receiver.framesReceived(), 'video frames the RTMP receiver got').to.be.greaterThan(150);
+
+    // B: kill its ffmpeg mid-air; data flows again within 5 s.
+    const liveB = await untilState(onair, idb, 'live', 30_000);
+    expect(startError(liveB), 'B start error (ms)').to.be.at.most(1000);
+    const watchB = liveB.destinations[0]!.watchUrl!;
+    await until('B playlist to list segments', async () => (await playlistSegments(onair!, watchB)).length >= 2, 15_000, 250);
+    const victims = await until('B ffmpeg to run', async () => {
+      const p = ffmpegProcessesMentioning(dirs.data);
+      return p.length ? p : undefined;
+    }, 5_000);
+    const before = new Set(await playlistSegments(onair, watchB));
+    const killedAt = Date.now();
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    await until('a new B segment after the kill', async () => {
+      const now = await playlistSegments(onair!, watchB);
+      return now.some((s) => !before.has(s));
+    }, 10_000, 100);
+    const recovery = Date.now() - killedAt;
+    expect(recovery, 'ms from the ffmpeg kill to a new segment').to.be.below(5000);
+    const afterKill = await getBroadcast(onair, idb);
+    expect(afterKill!.state).to.equal('live');
+    expect(afterKill!.health?.restarts ?? 0).to.be.at.least(1);
+    const doneB = await untilState(onair, idb, 'complete', 30_000);
+    expect(path_(await getTransitions(onair, idb))).to.deep.equal(NORMAL_PATH);
+    expect(doneB.health?.restarts ?? 0, 'restarts recorded on the finished record').to.be.at.least(1);
+
+    // C: cancelled in the schedule file while live: ended at once, with the reason.
+    const liveC = await untilState(onair, idc, 'live', 30_000);
+    expect(startError(liveC), 'C start error (ms)').to.be.at.most(1000);
+    await until('C to have aired a few seconds', async () => Date.now() - Date.parse(liveC.liveAt!) > 5000, 10_000);
+    writeSchedule(dirs.schedules, 'day.yaml', [a, b, { ...c, cancelled: true }]);
+    const doneC = await untilState(onair, idc, 'complete', 10_000);
+    expect(doneC.reason).to.match(/cancelled in the schedule; ended while live/);
+    expect(Date.parse(doneC.endedAt!)).to.be.below(Date.parse(doneC.scheduledEnd) - 10_000);
+    expect(path_(await getTransitions(onair, idc))).to.deep.equal(NORMAL_PATH);
+  });
+
+  it('resumes a live broadcast after onair is SIGKILLed, firing nothing twice and leaving no ffmpeg', async () => {
+    const t0 = secondsFromNow(12_000);
+    const d: ProgrammeSpec = { id: 'restart-d', start: t0, seconds: 30, destinations: ['local'] };
+    writeSchedule(dirs.schedules, 'day.yaml', [d]);
+    const id = occurrenceId(d);
+    onair = await start();
+    const live = await untilState(onair, id, 'live', 30_000);
+    const watch = live.destinations[0]!.watchUrl!;
+    await until('segments before the kill', async () => (await playlistSegments(onair!, watch)).length >= 2, 15_000, 250);
+
+    await onair.kill();
+    // The guard takes ffmpeg down with onair.
+    await until('ffmpeg to die with onair', async () => ffmpegProcessesMentioning(dirs.root).length === 0, 5_000);
+
+    onair = await start();
+    const resumed = await untilState(onair, id, 'live', 10_000);
+    expect(resumed.liveAt).to.equal(live.liveAt);
+    const seen = new Set(await playlistSegments(onair, watch));
+    await until('new segments after the restart', async () => (await playlistSegments(onair!, watch)).some((s) => !seen.has(s)), 10_000, 250);
+
+    const done = await untilState(onair, id, 'complete', 40_000);
+    expect(path_(await getTransitions(onair, id))).to.deep.equal(NORMAL_PATH);
+    expect(Math.abs(Date.parse(done.endedAt!) - Date.parse(done.scheduledEnd))).to.be.below(6000);
+  });
+});

@@ -1,0 +1,91 @@
+// Helpers of the engine's black-box tests: schedule files timed to the second (six-field
+// cron in UTC), and reading broadcasts from a running onair's API.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { OnairProcess } from '../support/onair-process.js';
+import type { BroadcastView } from '../../src/http/routes/broadcasts.js';
+import type { TransitionEntry } from '../../src/scheduler/broadcast-store.js';
+
+export interface ProgrammeSpec {
+  id: string;
+  start: Date;
+  seconds: number;
+  destinations: string[];
+  /** YAML of `source:` (flow style). @defaultValue "{ testPattern: {} }" */
+  source?: string;
+  cancelled?: boolean;
+}
+
+/** The occurrence id onair gives it: programme id @ nominal local (UTC) start, to the minute. */
+export function occurrenceId(p: ProgrammeSpec): string {
+  return `${p.id}@${p.start.toISOString().slice(0, 16)}`;
+}
+
+function programmeYaml(p: ProgrammeSpec): string {
+  const d = p.start;
+  const cron = `${d.getUTCSeconds()} ${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
+  const lines = [
+    `- id: ${p.id}`,
+    `  title: { tr: "Deneme ${p.id}", en: "Test ${p.id}" }`,
+    '  category: other',
+    '  timezone: UTC',
+    `  duration: ${p.seconds}s`,
+    '  recurrence:',
+    `    cron: "${cron}"`,
+    `  source: ${p.source ?? '{ testPattern: {} }'}`,
+    `  destinations: [${p.destinations.join(', ')}]`,
+  ];
+  if (p.cancelled) lines.push('  overrides:', `    "${d.toISOString().slice(0, 10)}": { cancelled: true }`);
+  return lines.join('\n') + '\n';
+}
+
+/** Writes the schedule file atomically (a rename), as an editor's save would end up. */
+export function writeSchedule(dir: string, file: string, programmes: ProgrammeSpec[]): void {
+  const target = path.join(dir, file);
+  const tmp = path.join(dir, `.${file}.tmp`);
+  fs.writeFileSync(tmp, programmes.map(programmeYaml).join('\n'));
+  fs.renameSync(tmp, target);
+}
+
+/** A start time `ms` from now, on a whole second. */
+export function secondsFromNow(ms: number): Date {
+  return new Date(Math.ceil((Date.now() + ms) / 1000) * 1000);
+}
+
+export async function getBroadcast(onair: OnairProcess, id: string): Promise<BroadcastView | undefined> {
+  const res = await fetch(`${onair.baseUrl}/api/broadcasts/${encodeURIComponent(id)}`);
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`GET broadcast ${id}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as BroadcastView;
+}
+
+export async function getTransitions(onair: OnairProcess, id: string): Promise<TransitionEntry[]> {
+  const res = await fetch(`${onair.baseUrl}/api/broadcasts/${encodeURIComponent(id)}/transitions`);
+  if (!res.ok) throw new Error(`GET transitions ${id}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { transitions: TransitionEntry[] }).transitions;
+}
+
+/** Polls until `check` returns something truthy; fails naming `what` and the last value seen. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last instanceof Error ? last.message : JSON.stringify(last))}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Waits for a broadcast to reach `state`, returning its record. */
+export function untilState(onair: OnairProcess, id: string, state: string, timeoutMs: number): Promise<BroadcastView> {
+  return until(`${id} to be ${state}`, async () => {
+    const b = await getBroadcast(onair, id);
+    return b?.state === state ? b : undefined;
+  }, timeoutMs);
+}
