@@ -312,6 +312,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
           chatClosesAfterMs: config.chat.closesAfter,
           corsOrigins: config.server.corsOrigins,
           trustProxy: config.server.trustProxy,
+          publicUrl: config.server.publicUrl,
           ...deps.realtimeLimits,
         },
         logger: logger.child({ module: 'realtime' }),

@@ -44,6 +44,8 @@ export interface RealtimeSettings {
   eventsPer10s?: number;
   /** Chat messages of a busy room are sent together at most this often. @defaultValue 100 */
   chatBatchMs?: number;
+  /** config server.publicUrl: its origin may open sockets even when a proxy rewrites Host. */
+  publicUrl?: string;
   /** Take the viewer's address from X-Forwarded-For (config server.trustProxy). @defaultValue false */
   trustProxy?: boolean;
   /** Name of the moderator session cookie. @defaultValue "onair_mod" */
@@ -117,6 +119,23 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
+/** No Origin (not a browser), the same host, or one of the configured origins. */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  try {
+    if (new URL(origin).host === host) return true;
+  } catch {
+    return false;
+  }
+  return allowed.some((a) => {
+    try {
+      return new URL(a).origin === origin;
+    } catch {
+      return false;
+    }
+  });
+}
+
 function refuse(ack: AnyAck | undefined, code: string, message: string): void {
   ack?.({ ok: false, error: { code, message } });
 }
@@ -144,6 +163,10 @@ export class RealtimeServer {
       connectionStateRecovery: { maxDisconnectionDuration: s.recoveryWindowMs ?? 120_000, skipMiddlewares: false },
       cors: s.corsOrigins.length > 0 ? { origin: [...s.corsOrigins], credentials: true } : undefined,
       serveClient: true,
+      // A page on another site may not open a socket here (that would let it ride a
+      // moderator's cookie): browsers send Origin, and only ours and server.corsOrigins pass.
+      allowRequest: (req, callback) =>
+        callback(null, originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins)),
     });
     // One server, two typed namespaces: socket.io types a server by its main namespace.
     this.moderation = this.io.of('/moderation') as unknown as RealtimeServer['moderation'];

@@ -285,6 +285,24 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
   });
 
   describe('moderator authentication', () => {
+    it('refuses a socket opened by a page of another site, even with the right credentials', async () => {
+      const { io: connectRaw } = await import('socket.io-client');
+      for (const path of ['/moderation', '/']) {
+        const socket = connectRaw(`${h.url}${path}`, {
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+          auth: { token: TEST_TOKEN },
+          extraHeaders: { origin: 'https://evil.example' },
+        });
+        const err = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+        socket.close();
+        expect(err.message).to.be.a('string');
+      }
+      const same = await h.moderator({ token: TEST_TOKEN });
+      expect(same.connected).to.equal(true);
+    });
+
     it('refuses /moderation without credentials or with a wrong token', async () => {
       for (const auth of [{}, { token: 'wrong' }]) {
         const err = await h.moderator(auth).then(
