@@ -9,9 +9,9 @@
 //  3. The gap of a slate → programme switch (show()), from the call to the new run's first
 //     progress.
 // Pushes go to local HLS in a temp folder and to a real RTMP receiver on loopback.
-// Env: BENCH_PUSH_S (default 20) seconds per push.
+// Env: BENCH_PUSH_S (default 15) seconds per push, BENCH_ROUNDS (default 2) runs of each.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEncoderFactory, decideMode, pipelineArgs, probeFile, type SupervisedEncoder } from '../src/media/index.js';
@@ -26,7 +26,9 @@ import { makeClip } from '../test/support/ffmpeg-fixtures.js';
 import { binaries, hlsSegments } from '../test/support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../test/support/rtmp-receiver.js';
 
-const PUSH_S = Number(process.env.BENCH_PUSH_S ?? 20);
+const PUSH_S = Number(process.env.BENCH_PUSH_S ?? 15);
+/** Each push runs this many times, alternating onair and bare; the least CPU of each counts (noise only adds). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const HD = { width: 1280, height: 720, fps: 30 };
 const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -72,6 +74,8 @@ const factory = createEncoderFactory({
 });
 
 function targets(name: string): IngestTarget[] {
+  // The HLS muxer does not make folders (the encoder does; the bare command needs it too).
+  mkdirSync(path.join(dir, name), { recursive: true });
   return [
     { url: path.join(dir, name, 'index.m3u8'), format: 'hls' },
     { url: receiver.url, format: 'flv' },
@@ -143,24 +147,44 @@ try {
   if (decideMode(info).mode !== 'copy') throw new Error('the benchmark clip should be copied');
 
   const rows: Array<[string, Cpu, number]> = [];
+  const best = async (name: string, onair: () => Promise<Cpu>, bareRun: () => Promise<number>): Promise<void> => {
+    let o: Cpu | undefined;
+    let b = Infinity;
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate which goes first, so drift in the machine's load hits both alike.
+      let oc: Cpu;
+      let bc: number;
+      if (r % 2 === 0) {
+        oc = await onair();
+        bc = await bareRun();
+      } else {
+        bc = await bareRun();
+        oc = await onair();
+      }
+      if (!o || oc.total < o.total) o = oc;
+      b = Math.min(b, bc);
+    }
+    rows.push([name, o!, b]);
+  };
   const copyArgs = pipelineArgs({
     input: fileInput(clip, { hasAudio: true }),
     mode: 'copy',
     format: copyFormatFor(info),
     slaves: targets('copy-bare').map((t) => targetSlave(t)),
   });
-  rows.push(['copy (720p30 file)', await viaOnair('copy-onair', { kind: 'file', path: clip }), await bare(copyArgs)]);
+  let run = 0;
+  await best('copy (720p30 file)', () => viaOnair(`copy-onair-${run++}`, { kind: 'file', path: clip }), () => bare(copyArgs));
   const encodeArgs = pipelineArgs({
     input: testPatternInput('testsrc2', 440, HD),
     mode: 'encode',
     format: HD,
     slaves: targets('enc-bare').map((t) => targetSlave(t)),
   });
-  rows.push([
+  await best(
     'transcode (720p30 x264 veryfast)',
-    await viaOnair('enc-onair', { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }),
-    await bare(encodeArgs),
-  ]);
+    () => viaOnair(`enc-onair-${run++}`, { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }),
+    () => bare(encodeArgs),
+  );
   console.log('\nCPU seconds per minute of air');
   console.log('push                              | onair ffmpeg | onair total | bare ffmpeg | ratio ffmpeg | ratio total');
   for (const [name, onair, b] of rows) {
@@ -207,7 +231,7 @@ try {
   for (const [i, r] of recoveries.entries()) {
     console.log(`  kill ${i + 1}: first progress after ${r.progress} ms, next HLS segment after ${r.segment} ms`);
   }
-  console.log(`  worst: ${Math.max(...recoveries.map((r) => r.progress))} ms to progress (backoff 250 ms, then 1 s, 2 s for kills in a row)`);
+  console.log(`  worst: ${Math.max(...recoveries.map((r) => r.progress))} ms to progress (backoff 250 ms, 500 ms, 1 s, 2 s for kills in a row)`);
   console.log(`\nslate/programme switch, show() → first progress of the new run: ${switches.map((s) => `${s} ms`).join(', ')}`);
 } finally {
   await receiver.stop();

@@ -59,7 +59,10 @@ export interface EncoderOptions {
   stopTimeoutMs: number;
   /** No progress line for this long = stalled; ffmpeg is killed and restarted. @defaultValue 10000 */
   stallMs: number;
-  /** Waits before the 1st, 2nd, ... restart in a row. @defaultValue [250, 1000, 2000, 4000] */
+  /**
+   * Waits before the 1st, 2nd, ... restart in a row (capped at the last), short enough that
+   * even a crash loop is back on air within 5 s. @defaultValue [250, 500, 1000, 2000]
+   */
   backoffMs: readonly number[];
   /** More restarts than this within `restartWindowMs` is fatal. @defaultValue 10 */
   maxRestarts: number;
@@ -88,7 +91,7 @@ export interface EncoderOptions {
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
   stopTimeoutMs: 5000,
   stallMs: 10_000,
-  backoffMs: [250, 1000, 2000, 4000],
+  backoffMs: [250, 500, 1000, 2000],
   maxRestarts: 10,
   restartWindowMs: 300_000,
   sourceRetryMs: 3000,
@@ -166,6 +169,8 @@ export class SupervisedEncoder implements Encoder {
   #contentEnded = false;
   #outputProblemAt = new Map<string, number>();
   #pending = new Set<Promise<unknown>>();
+  /** Aborts probes in flight when the encoder stops. */
+  readonly #abort = new AbortController();
 
   constructor(spec: EncoderSpec, deps: EncoderDeps) {
     this.#spec = spec;
@@ -212,18 +217,20 @@ export class SupervisedEncoder implements Encoder {
   }
 
   async stop(): Promise<void> {
-    if (this.#stopping && !this.#proc) {
-      await Promise.allSettled([...this.#pending]);
-      return;
-    }
     this.#stopping = true;
     this.#restartTimer?.();
     this.#tickTimer?.();
+    this.#abort.abort();
+    // ffmpeg first, so the outputs end on time; then whatever task was in flight (no task
+    // spawns once #stopping is set: the check sits right before the spawn).
     const proc = this.#proc;
     if (proc) await proc.stop(this.#o.stopTimeoutMs);
     await Promise.allSettled([...this.#pending]);
-    this.#health = { ...this.#health, phase: 'stopped', fps: 0, speed: 0, bitrateKbps: 0 };
-    this.#events.emit('health', this.health);
+    if (this.#proc && this.#proc !== proc) await this.#proc.stop(this.#o.stopTimeoutMs);
+    if (this.#health.phase !== 'stopped' || this.#health.fps !== 0) {
+      this.#health = { ...this.#health, phase: 'stopped', fps: 0, speed: 0, bitrateKbps: 0 };
+      this.#events.emit('health', this.health);
+    }
     await rm(this.#scratch, { recursive: true, force: true });
   }
 
@@ -236,6 +243,7 @@ export class SupervisedEncoder implements Encoder {
   #background(p: Promise<unknown>): void {
     const tracked = p.catch((err: unknown) => {
       this.#log.error({ err }, 'encoder task failed');
+      if (this.#stopping) return; // e.g. a probe aborted by stop()
       this.#giveUp('encoder-error', `The encoder failed unexpectedly: ${(err as Error).message}`);
     });
     this.#pending.add(tracked);
@@ -301,7 +309,7 @@ export class SupervisedEncoder implements Encoder {
   async #prepare(): Promise<Prepared> {
     const source = this.#spec.occurrence.source;
     const fallback = this.#o.defaultFormat;
-    const probeOpts = { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe };
+    const probeOpts = { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal };
     const encoded = (format: VideoFormat): number => videoBitrateKbps(format) + AUDIO_KBPS;
     switch (source.kind) {
       case 'testPattern':
@@ -458,8 +466,6 @@ export class SupervisedEncoder implements Encoder {
     } else {
       input = await this.#slatePart(p.format);
     }
-    if (this.#stopping || this.#proc?.running) return;
-
     const targets = this.#spec.outputs.map((o) => o.target);
     // The HLS muxer does not create folders; a missing one would fail that output only.
     for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
@@ -473,6 +479,8 @@ export class SupervisedEncoder implements Encoder {
       }
     }
     const args = pipelineArgs({ input, mode: kind === 'programme' ? p.mode : 'encode', format: p.format, slaves });
+    // Checked here, with no await before the spawn, so stop() never races a new process.
+    if (this.#stopping || this.#proc?.running) return;
     const parser = new ProgressParser();
     this.#lastProgressAt = 0;
     this.#runStartedAt = this.#now();
@@ -495,7 +503,8 @@ export class SupervisedEncoder implements Encoder {
   #onProgress(sample: ProgressSample, kind: Kind): void {
     const now = this.#now();
     this.#lastProgressAt = now;
-    if (now - this.#runStartedAt > 30_000) this.#consecutiveCrashes = 0;
+    // Ten seconds of steady progress ends a crash streak (the backoff starts over).
+    if (now - this.#runStartedAt > 10_000) this.#consecutiveCrashes = 0;
     this.#health = {
       phase: kind,
       fps: sample.fps,
@@ -581,7 +590,7 @@ export class SupervisedEncoder implements Encoder {
         return undefined;
       case 'url':
         try {
-          const info = await probeLive(source.url, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe });
+          const info = await probeLive(source.url, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal });
           this.#prepared!.hasAudio = info.audio !== undefined;
           return undefined;
         } catch (err) {
