@@ -20,7 +20,7 @@ import type {
   ErrorInfo,
 } from './ports.js';
 import { FINAL_STATES } from './ports.js';
-import { describeDestinationErrors, effectiveOccurrence, errorInfo, occurrenceFromRecord } from './records.js';
+import { describeDestinationErrors, effectiveOccurrence, errorInfo, initialDestinations, occurrenceFromRecord } from './records.js';
 import { canTransition, PRE_AIR_STATES } from './state-machine.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -52,6 +52,7 @@ export class BroadcastRun {
   #seen = false;
   #remembered = '';
   #warnedMissing = false;
+  #warnedDestinations = false;
   #cancelReason: string | undefined;
   #endReason: string | undefined;
   #fatal: ErrorInfo | undefined;
@@ -558,6 +559,20 @@ export class BroadcastRun {
         if (JSON.stringify(occ.title) !== JSON.stringify(this.record.title)) {
           next.title = occ.title;
           changed = true;
+        }
+        const names = this.record.destinations.map((d) => d.name);
+        if (names.join('\n') !== occ.destinations.join('\n')) {
+          if (this.record.state === 'scheduled') {
+            // Nothing prepared yet: take the schedule's destinations as they now are.
+            next.destinations = initialDestinations(occ.destinations, this.#deps.destinations, this.#deps.clock.now());
+            changed = true;
+          } else if (!this.#warnedDestinations) {
+            this.#warnedDestinations = true;
+            this.#log.warn(
+              { was: names, now: occ.destinations },
+              'destinations changed after preparation began; this broadcast keeps the ones it prepared (the change applies to later ones)',
+            );
+          }
         }
         if (next.planned !== this.record.planned || changed) {
           next.updatedAt = this.#deps.clock.now().toISOString();

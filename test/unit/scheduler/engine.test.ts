@@ -265,6 +265,24 @@ describe('broadcast engine', () => {
     expect(rec!.scheduledEnd).to.equal('2026-12-05T10:25:00.000Z');
   });
 
+  it('takes changed destinations before preparation, and keeps the prepared ones after', async () => {
+    const occ = occurrence(OCC, START, 30, { destinations: ['alpha'] });
+    h = harness([occ], '2026-12-05T09:00:00Z');
+    const engine = h.build();
+    await engine.start();
+    await engine.settled();
+    h.schedule.set([{ ...occ, destinations: ['alpha', 'beta'] }]);
+    await engine.settled();
+    expect((await h.store.get(OCC))!.destinations.map((d) => d.name)).to.deep.equal(['alpha', 'beta']);
+    await h.at(engine, '2026-12-05T09:55:00.000Z');
+    h.schedule.set([{ ...occ, destinations: ['beta'] }]);
+    await engine.settled();
+    expect((await h.store.get(OCC))!.destinations.map((d) => d.name)).to.deep.equal(['alpha', 'beta']);
+    await h.at(engine, START);
+    expect(h.destinations.alpha!.count('goLive')).to.equal(1);
+    expect(h.destinations.beta!.count('goLive')).to.equal(1);
+  });
+
   it('moves a coming broadcast when its start time changes', async () => {
     const occ = occurrence(OCC, START, 30);
     h = harness([occ], '2026-12-05T09:00:00Z');
