@@ -201,6 +201,15 @@ export class RealtimeServer {
       const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
       const forwardedFor = this.#deps.settings.trustProxy ? lastForwarded(headers?.['x-forwarded-for']) : undefined;
       if (sessionId || bearer || forwardedFor) this.#facts.set(raw, { sessionId, bearer, forwardedFor });
+      // engine.io's upgrade response object still holds the request until the TCP socket
+      // closes: empty what it holds, so only a small shell stays per connection.
+      const req = raw.request as (http.IncomingMessage & { websocket?: unknown; _query?: unknown }) | null;
+      if (req) {
+        req.headers = {};
+        req.rawHeaders = [];
+        req.websocket = undefined;
+        req._query = undefined;
+      }
       raw.request = null;
     });
     this.io.on('connection', (socket) => this.#onViewer(socket));
