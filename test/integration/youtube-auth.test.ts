@@ -51,7 +51,7 @@ describe('onair auth youtube (emulator token endpoint)', function () {
     const page = await fetch(consentUrl);
     expect(page.status).to.equal(200);
     expect(await page.text()).to.contain('You can close this window');
-    expect(await exited).to.equal(0);
+    expect(await exited, err).to.equal(0);
 
     const file = path.join(dir, 'youtube-token.json');
     expect(statSync(file).mode & 0o777).to.equal(0o600);
@@ -74,7 +74,7 @@ describe('onair auth youtube (emulator token endpoint)', function () {
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    expect(code).to.equal(2);
+    expect(code, err).to.equal(2);
     expect(err).to.contain('ONAIR_YOUTUBE_CLIENT_ID');
   });
 });

@@ -19,7 +19,7 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
   beforeEach(async () => {
     emu = new YoutubeEmulator({ settleMs: 500 });
     await emu.start();
-    dirs = makeOnairDirs({ engine: { prepareLead: '20s', ffmpegLead: '8s', stopTimeout: '2s' } });
+    dirs = makeOnairDirs({ engine: { prepareLead: '15s', ffmpegLead: '6s', stopTimeout: '2s' } });
   });
   afterEach(async () => {
     for (const p of procs.splice(0)) await p.stop();
@@ -35,9 +35,9 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
 
   it('SIGKILL between insert and bind, and mid-air: one event, live on time, complete on time', async () => {
     // The next whole minute at least 30 s away (schedules are written to the minute).
-    const startAt = DateTime.now().setZone('Europe/Istanbul').plus({ seconds: 25 }).endOf('minute').plus({ milliseconds: 1 });
+    const startAt = DateTime.now().setZone('Europe/Istanbul').plus({ seconds: 16 }).endOf('minute').plus({ milliseconds: 1 });
     const start = startAt.toJSDate();
-    const end = new Date(start.getTime() + 30_000);
+    const end = new Date(start.getTime() + 20_000);
     fs.writeFileSync(
       path.join(dirs.schedules, 'youtube-day.yaml'),
       [
@@ -47,7 +47,7 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
         'category: reading',
         'audience: [children]',
         'timezone: Europe/Istanbul',
-        'duration: 30s',
+        'duration: 20s',
         `recurrence: { once: "${startAt.toFormat("yyyy-MM-dd'T'HH:mm")}" }`,
         'source: { testPattern: {} }',
         'destinations: [youtube]',
@@ -77,7 +77,7 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
     await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live', 90_000);
     const accepted = emu.calls.find((c) => c.method === 'liveBroadcasts.transition' && c.status === 200)!;
     expect(Math.abs(Date.parse(accepted.at) - start.getTime())).to.be.below(1000);
-    await waitFor(() => Date.now() > start.getTime() + 10_000, 30_000, 200);
+    await waitFor(() => Date.now() > start.getTime() + 6000, 30_000, 200);
     await second.kill();
 
     // 3. Restart mid-air: it reattaches and completes the same event at the end.
@@ -87,7 +87,7 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
     expect(emu.broadcasts()).to.have.length(1);
     expect(emu.calls.filter((c) => c.method === 'liveBroadcasts.insert')).to.have.length(1);
     expect(emu.streams()).to.have.length(1);
-    expect(emu.ingestStats(emu.streams()[0]!.id!).videoFrames).to.be.greaterThan(50);
+    expect(emu.ingestStats(emu.streams()[0]!.id!).videoFrames).to.be.greaterThan(30);
     for (const p of procs.splice(0)) await p.stop();
     expect(ffmpegProcessesMentioning(dirs.root)).to.deep.equal([]);
   });

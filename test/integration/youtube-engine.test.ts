@@ -1,7 +1,8 @@
-// A short day on the emulator with the real broadcast engine: the engine drives the YouTube
-// destination (googleapis over HTTP), real ffmpeg pushes to the emulator's RTMP ingest.
-// It goes live within 1 s of schedule, completes on time, one YouTube event per occurrence.
-// (Restarts, SIGKILL included, are covered with the real binary in youtube-e2e.test.ts.)
+// Faults with the real broadcast engine: the engine drives the YouTube destination
+// (googleapis over HTTP), real ffmpeg pushes to the emulator's RTMP ingest, and another
+// destination (a port fake) shares each occurrence. Each fault ends in its documented state
+// and the other destination carries on. (The happy path and restarts, SIGKILL included, are
+// covered with the real binary in youtube-rehearse.test.ts and youtube-e2e.test.ts.)
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -100,7 +101,7 @@ describe('YouTube with the broadcast engine (emulator, real ffmpeg)', function (
       },
       encoders,
       clock: systemClock,
-      timing: { ...DEFAULT_TIMING, prepareLead: 6000, ffmpegLead: 5000, stopTimeout: 2000 },
+      timing: { ...DEFAULT_TIMING, prepareLead: 4000, ffmpegLead: 3500, stopTimeout: 2000 },
       logger,
       replanCron: '',
       housekeepingCron: '',
@@ -121,31 +122,9 @@ describe('YouTube with the broadcast engine (emulator, real ffmpeg)', function (
     });
   }
 
-  it('goes live within 1 s of schedule, completes on time, one event with real video', async () => {
-    const start = new Date(Math.ceil((Date.now() + 9000) / 1000) * 1000);
-    const occ = makeOccurrence({ start, end: new Date(start.getTime() + 6000) });
-    const e = engine([occ], emu.oauth.issueRefreshToken());
-    const live = stateOf(e, occ.id, 'live');
-    const complete = stateOf(e, occ.id, 'complete');
-    await e.start();
-    const liveRecord = await live;
-    expect(Math.abs(Date.parse(liveRecord.liveAt!) - start.getTime())).to.be.below(1000);
-    const yt = await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live' && emu.broadcasts()[0]);
-    // The transition to live was accepted within 1 s of the scheduled second.
-    const accepted = emu.calls.find((c) => c.method === 'liveBroadcasts.transition' && c.status === 200)!;
-    expect(Math.abs(Date.parse(accepted.at) - start.getTime())).to.be.below(1000);
-    const done = await complete;
-    expect(Math.abs(Date.parse(done.endedAt!) - occ.end.getTime())).to.be.below(3000);
-    expect(done.destinations[0]!.status).to.equal('complete');
-    expect(done.destinations[0]!.watchUrl).to.equal(`https://www.youtube.com/watch?v=${yt.id}`);
-    expect(emu.broadcasts()).to.have.length(1);
-    expect(emu.broadcasts()[0]!.status?.lifeCycleStatus).to.equal('complete');
-    expect(emu.ingestStats(emu.streams()[0]!.id!).videoFrames).to.be.greaterThan(10);
-  });
-
   describe('faults: each ends in its documented state and the other destination carries on', () => {
-    async function day(fault: (occ: Occurrence, e: BroadcastEngine) => void, durationMs = 6000) {
-      const start = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
+    async function day(fault: (occ: Occurrence, e: BroadcastEngine) => void, durationMs = 4000) {
+      const start = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);
       const occ = makeOccurrence({ start, end: new Date(start.getTime() + durationMs), destinations: ['youtube', 'other'] });
       const other = otherDestination();
       const e = engine([occ], emu.oauth.issueRefreshToken(), other.dest);
@@ -195,7 +174,7 @@ describe('YouTube with the broadcast engine (emulator, real ffmpeg)', function (
               .catch(() => {});
           }
         });
-      }, 10_000);
+      }, 8000);
       expect(youtube.status).to.equal('complete');
       expect(other.calls).to.include.members(['goLive', 'end']);
       expect(emu.calls.filter((c) => c.status === 503)).to.have.length(3);
