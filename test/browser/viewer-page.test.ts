@@ -96,6 +96,27 @@ describe('browser: the viewer page (headless Chromium)', function () {
     }
   });
 
+  it('plays the local HLS destination through hls.js (served from this server) when there is no YouTube', async () => {
+    const { context, page } = await open();
+    try {
+      h.engine.emit(
+        'transition',
+        makeRecord(story, 'live', [{ name: 'local', kind: 'local', status: 'live', watchUrl: '/hls/fairy/index.m3u8', remote: {} }]),
+        'ready',
+        story,
+      );
+      const video = page.locator('#player-area video');
+      await video.waitFor();
+      expect(await video.getAttribute('aria-label')).to.equal('Masal Saati');
+      expect(await page.evaluate(() => typeof window.Hls === 'function' && window.Hls.isSupported())).to.equal(true);
+      // hls.js feeds the element through MediaSource: its src is a blob: URL, not the playlist.
+      await page.waitForFunction(() => document.querySelector('#player-area video')?.getAttribute('src')?.startsWith('blob:') ?? false);
+    } finally {
+      await context.close();
+      h.engine.emit('transition', makeRecord(story, 'scheduled'), 'live', story);
+    }
+  });
+
   it('is in Turkish by default, switches to English, and remembers the choice', async () => {
     const { context, page } = await open({ locale: 'tr-TR' });
     try {

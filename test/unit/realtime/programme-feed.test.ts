@@ -1,0 +1,68 @@
+// ProgrammeFeed alone: engine and schedule events in, viewer events out, through its
+// FeedOutput port (recorded here) — and the handshake origin rule.
+import { expect } from 'chai';
+import { ProgrammeFeed, type FeedOutput } from '../../../src/realtime/programme-feed.js';
+import { originAllowed } from '../../../src/realtime/realtime-server.js';
+import type { EngineEvents } from '../../../src/scheduler/ports.js';
+import { TypedEmitter } from '../../../src/shared/typed-emitter.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { FakeSchedule, makeOccurrence, makeRecord } from '../../support/realtime-harness.js';
+
+class RecordingOutput implements FeedOutput {
+  readonly sent: Array<{ to: string[] | 'all'; event: string; payload: unknown }> = [];
+  toAll(event: string, payload: unknown): void {
+    this.sent.push({ to: 'all', event, payload });
+  }
+  toRooms(rooms: string[], event: string, payload: unknown): void {
+    this.sent.push({ to: rooms, event, payload });
+  }
+}
+
+describe('realtime: programme feed', () => {
+  const clock = new ManualClock('2026-12-05T08:00:00Z');
+  const occ = makeOccurrence({ programmeId: 'fairy-tales', start: new Date('2026-12-05T09:00:00Z'), audience: ['children', 'parents'] });
+
+  function feed(): { engine: TypedEmitter<EngineEvents>; schedule: FakeSchedule; out: RecordingOutput; feed: ProgrammeFeed } {
+    const engine = new TypedEmitter<EngineEvents>();
+    const schedule = new FakeSchedule([occ]);
+    const out = new RecordingOutput();
+    const f = new ProgrammeFeed({ engineEvents: engine, schedule, clock, output: out, chatOpensBeforeMs: 900_000, chatClosesAfterMs: 900_000 });
+    f.start();
+    return { engine, schedule, out, feed: f };
+  }
+
+  it('sends reminders to the programme, category and audience rooms, and nothing else', () => {
+    const { engine, out } = feed();
+    engine.emit('reminder', occ, 900_000);
+    expect(out.sent.map((s) => [s.to, s.event])).to.deep.equal([[['p:fairy-tales', 'c:reading', 'a:children', 'a:parents'], 'programme:reminder']]);
+  });
+
+  it('sends live once per broadcast, ended after live, cancelled once, and nothing for steps in between', () => {
+    const { engine, out, feed: f } = feed();
+    for (const state of ['preparing', 'ready'] as const) engine.emit('transition', makeRecord(occ, state), undefined, occ);
+    expect(out.sent).to.deep.equal([]);
+    engine.emit('transition', makeRecord(occ, 'live', [{ name: 'local', kind: 'local', status: 'live', watchUrl: '/hls/x.m3u8', remote: {} }]), 'ready', occ);
+    engine.emit('transition', makeRecord(occ, 'live'), 'live', occ);
+    expect(f.snapshot().live.map((p) => p.status)).to.deep.equal(['live']);
+    engine.emit('transition', makeRecord(occ, 'failed', [], { liveAt: 'x', endedAt: '2026-12-05T09:30:00.000Z' }), 'live', occ);
+    engine.emit('transition', makeRecord(occ, 'cancelled'), 'scheduled', occ);
+    engine.emit('transition', makeRecord(occ, 'cancelled'), 'scheduled', occ);
+    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:ended', 'programme:cancelled']);
+    expect((out.sent[1]!.payload as { outcome: string }).outcome).to.equal('failed');
+  });
+
+  it('stops listening when stopped', () => {
+    const { engine, out, feed: f } = feed();
+    f.stop();
+    engine.emit('reminder', occ, 1);
+    expect(out.sent).to.deep.equal([]);
+  });
+
+  it('lets a handshake in without Origin, from the same host or a configured origin only', () => {
+    expect(originAllowed(undefined, 'onair.example', [])).to.equal(true);
+    expect(originAllowed('https://onair.example', 'onair.example', [])).to.equal(true);
+    expect(originAllowed('https://evil.example', 'onair.example', [])).to.equal(false);
+    expect(originAllowed('https://kutuphane.example', 'localhost:3000', ['https://kutuphane.example/'])).to.equal(true);
+    expect(originAllowed('null', 'onair.example', [])).to.equal(false);
+  });
+});
