@@ -55,7 +55,7 @@ export class LocalDestination implements Destination {
     return { folder, dir, playlist: path.join(dir, 'index.m3u8'), parts: partsDir(this.#deps.dataDir, folder) };
   }
 
-  async prepare(occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async prepare(occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     const p = this.#paths(occ);
     const root = this.#deps.dataDir;
     const need = this.#deps.minFreeBytes ?? 500 * 1024 * 1024;
@@ -111,11 +111,11 @@ export class LocalDestination implements Destination {
     );
   }
 
-  async goLive(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async goLive(_occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     return { ...state, status: 'live' };
   }
 
-  async update(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async update(_occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     // Nothing remote to change: the page reads titles from the schedule.
     return state;
   }
@@ -140,7 +140,7 @@ export class LocalDestination implements Destination {
   }
 
   /** Removes what a cancelled broadcast left: its HLS folder and recorded parts. */
-  async teardown(occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async teardown(occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     const p = this.#paths(occ);
     await rm(p.dir, { recursive: true, force: true });
     await rm(p.parts, { recursive: true, force: true });

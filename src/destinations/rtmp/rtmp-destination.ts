@@ -42,7 +42,7 @@ export class RtmpDestination implements Destination {
     this.name = deps.name;
   }
 
-  async prepare(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async prepare(_occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     const { keyEnv, streamKey, url, name } = this.#deps;
     if (keyEnv && !streamKey) {
       throw new DestinationError(
@@ -103,19 +103,19 @@ export class RtmpDestination implements Destination {
     return state;
   }
 
-  async goLive(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async goLive(_occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     return { ...state, status: 'live' };
   }
 
-  async update(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async update(_occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     return state; // Titles live on the far side's own page; nothing to send over RTMP.
   }
 
-  async end(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async end(_occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     return { ...state, status: 'complete' };
   }
 
-  async teardown(_occ: Occurrence, state: DestinationState): Promise<DestinationState> {
+  async teardown(_occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
     return { ...state, status: 'cancelled' };
   }
 }
