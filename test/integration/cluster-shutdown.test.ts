@@ -9,7 +9,7 @@ import { occurrence } from '../unit/scheduler/fakes.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 import { startWorkerChild, type WorkerProcess } from '../unit/cluster/worker-process.js';
 
-describe('cluster: graceful shutdown of workers (real Redis)', function () {
+describe('cluster: worker shutdown and lost leases (real Redis)', function () {
   this.timeout(60_000);
   let prefix: string;
   let admin: Redis;
@@ -65,5 +65,40 @@ describe('cluster: graceful shutdown of workers (real Redis)', function () {
     expect((await b.waitFor((l) => l.event === 'engine-stopped')).encodersRunning).to.equal(0);
     await b.waitFor((l) => l.event === 'stopped');
     expect(await admin.exists(`${prefix}leader`)).to.equal(0);
+  });
+
+  it('a leader paused past its lease (SIGSTOP) finds it lost on waking, stops its encoders, and its writes are refused', async () => {
+    const occ = occurrence('story-hour@2026-12-05T11:00', new Date(Date.now() - 60_000).toISOString(), 30, { destinations: ['local'] });
+    const a = startWorkerChild(REDIS_URL, prefix, 2000, JSON.stringify(occ));
+    workers.push(a);
+    const tokenA = Number((await a.waitFor((l) => l.event === 'acquired')).token);
+    await a.waitFor((l) => l.event === 'calls' && l.running === 1);
+    const b = startWorkerChild(REDIS_URL, prefix, 2000, JSON.stringify(occ));
+    workers.push(b);
+    await b.waitFor((l) => l.event === 'calls');
+
+    a.child.kill('SIGSTOP'); // a long GC pause, a frozen VM
+    const tokenB = Number((await b.waitFor((l) => l.event === 'acquired')).token);
+    expect(tokenB).to.be.greaterThan(tokenA);
+    await b.waitFor((l) => l.event === 'calls' && l.running === 1);
+
+    const store = new RedisBroadcastStore({ redis: admin, prefix, fenceKey: `${prefix}leader:fence`, fencingToken: () => tokenA });
+    // What A would write with its old token on waking is refused.
+    let refused: unknown;
+    try {
+      await store.save({ ...(await store.get(occ.id))!, reason: 'stale leader wrote this' }, new Date());
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).to.be.instanceOf(Error);
+    expect((refused as Error).name).to.equal('StaleLeaderError');
+
+    a.child.kill('SIGCONT');
+    const lost = await a.waitFor((l) => l.event === 'lost');
+    expect(['expired', 'taken']).to.include(lost.reason);
+    expect((await a.waitFor((l) => l.event === 'engine-stopped')).encodersRunning).to.equal(0);
+    expect((await store.get(occ.id))?.reason).to.equal(undefined);
+    expect((await store.get(occ.id))?.state).to.equal('live');
+    expect((await store.transitions(occ.id)).filter((t) => t.to === 'live')).to.have.length(1);
   });
 });
