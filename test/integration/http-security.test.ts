@@ -11,6 +11,8 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { CSP_DIRECTIVES, TokenBuckets, sessionCookieOptions } from '../../src/http/security.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { LocalArchive } from '../../src/destinations/index.js';
+import { hlsRoot } from '../../src/destinations/local/index.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 interface Running {
@@ -170,6 +172,27 @@ describe('http security (real server on port 0)', function () {
     ]) {
       const status = await rawGet(running.port, p);
       expect(status, p).to.equal(400);
+    }
+  });
+
+  it("refuses traversal through onair's own /hls and /archive routes, and still serves a real playlist", async () => {
+    const dataDir = path.join(tmp, 'data');
+    const hls = hlsRoot(dataDir);
+    fs.mkdirSync(path.join(hls, 'story_2026-12-05T11-00'), { recursive: true });
+    fs.writeFileSync(path.join(hls, 'story_2026-12-05T11-00', 'index.m3u8'), '#EXTM3U\n');
+    fs.writeFileSync(path.join(dataDir, 'onair.db'), 'secret database');
+    const app = createHttpApp({ config, logger: createLogger('silent'), media: { hlsDir: hls, archive: new LocalArchive(dataDir) } });
+    running = await serve(app);
+    expect(await rawGet(running.port, '/hls/story_2026-12-05T11-00/index.m3u8')).to.equal(200);
+    for (const p of [
+      '/hls/%2e%2e/onair.db',
+      '/hls/..%2f..%2fonair.db/x',
+      '/hls/story_2026-12-05T11-00/%2e%2e%2f%2e%2e%2fonair.db',
+      '/hls/%252e%252e/%252e%252e%252fonair.db',
+      '/archive/..%2fonair.db',
+      '/archive/%2e%2e%5conair.db',
+    ]) {
+      expect(await rawGet(running.port, p), p).to.equal(400);
     }
   });
 
