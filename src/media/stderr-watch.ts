@@ -1,6 +1,7 @@
 // Pure: recognises the ffmpeg log lines the supervisor acts on. ffmpeg runs with
 // `-loglevel warning`, so these are rare; everything else only goes to the debug log.
 import type { IngestTarget } from '../scheduler/ports.js';
+import { maskUrl } from '../shared/logger.js';
 
 export type StderrFinding =
   | { kind: 'output-failed'; target: IngestTarget; detail: string }
@@ -22,4 +23,15 @@ export function classifyStderr(line: string, targets: readonly IngestTarget[]): 
     }
   }
   return undefined;
+}
+
+/**
+ * Masks the stream key of every rtmp(s) URL anywhere in a line (shared maskUrl only
+ * handles a string that is a URL), and user:password in any URL; ffmpeg names its input
+ * and output URLs in error lines.
+ */
+export function maskUrlsIn(text: string): string {
+  return text
+    .replace(/rtmps?:\/\/[^\s'"|\]]+/gi, (url) => maskUrl(url.replace(/:$/, '')) + (url.endsWith(':') ? ':' : ''))
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, '$1****@'); // camera passwords (rtsp://user:pass@)
 }

@@ -51,7 +51,7 @@ import type { MediaInfo, VideoFormat } from './media-info.js';
 import { ProbeError, probeFile, probeLive } from './probe.js';
 import { ProgressParser, type ProgressSample } from './progress-parser.js';
 import { slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
-import { classifyStderr } from './stderr-watch.js';
+import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
 import { recordingSlave, targetSlave } from './tee.js';
 
 export interface EncoderOptions {
@@ -322,7 +322,7 @@ export class SupervisedEncoder implements Encoder {
           liveInfo = await probeLive(source.url, probeOpts);
         } catch (err) {
           if (!(err instanceof ProbeError)) throw err;
-          this.#markSourceDown(`the camera at ${maskUrl(source.url)} does not answer (${err.message})`);
+          this.#markSourceDown(`the camera at ${maskUrlsIn(source.url)} does not answer (${maskUrlsIn(err.message)})`);
         }
         return { mode: 'encode', reason: 'a live source', format: fallback, nominalKbps: encoded(fallback), hasAudio: liveInfo?.audio !== undefined, durationsS: [], liveInfo };
       }
@@ -522,7 +522,7 @@ export class SupervisedEncoder implements Encoder {
 
   #onStderr(line: string, targets: readonly IngestTarget[]): void {
     this.#lastStderr = line;
-    this.#log.debug({ line: maskUrl(line) }, 'ffmpeg');
+    this.#log.debug({ line: maskUrlsIn(line) }, 'ffmpeg');
     const finding = classifyStderr(line, targets);
     if (!finding) return;
     if (finding.kind === 'disk-full') {
@@ -535,7 +535,7 @@ export class SupervisedEncoder implements Encoder {
     this.#outputProblemAt.set(dest, this.#now());
     this.#problem(
       'output-failed',
-      `Destination "${dest}" is not receiving (${maskUrl(finding.target.url)}: ${maskUrl(finding.detail)}). onair reconnects it every second; the other destinations continue. Check that the server is up and the stream key is right.`,
+      `Destination "${dest}" is not receiving (${maskUrl(finding.target.url)}: ${maskUrlsIn(finding.detail)}). onair reconnects it every second; the other destinations continue. Check that the server is up and the stream key is right.`,
     );
   }
 
@@ -543,7 +543,7 @@ export class SupervisedEncoder implements Encoder {
     const now = this.#now();
     if (this.#diskFullFirstAt === undefined || now - this.#diskFullLastAt > 10_000) {
       this.#diskFullFirstAt = now;
-      this.#log.warn({ detail }, 'disk full');
+      this.#log.warn({ detail: maskUrlsIn(detail) }, 'disk full');
       this.#problem(
         'disk-full',
         'The disk holding the data folder (ONAIR_DATA_DIR) is full: the local stream and the recording cannot be written. Free space on that disk; onair keeps retrying.',
@@ -594,7 +594,7 @@ export class SupervisedEncoder implements Encoder {
           this.#prepared!.hasAudio = info.audio !== undefined;
           return undefined;
         } catch (err) {
-          return `the camera at ${maskUrl(source.url)} does not answer (${(err as Error).message})`;
+          return `the camera at ${maskUrlsIn(source.url)} does not answer (${maskUrlsIn((err as Error).message)})`;
         }
       case 'file':
       case 'playlist':
@@ -647,7 +647,7 @@ export class SupervisedEncoder implements Encoder {
     if (this.#restartTimes.length > this.#o.maxRestarts) {
       this.#giveUp(
         'ffmpeg-exit',
-        `ffmpeg stopped ${this.#restartTimes.length} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrl(this.#lastStderr) || 'none'}.`,
+        `ffmpeg stopped ${this.#restartTimes.length} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
       );
       return;
     }

@@ -77,3 +77,14 @@ describe('media: parsing ffmpeg output', () => {
     expect(safeName('../../etc')).to.not.include('/');
   });
 });
+
+describe('media: keys never reach a log line', () => {
+  it('masks the key of every rtmp URL inside a line of text', async () => {
+    const { maskUrlsIn } = await import('../../../src/media/stderr-watch.js');
+    const line = '[fifo @ 0x1] Error opening rtmp://127.0.0.1:1935/live/S3cret: Connection refused (rtmps://a.b/app/K2?x=1)';
+    const masked = maskUrlsIn(line);
+    expect(masked).to.not.include('S3cret').and.not.include('K2');
+    expect(masked).to.include('rtmp://127.0.0.1:1935/live/****: Connection refused');
+    expect(maskUrlsIn('rtsp://admin:hunter2@10.0.0.5/stream')).to.equal('rtsp://****@10.0.0.5/stream');
+  });
+});
