@@ -135,6 +135,30 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     expect(seen.problems.map((p) => p.code)).to.include('ffmpeg-exit');
   });
 
+  it('restarts an ffmpeg that stalls (no progress) and reports it', async () => {
+    const e = encoder(
+      {
+        occurrence: occurrence('stall@2026-12-05T11:00', pattern),
+        outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls' } }],
+      },
+      { stallMs: 3000 },
+    );
+    const seen = collect(e);
+    e.start('programme');
+    await waitFor('progress', () => seen.health.some((h) => h.fps > 0), 20_000);
+    const ffmpeg = await waitFor('the ffmpeg child', () => ffmpegChildOf(e.pid!), 5000);
+    const frozenAt = Date.now();
+    process.kill(ffmpeg, 'SIGSTOP'); // alive but frozen, as when an input hangs
+    const stalled = await waitFor('a stall problem', () => seen.problems.find((p) => p.code === 'ffmpeg-stalled'), 15_000);
+    expect(stalled.message).to.include('no progress');
+    await waitFor(
+      'progress after the restart',
+      () => seen.health.find((h) => h.restarts >= 1 && h.lastProgressAt && Date.parse(h.lastProgressAt) > frozenAt),
+      15_000,
+    );
+    await waitFor('the frozen ffmpeg gone', () => !isAlive(ffmpeg), 5000);
+  });
+
   it('fails with media-missing when the media file does not exist, and starts no ffmpeg', async () => {
     const e = encoder({
       occurrence: occurrence('missing@2026-12-05T11:00', { kind: 'file', path: path.join(dir, 'nope.mp4') }),
