@@ -20,7 +20,7 @@ export type ServerCommand = { cmd: 'start'; kind: 'sio' | 'ws' } | { cmd: 'rss' 
 export type ServerReport =
   | { type: 'listening'; url: string; chatRoom: string }
   | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
-  | { type: 'emitted'; round: number }
+  | { type: 'emitted'; round: number; emitMs: number }
   | { type: 'stopped' };
 
 export const CHAT_ROOM = 'bench@chat';
@@ -127,6 +127,7 @@ async function start(kind: 'sio' | 'ws'): Promise<void> {
 
 function emit(round: number): void {
   const sentAt = Date.now();
+  const t0 = performance.now();
   if (wss) {
     // The same payload, serialised once, as socket.io does for a broadcast.
     const frame = JSON.stringify({ sentAt, round, event: 'programme:live', payload: liveRecord(round, sentAt) });
@@ -134,7 +135,8 @@ function emit(round: number): void {
   } else {
     engine.emit('transition', liveRecord(round, sentAt), 'ready', undefined);
   }
-  reply({ type: 'emitted', round });
+  // How long the server's own loop took to hand every viewer its frame (server cost alone).
+  reply({ type: 'emitted', round, emitMs: performance.now() - t0 });
 }
 
 async function stop(): Promise<void> {

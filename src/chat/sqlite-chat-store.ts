@@ -224,5 +224,4 @@ export class SqliteChatStore implements ChatStore {
   async rooms(limit: number): Promise<string[]> {
     return this.#rooms.all(limit).map((r) => r.occurrence_id);
   }
-
 }
