@@ -1,6 +1,7 @@
 // Finds the ffmpeg and ffprobe binaries: a configured path wins, then the ones on PATH,
 // then the static builds the @ffmpeg-installer / @ffprobe-installer packages ship, so that
 // `npm ci` is enough on a machine without ffmpeg.
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -89,4 +90,37 @@ export const SLATE_FONT_CANDIDATES = [
 
 export function findSlateFont(candidates: readonly string[] = SLATE_FONT_CANDIDATES): string | undefined {
   return candidates.find((f) => existsSync(f));
+}
+
+/** What differs between ffmpeg versions in the arguments we build. */
+export interface FfmpegDialect {
+  /** libavformat major: 58 = ffmpeg 4.x (the npm build), 59 = 5.x, 60 = 6.x ... */
+  avformatMajor: number;
+  /** RTSP socket timeout option: `-stimeout` up to ffmpeg 4, `-timeout` from 5 (both µs). */
+  rtspTimeout: '-stimeout' | '-timeout';
+}
+
+/** Reads the dialect from `ffmpeg -version` text (libavformat's major version). */
+export function dialectOf(versionText: string): FfmpegDialect {
+  const m = /libavformat\s+(\d+)\./.exec(versionText);
+  const avformatMajor = m ? Number(m[1]) : 58;
+  return { avformatMajor, rtspTimeout: avformatMajor >= 59 ? '-timeout' : '-stimeout' };
+}
+
+const dialects = new Map<string, FfmpegDialect>();
+
+/** The dialect of an ffmpeg binary (asked once per path). */
+export function ffmpegDialect(ffmpeg: string): FfmpegDialect {
+  let d = dialects.get(ffmpeg);
+  if (!d) {
+    let text = '';
+    try {
+      text = execFileSync(ffmpeg, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 });
+    } catch {
+      // Unknown: assume the npm build's dialect.
+    }
+    d = dialectOf(text);
+    dialects.set(ffmpeg, d);
+  }
+  return d;
 }

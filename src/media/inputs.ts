@@ -102,11 +102,11 @@ export function concatList(items: readonly string[], inpointS = 0): string {
  * A live source (camera encoder). Timeouts make an unreachable or silent camera fail
  * within seconds instead of hanging, so the supervisor can put the slate up.
  */
-export function liveInput(url: string, hasAudio: boolean): InputPart {
+export function liveInput(url: string, hasAudio: boolean, rtspTimeout: '-stimeout' | '-timeout' = '-stimeout'): InputPart {
   const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
   const args: string[] = [];
   if (scheme === 'rtsp' || scheme === 'rtsps') {
-    args.push('-rtsp_transport', 'tcp', '-stimeout', String(LIVE_TIMEOUT_US));
+    args.push('-rtsp_transport', 'tcp', rtspTimeout, String(LIVE_TIMEOUT_US));
   } else if (scheme === 'http' || scheme === 'https') {
     args.push('-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '2', '-rw_timeout', String(LIVE_TIMEOUT_US));
   } else if (scheme === 'srt' || scheme === 'udp') {

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { OnairError } from '../shared/errors.js';
 import type { AudioInfo, MediaInfo, VideoInfo } from './media-info.js';
+import { ffmpegDialect } from './binaries.js';
 import { liveInput } from './inputs.js';
 
 export type ProbeErrorCode = 'media-missing' | 'media-unreadable' | 'source-unreachable';
@@ -176,7 +177,7 @@ export async function probeFile(file: string, o: ProbeOptions): Promise<MediaInf
  * Bounded by the input timeouts (inputs.ts) and `timeoutMs`.
  */
 export async function probeLive(url: string, o: ProbeOptions): Promise<MediaInfo> {
-  const input = liveInput(url, true);
+  const input = liveInput(url, true, ffmpegDialect(o.ffmpeg).rtspTimeout);
   const args = ['-hide_banner', '-nostdin', ...input.args, '-map', '0:v:0?', '-frames:v', '1', '-f', 'null', '-'];
   const r = await run(o.ffmpeg, args, o.timeoutMs ?? 8_000, o.signal);
   const info = parseFfmpegListing(r.stderr);

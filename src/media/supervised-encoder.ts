@@ -36,6 +36,7 @@ import {
   videoBitrateKbps,
   type SendMode,
 } from './encoding-profile.js';
+import { ffmpegDialect } from './binaries.js';
 import { pipelineArgs } from './ffmpeg-args.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import {
@@ -427,7 +428,7 @@ export class SupervisedEncoder implements Encoder {
       case 'testPattern':
         return testPatternInput(source.pattern, source.toneHz, p.format);
       case 'url':
-        return liveInput(source.url, p.hasAudio);
+        return liveInput(source.url, p.hasAudio, ffmpegDialect(this.#deps.ffmpeg).rtspTimeout);
       case 'file': {
         const pos = this.#position();
         if (pos === 'ended') return 'ended';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findOnPath, findSlateFont, resolveBinaries } from '../../../src/media/binaries.js';
+import { dialectOf, ffmpegDialect, findOnPath, findSlateFont, resolveBinaries } from '../../../src/media/binaries.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 
 describe('media: finding ffmpeg', () => {
@@ -40,5 +40,11 @@ describe('media: finding ffmpeg', () => {
     writeFileSync(path.join(dir, 'ffmpeg'), '');
     expect(findOnPath('ffmpeg', dir)).to.equal(undefined);
     expect(findSlateFont([path.join(dir, 'nope.ttf')])).to.equal(undefined);
+  });
+
+  it('picks version-specific options from libavformat’s major version', () => {
+    expect(dialectOf('libavformat    58. 24.100 / 58. 24.100').rtspTimeout).to.equal('-stimeout');
+    expect(dialectOf('libavformat    60. 16.100 / 60. 16.100')).to.deep.equal({ avformatMajor: 60, rtspTimeout: '-timeout' });
+    expect(ffmpegDialect(resolveBinaries().ffmpeg).avformatMajor).to.be.greaterThan(50);
   });
 });

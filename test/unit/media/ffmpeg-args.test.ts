@@ -42,6 +42,7 @@ describe('media: ffmpeg arguments', () => {
   it('gives live sources timeouts so an unreachable camera fails fast', () => {
     expect(liveInput('rtmp://cam/live/x', true).args).to.include('-rw_timeout');
     expect(liveInput('rtsp://cam/stream', true).args).to.include.members(['-rtsp_transport', '-stimeout']);
+    expect(liveInput('rtsp://cam/stream', true, '-timeout').args).to.include('-timeout').and.not.include('-stimeout');
     expect(liveInput('https://cam/index.m3u8', true).args).to.include.members(['-reconnect', '-rw_timeout']);
     expect(value(liveInput('srt://cam:9000', true).args, '-i')).to.match(/timeout=\d+$/);
   });
