@@ -3,7 +3,8 @@
 // (target: max ≤ 1 s). The store is the real SQLite one (its writes are on the path to
 // going live); destinations and encoder are in-memory stand-ins, so this measures the
 // engine's own timing, not ffmpeg's start-up (the encoder starts ffmpegLead earlier anyway).
-//   npm run bench:start
+//   npm run bench:start            (the engine alone)
+//   npm run bench:start -- --real  (the whole onair process with real ffmpeg)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,13 @@ import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
 import { openDatabase } from '../src/store/sqlite.js';
 import { SqliteBroadcastStore } from '../src/store/sqlite-broadcast-store.js';
+
+// `-- --real` runs the same measurement on the whole onair process instead (start-accuracy-onair.ts).
+if (process.argv.includes('--real')) {
+  await import('./start-accuracy-onair.js');
+  process.exit(0);
+}
+
 
 const COUNT = 20;
 const SPACING_MS = 1_300;

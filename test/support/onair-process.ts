@@ -42,7 +42,7 @@ export interface LogLine {
 
 export interface StartOptions {
   dirs: OnairDirs;
-  /** Extra environment (secrets, stream keys). */
+  /** Extra environment (secrets, stream keys). ONAIR_LOG_LEVEL must keep info lines ("onair listening"). */
   env?: Record<string, string>;
   /** How long to wait for "onair listening". @defaultValue 30 s */
   readyTimeoutMs?: number;
@@ -113,7 +113,16 @@ export class OnairProcess {
     const exited = proc.#exited.then(({ code, signal }) => {
       throw new Error(`onair exited before it was ready (code ${code}, signal ${signal}):\n${proc.output.join('')}`);
     });
-    const line = await Promise.race([ready, exited]);
+    // Once ready, a later exit is expected (kill, stop): nothing may await this rejection then.
+    exited.catch(() => undefined);
+    let line: LogLine;
+    try {
+      line = await Promise.race([ready, exited]);
+    } catch (err) {
+      // Never leave a half-started onair behind.
+      await proc.kill();
+      throw err;
+    }
     proc.port = Number(line['port']);
     return proc;
   }
