@@ -68,7 +68,11 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     }
     if (this.#deps.housekeepingCron) {
       this.#tasks.push(
-        cron.schedule(this.#deps.housekeepingCron, () => this.housekeeping(), { name: 'engine-housekeeping', noOverlap: true }),
+        cron.schedule(
+          this.#deps.housekeepingCron,
+          () => this.housekeeping().catch((err: unknown) => this.#deps.logger.error({ err }, 'housekeeping failed')),
+          { name: 'engine-housekeeping', noOverlap: true },
+        ),
       );
     }
     this.#deps.logger.info({ runs: this.#runs.size }, 'broadcast engine started');

@@ -466,6 +466,17 @@ describe('broadcast engine', () => {
     expect(missing).to.have.property('name', 'NotFoundError');
   });
 
+  it('prunes final records older than the retention in housekeeping, and keeps newer ones', async () => {
+    h = harness([occurrence(OCC, START, 30)], '2026-12-05T09:00:00Z');
+    const engine = h.build();
+    await engine.start();
+    await h.at(engine, END);
+    expect(await engine.housekeeping()).to.equal(0);
+    await h.at(engine, '2028-01-15T00:00:00.000Z');
+    expect(await engine.housekeeping()).to.equal(1);
+    expect(await h.store.get(OCC)).to.equal(undefined);
+  });
+
   it('records a cancelled occurrence it never prepared, and plans only within planAhead', async () => {
     const near = occurrence('near@2026-12-05T10:00', START, 30, { cancelled: true });
     const far = occurrence('far@2026-12-08T10:00', '2026-12-08T10:00:00.000Z', 30);
