@@ -2,7 +2,8 @@
 // YouTube emulator on this machine. The emulator runs in-process; onair is started with
 // its YouTube settings pointed at it (dummy credentials), a throw-away data folder (the
 // real database and token are never touched) and a clock that starts shortly before the
-// day's first broadcast and may run faster. Every broadcast and stream state, and every
+// day's first broadcast and may run faster (idle time at --speed, broadcasts at most 4×,
+// as ffmpeg runs in wall time). Every broadcast and stream state, and every
 // refused API call, is printed as it happens; a summary (calls, units, start accuracy)
 // ends the run.
 import { mkdtempSync } from 'node:fs';
@@ -14,9 +15,13 @@ import { loadConfig, type Config } from '../config/index.js';
 import { EMULATOR_CLIENT, YoutubeEmulator, type LiveBroadcast } from '../emulator/youtube/index.js';
 import { Expander, formatDiagnostic, listScheduleFiles, loadSchedules, pick, type Occurrence } from '../schedule/index.js';
 import { startOnair } from '../main.js';
+import { openDatabase, SqliteBroadcastStore } from '../store/index.js';
 import { createLogger } from '../shared/logger.js';
 import { ScaledClock } from './scaled-clock.js';
 import { validationContext } from './validate.js';
+
+/** Fastest the clock runs while a broadcast is being prepared, on air or ending. */
+export const AIR_SPEED_MAX = 4;
 
 export interface RehearsalOptions {
   /** Local date (config schedule.timezone) to play; default today. */
@@ -127,7 +132,19 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
     }
     callsSeen = emu.calls.length;
   };
-  const timer = setInterval(watch, 250);
+  // ffmpeg runs in wall time but is supervised in clock time: beyond ~4× a healthy ffmpeg
+  // would look stalled. So the clock runs at --speed between broadcasts and at most
+  // AIR_SPEED_MAX while one is being prepared, on air or ending.
+  const busy = plan.map((x) => [x.start.getTime() - base.engine.prepareLead - 5000, x.end.getTime() + 2 * base.engine.stopTimeout + 5000] as const);
+  const pace = (): void => {
+    const t = clock.now().getTime();
+    clock.setSpeed(busy.some(([a, b]) => t >= a && t <= b) ? Math.min(o.speed, AIR_SPEED_MAX) : o.speed);
+  };
+  pace();
+  const timer = setInterval(() => {
+    pace();
+    watch();
+  }, 250);
 
   // The day is over when the last broadcast has ended and its encoder and events are done.
   const last = Math.max(...plan.map((x) => x.end.getTime())) + 2 * base.engine.stopTimeout + 10_000;
@@ -174,6 +191,24 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
         : `live transition ${((b.transitionMs ?? 0) / 1000).toFixed(1)} s after schedule, live ${(b.startErrorMs / 1000).toFixed(1)} s after (YouTube's liveStarting)`;
     o.out(`  ${fmt(b.scheduled)}  ${b.title}: ${b.lifeCycleStatus}, ${acc}`);
   }
+  // The engine's own record of every broadcast of the day (all destinations).
+  const db = openDatabase(dataDir);
+  try {
+    // Only what the rehearsal reached (a rehearsal stopped early leaves the rest scheduled).
+    const reached = clock.now().getTime();
+    const records = (await new SqliteBroadcastStore(db).list(from, to)).filter((r) => Date.parse(r.scheduledStart) <= reached);
+    const byState = new Map<string, number>();
+    for (const r of records) byState.set(r.state, (byState.get(r.state) ?? 0) + 1);
+    if (records.length) {
+      o.out(`The day's broadcasts as the engine recorded them (${[...byState].map(([k, n]) => `${n} ${k}`).join(', ')}):`);
+    }
+    for (const r of records) {
+      const dests = r.destinations.map((d) => `${d.name} ${d.status}${d.error ? ` (${d.error.code}: ${d.error.message})` : ''}`).join(', ');
+      o.out(`  ${fmt(r.scheduledStart)}  ${pick(r.title, lang)}: ${r.state}${r.reason ? ` — ${r.reason}` : ''}; ${dests}`);
+    }
+  } finally {
+    db.close();
+  }
   if (onYoutube.length > 0 && broadcasts.length === 0) {
     o.out('  No event reached the emulator: is the broadcast engine wired into src/main.ts (startOnair)?');
   }
@@ -187,7 +222,7 @@ export function registerRehearse(program: Command): void {
       'Play a day of the schedule against a YouTube emulator on this machine (real ffmpeg), printing every state and error. Uses a temporary data folder; nothing reaches YouTube.',
     )
     .option('--date <YYYY-MM-DD>', 'the day to play (default: today, from now)')
-    .option('--speed <N>', 'how many times faster than real time the clock runs', '1')
+    .option('--speed <N>', `how many times faster than real time the clock runs between broadcasts (at most ${AIR_SPEED_MAX}× while one is prepared or on air)`, '1')
     .option('--port <port>', 'HTTP port of the rehearsal onair (0 = any free port)', '0')
     .option('--data <dir>', 'keep the rehearsal state in this folder')
     .action(async (opts: { date?: string; speed: string; port: string; data?: string }) => {

@@ -21,4 +21,15 @@ describe('rehearsal ScaledClock', () => {
     expect(fired).to.equal(false);
     expect(() => new ScaledClock(new Date(), 0)).to.throw(RangeError);
   });
+
+  it('re-arms pending timers when the speed changes (no timer sleeps at the old speed)', async () => {
+    const clock = new ScaledClock(new Date('2026-12-05T08:00:00Z'), 1);
+    const when = new Date(clock.now().getTime() + 60_000); // a minute away at 1×
+    const t0 = Date.now();
+    const fired = new Promise<void>((resolve) => clock.at(when, resolve));
+    clock.setSpeed(600); // now 100 ms away
+    await fired;
+    expect(Date.now() - t0).to.be.below(20_000);
+    expect(clock.now().getTime()).to.be.at.least(when.getTime());
+  });
 });
