@@ -65,6 +65,8 @@ describe('onair rehearse (YouTube emulator, real ffmpeg)', function () {
       expect(Number(m![1])).to.be.below(1);
     }
     expect(out).to.match(/YouTube stream .*: active \(\d+ frames so far\)/);
+    expect(out).to.contain("The day's broadcasts as the engine recorded them (2 complete)");
+    expect(out).to.match(/YouTube ve Yerel: complete; youtube complete, local complete|YouTube ve Yerel: complete; local complete, youtube complete/);
     expect(out).to.match(/done: 2 YouTube event\(s\) for 2 YouTube broadcast\(s\); \d+ API calls, \d+ quota units, 0 refused/);
     // The engine's own records (the rehearsal's database): both complete, every destination complete.
     const db = openDatabase(data);
