@@ -137,3 +137,27 @@ describe('engine API: /api/broadcasts', () => {
     expect(ok.status).to.equal(200);
   });
 });
+
+describe('error handler: one map from error classes to HTTP answers', () => {
+  it('maps each class to its status and keeps the actionable message', async () => {
+    const { mapError } = await import('../../src/http/error-handler.js');
+    const { ValidationError, NotFoundError, AuthError, ConflictError, ConfigError } = await import('../../src/shared/errors.js');
+    const { DestinationError } = await import('../../src/scheduler/ports.js');
+    const cases: Array<[unknown, number, string]> = [
+      [new ValidationError('minutes must be whole'), 400, 'invalid'],
+      [new AuthError('send the token'), 401, 'unauthorized'],
+      [new NotFoundError('no broadcast "x"'), 404, 'not-found'],
+      [new ConflictError('is complete'), 409, 'conflict'],
+      [new DestinationError('quotaExceeded', 'daily quota used up; resets at midnight Pacific', true), 503, 'quotaExceeded'],
+      [new DestinationError('forbidden', 'the channel may not stream live', false), 502, 'forbidden'],
+      [new ConfigError('engine.prepareLead', 'not a duration'), 500, 'config'],
+    ];
+    for (const [err, status, code] of cases) {
+      const m = mapError(err);
+      expect(m, String(err)).to.not.equal(undefined);
+      expect([m!.status, m!.body.error]).to.deep.equal([status, code]);
+      expect(m!.body.message).to.include((err as Error).message);
+    }
+    expect(mapError(new Error('boom'))).to.equal(undefined);
+  });
+});
