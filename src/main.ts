@@ -249,6 +249,8 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
   const { config, logger, clock } = deps;
   const chat = new ChatService({
     store: deps.chatStore ?? new SqliteChatStore(deps.db),
+    // A shared store (cluster) is also written by other nodes: re-read settings and sanctions.
+    ...(deps.chatStore ? { cacheTtlMs: 1000 } : {}),
     schedule: deps.schedule,
     engineEvents: deps.engineEvents,
     clock,

@@ -66,6 +66,13 @@ export interface ChatServiceDeps {
   clock: Clock;
   logger: Logger;
   settings: ChatSettings;
+  /**
+   * How long room settings and sanctions read from the store are trusted. Single process:
+   * forever (every change goes through this service). Several web nodes sharing one store:
+   * short, so a ban or a closed chat made on another node holds here within that time.
+   * @defaultValue Infinity
+   */
+  cacheTtlMs?: number;
 }
 
 const RATE_WINDOW_MS = 10_000;
@@ -88,7 +95,8 @@ export class ChatService {
   readonly #filters: ChatFilter[];
   readonly #perConnection: RateLimiter;
   readonly #perIp: RateLimiter;
-  readonly #settings = new Map<string, RoomSettings>();
+  readonly #settings = new Map<string, { settings: RoomSettings; readAt: number }>();
+  #sanctionsReadAt = 0;
   readonly #endedAt = new Map<string, string>();
   /** Last accepted message per room and author, for slow mode. */
   readonly #lastSent = new Map<string, number>();
@@ -105,7 +113,7 @@ export class ChatService {
   }
 
   async start(): Promise<void> {
-    this.#sanctions = await this.#deps.store.activeSanctions(this.#now().toISOString());
+    await this.#refreshSanctions(true);
     this.#unsubscribe = this.#deps.engineEvents?.on('transition', (record) => this.#onTransition(record));
   }
 
@@ -132,18 +140,31 @@ export class ChatService {
     }
   }
 
+  #stale(readAt: number): boolean {
+    return this.#now().getTime() - readAt > (this.#deps.cacheTtlMs ?? Infinity);
+  }
+
+  async #refreshSanctions(force = false): Promise<void> {
+    if (!force && !this.#stale(this.#sanctionsReadAt)) return;
+    this.#sanctions = await this.#deps.store.activeSanctions(this.#now().toISOString());
+    this.#sanctionsReadAt = this.#now().getTime();
+  }
+
   async #roomSettings(occurrenceId: string): Promise<RoomSettings> {
-    let s = this.#settings.get(occurrenceId);
-    if (!s) {
-      s = (await this.#deps.store.roomSettings(occurrenceId)) ?? {
-        occurrenceId,
-        slowModeMs: null,
-        pinnedMessageId: null,
-        closedByModerator: false,
-      };
-      this.#settings.set(occurrenceId, s);
-    }
-    return s;
+    const cached = this.#settings.get(occurrenceId);
+    if (cached && !this.#stale(cached.readAt)) return cached.settings;
+    const settings = (await this.#deps.store.roomSettings(occurrenceId)) ?? {
+      occurrenceId,
+      slowModeMs: null,
+      pinnedMessageId: null,
+      closedByModerator: false,
+    };
+    this.#remember(settings);
+    return settings;
+  }
+
+  #remember(settings: RoomSettings): void {
+    this.#settings.set(settings.occurrenceId, { settings, readAt: this.#now().getTime() });
   }
 
   #occurrence(occurrenceId: string): Occurrence | undefined {
@@ -235,6 +256,7 @@ export class ChatService {
     const state = await this.roomState(occurrenceId);
     if (!state) return fail('no-chat', 'This programme has no chat.');
     if (!state.open) return fail('chat-closed', 'The chat is closed now.');
+    await this.#refreshSanctions();
     const sanction = this.sanctionOf(viewer.fingerprint, viewer.ip, occurrenceId);
     if (sanction?.kind === 'ban') return fail('banned', 'A moderator has blocked you from this chat.');
     if (sanction) return fail('timed-out', `A moderator paused your messages until ${sanction.until ?? 'later'}.`);
@@ -390,7 +412,7 @@ export class ChatService {
         break;
     }
     await this.#deps.store.saveRoomSettings(s);
-    this.#settings.set(occurrenceId, s);
+    this.#remember(s);
     const state = await this.roomState(occurrenceId);
     if (state) this.events.emit('state', state);
     return record(occurrenceId, message, detail);
@@ -407,7 +429,7 @@ export class ChatService {
     if (s.pinnedMessageId !== message.id) return;
     const next = { ...s, pinnedMessageId: null };
     await this.#deps.store.saveRoomSettings(next);
-    this.#settings.set(message.occurrenceId, next);
+    this.#remember(next);
     const state = await this.roomState(message.occurrenceId);
     if (state) this.events.emit('state', state);
   }

@@ -16,7 +16,7 @@ import type {
   ModerationServerToClientEvents,
   ServerToClientEvents,
 } from './events.js';
-import type { ModeratorIdentityPort, RealtimeChatPort, YoutubeStatusPort } from './ports.js';
+import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, YoutubeStatusPort } from './ports.js';
 import { ProgrammeFeed, roomOf } from './programme-feed.js';
 import {
   auditSchema,
@@ -66,6 +66,19 @@ export interface RealtimeDeps {
   clock: Clock;
 }
 
+/** Between web nodes of a cluster (socket.io serverSideEmit). */
+interface ServerSideEvents {
+  'chat:sanction': (sanction: SanctionNotice) => void;
+}
+
+/**
+ * True for a cluster adapter (Redis streams): those have a node `uid`; the in-memory adapter
+ * has none and only warns on serverSideEmit.
+ */
+function clustered(adapter: object): boolean {
+  return 'uid' in adapter;
+}
+
 /** Events one socket sent in the current 10-second window (the flood guard). */
 interface EventCounter {
   windowStart: number;
@@ -85,7 +98,7 @@ interface ModeratorData {
   events?: EventCounter;
 }
 
-type ViewerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ViewerData>;
+type ViewerSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, ViewerData>;
 type ModeratorSocket = Socket<ModerationClientToServerEvents, ModerationServerToClientEvents, Record<string, never>, ModeratorData>;
 interface Handler<S> {
   schema: z.ZodType | null;
@@ -141,7 +154,7 @@ function refuse(ack: AnyAck | undefined, code: string, message: string): void {
 }
 
 export class RealtimeServer {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ViewerData>;
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, ViewerData>;
   readonly moderation: Namespace<ModerationClientToServerEvents, ModerationServerToClientEvents, Record<string, never>, ModeratorData>;
   readonly feed: ProgrammeFeed;
   readonly #deps: RealtimeDeps;
@@ -213,6 +226,7 @@ export class RealtimeServer {
       raw.request = null;
     });
     this.io.on('connection', (socket) => this.#onViewer(socket));
+    this.io.on('chat:sanction', (s) => this.#applySanction(s));
     this.moderation.use((socket, next) => this.#authenticate(socket, next));
     this.moderation.on('connection', (socket) => this.#onModerator(socket));
     this.feed.start();
@@ -454,18 +468,25 @@ export class RealtimeServer {
           },
           audit: (entry) => this.moderation.emit('audit:entry', entry),
           sanction: (s) => {
-            for (const socket of this.io.of('/').sockets.values()) {
-              const mine = socket.data.fingerprint === s.fingerprint || (s.kind === 'ban' && s.ip !== null && socket.data.ip === s.ip);
-              if (!mine) continue;
-              socket.emit('chat:sanction', { kind: s.kind, occurrenceId: s.occurrenceId, until: s.until });
-              if (s.kind === 'ban') for (const r of [...socket.rooms]) if (r.startsWith('chat:')) socket.leave(r);
-            }
+            this.#applySanction(s);
+            // Viewers connected to other web nodes (cluster adapter) are told by their node.
+            if (clustered(this.io.of('/').adapter)) this.io.serverSideEmit('chat:sanction', s);
           },
         }),
       );
     }
     const youtube = this.#deps.youtube;
     if (youtube) this.#unsubscribe.push(youtube.onStatus((st) => this.moderation.emit('youtube:status', st)));
+  }
+
+  /** Tells this node's sockets of the sanctioned device (and, for a ban, address). */
+  #applySanction(s: SanctionNotice): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      const mine = socket.data.fingerprint === s.fingerprint || (s.kind === 'ban' && s.ip !== null && socket.data.ip === s.ip);
+      if (!mine) continue;
+      socket.emit('chat:sanction', { kind: s.kind, occurrenceId: s.occurrenceId, until: s.until });
+      if (s.kind === 'ban') for (const r of [...socket.rooms]) if (r.startsWith('chat:')) socket.leave(r);
+    }
   }
 
   /**

@@ -23,7 +23,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { TypedEmitter } from '../../src/shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
 import type { Clock } from '../../src/shared/clock.js';
-import type { YoutubeChatPort } from '../../src/chat/index.js';
+import type { ChatStore, YoutubeChatPort } from '../../src/chat/index.js';
 
 export type ViewerClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 export type ModeratorClient = ClientSocket<ModerationServerToClientEvents, ModerationClientToServerEvents>;
@@ -114,6 +114,8 @@ export interface HarnessOptions {
   youtubeChat?: YoutubeChatPort;
   /** Reuse a data dir (to test a restart); the harness then does not delete it. */
   dataDir?: string;
+  /** A chat store shared with other nodes (cluster tests). */
+  chatStore?: ChatStore;
 }
 
 export interface Harness {
@@ -152,6 +154,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     schedule,
     engineEvents: engine,
     ...(options.youtubeChat ? { youtubeChat: options.youtubeChat } : {}),
+    ...(options.chatStore ? { chatStore: options.chatStore } : {}),
   });
   await parts.start();
   const app = createHttpApp({ config, logger, clock: options.clock, moderation: parts.http });
