@@ -94,4 +94,20 @@ describe('media: sources (real ffmpeg)', function () {
     expect(fatals).to.deep.equal([]);
     expect(e.health.restarts, 'a missing source is not a crash').to.equal(0);
   });
+
+  it('shows the slate ("has ended") when the media ends before the scheduled end', async () => {
+    const clip = makeClip(path.join(dir, 'short.mp4'), { seconds: 3 });
+    const e = create('short@x', { kind: 'file', path: clip });
+    const problems: ErrorInfo[] = [];
+    const health: EncoderHealth[] = [];
+    e.on('problem', (p) => problems.push(p));
+    e.on('health', (h) => health.push(h));
+    e.start('programme');
+    await waitFor('the programme on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
+    const ended = await waitFor('the end of the media', () => problems.find((p) => p.code === 'source-ended'), 20_000);
+    expect(ended.retryable).to.equal(false);
+    const at = health.length;
+    await waitFor('the slate after the end', () => health.slice(at).some((h) => h.phase === 'slate' && h.fps > 0), 20_000);
+    expect(e.health.restarts, 'the end of a file is not a crash').to.equal(0);
+  });
 });
