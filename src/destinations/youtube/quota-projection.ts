@@ -32,8 +32,7 @@ export function lifecycleUnits(occ: Occurrence, ingestPolls = 10): number {
   const prepare =
     cost('liveBroadcasts.list') + // marker search (one page)
     cost('liveBroadcasts.insert') +
-    cost('liveStreams.list') + // stream marker search
-    cost('liveStreams.insert') +
+    cost('liveStreams.insert') + // (no stream search for a new event)
     cost('liveBroadcasts.bind') +
     (occ.youtube.thumbnail ? cost('thumbnails.set') : 0);
   const ingest = ingestPolls * cost('liveStreams.list');

@@ -78,6 +78,8 @@ export class YoutubeDestination implements Destination {
       // 1. The broadcast: the one we persisted, else one we created before a crash, else a new one.
       let broadcast = current.remote.broadcastId ? await this.#getBroadcast(current.remote.broadcastId, ctx) : undefined;
       broadcast ??= await this.#findByMarker(occ, ctx);
+      /** The event is new: no stream can exist for it yet, so none is searched for. */
+      const fresh = !broadcast;
       if (broadcast) {
         if (broadcast.id !== current.remote.broadcastId) {
           this.#deps.logger.info({ occurrence: occ.id, broadcast: broadcast.id }, 'YouTube: reattached to the event made before a restart');
@@ -121,7 +123,7 @@ export class YoutubeDestination implements Destination {
 
       // 2. The stream (not reusable: one per event), found again after a crash by its marker.
       let stream = current.remote.streamId ? await this.#getStream(current.remote.streamId, ctx) : undefined;
-      stream ??= await this.#findStreamByMarker(occ, ctx);
+      if (!stream && !fresh) stream = await this.#findStreamByMarker(occ, ctx);
       if (!stream) {
         stream = await this.#api().call(
           'liveStreams.insert',
