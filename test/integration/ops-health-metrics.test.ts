@@ -122,6 +122,7 @@ describe('operations: health, readiness and metrics (real server on port 0)', fu
       metrics.youtubeCall('liveBroadcasts.transition', 'error', 50);
       metrics.scheduleReload(2);
       metrics.leader(true);
+      metrics.setYoutubeUsageSource(() => ({ byMethod: { 'liveChatMessages.list': { calls: 12, units: 60 } } }));
 
       const res = await fetch(`${srv.base}/metrics`);
       expect(res.status).to.equal(200);
@@ -142,6 +143,8 @@ describe('operations: health, readiness and metrics (real server on port 0)', fu
       expect(line(/^onair_youtube_calls_total\{.*outcome="error"/)).to.match(/ 1$/);
       expect(line(/^onair_schedule_reload_errors_total/)).to.match(/ 2$/);
       expect(line(/^onair_leader\{/)).to.match(/ 1$/);
+      expect(line(/^onair_youtube_quota_units_today\{.*method="liveChatMessages.list"/)).to.match(/ 60$/);
+      expect(line(/^onair_youtube_calls_today\{.*method="liveChatMessages.list"/)).to.match(/ 12$/);
 
       // A finished broadcast's stream series disappear; its count moves to the final state.
       engine.emit('transition', record({ state: 'complete' }), 'ending', undefined);
