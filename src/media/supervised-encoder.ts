@@ -128,6 +128,9 @@ interface Prepared {
   liveInfo?: MediaInfo;
 }
 
+/** Waits before retrying a live source directly (see #afterProgrammeExit). */
+const LIVE_RETRY_MS = [300, 800, 1500];
+
 /** A file-system-safe form of an occurrence id ("story@2026-12-05T11:00" -> "story_2026-12-05T11-00"). */
 export function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]+/g, (m) => (m.includes('@') ? '_' : '-')).slice(0, 120);
@@ -164,6 +167,8 @@ export class SupervisedEncoder implements Encoder {
   /** When the programme was first asked for; positions in files are measured from it. */
   #programmeSince: number | undefined;
   #sourceDown = false;
+  /** Direct retries of a live source whose run failed before its first frame. */
+  #liveRetries = 0;
   #sourceDownReason = '';
   #checkingSource = false;
   #lastSourceCheck = 0;
@@ -504,6 +509,7 @@ export class SupervisedEncoder implements Encoder {
   #onProgress(sample: ProgressSample, kind: Kind): void {
     const now = this.#now();
     this.#lastProgressAt = now;
+    if (kind === 'programme') this.#liveRetries = 0;
     // Ten seconds of steady progress ends a crash streak (the backoff starts over).
     if (now - this.#runStartedAt > 10_000) this.#consecutiveCrashes = 0;
     this.#health = {
@@ -611,6 +617,16 @@ export class SupervisedEncoder implements Encoder {
   }
 
   async #afterProgrammeExit(info: ExitInfo): Promise<void> {
+    const source = this.#spec.occurrence.source;
+    // A live source that answered a moment ago but dropped this run before any frame (a
+    // camera restarting, or one that serves a single client and was busy with our check):
+    // retry it directly a few times before putting the slate up and probing again.
+    if (source.kind === 'url' && this.#lastProgressAt === 0 && this.#liveRetries < LIVE_RETRY_MS.length) {
+      const wait = LIVE_RETRY_MS[this.#liveRetries++]!;
+      this.#restartTimer = this.#deps.clock.at(new Date(this.#now() + wait), () => this.#launch());
+      return;
+    }
+    this.#liveRetries = 0;
     const down = await this.#sourceAvailable();
     if (this.#stopping || this.#proc?.running) return;
     if (down) {
@@ -619,7 +635,6 @@ export class SupervisedEncoder implements Encoder {
       this.#launch();
       return;
     }
-    const source = this.#spec.occurrence.source;
     if (info.code === 0 && (source.kind === 'file' || source.kind === 'playlist') && this.#position() === 'ended') {
       this.#launch(); // #launchAsync notices the end and puts the slate up.
       return;

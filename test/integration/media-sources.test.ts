@@ -10,6 +10,7 @@ import type { EncoderHealth, ErrorInfo } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { FakeCamera } from '../support/ffmpeg-camera.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
 import { binaries, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
 
@@ -109,5 +110,28 @@ describe('media: sources (real ffmpeg)', function () {
     const at = health.length;
     await waitFor('the slate after the end', () => health.slice(at).some((h) => h.phase === 'slate' && h.fps > 0), 20_000);
     expect(e.health.restarts, 'the end of a file is not a crash').to.equal(0);
+  });
+
+  it('puts the slate up when the camera goes away mid-air, and returns to it when it is back', async () => {
+    const camera = await FakeCamera.start();
+    try {
+      const e = create('cam@x', { kind: 'url', url: camera.url });
+      const problems: ErrorInfo[] = [];
+      const health: EncoderHealth[] = [];
+      e.on('problem', (p) => problems.push(p));
+      e.on('health', (h) => health.push(h));
+      e.start('programme');
+      await waitFor('the camera on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 30_000);
+      await camera.switchOff();
+      const gone = await waitFor('a source problem', () => problems.find((p) => p.code === 'source-unavailable'), 20_000);
+      expect(gone.message).to.include('camera').and.include(`127.0.0.1:${camera.port}`);
+      const at = health.length;
+      await waitFor('the slate on air', () => health.slice(at).some((h) => h.phase === 'slate' && h.fps > 0), 20_000);
+      await camera.switchOn();
+      const back = health.length;
+      await waitFor('the camera back on air', () => health.slice(back).some((h) => h.phase === 'programme' && h.fps > 0), 30_000);
+    } finally {
+      await camera.switchOff();
+    }
   });
 });
