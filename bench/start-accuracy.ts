@@ -96,7 +96,7 @@ const engine = new BroadcastEngine({
   destinations: () => destination,
   encoders,
   clock: systemClock,
-  timing: { prepareLead: 2_000, ffmpegLead: 1_000, lateStartGrace: 60_000, planAhead: 3_600_000, stopTimeout: 1_000 },
+  timing: { prepareLead: 2_000, ffmpegLead: 1_000, switchLead: 500, lateStartGrace: 60_000, planAhead: 3_600_000, stopTimeout: 1_000 },
   logger: createLogger('silent'),
   replanCron: '',
   housekeepingCron: '',

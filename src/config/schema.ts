@@ -44,6 +44,7 @@ export const configSchema = z.strictObject({
   engine: z.strictObject({
     prepareLead: durationMs,
     ffmpegLead: durationMs,
+    switchLead: durationMs,
     lateStartGrace: durationMs,
     planAhead: durationMs,
     stopTimeout: durationMs,

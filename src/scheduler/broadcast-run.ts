@@ -63,6 +63,8 @@ export class BroadcastRun {
   #encoder: Encoder | undefined;
   #encoderOff: Array<() => void> = [];
   #liveSetup = false;
+  /** The encoder already shows the programme (switched switchLead before air). */
+  #switched = false;
   #chains = new Set<Promise<void>>();
   /** awaitIngest calls begun with the slate, reused when going live. */
   #ingest = new Map<string, Promise<DestinationState>>();
@@ -201,6 +203,7 @@ export class BroadcastRun {
           // The start moved later than the encoder's lead: stop pushing the slate for now.
           await this.#stopEncoder();
         }
+        const switchAt = start - t.switchLead;
         if (now >= start - t.ffmpegLead && !this.#encoder) {
           await this.#prepareAll();
           if (this.#usable().length === 0) {
@@ -208,15 +211,25 @@ export class BroadcastRun {
             continue;
           }
           if (now < start) {
-            this.#startEncoder('slate');
+            this.#switched = now >= switchAt;
+            this.#startEncoder(this.#switched ? 'programme' : 'slate');
             continue;
+          }
+        }
+        if (this.#encoder && now < start) {
+          const due = now >= switchAt;
+          // A start moved later after the early switch goes back to the slate until then.
+          if (due !== this.#switched) {
+            this.#switched = due;
+            this.#encoder.show(due ? 'programme' : 'slate');
           }
         }
         if (now >= start) {
           await this.#transition('live', undefined, { liveAt: new Date(now).toISOString() });
           continue;
         }
-        return this.#arm(now >= start - t.ffmpegLead ? start : start - t.ffmpegLead);
+        const next = now < start - t.ffmpegLead ? start - t.ffmpegLead : now < switchAt ? switchAt : start;
+        return this.#arm(next);
       }
 
       if (state === 'live') {
@@ -233,8 +246,8 @@ export class BroadcastRun {
         }
         if (!this.#liveSetup) {
           this.#liveSetup = true;
-          if (this.#encoder) this.#encoder.show('programme');
-          else this.#startEncoder('programme');
+          if (!this.#encoder) this.#startEncoder('programme');
+          else if (!this.#switched) this.#encoder.show('programme');
           if (this.#fatal) continue;
           this.#goLiveAll();
         }

@@ -10,6 +10,13 @@ export interface EngineTiming {
   prepareLead: number;
   /** Start the encoder (pushing the slate) this long before air. @defaultValue 60 s */
   ffmpegLead: number;
+  /**
+   * Switch the encoder from the slate to the programme this long before the scheduled
+   * second: the switch restarts ffmpeg, which takes about a second, so switching early puts
+   * the programme's first frame (not just the record's liveAt) on the scheduled second.
+   * @defaultValue 1 s
+   */
+  switchLead: number;
   /** A start missed by less than this (onair was down) still happens; later ones are missed. @defaultValue 15 minutes */
   lateStartGrace: number;
   /** How far ahead occurrences get a record and timers. @defaultValue 48 hours */
@@ -45,6 +52,7 @@ export interface EngineDeps {
 export const DEFAULT_TIMING: EngineTiming = {
   prepareLead: 10 * 60_000,
   ffmpegLead: 60_000,
+  switchLead: 1_000,
   lateStartGrace: 15 * 60_000,
   planAhead: 48 * 3_600_000,
   stopTimeout: 5_000,

@@ -47,6 +47,15 @@ describe('broadcast engine', () => {
     expect(h.destinations.alpha!.count('awaitIngest')).to.equal(1);
     expect(await h.state(OCC)).to.equal('ready');
 
+    // The switch restarts ffmpeg (about a second), so it happens switchLead (1 s) early;
+    // the record goes live, and destinations are told, at the scheduled second.
+    await h.at(engine, '2026-12-05T09:59:58.999Z');
+    expect(enc.log).to.deep.equal(['start:slate']);
+    await h.at(engine, '2026-12-05T09:59:59.000Z');
+    expect(enc.log).to.deep.equal(['start:slate', 'show:programme']);
+    expect(await h.state(OCC)).to.equal('ready');
+    expect(h.destinations.alpha!.count('goLive')).to.equal(0);
+
     await h.at(engine, START);
     const live = await h.store.get(OCC);
     expect(live!.state).to.equal('live');
