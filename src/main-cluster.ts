@@ -126,6 +126,7 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
           engineEvents,
           initialRecords: await node.broadcastStore().listUnfinished(),
           chatStore: node.chatStore(),
+          sessions: node.sessionStore(),
         });
   await realtimeParts?.start();
   if (realtimeParts) {

@@ -17,7 +17,7 @@ import { ScheduleService, formatLocalRange, pick } from './schedule/index.js';
 import { TypedEmitter } from './shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from './scheduler/ports.js';
-import { ChatService, isPasswordHash, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type YoutubeChatPort } from './chat/index.js';
+import { ChatService, isPasswordHash, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type SessionStore, type YoutubeChatPort } from './chat/index.js';
 import { ConfigError } from './shared/errors.js';
 import {
   attachRealtime,
@@ -228,6 +228,8 @@ export interface RealtimePartsDeps {
   chatStore?: ChatStore;
   /** YouTube live chat (over the destinations/youtube client), when YouTube is configured. */
   youtubeChat?: YoutubeChatPort;
+  /** Where moderator/staff sessions live. @defaultValue in memory (cluster mode: Redis, shared by every web node) */
+  sessions?: SessionStore;
   /** Socket.IO limits beyond the config (benchmarks raise the per-socket event limit). */
   realtimeLimits?: Pick<RealtimeSettings, 'eventsPer10s' | 'maxHttpBufferSize' | 'recoveryWindowMs'>;
 }
@@ -279,6 +281,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
     token: config.secrets.moderatorToken,
     sessionTtlMs: config.moderation.sessionTtl,
     clock,
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
   const youtubeChat = deps.youtubeChat
     ? new YoutubeChatBridge({

@@ -1,10 +1,12 @@
 // Who is a moderator: accounts from config (scrypt hashes) log in to a session that expires
 // after moderation.sessionTtl; or a bearer token from ONAIR_MODERATOR_TOKEN. Sessions live
-// in memory: a restart logs moderators out, which is the safe side.
+// in a SessionStore: in memory by default (a restart logs moderators out, the safe side), in
+// Redis in cluster mode (every web node knows every login).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import { RateLimiter } from './rate-limiter.js';
 import { verifyPassword } from './password.js';
+import { MemorySessionStore, type ModeratorSession, type SessionStore } from './session-store.js';
 
 export interface ModeratorAccount {
   name: string;
@@ -18,12 +20,8 @@ export interface ModeratorAuthDeps {
   /** @defaultValue 8 hours (config moderation.sessionTtl) */
   sessionTtlMs: number;
   clock: Clock;
-}
-
-export interface ModeratorSession {
-  id: string;
-  moderator: string;
-  expiresAt: Date;
+  /** Where sessions live. @defaultValue in memory (cluster mode: RedisSessionStore) */
+  sessions?: SessionStore;
 }
 
 /** Name recorded in the audit log for actions taken with the bearer token. */
@@ -38,11 +36,12 @@ function digest(s: string): Buffer {
 
 export class ModeratorAuth {
   readonly #deps: ModeratorAuthDeps;
-  readonly #sessions = new Map<string, ModeratorSession>();
+  readonly #sessions: SessionStore;
   readonly #attempts: RateLimiter;
 
   constructor(deps: ModeratorAuthDeps) {
     this.#deps = deps;
+    this.#sessions = deps.sessions ?? new MemorySessionStore(() => deps.clock.now().getTime());
     // Ten tries a minute per address: enough for typos, useless for guessing.
     this.#attempts = new RateLimiter({ limit: 10, windowMs: 60_000, now: () => deps.clock.now().getTime() });
   }
@@ -63,20 +62,20 @@ export class ModeratorAuth {
       moderator: account.name,
       expiresAt: new Date(this.#deps.clock.now().getTime() + this.#deps.sessionTtlMs),
     };
-    this.#sessions.set(session.id, session);
+    await this.#sessions.put(session);
     return session;
   }
 
-  logout(sessionId: string): void {
-    this.#sessions.delete(sessionId);
+  async logout(sessionId: string): Promise<void> {
+    await this.#sessions.delete(sessionId);
   }
 
   /** The live session with this id, or undefined (unknown or expired). */
-  session(sessionId: string): ModeratorSession | undefined {
-    const s = this.#sessions.get(sessionId);
+  async session(sessionId: string): Promise<ModeratorSession | undefined> {
+    const s = await this.#sessions.get(sessionId);
     if (!s) return undefined;
     if (s.expiresAt.getTime() <= this.#deps.clock.now().getTime()) {
-      this.#sessions.delete(sessionId);
+      await this.#sessions.delete(sessionId);
       return undefined;
     }
     return s;
@@ -93,13 +92,13 @@ export class ModeratorAuth {
    * The moderator behind a request: a session id from the cookie, or a bearer token.
    * Returns the name and, for sessions, when it expires.
    */
-  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): { moderator: string; expiresAt: Date | null } | undefined {
+  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): Promise<ModeratorIdentity | undefined> {
     return identifyHeadersWith(this, cookieHeader, token);
   }
 
-  identify(credentials: { sessionId?: string | undefined; token?: string | undefined }): { moderator: string; expiresAt: Date | null } | undefined {
+  async identify(credentials: { sessionId?: string | undefined; token?: string | undefined }): Promise<ModeratorIdentity | undefined> {
     if (credentials.sessionId) {
-      const s = this.session(credentials.sessionId);
+      const s = await this.session(credentials.sessionId);
       if (s) return { moderator: s.moderator, expiresAt: s.expiresAt };
     }
     if (credentials.token && this.verifyToken(credentials.token)) return { moderator: TOKEN_MODERATOR, expiresAt: null };
@@ -107,12 +106,18 @@ export class ModeratorAuth {
   }
 }
 
+/** Who a request or socket belongs to: the moderator's name and, for sessions, when it ends. */
+export interface ModeratorIdentity {
+  moderator: string;
+  expiresAt: Date | null;
+}
+
 /** The same, from a Cookie header and a bearer token as they arrive on a request. */
 export function identifyHeadersWith(
   auth: ModeratorAuth,
   cookieHeader: string | undefined,
   token: string | undefined,
-): { moderator: string; expiresAt: Date | null } | undefined {
+): Promise<ModeratorIdentity | undefined> {
   return auth.identify({ sessionId: readCookie(cookieHeader, SESSION_COOKIE), token });
 }
 

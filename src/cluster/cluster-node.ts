@@ -17,6 +17,7 @@ import { LeaderLease } from './leader-lease.js';
 import { Leadership, type LeaderWork } from './leadership.js';
 import { RedisBroadcastStore } from './redis-broadcast-store.js';
 import { RedisChatStore } from './redis-chat-store.js';
+import { RedisSessionStore } from './redis-session-store.js';
 import { RedisStaffAudit } from './redis-staff-audit.js';
 import { closeRedis, connectRedis, maskRedisUrl, redisReadiness, waitForRedis } from './redis.js';
 import { CommandServer, RemoteBroadcasts, type BroadcastActions } from './remote-broadcasts.js';
@@ -145,6 +146,12 @@ export class ClusterNode {
 
   chatStore(): RedisChatStore {
     return new RedisChatStore({ redis: this.redis, prefix: this.prefix });
+  }
+
+  /** Moderator and staff sessions, shared by every web node (each key expires with its session). */
+  sessionStore(): RedisSessionStore {
+    const clock = this.#deps.clock;
+    return new RedisSessionStore({ redis: this.redis, prefix: this.prefix, now: () => clock.now().getTime() });
   }
 
   staffAudit(): RedisStaffAudit {

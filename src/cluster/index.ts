@@ -9,4 +9,5 @@ export * from './remote-broadcasts.js';
 export * from './leadership.js';
 export * from './redis-chat-store.js';
 export * from './redis-staff-audit.js';
+export * from './redis-session-store.js';
 export * from './cluster-node.js';

@@ -57,7 +57,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const staff = requireStaff({
       token: deps.config.secrets.moderatorToken,
       ...(deps.moderation
-        ? { identify: (req) => deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization))?.moderator }
+        ? { identify: async (req) => (await deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization)))?.moderator }
         : {}),
     });
     if (deps.controlRoom) {
@@ -67,7 +67,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         token: deps.config.secrets.moderatorToken,
         allowLoopback: false,
         ...(deps.moderation
-          ? { identify: (req) => deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization))?.moderator }
+          ? { identify: async (req) => (await deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization)))?.moderator }
           : {}),
       });
       app.use(

@@ -7,7 +7,7 @@
 //     the Internet through a local proxy do not count as loopback.
 // Otherwise it fails with AuthError (401 through the error handler).
 import { timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AuthError } from '../shared/errors.js';
 
 export interface StaffGuardOptions {
@@ -15,8 +15,8 @@ export interface StaffGuardOptions {
   token?: string;
   /** Let loopback requests through. @defaultValue true */
   allowLoopback?: boolean;
-  /** Another way to recognise staff (a session); returns who it is, or undefined. */
-  identify?: (req: Request) => string | undefined;
+  /** Another way to recognise staff (a session, maybe in Redis); resolves to who it is, or undefined. */
+  identify?: (req: Request) => Promise<string | undefined> | string | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -30,12 +30,16 @@ function sameSecret(given: string, expected: string): boolean {
 export function requireStaff(options: StaffGuardOptions = {}): RequestHandler {
   const allowLoopback = options.allowLoopback ?? true;
   return (req, res, next) => {
-    const who = options.identify?.(req);
-    if (who) {
-      res.locals['staff'] = who;
-      next();
-      return;
-    }
+    Promise.resolve(options.identify?.(req)).then((who) => {
+      if (who) {
+        res.locals['staff'] = who;
+        next();
+        return;
+      }
+      byTokenOrLoopback(req, res, next);
+    }, next);
+  };
+  function byTokenOrLoopback(req: Request, res: Response, next: NextFunction): void {
     const auth = req.headers.authorization;
     if (options.token && auth?.startsWith('Bearer ') && sameSecret(auth.slice(7), options.token)) {
       res.locals['staff'] = 'token';
@@ -52,5 +56,5 @@ export function requireStaff(options: StaffGuardOptions = {}): RequestHandler {
         'staff actions need the moderator token: send "Authorization: Bearer <ONAIR_MODERATOR_TOKEN>", or call from the server itself',
       ),
     );
-  };
+  }
 }

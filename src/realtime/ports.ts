@@ -57,7 +57,8 @@ export interface RealtimeChatPort {
 
 /** Who is a moderator, from the session cookie header or a bearer token. */
 export interface ModeratorIdentityPort {
-  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): { moderator: string; expiresAt: Date | null } | undefined;
+  /** Sessions may live in Redis (cluster mode), hence a promise. */
+  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): Promise<{ moderator: string; expiresAt: Date | null } | undefined>;
 }
 
 /** The YouTube chat bridge's figures, for the console. */

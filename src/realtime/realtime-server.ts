@@ -376,16 +376,25 @@ export class RealtimeServer {
     const facts = this.#facts.get(socket.conn);
     const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const token = typeof authToken === 'string' ? authToken : facts?.bearer;
-    const who = this.#deps.moderators?.identifyHeaders(
-      facts?.sessionId ? `${this.#deps.settings.sessionCookie ?? 'onair_mod'}=${facts.sessionId}` : undefined,
-      token,
-    );
-    if (!who) {
+    const moderators = this.#deps.moderators;
+    if (!moderators) {
       next(new Error('unauthorized'));
       return;
     }
-    socket.data = { moderator: who.moderator, expiresAt: who.expiresAt?.toISOString() ?? null };
-    next();
+    moderators
+      .identifyHeaders(facts?.sessionId ? `${this.#deps.settings.sessionCookie ?? 'onair_mod'}=${facts.sessionId}` : undefined, token)
+      .then(
+        (who) => {
+          if (!who) return next(new Error('unauthorized'));
+          socket.data = { moderator: who.moderator, expiresAt: who.expiresAt?.toISOString() ?? null };
+          next();
+        },
+        (err: unknown) => {
+          // The session store (Redis) is unreachable: refuse, and say so in the log.
+          this.#deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime: could not check a moderator session');
+          next(new Error('unavailable'));
+        },
+      );
   }
 
   #onModerator(socket: ModeratorSocket): void {

@@ -9,8 +9,9 @@ import { sessionCookieOptions } from '../security.js';
 /** What the routes need of the moderator auth (src/chat ModeratorAuth fits it). */
 export interface ModeratorLoginPort {
   login(name: string, password: string, address: string): Promise<{ id: string; moderator: string; expiresAt: Date } | 'throttled' | undefined>;
-  logout(sessionId: string): void;
-  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): { moderator: string; expiresAt: Date | null } | undefined;
+  logout(sessionId: string): Promise<void>;
+  /** Sessions may live in Redis (cluster mode), hence a promise. */
+  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): Promise<{ moderator: string; expiresAt: Date | null } | undefined>;
   readonly sessionTtlMs: number;
 }
 
@@ -32,13 +33,14 @@ function bearerOf(req: Request): string | undefined {
 /** Lets the request through only for a moderator (session cookie or bearer token). */
 export function requireModerator(auth: ModeratorLoginPort): RequestHandler {
   return (req, res, next) => {
-    const who = auth.identifyHeaders(req.headers.cookie, bearerOf(req));
-    if (!who) {
-      res.status(401).json({ error: 'unauthorized', message: 'Log in on the moderator console, or send the moderator token as a Bearer token.' });
-      return;
-    }
-    res.locals['moderator'] = who.moderator;
-    next();
+    auth.identifyHeaders(req.headers.cookie, bearerOf(req)).then((who) => {
+      if (!who) {
+        res.status(401).json({ error: 'unauthorized', message: 'Log in on the moderator console, or send the moderator token as a Bearer token.' });
+        return;
+      }
+      res.locals['moderator'] = who.moderator;
+      next();
+    }, next);
   };
 }
 
@@ -77,15 +79,15 @@ export function authRouter(deps: AuthRouteDeps): express.Router {
     }
   });
 
-  router.post('/api/moderation/logout', (req, res) => {
+  router.post('/api/moderation/logout', async (req, res) => {
     const id = cookieValue(req.headers.cookie, cookie);
-    if (id) deps.auth.logout(id);
+    if (id) await deps.auth.logout(id);
     res.clearCookie(cookie, { ...sessionCookieOptions(req, deps.publicUrl, 0), maxAge: undefined });
     res.status(204).end();
   });
 
-  router.get('/api/moderation/me', (req, res) => {
-    const who = deps.auth.identifyHeaders(req.headers.cookie, bearerOf(req));
+  router.get('/api/moderation/me', async (req, res) => {
+    const who = await deps.auth.identifyHeaders(req.headers.cookie, bearerOf(req));
     if (!who) {
       res.status(401).json({ error: 'unauthorized', message: 'Not logged in.' });
       return;
