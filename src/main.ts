@@ -31,6 +31,7 @@ import { createYoutubeServices } from './destinations/youtube/index.js';
 import path from 'node:path';
 import { BroadcastEngine, type BroadcastStore, type Destination } from './scheduler/index.js';
 import { SqliteBroadcastStore } from './store/index.js';
+import { lockDataDir } from './store/data-dir-lock.js';
 import { createEncoderFactory, findSlateFont, killLeftovers, resolveBinaries } from './media/index.js';
 import { createDestinationFactory, LocalArchive } from './destinations/index.js';
 import { hlsRoot } from './destinations/local/index.js';
@@ -57,6 +58,8 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
   const clock = options.clock ?? systemClock;
   void clock;
 
+  // One embedded onair per data folder: a second would take the first one's ffmpeg for leftovers.
+  const releaseDataDir = lockDataDir(config.dirs.data);
   const db = openDatabase(config.dirs.data);
   const scheduleService = await startSchedule(config, logger, clock);
   // YouTube (API client, quota ledger, destination factory, chat client), when a destination
@@ -120,6 +123,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
       server.closeAllConnections();
       await scheduleService.stop();
       db.close();
+      releaseDataDir();
     },
   };
 }
