@@ -10,7 +10,7 @@ import type { Expander } from './expand.js';
 import { parseLocalDate, parseLocalTime } from './local-time.js';
 import { NTH_NAMES, type RawLocalized, type RawProgramme, type RawSource } from './schema.js';
 import type { Diagnostic, Localized, Override, Programme, RecurrenceRule, SourceSpec, Weekday } from './types.js';
-import type { Path, YamlSource } from './yaml-source.js';
+import type { Path, PositionSource } from './yaml-source.js';
 
 /** What validation needs to know about the installation. */
 export interface ValidationContext {
@@ -35,7 +35,7 @@ function knownZones(): string[] {
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
   constructor(
-    private readonly src: YamlSource,
+    private readonly src: PositionSource,
     private readonly base: Path,
     private readonly ctx: ValidationContext,
     /** Keys the schema already reported ("recurrence.weekly"): no second message about them. */
@@ -296,7 +296,7 @@ function pad(dateTime: string): string {
  */
 export function normalizeProgramme(
   raw: Partial<RawProgramme>,
-  src: YamlSource,
+  src: PositionSource,
   base: Path,
   ctx: ValidationContext,
   expander: Expander,

@@ -5,7 +5,8 @@ import { normalizeProgramme, type ValidationContext } from './normalize.js';
 import type { z } from 'zod';
 import { programmeSchema, type RawProgramme } from './schema.js';
 import type { Diagnostic, Programme } from './types.js';
-import { parseScheduleText, type YamlSource } from './yaml-source.js';
+import { fastParse, type FastSource } from './fast-yaml.js';
+import { parseScheduleText, type ParsedText, type PositionSource } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
 export interface FileResult {
@@ -36,7 +37,7 @@ function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
   return d.type === 'object' ? d.shape : undefined;
 }
 
-function validateOne(value: unknown, src: YamlSource, base: Array<string | number>, ctx: ValidationContext, expander: Expander) {
+function validateOne(value: unknown, src: PositionSource, base: Array<string | number>, ctx: ValidationContext, expander: Expander) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       diagnostics: [src.diag(base, 'error', 'a programme must be a mapping of keys (id:, title:, duration:, recurrence:, source:, destinations:)')],
@@ -78,15 +79,64 @@ function validateOne(value: unknown, src: YamlSource, base: Array<string | numbe
   return { diagnostics: [...diagnostics, ...rest.diagnostics] };
 }
 
-export function validateScheduleText(text: string, file: string, ctx: ValidationContext, expander: Expander): FileResult {
+export interface ValidateOptions {
+  /**
+   * Try the fast reading first (js-yaml; see fast-yaml.ts). Results are the same either
+   * way; false reads with the `yaml` library only (for tests comparing the two).
+   * @defaultValue true
+   */
+  fast?: boolean;
+  /** Told which reading the result came from (for tests: the comparison is not vacuous). */
+  onReading?: (reading: 'fast' | 'yaml') => void;
+}
+
+export function validateScheduleText(text: string, file: string, ctx: ValidationContext, expander: Expander, options: ValidateOptions = {}): FileResult {
+  if (options.fast !== false) {
+    try {
+      const documents = fastParse(text, file);
+      if (documents) {
+        const result = validateDocuments({ documents, diagnostics: [] }, file, ctx, expander);
+        // Only a file without errors is taken from the fast reading (its warnings placed
+        // on js-yaml's tree); any error, or any doubt about a position, is reported from
+        // the `yaml` reading below.
+        if (!hasErrors(result.diagnostics) && !documents.some((d) => d.source.touched)) {
+          options.onReading?.('fast');
+          return result;
+        }
+      }
+    } catch {
+      // Whatever went wrong, the `yaml` reading below decides.
+    }
+  }
+  options.onReading?.('yaml');
+  let parsed: ParsedText;
+  try {
+    parsed = parseScheduleText(text, file);
+  } catch (err) {
+    return crashed(file, [], err);
+  }
+  return validateDocuments(parsed, file, ctx, expander);
+}
+
+function crashed(file: string, diagnostics: Diagnostic[], err: unknown): FileResult {
+  // Nothing a person writes may crash the tool: report it as a problem in the file instead.
+  diagnostics.push({ file, line: 1, col: 1, severity: 'error', message: `onair could not check this file (${(err as Error).message}); please report it` });
+  return { file, programmes: [], diagnostics: sortDiagnostics(diagnostics), empty: false, candidates: [] };
+}
+
+function validateDocuments(
+  parsed: { documents: ReadonlyArray<{ source: PositionSource | FastSource; value: unknown }>; diagnostics: Diagnostic[] },
+  file: string,
+  ctx: ValidationContext,
+  expander: Expander,
+): FileResult {
   const diagnostics: Diagnostic[] = [];
   const programmes: Programme[] = [];
   let seenProgramme = false;
   const result = { candidates: [] as Programme[] };
   try {
-    const parsed = parseScheduleText(text, file);
     diagnostics.push(...parsed.diagnostics);
-    const ids = new Map<string, string>();
+    const ids = new Map<string, Programme>();
     const candidates: Programme[] = [];
     for (const { source, value } of parsed.documents) {
       const items: Array<[unknown, Array<string | number>]> = Array.isArray(value)
@@ -101,10 +151,10 @@ export function validateScheduleText(text: string, file: string, ctx: Validation
         const p = r.programme;
         const first = ids.get(p.id);
         if (first) {
-          diagnostics.push(source.diag([...base, 'id'], 'error', `id "${p.id}" is already used at ${first}; give each programme its own id`));
+          diagnostics.push(source.diag([...base, 'id'], 'error', `id "${p.id}" is already used at ${file}:${first.position.line}:${first.position.col}; give each programme its own id`));
           continue;
         }
-        ids.set(p.id, `${file}:${p.position.line}:${p.position.col}`);
+        ids.set(p.id, p);
         programmes.push(p);
       }
     }
@@ -112,9 +162,7 @@ export function validateScheduleText(text: string, file: string, ctx: Validation
     if (!seenProgramme && !hasErrors(diagnostics))
       diagnostics.push({ file, line: 1, col: 1, severity: 'warning', message: 'this file holds no programme; it is ignored (delete it if it is not needed)' });
   } catch (err) {
-    // Nothing a person writes may crash the tool: report it as a problem in the file instead.
-    diagnostics.push({ file, line: 1, col: 1, severity: 'error', message: `onair could not check this file (${(err as Error).message}); please report it` });
-    return { file, programmes: [], diagnostics: sortDiagnostics(diagnostics), empty: false, candidates: [] };
+    return crashed(file, diagnostics, err);
   }
   return { file, programmes, diagnostics: sortDiagnostics(diagnostics), empty: !seenProgramme, candidates: result.candidates };
 }

@@ -5,8 +5,16 @@ import type { Diagnostic, Severity } from './types.js';
 
 export type Path = ReadonlyArray<string | number>;
 
+/** Where the nodes of one document are: what validation asks to place a diagnostic. */
+export interface PositionSource {
+  readonly file: string;
+  /** The best 1-based position for a problem at `path` (see YamlSource.at). */
+  at(path: Path, preferKey?: boolean): { line: number; col: number };
+  diag(path: Path, severity: Severity, message: string, preferKey?: boolean): Diagnostic;
+}
+
 /** One YAML document of a file, with a way to find the position of any path in it. */
-export class YamlSource {
+export class YamlSource implements PositionSource {
   constructor(
     readonly file: string,
     readonly doc: Document,

@@ -2,7 +2,7 @@
 // offending node, what is wrong in words, and what to write instead.
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
-import type { Path, YamlSource } from './yaml-source.js';
+import type { Path, PositionSource } from './yaml-source.js';
 import type { Diagnostic } from './types.js';
 
 type Issue = z.core.$ZodIssue;
@@ -110,7 +110,7 @@ function hintFor(path: Path): string {
 export function issuesToDiagnostics(
   issues: readonly Issue[],
   schema: AnySchema,
-  source: YamlSource,
+  source: PositionSource,
   base: Path,
   root: unknown,
 ): Diagnostic[] {

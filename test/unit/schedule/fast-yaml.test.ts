@@ -1,0 +1,108 @@
+// The fast reading (js-yaml first, see src/schedule/fast-yaml.ts) must give exactly what the
+// `yaml` reading gives: the same programmes, and the same diagnostics at the same line:col.
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Expander, validateScheduleText, type FileResult } from '../../../src/schedule/index.js';
+import { fastParse } from '../../../src/schedule/fast-yaml.js';
+import { tempMedia, VALID } from './helpers.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../../../schedules');
+const ALPHABET = ' \n:-[]{}",\'#0123456789aTZ\u00e7\u0130';
+
+describe('schedule fast reading (js-yaml first)', () => {
+  const media = tempMedia();
+  after(() => media.cleanup());
+  const examples = readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
+
+  /** Validates both ways; returns whether the result came from the fast reading. */
+  function same(text: string): boolean {
+    let reading = '';
+    const fast: FileResult = validateScheduleText(text, 'f.yaml', media.ctx, new Expander(), { onReading: (r) => (reading = r) });
+    const slow: FileResult = validateScheduleText(text, 'f.yaml', media.ctx, new Expander(), { fast: false });
+    expect(fast, JSON.stringify(text)).to.deep.equal(slow);
+    return reading === 'fast';
+  }
+
+  it('takes the fast reading for the examples, with the same result', () => {
+    expect(examples.length).to.be.greaterThan(3);
+    for (const text of examples) expect(same(text), text.slice(0, 80)).to.equal(true);
+  });
+
+  it('places warnings where the yaml reading does', () => {
+    const v = VALID.join('\n');
+    const cases = [
+      // A no-op except, a destination listed twice, loop on a test pattern, day 31, an empty override.
+      v.replace('  until: 2027-06-26', '  until: 2027-06-26\n  except: [2026-12-06, 2026-12-12]'),
+      v.replace('destinations: [local]', 'destinations: [local, "local"]'),
+      v.replace('source: { testPattern: {} }', 'source:\n  testPattern: {}\n  loop: true'),
+      v.replace('  weekly: { days: [sat], at: "11:00" }', '  monthly: { day: 31, at: "11:00" }'),
+      `${v}\noverrides:\n  2026-12-12: {}`,
+      `${v}\naudience: [children]\ndestinations: [youtube]`.replace('destinations: [local]\n', ''),
+    ];
+    for (const text of cases) {
+      expect(same(text), text).to.equal(true);
+      expect(validateScheduleText(text, 'f.yaml', media.ctx, new Expander()).diagnostics.some((d) => d.severity === 'warning'), text).to.equal(true);
+    }
+  });
+
+  it('reads comments, documents, lists, CRLF and quoted text as the yaml reading does', () => {
+    const v = VALID.join('\n');
+    const cases = [
+      `# a comment\n\n---\n${v}\n---\n# only a comment\n`,
+      `- # first\n${v.replace(/^/gm, '  ')}\n-\n${v.replace(/^/gm, '  ').replace('fairy-tale-time', 'b')}`,
+      v.replace(/\n/g, '\r\n').replace('until: 2027-06-26', 'until: 2027-06-26\r\n  except: [2026-12-06]'),
+      v.replace('Masal Saati', "'Masal Saati: İçli'").replace('id:', '"id":').replace('45m', '"45m"'),
+    ];
+    for (const text of cases) expect(same(text), text).to.equal(true);
+    // A file with an error is reported from the yaml reading alone.
+    expect(same(`${v}\nrecurrence: x`)).to.equal(false);
+  });
+
+  it('gives the same result for random mutations of the examples', () => {
+    const next = rng(7);
+    let fastOnes = 0;
+    for (let i = 0; i < 400; i++) {
+      let text = examples[i % examples.length]!;
+      const edits = 1 + Math.floor(next() * 3);
+      for (let e = 0; e < edits; e++) {
+        const at = Math.floor(next() * text.length);
+        const kind = Math.floor(next() * 4);
+        const ch = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
+        if (kind === 0) text = text.slice(0, at) + text.slice(at + 1);
+        else if (kind === 1) text = text.slice(0, at) + ch + text.slice(at);
+        else if (kind === 2) text = text.slice(0, at) + ch + text.slice(at + 1);
+        else {
+          const ls = text.split('\n');
+          const a = Math.floor(next() * ls.length);
+          const b = Math.floor(next() * ls.length);
+          [ls[a], ls[b]] = [ls[b]!, ls[a]!];
+          text = ls.join('\n');
+        }
+      }
+      if (same(text)) fastOnes++;
+    }
+    // Most mutations still read with js-yaml, so the comparison is not vacuous.
+    expect(fastOnes).to.be.greaterThan(100);
+  });
+
+  it('leaves to yaml what js-yaml reads differently', () => {
+    for (const text of ['a: &x 1\nb: *x', 'a: !!str 1', 'a: |\n  x', '\uFEFFa: 1', 'a: 0b11', 'a: -.5', 'a: 1_000', 'a:\t1', 'a: [1,\n 2]', '<<: {a: 1}']) {
+      expect(fastParse(text, 'f.yaml'), JSON.stringify(text)).to.equal(undefined);
+      same(text);
+    }
+  });
+});
