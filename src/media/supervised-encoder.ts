@@ -12,121 +12,42 @@
 // progress for `stallMs` counts as a crash; a crash restarts with backoff; a programme
 // whose source is gone puts the slate up and retries the source every `sourceRetryMs`;
 // restarts beyond the budget, a missing media file and a disk that stays full are fatal.
-import { constants } from 'node:fs';
-import { access, mkdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+// The parts live beside it: programme-source.ts (probing, position, input),
+// restart-policy.ts (backoff and budget), disk-watch.ts (a full disk), encoder-options.ts.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Clock, Cancel } from '../shared/clock.js';
+import type { Cancel } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { maskUrl } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
-import type {
-  Encoder,
-  EncoderEvents,
-  EncoderHealth,
-  EncoderSpec,
-  ErrorInfo,
-  IngestTarget,
-} from '../scheduler/ports.js';
-import {
-  AUDIO_KBPS,
-  copyFormatFor,
-  decideMode,
-  decidePlaylistMode,
-  encodeFormatFor,
-  videoBitrateKbps,
-  type SendMode,
-} from './encoding-profile.js';
-import { ffmpegDialect } from './binaries.js';
+import type { Encoder, EncoderEvents, EncoderHealth, EncoderSpec, ErrorInfo, IngestTarget } from '../scheduler/ports.js';
+import { DiskWatch } from './disk-watch.js';
+import type { SendMode } from './encoding-profile.js';
+import { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 import { pipelineArgs } from './ffmpeg-args.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
+import { slateInput, type InputPart } from './inputs.js';
+import type { VideoFormat } from './media-info.js';
+import { ProbeError } from './probe.js';
 import {
-  concatList,
-  fileInput,
-  liveInput,
-  playlistInput,
-  slateInput,
-  testPatternInput,
-  type InputPart,
-} from './inputs.js';
-import type { MediaInfo, VideoFormat } from './media-info.js';
-import { ProbeError, probeFile, probeLive } from './probe.js';
+  encodedKbps,
+  mediaMessage,
+  prepareSource,
+  programmeInput,
+  programmePosition,
+  sourceDownReason,
+  type PreparedSource,
+} from './programme-source.js';
 import { ProgressParser, type ProgressSample } from './progress-parser.js';
+import { RestartPolicy } from './restart-policy.js';
 import { slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
 import { recordingSlave, targetSlave } from './tee.js';
 
-export interface EncoderOptions {
-  /** SIGINT, then SIGKILL after this long (config engine.stopTimeout). @defaultValue 5000 */
-  stopTimeoutMs: number;
-  /** No progress line for this long = stalled; ffmpeg is killed and restarted. @defaultValue 10000 */
-  stallMs: number;
-  /**
-   * Waits before the 1st, 2nd, ... restart in a row (capped at the last), short enough that
-   * even a crash loop is back on air within 5 s. @defaultValue [250, 500, 1000, 2000]
-   */
-  backoffMs: readonly number[];
-  /** More restarts than this within `restartWindowMs` is fatal. @defaultValue 10 */
-  maxRestarts: number;
-  /** @defaultValue 300000 (5 min) */
-  restartWindowMs: number;
-  /** How often a failed source is tried again while the slate is up. @defaultValue 3000 */
-  sourceRetryMs: number;
-  /** How long a slate/programme switch waits for ffmpeg to finish gracefully. @defaultValue 1500 */
-  switchTimeoutMs: number;
-  /** Picture of test patterns, live sources and their slate. @defaultValue 1280x720 at 30 fps */
-  defaultFormat: VideoFormat;
-  /**
-   * When every output is local (HLS) and writes keep failing with a full disk for this
-   * long, the broadcast is failed ('disk-full'); with other outputs it goes on without
-   * the local one. @defaultValue 30000
-   */
-  diskFullGraceMs: number;
-  /**
-   * Free space below which the disk of a local (HLS) output counts as full. Checked every
-   * few seconds with statfs, because ffmpeg's HLS muxer does not report failed segment
-   * writes. @defaultValue 100 MB
-   */
-  minFreeBytes: number;
-}
+export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 
-export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
-  stopTimeoutMs: 5000,
-  stallMs: 10_000,
-  backoffMs: [250, 500, 1000, 2000],
-  maxRestarts: 10,
-  restartWindowMs: 300_000,
-  sourceRetryMs: 3000,
-  switchTimeoutMs: 1500,
-  defaultFormat: { width: 1280, height: 720, fps: 30 },
-  diskFullGraceMs: 30_000,
-  minFreeBytes: 100 * 1024 * 1024,
-};
-
-export interface EncoderDeps {
-  ffmpeg: string;
-  ffprobe: string;
-  /** Pidfiles and per-occurrence scratch files (slate text, concat lists): `<dataDir>/run`. */
-  runDir: string;
-  /** Font for the slate's text; none = a plain slate. */
-  fontFile?: string;
-  clock: Clock;
-  logger: Logger;
-  options?: Partial<EncoderOptions>;
-}
 
 type Kind = 'slate' | 'programme';
-
-interface Prepared {
-  mode: SendMode;
-  reason: string;
-  format: VideoFormat;
-  /** Nominal output kbit/s, reported when ffmpeg says N/A (it does through the tee). */
-  nominalKbps: number;
-  hasAudio: boolean;
-  /** Item durations of a file or playlist, for resuming at the right place. */
-  durationsS: number[];
-  liveInfo?: MediaInfo;
-}
 
 /** Waits before retrying a live source directly (see #afterProgrammeExit). */
 const LIVE_RETRY_MS = [300, 800, 1500];
@@ -149,7 +70,7 @@ export class SupervisedEncoder implements Encoder {
   #started = false;
   #stopping = false;
   #fatal = false;
-  #prepared: Prepared | undefined;
+  #prepared: PreparedSource | undefined;
   #wanted: Kind = 'slate';
   #showing: Kind | undefined;
   #proc: GuardedProcess | undefined;
@@ -159,10 +80,8 @@ export class SupervisedEncoder implements Encoder {
   #switchPending = false;
   #restartTimer: Cancel | undefined;
   #tickTimer: Cancel | undefined;
-  #restartTimes: number[] = [];
-  #consecutiveCrashes = 0;
-  #diskFullFirstAt: number | undefined;
-  #diskFullLastAt = 0;
+  readonly #restarts: RestartPolicy;
+  readonly #disk: DiskWatch;
   #lastStderr = '';
   /** When the programme was first asked for; positions in files are measured from it. */
   #programmeSince: number | undefined;
@@ -186,6 +105,19 @@ export class SupervisedEncoder implements Encoder {
     const safe = safeName(spec.occurrence.id);
     this.#scratch = path.join(deps.runDir, safe);
     this.#pidFile = path.join(deps.runDir, `${safe}.pid`);
+    this.#restarts = new RestartPolicy(this.#o);
+    this.#disk = new DiskWatch({
+      outputs: spec.outputs,
+      options: this.#o,
+      onFull: (detail) => {
+        this.#log.warn({ detail: maskUrlsIn(detail) }, 'disk full');
+        this.#problem(
+          'disk-full',
+          'The disk holding the data folder (ONAIR_DATA_DIR) is full: the local stream and the recording cannot be written. Free space on that disk; onair keeps retrying.',
+          false,
+        );
+      },
+    });
   }
 
   get health(): EncoderHealth {
@@ -289,10 +221,17 @@ export class SupervisedEncoder implements Encoder {
     }
     await mkdir(this.#scratch, { recursive: true });
     try {
-      this.#prepared = await this.#prepare();
+      const { prepared, downReason } = await prepareSource(this.#spec.occurrence.source, {
+        ffmpeg: this.#deps.ffmpeg,
+        ffprobe: this.#deps.ffprobe,
+        signal: this.#abort.signal,
+        defaultFormat: this.#o.defaultFormat,
+      });
+      this.#prepared = prepared;
+      if (downReason !== undefined) this.#markSourceDown(downReason);
     } catch (err) {
       if (err instanceof ProbeError) {
-        this.#giveUp(err.code, this.#mediaMessage(err));
+        this.#giveUp(err.code, mediaMessage(this.#spec.occurrence.programmeId, err));
         return;
       }
       throw err;
@@ -302,66 +241,6 @@ export class SupervisedEncoder implements Encoder {
     if (this.#wanted === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#tick();
     this.#launch();
-  }
-
-  #mediaMessage(err: ProbeError): string {
-    const programme = this.#spec.occurrence.programmeId;
-    if (err.code === 'media-missing') {
-      return `Programme "${programme}": the media file is missing (${err.message}). Copy the file there, or correct \`source:\` in the programme's schedule file.`;
-    }
-    return `Programme "${programme}": ${err.message}. Replace the file with a working video, or correct \`source:\` in the programme's schedule file.`;
-  }
-
-  async #prepare(): Promise<Prepared> {
-    const source = this.#spec.occurrence.source;
-    const fallback = this.#o.defaultFormat;
-    const probeOpts = { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal };
-    const encoded = (format: VideoFormat): number => videoBitrateKbps(format) + AUDIO_KBPS;
-    switch (source.kind) {
-      case 'testPattern':
-        return { mode: 'encode', reason: 'a generated test pattern', format: fallback, nominalKbps: encoded(fallback), hasAudio: true, durationsS: [] };
-      case 'url': {
-        // Cameras are always encoded: their GOP and timestamps are not ours to trust,
-        // and re-encoding gives every destination one steady format across reconnects.
-        let liveInfo: MediaInfo | undefined;
-        try {
-          liveInfo = await probeLive(source.url, probeOpts);
-        } catch (err) {
-          if (!(err instanceof ProbeError)) throw err;
-          this.#markSourceDown(`the camera at ${maskUrlsIn(source.url)} does not answer (${maskUrlsIn(err.message)})`);
-        }
-        return { mode: 'encode', reason: 'a live source', format: fallback, nominalKbps: encoded(fallback), hasAudio: liveInfo?.audio !== undefined, durationsS: [], liveInfo };
-      }
-      case 'file':
-      case 'playlist': {
-        const files = source.kind === 'file' ? [source.path] : source.items;
-        for (const f of files) {
-          try {
-            await access(f, constants.R_OK);
-          } catch {
-            throw new ProbeError('media-missing', `${f} does not exist or cannot be read`);
-          }
-        }
-        const infos: MediaInfo[] = [];
-        for (const f of files) infos.push(await probeFile(f, probeOpts));
-        const decision = source.kind === 'file' ? decideMode(infos[0]!) : decidePlaylistMode(infos);
-        const format = decision.mode === 'copy' ? copyFormatFor(infos[0]!) : encodeFormatFor(infos[0], fallback);
-        let nominalKbps = encoded(format);
-        if (decision.mode === 'copy') {
-          const first = infos[0]!;
-          const size = (await stat(files[0]!)).size;
-          if (first.durationS) nominalKbps = Math.round((size * 8) / first.durationS / 1000);
-        }
-        return {
-          mode: decision.mode,
-          reason: decision.reason,
-          format,
-          nominalKbps,
-          hasAudio: infos.every((i) => i.audio !== undefined),
-          durationsS: infos.map((i) => i.durationS ?? 0),
-        };
-      }
-    }
   }
 
   #kindWanted(): Kind {
@@ -407,46 +286,9 @@ export class SupervisedEncoder implements Encoder {
     return slateInput(format, { ...files, fontFile: font });
   }
 
-  /** Seconds into the programme's media, following the wall clock since the programme began. */
-  #position(): { index: number; offsetS: number } | 'ended' {
-    const p = this.#prepared!;
-    const total = p.durationsS.reduce((a, b) => a + b, 0);
-    let t = this.#programmeSince === undefined ? 0 : (this.#now() - this.#programmeSince) / 1000;
-    const source = this.#spec.occurrence.source;
-    const loop = (source.kind === 'file' || source.kind === 'playlist') && source.loop === true;
-    if (total > 0) {
-      if (loop) t %= total;
-      else if (t >= total - 1) return 'ended';
-    }
-    let index = 0;
-    while (index < p.durationsS.length - 1 && t >= p.durationsS[index]!) {
-      t -= p.durationsS[index]!;
-      index++;
-    }
-    return { index, offsetS: t < 1 ? 0 : t };
-  }
-
-  async #programmePart(): Promise<InputPart | 'ended'> {
-    const p = this.#prepared!;
-    const source = this.#spec.occurrence.source;
-    switch (source.kind) {
-      case 'testPattern':
-        return testPatternInput(source.pattern, source.toneHz, p.format);
-      case 'url':
-        return liveInput(source.url, p.hasAudio, ffmpegDialect(this.#deps.ffmpeg).rtspTimeout);
-      case 'file': {
-        const pos = this.#position();
-        if (pos === 'ended') return 'ended';
-        return fileInput(source.path, { loop: source.loop, seekS: pos.offsetS, hasAudio: p.hasAudio });
-      }
-      case 'playlist': {
-        const pos = this.#position();
-        if (pos === 'ended') return 'ended';
-        const listFile = path.join(this.#scratch, 'playlist.ffconcat');
-        await writeFile(listFile, concatList(source.items.slice(pos.index), pos.offsetS));
-        return playlistInput(listFile, { loop: source.loop, hasAudio: p.hasAudio });
-      }
-    }
+  /** Seconds since the programme began; positions in its media follow the wall clock. */
+  #elapsedS(): number {
+    return this.#programmeSince === undefined ? 0 : (this.#now() - this.#programmeSince) / 1000;
   }
 
   #launch(): void {
@@ -460,7 +302,7 @@ export class SupervisedEncoder implements Encoder {
     let kind = this.#kindWanted();
     let input: InputPart;
     if (kind === 'programme') {
-      const part = await this.#programmePart();
+      const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch });
       if (part === 'ended') {
         this.#contentEnded = true;
         this.#problem('source-ended', `Programme "${this.#spec.occurrence.programmeId}": its media ended before the scheduled end; the slate is shown until then.`, false);
@@ -510,12 +352,11 @@ export class SupervisedEncoder implements Encoder {
     const now = this.#now();
     this.#lastProgressAt = now;
     if (kind === 'programme') this.#liveRetries = 0;
-    // Ten seconds of steady progress ends a crash streak (the backoff starts over).
-    if (now - this.#runStartedAt > 10_000) this.#consecutiveCrashes = 0;
+    this.#restarts.progressed(now, this.#runStartedAt);
     this.#health = {
       phase: kind,
       fps: sample.fps,
-      bitrateKbps: sample.bitrateKbps ?? (kind === 'programme' ? this.#prepared!.nominalKbps : videoBitrateKbps(this.#prepared!.format) + AUDIO_KBPS),
+      bitrateKbps: sample.bitrateKbps ?? (kind === 'programme' ? this.#prepared!.nominalKbps : encodedKbps(this.#prepared!.format)),
       speed: sample.speed,
       droppedFrames: sample.droppedFrames,
       restarts: this.#health.restarts,
@@ -533,7 +374,7 @@ export class SupervisedEncoder implements Encoder {
     const finding = classifyStderr(line, targets);
     if (!finding) return;
     if (finding.kind === 'disk-full') {
-      this.#diskFull(finding.detail);
+      this.#disk.full(finding.detail, this.#now());
       return;
     }
     const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
@@ -544,36 +385,6 @@ export class SupervisedEncoder implements Encoder {
       'output-failed',
       `Destination "${dest}" is not receiving (${maskUrl(finding.target.url)}: ${maskUrlsIn(finding.detail)}). onair reconnects it every second; the other destinations continue. Check that the server is up and the stream key is right.`,
     );
-  }
-
-  #diskFull(detail: string): void {
-    const now = this.#now();
-    if (this.#diskFullFirstAt === undefined || now - this.#diskFullLastAt > 10_000) {
-      this.#diskFullFirstAt = now;
-      this.#log.warn({ detail: maskUrlsIn(detail) }, 'disk full');
-      this.#problem(
-        'disk-full',
-        'The disk holding the data folder (ONAIR_DATA_DIR) is full: the local stream and the recording cannot be written. Free space on that disk; onair keeps retrying.',
-        false,
-      );
-    }
-    this.#diskFullLastAt = now;
-  }
-
-  #lastDiskCheck = 0;
-
-  async #checkDisk(): Promise<void> {
-    for (const o of this.#spec.outputs) {
-      if (o.target.format !== 'hls') continue;
-      const dir = path.dirname(o.target.url);
-      try {
-        const fs = await statfs(dir);
-        const free = fs.bavail * fs.bsize;
-        if (free < this.#o.minFreeBytes) this.#diskFull(`${Math.round(free / 1024)} KiB free under ${dir}`);
-      } catch {
-        // The folder is made at launch; a failed check is not a finding.
-      }
-    }
   }
 
   #onExit(proc: GuardedProcess, info: ExitInfo): void {
@@ -590,30 +401,8 @@ export class SupervisedEncoder implements Encoder {
     else this.#restartAfterCrash(info);
   }
 
-  async #sourceAvailable(): Promise<string | undefined> {
-    const source = this.#spec.occurrence.source;
-    switch (source.kind) {
-      case 'testPattern':
-        return undefined;
-      case 'url':
-        try {
-          const info = await probeLive(source.url, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal });
-          this.#prepared!.hasAudio = info.audio !== undefined;
-          return undefined;
-        } catch (err) {
-          return `the camera at ${maskUrlsIn(source.url)} does not answer (${maskUrlsIn((err as Error).message)})`;
-        }
-      case 'file':
-      case 'playlist':
-        for (const f of source.kind === 'file' ? [source.path] : source.items) {
-          try {
-            await access(f, constants.R_OK);
-          } catch {
-            return `the media file ${f} is gone`;
-          }
-        }
-        return undefined;
-    }
+  #checkSource(): Promise<string | undefined> {
+    return sourceDownReason(this.#spec.occurrence.source, this.#prepared!, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal });
   }
 
   async #afterProgrammeExit(info: ExitInfo): Promise<void> {
@@ -627,7 +416,7 @@ export class SupervisedEncoder implements Encoder {
       return;
     }
     this.#liveRetries = 0;
-    const down = await this.#sourceAvailable();
+    const down = await this.#checkSource();
     if (this.#stopping || this.#proc?.running) return;
     if (down) {
       this.#markSourceDown(down);
@@ -635,7 +424,7 @@ export class SupervisedEncoder implements Encoder {
       this.#launch();
       return;
     }
-    if (info.code === 0 && (source.kind === 'file' || source.kind === 'playlist') && this.#position() === 'ended') {
+    if (info.code === 0 && (source.kind === 'file' || source.kind === 'playlist') && programmePosition(source, this.#prepared!, this.#elapsedS()) === 'ended') {
       this.#launch(); // #launchAsync notices the end and puts the slate up.
       return;
     }
@@ -657,18 +446,16 @@ export class SupervisedEncoder implements Encoder {
 
   #restartAfterCrash(info: ExitInfo): void {
     const now = this.#now();
-    this.#restartTimes = this.#restartTimes.filter((t) => now - t < this.#o.restartWindowMs);
-    this.#restartTimes.push(now);
+    const decision = this.#restarts.crashed(now);
     const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
-    if (this.#restartTimes.length > this.#o.maxRestarts) {
+    if (decision.giveUp) {
       this.#giveUp(
         'ffmpeg-exit',
-        `ffmpeg stopped ${this.#restartTimes.length} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
+        `ffmpeg stopped ${decision.crashes} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
       );
       return;
     }
-    const delay = this.#o.backoffMs[Math.min(this.#consecutiveCrashes, this.#o.backoffMs.length - 1)] ?? 1000;
-    this.#consecutiveCrashes++;
+    const delay = decision.delayMs;
     this.#health = { ...this.#health, restarts: this.#health.restarts + 1 };
     this.#problem('ffmpeg-exit', `ffmpeg ${how}; restarting in ${delay} ms (restart ${this.#health.restarts}).`);
     this.#restartTimer = this.#deps.clock.at(new Date(now + delay), () => this.#launch());
@@ -686,24 +473,18 @@ export class SupervisedEncoder implements Encoder {
         proc.kill();
       }
     }
-    if (now - this.#lastDiskCheck >= 5000) {
-      this.#lastDiskCheck = now;
-      this.#background(this.#checkDisk());
-    }
-    const fullSince = this.#diskFullFirstAt;
-    if (fullSince !== undefined && now - this.#diskFullLastAt < 10_000 && now - fullSince >= this.#o.diskFullGraceMs) {
-      if (this.#spec.outputs.every((o) => o.target.format === 'hls')) {
-        this.#giveUp(
-          'disk-full',
-          'The disk holding the data folder (ONAIR_DATA_DIR) is full, so this broadcast cannot be written. Free space on that disk (old recordings are in <data>/archive), then start the broadcast again.',
-        );
-        return;
-      }
+    if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
+    if (this.#disk.mustFail(now)) {
+      this.#giveUp(
+        'disk-full',
+        'The disk holding the data folder (ONAIR_DATA_DIR) is full, so this broadcast cannot be written. Free space on that disk (old recordings are in <data>/archive), then start the broadcast again.',
+      );
+      return;
     }
     if (this.#sourceDown && this.#wanted === 'programme' && !this.#checkingSource && now - this.#lastSourceCheck >= this.#o.sourceRetryMs) {
       this.#checkingSource = true;
       this.#background(
-        this.#sourceAvailable().then((down) => {
+        this.#checkSource().then((down) => {
           this.#checkingSource = false;
           this.#lastSourceCheck = this.#now();
           if (down || this.#stopping) return;
