@@ -13,7 +13,11 @@ export const durationMs = z.string().transform((text, ctx) => {
   return ms;
 });
 
-const localDestination = z.strictObject({ type: z.literal('local') });
+const localDestination = z.strictObject({
+  type: z.literal('local'),
+  /** Keep an MP4 of each broadcast in the archive. @defaultValue true */
+  archive: z.boolean().default(true),
+});
 const rtmpDestination = z.strictObject({
   type: z.literal('rtmp'),
   url: z.string().regex(/^rtmps?:\/\//, 'must start with rtmp:// or rtmps://'),

@@ -23,8 +23,14 @@ type Builder<T extends DestinationConfig['type']> = (
 ) => Destination;
 
 const builders: { [T in DestinationConfig['type']]?: Builder<T> } = {
-  local: (name, _conf, deps) =>
-    new LocalDestination({ name, dataDir: deps.config.dirs.data, ffmpeg: deps.ffmpeg, logger: deps.logger.child({ destination: name }) }),
+  local: (name, conf, deps) =>
+    new LocalDestination({
+      name,
+      dataDir: deps.config.dirs.data,
+      ffmpeg: deps.ffmpeg,
+      archive: conf.archive,
+      logger: deps.logger.child({ destination: name }),
+    }),
   rtmp: (name, conf, deps) =>
     new RtmpDestination({
       name,

@@ -3,7 +3,7 @@
 // GET /api/archive with programme, date and duration.
 import { expect } from 'chai';
 import express from 'express';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -143,6 +143,28 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
     // end() again is harmless (idempotent) and keeps the same entry.
     await dest.end(occ, state, ctx);
     expect(await new LocalArchive(dir).list()).to.have.length(1);
+  });
+
+  it('without archive keeps no recording, and clears finished streams older than the retention', async () => {
+    const dest = new LocalDestination({ name: 'demo', dataDir: dir, ffmpeg: binaries().ffmpeg, logger: createLogger('silent'), minFreeBytes: 1, archive: false, hlsRetentionMs: 3_600_000 });
+    const occ = occurrence('demo@2026-12-05T11:00');
+    const ctx = context();
+    const state = await dest.prepare(occ, pending('demo'), ctx);
+    expect(state.ingest!.record).to.equal(undefined);
+    // Two finished streams on disk: one ended two hours ago, one a minute ago.
+    for (const [name, ageMs] of [['old_2026-12-05T08-00', 7_200_000], ['recent_2026-12-05T10-58', 60_000]] as const) {
+      const folder = path.join(hlsRoot(dir), name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'index.m3u8'), '#EXTM3U\n#EXT-X-ENDLIST\n');
+      const then = new Date(Date.now() - ageMs);
+      utimesSync(path.join(folder, 'index.m3u8'), then, then);
+    }
+    const ended = await dest.end(occ, state, ctx);
+    expect(ended.status).to.equal('complete');
+    expect(ended.remote.archive).to.equal(undefined);
+    expect(await new LocalArchive(dir).list()).to.have.length(0);
+    expect(existsSync(path.join(hlsRoot(dir), 'old_2026-12-05T08-00'))).to.equal(false);
+    expect(existsSync(path.join(hlsRoot(dir), 'recent_2026-12-05T10-58'))).to.equal(true);
   });
 
   it('refuses traversal and odd names', async () => {

@@ -24,6 +24,14 @@ export interface LocalDestinationDeps {
   minFreeBytes?: number;
   /** awaitIngest() gives up when no segment appears within this long. @defaultValue 60000 */
   ingestTimeoutMs?: number;
+  /** Record the programme and keep it as an MP4 in the archive. @defaultValue true */
+  archive?: boolean;
+  /**
+   * HLS folders of broadcasts that ended longer ago than this are removed when another
+   * broadcast on this server ends (viewers still finishing a stream keep it meanwhile).
+   * @defaultValue 1 hour
+   */
+  hlsRetentionMs?: number;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -85,7 +93,7 @@ export class LocalDestination implements Destination {
       name: this.name,
       kind: 'local',
       status: state.status === 'pending' ? 'ready' : state.status,
-      ingest: { url: p.playlist, format: 'hls', record: p.parts },
+      ingest: this.#deps.archive === false ? { url: p.playlist, format: 'hls' } : { url: p.playlist, format: 'hls', record: p.parts },
       watchUrl: `/hls/${p.folder}/index.m3u8`,
     };
   }
@@ -133,8 +141,14 @@ export class LocalDestination implements Destination {
     } catch {
       // No playlist: nothing was streamed.
     }
-    const entry = await archiveParts(occ, p.folder, p.parts, { ffmpeg: this.#deps.ffmpeg, dataDir: this.#deps.dataDir }, ctx.signal);
+    const entry =
+      this.#deps.archive === false
+        ? undefined
+        : await archiveParts(occ, p.folder, p.parts, { ffmpeg: this.#deps.ffmpeg, dataDir: this.#deps.dataDir }, ctx.signal);
     if (entry) this.#deps.logger.info({ occurrence: occ.id, file: entry.url, durationS: entry.durationS }, 'local: recording archived');
+    // Finished streams would otherwise pile up under <data>/hls (several MB each).
+    const removed = await removeOldHls(this.#deps.dataDir, this.#deps.hlsRetentionMs ?? 3_600_000, ctx.now());
+    if (removed.length) this.#deps.logger.info({ folders: removed }, 'local: removed finished HLS streams');
     const remote = entry ? { ...state.remote, archive: entry.url } : state.remote;
     return { ...state, status: 'complete', remote };
   }
