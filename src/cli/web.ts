@@ -2,41 +2,8 @@
 // a load balancer). Needs ONAIR_REDIS_URL. The scheduler and ffmpeg run in `onair worker`.
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import type { Onair } from '../main.js';
 import { startClusterNode } from '../main-cluster.js';
-
-/** Longest an orderly stop may take before the process exits anyway. */
-const SHUTDOWN_BOUND_MS = 30_000;
-
-/**
- * Stops `app` in order on SIGTERM/SIGINT (a second signal, or a stop that hangs, exits at
- * once) and logs unhandled rejections instead of dying of them.
- */
-export function stopOnSignals(app: Pick<Onair, 'logger' | 'stop'>): void {
-  process.on('unhandledRejection', (err) => app.logger.error({ err }, 'unhandled rejection (kept running)'));
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) {
-      app.logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    app.logger.info({ signal }, 'shutting down');
-    setTimeout(() => {
-      app.logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, SHUTDOWN_BOUND_MS).unref();
-    app
-      .stop()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        app.logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
+import { stopOnSignals } from './stop-on-signals.js';
 
 export function registerWeb(program: Command): void {
   program

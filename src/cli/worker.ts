@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { startClusterNode } from '../main-cluster.js';
-import { stopOnSignals } from './web.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 export function registerWorker(program: Command): void {
   program
