@@ -5,6 +5,8 @@
 // with file:line:col and the staff audit log. Actions call /api/broadcasts/:id/<action>
 // after a confirmation dialog; the server audits each one. Text is set with textContent only.
 
+import { wireStaffLogin } from '../shared/staff-login.js';
+
 /**
  * @typedef {{ name: string; kind: string; status: string; watchUrl?: string }} DestinationView
  * @typedef {{ occurrenceId: string; programmeId: string; title: { tr: string; en: string }; state: string;
@@ -104,30 +106,12 @@ function showRoom() {
   $('logout').hidden = false;
 }
 
-$('login-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const name = /** @type {HTMLInputElement} */ ($('login-name')).value;
-  const password = /** @type {HTMLInputElement} */ ($('login-password')).value;
-  const res = await fetch('/api/moderation/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password }),
-  });
-  const body = /** @type {{ moderator?: string; message?: string }} */ (await res.json().catch(() => ({})));
-  if (!res.ok || !body.moderator) {
-    $('login-status').textContent = body.message ?? 'Login failed.';
-    $('login-status').classList.add('error');
-    return;
-  }
-  /** @type {HTMLInputElement} */ ($('login-password')).value = '';
-  $('login-status').textContent = '';
-  await load();
-});
-
-$('logout').addEventListener('click', async () => {
-  await fetch('/api/moderation/logout', { method: 'POST' });
-  clearTimeout(timer);
-  showLogin();
+wireStaffLogin({
+  onLogin: () => load(),
+  onLogout: () => {
+    clearTimeout(timer);
+    showLogin();
+  },
 });
 
 // -------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 // marked by origin), delete / time out / ban / pin, set slow mode, close the chat, read the
 // audit log, export the transcript. Message text is only ever set with textContent.
 
+import { wireStaffLogin } from '../shared/staff-login.js';
+
 /** @typedef {import('../../src/realtime/events.js').ModerationServerToClientEvents} ServerEvents */
 /** @typedef {import('../../src/realtime/events.js').ModerationClientToServerEvents} ClientEvents */
 /** @typedef {import('../../src/realtime/events.js').ChatMessagePayload} ChatMessage */
@@ -61,30 +63,7 @@ function showConsole(name) {
 // Login
 // -------------------------------------------------------------------------------------
 
-$('login-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const name = /** @type {HTMLInputElement} */ ($('login-name')).value;
-  const password = /** @type {HTMLInputElement} */ ($('login-password')).value;
-  const res = await fetch('/api/moderation/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password }),
-  });
-  const body = /** @type {{ moderator?: string; message?: string }} */ (await res.json().catch(() => ({})));
-  if (!res.ok || !body.moderator) {
-    $('login-status').textContent = body.message ?? 'Login failed.';
-    $('login-status').classList.add('error');
-    return;
-  }
-  /** @type {HTMLInputElement} */ ($('login-password')).value = '';
-  $('login-status').textContent = '';
-  showConsole(body.moderator);
-});
-
-$('logout').addEventListener('click', async () => {
-  await fetch('/api/moderation/logout', { method: 'POST' });
-  showLogin();
-});
+wireStaffLogin({ onLogin: showConsole, onLogout: showLogin });
 
 // -------------------------------------------------------------------------------------
 // Socket
