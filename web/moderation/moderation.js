@@ -4,6 +4,7 @@
 // audit log, export the transcript. Message text is only ever set with textContent.
 
 import { wireStaffLogin } from '../shared/staff-login.js';
+import { messageNickAndText } from '../shared/chat-message.js';
 
 /** @typedef {import('../../src/realtime/events.js').ModerationServerToClientEvents} ServerEvents */
 /** @typedef {import('../../src/realtime/events.js').ModerationClientToServerEvents} ClientEvents */
@@ -206,13 +207,7 @@ function appendMessage(m) {
   const badge = document.createElement('span');
   badge.className = `badge ${m.origin}`;
   badge.textContent = m.origin === 'youtube' ? 'YouTube' : 'onair';
-  const nick = document.createElement('bdi');
-  nick.className = 'nick';
-  nick.textContent = m.nickname;
-  const text = document.createElement('span');
-  text.className = 'text';
-  text.dir = 'auto';
-  text.textContent = m.text;
+  const [nick, text] = messageNickAndText(m);
   const when = document.createElement('time');
   when.dateTime = m.at;
   when.className = 'meta';

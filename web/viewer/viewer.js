@@ -3,6 +3,7 @@
 // notifications), the chat. Everything a viewer or the server sends is put on the page with
 // textContent or as an attribute value: nothing is ever parsed as HTML.
 import { applyStatic, initialLang, localized, localTime, rememberLang, t } from '../shared/i18n.js';
+import { messageNickAndText } from '../shared/chat-message.js';
 
 /** @typedef {import('../../src/realtime/events.js').ServerToClientEvents} ServerToClientEvents */
 /** @typedef {import('../../src/realtime/events.js').ClientToServerEvents} ClientToServerEvents */
@@ -297,13 +298,7 @@ function appendMessage(m) {
   const li = document.createElement('li');
   li.dataset['id'] = m.id;
   li.dataset['author'] = m.authorId;
-  const nick = document.createElement('bdi');
-  nick.className = 'nick';
-  nick.textContent = m.nickname;
-  const text = document.createElement('span');
-  text.className = 'text';
-  text.dir = 'auto';
-  text.textContent = m.text;
+  const [nick, text] = messageNickAndText(m);
   li.append(nick, text);
   const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
   log.append(li);
