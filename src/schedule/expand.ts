@@ -12,6 +12,7 @@ import {
   ZoneOffsets,
   type DayNumber,
 } from './local-time.js';
+import { CronCache } from './cron-cache.js';
 import { compileRecurrence, type CompiledRecurrence } from './recurrence.js';
 import type { Occurrence, Override, Programme } from './types.js';
 
@@ -33,17 +34,43 @@ export function compareSlots(a: Slot, b: Slot): number {
   return a.start - b.start || (a.programme.id < b.programme.id ? -1 : a.programme.id > b.programme.id ? 1 : 0);
 }
 
+/** What expanding a programme needs, worked out once per programme. */
+interface Prepared {
+  rule: CompiledRecurrence;
+  /** Longest duration it may have (overrides included). */
+  maxDur: number;
+  /** Excepted local days, and overrides by local day (day numbers: no date text per occurrence). */
+  except?: Set<DayNumber>;
+  overrides?: Map<DayNumber, { ov: Override; atMin?: number }>;
+}
+
 export class Expander {
   readonly zones = new ZoneOffsets();
-  readonly #compiled = new WeakMap<Programme, CompiledRecurrence>();
+  readonly crons = new CronCache();
+  readonly #prepared = new WeakMap<Programme, Prepared>();
 
-  compiled(p: Programme): CompiledRecurrence {
-    let c = this.#compiled.get(p);
+  #prepare(p: Programme): Prepared {
+    let c = this.#prepared.get(p);
     if (!c) {
-      c = compileRecurrence(p.recurrence);
-      this.#compiled.set(p, c);
+      let maxDur = p.durationMs;
+      let overrides: Prepared['overrides'];
+      for (const [date, ov] of Object.entries(p.overrides)) {
+        maxDur = Math.max(maxDur, ov.duration ?? 0);
+        const day = parseLocalDate(date);
+        if (day === undefined) continue; // never the date text of an occurrence
+        (overrides ??= new Map()).set(day, { ov, atMin: ov.at ? (parseLocalTime(ov.at) ?? 0) : undefined });
+      }
+      const except = p.recurrence.except.length
+        ? new Set(p.recurrence.except.map((d) => parseLocalDate(d)).filter((d): d is DayNumber => d !== undefined))
+        : undefined;
+      c = { rule: compileRecurrence(p.recurrence, this.crons), maxDur, except, overrides };
+      this.#prepared.set(p, c);
     }
     return c;
+  }
+
+  compiled(p: Programme): CompiledRecurrence {
+    return this.#prepare(p).rule;
   }
 
   /** Nominal local starts (wall ms) of a programme on local days [first, last]. */
@@ -58,34 +85,39 @@ export class Expander {
    * time that really exists.
    */
   slots(p: Programme, fromMs: number, toMs: number): Slot[] {
-    let maxDur = p.durationMs;
-    const overrides = Object.keys(p.overrides).length ? p.overrides : undefined;
-    if (overrides) for (const o of Object.values(overrides)) maxDur = Math.max(maxDur, o.duration ?? 0);
-    const first = Math.floor((fromMs - maxDur - ZONE_SLACK_MS) / DAY_MS);
+    const prep = this.#prepare(p);
+    const { except, overrides } = prep;
+    const first = Math.floor((fromMs - prep.maxDur - ZONE_SLACK_MS) / DAY_MS);
     const last = Math.floor((toMs + ZONE_SLACK_MS) / DAY_MS);
-    const except = p.recurrence.except.length ? new Set(p.recurrence.except) : undefined;
-    const out: Slot[] = [];
-    const seen = new Map<number, number>();
-    for (const nominal of this.nominalStarts(p, first, last)) {
+    let out: Slot[] = [];
+    let sorted = true;
+    let prevStart = -Infinity;
+    for (const nominal of prep.rule.startsBetween(first, last)) {
       const day = Math.floor(nominal / DAY_MS);
-      const date = overrides || except ? formatLocalDate(day) : undefined;
-      const ov = date !== undefined ? overrides?.[date] : undefined;
-      const wall = ov?.at ? day * DAY_MS + (parseLocalTime(ov.at) ?? 0) * 60_000 : nominal;
+      const o = overrides?.get(day);
+      const wall = o?.atMin !== undefined ? day * DAY_MS + o.atMin * 60_000 : nominal;
       const start = this.zones.toUtc(p.timezone, wall);
-      const end = start + (ov?.duration ?? p.durationMs);
+      const end = start + (o?.ov.duration ?? p.durationMs);
       if (start > toMs || end < fromMs) continue;
-      const slot: Slot = { programme: p, nominal, start, end, cancelled: Boolean((date !== undefined && except?.has(date)) || ov?.cancelled) };
-      const prev = seen.get(start);
-      if (prev !== undefined) {
-        // Keep the one whose nominal wall time really exists (it equals its local start).
-        const kept = out[prev]!;
-        if (kept.nominal !== kept.start + this.zones.offset(p.timezone, kept.start) * 60_000) out[prev] = slot;
-        continue;
-      }
-      seen.set(start, out.length);
-      out.push(slot);
+      out.push({ programme: p, nominal, start, end, cancelled: Boolean(except?.has(day) || o?.ov.cancelled) });
+      if (start <= prevStart) sorted = false;
+      prevStart = start;
     }
-    out.sort((a, b) => a.start - b.start);
+    if (!sorted) {
+      // Rare (a DST gap, or an override moving a broadcast): order by start and keep one
+      // slot per instant, preferring, in list order, the one whose nominal time exists.
+      out.sort((a, b) => a.start - b.start);
+      const kept: Slot[] = [];
+      for (const slot of out) {
+        const prev = kept[kept.length - 1];
+        if (prev && prev.start === slot.start) {
+          if (prev.nominal !== prev.start + this.zones.offset(p.timezone, prev.start) * 60_000) kept[kept.length - 1] = slot;
+          continue;
+        }
+        kept.push(slot);
+      }
+      out = kept;
+    }
     return out;
   }
 

@@ -3,7 +3,6 @@
 // turns a raw programme into the normalised Programme the rest of onair reads.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseCron, validateDetailed } from 'node-cron';
 import { formatDuration, parseDuration } from '../shared/duration.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Expander } from './expand.js';
@@ -38,6 +37,7 @@ class Checker {
     private readonly src: PositionSource,
     private readonly base: Path,
     private readonly ctx: ValidationContext,
+    private readonly expander: Expander,
     /** Keys the schema already reported ("recurrence.weekly"): no second message about them. */
     private readonly dropped: ReadonlySet<string> = new Set(),
   ) {}
@@ -256,12 +256,7 @@ class Checker {
     }
     if (r.cron !== undefined) {
       const expression = r.cron.trim();
-      let check: ReturnType<typeof validateDetailed>;
-      try {
-        check = validateDetailed(expression);
-      } catch (err) {
-        check = { valid: false, errors: [{ field: 'expression', value: expression, message: (err as Error).message } as never] };
-      }
+      const check = this.expander.crons.check(expression);
       if (!check.valid) {
         const why = check.errors.map((e) => e.message).join('; ') || 'not a cron expression';
         this.error([...rel, 'cron'], `cron "${expression}" is not valid: ${why}; write minute hour day-of-month month day-of-week, e.g. "0 10 * * mon-fri"`);
@@ -269,7 +264,7 @@ class Checker {
       }
       // A broadcast is at least a minute apart from the next: an every-second expression
       // would also expand to millions of broadcasts a year.
-      const f = parseCron(expression);
+      const f = this.expander.crons.fields(expression);
       const perDay = f.hour.length * f.minute.length * f.second.length;
       if (perDay > 1440) {
         this.error([...rel, 'cron'], `cron "${expression}" starts ${perDay} broadcasts a day; at most one a minute is allowed (use 0 as the seconds field, or leave it out)`);
@@ -303,7 +298,7 @@ export function normalizeProgramme(
   complete = true,
   dropped: ReadonlySet<string> = new Set(),
 ): { programme?: Programme; candidate?: Programme; diagnostics: Diagnostic[] } {
-  const c = new Checker(src, base, ctx, dropped);
+  const c = new Checker(src, base, ctx, expander, dropped);
   const before = (): number => c.diagnostics.filter((d) => d.severity === 'error').length;
 
   const timezone = raw.timezone ?? ctx.defaultTimezone;

@@ -2,7 +2,7 @@
 // at which local times. Everything here is in local wall time (no zone); turning wall
 // times into instants is local-time.ts's job, so cron and weekly follow the same RFC 5545
 // rules and node-cron never decides when a programme airs (it skips runs in a DST gap).
-import { parse as parseCron } from 'node-cron';
+import type { CronCache } from './cron-cache.js';
 import {
   civil,
   DAY_MS,
@@ -30,10 +30,11 @@ function secondsOfDay(times: string[]): number[] {
   return [...new Set(times.map((t) => (parseLocalTime(t) ?? 0) * 60))].sort((a, b) => a - b);
 }
 
-type DayRule = (day: DayNumber) => boolean;
+/** Whether a rule airs on a local date, given as year, month (1-12), day and weekday (0 = Sunday). */
+type DayRule = (year: number, month: number, day: number, weekday: number) => boolean;
 
-function cronDayRule(expression: string): { dayRule: DayRule; seconds: number[] } {
-  const f = parseCron(expression);
+function cronDayRule(expression: string, crons: CronCache): { dayRule: DayRule; seconds: number[] } {
+  const f = crons.fields(expression);
   const seconds: number[] = [];
   for (const h of [...f.hour].sort((a, b) => a - b))
     for (const m of [...f.minute].sort((a, b) => a - b))
@@ -42,12 +43,11 @@ function cronDayRule(expression: string): { dayRule: DayRule; seconds: number[] 
   // Plain day numbers and weekdays (no "L", "W" or "#") are the common case: a lookup each.
   const simpleDom = f.dayOfMonth.every((v) => typeof v === 'number') ? new Set(f.dayOfMonth as number[]) : undefined;
   const simpleDow = f.dayOfWeek.every((v) => typeof v === 'number') ? new Set((f.dayOfWeek as number[]).map((v) => v % 7)) : undefined;
-  const dayRule: DayRule = (day) => {
-    const c = civil(day);
-    if (!months.has(c.month)) return false;
-    if (simpleDow && !simpleDow.has(c.weekday)) return false;
-    if (simpleDom ? !simpleDom.has(c.day) : !cronDayOfMonth(f.dayOfMonth, c.year, c.month, c.day)) return false;
-    return simpleDow ? true : cronDayOfWeek(f.dayOfWeek, c);
+  const dayRule: DayRule = (year, month, day, weekday) => {
+    if (!months.has(month)) return false;
+    if (simpleDow && !simpleDow.has(weekday)) return false;
+    if (simpleDom ? !simpleDom.has(day) : !cronDayOfMonth(f.dayOfMonth, year, month, day)) return false;
+    return simpleDow ? true : cronDayOfWeek(f.dayOfWeek, { year, month, day, weekday });
   };
   return { dayRule, seconds };
 }
@@ -127,7 +127,7 @@ function monthDays(first: DayNumber, last: DayNumber, pick: (year: number, month
 }
 
 /** Compiles a validated recurrence. */
-export function compileRecurrence(rec: Recurrence): CompiledRecurrence {
+export function compileRecurrence(rec: Recurrence, crons: CronCache): CompiledRecurrence {
   const fromDay = rec.from ? parseLocalDate(rec.from) : undefined;
   const untilDay = rec.until ? parseLocalDate(rec.until) : undefined;
   const rule = rec.rule;
@@ -178,10 +178,25 @@ export function compileRecurrence(rec: Recurrence): CompiledRecurrence {
       break;
     }
     case 'cron': {
-      const { dayRule, seconds } = cronDayRule(rule.expression);
+      const { dayRule, seconds } = cronDayRule(rule.expression, crons);
       raw = (first, last) => {
         const days: DayNumber[] = [];
-        for (let d = first; d <= last; d++) if (dayRule(d)) days.push(d);
+        // Walk the calendar day by day, carrying the date along (no conversion per day).
+        const c = civil(first);
+        let { year, month, day, weekday } = c;
+        let len = daysInMonth(year, month);
+        for (let d = first; d <= last; d++) {
+          if (dayRule(year, month, day, weekday)) days.push(d);
+          weekday = weekday === 6 ? 0 : weekday + 1;
+          if (++day > len) {
+            day = 1;
+            if (++month > 12) {
+              month = 1;
+              year++;
+            }
+            len = daysInMonth(year, month);
+          }
+        }
         return onDays(days, seconds);
       };
       break;
