@@ -5,7 +5,7 @@
 // loads this file, so it stays Redis-free.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClusterNode, type LeaderEngine, type NodeRole } from './cluster/index.js';
+import { ClusterNode, waitForRedis, type LeaderEngine, type NodeRole } from './cluster/index.js';
 import type { Config } from './config/index.js';
 import { createYoutubeServices } from './destinations/youtube/index.js';
 import { createHttpApp } from './http/app.js';
@@ -165,6 +165,18 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
     // Replaces the in-memory adapter of every namespace before any viewer is connected.
     realtime.io.adapter(node.socketAdapter());
     metrics.setViewerSource(() => realtime.io.of('/').sockets.size);
+    // Engine events published while this node was cut off from Redis are lost (Pub/Sub):
+    // re-read the shared broadcasts and bring this node's viewers up to date.
+    const store = node.broadcastStore();
+    engineEvents.on('resync', () => {
+      // The relay's connection may be back before the one the store reads through.
+      waitForRedis(node.redis, 30_000)
+        .then(() => realtime.resync(store))
+        .then(
+        (changed) => logger.info({ changed }, 'back in touch with Redis: programme feed re-read'),
+        (err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not re-read broadcasts after a Redis outage; the next engine event will catch up'),
+      );
+    });
   }
   logger.info({ port, node: node.nodeId }, `onair ${role} node listening`);
 

@@ -36,24 +36,40 @@ export const LEADER_ONLY_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 type AdapterFactory = NonNullable<ServerOptions['adapter']>;
-type AdapterInstance = { broadcast(packet: { data?: unknown[] }, opts: { flags?: { local?: boolean } }): unknown };
+type AdapterInstance = {
+  broadcast(packet: { data?: unknown[] }, opts: { rooms?: Set<string>; flags?: { local?: boolean } }): unknown;
+};
 
 /**
  * The adapter for a web node's Socket.IO server. Its programme feed (fed by the relayed engine
  * events, so snapshots on connect are current) would emit programme events too; only the
  * leader's copy goes out, through the stream, so each viewer gets one and can recover it.
  * Packets arriving from other nodes do not pass through here (the cluster adapter delivers
- * them with the base class's broadcast).
+ * them with the base class's broadcast). Local packets (io.local) do pass: only this node
+ * sends them, to its own viewers.
  */
+/**
+ * True for what only this node sends: local emits (a node catching its own viewers up after a
+ * Redis outage) and emits to one socket of this node (the snapshot on connect: with
+ * connection state recovery on, socket.emit goes through the adapter too).
+ */
+function ownViewersOnly(opts: { rooms?: Set<string>; flags?: { local?: boolean } }, sockets: Map<string, unknown> | undefined): boolean {
+  if (opts.flags?.local) return true;
+  if (opts.rooms?.size !== 1 || !sockets) return false;
+  const [room] = opts.rooms;
+  return room !== undefined && sockets.has(room);
+}
+
 export function webAdapter(inner: AdapterFactory, dropped: ReadonlySet<string> = LEADER_ONLY_EVENTS): AdapterFactory {
   const factory = inner as unknown as (nsp: unknown) => AdapterInstance;
   // A plain function, not an arrow: socket.io calls the factory with `new`.
   return function webNodeAdapter(nsp: unknown) {
     const adapter = factory(nsp);
+    const sockets = (nsp as { sockets?: Map<string, unknown> }).sockets;
     const original = adapter.broadcast.bind(adapter);
     adapter.broadcast = (packet, opts) => {
       const event = Array.isArray(packet.data) ? packet.data[0] : undefined;
-      if (typeof event === 'string' && dropped.has(event)) return;
+      if (typeof event === 'string' && dropped.has(event) && !ownViewersOnly(opts, sockets)) return;
       return original(packet, opts);
     };
     return adapter;

@@ -43,6 +43,12 @@ export interface ProgrammeFeedDeps {
   maxNext?: number;
 }
 
+/** Where a feed re-reads broadcast records after missing events (the shared store in cluster mode). */
+export interface BroadcastRecordReader {
+  listUnfinished(): Promise<BroadcastRecord[]>;
+  get(occurrenceId: string): Promise<BroadcastRecord | undefined>;
+}
+
 /** Socket.IO room names for subscriptions. */
 export const roomOf = {
   programme: (id: string) => `p:${id}`,
@@ -88,6 +94,31 @@ export class ProgrammeFeed {
   stop(): void {
     for (const u of this.#unsubscribe) u();
     this.#unsubscribe = [];
+  }
+
+  /**
+   * Catches up after missed engine events (cluster mode: the relay was cut off from Redis).
+   * Re-reads the records that are unfinished now and those this feed last saw live, sends
+   * the events of every state that changed meanwhile, then a fresh `schedule` snapshot —
+   * all through `output` (a web node passes one that reaches its own viewers).
+   * Returns the ids whose state changed.
+   */
+  async resync(reader: BroadcastRecordReader, output: FeedOutput = this.#deps.output): Promise<string[]> {
+    const fresh = new Map((await reader.listUnfinished()).map((r) => [r.occurrenceId, r]));
+    for (const r of this.#records.values()) {
+      if (fresh.has(r.occurrenceId) || !LIVE_STATES.has(r.state)) continue;
+      const now = await reader.get(r.occurrenceId);
+      if (now) fresh.set(now.occurrenceId, now);
+    }
+    const changed: string[] = [];
+    for (const record of fresh.values()) {
+      const before = this.#records.get(record.occurrenceId);
+      if (before && before.state === record.state && before.updatedAt === record.updatedAt) continue;
+      changed.push(record.occurrenceId);
+      this.#onTransition(record, before?.state, undefined, output);
+    }
+    output.toAll('schedule', this.snapshot());
+    return changed;
   }
 
   info(occ: Occurrence, record = this.#records.get(occ.id)): ProgrammeInfo {
@@ -149,7 +180,7 @@ export class ProgrammeFeed {
     return { at: now.toISOString(), live, next };
   }
 
-  #onTransition(record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined): void {
+  #onTransition(record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined, output = this.#deps.output): void {
     this.#records.set(record.occurrenceId, record);
     const occ = occurrence ?? this.#deps.schedule.find(record.occurrenceId);
     const programme = occ ? this.info(occ, record) : this.#infoFromRecord(record);
@@ -157,13 +188,13 @@ export class ProgrammeFeed {
     switch (record.state) {
       case 'live':
         if (from !== 'live') {
-          this.#deps.output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
+          output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
         }
         break;
       case 'complete':
       case 'failed':
         if (wasLive || record.liveAt) {
-          this.#deps.output.toAll('programme:ended', {
+          output.toAll('programme:ended', {
             occurrenceId: record.occurrenceId,
             programmeId: record.programmeId,
             title: record.title,
@@ -171,22 +202,22 @@ export class ProgrammeFeed {
             outcome: record.state,
           });
         } else {
-          this.#sendCancelled(record.occurrenceId, record.programmeId, programme, record.reason);
+          this.#sendCancelled(record.occurrenceId, record.programmeId, programme, record.reason, output);
         }
         break;
       case 'cancelled':
       case 'missed':
-        this.#sendCancelled(record.occurrenceId, record.programmeId, programme, record.reason);
+        this.#sendCancelled(record.occurrenceId, record.programmeId, programme, record.reason, output);
         break;
       default:
         break;
     }
   }
 
-  #sendCancelled(occurrenceId: string, programmeId: string, programme: ProgrammeInfo, reason: string | undefined): void {
+  #sendCancelled(occurrenceId: string, programmeId: string, programme: ProgrammeInfo, reason: string | undefined, output = this.#deps.output): void {
     if (this.#cancelledSent.has(occurrenceId)) return;
     this.#cancelledSent.add(occurrenceId);
-    this.#deps.output.toAll('programme:cancelled', {
+    output.toAll('programme:cancelled', {
       occurrenceId,
       programmeId,
       title: programme.title,

@@ -17,7 +17,7 @@ import type {
   ServerToClientEvents,
 } from './events.js';
 import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, YoutubeStatusPort } from './ports.js';
-import { ProgrammeFeed, roomOf } from './programme-feed.js';
+import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
 import {
   auditSchema,
   chatJoinSchema,
@@ -236,6 +236,20 @@ export class RealtimeServer {
       for (const key of [...this.#chatQueues.keys()]) this.#flushChat(key);
     }, 60_000);
     this.#prune.unref();
+  }
+
+  /**
+   * After missed engine events (cluster mode: Redis was away), re-reads the broadcasts and
+   * tells this node's own viewers what changed and the fresh schedule. Local emits: each web
+   * node catches up its own viewers (a web node's non-local programme events are dropped in
+   * favour of the leader's, see src/cluster webAdapter).
+   */
+  resync(reader: BroadcastRecordReader): Promise<string[]> {
+    const local = this.io.local as unknown as { emit(event: string, payload: unknown): boolean; to(rooms: string[]): { emit(event: string, payload: unknown): boolean } };
+    return this.feed.resync(reader, {
+      toAll: (event: string, payload: unknown) => void local.emit(event, payload),
+      toRooms: (rooms: string[], event: string, payload: unknown) => void local.to(rooms).emit(event, payload),
+    });
   }
 
   async stop(): Promise<void> {

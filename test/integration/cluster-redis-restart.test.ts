@@ -20,37 +20,7 @@ import { clusterAdapter } from '../../src/cluster/socket-adapter.js';
 import { closeRedis, connectRedis, waitForRedis } from '../../src/cluster/redis.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { nextEvent } from '../unit/cluster/redis-test-support.js';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-async function startRedisServer(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGKILL');
-  await once(child, 'exit');
-}
+import { freePort, killRedisServer as kill, startRedisServer } from '../support/redis-server.js';
 
 describe('cluster: Redis restarts under running nodes (private redis-server)', function () {
   this.timeout(60_000);
