@@ -46,7 +46,9 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityMiddleware({ corsOrigins: deps.config.server.corsOrigins, clock: deps.clock ?? systemClock }));
+  // Express's own view (req.ip, req.secure) follows the same setting as the security middleware.
+  app.set('trust proxy', deps.config.server.trustProxy ? 1 : false);
+  app.use(securityMiddleware({ corsOrigins: deps.config.server.corsOrigins, clock: deps.clock ?? systemClock, trustProxy: deps.config.server.trustProxy }));
   app.use(healthRouter({ checks: deps.readiness ?? [], draining: deps.draining }));
   if (deps.metrics) app.use(metricsRouter({ metrics: deps.metrics }));
   if (deps.moderation) {

@@ -10,11 +10,14 @@
 import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Clock } from '../shared/clock.js';
+import { clientAddress } from '../shared/client-address.js';
 
 export interface SecurityOptions {
   /** Origins allowed to call the API and Socket.IO from another site (config server.corsOrigins). */
   corsOrigins: readonly string[];
   clock: Clock;
+  /** Take the client's address from X-Forwarded-For (config server.trustProxy). @defaultValue false */
+  trustProxy?: boolean;
   /** Login attempts allowed per client per window. @defaultValue 10 per minute */
   loginLimit?: RateLimit;
   /** API requests allowed per client per window. @defaultValue 300 per minute */
@@ -137,9 +140,15 @@ export class TokenBuckets {
   }
 }
 
+/** The client's address as the security middleware decided it (see src/shared/client-address.ts). */
+export function clientAddressOf(req: Request, res: Response): string {
+  const decided: unknown = res.locals['clientAddress'];
+  return typeof decided === 'string' ? decided : (req.socket.remoteAddress ?? 'unknown');
+}
+
 export function rateLimit(buckets: TokenBuckets, name: string): RequestHandler {
   return (req, res, next) => {
-    const waitMs = buckets.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const waitMs = buckets.take(clientAddressOf(req, res));
     if (waitMs === 0) {
       next();
       return;
@@ -201,7 +210,13 @@ export function securityMiddleware(options: SecurityOptions): RequestHandler[] {
   const loginPaths = new Set(options.loginPaths ?? ['/api/moderation/login', '/api/login', '/moderation/login']);
   const loginLimiter = rateLimit(login, 'login');
   const apiLimiter = rateLimit(api, 'API');
+  const trustProxy = options.trustProxy ?? false;
   return [
+    // First: every later step (rate limits, the login throttle) counts the same address.
+    (req, res, next) => {
+      res.locals['clientAddress'] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
+      next();
+    },
     noTraversal(),
     securityHeaders(),
     cors(options.corsOrigins),

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { Cancel, Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import { clientAddress } from '../shared/client-address.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import type {
@@ -116,13 +117,6 @@ interface ConnectionFacts {
   forwardedFor: string | undefined;
 }
 
-/** The address our one trusted proxy appended: the last entry (earlier ones can be forged). */
-function lastForwarded(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  const last = value?.split(',').pop()?.trim();
-  return last ? last.slice(0, 64) : undefined;
-}
-
 function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -212,7 +206,9 @@ export class RealtimeServer {
       const auth = headers?.authorization;
       const sessionId = readCookie(headers?.cookie, cookieName);
       const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
-      const forwardedFor = this.#deps.settings.trustProxy ? lastForwarded(headers?.['x-forwarded-for']) : undefined;
+      // The same rule as the HTTP side's rate limits (src/shared/client-address.ts).
+      const forwarded = clientAddress(undefined, headers?.['x-forwarded-for'], this.#deps.settings.trustProxy ?? false);
+      const forwardedFor = forwarded === 'unknown' ? undefined : forwarded;
       if (sessionId || bearer || forwardedFor) this.#facts.set(raw, { sessionId, bearer, forwardedFor });
       // engine.io's upgrade response object still holds the request until the TCP socket
       // closes: empty what it holds, so only a small shell stays per connection.

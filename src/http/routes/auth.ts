@@ -4,7 +4,7 @@
 // The moderator auth itself lives in chat/; this router reaches it through the port below.
 import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { sessionCookieOptions } from '../security.js';
+import { clientAddressOf, sessionCookieOptions } from '../security.js';
 
 /** What the routes need of the moderator auth (src/chat ModeratorAuth fits it). */
 export interface ModeratorLoginPort {
@@ -63,7 +63,7 @@ export function authRouter(deps: AuthRouteDeps): express.Router {
         res.status(400).json({ error: 'invalid', message: 'Send {"name": "...", "password": "..."} as JSON.' });
         return;
       }
-      const session = await deps.auth.login(body.data.name, body.data.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+      const session = await deps.auth.login(body.data.name, body.data.password, clientAddressOf(req, res));
       if (session === 'throttled') {
         res.status(429).json({ error: 'rate-limited', message: 'Too many login attempts; wait a minute.' });
         return;
