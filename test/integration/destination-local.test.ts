@@ -18,28 +18,12 @@ import type { Occurrence } from '../../src/schedule/types.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, countVideoFrames, hlsSegments } from '../support/ffmpeg-tools.js';
+import { testOccurrence } from '../support/test-occurrence.js';
 
+/** On a fixed day, so the archive lists a known date. */
 function occurrence(id: string): Occurrence {
   const start = new Date('2026-12-05T08:00:00Z');
-  return {
-    id,
-    programmeId: id.split('@')[0]!,
-    title: { tr: 'Masal Saati', en: 'Story Time' },
-    description: { tr: '', en: '' },
-    category: 'reading',
-    audience: [],
-    timezone: 'Europe/Istanbul',
-    start,
-    end: new Date(start.getTime() + 60_000),
-    localStart: '2026-12-05T11:00:00.000+03:00',
-    localEnd: '2026-12-05T11:01:00.000+03:00',
-    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
-    destinations: ['local'],
-    youtube: { privacy: 'unlisted', madeForKids: false },
-    chat: { enabled: false, slowModeMs: 0 },
-    remindersMs: [],
-    cancelled: false,
-  };
+  return testOccurrence(id, { start, localStart: '2026-12-05T11:00:00.000+03:00', localEnd: '2026-12-05T11:01:00.000+03:00' });
 }
 
 const pending = (name: string): DestinationState => ({ name, kind: 'local', status: 'pending', remote: {} });

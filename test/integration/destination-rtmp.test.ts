@@ -15,26 +15,9 @@ import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
+import { testOccurrence } from '../support/test-occurrence.js';
 
-const occ: Occurrence = {
-  id: 'relay@2026-12-05T11:00',
-  programmeId: 'relay',
-  title: { tr: 'Aktarım', en: 'Relay' },
-  description: { tr: '', en: '' },
-  category: 'other',
-  audience: [],
-  timezone: 'UTC',
-  start: new Date(),
-  end: new Date(Date.now() + 60_000),
-  localStart: '',
-  localEnd: '',
-  source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
-  destinations: ['municipal'],
-  youtube: { privacy: 'unlisted', madeForKids: false },
-  chat: { enabled: false, slowModeMs: 0 },
-  remindersMs: [],
-  cancelled: false,
-};
+const occ: Occurrence = testOccurrence('relay@2026-12-05T11:00', { destinations: ['municipal'] });
 const pending: DestinationState = { name: 'municipal', kind: 'rtmp', status: 'pending', remote: {} };
 const ctx: DestinationContext = { persist: async () => {}, signal: new AbortController().signal, now: () => new Date() };
 

@@ -14,29 +14,9 @@ import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
+import { testOccurrence } from '../support/test-occurrence.js';
 
-function occurrence(id: string, source: SourceSpec): Occurrence {
-  const start = new Date();
-  return {
-    id,
-    programmeId: id.split('@')[0]!,
-    title: { tr: 'Masal Saati', en: 'Story Time' },
-    description: { tr: '', en: '' },
-    category: 'reading',
-    audience: [],
-    timezone: 'Europe/Istanbul',
-    start,
-    end: new Date(start.getTime() + 60_000),
-    localStart: start.toISOString(),
-    localEnd: start.toISOString(),
-    source,
-    destinations: ['local'],
-    youtube: { privacy: 'unlisted', madeForKids: false },
-    chat: { enabled: false, slowModeMs: 0 },
-    remindersMs: [],
-    cancelled: false,
-  };
-}
+const occurrence = (id: string, source: SourceSpec): Occurrence => testOccurrence(id, { source });
 
 const pattern: SourceSpec = { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 };
 

@@ -13,16 +13,9 @@ import { createLogger } from '../../src/shared/logger.js';
 import { FakeCamera } from '../support/ffmpeg-camera.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
 import { binaries, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
+import { testOccurrence } from '../support/test-occurrence.js';
 
-function occurrence(id: string, source: SourceSpec): Occurrence {
-  const start = new Date();
-  return {
-    id, programmeId: id.split('@')[0]!, title: { tr: 'Film', en: 'Film' }, description: { tr: '', en: '' },
-    category: 'other', audience: [], timezone: 'UTC', start, end: new Date(start.getTime() + 60_000),
-    localStart: '', localEnd: '', source, destinations: ['local'],
-    youtube: { privacy: 'unlisted', madeForKids: false }, chat: { enabled: false, slowModeMs: 0 }, remindersMs: [], cancelled: false,
-  };
-}
+const occurrence = (id: string, source: SourceSpec): Occurrence => testOccurrence(id, { source });
 
 describe('media: sources (real ffmpeg)', function () {
   this.timeout(60_000);

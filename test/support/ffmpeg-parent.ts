@@ -6,6 +6,7 @@ import { createEncoderFactory } from '../../src/media/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, ffmpegChildOf } from './ffmpeg-tools.js';
+import { testOccurrence } from './test-occurrence.js';
 
 const dir = process.argv[2]!;
 const start = new Date();
@@ -16,25 +17,7 @@ const encoder = createEncoderFactory({
   logger: createLogger('silent'),
   options: { defaultFormat: { width: 320, height: 180, fps: 25 } },
 }).create({
-  occurrence: {
-    id: 'orphan@2026-12-05T11:00',
-    programmeId: 'orphan',
-    title: { tr: 'Yetim', en: 'Orphan' },
-    description: { tr: '', en: '' },
-    category: 'other',
-    audience: [],
-    timezone: 'UTC',
-    start,
-    end: new Date(start.getTime() + 60_000),
-    localStart: start.toISOString(),
-    localEnd: start.toISOString(),
-    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
-    destinations: ['local'],
-    youtube: { privacy: 'unlisted', madeForKids: false },
-    chat: { enabled: false, slowModeMs: 0 },
-    remindersMs: [],
-    cancelled: false,
-  },
+  occurrence: testOccurrence('orphan@2026-12-05T11:00', { start }),
   outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls' } }],
 });
 let told = false;
