@@ -43,20 +43,17 @@ interface TreeNode {
 }
 
 /**
- * A document read by js-yaml. It knows its programmes' positions from the first reading;
- * a warning elsewhere reads the file once more with js-yaml, noting where every node
- * opens, and places it as YamlSource would. An error (or anything unclear) sets `touched`,
- * and the caller then reads the whole file again with `yaml` and reports from that.
+ * A document read by js-yaml, with where each of its nodes opened: a warning is placed as
+ * YamlSource would place it. An error (or anything unclear) sets `touched`, and the
+ * caller then reads the whole file again with `yaml` and reports from that.
  */
 export class FastSource implements PositionSource {
   touched = false;
-  #root: TreeNode | null | undefined;
   #lineStarts: number[] | undefined;
   constructor(
     readonly file: string,
     private readonly text: string,
-    /** This document's index among the file's documents. */
-    private readonly index: number,
+    private readonly root: TreeNode,
     private readonly known: ReadonlyMap<string, { line: number; col: number }>,
   ) {}
 
@@ -78,8 +75,7 @@ export class FastSource implements PositionSource {
 
   /** YamlSource.at's choice of node, on js-yaml's tree. */
   #offset(path: Path, preferKey: boolean): number | undefined {
-    const root = this.#tree();
-    if (!root) return undefined;
+    const root = this.root;
     for (let n = path.length; n >= 0; n--) {
       const found = this.#find(root, path.slice(0, n));
       if (found === false) return undefined;
@@ -115,36 +111,6 @@ export class FastSource implements PositionSource {
       if (node && node.result === undefined) node = undefined;
     }
     return { key, node };
-  }
-
-  #tree(): TreeNode | undefined {
-    if (this.#root !== undefined) return this.#root ?? undefined;
-    this.#root = null;
-    const roots: TreeNode[] = [];
-    const stack: TreeNode[] = [];
-    try {
-      jsYaml.loadAll(this.text, undefined, {
-        schema: jsYaml.CORE_SCHEMA,
-        listener(event, state) {
-          if (event === 'open') {
-            const n: TreeNode = { open: state.position, children: [] };
-            if (stack.length === 0) roots.push(n);
-            else stack[stack.length - 1]!.children.push(n);
-            stack.push(n);
-          } else {
-            const n = stack.pop();
-            if (n) {
-              n.kind = state.kind;
-              n.result = state.result;
-            }
-          }
-        },
-      });
-    } catch {
-      return undefined;
-    }
-    this.#root = roots[this.index] ?? null;
-    return this.#root ?? undefined;
   }
 
   #pos(offset: number): { line: number; col: number } {
@@ -203,36 +169,45 @@ function positionsOf(text: string, offsets: number[]): Array<{ line: number; col
  */
 export function fastParse(text: string, file: string): Array<{ source: FastSource; value: unknown }> | undefined {
   if (SLOW_TEXT.test(text) || !flowOnOneLine(text)) return undefined;
-  const roots: number[] = [];
-  const items: number[][] = [];
+  const roots: TreeNode[] = [];
+  const stack: TreeNode[] = [];
   let docs: unknown[];
   try {
     docs = jsYaml.loadAll(text, undefined, {
       schema: jsYaml.CORE_SCHEMA,
+      // Notes where every node opens (positions are worked out only when asked for).
       listener(event, state) {
-        if (event !== 'open') return;
-        const depth = (state as unknown as { depth: number }).depth;
-        if (depth === 1) {
-          roots.push(state.position);
-          items.push([]);
-        } else if (depth === 2) items[items.length - 1]!.push(state.position);
+        if (event === 'open') {
+          const n: TreeNode = { open: state.position, children: [] };
+          if (stack.length === 0) roots.push(n);
+          else stack[stack.length - 1]!.children.push(n);
+          stack.push(n);
+        } else {
+          const n = stack.pop();
+          if (n) {
+            n.kind = state.kind;
+            n.result = state.result;
+          }
+        }
       },
     });
   } catch {
     return undefined;
   }
-  if (roots.length !== docs.length) return undefined;
+  if (roots.length !== docs.length || stack.length !== 0) return undefined;
   const out: Array<{ source: FastSource; value: unknown }> = [];
   for (let d = 0; d < docs.length; d++) {
     const value = docs[d];
     if (value === null || value === undefined) continue;
-    const offsets = Array.isArray(value) ? items[d]! : [roots[d]!];
-    if (Array.isArray(value) && offsets.length !== value.length) return undefined;
-    const pos = positionsOf(text, offsets.map((o) => contentStart(text, o)));
-    if (pos.length !== offsets.length) return undefined;
+    const root = roots[d]!;
+    if (root.result !== value) return undefined;
+    const nodes = Array.isArray(value) ? root.children : [root];
+    if (Array.isArray(value) && (root.kind !== 'sequence' || nodes.length !== value.length)) return undefined;
+    const pos = positionsOf(text, nodes.map((n) => contentStart(text, n.open)));
+    if (pos.length !== nodes.length) return undefined;
     const known = new Map<string, { line: number; col: number }>();
     pos.forEach((p, i) => known.set(Array.isArray(value) ? String(i) : '', p));
-    out.push({ source: new FastSource(file, text, d, known), value });
+    out.push({ source: new FastSource(file, text, root, known), value });
   }
   return out;
 }

@@ -39,15 +39,17 @@ function cronDayRule(expression: string, crons: CronCache): { dayRule: DayRule; 
   for (const h of [...f.hour].sort((a, b) => a - b))
     for (const m of [...f.minute].sort((a, b) => a - b))
       for (const s of [...f.second].sort((a, b) => a - b)) seconds.push(h * 3600 + m * 60 + s);
-  const months = new Set(f.month);
-  // Plain day numbers and weekdays (no "L", "W" or "#") are the common case: a lookup each.
-  const simpleDom = f.dayOfMonth.every((v) => typeof v === 'number') ? new Set(f.dayOfMonth as number[]) : undefined;
-  const simpleDow = f.dayOfWeek.every((v) => typeof v === 'number') ? new Set((f.dayOfWeek as number[]).map((v) => v % 7)) : undefined;
+  // Bit masks: this runs for every day of every cron programme's window.
+  const mask = (values: number[], mod = 64): number => values.reduce((m, v) => m | (2 ** (v % mod)), 0);
+  const months = mask(f.month);
+  // Plain day numbers and weekdays (no "L", "W" or "#") are the common case: a bit test each.
+  const simpleDom = f.dayOfMonth.every((v) => typeof v === 'number') ? mask(f.dayOfMonth as number[]) : undefined;
+  const simpleDow = f.dayOfWeek.every((v) => typeof v === 'number') ? mask(f.dayOfWeek as number[], 7) : undefined;
   const dayRule: DayRule = (year, month, day, weekday) => {
-    if (!months.has(month)) return false;
-    if (simpleDow && !simpleDow.has(weekday)) return false;
-    if (simpleDom ? !simpleDom.has(day) : !cronDayOfMonth(f.dayOfMonth, year, month, day)) return false;
-    return simpleDow ? true : cronDayOfWeek(f.dayOfWeek, { year, month, day, weekday });
+    if ((months & (1 << month)) === 0) return false;
+    if (simpleDow !== undefined && (simpleDow & (1 << weekday)) === 0) return false;
+    if (simpleDom !== undefined ? (simpleDom & (1 << day)) === 0 : !cronDayOfMonth(f.dayOfMonth, year, month, day)) return false;
+    return simpleDow !== undefined ? true : cronDayOfWeek(f.dayOfWeek, { year, month, day, weekday });
   };
   return { dayRule, seconds };
 }
