@@ -12,9 +12,9 @@ import type { Occurrence } from '../../src/schedule/types.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { openDatabase, SqliteBroadcastStore, type SqliteDatabase } from '../../src/store/index.js';
-import { YoutubeEmulator, EMULATOR_CLIENT } from '../../src/emulator/youtube/index.js';
-import { QuotaLedger, YoutubeApi, YoutubeDestination } from '../../src/destinations/youtube/index.js';
-import { makeOccurrence } from '../support/youtube-fixtures.js';
+import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { QuotaLedger, YoutubeDestination } from '../../src/destinations/youtube/index.js';
+import { emulatorApi, makeOccurrence } from '../support/youtube-fixtures.js';
 import { lavfiEncoders } from '../support/youtube-encoder.js';
 import { waitFor } from '../support/youtube-client.js';
 
@@ -81,11 +81,8 @@ describe('YouTube with the broadcast engine (emulator, real ffmpeg)', function (
 
   function engine(occs: Occurrence[], refreshToken: string, other?: Destination): BroadcastEngine {
     const logger = createLogger('silent');
-    const api = new YoutubeApi({
-      apiRoot: emu.rootUrl,
-      tokenUrl: emu.tokenUrl,
-      credentials: { ...EMULATOR_CLIENT, refreshToken, source: 'environment' },
-      clock: systemClock,
+    const api = emulatorApi(emu, {
+      refreshToken,
       logger,
       ledger: new QuotaLedger({ db, clock: systemClock, dailyQuota: 10_000 }),
       retry: { baseDelayMs: 50, maxDelayMs: 200 },

@@ -70,6 +70,22 @@ export class RecordingContext implements DestinationContext {
   }
 }
 
+/** A YoutubeApi talking to the emulator with its OAuth client, as production wires one. */
+export function emulatorApi(
+  emu: YoutubeEmulator,
+  deps: { refreshToken: string; logger: Logger; ledger: QuotaLedger; retry: ConstructorParameters<typeof YoutubeApi>[0]['retry'] },
+): YoutubeApi {
+  return new YoutubeApi({
+    apiRoot: emu.rootUrl,
+    tokenUrl: emu.tokenUrl,
+    credentials: { ...EMULATOR_CLIENT, refreshToken: deps.refreshToken, source: 'environment' },
+    clock: systemClock,
+    logger: deps.logger,
+    ledger: deps.ledger,
+    retry: deps.retry,
+  });
+}
+
 export interface DestinationRig {
   destination: YoutubeDestination;
   refreshToken: string;
@@ -86,15 +102,7 @@ export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: s
   const logger = createLogger('silent');
   const ledger = new QuotaLedger({ db, clock: systemClock, dailyQuota: 10_000 });
   const refreshToken = options.refreshToken ?? emu.oauth.issueRefreshToken();
-  const api = new YoutubeApi({
-    apiRoot: emu.rootUrl,
-    tokenUrl: emu.tokenUrl,
-    credentials: { ...EMULATOR_CLIENT, refreshToken, source: 'environment' },
-    clock: systemClock,
-    logger,
-    ledger,
-    retry: { attempts: 4, baseDelayMs: 40, maxDelayMs: 200 },
-  });
+  const api = emulatorApi(emu, { refreshToken, logger, ledger, retry: { attempts: 4, baseDelayMs: 40, maxDelayMs: 200 } });
   const destination = new YoutubeDestination({ name: 'youtube', api, language: 'tr', clock: systemClock, logger, pollMs: options.pollMs ?? 200,
     // 25 tries 400 ms apart: room for ffmpeg to start on a busy machine.
     streamInactiveAttempts: options.streamInactiveAttempts ?? 25,
