@@ -5,6 +5,8 @@
 // with file:line:col and the staff audit log. Actions call /api/broadcasts/:id/<action>
 // after a confirmation dialog; the server audits each one. Text is set with textContent only.
 
+import { say } from '../shared/action-status.js';
+import { $ } from '../shared/dom.js';
 import { wireStaffLogin } from '../shared/staff-login.js';
 
 /**
@@ -24,13 +26,6 @@ import { wireStaffLogin } from '../shared/staff-login.js';
 const SVG = 'http://www.w3.org/2000/svg';
 const POLL_MS = 2000;
 const FINAL = new Set(['complete', 'failed', 'missed', 'cancelled']);
-
-/** @template {HTMLElement} T @param {string} id @returns {T} */
-function $(id) {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} missing`);
-  return /** @type {T} */ (el);
-}
 
 /** @param {string} tag @param {Record<string, string | number>} attrs */
 function svg(tag, attrs = {}) {
@@ -52,14 +47,6 @@ let state = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let timer;
 let busy = false;
-
-/** @param {string} text @param {boolean} [error] */
-function say(text, error = false) {
-  const el = $('action-status');
-  el.textContent = text;
-  el.classList.toggle('error', error);
-  $('announcer').textContent = text;
-}
 
 /** @param {string} iso @param {string} zone */
 function hhmm(iso, zone) {

@@ -3,6 +3,8 @@
 // marked by origin), delete / time out / ban / pin, set slow mode, close the chat, read the
 // audit log, export the transcript. Message text is only ever set with textContent.
 
+import { say } from '../shared/action-status.js';
+import { $ } from '../shared/dom.js';
 import { wireStaffLogin } from '../shared/staff-login.js';
 import { messageNickAndText } from '../shared/chat-message.js';
 
@@ -15,27 +17,12 @@ import { messageNickAndText } from '../shared/chat-message.js';
 /** @typedef {import('../../src/realtime/events.js').YoutubeChatStatus} YoutubeChatStatus */
 /** @typedef {import('socket.io-client').Socket<ServerEvents, ClientEvents>} ModSocket */
 
-/** @template {HTMLElement} T @param {string} id @returns {T} */
-function $(id) {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} missing`);
-  return /** @type {T} */ (el);
-}
-
 /** @type {ModSocket | null} */
 let socket = null;
 /** @type {Map<string, RoomSummary>} */
 const rooms = new Map();
 /** @type {string | null} */
 let current = null;
-
-/** @param {string} text @param {boolean} [error] */
-function say(text, error = false) {
-  const el = $('action-status');
-  el.textContent = text;
-  el.classList.toggle('error', error);
-  $('announcer').textContent = text;
-}
 
 /** @param {string} iso */
 function time(iso) {

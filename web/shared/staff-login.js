@@ -2,13 +2,7 @@
 // The staff login shared by the moderator console and the control room: the form
 // (#login-form, #login-name, #login-password, #login-status) posts to
 // /api/moderation/login and says why a login failed; #logout ends the session.
-
-/** @param {string} id @returns {HTMLElement} */
-function byId(id) {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} missing`);
-  return el;
-}
+import { $ } from './dom.js';
 
 /**
  * @param {{ onLogin: (moderator: string) => void | Promise<void>, onLogout: () => void }} handlers
@@ -16,10 +10,10 @@ function byId(id) {
  *   once the session is ended.
  */
 export function wireStaffLogin(handlers) {
-  byId('login-form').addEventListener('submit', async (ev) => {
+  $('login-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const name = /** @type {HTMLInputElement} */ (byId('login-name')).value;
-    const password = /** @type {HTMLInputElement} */ (byId('login-password')).value;
+    const name = /** @type {HTMLInputElement} */ ($('login-name')).value;
+    const password = /** @type {HTMLInputElement} */ ($('login-password')).value;
     const res = await fetch('/api/moderation/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -27,16 +21,16 @@ export function wireStaffLogin(handlers) {
     });
     const body = /** @type {{ moderator?: string; message?: string }} */ (await res.json().catch(() => ({})));
     if (!res.ok || !body.moderator) {
-      byId('login-status').textContent = body.message ?? 'Login failed.';
-      byId('login-status').classList.add('error');
+      $('login-status').textContent = body.message ?? 'Login failed.';
+      $('login-status').classList.add('error');
       return;
     }
-    /** @type {HTMLInputElement} */ (byId('login-password')).value = '';
-    byId('login-status').textContent = '';
+    /** @type {HTMLInputElement} */ ($('login-password')).value = '';
+    $('login-status').textContent = '';
     await handlers.onLogin(body.moderator);
   });
 
-  byId('logout').addEventListener('click', async () => {
+  $('logout').addEventListener('click', async () => {
     await fetch('/api/moderation/logout', { method: 'POST' });
     handlers.onLogout();
   });

@@ -4,6 +4,7 @@
 // textContent or as an attribute value: nothing is ever parsed as HTML.
 import { applyStatic, initialLang, localized, localTime, rememberLang, t } from '../shared/i18n.js';
 import { messageNickAndText } from '../shared/chat-message.js';
+import { $ } from '../shared/dom.js';
 
 /** @typedef {import('../../src/realtime/events.js').ServerToClientEvents} ServerToClientEvents */
 /** @typedef {import('../../src/realtime/events.js').ClientToServerEvents} ClientToServerEvents */
@@ -13,13 +14,6 @@ import { messageNickAndText } from '../shared/chat-message.js';
 /** @typedef {import('../../src/realtime/events.js').WatchLink} WatchLink */
 /** @typedef {import('socket.io-client').Socket<ServerToClientEvents, ClientToServerEvents>} ViewerSocket */
 /** @typedef {import('../shared/i18n.js').Lang} Lang */
-
-/** @template {HTMLElement} T @param {string} id @returns {T} */
-function $(id) {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} missing`);
-  return /** @type {T} */ (el);
-}
 
 /** @param {string} key @returns {string | null} */
 function load(key) {
