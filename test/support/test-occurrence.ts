@@ -1,4 +1,4 @@
-// One occurrence for the media, destination and YouTube tests: a test pattern to the local
+// One occurrence for the media and destination tests: a test pattern to the local
 // destination, starting now for a minute, no chat. A test overrides what it asserts on.
 import type { Occurrence } from '../../src/schedule/types.js';
 

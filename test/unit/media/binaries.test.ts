@@ -1,3 +1,5 @@
+// Finding ffmpeg and ffprobe (configured path, then PATH, then the npm-installed build),
+// the slate's font, and the options that depend on ffmpeg's version.
 import { expect } from 'chai';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

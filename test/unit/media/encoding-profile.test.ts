@@ -1,3 +1,4 @@
+// The copy-or-encode decision for files and playlists, and the encoded formats and bitrates.
 import { expect } from 'chai';
 import { decideMode, decidePlaylistMode, encodeFormatFor, videoBitrateKbps } from '../../../src/media/encoding-profile.js';
 import type { MediaInfo } from '../../../src/media/media-info.js';

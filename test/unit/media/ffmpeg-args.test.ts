@@ -1,3 +1,5 @@
+// The ffmpeg command of one pipeline run, built purely: inputs, copy or encode, and the tee
+// outputs (one fifo slave per destination, recording parts for the archive).
 import { expect } from 'chai';
 import { escapeFilterValue, escapeTeeOption, escapeTeeSlave } from '../../../src/media/escape.js';
 import { pipelineArgs } from '../../../src/media/ffmpeg-args.js';

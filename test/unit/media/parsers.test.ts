@@ -1,3 +1,5 @@
+// Reading what ffmpeg and ffprobe print (progress blocks, stderr findings, probe output,
+// keyframe spacing), the slate's text, safe file names, and keys masked in log lines.
 import { expect } from 'chai';
 import { ProgressParser } from '../../../src/media/progress-parser.js';
 import { keyframeGap, parseFfmpegListing, parseFfprobeJson } from '../../../src/media/probe.js';
