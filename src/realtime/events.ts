@@ -211,6 +211,16 @@ export interface ServerToClientEvents {
   'chat:deleted': (payload: ChatDeletedPayload) => void;
   'chat:state': (state: ChatRoomState) => void;
   'chat:sanction': (payload: ChatSanctionPayload) => void;
+  /** This server is shutting down (deploy, restart); the page reconnects by itself, elsewhere. */
+  'server:shutdown': (payload: ShutdownNoticePayload) => void;
+}
+
+/** Sent to every viewer and moderator of a node just before it closes their connections. */
+export interface ShutdownNoticePayload {
+  /** What to tell people, in both languages. */
+  message: Localized;
+  /** Socket.IO's own reconnection starts at about this delay; shown so pages need not guess. */
+  reconnectAfterMs: number;
 }
 
 /** Viewer → server (namespace "/"). Every event takes an ack callback last. */
@@ -233,6 +243,8 @@ export interface ModerationServerToClientEvents {
   'youtube:status': (status: YoutubeChatStatus) => void;
   /** The session ran out; the console should ask for a new login. */
   'session:expired': () => void;
+  /** As for viewers: this server is shutting down; the console reconnects by itself. */
+  'server:shutdown': (payload: ShutdownNoticePayload) => void;
 }
 
 /** Moderator → server (namespace "/moderation"). */

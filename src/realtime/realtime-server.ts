@@ -16,6 +16,7 @@ import type {
   ModerationClientToServerEvents,
   ModerationServerToClientEvents,
   ServerToClientEvents,
+  ShutdownNoticePayload,
 } from './events.js';
 import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, YoutubeStatusPort } from './ports.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
@@ -254,9 +255,30 @@ export class RealtimeServer {
     for (const q of this.#chatQueues.values()) q.cancel?.();
     this.#chatQueues.clear();
     if (this.#prune) clearInterval(this.#prune);
+    // Tell everyone first, then close the transports without a Socket.IO disconnect packet:
+    // clients see a lost connection and reconnect by themselves (through the balancer, to a
+    // node that is still ready) and recover their session there; after a server-side
+    // disconnect they would stay away. engine.io flushes what is queued before closing.
+    const notice: ShutdownNoticePayload = {
+      message: {
+        tr: 'Sunucu yeniden başlatılıyor; birkaç saniye içinde yeniden bağlanılacak.',
+        en: 'The server is restarting; reconnecting in a few seconds.',
+      },
+      reconnectAfterMs: 1000,
+    };
+    this.io.local.emit('server:shutdown', notice);
+    this.moderation.local.emit('server:shutdown', notice);
+    type EngineClient = { close(discard?: boolean): void; once(event: 'close', listener: () => void): void };
+    const clients = Object.values((this.io.engine as unknown as { clients: Record<string, EngineClient> }).clients);
+    // A graceful close waits for each client's queue to drain; slow ones get 2 s, then the
+    // engine closes what is left.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(clients.map((c) => new Promise<void>((resolve) => (c.once('close', resolve), c.close())))),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000))),
+    ]);
+    clearTimeout(timer);
     // Not io.close(): that would also close the HTTP server, which main.ts owns.
-    this.io.disconnectSockets(true);
-    this.moderation.disconnectSockets(true);
     this.io.engine.close();
   }
 

@@ -350,6 +350,8 @@ socket.on('connect', () => {
   state.chatRoom = null;
 });
 socket.on('disconnect', () => announce(t(state.lang, 'connection.lost')));
+// This node is stopping; Socket.IO reconnects by itself (to another node) and recovers.
+socket.on('server:shutdown', (notice) => announce(localized(notice.message, state.lang)));
 socket.on('schedule', (snap) => {
   state.live = snap.live;
   state.next = snap.next;

@@ -1,0 +1,90 @@
+// Graceful shutdown tells viewers: stopping a node's realtime layer (what SIGTERM does)
+// sends `server:shutdown` to every viewer and moderator of that node before their
+// connections close, and closes them so that Socket.IO reconnects by itself — here through
+// a small TCP "balancer" that sends new connections to a second node, where the viewer
+// lands and gets its schedule.
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { io as connect } from 'socket.io-client';
+import type { ScheduleSnapshotPayload, ShutdownNoticePayload } from '../../src/realtime/events.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { nextEvent, startHarness, TEST_TOKEN, type Harness, type ViewerClient } from '../support/realtime-harness.js';
+
+/** Forwards each new TCP connection to whichever backend `target()` names at that moment. */
+async function balancer(target: () => number): Promise<{ port: number; close(): Promise<void> }> {
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target(), '127.0.0.1');
+    open.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of open) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('realtime: graceful shutdown tells viewers, who reconnect elsewhere', function () {
+  this.timeout(30_000);
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('sends server:shutdown to viewers (websocket and polling) and moderators, then they reconnect to another node', async () => {
+    const a: Harness = await startHarness({ clock: systemClock });
+    const b: Harness = await startHarness({ clock: systemClock });
+    let aStopped = false;
+    cleanups.push(() => b.stop(), () => (aStopped ? undefined : a.stop()));
+    const portOf = (h: Harness): number => Number(new URL(h.url).port);
+    let backend = portOf(a);
+    const lb = await balancer(() => backend);
+    cleanups.push(() => lb.close());
+
+    const viewers: ViewerClient[] = [];
+    for (const transports of [['websocket'], ['polling']]) {
+      const v: ViewerClient = connect(`http://127.0.0.1:${lb.port}`, { transports, forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 200 });
+      cleanups.push(() => void v.disconnect());
+      await nextEvent(v, 'connect');
+      viewers.push(v);
+    }
+    // Not the harness's own client: its stop() disconnects those before the server stops.
+    const moderator = connect(`${a.url}/moderation`, { transports: ['websocket'], auth: { token: TEST_TOKEN }, forceNew: true, reconnection: false });
+    cleanups.push(() => void moderator.disconnect());
+    await nextEvent(moderator, 'connect');
+
+    const notices = [...viewers, moderator].map((s) => nextEvent<ShutdownNoticePayload>(s, 'server:shutdown'));
+    const reasons = viewers.map((v) => nextEvent<string>(v, 'disconnect'));
+    // New connections go to node B from now on (A's readiness turned 503).
+    backend = portOf(b);
+    const snapshotsOnB = viewers.map((v) => nextEvent<ScheduleSnapshotPayload>(v, 'schedule'));
+    aStopped = true;
+    await a.stop();
+
+    for (const notice of await Promise.all(notices)) {
+      expect(notice.message.tr).to.contain('yeniden');
+      expect(notice.message.en).to.contain('reconnecting');
+      expect(notice.reconnectAfterMs).to.be.a('number');
+    }
+    // A lost transport, never a server-side disconnect ('io server disconnect', after which
+    // socket.io-client would stay away): the client retries by itself.
+    for (const reason of await Promise.all(reasons)) expect(reason).to.be.oneOf(['transport close', 'transport error']);
+    await Promise.all(snapshotsOnB);
+    expect(viewers.map((v) => v.connected)).to.deep.equal([true, true]);
+    expect(b.realtime.io.of('/').sockets.size).to.equal(2);
+  });
+});
