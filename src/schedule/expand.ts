@@ -48,6 +48,14 @@ export class Expander {
   readonly zones = new ZoneOffsets();
   readonly crons = new CronCache();
   readonly #prepared = new WeakMap<Programme, Prepared>();
+  readonly #sets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+  /** A Set of a list that does not change (config's destination names, checked per programme). */
+  setOf(list: readonly string[]): ReadonlySet<string> {
+    let s = this.#sets.get(list);
+    if (!s) this.#sets.set(list, (s = new Set(list)));
+    return s;
+  }
 
   #prepare(p: Programme): Prepared {
     let c = this.#prepared.get(p);

@@ -10,25 +10,69 @@ import jsYaml from 'js-yaml';
 import type { Diagnostic, Severity } from './types.js';
 import type { Path, PositionSource } from './yaml-source.js';
 
-/**
- * Text that is left to the `yaml` library: tabs, a byte-order mark (js-yaml drops it, which
- * would shift positions), anchors, aliases, tags, directives, block scalars, complex keys
- * and reserved indicators where a node starts (a line's start, after `: `, `- `, `[`, `,`
- * or `{`: inside "0 9 * * 3" a star is text), merge keys, comments glued to a value, and number forms js-yaml
- * reads differently from YAML 1.2 (0b101, -0x1F, -.5, 1_000).
- */
-const SLOW_TEXT = /\t|\uFEFF|<<|(?:^[ ]*|[:,[{-][ ]*)[&*!%|>?@`]|["'\]}]#|0b[01]|[-+]0[xo]|[-+]\.[0-9]|[0-9]_[0-9]/m;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+/** & * ! % | > ? @ ` : indicators that mean something where a node starts. */
+const NODE_INDICATORS = new Set([0x26, 0x2a, 0x21, 0x25, 0x7c, 0x3e, 0x3f, 0x40, 0x60]);
+/** : , [ { - : after these (and spaces) a node starts. */
+const NODE_STARTERS = new Set([0x3a, 0x2c, 0x5b, 0x7b, 0x2d]);
 
-/** True when every line opens and closes its own brackets (multi-line flow collections are where the two libraries' leniency differs). */
-function flowOnOneLine(text: string): boolean {
+/**
+ * Whether js-yaml's reading can be trusted to match `yaml`'s, judged from the text alone
+ * (one pass, no regular expression: this runs on every file). Left to the `yaml` library:
+ * tabs, a byte-order mark (js-yaml drops it, which would shift positions), anchors,
+ * aliases, tags, directives, block scalars, complex keys and reserved indicators where a
+ * node starts (a line's start, or after `:` `,` `[` `{` `-` and spaces: inside
+ * "0 9 * * 3" a star is text), merge keys (<<), comments glued to a value ("a"#), number
+ * forms js-yaml reads differently from YAML 1.2 (0b101, -0x1F, -.5, 1_000), and flow
+ * collections spanning lines (where the two libraries' leniency differs).
+ */
+export function fastReadable(text: string): boolean {
   let depth = 0;
+  let lastNonSpace = 0; // on this line; 0 at its start
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) depth++;
-    else if (c === 0x5d || c === 0x7d) depth--;
-    else if (c === 0x0a) {
-      if (depth !== 0) return false;
+    switch (c) {
+      case 0x0a:
+        if (depth !== 0) return false;
+        lastNonSpace = 0;
+        continue;
+      case 0x20:
+      case 0x0d:
+        continue;
+      case 0x09:
+      case 0xfeff:
+        return false;
+      case 0x5b:
+      case 0x7b:
+        depth++;
+        break;
+      case 0x5d:
+      case 0x7d:
+        depth--;
+        break;
+      case 0x3c: // <<
+        if (text.charCodeAt(i + 1) === 0x3c) return false;
+        break;
+      case 0x23: {
+        const p = text.charCodeAt(i - 1);
+        if (p === 0x22 || p === 0x27 || p === 0x5d || p === 0x7d) return false;
+        break;
+      }
+      case 0x30: // 0b1
+        if (text.charCodeAt(i + 1) === 0x62 && (text.charCodeAt(i + 2) === 0x30 || text.charCodeAt(i + 2) === 0x31)) return false;
+        break;
+      case 0x5f: // 1_0
+        if (isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))) return false;
+        break;
     }
+    if (c === 0x2d || c === 0x2b) {
+      // -0x1F, +0o7, -.5
+      const n = text.charCodeAt(i + 1);
+      const n2 = text.charCodeAt(i + 2);
+      if ((n === 0x30 && (n2 === 0x78 || n2 === 0x6f)) || (n === 0x2e && isDigit(n2))) return false;
+    }
+    if (NODE_INDICATORS.has(c) && (lastNonSpace === 0 || NODE_STARTERS.has(lastNonSpace))) return false;
+    lastNonSpace = c;
   }
   return depth === 0;
 }
@@ -168,7 +212,7 @@ function positionsOf(text: string, offsets: number[]): Array<{ line: number; col
  * programmes start; undefined when the file must be read by `yaml` instead.
  */
 export function fastParse(text: string, file: string): Array<{ source: FastSource; value: unknown }> | undefined {
-  if (SLOW_TEXT.test(text) || !flowOnOneLine(text)) return undefined;
+  if (!fastReadable(text)) return undefined;
   const roots: TreeNode[] = [];
   const stack: TreeNode[] = [];
   let docs: unknown[];

@@ -93,9 +93,21 @@ export class ZoneOffsets {
 
 /** "YYYY-MM-DD" -> day number, or undefined when the date does not exist (2027-02-30). */
 export function parseLocalDate(text: string): DayNumber | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // By hand, not by regular expression: validation and expansion read dates very often.
+  if (text.length !== 10 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return undefined;
+  const digits = (from: number, to: number): number => {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i) - 0x30;
+      if (c < 0 || c > 9) return NaN;
+      n = n * 10 + c;
+    }
+    return n;
+  };
+  const y = digits(0, 4);
+  const mo = digits(5, 7);
+  const d = digits(8, 10);
+  if (Number.isNaN(y) || Number.isNaN(mo) || Number.isNaN(d)) return undefined;
   // Years are limited to what a broadcast schedule can mean (Date.UTC also reads 0-99 as 19xx).
   if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
   return Date.UTC(y, mo - 1, d) / DAY_MS;

@@ -42,7 +42,11 @@ class Checker {
     private readonly dropped: ReadonlySet<string> = new Set(),
   ) {}
 
+  /** How many of `diagnostics` are errors. */
+  errors = 0;
+
   error(rel: Path, message: string, preferKey = false): void {
+    this.errors++;
     this.diagnostics.push(this.src.diag([...this.base, ...rel], 'error', message, preferKey));
   }
   warn(rel: Path, message: string, preferKey = false): void {
@@ -184,7 +188,7 @@ class Checker {
         return;
       }
       seen.add(name);
-      if (!this.ctx.destinations.includes(name)) {
+      if (!this.expander.setOf(this.ctx.destinations).has(name)) {
         const guess = didYouMean(name, this.ctx.destinations);
         this.error(
           [...rel, i],
@@ -299,7 +303,7 @@ export function normalizeProgramme(
   dropped: ReadonlySet<string> = new Set(),
 ): { programme?: Programme; candidate?: Programme; diagnostics: Diagnostic[] } {
   const c = new Checker(src, base, ctx, expander, dropped);
-  const before = (): number => c.diagnostics.filter((d) => d.severity === 'error').length;
+  const before = (): number => c.errors;
 
   const timezone = raw.timezone ?? ctx.defaultTimezone;
   if (!expander.zones.isValid(timezone)) {

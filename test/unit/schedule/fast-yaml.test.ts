@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Expander, validateScheduleText, type FileResult } from '../../../src/schedule/index.js';
-import { fastParse } from '../../../src/schedule/fast-yaml.js';
+import { fastParse, fastReadable } from '../../../src/schedule/fast-yaml.js';
 import { tempMedia, VALID } from './helpers.js';
 
 function rng(seed: number): () => number {
@@ -100,8 +100,16 @@ describe('schedule fast reading (js-yaml first)', () => {
   });
 
   it('leaves to yaml what js-yaml reads differently', () => {
-    for (const text of ['a: &x 1\nb: *x', 'a: !!str 1', 'a: |\n  x', '\uFEFFa: 1', 'a: 0b11', 'a: -.5', 'a: 1_000', 'a:\t1', 'a: [1,\n 2]', '<<: {a: 1}']) {
+    const slow = ['a: &x 1\nb: *x', 'a: !!str 1', 'a: |\n  x', 'a: >-\n  x', '\uFEFFa: 1', 'a: 0b11', 'a: -.5', 'a: +0x1F', 'a: 1_000', 'a:\t1', 'a: [1,\n 2]', '<<: {a: 1}'];
+    slow.push('- *a', 'a: {b: *c}', 'a: [x, *y]', 'a: "x"#c', '? a\n: b', '%YAML 1.2\n---\na: 1', 'a: @x', 'a:\n  - !t x');
+    for (const text of slow) {
+      expect(fastReadable(text), JSON.stringify(text)).to.equal(false);
       expect(fastParse(text, 'f.yaml'), JSON.stringify(text)).to.equal(undefined);
+      same(text);
+    }
+    // Indicators inside text are only text.
+    for (const text of ['a: "0 9 * * 3"', 'a: Tom & Jerry', 'a: 50% > 40%', 'a: what? yes', 'a: x # comment', 'a: 2026-12-05', 'a: [1, 2] # ok']) {
+      expect(fastReadable(text), JSON.stringify(text)).to.equal(true);
       same(text);
     }
   });
