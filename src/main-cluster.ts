@@ -11,6 +11,9 @@ import { createYoutubeServices } from './destinations/youtube/index.js';
 import { createHttpApp } from './http/app.js';
 import { HealthHistory, scheduleErrorsOf } from './http/routes/control-room.js';
 import { executableCheck, type ReadinessCheck } from './http/routes/health.js';
+import type { ChatStore, ExternalModerator, YoutubeChatPort } from './chat/index.js';
+import type { EngineEvents, ScheduleReader } from './scheduler/ports.js';
+import type { TypedEmitter } from './shared/typed-emitter.js';
 import { buildEngine, buildRealtimeParts, destinationFactory, quotaView, startSchedule, watchSources, type Onair } from './main.js';
 import { resolveBinaries } from './media/index.js';
 import { createMetrics } from './metrics/index.js';
@@ -18,7 +21,7 @@ import { ProgrammeFeed } from './realtime/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { ConfigError } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
-import { openDatabase } from './store/sqlite.js';
+import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
 
 export interface ClusterStartOptions {
   role: NodeRole;
@@ -84,8 +87,14 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
         },
       });
       feed.start();
+      // YouTube live chat is polled here only (one poller per broadcast for the whole
+      // cluster, one quota); its messages and figures reach moderators on every web node.
+      const ytChat = youtube?.chatPort
+        ? await startLeaderYoutubeChat({ config, logger, clock, db, schedule, engineEvents: engine, chatStore: node.chatStore(), port: youtube.chatPort, io: term.io })
+        : undefined;
       await engine.start();
       return {
+        ...(ytChat ? { youtubeChat: ytChat.moderator } : {}),
         on: engine.on.bind(engine),
         startNow: (id) => engine.startNow(id),
         extend: (id, ms) => engine.extend(id, ms),
@@ -93,6 +102,7 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
         show: (id, phase) => engine.show(id, phase),
         async stop() {
           feed.stop();
+          await ytChat?.stop();
           await engine.stop();
         },
       };
@@ -130,6 +140,8 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
         });
   await realtimeParts?.start();
   if (realtimeParts) {
+    // Delete/ban of YouTube messages go to the leader, whose bridge holds the live chats.
+    if (youtube) realtimeParts.chat.attachExternal((await node.remoteBroadcasts()).youtubeChat());
     realtimeParts.chat.events.on('message', () => metrics.chatMessage('accepted'));
     realtimeParts.chat.events.on('audit', (entry) => metrics.moderationAction(entry.action));
   }
@@ -195,6 +207,50 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
       server.closeAllConnections();
       await schedule.stop();
       db.close();
+    },
+  };
+}
+
+/**
+ * The leader's YouTube live chat: a chat service on the shared store with the bridge polling
+ * each live YouTube broadcast. Moderators sit on web nodes: the messages (marked "youtube")
+ * and the bridge's figures go to every node's /moderation namespace through `io` (the
+ * leader's emit-only server on the cluster adapter); their delete/ban come back through the
+ * staff-action queue to `moderator`.
+ */
+export async function startLeaderYoutubeChat(deps: {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock: Clock;
+  db: SqliteDatabase;
+  schedule: ScheduleReader;
+  engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
+  chatStore: ChatStore;
+  port: YoutubeChatPort;
+  io: { of(nsp: string): { emit(event: string, ...args: unknown[]): boolean } };
+}): Promise<{ moderator: ExternalModerator; stop(): Promise<void> }> {
+  const parts = buildRealtimeParts({
+    config: deps.config,
+    logger: deps.logger,
+    clock: deps.clock,
+    db: deps.db,
+    schedule: deps.schedule,
+    engineEvents: deps.engineEvents,
+    chatStore: deps.chatStore,
+    youtubeChat: deps.port,
+  });
+  const bridge = parts.youtubeChat;
+  if (!bridge) throw new Error('startLeaderYoutubeChat: no YouTube chat bridge was built');
+  const moderators = deps.io.of('/moderation');
+  const offMessages = parts.chat.events.on('external', (message) => void moderators.emit('chat:messages', [message]));
+  const offStatus = bridge.onStatus((status) => void moderators.emit('youtube:status', status));
+  await parts.start();
+  return {
+    moderator: bridge,
+    async stop() {
+      offMessages();
+      offStatus();
+      await parts.stop();
     },
   };
 }

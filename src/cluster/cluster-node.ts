@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
+import type { ExternalModerator } from '../chat/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { EngineEventsRelay, publishEngineEvents, type EngineEventSource } from './engine-relay.js';
@@ -100,6 +101,8 @@ export interface LeaderTerm {
 
 /** What the leader runs: an engine (events + staff actions) and whatever else it needs to stop. */
 export interface LeaderEngine extends EngineEventSource, Omit<BroadcastActions, 'list' | 'get' | 'transitions'> {
+  /** The YouTube live chat bridge's delete/ban, which web nodes forward here. */
+  youtubeChat?: ExternalModerator;
   stop(): Promise<void>;
 }
 
@@ -230,6 +233,7 @@ export class ClusterNode {
           publisher: this.redis,
           prefix: this.prefix,
           engine,
+          ...(engine.youtubeChat ? { youtubeChat: engine.youtubeChat } : {}),
           clock: this.#deps.clock,
           onError: (err) => logger.warn({ err: err.message }, 'staff action queue problem'),
         });

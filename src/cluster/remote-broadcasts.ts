@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BroadcastStore, TransitionEntry } from '../scheduler/broadcast-store.js';
 import { DestinationError, type BroadcastRecord } from '../scheduler/ports.js';
+import type { ExternalModerator, StoredMessage } from '../chat/index.js';
 import type { Clock } from '../shared/clock.js';
 import { AuthError, ConflictError, NotFoundError, OnairError, ValidationError } from '../shared/errors.js';
 
@@ -24,7 +25,12 @@ export type BroadcastCommand =
   | { op: 'startNow'; occurrenceId: string }
   | { op: 'extend'; occurrenceId: string; ms: number }
   | { op: 'endNow'; occurrenceId: string }
-  | { op: 'show'; occurrenceId: string; phase: 'slate' | 'programme' };
+  | { op: 'show'; occurrenceId: string; phase: 'slate' | 'programme' }
+  // YouTube live chat moderation: the bridge (and its liveChatId) runs on the leader only.
+  | { op: 'youtubeDelete'; message: StoredMessage }
+  | { op: 'youtubeBan'; message: StoredMessage; durationSeconds: number | null };
+
+type RecordCommand = Exclude<BroadcastCommand, { op: 'youtubeDelete' | 'youtubeBan' }>;
 
 interface CommandRequest {
   id: string;
@@ -34,7 +40,8 @@ interface CommandRequest {
   command: BroadcastCommand;
 }
 
-type CommandReply = { id: string; ok: true; record: BroadcastRecord } | { id: string; ok: false; error: { name: string; message: string } };
+/** `record` is absent for the YouTube chat commands (they change no broadcast). */
+type CommandReply = { id: string; ok: true; record?: BroadcastRecord } | { id: string; ok: false; error: { name: string; message: string } };
 
 export function commandQueueKey(prefix: string): string {
   return `${prefix}broadcast-commands`;
@@ -70,7 +77,7 @@ export interface RemoteBroadcastsDeps {
 export class RemoteBroadcasts implements BroadcastActions {
   readonly #deps: RemoteBroadcastsDeps;
   readonly #channel: string;
-  readonly #pending = new Map<string, { resolve(r: BroadcastRecord): void; reject(e: Error): void; cancel(): void }>();
+  readonly #pending = new Map<string, { resolve(r: BroadcastRecord | undefined): void; reject(e: Error): void; cancel(): void }>();
   readonly #onMessage = (channel: string, message: string): void => {
     if (channel !== this.#channel) return;
     let reply: CommandReply;
@@ -141,11 +148,28 @@ export class RemoteBroadcasts implements BroadcastActions {
     return this.#send({ op: 'show', occurrenceId, phase });
   }
 
-  async #send(command: BroadcastCommand): Promise<BroadcastRecord> {
+  /**
+   * Delete/ban of YouTube chat messages, carried out by the leader's bridge (which holds the
+   * live chat ids and the API client). Attach it to this node's ChatService.
+   */
+  youtubeChat(): ExternalModerator {
+    return {
+      deleteMessage: async (message) => void (await this.#request({ op: 'youtubeDelete', message })),
+      ban: async (message, durationSeconds) => void (await this.#request({ op: 'youtubeBan', message, durationSeconds })),
+    };
+  }
+
+  async #send(command: RecordCommand): Promise<BroadcastRecord> {
+    const record = await this.#request(command);
+    if (!record) throw new OnairError('the leader answered without a broadcast record');
+    return record;
+  }
+
+  async #request(command: BroadcastCommand): Promise<BroadcastRecord | undefined> {
     const timeoutMs = this.#deps.timeoutMs ?? 20_000;
     const now = this.#deps.clock.now().getTime();
     const request: CommandRequest = { id: randomUUID(), replyTo: this.#channel, deadline: now + timeoutMs, command };
-    const answer = new Promise<BroadcastRecord>((resolve, reject) => {
+    const answer = new Promise<BroadcastRecord | undefined>((resolve, reject) => {
       const cancel = this.#deps.clock.at(new Date(request.deadline), () => {
         if (!this.#pending.delete(request.id)) return;
         reject(
@@ -177,6 +201,8 @@ export interface CommandServerDeps {
   prefix: string;
   /** The engine (only on the leader). */
   engine: Omit<BroadcastActions, 'list' | 'get' | 'transitions'>;
+  /** The leader's YouTube chat bridge, when YouTube is configured. */
+  youtubeChat?: ExternalModerator;
   clock: Clock;
   onError?: (err: Error) => void;
 }
@@ -233,15 +259,23 @@ export class CommandServer {
     try {
       const c = req.command;
       const e = this.#deps.engine;
+      const yt = (): ExternalModerator => {
+        if (!this.#deps.youtubeChat) throw new OnairError('YouTube chat is not connected on the node running the broadcasts; act on it in YouTube Studio.');
+        return this.#deps.youtubeChat;
+      };
       const record =
-        c.op === 'startNow'
+        c.op === 'youtubeDelete'
+          ? void (await yt().deleteMessage(c.message))
+          : c.op === 'youtubeBan'
+            ? void (await yt().ban(c.message, c.durationSeconds))
+            : c.op === 'startNow'
           ? await e.startNow(c.occurrenceId)
           : c.op === 'extend'
             ? await e.extend(c.occurrenceId, c.ms)
             : c.op === 'endNow'
               ? await e.endNow(c.occurrenceId)
               : await e.show(c.occurrenceId, c.phase);
-      reply = { id: req.id, ok: true, record };
+      reply = record ? { id: req.id, ok: true, record } : { id: req.id, ok: true };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       reply = { id: req.id, ok: false, error: { name: e.name, message: e.message } };
