@@ -1,5 +1,5 @@
-// What the HTTP routes need from the emulator: stated as an interface so http-routes.ts
-// does not import youtube-emulator.ts (which builds the routes) — no import cycle.
+// What the HTTP routes need from the emulator: stated as an interface so the route files
+// do not import youtube-emulator.ts (which builds the routes) — no import cycle.
 import type { OAuthAuthority } from './oauth-authority.js';
 import type { QuotaMeter } from './quota-meter.js';
 import type { LiveBroadcast, LiveChatBan, LiveChatMessage, LiveChatModerator, LiveStream } from './resources.js';

@@ -1,8 +1,7 @@
 // The emulator's resources, typed with Google's own generated schemas, and the small
-// helpers that shape them (ids, etags, part filtering, page tokens).
+// helpers that shape them (ids, etags, part filtering).
 import { createHash, randomBytes } from 'node:crypto';
 import type { youtube_v3 } from '@googleapis/youtube';
-import { errors } from './google-error.js';
 
 export type LiveBroadcast = youtube_v3.Schema$LiveBroadcast;
 export type LiveStream = youtube_v3.Schema$LiveStream;
@@ -37,22 +36,6 @@ export function etag(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 27);
 }
 
-/**
- * Reads `part` as googleapis sends it (repeated keys) or as people write it
- * (comma-separated); checks each name against what the resource has.
- */
-export function readParts(raw: unknown, allowed: string[], name = 'part'): string[] {
-  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-    .flatMap((v) => String(v).split(','))
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (values.length === 0) throw errors.required(name);
-  for (const v of values) {
-    if (!allowed.includes(v)) throw errors.invalidValue(name, `Invalid value for part: ${v}`);
-  }
-  return [...new Set(values)];
-}
-
 /** A resource with only the named parts (plus kind, etag and id, which always come back). */
 export function pick<T extends { kind?: string | null; etag?: string | null; id?: string | null }>(
   resource: T,
@@ -64,37 +47,4 @@ export function pick<T extends { kind?: string | null; etag?: string | null; id?
     if (p !== 'id' && v !== undefined) out[p] = structuredClone(v);
   }
   return out as T;
-}
-
-/** Reads a repeated or comma-separated list parameter (e.g. liveStreams.list id). */
-export function readList(raw: unknown): string[] {
-  return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-    .flatMap((v) => String(v).split(','))
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-export function encodePageToken(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
-}
-
-export function decodePageToken(token: unknown): number {
-  if (token === undefined || token === '') return 0;
-  const m = /^o:(\d+)$/.exec(Buffer.from(String(token), 'base64url').toString());
-  if (!m) throw errors.invalidValue('pageToken', 'The request specifies an invalid page token.');
-  return Number(m[1]);
-}
-
-export function readMaxResults(raw: unknown, min: number, max: number, dflt: number): number {
-  if (raw === undefined) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw errors.invalidValue('maxResults', `Invalid value for maxResults: must be between ${min} and ${max}.`);
-  }
-  return n;
-}
-
-export function readBool(raw: unknown): boolean | undefined {
-  if (raw === undefined) return undefined;
-  return String(raw) === 'true';
 }
