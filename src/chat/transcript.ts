@@ -1,17 +1,8 @@
 // A broadcast's chat transcript as exported (src/http/routes/chat-export.ts writes JSON/CSV).
+import type { TranscriptRow } from '../shared/chat-payloads.js';
 import type { StoredMessage } from './types.js';
 
-export interface TranscriptRow {
-  id: string;
-  at: string;
-  origin: string;
-  nickname: string;
-  authorId: string;
-  text: string;
-  deleted: boolean;
-  deletedAt: string | null;
-  deletedBy: string | null;
-}
+export type { TranscriptRow };
 
 /** The exported fields: never the IP address or the device fingerprint. */
 export function transcriptRows(messages: readonly StoredMessage[]): TranscriptRow[] {

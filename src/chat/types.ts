@@ -1,20 +1,13 @@
-// The chat module's data and ports. Plain data only, so it crosses Socket.IO unchanged:
-// the shapes match src/realtime/events.ts structurally (chat/ must not import realtime/;
-// src/main.ts checks the fit with `satisfies`).
+// The chat module's data and ports. What crosses Socket.IO (messages, room state, actions,
+// audit entries) is defined once in src/shared/chat-payloads.ts, shared with the realtime
+// contract (chat/ must not import realtime/); the names here are the chat module's own.
 import type { Localized } from '../schedule/types.js';
+import type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction } from '../shared/chat-payloads.js';
 
-export type ChatOrigin = 'onair' | 'youtube';
+export type { ChatOrigin, ChatRoomState, ModerationAction };
 
 /** A message as viewers and moderators see it. `text` is plain text, never HTML. */
-export interface ChatMessage {
-  id: string;
-  occurrenceId: string;
-  origin: ChatOrigin;
-  nickname: string;
-  authorId: string;
-  text: string;
-  at: string;
-}
+export type ChatMessage = ChatMessagePayload;
 
 /** A message as kept: who sent it (never shown to viewers) and whether it was deleted. */
 export interface StoredMessage extends ChatMessage {
@@ -36,16 +29,6 @@ export interface RoomSettings {
   closedByModerator: boolean;
 }
 
-export interface ChatRoomState {
-  occurrenceId: string;
-  open: boolean;
-  closedByModerator: boolean;
-  opensAt: string;
-  closesAt: string;
-  slowModeMs: number;
-  pinned: ChatMessage | null;
-}
-
 export type SanctionKind = 'timeout' | 'ban';
 
 export interface Sanction {
@@ -60,26 +43,8 @@ export interface Sanction {
   moderator: string;
 }
 
-export type ModerationAction =
-  | { action: 'delete'; messageId: string }
-  | { action: 'timeout'; messageId: string; minutes: number }
-  | { action: 'ban'; messageId: string }
-  | { action: 'slow'; occurrenceId: string; seconds: number }
-  | { action: 'pin'; occurrenceId: string; messageId: string | null }
-  | { action: 'close'; occurrenceId: string }
-  | { action: 'open'; occurrenceId: string };
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  moderator: string;
-  action: ModerationAction['action'];
-  occurrenceId: string | null;
-  messageId: string | null;
-  target: string | null;
-  origin: ChatOrigin | null;
-  detail: string;
-}
+/** One recorded moderation action. */
+export type AuditEntry = AuditEntryPayload;
 
 /** Outcome of a request a person made; `code` is stable, `message` says what to do. */
 export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };

@@ -10,18 +10,9 @@ import type { BroadcastRecord, EngineEvents } from '../scheduler/ports.js';
 import { authorIdOf, type ChatService, type ExternalModerator } from './chat-service.js';
 import { neutraliseMessage, sanitiseNickname } from './text.js';
 import type { StoredMessage, YoutubeChatPort } from './types.js';
+import type { YoutubeChatStatus } from '../shared/chat-payloads.js';
 
-export interface YoutubeChatStatus {
-  occurrenceId: string;
-  destination: string;
-  polling: boolean;
-  pollingIntervalMs: number;
-  polls: number;
-  unitsSpent: number;
-  unitsPerHour: number;
-  dailyQuota: number;
-  lastError: string | null;
-}
+export type { YoutubeChatStatus };
 
 export interface YoutubeBridgeEvents {
   [event: string]: (...args: any[]) => void;

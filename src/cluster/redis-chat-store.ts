@@ -9,6 +9,7 @@
 // Durability: run Redis with `appendonly yes` so an audit entry survives a Redis restart.
 import type { Redis } from 'ioredis';
 import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from '../chat/types.js';
+import { RedisAuditLog } from './redis-audit-log.js';
 
 // KEYS: messages hash, room list, rooms zset, seq   ARGV: id, json, occurrenceId
 // Insert-or-ignore, like the SQLite store: a message id is stored once.
@@ -30,14 +31,6 @@ m.deletedBy = ARGV[2]
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(m))
 return 1`;
 
-// KEYS: audit list, audit seq   ARGV: entry JSON without id. Returns the id.
-const APPEND_AUDIT = `
-local id = redis.call('INCR', KEYS[2])
-local e = cjson.decode(ARGV[1])
-e.id = id
-redis.call('LPUSH', KEYS[1], cjson.encode(e))
-return id`;
-
 /** cjson writes JSON null as null, but drops keys whose value is nil; restore the nulls. */
 function nullable<T extends object>(value: T, keys: ReadonlyArray<keyof T>): T {
   const out = { ...value } as Record<keyof T, unknown>;
@@ -50,6 +43,7 @@ const AUDIT_NULLS: ReadonlyArray<keyof AuditEntry> = ['occurrenceId', 'messageId
 
 export class RedisChatStore implements ChatStore {
   readonly #redis: Redis;
+  readonly #audit: RedisAuditLog<AuditEntry>;
   readonly #k: {
     messages: string;
     rooms: string;
@@ -74,6 +68,12 @@ export class RedisChatStore implements ChatStore {
       sanctions: `${p}chat-sanctions`,
       settings: `${p}chat-room-settings`,
     };
+    this.#audit = new RedisAuditLog<AuditEntry>({
+      redis: deps.redis,
+      list: this.#k.audit,
+      seq: this.#k.auditSeq,
+      revive: (raw) => nullable(raw as AuditEntry, AUDIT_NULLS),
+    });
   }
 
   #roomKey(occurrenceId: string): string {
@@ -121,15 +121,12 @@ export class RedisChatStore implements ChatStore {
     return this.#byIds(await this.#redis.lrange(this.#roomKey(occurrenceId), 0, -1));
   }
 
-  async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
-    const id = Number(await this.#redis.eval(APPEND_AUDIT, 2, this.#k.audit, this.#k.auditSeq, JSON.stringify(entry)));
-    return { id, ...entry };
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
+    return this.#audit.append(entry);
   }
 
-  async audit(limit: number): Promise<AuditEntry[]> {
-    if (limit <= 0) return [];
-    const raws = await this.#redis.lrange(this.#k.audit, 0, limit - 1);
-    return raws.map((r) => nullable(JSON.parse(r) as AuditEntry, AUDIT_NULLS));
+  audit(limit: number): Promise<AuditEntry[]> {
+    return this.#audit.recent(limit);
   }
 
   async addSanction(s: Sanction): Promise<void> {

@@ -3,8 +3,11 @@
 // Documented for people in docs/realtime-api.md; changing a name here breaks pages.
 // Types only: this module must stay importable from the browser's type checker.
 import type { Localized } from '../schedule/types.js';
+import type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, YoutubeChatStatus } from '../shared/chat-payloads.js';
 
 export type { Localized };
+// Chat payloads are made by src/chat too: one definition, in src/shared.
+export type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, YoutubeChatStatus };
 
 /** Every acknowledgement has this shape; `error.code` is stable, `message` is for people. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };
@@ -100,31 +103,6 @@ export interface SubscribeRequest {
 // Chat
 // ---------------------------------------------------------------------------------------
 
-export type ChatOrigin = 'onair' | 'youtube';
-
-/** One chat message. `text` is plain text: pages set it with textContent, never as HTML. */
-export interface ChatMessagePayload {
-  id: string;
-  occurrenceId: string;
-  origin: ChatOrigin;
-  nickname: string;
-  /** Opaque, stable per viewer device; lets pages group messages without exposing an IP. */
-  authorId: string;
-  text: string;
-  at: string;
-}
-
-export interface ChatRoomState {
-  occurrenceId: string;
-  /** Open = within the time window and not closed by a moderator. */
-  open: boolean;
-  closedByModerator: boolean;
-  opensAt: string;
-  closesAt: string;
-  slowModeMs: number;
-  pinned: ChatMessagePayload | null;
-}
-
 export interface ChatDeletedPayload {
   occurrenceId: string;
   messageIds: string[];
@@ -151,47 +129,10 @@ export interface ChatSendRequest {
 // Moderation
 // ---------------------------------------------------------------------------------------
 
-export type ModerationAction =
-  | { action: 'delete'; messageId: string }
-  | { action: 'timeout'; messageId: string; minutes: number }
-  | { action: 'ban'; messageId: string }
-  | { action: 'slow'; occurrenceId: string; seconds: number }
-  | { action: 'pin'; occurrenceId: string; messageId: string | null }
-  | { action: 'close'; occurrenceId: string }
-  | { action: 'open'; occurrenceId: string };
-
-export interface AuditEntryPayload {
-  id: number;
-  at: string;
-  moderator: string;
-  action: ModerationAction['action'];
-  occurrenceId: string | null;
-  messageId: string | null;
-  /** Nickname of the author acted on, when there is one. */
-  target: string | null;
-  origin: ChatOrigin | null;
-  /** e.g. "10 minutes", "slow mode 30 s". */
-  detail: string;
-}
-
 export interface ChatRoomSummary {
   state: ChatRoomState;
   title: Localized | null;
   youtube: YoutubeChatStatus | null;
-}
-
-/** YouTube live chat polling of one broadcast, and what it costs in API quota. */
-export interface YoutubeChatStatus {
-  occurrenceId: string;
-  destination: string;
-  polling: boolean;
-  pollingIntervalMs: number;
-  polls: number;
-  unitsSpent: number;
-  /** Units per hour at the current interval (5 units a poll). */
-  unitsPerHour: number;
-  dailyQuota: number;
-  lastError: string | null;
 }
 
 // ---------------------------------------------------------------------------------------

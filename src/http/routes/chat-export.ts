@@ -1,19 +1,10 @@
 // A broadcast's chat transcript for moderators: GET /api/chat/<occurrenceId>/transcript.json
 // or .csv (also ?format=csv). Deleted messages are included and flagged; no IP or device id.
 import express from 'express';
+import type { TranscriptRow } from '../../shared/chat-payloads.js';
 import { requireModerator, type ModeratorLoginPort } from './auth.js';
 
-export interface TranscriptRow {
-  id: string;
-  at: string;
-  origin: string;
-  nickname: string;
-  authorId: string;
-  text: string;
-  deleted: boolean;
-  deletedAt: string | null;
-  deletedBy: string | null;
-}
+export type { TranscriptRow };
 
 /** What the route needs of the chat (src/chat ChatService + transcriptRows fit it). */
 export interface TranscriptPort {
