@@ -12,16 +12,14 @@ import { createHttpApp } from './http/app.js';
 import { HealthHistory, scheduleErrorsOf } from './http/routes/control-room.js';
 import { executableCheck, type ReadinessCheck } from './http/routes/health.js';
 import type { ChatStore, ExternalModerator, YoutubeChatPort } from './chat/index.js';
-import type { EngineEvents, ScheduleReader } from './scheduler/ports.js';
-import type { TypedEmitter } from './shared/typed-emitter.js';
-import { buildEngine, buildRealtimeParts, destinationFactory, quotaView, startSchedule, watchSources, type Onair } from './main.js';
+import { buildEngine, buildRealtimeParts, type RealtimePartsDeps, destinationFactory, quotaView, startSchedule, watchSources, type Onair } from './main.js';
 import { resolveBinaries } from './media/index.js';
 import { createMetrics } from './metrics/index.js';
 import { ProgrammeFeed } from './realtime/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { ConfigError } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
-import { openDatabase, type SqliteDatabase } from './store/sqlite.js';
+import { openDatabase } from './store/sqlite.js';
 
 export interface ClusterStartOptions {
   role: NodeRole;
@@ -218,17 +216,13 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
  * leader's emit-only server on the cluster adapter); their delete/ban come back through the
  * staff-action queue to `moderator`.
  */
-export async function startLeaderYoutubeChat(deps: {
-  config: Readonly<Config>;
-  logger: Logger;
-  clock: Clock;
-  db: SqliteDatabase;
-  schedule: ScheduleReader;
-  engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
-  chatStore: ChatStore;
-  port: YoutubeChatPort;
-  io: { of(nsp: string): { emit(event: string, ...args: unknown[]): boolean } };
-}): Promise<{ moderator: ExternalModerator; stop(): Promise<void> }> {
+export async function startLeaderYoutubeChat(
+  deps: Pick<RealtimePartsDeps, 'config' | 'logger' | 'clock' | 'db' | 'schedule' | 'engineEvents'> & {
+    chatStore: ChatStore;
+    port: YoutubeChatPort;
+    io: { of(nsp: string): { emit(event: string, ...args: unknown[]): boolean } };
+  },
+): Promise<{ moderator: ExternalModerator; stop(): Promise<void> }> {
   const parts = buildRealtimeParts({
     config: deps.config,
     logger: deps.logger,
