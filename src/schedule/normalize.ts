@@ -6,7 +6,7 @@ import path from 'node:path';
 import { formatDuration, parseDuration } from '../shared/duration.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Expander } from './expand.js';
-import { parseLocalDate, parseLocalTime } from './local-time.js';
+import { DAY_MS, formatLocalDate, parseLocalDate, parseLocalTime } from './local-time.js';
 import { NTH_NAMES, type RawLocalized, type RawProgramme, type RawSource } from './schema.js';
 import type { Diagnostic, Localized, Override, Programme, RecurrenceRule, SourceSpec, Weekday } from './types.js';
 import type { Path, PositionSource } from './yaml-source.js';
@@ -404,7 +404,7 @@ function nearHint(expander: Expander, p: Programme, date: string): string {
   const day = parseLocalDate(date);
   if (day === undefined) return '';
   const starts = expander.nominalStarts(p, day - 7, day + 7);
-  const dates = [...new Set(starts.map((t) => new Date(t).toISOString().slice(0, 10)))];
+  const dates = [...new Set(starts.map((t) => formatLocalDate(Math.floor(t / DAY_MS))))];
   if (dates.length === 0) return '';
   return ` (nearby: ${dates.slice(0, 4).join(', ')})`;
 }
