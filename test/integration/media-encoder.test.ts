@@ -8,12 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEncoderFactory, type EncoderOptions, type SupervisedEncoder } from '../../src/media/index.js';
 import { findSlateFont } from '../../src/media/binaries.js';
-import type { ErrorInfo, EncoderHealth, EncoderSpec } from '../../src/scheduler/ports.js';
+import type { ErrorInfo, EncoderSpec } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
+import { collectEncoderEvents } from '../support/encoder-events.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 
 const occurrence = (id: string, source: SourceSpec): Occurrence => testOccurrence(id, { source });
@@ -42,16 +43,6 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     return e;
   }
 
-  function collect(e: SupervisedEncoder) {
-    const problems: ErrorInfo[] = [];
-    const fatals: ErrorInfo[] = [];
-    const health: EncoderHealth[] = [];
-    e.on('problem', (p) => problems.push(p));
-    e.on('fatal', (p) => fatals.push(p));
-    e.on('health', (h) => health.push(h));
-    return { problems, fatals, health };
-  }
-
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'onair-media-'));
   });
@@ -73,7 +64,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
         { destination: 'relay', target: { url: receiver.url, format: 'flv' } },
       ],
     });
-    const seen = collect(e);
+    const seen = collectEncoderEvents(e);
     e.start('slate');
     await waitFor('the slate on air', () => seen.health.some((h) => h.phase === 'slate' && h.fps > 0), 20_000);
     e.show('programme');
@@ -96,7 +87,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
       occurrence: occurrence('crash@2026-12-05T11:00', pattern),
       outputs: [{ destination: 'local', target: { url: playlist, format: 'hls' } }],
     });
-    const seen = collect(e);
+    const seen = collectEncoderEvents(e);
     e.start('programme');
     await waitFor('progress', () => seen.health.some((h) => h.fps > 0), 20_000);
     const guard = e.pid!;
@@ -123,7 +114,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
       },
       { stallMs: 3000 },
     );
-    const seen = collect(e);
+    const seen = collectEncoderEvents(e);
     e.start('programme');
     await waitFor('progress', () => seen.health.some((h) => h.fps > 0), 20_000);
     const ffmpeg = await waitFor('the ffmpeg child', () => ffmpegChildOf(e.pid!), 5000);
@@ -162,7 +153,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
       occurrence: occurrence('camera@2026-12-05T11:00', { kind: 'url', url: `rtmp://127.0.0.1:${receiver.port}/live/cam` }),
       outputs: [{ destination: 'local', target: { url: playlist, format: 'hls' } }],
     });
-    const seen = collect(e);
+    const seen = collectEncoderEvents(e);
     const startedAt = Date.now();
     e.start('programme');
     const problem = await waitFor('a source problem', () => seen.problems.find((p) => p.code === 'source-unavailable'), 20_000);
@@ -184,7 +175,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
         { destination: 'relay', target: { url: receiver.url, format: 'flv' } },
       ],
     });
-    const seen = collect(e);
+    const seen = collectEncoderEvents(e);
     e.start('programme');
     await waitFor('video at the receiver', async () => (await receiver.framesReceived()) >= 25, 20_000);
     await receiver.stop();
@@ -216,7 +207,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
       },
       { minFreeBytes: Number.MAX_SAFE_INTEGER },
     );
-    const seen = collect(e);
+    const seen = collectEncoderEvents(e);
     const fatal = new Promise<ErrorInfo>((resolve) => e.on('fatal', resolve));
     e.start('programme');
     const err = await fatal;

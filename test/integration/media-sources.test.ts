@@ -6,13 +6,14 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEncoderFactory, probeFile, type SupervisedEncoder } from '../../src/media/index.js';
-import type { EncoderHealth, ErrorInfo } from '../../src/scheduler/ports.js';
+import type { EncoderHealth } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { FakeCamera } from '../support/ffmpeg-camera.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
 import { binaries, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
+import { collectEncoderEvents } from '../support/encoder-events.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 
 const occurrence = (id: string, source: SourceSpec): Occurrence => testOccurrence(id, { source });
@@ -69,12 +70,7 @@ describe('media: sources (real ffmpeg)', function () {
     const a = makeClip(path.join(dir, 'a.mp4'), { seconds: 3 });
     const b = makeClip(path.join(dir, 'b.mp4'), { seconds: 30 });
     const e = create('list@x', { kind: 'playlist', items: [a, b] });
-    const problems: ErrorInfo[] = [];
-    const fatals: ErrorInfo[] = [];
-    const health: EncoderHealth[] = [];
-    e.on('problem', (p) => problems.push(p));
-    e.on('fatal', (p) => fatals.push(p));
-    e.on('health', (h) => health.push(h));
+    const { problems, fatals, health } = collectEncoderEvents(e);
     e.start('programme');
     await waitFor('the programme on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
     renameSync(b, `${b}.away`); // gone before the playlist reaches it
@@ -92,10 +88,7 @@ describe('media: sources (real ffmpeg)', function () {
   it('shows the slate ("has ended") when the media ends before the scheduled end', async () => {
     const clip = makeClip(path.join(dir, 'short.mp4'), { seconds: 3 });
     const e = create('short@x', { kind: 'file', path: clip });
-    const problems: ErrorInfo[] = [];
-    const health: EncoderHealth[] = [];
-    e.on('problem', (p) => problems.push(p));
-    e.on('health', (h) => health.push(h));
+    const { problems, health } = collectEncoderEvents(e);
     e.start('programme');
     await waitFor('the programme on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
     const ended = await waitFor('the end of the media', () => problems.find((p) => p.code === 'source-ended'), 20_000);
@@ -109,10 +102,7 @@ describe('media: sources (real ffmpeg)', function () {
     const camera = await FakeCamera.start();
     try {
       const e = create('cam@x', { kind: 'url', url: camera.url });
-      const problems: ErrorInfo[] = [];
-      const health: EncoderHealth[] = [];
-      e.on('problem', (p) => problems.push(p));
-      e.on('health', (h) => health.push(h));
+      const { problems, health } = collectEncoderEvents(e);
       e.start('programme');
       await waitFor('the camera on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 30_000);
       await camera.switchOff();

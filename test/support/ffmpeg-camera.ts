@@ -1,21 +1,10 @@
 // A stand-in for a camera encoder on loopback: ffmpeg serving a live test pattern over
 // RTMP to whoever connects (`-listen 1` on the output). ffmpeg serves one client per run,
 // so a new listener starts after each client until stop() — "the camera is switched off".
-import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { GuardedProcess } from '../../src/media/guarded-process.js';
+import { freePort } from './free-port.js';
 import { binaries } from './ffmpeg-tools.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function listening(port: number): boolean {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');

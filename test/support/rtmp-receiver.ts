@@ -2,21 +2,10 @@
 // records what is published to an FLV file, so a test can count the video frames that
 // really arrived. ffmpeg serves one publisher per run; when the publisher leaves, a new
 // listener (and a new recording) starts on the same port until stop().
-import net from 'node:net';
 import path from 'node:path';
 import { GuardedProcess } from '../../src/media/guarded-process.js';
+import { freePort } from './free-port.js';
 import { binaries, countVideoFrames } from './ffmpeg-tools.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export class RtmpReceiver {
   readonly recordings: string[] = [];
