@@ -77,13 +77,23 @@ export function fastReadable(text: string): boolean {
   return depth === 0;
 }
 
-/** A node as js-yaml read it: where it opened, and what it held. */
-interface TreeNode {
-  open: number;
-  kind?: string;
-  result?: unknown;
+/**
+ * Every node js-yaml read in a file, in the order they opened (so a node's descendants
+ * follow it, contiguously): flat arrays rather than an object per node, since this is
+ * kept for every file and a warning is what reads it.
+ */
+class NodeTable {
+  readonly open: number[] = [];
+  readonly parent: number[] = [];
+  readonly kind: string[] = [];
+  readonly result: unknown[] = [];
+
   /** Mappings: key, value, key, value...; sequences: the items. */
-  children: TreeNode[];
+  children(i: number): number[] {
+    const out: number[] = [];
+    for (let j = i + 1; j < this.parent.length && this.parent[j]! >= i; j++) if (this.parent[j] === i) out.push(j);
+    return out;
+  }
 }
 
 /**
@@ -97,7 +107,8 @@ export class FastSource implements PositionSource {
   constructor(
     readonly file: string,
     private readonly text: string,
-    private readonly root: TreeNode,
+    private readonly nodes: NodeTable,
+    private readonly root: number,
     private readonly known: ReadonlyMap<string, { line: number; col: number }>,
   ) {}
 
@@ -117,42 +128,44 @@ export class FastSource implements PositionSource {
     return { file: this.file, ...this.at(path, preferKey), severity, message };
   }
 
-  /** YamlSource.at's choice of node, on js-yaml's tree. */
+  /** YamlSource.at's choice of node, on js-yaml's nodes. */
   #offset(path: Path, preferKey: boolean): number | undefined {
-    const root = this.root;
+    const t = this.nodes;
     for (let n = path.length; n >= 0; n--) {
-      const found = this.#find(root, path.slice(0, n));
+      const found = this.#find(path.slice(0, n));
       if (found === false) return undefined;
       const { key, node } = found;
       const chosen = preferKey ? (key ?? node) : (node ?? key);
-      const use = chosen && !(chosen.kind === 'scalar' && chosen.result === null && key) ? chosen : key;
-      if (use) return contentStart(this.text, use.open);
+      const use = chosen !== undefined && !(t.kind[chosen] === 'scalar' && t.result[chosen] === null && key !== undefined) ? chosen : key;
+      if (use !== undefined) return contentStart(this.text, t.open[use]!);
     }
     return 0;
   }
 
-  /** The node at `path` and the key naming it; false when the tree is not as expected. */
-  #find(root: TreeNode, path: Path): { key?: TreeNode; node?: TreeNode } | false {
-    let node: TreeNode | undefined = root;
-    let key: TreeNode | undefined;
+  /** The node at `path` and the key naming it; false when the nodes are not as expected. */
+  #find(path: Path): { key?: number; node?: number } | false {
+    const t = this.nodes;
+    let node: number | undefined = this.root;
+    let key: number | undefined;
     for (const seg of path) {
       key = undefined;
-      if (!node) return {};
-      if (node.kind === 'mapping') {
-        if (node.children.length % 2 !== 0) return false;
-        let next: TreeNode | undefined;
-        for (let i = 0; i < node.children.length; i += 2) {
-          if (String(node.children[i]!.result) === String(seg)) {
-            key = node.children[i];
-            next = node.children[i + 1];
+      if (node === undefined) return {};
+      if (t.kind[node] === 'mapping') {
+        const children = t.children(node);
+        if (children.length % 2 !== 0) return false;
+        let next: number | undefined;
+        for (let i = 0; i < children.length; i += 2) {
+          if (String(t.result[children[i]!]) === String(seg)) {
+            key = children[i];
+            next = children[i + 1];
             break;
           }
         }
         node = next;
-      } else if (node.kind === 'sequence' && typeof seg === 'number') {
-        node = node.children[seg];
+      } else if (t.kind[node] === 'sequence' && typeof seg === 'number') {
+        node = t.children(node)[seg];
       } else node = undefined;
-      if (node && node.result === undefined) node = undefined;
+      if (node !== undefined && t.result[node] === undefined) node = undefined;
     }
     return { key, node };
   }
@@ -213,8 +226,9 @@ function positionsOf(text: string, offsets: number[]): Array<{ line: number; col
  */
 export function fastParse(text: string, file: string): Array<{ source: FastSource; value: unknown }> | undefined {
   if (!fastReadable(text)) return undefined;
-  const roots: TreeNode[] = [];
-  const stack: TreeNode[] = [];
+  const t = new NodeTable();
+  const roots: number[] = [];
+  const stack: number[] = [];
   let docs: unknown[];
   try {
     docs = jsYaml.loadAll(text, undefined, {
@@ -222,15 +236,20 @@ export function fastParse(text: string, file: string): Array<{ source: FastSourc
       // Notes where every node opens (positions are worked out only when asked for).
       listener(event, state) {
         if (event === 'open') {
-          const n: TreeNode = { open: state.position, children: [] };
-          if (stack.length === 0) roots.push(n);
-          else stack[stack.length - 1]!.children.push(n);
-          stack.push(n);
+          const i = t.open.length;
+          t.open.push(state.position);
+          t.kind.push('');
+          t.result.push(undefined);
+          if (stack.length === 0) {
+            roots.push(i);
+            t.parent.push(-1);
+          } else t.parent.push(stack[stack.length - 1]!);
+          stack.push(i);
         } else {
-          const n = stack.pop();
-          if (n) {
-            n.kind = state.kind;
-            n.result = state.result;
+          const i = stack.pop();
+          if (i !== undefined) {
+            t.kind[i] = state.kind;
+            t.result[i] = state.result;
           }
         }
       },
@@ -244,14 +263,14 @@ export function fastParse(text: string, file: string): Array<{ source: FastSourc
     const value = docs[d];
     if (value === null || value === undefined) continue;
     const root = roots[d]!;
-    if (root.result !== value) return undefined;
-    const nodes = Array.isArray(value) ? root.children : [root];
-    if (Array.isArray(value) && (root.kind !== 'sequence' || nodes.length !== value.length)) return undefined;
-    const pos = positionsOf(text, nodes.map((n) => contentStart(text, n.open)));
+    if (t.result[root] !== value) return undefined;
+    const nodes = Array.isArray(value) ? t.children(root) : [root];
+    if (Array.isArray(value) && (t.kind[root] !== 'sequence' || nodes.length !== value.length)) return undefined;
+    const pos = positionsOf(text, nodes.map((n) => contentStart(text, t.open[n]!)));
     if (pos.length !== nodes.length) return undefined;
     const known = new Map<string, { line: number; col: number }>();
     pos.forEach((p, i) => known.set(Array.isArray(value) ? String(i) : '', p));
-    out.push({ source: new FastSource(file, text, root, known), value });
+    out.push({ source: new FastSource(file, text, t, root, known), value });
   }
   return out;
 }
