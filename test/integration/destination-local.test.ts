@@ -12,13 +12,12 @@ import { LocalArchive, LocalDestination } from '../../src/destinations/index.js'
 import { hlsRoot } from '../../src/destinations/local/index.js';
 import { archiveRouter } from '../../src/http/routes/archive.js';
 import { hlsRouter } from '../../src/http/routes/hls.js';
-import { createEncoderFactory } from '../../src/media/index.js';
 import { DestinationError, type DestinationContext, type DestinationState } from '../../src/scheduler/ports.js';
 import type { Occurrence } from '../../src/schedule/types.js';
-import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, countVideoFrames, hlsSegments } from '../support/ffmpeg-tools.js';
 import { testOccurrence } from '../support/test-occurrence.js';
+import { testEncoderFactory } from '../support/test-encoder-factory.js';
 
 /** On a fixed day, so the archive lists a known date. */
 function occurrence(id: string): Occurrence {
@@ -71,13 +70,7 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
     expect(state.watchUrl).to.equal('/hls/story_2026-12-05T11-00/index.m3u8');
     expect(state.ingest!.record).to.be.a('string');
 
-    const encoder = createEncoderFactory({
-      ...binaries(),
-      runDir: path.join(dir, 'run'),
-      clock: systemClock,
-      logger: createLogger('silent'),
-      options: { defaultFormat: { width: 320, height: 180, fps: 25 } },
-    }).create({ occurrence: occ, outputs: [{ destination: 'local', target: state.ingest! }] });
+    const encoder = testEncoderFactory(dir).create({ occurrence: occ, outputs: [{ destination: 'local', target: state.ingest! }] });
     try {
       encoder.start('programme');
       state = await dest.awaitIngest(occ, state, ctx);

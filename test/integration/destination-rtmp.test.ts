@@ -8,14 +8,13 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/index.js';
 import { createDestination, createDestinationFactory, RtmpDestination } from '../../src/destinations/index.js';
-import { createEncoderFactory } from '../../src/media/index.js';
 import { DestinationError, type DestinationContext, type DestinationState } from '../../src/scheduler/ports.js';
 import type { Occurrence } from '../../src/schedule/types.js';
-import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
 import { testOccurrence } from '../support/test-occurrence.js';
+import { testEncoderFactory } from '../support/test-encoder-factory.js';
 
 const occ: Occurrence = testOccurrence('relay@2026-12-05T11:00', { destinations: ['municipal'] });
 const pending: DestinationState = { name: 'municipal', kind: 'rtmp', status: 'pending', remote: {} };
@@ -61,13 +60,7 @@ describe('rtmp destination (real RTMP receiver)', function () {
     expect(state.ingest).to.deep.equal({ url: receiver.url, format: 'flv' });
     state = await dest.awaitIngest(occ, state, ctx);
 
-    const encoder = createEncoderFactory({
-      ...binaries(),
-      runDir: path.join(dir, 'run'),
-      clock: systemClock,
-      logger: log.logger,
-      options: { defaultFormat: { width: 320, height: 180, fps: 25 } },
-    }).create({ occurrence: occ, outputs: [{ destination: 'municipal', target: state.ingest! }] });
+    const encoder = testEncoderFactory(dir, {}, { logger: log.logger }).create({ occurrence: occ, outputs: [{ destination: 'municipal', target: state.ingest! }] });
     try {
       encoder.start('programme');
       state = await dest.goLive(occ, state, ctx);

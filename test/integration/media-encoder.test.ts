@@ -6,16 +6,15 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEncoderFactory, type EncoderOptions, type SupervisedEncoder } from '../../src/media/index.js';
+import type { EncoderOptions, SupervisedEncoder } from '../../src/media/index.js';
 import { findSlateFont } from '../../src/media/binaries.js';
 import type { ErrorInfo, EncoderSpec } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { binaries, ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
+import { ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { testOccurrence } from '../support/test-occurrence.js';
+import { testEncoderFactory } from '../support/test-encoder-factory.js';
 
 const occurrence = (id: string, source: SourceSpec): Occurrence => testOccurrence(id, { source });
 
@@ -28,14 +27,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
   const receivers: RtmpReceiver[] = [];
 
   const factory = (extra: Partial<EncoderOptions> = {}) =>
-    createEncoderFactory({
-      ...binaries(),
-      runDir: path.join(dir, 'run'),
-      fontFile: findSlateFont(),
-      clock: systemClock,
-      logger: createLogger('silent'),
-      options: { defaultFormat: { width: 320, height: 180, fps: 25 }, stopTimeoutMs: 3000, diskFullGraceMs: 2000, ...extra },
-    });
+    testEncoderFactory(dir, { stopTimeoutMs: 3000, diskFullGraceMs: 2000, ...extra }, { fontFile: findSlateFont() });
 
   function encoder(spec: EncoderSpec, extra: Partial<EncoderOptions> = {}): SupervisedEncoder {
     const e = factory(extra).create(spec);

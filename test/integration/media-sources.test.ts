@@ -5,16 +5,15 @@ import { expect } from 'chai';
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEncoderFactory, probeFile, type SupervisedEncoder } from '../../src/media/index.js';
+import { probeFile, type SupervisedEncoder } from '../../src/media/index.js';
 import type { EncoderHealth } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
 import { FakeCamera } from '../support/ffmpeg-camera.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
 import { binaries, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { testOccurrence } from '../support/test-occurrence.js';
+import { testEncoderFactory } from '../support/test-encoder-factory.js';
 
 const occurrence = (id: string, source: SourceSpec): Occurrence => testOccurrence(id, { source });
 
@@ -24,13 +23,7 @@ describe('media: sources (real ffmpeg)', function () {
   const encoders: SupervisedEncoder[] = [];
 
   const create = (id: string, source: SourceSpec): SupervisedEncoder => {
-    const e = createEncoderFactory({
-      ...binaries(),
-      runDir: path.join(dir, 'run'),
-      clock: systemClock,
-      logger: createLogger('silent'),
-      options: { defaultFormat: { width: 320, height: 180, fps: 25 }, sourceRetryMs: 1000 },
-    }).create({ occurrence: occurrence(id, source), outputs: [{ destination: 'local', target: { url: path.join(dir, id.split('@')[0]!, 'index.m3u8'), format: 'hls' } }] });
+    const e = testEncoderFactory(dir, { sourceRetryMs: 1000 }).create({ occurrence: occurrence(id, source), outputs: [{ destination: 'local', target: { url: path.join(dir, id.split('@')[0]!, 'index.m3u8'), format: 'hls' } }] });
     encoders.push(e);
     return e;
   };

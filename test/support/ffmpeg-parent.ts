@@ -2,21 +2,13 @@
 // folder given as argv[2]), prints the guard's and ffmpeg's pids once video flows, then
 // waits to be killed.
 import path from 'node:path';
-import { createEncoderFactory } from '../../src/media/index.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { binaries, ffmpegChildOf } from './ffmpeg-tools.js';
+import { ffmpegChildOf } from './ffmpeg-tools.js';
+import { testEncoderFactory } from './test-encoder-factory.js';
 import { testOccurrence } from './test-occurrence.js';
 
 const dir = process.argv[2]!;
 const start = new Date();
-const encoder = createEncoderFactory({
-  ...binaries(),
-  runDir: path.join(dir, 'run'),
-  clock: systemClock,
-  logger: createLogger('silent'),
-  options: { defaultFormat: { width: 320, height: 180, fps: 25 } },
-}).create({
+const encoder = testEncoderFactory(dir).create({
   occurrence: testOccurrence('orphan@2026-12-05T11:00', { start }),
   outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls' } }],
 });
