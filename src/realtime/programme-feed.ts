@@ -59,6 +59,9 @@ export const roomOf = {
 
 const LIVE_STATES: ReadonlySet<BroadcastState> = new Set(['live', 'ending']);
 
+/** How long one built snapshot is handed out while nothing changes. */
+const SNAPSHOT_REUSE_MS = 1000;
+
 function signature(o: Occurrence): string {
   return JSON.stringify([o.start.getTime(), o.end.getTime(), o.title, o.description, o.destinations, o.cancelled, o.chat]);
 }
@@ -76,6 +79,7 @@ export class ProgrammeFeed {
   readonly #cancelledSent = new Set<string>();
   #known = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
   #unsubscribe: Array<() => void> = [];
+  #cached: { snapshot: ScheduleSnapshotPayload; builtAt: number } | undefined;
 
   constructor(deps: ProgrammeFeedDeps) {
     this.#deps = deps;
@@ -167,7 +171,22 @@ export class ProgrammeFeed {
     };
   }
 
+  /**
+   * What is live and what is next. Built at most once a second and shared, until anything
+   * changes: every viewer gets one on connect, and with connection state recovery the
+   * adapter keeps each sent packet for minutes — one shared object instead of thousands of
+   * copies in a connect storm. Callers must not modify it.
+   */
   snapshot(): ScheduleSnapshotPayload {
+    const nowMs = this.#deps.clock.now().getTime();
+    const c = this.#cached;
+    if (c && nowMs >= c.builtAt && nowMs - c.builtAt < SNAPSHOT_REUSE_MS) return c.snapshot;
+    const snapshot = this.#buildSnapshot();
+    this.#cached = { snapshot, builtAt: nowMs };
+    return snapshot;
+  }
+
+  #buildSnapshot(): ScheduleSnapshotPayload {
     const now = this.#deps.clock.now();
     const live = [...this.#records.values()].filter((r) => LIVE_STATES.has(r.state)).map((r) => this.#infoFromRecord(r));
     const liveIds = new Set(live.map((l) => l.occurrenceId));
@@ -182,6 +201,7 @@ export class ProgrammeFeed {
 
   #onTransition(record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined, output = this.#deps.output): void {
     this.#records.set(record.occurrenceId, record);
+    this.#cached = undefined;
     const occ = occurrence ?? this.#deps.schedule.find(record.occurrenceId);
     const programme = occ ? this.info(occ, record) : this.#infoFromRecord(record);
     const wasLive = from !== undefined && LIVE_STATES.has(from);
@@ -246,6 +266,7 @@ export class ProgrammeFeed {
   }
 
   #onScheduleChange(): void {
+    this.#cached = undefined;
     const before = this.#known;
     const after = this.#upcomingSignatures();
     this.#known = after;

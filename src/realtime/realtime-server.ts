@@ -343,6 +343,10 @@ export class RealtimeServer {
     }
     // Handled here and never passed on: no per-event listeners on the socket.
     socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers));
+    // Through the adapter on purpose: with connection state recovery this packet carries the
+    // offset a dropped viewer needs to be recovered at all (socket.io recovers from the last
+    // offset received). The feed shares one snapshot object among viewers connecting in the
+    // same second, so what the adapter keeps per viewer is a small wrapper.
     socket.emit('schedule', this.feed.snapshot());
   }
 
