@@ -51,6 +51,33 @@ describe('realtime: programme feed', () => {
     expect((out.sent[1]!.payload as { outcome: string }).outcome).to.equal('failed');
   });
 
+  it('shares one snapshot among viewers within a second, and builds a new one after any change or a second', async () => {
+    const { engine, feed: f } = feed();
+    const first = f.snapshot();
+    expect(f.snapshot()).to.equal(first);
+    engine.emit('transition', makeRecord(occ, 'live'), 'ready', occ);
+    const afterLive = f.snapshot();
+    expect(afterLive).to.not.equal(first);
+    expect(afterLive.live.map((l) => l.occurrenceId)).to.deep.equal([occ.id]);
+    await clock.advance(1000);
+    expect(f.snapshot()).to.not.equal(afterLive);
+  });
+
+  it('resync: re-reads the records, sends what changed through the given output, then a snapshot', async () => {
+    const { out, feed: f } = feed();
+    const local = new RecordingOutput();
+    const live = makeRecord(occ, 'live', [{ name: 'local', kind: 'local', status: 'live', watchUrl: '/hls/x.m3u8', remote: {} }]);
+    const reader = { listUnfinished: async () => [live], get: async () => undefined };
+    expect(await f.resync(reader, local)).to.deep.equal([occ.id]);
+    expect(local.sent.map((m) => m.event)).to.deep.equal(['programme:live', 'schedule']);
+    expect(out.sent).to.deep.equal([]);
+    // Nothing changed since: only the snapshot again. Then it ended while we were away.
+    expect(await f.resync(reader, local)).to.deep.equal([]);
+    const ended = makeRecord(occ, 'complete', [], { liveAt: live.liveAt ?? 'x', endedAt: '2026-12-05T09:30:00.000Z' });
+    expect(await f.resync({ listUnfinished: async () => [], get: async () => ended }, local)).to.deep.equal([occ.id]);
+    expect(local.sent.map((m) => m.event)).to.deep.equal(['programme:live', 'schedule', 'schedule', 'programme:ended', 'schedule']);
+  });
+
   it('stops listening when stopped', () => {
     const { engine, out, feed: f } = feed();
     f.stop();
