@@ -14,7 +14,9 @@ export interface EngineTiming {
    * Switch the encoder from the slate to the programme this long before the scheduled
    * second: the switch restarts ffmpeg, which takes about a second, so switching early puts
    * the programme's first frame (not just the record's liveAt) on the scheduled second.
-   * @defaultValue 1 s
+   * Off by default: YouTube reports the stream inactive while ffmpeg reconnects, so an
+   * early switch can make the transition to live at the scheduled second fail and retry.
+   * @defaultValue 0 (switch at the scheduled second)
    */
   switchLead: number;
   /** A start missed by less than this (onair was down) still happens; later ones are missed. @defaultValue 15 minutes */
@@ -52,7 +54,7 @@ export interface EngineDeps {
 export const DEFAULT_TIMING: EngineTiming = {
   prepareLead: 10 * 60_000,
   ffmpegLead: 60_000,
-  switchLead: 1_000,
+  switchLead: 0,
   lateStartGrace: 15 * 60_000,
   planAhead: 48 * 3_600_000,
   stopTimeout: 5_000,

@@ -23,7 +23,7 @@ describe('broadcast engine', () => {
   });
 
   it('walks one occurrence through its whole life at the configured lead times', async () => {
-    h = harness([occurrence(OCC, START, 30, { destinations: ['alpha', 'beta'], remindersMs: [900_000, 300_000] })], '2026-12-05T08:00:00Z');
+    h = harness([occurrence(OCC, START, 30, { destinations: ['alpha', 'beta'], remindersMs: [900_000, 300_000] })], '2026-12-05T08:00:00Z', { switchLead: 1_000 });
     const engine = h.build();
     await engine.start();
     await engine.settled();
@@ -47,7 +47,7 @@ describe('broadcast engine', () => {
     expect(h.destinations.alpha!.count('awaitIngest')).to.equal(1);
     expect(await h.state(OCC)).to.equal('ready');
 
-    // The switch restarts ffmpeg (about a second), so it happens switchLead (1 s) early;
+    // The switch restarts ffmpeg (about a second), so with switchLead 1 s it happens early;
     // the record goes live, and destinations are told, at the scheduled second.
     await h.at(engine, '2026-12-05T09:59:58.999Z');
     expect(enc.log).to.deep.equal(['start:slate']);
