@@ -13,6 +13,7 @@ import type { Occurrence } from '../../src/schedule/types.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
+import { freePort } from '../support/free-port.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
 
@@ -88,9 +89,10 @@ describe('rtmp destination (real RTMP receiver)', function () {
   });
 
   it('reports an unreachable server as retryable, naming the config key to check', async () => {
-    receiver = await RtmpReceiver.start(dir);
-    await receiver.stop(); // the port is now closed
-    const dest = new RtmpDestination({ name: 'municipal', url: receiver.baseUrl, logger: createLogger('silent') });
+    // A port nothing listens on. (Stopping a receiver raced: its ffmpeg could still hold the
+    // listening socket for a moment after the guard exited, and the connect succeeded.)
+    const port = await freePort();
+    const dest = new RtmpDestination({ name: 'municipal', url: `rtmp://127.0.0.1:${port}/live`, logger: createLogger('silent') });
     const state = await dest.prepare(occ, pending, ctx);
     const err = (await dest.awaitIngest(occ, state, ctx).catch((e: unknown) => e)) as DestinationError;
     expect(err.code).to.equal('rtmp-unreachable');
