@@ -5,21 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BroadcastStore, TransitionEntry } from '../scheduler/broadcast-store.js';
+import type { BroadcastActions } from '../scheduler/broadcast-actions.js';
 import { DestinationError, type BroadcastRecord } from '../scheduler/ports.js';
 import type { ExternalModerator, StoredMessage } from '../chat/index.js';
 import type { Clock } from '../shared/clock.js';
 import { AuthError, ConflictError, NotFoundError, OnairError, ValidationError } from '../shared/errors.js';
 
-/** The staff actions (and reads) of the engine, as /api/broadcasts needs them. */
-export interface BroadcastActions {
-  list(from: Date, to: Date): Promise<BroadcastRecord[]>;
-  get(occurrenceId: string): Promise<BroadcastRecord>;
-  transitions(occurrenceId: string): Promise<TransitionEntry[]>;
-  startNow(occurrenceId: string): Promise<BroadcastRecord>;
-  extend(occurrenceId: string, ms: number): Promise<BroadcastRecord>;
-  endNow(occurrenceId: string): Promise<BroadcastRecord>;
-  show(occurrenceId: string, phase: 'slate' | 'programme'): Promise<BroadcastRecord>;
-}
+export type { BroadcastActions };
 
 export type BroadcastCommand =
   | { op: 'startNow'; occurrenceId: string }

@@ -4,3 +4,4 @@ export { BroadcastEngine } from './engine.js';
 export { type EngineDeps, type EngineTiming, DEFAULT_TIMING } from './engine-deps.js';
 export { type BroadcastStore, type TransitionEntry, StaleStateError } from './broadcast-store.js';
 export { TRANSITIONS, INITIAL_STATES, canTransition, PRE_AIR_STATES } from './state-machine.js';
+export { type BroadcastActions } from './broadcast-actions.js';

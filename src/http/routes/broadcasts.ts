@@ -4,20 +4,11 @@
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
-import type { TransitionEntry } from '../../scheduler/broadcast-store.js';
+import type { BroadcastActions } from '../../scheduler/broadcast-actions.js';
 import type { BroadcastRecord, DestinationState } from '../../scheduler/ports.js';
 
-/** What the routes need of the engine (BroadcastEngine fits it). */
-export interface BroadcastsPort {
-  list(from: Date, to: Date): Promise<BroadcastRecord[]>;
-  get(occurrenceId: string): Promise<BroadcastRecord>;
-  /** The broadcast's history, oldest first. */
-  transitions(occurrenceId: string): Promise<TransitionEntry[]>;
-  startNow(occurrenceId: string): Promise<BroadcastRecord>;
-  extend(occurrenceId: string, ms: number): Promise<BroadcastRecord>;
-  endNow(occurrenceId: string): Promise<BroadcastRecord>;
-  show(occurrenceId: string, phase: 'slate' | 'programme'): Promise<BroadcastRecord>;
-}
+/** What the routes need of the engine (BroadcastEngine, or a web node's RemoteBroadcasts). */
+export type BroadcastsPort = BroadcastActions;
 
 export interface BroadcastsRouteDeps {
   broadcasts: BroadcastsPort;
