@@ -105,13 +105,25 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
     expect(startError(liveB), 'B start error (ms)').to.be.at.most(1000);
     const watchB = liveB.destinations[0]!.watchUrl!;
     await until('B playlist to list segments', async () => (await playlistSegments(onair!, watchB)).length >= 2, 15_000, 250);
+    // B's own encoder: its HLS folder is in its arguments. (The whole data folder also
+    // matched A's short-lived archive join, which could exit before the kill: ESRCH.)
+    const folderB = watchB.split('/')[2]!;
     const victims = await until('B ffmpeg to run', async () => {
-      const p = ffmpegProcessesMentioning(dirs.data);
+      const p = ffmpegProcessesMentioning(folderB);
       return p.length ? p : undefined;
     }, 5_000);
     const before = new Set(await playlistSegments(onair, watchB));
     const killedAt = Date.now();
-    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    let killed = 0;
+    for (const pid of victims) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
+    expect(killed, 'B ffmpeg processes killed').to.be.at.least(1);
     await until('a new B segment after the kill', async () => {
       const now = await playlistSegments(onair!, watchB);
       return now.some((s) => !before.has(s));
