@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { loadConfig } from '../src/config/index.js';
-import { buildRealtimeParts, type RealtimeParts } from '../src/main.js';
+import { buildRealtimeParts, type RealtimeParts } from '../src/compose/index.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../src/scheduler/ports.js';
 import type { Occurrence } from '../src/schedule/types.js';
 import { createLogger } from '../src/shared/logger.js';

@@ -17,7 +17,7 @@ import { QuotaLedger } from '../../src/destinations/youtube/quota-ledger.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { HealthHistory, scheduleErrorsOf } from '../../src/http/routes/control-room.js';
 import { SqliteStaffAudit } from '../../src/http/staff-audit.js';
-import { buildRealtimeParts, type RealtimeParts } from '../../src/main.js';
+import { buildRealtimeParts, type RealtimeParts } from '../../src/compose/index.js';
 import { ScheduleService } from '../../src/schedule/index.js';
 import { BroadcastEngine } from '../../src/scheduler/engine.js';
 import { DEFAULT_TIMING } from '../../src/scheduler/engine-deps.js';

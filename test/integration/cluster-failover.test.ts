@@ -15,7 +15,7 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { ClusterNode } from '../../src/cluster/cluster-node.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createHttpApp } from '../../src/http/app.js';
-import { buildRealtimeParts, type RealtimeParts } from '../../src/main.js';
+import { buildRealtimeParts, type RealtimeParts } from '../../src/compose/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';

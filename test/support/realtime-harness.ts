@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createHttpApp } from '../../src/http/app.js';
-import { buildRealtimeParts, type RealtimeParts } from '../../src/main.js';
+import { buildRealtimeParts, type RealtimeParts } from '../../src/compose/index.js';
 import type { RealtimeServer } from '../../src/realtime/index.js';
 import type {
   ClientToServerEvents,
