@@ -1,32 +1,16 @@
 // The fast reading (js-yaml first, see src/schedule/fast-yaml.ts) must give exactly what the
 // `yaml` reading gives: the same programmes, and the same diagnostics at the same line:col.
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Expander, validateScheduleText, type FileResult } from '../../../src/schedule/index.js';
 import { fastParse, fastReadable } from '../../../src/schedule/fast-yaml.js';
-import { tempMedia, VALID } from './helpers.js';
+import { exampleTexts, rng, tempMedia, VALID } from './helpers.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../../../schedules');
 const ALPHABET = ' \n:-[]{}",\'#0123456789aTZ\u00e7\u0130';
 
 describe('schedule fast reading (js-yaml first)', () => {
   const media = tempMedia();
   after(() => media.cleanup());
-  const examples = readdirSync(EXAMPLES_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
+  const examples = exampleTexts();
 
   /** Validates both ways; returns whether the result came from the fast reading. */
   function same(text: string): boolean {

@@ -1,33 +1,16 @@
 // Nothing a staff member writes may crash validation: random bytes, every example cut
 // short at every length, and random mutations of the examples (seeded, bounded).
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Expander, validateScheduleText, type FileResult } from '../../../src/schedule/index.js';
-import { tempMedia } from './helpers.js';
+import { exampleTexts, rng, tempMedia } from './helpers.js';
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../../../schedules');
 const ALPHABET = ' \n\t:-[]{}",\'#&*!|>%@`?0123456789aTZ\u00e7\u0130\u0000\ufffd';
 
 describe('schedule validation fuzz', () => {
   const media = tempMedia();
   after(() => media.cleanup());
   const expander = new Expander();
-  const examples = readdirSync(EXAMPLES_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
+  const examples = exampleTexts();
 
   function safe(text: string): FileResult {
     let r: FileResult | undefined;

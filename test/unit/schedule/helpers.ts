@@ -1,5 +1,5 @@
 // Shared helpers of the schedule unit tests: a validation context over a temp media folder.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Expander, validateScheduleText, type Diagnostic, type FileResult, type ValidationContext } from '../../../src/schedule/index.js';
@@ -36,3 +36,23 @@ export const VALID = [
   'source: { testPattern: {} }',
   'destinations: [local]',
 ];
+
+/** mulberry32: a small seeded generator, so a failing fuzz case can be replayed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The texts of the shipped example schedules (schedules/*.yaml). */
+export function exampleTexts(): string[] {
+  const dir = path.resolve(import.meta.dirname, '../../../schedules');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'));
+}
