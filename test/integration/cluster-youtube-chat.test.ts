@@ -85,8 +85,10 @@ describe('cluster: YouTube live chat polled by the leader, moderated from a web 
     const db = openDatabase(path.join(tmp, 'leader'));
     const engine = new TypedEmitter<EngineEvents>();
     let leading!: () => void;
+    let leaderIo!: Parameters<Parameters<ClusterNode['runLeader']>[0]>[0]['io'];
     const led = new Promise<void>((resolve) => (leading = resolve));
     leaderNode.runLeader(async (term): Promise<LeaderEngine> => {
+      leaderIo = term.io;
       const chat = await startLeaderYoutubeChat({ config, logger, clock: systemClock, db, schedule, engineEvents: engine, chatStore: leaderNode.chatStore(), port: youtube.port, io: term.io });
       const refuse = async (): Promise<BroadcastRecord> => {
         throw new Error('not in this test');
@@ -107,6 +109,16 @@ describe('cluster: YouTube live chat polled by the leader, moderated from a web 
     await new Promise<void>((resolve, reject) => {
       moderator.once('connect', resolve);
       moderator.once('connect_error', reject);
+    });
+    // The web node's stream adapter starts reading from "now" with its first XREAD, a moment
+    // after the node listens; what the leader emits before that never reaches it. Probe until
+    // the leader's emits arrive here, so the test waits on the path, not on a guess.
+    await new Promise<void>((resolve) => {
+      const probe = setInterval(() => leaderIo.of('/moderation').emit('test:probe'), 100);
+      moderator.once('test:probe', () => {
+        clearInterval(probe);
+        resolve();
+      });
     });
     const messages = new Promise<ChatMessagePayload[]>((resolve) => moderator.once('chat:messages', resolve));
     const status = new Promise<YoutubeChatStatus>((resolve) => moderator.on('youtube:status', (s: YoutubeChatStatus) => s.polls > 0 && resolve(s)));
