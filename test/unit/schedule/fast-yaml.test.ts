@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { Expander, validateScheduleText, type FileResult } from '../../../src/schedule/index.js';
 import { fastParse, fastReadable } from '../../../src/schedule/fast-yaml.js';
-import { exampleTexts, rng, tempMedia, VALID } from './helpers.js';
+import { exampleTexts, mutate, rng, tempMedia, VALID } from './helpers.js';
 
 const ALPHABET = ' \n:-[]{}",\'#0123456789aTZ\u00e7\u0130';
 
@@ -60,23 +60,7 @@ describe('schedule fast reading (js-yaml first)', () => {
     const next = rng(7);
     let fastOnes = 0;
     for (let i = 0; i < 400; i++) {
-      let text = examples[i % examples.length]!;
-      const edits = 1 + Math.floor(next() * 3);
-      for (let e = 0; e < edits; e++) {
-        const at = Math.floor(next() * text.length);
-        const kind = Math.floor(next() * 4);
-        const ch = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
-        if (kind === 0) text = text.slice(0, at) + text.slice(at + 1);
-        else if (kind === 1) text = text.slice(0, at) + ch + text.slice(at);
-        else if (kind === 2) text = text.slice(0, at) + ch + text.slice(at + 1);
-        else {
-          const ls = text.split('\n');
-          const a = Math.floor(next() * ls.length);
-          const b = Math.floor(next() * ls.length);
-          [ls[a], ls[b]] = [ls[b]!, ls[a]!];
-          text = ls.join('\n');
-        }
-      }
+      const text = mutate(examples[i % examples.length]!, next, ALPHABET, 3);
       if (same(text)) fastOnes++;
     }
     // Most mutations still read with js-yaml, so the comparison is not vacuous.

@@ -2,7 +2,7 @@
 // short at every length, and random mutations of the examples (seeded, bounded).
 import { expect } from 'chai';
 import { Expander, validateScheduleText, type FileResult } from '../../../src/schedule/index.js';
-import { exampleTexts, rng, tempMedia } from './helpers.js';
+import { exampleTexts, mutate, rng, tempMedia } from './helpers.js';
 
 const ALPHABET = ' \n\t:-[]{}",\'#&*!|>%@`?0123456789aTZ\u00e7\u0130\u0000\ufffd';
 
@@ -47,24 +47,7 @@ describe('schedule validation fuzz', () => {
   it('survives random mutations of the examples', () => {
     const next = rng(42);
     for (let i = 0; i < 400; i++) {
-      let text = examples[i % examples.length]!;
-      const edits = 1 + Math.floor(next() * 4);
-      for (let e = 0; e < edits; e++) {
-        const at = Math.floor(next() * text.length);
-        const kind = Math.floor(next() * 4);
-        const ch = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
-        if (kind === 0) text = text.slice(0, at) + text.slice(at + 1);
-        else if (kind === 1) text = text.slice(0, at) + ch + text.slice(at);
-        else if (kind === 2) text = text.slice(0, at) + ch + text.slice(at + 1);
-        else {
-          // Swap two lines: keys land under the wrong parent.
-          const ls = text.split('\n');
-          const a = Math.floor(next() * ls.length);
-          const b = Math.floor(next() * ls.length);
-          [ls[a], ls[b]] = [ls[b]!, ls[a]!];
-          text = ls.join('\n');
-        }
-      }
+      const text = mutate(examples[i % examples.length]!, next, ALPHABET, 4);
       safe(text);
     }
   });

@@ -56,3 +56,27 @@ export function exampleTexts(): string[] {
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => readFileSync(path.join(dir, f), 'utf8'));
 }
+
+/**
+ * One to `maxEdits` random edits of `text` (delete, insert or replace a character from
+ * `alphabet`, or swap two lines so keys land under the wrong parent), drawn from `next`.
+ */
+export function mutate(text: string, next: () => number, alphabet: string, maxEdits: number): string {
+  const edits = 1 + Math.floor(next() * maxEdits);
+  for (let e = 0; e < edits; e++) {
+    const at = Math.floor(next() * text.length);
+    const kind = Math.floor(next() * 4);
+    const ch = alphabet[Math.floor(next() * alphabet.length)]!;
+    if (kind === 0) text = text.slice(0, at) + text.slice(at + 1);
+    else if (kind === 1) text = text.slice(0, at) + ch + text.slice(at);
+    else if (kind === 2) text = text.slice(0, at) + ch + text.slice(at + 1);
+    else {
+      const ls = text.split('\n');
+      const a = Math.floor(next() * ls.length);
+      const b = Math.floor(next() * ls.length);
+      [ls[a], ls[b]] = [ls[b]!, ls[a]!];
+      text = ls.join('\n');
+    }
+  }
+  return text;
+}
