@@ -111,7 +111,7 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
 
     // The engine: built here when embedded; in a cluster built by whichever worker leads, and
     // heard by every node through the relay.
-    const embedded = node ? undefined : buildEngine({ ...shared, binaries: binaries!, destinations: destinations(shared) });
+    const embedded = node ? undefined : buildEngine({ ...shared, binaries: binaries!, destinations: destinations(shared), ...encoders(shared) });
     const engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'> = embedded?.engine ?? (await node!.engineEvents());
     const ops = buildOps({
       config,
@@ -219,6 +219,10 @@ function destinations(shared: Shared): (name: string) => Destination {
   return shared.options.destinations ?? destinationFactory(shared.config, shared.youtube, shared.logger, shared.binaries!.ffmpeg);
 }
 
+function encoders(shared: Shared): { encoders?: EncodersOption } {
+  return shared.options.encoders ? { encoders: shared.options.encoders } : {};
+}
+
 function attachRealtime(parts: RealtimeParts, server: http.Server, ops: Ops, node: ClusterNode | undefined, logger: Logger, teardown: Teardown): void {
   const realtime: RealtimeServer = parts.attach(server);
   // Before the HTTP server closes: its stop tells viewers to reconnect and ends their transports.
@@ -247,7 +251,7 @@ function attachRealtime(parts: RealtimeParts, server: http.Server, ops: Ops, nod
 async function leaderEngine(shared: Shared, term: LeaderTerm, node: ClusterNode): Promise<LeaderEngine> {
   const { config, clock, schedule, youtube } = shared;
   const logger = shared.logger.child({ fencingToken: term.fencingToken });
-  const { engine } = buildEngine({ ...shared, logger, binaries: shared.binaries!, destinations: destinations(shared), store: term.store });
+  const { engine } = buildEngine({ ...shared, logger, binaries: shared.binaries!, destinations: destinations(shared), ...encoders(shared), store: term.store });
   // The leader's programme feed is the one that tells viewers (through the stream, so a
   // viewer who reconnects elsewhere still gets it); web nodes drop their own copies.
   const feed = new ProgrammeFeed({
