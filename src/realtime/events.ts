@@ -72,6 +72,17 @@ export interface LivePayload {
   watch: WatchLink[];
 }
 
+/**
+ * Where a live programme can be watched changed: a destination went live a moment after the
+ * broadcast did (each first waits for its stream), or one dropped out. `watch` is the full
+ * list now; pages replace theirs with it.
+ */
+export interface WatchPayload {
+  occurrenceId: string;
+  programmeId: string;
+  watch: WatchLink[];
+}
+
 export interface EndedPayload {
   occurrenceId: string;
   programmeId: string;
@@ -144,6 +155,7 @@ export interface ServerToClientEvents {
   schedule: (snapshot: ScheduleSnapshotPayload) => void;
   'programme:reminder': (payload: ReminderPayload) => void;
   'programme:live': (payload: LivePayload) => void;
+  'programme:watch': (payload: WatchPayload) => void;
   'programme:ended': (payload: EndedPayload) => void;
   'programme:changed': (payload: ChangedPayload) => void;
   'programme:cancelled': (payload: CancelledPayload) => void;

@@ -15,11 +15,13 @@ import type {
   ReminderPayload,
   ScheduleSnapshotPayload,
   WatchLink,
+  WatchPayload,
 } from './events.js';
 
 /** Where the feed's events go; the realtime server implements it over Socket.IO rooms. */
 export interface FeedOutput {
   toAll(event: 'programme:live', payload: LivePayload): void;
+  toAll(event: 'programme:watch', payload: WatchPayload): void;
   toAll(event: 'programme:ended', payload: EndedPayload): void;
   toAll(event: 'programme:changed', payload: ChangedPayload): void;
   toAll(event: 'programme:cancelled', payload: CancelledPayload): void;
@@ -77,6 +79,8 @@ export class ProgrammeFeed {
   readonly #deps: ProgrammeFeedDeps;
   readonly #records = new Map<string, BroadcastRecord>();
   readonly #cancelledSent = new Set<string>();
+  /** The watch links last sent for each live broadcast, so only real changes are announced. */
+  readonly #watchSent = new Map<string, string>();
   #known = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
   #unsubscribe: Array<() => void> = [];
   #cached: { snapshot: ScheduleSnapshotPayload; builtAt: number } | undefined;
@@ -90,6 +94,7 @@ export class ProgrammeFeed {
     this.#known = this.#upcomingSignatures();
     this.#unsubscribe = [
       this.#deps.engineEvents.on('transition', (record, from, occurrence) => this.#onTransition(record, from, occurrence)),
+      this.#deps.engineEvents.on('destination', (record) => this.#onDestination(record)),
       this.#deps.engineEvents.on('reminder', (occurrence, offsetMs) => this.#onReminder(occurrence, offsetMs)),
       this.#deps.schedule.onChange(() => this.#onScheduleChange()),
     ];
@@ -208,11 +213,18 @@ export class ProgrammeFeed {
     switch (record.state) {
       case 'live':
         if (from !== 'live') {
+          this.#watchSent.set(record.occurrenceId, JSON.stringify(programme.watch));
           output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
+        } else {
+          this.#announceWatch(record, output);
         }
+        break;
+      case 'ending':
+        this.#announceWatch(record, output);
         break;
       case 'complete':
       case 'failed':
+        this.#watchSent.delete(record.occurrenceId);
         if (wasLive || record.liveAt) {
           output.toAll('programme:ended', {
             occurrenceId: record.occurrenceId,
@@ -232,6 +244,26 @@ export class ProgrammeFeed {
       default:
         break;
     }
+  }
+
+  /**
+   * A destination of a broadcast changed. Destinations go live after the broadcast does, so
+   * without this the `programme:live` of a broadcast (sent when the record turns live, before
+   * any destination has its stream) would be the last word, with no watch links.
+   */
+  #onDestination(record: BroadcastRecord, output = this.#deps.output): void {
+    this.#records.set(record.occurrenceId, record);
+    this.#cached = undefined;
+    if (LIVE_STATES.has(record.state)) this.#announceWatch(record, output);
+  }
+
+  /** Sends `programme:watch` when the live broadcast's watch links differ from those last sent. */
+  #announceWatch(record: BroadcastRecord, output: FeedOutput): void {
+    const watch = watchLinks(record);
+    const key = JSON.stringify(watch);
+    if (this.#watchSent.get(record.occurrenceId) === key) return;
+    this.#watchSent.set(record.occurrenceId, key);
+    output.toAll('programme:watch', { occurrenceId: record.occurrenceId, programmeId: record.programmeId, watch });
   }
 
   #sendCancelled(occurrenceId: string, programmeId: string, programme: ProgrammeInfo, reason: string | undefined, output = this.#deps.output): void {

@@ -106,6 +106,12 @@ export interface EngineEvents {
   [event: string]: (...args: any[]) => void;
   /** A broadcast changed state (written to the store before this is emitted). */
   transition: (record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined) => void;
+  /**
+   * A destination of a broadcast changed status or watch URL (written to the store before
+   * this is emitted). Destinations go live a moment after the broadcast does (each awaits
+   * its ingest first), so this is how listeners learn where a live programme can be watched.
+   */
+  destination: (record: BroadcastRecord) => void;
   /** Encoder figures for a broadcast, about once a second while ffmpeg runs. */
   health: (occurrenceId: string, health: EncoderHealth) => void;
   /** A reminder offset of an occurrence was reached (e.g. 15 minutes before). */
