@@ -136,6 +136,9 @@ export class ProgrammeFeed {
     else if (record && LIVE_STATES.has(record.state)) status = 'live';
     else if (record && (record.state === 'complete' || record.state === 'failed')) status = 'ended';
     const endMs = record?.endedAt ? Date.parse(record.endedAt) : occ.end.getTime();
+    // What aired, once it has: staff may have started it early or ended it early.
+    const start = record?.liveAt ?? (record ? record.scheduledStart : occ.start.toISOString());
+    const end = record?.endedAt ?? (record ? record.scheduledEnd : occ.end.toISOString());
     return {
       occurrenceId: occ.id,
       programmeId: occ.programmeId,
@@ -143,8 +146,8 @@ export class ProgrammeFeed {
       description: occ.description,
       category: occ.category,
       audience: [...occ.audience],
-      start: occ.start.toISOString(),
-      end: occ.end.toISOString(),
+      start,
+      end,
       timezone: occ.timezone,
       status,
       watch: status === 'live' ? watchLinks(record) : [],
@@ -153,6 +156,7 @@ export class ProgrammeFeed {
         opensAt: new Date(occ.start.getTime() - this.#deps.chatOpensBeforeMs).toISOString(),
         closesAt: new Date(endMs + this.#deps.chatClosesAfterMs).toISOString(),
       },
+      listed: occ.listed !== false,
     };
   }
 
@@ -173,6 +177,7 @@ export class ProgrammeFeed {
       status: LIVE_STATES.has(record.state) ? 'live' : 'ended',
       watch: LIVE_STATES.has(record.state) ? watchLinks(record) : [],
       chat: { enabled: false, opensAt: record.scheduledStart, closesAt: record.scheduledEnd },
+      listed: true,
     };
   }
 
@@ -198,10 +203,17 @@ export class ProgrammeFeed {
     const horizon = new Date(now.getTime() + (this.#deps.horizonMs ?? 14 * 86_400_000));
     const next = this.#deps.schedule
       .occurrences(now, horizon)
-      .filter((o) => !o.cancelled && !liveIds.has(o.id) && o.start.getTime() > now.getTime())
+      // Unlisted programmes (the demo) show only while live; one that already aired (started
+      // early and ended before its planned start) is not "coming up" any more.
+      .filter((o) => !o.cancelled && o.listed !== false && !liveIds.has(o.id) && o.start.getTime() > now.getTime() && !this.#aired(o.id))
       .slice(0, this.#deps.maxNext ?? 30)
       .map((o) => this.info(o));
     return { at: now.toISOString(), live, next };
+  }
+
+  #aired(occurrenceId: string): boolean {
+    const state = this.#records.get(occurrenceId)?.state;
+    return state === 'complete' || state === 'failed' || state === 'ending' || state === 'live';
   }
 
   #onTransition(record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined, output = this.#deps.output): void {
@@ -303,14 +315,17 @@ export class ProgrammeFeed {
     const after = this.#upcomingSignatures();
     this.#known = after;
     const now = this.#deps.clock.now();
-    for (const [id, { sig }] of after) {
-      if (before.get(id)?.sig === sig) continue;
+    for (const [id, { sig, start, endMs }] of after) {
+      const was = before.get(id);
+      if (was?.sig === sig) continue;
       const occ = this.#deps.schedule.find(id);
-      if (!occ) continue;
+      // Unlisted programmes stay off viewers' feeds.
+      if (!occ || occ.listed === false) continue;
       if (occ.cancelled) this.#sendCancelled(id, occ.programmeId, this.info(occ), undefined);
       else {
         this.#cancelledSent.delete(id);
-        this.#deps.output.toAll('programme:changed', { programme: this.info(occ) });
+        const change = !was ? 'added' : was.start !== start || was.endMs !== endMs ? 'time' : 'details';
+        this.#deps.output.toAll('programme:changed', { programme: this.info(occ), change });
       }
     }
     for (const [id, was] of before) {
@@ -338,6 +353,7 @@ export class ProgrammeFeed {
       status: 'cancelled',
       watch: [],
       chat: { enabled: false, opensAt: now.toISOString(), closesAt: now.toISOString() },
+      listed: true,
     };
   }
 }

@@ -68,8 +68,8 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
         end: o.end,
         stamp: deps.clock.now(),
         summary: both(o.title, deps.language),
-        description: [pick(o.description, deps.language), `${base}/`].filter(Boolean).join('\n\n'),
-        url: `${base}/`,
+        description: [pick(o.description, deps.language), `${base}/watch/${o.programmeId}`].filter(Boolean).join('\n\n'),
+        url: `${base}/watch/${o.programmeId}`,
         status: o.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       });
     }
