@@ -68,6 +68,11 @@ export interface EncoderHealth {
   phase: 'slate' | 'programme' | 'stopped';
   fps: number;
   bitrateKbps: number;
+  /**
+   * false when ffmpeg did not measure the output rate (it reports N/A through the tee muxer)
+   * and `bitrateKbps` is the configured, nominal rate. Absent = measured.
+   */
+  bitrateMeasured?: boolean;
   speed: number;
   droppedFrames: number;
   restarts: number;

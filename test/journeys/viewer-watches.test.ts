@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import ICAL from 'ical.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/ffmpeg-tools.js';
 import { launchChromium } from '../browser/browser-support.js';
@@ -148,8 +149,22 @@ describe('journey: a viewer watches', function () {
     await axe(phone);
   });
 
-  it('opened while live (English, desktop): plays at once', async () => {
-    desk = await open({ locale: 'en-GB', width: 1280, height: 900 });
+  it("the calendar feed links each programme's page, carries its reminders as alarms and leaves out the demo", async () => {
+    const cal = new ICAL.Component(ICAL.parse(await (await fetch(`${j.url}/calendar.ics`)).text()));
+    const events = cal.getAllSubcomponents('vevent');
+    expect(events.map((e) => String(e.getFirstPropertyValue('uid')).split('@')[0])).to.deep.equal(['story-hour', 'chess']);
+    const story = events[0]!;
+    expect(story.getFirstPropertyValue('url')).to.equal(`${j.url}/watch/story-hour`);
+    expect(story.getAllSubcomponents('valarm').map((a) => String(a.getFirstPropertyValue('trigger')))).to.deep.equal(['-PT15M']);
+    expect(events[1]!.getAllSubcomponents('valarm')).to.deep.equal([]);
+    // The shared link opens the viewer page bound to that programme.
+    const page = await (await fetch(`${j.url}/watch/story-hour`)).text();
+    expect(page).to.include('<script type="module" src="/viewer.js">');
+    expect((await fetch(`${j.url}/favicon.ico`)).headers.get('content-type')).to.match(/icon/);
+  });
+
+  it("opened while live through the programme's link (English, desktop): plays at once", async () => {
+    desk = await open({ locale: 'en-GB', width: 1280, height: 900, path: '/watch/story-hour' });
     expect(await desk.locator('#live-h').textContent()).to.equal('Live now');
     expect(await playing(desk)).to.equal(': Story Hour');
     await axe(desk);
