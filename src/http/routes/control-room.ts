@@ -20,6 +20,8 @@ export interface HealthSample {
   phase: EncoderHealth['phase'];
   fps: number;
   bitrateKbps: number;
+  /** false: ffmpeg did not measure it and bitrateKbps is the nominal rate. */
+  bitrateMeasured: boolean;
   droppedFrames: number;
   restarts: number;
 }
@@ -45,6 +47,7 @@ export class HealthHistory {
       phase: health.phase,
       fps: health.fps,
       bitrateKbps: health.bitrateKbps,
+      bitrateMeasured: health.bitrateMeasured !== false,
       droppedFrames: health.droppedFrames,
       restarts: health.restarts,
     });
