@@ -51,7 +51,7 @@ export function runValidate(paths: string[], config: Readonly<Config>, sections:
   const load = loadSchedules(files, validationContext(config), { now, expander });
   const h = horizon(now);
   const perDay = occurrencesPerDay(expander.expandAll(load.programmes, h.from, h.to));
-  const lines = load.diagnostics.map(formatDiagnostic);
+  const lines = load.diagnostics.map((d) => formatDiagnostic(d));
   const errors = load.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = load.diagnostics.length - errors;
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
