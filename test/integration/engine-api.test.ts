@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { requireStaff } from '../../src/http/require-staff.js';
+import { sameSecret } from '../../src/shared/credentials.js';
 import { broadcastsRouter } from '../../src/http/routes/broadcasts.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { occurrence } from '../unit/scheduler/fakes.js';
@@ -26,7 +27,7 @@ describe('engine API: /api/broadcasts', () => {
     await engine.settled();
     // The same pieces createHttpApp mounts for the engine: the router, the staff hook, the error handler.
     const app = express();
-    app.use(broadcastsRouter({ broadcasts: engine, requireStaff: requireStaff({ token: 'test-token-123' }), clock: h.clock }));
+    app.use(broadcastsRouter({ broadcasts: engine, requireStaff: requireStaff({ identify: async (c) => (c.token && sameSecret(c.token, 'test-token-123') ? { moderator: 'token' } : undefined) }), clock: h.clock }));
     app.use(errorHandler(createLogger('silent')));
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
