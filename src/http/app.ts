@@ -14,6 +14,7 @@ import { calendarRouter } from './routes/calendar.js';
 import { statusRouter } from './routes/status.js';
 import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
 import { requireStaff, type IdentifyStaff } from './require-staff.js';
+import { auditStaffAttempts } from './staff-audit.js';
 import { hostRule, sameSecret } from '../shared/credentials.js';
 import { controlRoomRouter, type ControlRoomDeps } from './routes/control-room.js';
 import { errorHandler } from './error-handler.js';
@@ -47,6 +48,9 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // /api/broadcasts/<id>/START is not /start: routes match exactly (see router.ts).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   // Express's own view (req.ip, req.secure) follows the same setting as the security middleware.
   app.set('trust proxy', deps.config.server.trustProxy ? 1 : false);
   app.use(
@@ -55,6 +59,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       clock: deps.clock ?? systemClock,
       trustProxy: deps.config.server.trustProxy,
       hosts: hostRule(deps.config.server.publicUrl, deps.config.server.allowedHosts),
+      // Every attempt at a staff action is recorded, refused or not, whatever its spelling.
+      ...(deps.controlRoom ? { afterLimits: auditStaffAttempts({ audit: deps.controlRoom.audit, clock: deps.clock ?? systemClock, logger: deps.logger }) } : {}),
     }),
   );
   app.use(healthRouter({ checks: deps.readiness ?? [], draining: deps.draining }));
@@ -67,7 +73,6 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     // One guard for every staff route: a credential, always (see require-staff.ts).
     const staff = requireStaff({ identify: staffIdentity(deps) });
     if (deps.controlRoom) {
-      // Mounted first: it audits the staff actions on their way to the broadcasts router.
       app.use(
         controlRoomRouter({
           ...deps.controlRoom,

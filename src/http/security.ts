@@ -23,6 +23,11 @@ export interface SecurityOptions {
   trustProxy?: boolean;
   /** The host names this server answers to (hostRule of server.publicUrl and server.allowedHosts). */
   hosts: HostRule;
+  /**
+   * Runs right after the rate limits and before every other refusal (host, path, origin), so
+   * what it records (the staff audit) sees those refusals but not a flood's 429s.
+   */
+  afterLimits?: RequestHandler;
   /** Login attempts allowed per client per window. @defaultValue 10 per minute */
   loginLimit?: RateLimit;
   /** API requests allowed per client per window. @defaultValue 300 per minute */
@@ -230,14 +235,16 @@ export function securityMiddleware(options: SecurityOptions): RequestHandler[] {
       res.locals['clientAddress'] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
       next();
     },
-    hostGuard(options.hosts),
-    noTraversal(),
     securityHeaders(),
-    cors(options.corsOrigins),
+    // Limits before anything that does work or writes (the audit): a flood costs a counter.
     (req, res, next) => {
       if (req.method === 'POST' && loginPaths.has(req.path)) loginLimiter(req, res, next);
-      else if (req.path.startsWith('/api/')) apiLimiter(req, res, next);
+      else if (req.path.toLowerCase().startsWith('/api/')) apiLimiter(req, res, next);
       else next();
     },
+    ...(options.afterLimits ? [options.afterLimits] : []),
+    hostGuard(options.hosts),
+    noTraversal(),
+    cors(options.corsOrigins),
   ];
 }

@@ -2,7 +2,8 @@
 // where it comes from. The real composed server (startOnair) on loopback: the local staff
 // token file written at first start, requests from 127.0.0.1 carrying spoofed proxy headers
 // (Forwarded, X-Real-IP, an empty X-Forwarded-For) refused, a DNS-rebinding Host refused on
-// HTTP and Socket.IO, and the token file's token accepted.
+// HTTP and Socket.IO, and the token file's token accepted; routes that match exactly (no
+// /START), and every attempt in the staff audit, refused or not.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -148,5 +149,57 @@ describe('journey: staff actions need a credential, never an address', function 
       });
     });
     expect(welcomed).to.equal('connected');
+  });
+
+  async function audit(): Promise<Array<{ staff: string; action: string; occurrenceId: string; status: number; detail: string }>> {
+    const room = await send(j, 'GET', '/api/control-room', { authorization: `Bearer ${token}` });
+    return room.body['audit'] as Array<{ staff: string; action: string; occurrenceId: string; status: number; detail: string }>;
+  }
+
+  it('routes staff actions by their exact name: /START, /Extend and /Api/Broadcasts/…/SLATE do not act, and are audited', async () => {
+    const id = encodeURIComponent(ID);
+    const before = await send(j, 'GET', `/api/broadcasts/${id}`);
+    const auth = { authorization: `Bearer ${token}` };
+    const attempts: Array<[string, string]> = [
+      [`/api/broadcasts/${id}/START`, 'START'],
+      [`/api/broadcasts/${id}/Extend`, 'Extend'],
+      [`/Api/Broadcasts/${id}/SLATE`, 'SLATE'],
+      [`/api/broadcasts/${id}/end/`, 'end'],
+    ];
+    for (const [p] of attempts) {
+      const res = await send(j, 'POST', p, auth, { minutes: 30 });
+      expect(res.status, p).to.equal(404);
+    }
+    const after = await send(j, 'GET', `/api/broadcasts/${id}`);
+    expect(after.body.state).to.equal('scheduled');
+    expect(after.body.scheduledEnd).to.equal(before.body.scheduledEnd);
+    const entries = (await audit()).slice(0, attempts.length).reverse();
+    expect(entries.map((e) => [e.action, e.status, e.occurrenceId, e.staff])).to.deep.equal(attempts.map(([, action]) => [action, 404, ID, 'unauthenticated']));
+  });
+
+  it('audits every refused staff action with its reason, and answers {"minutes":0} with the allowed range', async () => {
+    const id = encodeURIComponent(ID);
+    const auth = { authorization: `Bearer ${token}` };
+    const zero = await send(j, 'POST', `/api/broadcasts/${id}/extend`, auth, { minutes: 0 });
+    expect(zero.status).to.equal(400);
+    expect(zero.body.message).to.include('minutes must be between 1 and 720');
+    const text = await send(j, 'POST', `/api/broadcasts/${id}/extend`, auth, { minutes: 'ten' });
+    expect(text.body.message).to.include('minutes must be a number');
+    const unknown = await send(j, 'POST', '/api/broadcasts/no-such-programme%402026-12-05T12%3A00/extend', auth, { minutes: 5 });
+    expect(unknown.status).to.equal(404);
+    const ended = await send(j, 'POST', `/api/broadcasts/${id}/end`, auth);
+    expect(ended.status).to.equal(409);
+    const anonymous = await send(j, 'POST', `/api/broadcasts/${id}/slate`);
+    expect(anonymous.status).to.equal(401);
+    const entries = (await audit()).slice(0, 5).reverse();
+    expect(entries.map((e) => [e.action, e.status, e.occurrenceId, e.staff])).to.deep.equal([
+      ['extend', 400, ID, 'local-token'],
+      ['extend', 400, ID, 'local-token'],
+      ['extend', 404, 'no-such-programme@2026-12-05T12:00', 'local-token'],
+      ['end', 409, ID, 'local-token'],
+      ['slate', 401, ID, 'unauthenticated'],
+    ]);
+    expect(entries[0]!.detail).to.equal('+0 minutes; refused (400)');
+    expect(j.logs.some((l) => JSON.stringify(l).includes('could not write the staff audit entry'))).to.equal(false);
   });
 });

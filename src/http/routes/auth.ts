@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { credentialsOf, SESSION_COOKIE, type Credentials } from '../../shared/credentials.js';
 import { clientAddressOf, sessionCookieOptions } from '../security.js';
 import { requireStaff } from '../require-staff.js';
+import { strictRouter } from '../router.js';
 
 /** What the routes need of the moderator auth (src/chat ModeratorAuth fits it). */
 export interface ModeratorLoginPort {
@@ -31,7 +32,7 @@ export function requireModerator(auth: ModeratorLoginPort): RequestHandler {
 }
 
 export function authRouter(deps: AuthRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const cookie = SESSION_COOKIE;
 
   router.post('/api/moderation/login', express.json({ limit: '4kb' }), async (req, res, next) => {

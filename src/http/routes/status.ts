@@ -3,13 +3,14 @@
 import express from 'express';
 import { formatDiagnostic } from '../../schedule/index.js';
 import type { ScheduleQueryPort } from './schedule.js';
+import { strictRouter } from '../router.js';
 
 export interface StatusRouteDeps {
   schedule: Pick<ScheduleQueryPort, 'snapshot'>;
 }
 
 export function statusRouter(deps: StatusRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get('/api/status', (_req, res) => {
     const snap = deps.schedule.snapshot();
     const files = snap.files.map((f) => ({
