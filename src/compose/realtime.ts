@@ -9,6 +9,7 @@ import type { SqliteDatabase } from '../store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import { ChatService, isPasswordHash, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type SessionStore, type YoutubeChatPort } from '../chat/index.js';
 import { ConfigError } from '../shared/errors.js';
+import { ensureStaffToken } from '../http/staff-token.js';
 import { attachRealtime, type ModeratorIdentityPort, type RealtimeChatPort, type RealtimeServer, type RealtimeSettings, type YoutubeStatusPort } from '../realtime/index.js';
 
 export interface RealtimePartsDeps {
@@ -99,6 +100,8 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
   const auth = new ModeratorAuth({
     accounts: config.moderation.accounts,
     token: config.secrets.moderatorToken,
+    // Staff on this machine act with the token file instead of being trusted for their address.
+    localToken: ensureStaffToken(config.dirs.data, logger),
     sessionTtlMs: config.moderation.sessionTtl,
     clock,
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
@@ -129,6 +132,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
           corsOrigins: config.server.corsOrigins,
           trustProxy: config.server.trustProxy,
           publicUrl: config.server.publicUrl,
+          allowedHosts: config.server.allowedHosts,
           ...deps.realtimeLimits,
         },
         logger: logger.child({ module: 'realtime' }),
