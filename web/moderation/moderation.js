@@ -218,7 +218,7 @@ function appendMessage(m) {
       act({ action: 'timeout', messageId: m.id, minutes: Number(minutes.value) }, `${m.nickname} timed out for ${minutes.value} min.`),
     ),
     button('Ban', `Ban ${m.nickname}`, () => {
-      if (confirm(`Ban ${m.nickname} from the chat?`)) act({ action: 'ban', messageId: m.id }, `${m.nickname} banned.`);
+      if (confirm(`Ban ${m.nickname} from the chat?`)) act({ action: 'ban', messageId: m.id, scope: 'all', minutes: null }, `${m.nickname} banned.`);
     }),
   );
   if (m.origin === 'onair' && current) {
