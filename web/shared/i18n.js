@@ -195,3 +195,21 @@ export function localTime(iso, lang) {
     minute: '2-digit',
   }).format(new Date(iso));
 }
+
+/**
+ * t() and applyStatic() over a page's own strings (the moderator console keeps its own
+ * table), sharing this module's language choice, English fallback and {name} filling.
+ * Elements carry data-t (text), data-t-label (aria-label) or data-t-placeholder.
+ * @template {Record<string, string>} T
+ * @param {{ tr: T, en: T }} table
+ */
+export function translator(table) {
+  /** @param {Lang} lang @param {keyof T & string} key @param {Record<string, string | number>} [vars] */
+  const tt = (lang, key, vars = {}) => (table[lang][key] ?? table.en[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+  /** @param {ParentNode} root @param {Lang} lang */
+  const apply = (root, lang) => {
+    for (const el of root.querySelectorAll('[data-t]')) el.textContent = tt(lang, /** @type {keyof T & string} */ (el.getAttribute('data-t')));
+    for (const el of root.querySelectorAll('[data-t-label]')) el.setAttribute('aria-label', tt(lang, /** @type {keyof T & string} */ (el.getAttribute('data-t-label'))));
+  };
+  return { t: tt, applyStatic: apply };
+}
