@@ -10,6 +10,7 @@ import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler
 import type { Localized, Occurrence } from '../schedule/types.js';
 import { buildFilters, runFilters, type ChatFilter } from './filters.js';
 import { RateLimiter } from './rate-limiter.js';
+import { looksLikeStaff } from './nickname-guard.js';
 import { neutraliseMessage, sanitiseNickname } from './text.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
 import {
@@ -280,6 +281,7 @@ export class ChatService {
   ): Promise<Result<{ state: ChatRoomState; history: ChatMessage[]; nickname: string }>> {
     const nickname = sanitiseNickname(rawNickname);
     if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
+    if (looksLikeStaff(nickname)) return fail('nickname-reserved', 'That nickname looks like a moderator\'s or onair\'s own; choose another.');
     const state = await this.roomState(occurrenceId);
     if (!state) return fail('no-chat', 'This programme has no chat.');
     if (viewer) {
