@@ -88,8 +88,12 @@ destinations: [local]
     return p;
   }
 
+  /** What the viewer page says of the chat: its status line (errors, sanctions) and its mode line (slow, closed). */
   const chatStatus = (p: Page, pattern: RegExp): Promise<unknown> =>
-    p.waitForFunction((src) => new RegExp(src).test(document.querySelector('#chat-status')?.textContent ?? ''), pattern.source);
+    p.waitForFunction(
+      (src) => new RegExp(src).test(['#chat-status', '#chat-mode'].map((sel) => document.querySelector(sel)?.textContent ?? '').join(' ')),
+      pattern.source,
+    );
 
   it('the console lists the room with its time and destination right after login, in Turkish and English, and opens with the token too', async () => {
     const mod = await moderator();
