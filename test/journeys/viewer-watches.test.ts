@@ -11,6 +11,7 @@ import ICAL from 'ical.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/ffmpeg-tools.js';
 import { launchChromium } from '../browser/browser-support.js';
+import { videoPlays } from '../support/viewer-page.js';
 
 // 11:59:00 in Istanbul: a minute before the story (the clock is hurried to a few seconds
 // before air once the page is open, so a slow start of the machine cannot eat the "before"),
@@ -60,25 +61,15 @@ describe('journey: a viewer watches', function () {
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('response', (r) => {
+      if (r.status() >= 500) console.log(`[page ${options.locale}] ${r.status()} ${r.url()}`);
+    });
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') console.log(`[page ${options.locale}] ${m.text()}`);
     });
     await page.goto(j.url + (options.path ?? '/'));
     await page.locator('#programmes li').first().waitFor();
     return page;
-  }
-
-  /** Waits until the page's <video> plays: its currentTime moves on by a second. */
-  async function playing(page: Page): Promise<string> {
-    const video = page.locator('#player-area video');
-    await video.waitFor();
-    const t0 = await page.waitForFunction(() => {
-      const v = document.querySelector<HTMLVideoElement>('#player-area video');
-      return v && v.currentTime > 0 ? v.currentTime : false;
-    }, undefined, { timeout: 30_000 });
-    const first = (await t0.jsonValue()) as number;
-    await page.waitForFunction((t) => (document.querySelector<HTMLVideoElement>('#player-area video')?.currentTime ?? 0) > t + 1, first, { timeout: 30_000 });
-    return (await page.locator('#player-programme').textContent()) ?? '';
   }
 
   /** Runs the test clock `speed` times faster until `iso`, then at wall speed again. */
@@ -134,8 +125,8 @@ describe('journey: a viewer watches', function () {
     await axe(phone);
 
     await hurryTo('2026-12-05T08:59:52Z', 10);
-    expect(await playing(phone)).to.equal(': Masal Saati');
-    expect(await phone.locator('#live-list li').allTextContents()).to.deep.equal(['Masal Saati İzleniyor']);
+    expect(await videoPlays(phone)).to.equal(': Masal Saati');
+    expect(await phone.locator('#live-list li').allTextContents()).to.deep.equal(['Masal Saati 5 Aralık Cumartesi 12:00–12:03 (GMT+3) İzleniyor']);
     expect(await phone.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.muted)).to.equal(true);
     expect(await phone.locator('#unmute').textContent()).to.equal('Sesi aç');
     await phone.locator('#unmute').click();
@@ -166,7 +157,7 @@ describe('journey: a viewer watches', function () {
   it("opened while live through the programme's link (English, desktop): plays at once", async () => {
     desk = await open({ locale: 'en-GB', width: 1280, height: 900, path: '/watch/story-hour' });
     expect(await desk.locator('#live-h').textContent()).to.equal('Live now');
-    expect(await playing(desk)).to.equal(': Story Hour');
+    expect(await videoPlays(desk)).to.equal(': Story Hour');
     await axe(desk);
   });
 
@@ -185,7 +176,7 @@ describe('journey: a viewer watches', function () {
 
     const storyVideo = await phone.locator('#player-area video').elementHandle();
     await phone.locator('#switch-button').click();
-    expect(await playing(phone)).to.equal(': Deneme Yayını');
+    expect(await videoPlays(phone)).to.equal(': Deneme Yayını');
     expect(await phone.evaluate((old) => !old?.isConnected, storyVideo)).to.equal(true);
     await phone.locator('#chat-room', { hasText: 'Sohbet: Deneme Yayını' }).waitFor();
     await phone.locator('#send-form').waitFor({ state: 'visible' });
