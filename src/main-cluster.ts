@@ -9,7 +9,7 @@ import { ClusterNode, waitForRedis, type LeaderEngine, type NodeRole } from './c
 import type { Config } from './config/index.js';
 import { createYoutubeServices } from './destinations/youtube/index.js';
 import { createHttpApp } from './http/app.js';
-import { HealthHistory, scheduleErrorsOf } from './http/routes/control-room.js';
+import { HealthHistory, scheduleErrorsOf, unlistedOf } from './http/routes/control-room.js';
 import { executableCheck, type ReadinessCheck } from './http/routes/health.js';
 import type { ChatStore, ExternalModerator, YoutubeChatPort } from './chat/index.js';
 import { buildEngine, buildRealtimeParts, type RealtimePartsDeps, destinationFactory, quotaView, startSchedule, watchSources } from './compose/index.js';
@@ -160,6 +160,7 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
             health,
             audit: node.staffAudit(),
             scheduleErrors: () => scheduleErrorsOf(schedule.snapshot()),
+            unlisted: () => unlistedOf(schedule.snapshot()),
             ...(youtube ? { quota: () => quotaView(youtube.ledger, schedule, youtubeNames, clock) } : {}),
           },
         }

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { Config } from '../config/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { HttpDeps } from '../http/app.js';
-import { HealthHistory, scheduleErrorsOf } from '../http/routes/control-room.js';
+import { HealthHistory, scheduleErrorsOf, unlistedOf } from '../http/routes/control-room.js';
 import { executableCheck } from '../http/routes/health.js';
 import { SqliteStaffAudit } from '../http/staff-audit.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
@@ -52,6 +52,7 @@ export function buildOps(deps: {
         health,
         audit: new SqliteStaffAudit(db),
         scheduleErrors: () => scheduleErrorsOf(schedule.snapshot()),
+        unlisted: () => unlistedOf(schedule.snapshot()),
         ...(youtube ? { quota: () => quotaView(youtube.ledger, schedule, youtubeNames, clock) } : {}),
       },
     },
