@@ -52,7 +52,10 @@ describe('journey: staff run a broadcast from the control room', function () {
     await browser?.close();
     await j?.stop();
   });
-  afterEach(() => {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log(await room.locator('#broadcasts').innerText().catch(() => ''), await room.locator('#action-status').textContent().catch(() => ''));
+    }
     expect(errors).to.deep.equal([]);
   });
 
@@ -85,9 +88,12 @@ describe('journey: staff run a broadcast from the control room', function () {
     await act('start');
     expect(await videoPlays(viewer, 60_000)).to.equal(': Robot Workshop');
     expect(await viewer.locator('#live-list .live-time').textContent()).to.match(/^Saturday 5 December 11:5\d–12:45 \(GMT\+3\)$/);
-    const badge = room.locator(`#broadcasts tr[data-occurrence="${id}"] .badge`);
-    await badge.filter({ hasText: 'live' }).waitFor();
-    expect(await badge.evaluate((b) => getComputedStyle(b).backgroundColor)).to.equal('rgb(176, 0, 32)');
+    // The table is redrawn every two seconds: read the badge as it is now, in one go.
+    const colour = await room.waitForFunction((sel) => {
+      const b = document.querySelector(sel);
+      return b?.textContent === 'live' ? getComputedStyle(b).backgroundColor : false;
+    }, `#broadcasts tr[data-occurrence="${id}"] .badge`, { timeout: 30_000 });
+    expect(await colour.jsonValue()).to.equal('rgb(176, 0, 32)');
   });
 
   it('the slate: only the switch that applies is offered; the bitrate says whether it was measured', async () => {
@@ -95,10 +101,11 @@ describe('journey: staff run a broadcast from the control room', function () {
     await row.locator('button[data-action="slate"]').waitFor();
     expect(await row.locator('button[data-action="programme"]').count()).to.equal(0);
     await act('slate');
-    await row.locator('button[data-action="programme"]').waitFor();
+    // Once the encoder reports the slate (a restart of ffmpeg).
+    await row.locator('button[data-action="programme"]').waitFor({ timeout: 60_000 });
     expect(await row.locator('button[data-action="slate"]').count()).to.equal(0);
     await act('programme');
-    await row.locator('button[data-action="slate"]').waitFor();
+    await row.locator('button[data-action="slate"]').waitFor({ timeout: 60_000 });
 
     const state = (await room.evaluate(async () => (await fetch('/api/control-room')).json())) as { health: Record<string, Array<{ bitrateMeasured: boolean }>> };
     const last = state.health[id]!.at(-1)!;
