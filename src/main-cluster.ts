@@ -18,6 +18,7 @@ import { resolveBinaries } from './media/index.js';
 import { createMetrics } from './metrics/index.js';
 import { ProgrammeFeed } from './realtime/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
+import { redisRateLimits } from './shared/rate-limit.js';
 import { ConfigError } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { openDatabase } from './store/sqlite.js';
@@ -136,6 +137,8 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
           initialRecords: await node.broadcastStore().listUnfinished(),
           chatStore: node.chatStore(),
           sessions: node.sessionStore(),
+          // Limits hold across web nodes: a client cannot multiply them by the node count.
+          rateLimits: redisRateLimits(clock, node.redis, node.prefix),
         });
   await realtimeParts?.start();
   if (realtimeParts) {
@@ -154,6 +157,7 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
     ...(realtimeParts
       ? {
           moderation: realtimeParts.http,
+          rateLimits: realtimeParts.rateLimits,
           schedule,
           broadcasts: await node.remoteBroadcasts(),
           controlRoom: {

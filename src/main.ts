@@ -78,6 +78,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
     logger,
     clock,
     moderation: realtimeParts.http,
+    rateLimits: realtimeParts.rateLimits,
     schedule: scheduleService,
     broadcasts: broadcasts.engine,
     media: { hlsDir: hlsRoot(config.dirs.data), archive: new LocalArchive(config.dirs.data) },

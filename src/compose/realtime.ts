@@ -1,5 +1,6 @@
 // Builds the real-time layer and chat: Socket.IO, chat service, moderator auth and the
 // YouTube chat bridge, fed by the engine's events and the schedule.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../shared/logger.js';
@@ -10,6 +11,7 @@ import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler
 import { ChatService, isPasswordHash, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type SessionStore, type YoutubeChatPort } from '../chat/index.js';
 import { ConfigError } from '../shared/errors.js';
 import { ensureStaffToken } from '../http/staff-token.js';
+import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
 import { attachRealtime, type ModeratorIdentityPort, type RealtimeChatPort, type RealtimeServer, type RealtimeSettings, type YoutubeStatusPort } from '../realtime/index.js';
 
 export interface RealtimePartsDeps {
@@ -27,6 +29,8 @@ export interface RealtimePartsDeps {
   youtubeChat?: YoutubeChatPort;
   /** Where moderator/staff sessions live. @defaultValue in memory (cluster mode: Redis, shared by every web node) */
   sessions?: SessionStore;
+  /** Where rate limits count. @defaultValue in memory, on `clock` (cluster mode: Redis, shared by every web node) */
+  rateLimits?: RateLimits;
   /** Socket.IO limits beyond the config (benchmarks raise the per-socket event limit). */
   realtimeLimits?: Pick<RealtimeSettings, 'eventsPer10s' | 'maxHttpBufferSize' | 'recoveryWindowMs'>;
 }
@@ -36,7 +40,9 @@ export interface RealtimeParts {
   auth: ModeratorAuth;
   youtubeChat: YoutubeChatBridge | undefined;
   /** What createHttpApp needs for login and transcript export. */
-  http: { auth: ModeratorAuth; transcripts: ChatService };
+  http: { auth: ModeratorAuth; transcripts: ChatService; deviceKey: string };
+  /** The rate limits chat and Socket.IO count in; createHttpApp takes the same. */
+  rateLimits: RateLimits;
   start(): Promise<void>;
   /** Attaches Socket.IO to the HTTP server (after it listens). */
   attach(server: http.Server): RealtimeServer;
@@ -46,7 +52,9 @@ export interface RealtimeParts {
 /** Builds the chat service, moderator auth, YouTube chat bridge and realtime layer. */
 export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
   const { config, logger, clock } = deps;
+  const rateLimits = deps.rateLimits ?? memoryRateLimits(clock);
   const chat = new ChatService({
+    rateLimits,
     store: deps.chatStore ?? new SqliteChatStore(deps.db),
     // A shared store (cluster) is also written by other nodes: re-read settings and sanctions.
     ...(deps.chatStore ? { cacheTtlMs: 1000 } : {}),
@@ -73,11 +81,12 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
       );
     }
   });
+  const localToken = ensureStaffToken(config.dirs.data, logger);
   const auth = new ModeratorAuth({
     accounts: config.moderation.accounts,
     token: config.secrets.moderatorToken,
     // Staff on this machine act with the token file instead of being trusted for their address.
-    localToken: ensureStaffToken(config.dirs.data, logger),
+    localToken,
     sessionTtlMs: config.moderation.sessionTtl,
     clock,
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
@@ -97,7 +106,9 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
     chat,
     auth,
     youtubeChat,
-    http: { auth, transcripts: chat },
+    // Nodes sharing the data folder (so the token file) trust each other's device cookies.
+    http: { auth, transcripts: chat, deviceKey: createHash('sha256').update(`onair-device-key\u0000${localToken}`).digest('base64url') },
+    rateLimits,
     async start() {
       await chat.start();
       youtubeChat?.start();
@@ -122,6 +133,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
         },
         logger: logger.child({ module: 'realtime' }),
         clock,
+        rateLimits,
       });
       return realtime;
     },
