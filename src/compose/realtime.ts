@@ -46,22 +46,25 @@ export interface RealtimeParts {
   start(): Promise<void>;
   /** Attaches Socket.IO to the HTTP server (after it listens). */
   attach(server: http.Server): RealtimeServer;
+  /** Stops Socket.IO (before the HTTP server closes); chat keeps running until stop(). */
+  detach(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Builds the chat service, moderator auth, YouTube chat bridge and realtime layer. */
-export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
-  const { config, logger, clock } = deps;
-  const rateLimits = deps.rateLimits ?? memoryRateLimits(clock);
-  const chat = new ChatService({
-    rateLimits,
-    store: deps.chatStore ?? new SqliteChatStore(deps.db),
+/** The chat service on its store (SQLite by default; the cluster's shared Redis store). */
+export function buildChat(
+  deps: Pick<RealtimePartsDeps, 'config' | 'logger' | 'clock' | 'schedule' | 'engineEvents' | 'rateLimits'> & ({ chatStore: ChatStore } | { db: SqliteDatabase; chatStore?: ChatStore }),
+): ChatService {
+  const { config } = deps;
+  return new ChatService({
+    store: deps.chatStore ?? new SqliteChatStore((deps as { db: SqliteDatabase }).db), // the union guarantees one of the two
     // A shared store (cluster) is also written by other nodes: re-read settings and sanctions.
     ...(deps.chatStore ? { cacheTtlMs: 1000 } : {}),
     schedule: deps.schedule,
     engineEvents: deps.engineEvents,
-    clock,
-    logger: logger.child({ module: 'chat' }),
+    clock: deps.clock,
+    ...(deps.rateLimits ? { rateLimits: deps.rateLimits } : {}),
+    logger: deps.logger.child({ module: 'chat' }),
     settings: {
       opensBeforeMs: config.chat.opensBefore,
       closesAfterMs: config.chat.closesAfter,
@@ -72,6 +75,27 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
       bannedWords: config.chat.bannedWords,
     },
   });
+}
+
+/** The bridge that polls each live YouTube broadcast's chat into `chat` and carries out delete/ban there. */
+export function buildYoutubeChatBridge(
+  deps: Pick<RealtimePartsDeps, 'config' | 'logger' | 'clock' | 'engineEvents'> & { chat: ChatService; port: YoutubeChatPort },
+): YoutubeChatBridge {
+  return new YoutubeChatBridge({
+    port: deps.port,
+    chat: deps.chat,
+    engineEvents: deps.engineEvents,
+    clock: deps.clock,
+    logger: deps.logger.child({ module: 'youtube-chat' }),
+    dailyQuota: deps.config.youtube.dailyQuota,
+  });
+}
+
+/** Builds the chat service, moderator auth, YouTube chat bridge and realtime layer. */
+export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
+  const { config, logger, clock } = deps;
+  const rateLimits = deps.rateLimits ?? memoryRateLimits(clock);
+  const chat = buildChat({ ...deps, rateLimits });
   // A mistyped hash would make that moderator's login fail in silence: refuse to start instead.
   config.moderation.accounts.forEach((a, i) => {
     if (!isPasswordHash(a.passwordHash)) {
@@ -91,16 +115,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
     clock,
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
-  const youtubeChat = deps.youtubeChat
-    ? new YoutubeChatBridge({
-        port: deps.youtubeChat,
-        chat,
-        engineEvents: deps.engineEvents,
-        clock,
-        logger: logger.child({ module: 'youtube-chat' }),
-        dailyQuota: config.youtube.dailyQuota,
-      })
-    : undefined;
+  const youtubeChat = deps.youtubeChat ? buildYoutubeChatBridge({ ...deps, chat, port: deps.youtubeChat }) : undefined;
   let realtime: RealtimeServer | undefined;
   return {
     chat,
@@ -137,8 +152,14 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
       });
       return realtime;
     },
+    async detach() {
+      const attached = realtime;
+      realtime = undefined;
+      await attached?.stop();
+    },
     async stop() {
-      await realtime?.stop();
+      // Socket.IO first (its stop tells viewers to reconnect elsewhere), then chat.
+      await this.detach();
       youtubeChat?.stop();
       await chat.stop();
     },

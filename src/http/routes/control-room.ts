@@ -7,7 +7,7 @@ import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { DateTime } from 'luxon';
 import type { BroadcastRecord, EncoderHealth } from '../../scheduler/ports.js';
-import { formatDiagnostic, type ScheduleSnapshot } from '../../schedule/index.js';
+import { fileStatusNote, formatDiagnostic, type Localized, type ScheduleSnapshot } from '../../schedule/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { StaffAuditLog } from '../staff-audit.js';
@@ -21,6 +21,8 @@ export interface HealthSample {
   phase: EncoderHealth['phase'];
   fps: number;
   bitrateKbps: number;
+  /** false: ffmpeg did not measure it and bitrateKbps is the nominal rate. */
+  bitrateMeasured: boolean;
   droppedFrames: number;
   restarts: number;
 }
@@ -46,6 +48,7 @@ export class HealthHistory {
       phase: health.phase,
       fps: health.fps,
       bitrateKbps: health.bitrateKbps,
+      bitrateMeasured: health.bitrateMeasured !== false,
       droppedFrames: health.droppedFrames,
       restarts: health.restarts,
     });
@@ -74,15 +77,18 @@ export interface ScheduleErrorView {
   message: string;
   /** "file:line:col: error: message", as staff see it everywhere else. */
   text: string;
+  /** What stays on the air meanwhile (the previous version, since when, or nothing), in both languages. */
+  note: Localized;
 }
 
 /** The error diagnostics of the schedule files as last read (what the control room lists). */
 export function scheduleErrorsOf(snapshot: Pick<ScheduleSnapshot, 'files'>): ScheduleErrorView[] {
-  return snapshot.files.flatMap((f) =>
-    f.diagnostics
+  return snapshot.files.flatMap((f) => {
+    const note = { tr: fileStatusNote(f, 'tr') ?? '', en: fileStatusNote(f, 'en') ?? '' };
+    return f.diagnostics
       .filter((d) => d.severity === 'error')
-      .map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message, text: formatDiagnostic(d) })),
-  );
+      .map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message, text: formatDiagnostic(d), note }));
+  });
 }
 
 export interface ControlRoomDeps {
