@@ -9,7 +9,7 @@ import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import type { Localized, Occurrence } from '../schedule/types.js';
 import { buildFilters, runFilters, type ChatFilter } from './filters.js';
-import { RateLimiter } from './rate-limiter.js';
+import { memoryRateLimits, type Limiter, type RateLimits } from '../shared/rate-limit.js';
 import { looksLikeStaff } from './nickname-guard.js';
 import { neutraliseMessage, sanitiseNickname } from './text.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
@@ -77,6 +77,8 @@ export interface ChatServiceDeps {
    * @defaultValue Infinity
    */
   cacheTtlMs?: number;
+  /** Where message rate limits count (cluster mode: Redis, so a per-address limit holds on every node). @defaultValue in memory, on `clock` */
+  rateLimits?: RateLimits;
 }
 
 const RATE_WINDOW_MS = 10_000;
@@ -120,8 +122,8 @@ export class ChatService {
   readonly events = new TypedEmitter<ChatEvents>();
   readonly #deps: ChatServiceDeps;
   readonly #filters: ChatFilter[];
-  readonly #perConnection: RateLimiter;
-  readonly #perIp: RateLimiter;
+  readonly #perConnection: Limiter;
+  readonly #perIp: Limiter;
   readonly #settings = new Map<string, { settings: RoomSettings; readAt: number }>();
   #sanctionsReadAt = 0;
   readonly #endedAt = new Map<string, string>();
@@ -134,9 +136,10 @@ export class ChatService {
   constructor(deps: ChatServiceDeps) {
     this.#deps = deps;
     this.#filters = buildFilters(deps.settings);
-    const now = (): number => deps.clock.now().getTime();
-    this.#perConnection = new RateLimiter({ limit: deps.settings.rateLimitPerConnection, windowMs: RATE_WINDOW_MS, now });
-    this.#perIp = new RateLimiter({ limit: deps.settings.rateLimitPerIp, windowMs: RATE_WINDOW_MS, now });
+    const limits = deps.rateLimits ?? memoryRateLimits(deps.clock);
+    // A connection lives on one node; an address may have connections on several.
+    this.#perConnection = limits.limiter('chat-connection', { points: deps.settings.rateLimitPerConnection, windowMs: RATE_WINDOW_MS }, { local: true });
+    this.#perIp = limits.limiter('chat-address', { points: deps.settings.rateLimitPerIp, windowMs: RATE_WINDOW_MS });
   }
 
   async start(): Promise<void> {
@@ -312,7 +315,7 @@ export class ChatService {
       return fail('banned', `A moderator has blocked you from ${sanction.occurrenceId ? 'this chat' : 'the chat'}${until}.`);
     }
     if (sanction) return fail('timed-out', `A moderator paused your messages until ${sanction.until ?? 'later'}.`);
-    if (!this.#perConnection.hit(`c:${viewer.connectionId}`) || !this.#perIp.hit(`i:${viewer.ip}`)) {
+    if (!(await this.#perConnection.consume(viewer.connectionId)).allowed || !(await this.#perIp.consume(viewer.ip)).allowed) {
       return fail('rate-limited', 'You are sending messages too fast; wait a few seconds.');
     }
     const now = this.#now();
@@ -512,10 +515,8 @@ export class ChatService {
     if (state) this.events.emit('state', state);
   }
 
-  /** Drops expired rate-limit and slow-mode entries; the realtime layer calls it now and then. */
+  /** Drops expired sanctions and slow-mode entries (rate-limit counts expire by themselves); the realtime layer calls it now and then. */
   prune(): void {
-    this.#perConnection.prune();
-    this.#perIp.prune();
     const now = this.#now().toISOString();
     this.#sanctions = this.#sanctions.filter((s) => s.until === null || s.until > now);
     const horizon = this.#now().getTime() - 10 * 60_000;

@@ -4,7 +4,6 @@
 export * from './types.js';
 export * from './text.js';
 export * from './filters.js';
-export * from './rate-limiter.js';
 export * from './chat-service.js';
 export * from './password.js';
 export * from './moderator-auth.js';

@@ -9,6 +9,7 @@ import type { Cancel, Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { clientAddress } from '../shared/client-address.js';
 import { credentialsOf, hostAllowed, hostRule, originAllowed, type Credentials } from '../shared/credentials.js';
+import { memoryRateLimits, type Limiter, type RateLimits } from '../shared/rate-limit.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import type {
@@ -76,6 +77,8 @@ export interface RealtimeDeps {
   settings: RealtimeSettings;
   logger: Logger;
   clock: Clock;
+  /** Where the event-flood guard counts (per socket, so always in this process). @defaultValue in memory, on `clock` */
+  rateLimits?: RateLimits;
 }
 
 /** Between web nodes of a cluster (socket.io serverSideEmit). */
@@ -92,24 +95,16 @@ function clustered(adapter: object): boolean {
   return 'uid' in adapter;
 }
 
-/** Events one socket sent in the current 10-second window (the flood guard). */
-interface EventCounter {
-  windowStart: number;
-  count: number;
-}
-
 interface ViewerData {
   /** The server-signed chat identity (never the client-chosen handshake fingerprint). */
   viewerId: string;
   ip: string;
   nickname: string | null;
-  events?: EventCounter;
 }
 
 interface ModeratorData {
   moderator: string;
   expiresAt: string | null;
-  events?: EventCounter;
 }
 
 type ViewerSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, ViewerData>;
@@ -141,6 +136,9 @@ export class RealtimeServer {
   readonly #facts = new WeakMap<object, ConnectionFacts>();
   readonly #viewerHandlers: Map<string, Handler<ViewerSocket>>;
   readonly #moderatorHandlers: Map<string, Handler<ModeratorSocket>>;
+  /** The flood guards: events per socket per 10 s, viewers and moderators. */
+  readonly #viewerEvents: Limiter;
+  readonly #moderatorEvents: Limiter;
   readonly #unsubscribe: Array<() => void> = [];
   #prune: NodeJS.Timeout | undefined;
   /** Open engine.io connections per client address (the per-address cap). */
@@ -151,6 +149,11 @@ export class RealtimeServer {
     this.#deps = deps;
     const s = deps.settings;
     const hosts = hostRule(s.publicUrl ?? '', s.allowedHosts ?? []);
+    const limits = deps.rateLimits ?? memoryRateLimits(deps.clock);
+    const perSocket = s.eventsPer10s ?? 30;
+    this.#viewerEvents = limits.limiter('socket-events', { points: perSocket, windowMs: 10_000 }, { local: true });
+    // Moderators clearing a spam wave click fast: they get four times a viewer's allowance.
+    this.#moderatorEvents = limits.limiter('socket-events-moderator', { points: perSocket * 4, windowMs: 10_000 }, { local: true });
     this.io = new Server(deps.server, {
       // Compression multiplied memory per connection about 9x in measurements; text is small.
       perMessageDeflate: false,
@@ -301,7 +304,7 @@ export class RealtimeServer {
    * Handlers are looked up in a table built once, so a connection costs one small closure
    * (its middleware) rather than a listener per event.
    */
-  #dispatch<S extends { data: { events?: EventCounter } }>(socket: S, packet: unknown[], handlers: ReadonlyMap<string, Handler<S>>): void {
+  #dispatch<S extends { id: string }>(socket: S, packet: unknown[], handlers: ReadonlyMap<string, Handler<S>>, flood: Limiter): void {
     const [event] = packet;
     const last = packet[packet.length - 1];
     const ack: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => {};
@@ -310,18 +313,21 @@ export class RealtimeServer {
       refuse(ack, 'unknown-event', `"${String(event).slice(0, 40)}" is not an event of this namespace.`);
       return;
     }
-    const now = this.#deps.clock.now().getTime();
-    const counter = (socket.data.events ??= { windowStart: now, count: 0 });
-    if (now - counter.windowStart >= 10_000) {
-      counter.windowStart = now;
-      counter.count = 0;
-    }
-    // Moderators clearing a spam wave click fast: they get four times a viewer's allowance.
-    const limit = (this.#deps.settings.eventsPer10s ?? 30) * ((handlers as unknown) === this.#moderatorHandlers ? 4 : 1);
-    if (++counter.count > limit) {
-      refuse(ack, 'rate-limited', 'Too many requests; wait a few seconds.');
-      return;
-    }
+    flood.consume(socket.id).then(
+      (verdict) => {
+        if (verdict.allowed) this.#run(socket, packet, handler, ack);
+        else refuse(ack, 'rate-limited', 'Too many requests; wait a few seconds.');
+      },
+      (err: unknown) => {
+        this.#deps.logger.error({ err, event }, 'realtime: the flood guard failed');
+        refuse(ack, 'internal', 'Something went wrong on the server; try again.');
+      },
+    );
+  }
+
+  /** Parses the payload with the handler's schema and runs it. */
+  #run<S>(socket: S, packet: unknown[], handler: Handler<S>, ack: AnyAck): void {
+    const [event] = packet;
     let payload: unknown = undefined;
     if (handler.schema) {
       const parsed = handler.schema.safeParse(packet[1]);
@@ -359,7 +365,7 @@ export class RealtimeServer {
       socket.data = { viewerId, ip, nickname: null };
     }
     // Handled here and never passed on: no per-event listeners on the socket.
-    socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers));
+    socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers, this.#viewerEvents));
     // Through the adapter on purpose: with connection state recovery this packet carries the
     // offset a dropped viewer needs to be recovered at all (socket.io recovers from the last
     // offset received). The feed shares one snapshot object among viewers connecting in the
@@ -453,7 +459,7 @@ export class RealtimeServer {
   }
 
   #onModerator(socket: ModeratorSocket): void {
-    socket.use((packet) => this.#dispatch(socket, packet, this.#moderatorHandlers));
+    socket.use((packet) => this.#dispatch(socket, packet, this.#moderatorHandlers, this.#moderatorEvents));
     if (socket.data.expiresAt) {
       const cancel = this.#deps.clock.at(new Date(socket.data.expiresAt), () => this.#endSession(socket));
       socket.on('disconnect', cancel);

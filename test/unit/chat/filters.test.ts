@@ -1,4 +1,5 @@
-// The chat's pure parts: text hygiene, each filter's allow(), and the rate limiter.
+// The chat's pure parts: text hygiene and each filter's allow() (its rate limits are the
+// shared limiter's, tested in test/unit/shared/rate-limit.test.ts).
 import { expect } from 'chai';
 import {
   bannedWordsFilter,
@@ -9,7 +10,6 @@ import {
   MAX_EMOJI,
   linkFilter,
   neutraliseMessage,
-  RateLimiter,
   runFilters,
   sanitiseNickname,
 } from '../../../src/chat/index.js';
@@ -76,21 +76,6 @@ describe('chat: filters', () => {
     expect(verdict('kakao')).to.equal('ok');
     expect(verdict('çirkinsin')).to.equal('banned-word');
     expect(verdict('cirkin')).to.equal('banned-word');
-  });
-});
-
-describe('chat: rate limiter', () => {
-  it('allows `limit` hits per window per key, then frees up as the window slides', () => {
-    let now = 0;
-    const rl = new RateLimiter({ limit: 3, windowMs: 1000, now: () => now });
-    expect([rl.hit('a'), rl.hit('a'), rl.hit('a'), rl.hit('a'), rl.hit('b')]).to.deep.equal([true, true, true, false, true]);
-    now = 999;
-    expect(rl.hit('a')).to.equal(false);
-    now = 1001;
-    expect(rl.hit('a')).to.equal(true);
-    now = 10_000;
-    rl.prune();
-    expect(rl.size).to.equal(0);
   });
 });
 
