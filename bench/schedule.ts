@@ -7,7 +7,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { Expander, listScheduleFiles, loadSchedules, parseScheduleText, ScheduleService, validateScheduleText, type ValidationContext } from '../src/schedule/index.js';
-import { fastParse } from '../src/schedule/fast-yaml.js';
 import { createLogger } from '../src/shared/logger.js';
 import { systemClock } from '../src/shared/clock.js';
 
@@ -94,21 +93,11 @@ try {
   };
   const texts = files.map((f) => readFileSync(f, 'utf8'));
   const readOnly = phase(() => files.forEach((f) => readFileSync(f, 'utf8')));
-  const fastOnly = phase(() => texts.forEach((t, i) => fastParse(t, files[i]!)));
   const yamlOnly = phase(() => texts.forEach((t, i) => parseScheduleText(t, files[i]!)));
   const validateOnly = phase(() => {
     const ex = new Expander();
     texts.forEach((t, i) => validateScheduleText(t, files[i]!, ctx, ex));
   });
-  const validateYaml = phase(() => {
-    const ex = new Expander();
-    texts.forEach((t, i) => validateScheduleText(t, files[i]!, ctx, ex, { fast: false }));
-  });
-  const fastFiles = texts.filter((t, i) => {
-    let reading = '';
-    validateScheduleText(t, files[i]!, ctx, new Expander(), { onReading: (r) => (reading = r) });
-    return reading === 'fast';
-  }).length;
 
   // 2. The server: load everything, then reload one changed file with the rest unchanged.
   t0 = performance.now();
@@ -160,9 +149,8 @@ try {
   console.log(`    the same again, warm (median of ${REPEATS}):            ${median(warmFull).toFixed(0)} ms   (all: ${warmFull.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`  its phases, warm (medians of ${PHASE_REPEATS}):`);
   console.log(`    reading the files:                            ${readOnly.toFixed(0)} ms`);
-  console.log(`    parsing with js-yaml (the fast reading):      ${fastOnly.toFixed(0)} ms   (${fastFiles} of ${files.length} files were taken from it)`);
-  console.log(`    parsing with the yaml library (errors only):  ${yamlOnly.toFixed(0)} ms`);
-  console.log(`    validating every file, fast reading:          ${validateOnly.toFixed(0)} ms   (yaml reading only: ${validateYaml.toFixed(0)} ms)`);
+  console.log(`    parsing with the yaml library:                ${yamlOnly.toFixed(0)} ms`);
+  console.log(`    validating every file:                        ${validateOnly.toFixed(0)} ms`);
   console.log(`    expanding one year again:                     ${expandOnly.toFixed(0)} ms`);
   console.log(`  server start (load + index everything):         ${serviceStart.toFixed(0)} ms`);
   console.log(`  saved file -> in force, via the watcher:        ${saves.map((x) => x.toFixed(0)).join(', ')} ms   (target < 1000 ms)`);
