@@ -26,7 +26,7 @@ const BUCKET_MS = 3_600_000;
 const SCAN_BUDGET = 20_000_000;
 
 /** Overlapping pairs within one file looked at one by one before they are only counted. */
-const ENUMERATE_BUDGET = 1_000_000;
+const ENUMERATE_BUDGET = 100_000;
 
 function bucketOf(t: number): number {
   return Math.floor(t / BUCKET_MS);
