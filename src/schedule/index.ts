@@ -25,3 +25,4 @@ export {
   type ScheduleItem,
 } from './views.js';
 export { formatDiagnostic } from './format.js';
+export { MAX_LISTED_PROBLEMS, MAX_FILE_BYTES, MAX_DOCUMENTS, MAX_PROGRAMMES_PER_FILE, MAX_OCCURRENCES_PER_FILE } from './limits.js';
