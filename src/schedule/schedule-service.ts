@@ -14,7 +14,8 @@ import { TypedEmitter } from '../shared/typed-emitter.js';
 import { Checker, CheckTimeoutError } from './checker.js';
 import type { CheckResponse } from './check-protocol.js';
 import { compareSlots, Expander, type Slot } from './expand.js';
-import { formatDiagnostic } from './format.js';
+import { fileStatusNote, formatDiagnostic } from './format.js';
+import { scheduleMessage } from './messages.js';
 import { DAY_MS } from './local-time.js';
 import { DEFAULT_HORIZON_DAYS, horizon, isScheduleFile, listScheduleFiles } from './load.js';
 import type { ValidationContext } from './normalize.js';
@@ -289,19 +290,18 @@ export class ScheduleService {
       return;
     }
     const result: FileResult = { file, programmes: res.programmes, diagnostics: res.diagnostics, empty: res.empty, candidates: [] };
-    const inForce = this.#inForce.get(file);
-    if (result.empty && !hasErrors(result.diagnostics) && inForce && inForce.length > 0) {
-      // An empty file replacing one with programmes is most likely a save in progress or a
-      // mistake; removing programmes is done by deleting the file. (A file whose text does
-      // not parse is reported with its YAML errors, not as empty.)
-      this.#reject(file, now, [
-        { file, line: 1, col: 1, severity: 'warning', message: 'the file is now empty; its last version stays in force. Delete the file to remove its programmes' },
-      ]);
-      return;
-    }
+    // Errors first: a syntax error drops the document, so such a file also reads as
+    // "empty" — and it must show as the error it is, with its line and column.
     if (hasErrors(result.diagnostics)) {
       this.#refused.delete(file);
       this.#reject(file, now, result.diagnostics);
+      return;
+    }
+    if (result.empty && (this.#inForce.has(file) || this.#status.has(file))) {
+      // An existing schedule emptied is most likely a save gone wrong: an error, so nobody
+      // reads it as fine. Removing programmes is done by deleting the file.
+      this.#refused.delete(file);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: scheduleMessage('en', 'emptyExisting') }]);
       return;
     }
     if (!(await this.#accept(result, now, res.cross))) return;
@@ -376,11 +376,8 @@ export class ScheduleService {
     // of problems must not flood it.
     for (const d of diagnostics.slice(0, MAX_LOGGED)) (d.severity === 'error' ? this.#deps.logger.error : this.#deps.logger.warn).call(this.#deps.logger, formatDiagnostic(d));
     if (diagnostics.length > MAX_LOGGED) this.#deps.logger.error({ file, more: diagnostics.length - MAX_LOGGED }, `and ${diagnostics.length - MAX_LOGGED} more problems in ${file}`);
-    if (hasErrors(diagnostics))
-      this.#deps.logger.error(
-        { file, inForce: status.programmeIds },
-        status.programmeIds.length ? 'schedule file has errors; its last good version stays in force' : 'schedule file has errors; it is not loaded',
-      );
+    const note = fileStatusNote(status);
+    if (note) this.#deps.logger.error({ file, inForce: status.programmeIds, lastGoodAt: status.lastGoodAt?.toISOString() ?? null }, note);
     this.#events.emit('file', status);
   }
 
