@@ -5,7 +5,6 @@ import { checkRejectedPart, normalizeProgramme, type ValidationContext } from '.
 import type { z } from 'zod';
 import { programmeSchema, type RawProgramme } from './schema.js';
 import type { Diagnostic, Programme } from './types.js';
-import { fastParse, type FastSource } from './fast-yaml.js';
 import { parseScheduleText, type ParsedText, type PositionSource } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
@@ -91,36 +90,7 @@ function validateOne(value: unknown, src: PositionSource, base: Array<string | n
   return { diagnostics: [...diagnostics, ...rest.diagnostics] };
 }
 
-export interface ValidateOptions {
-  /**
-   * Try the fast reading first (js-yaml; see fast-yaml.ts). Results are the same either
-   * way; false reads with the `yaml` library only (for tests comparing the two).
-   * @defaultValue true
-   */
-  fast?: boolean;
-  /** Told which reading the result came from (for tests: the comparison is not vacuous). */
-  onReading?: (reading: 'fast' | 'yaml') => void;
-}
-
-export function validateScheduleText(text: string, file: string, ctx: ValidationContext, expander: Expander, options: ValidateOptions = {}): FileResult {
-  if (options.fast !== false) {
-    try {
-      const documents = fastParse(text, file);
-      if (documents) {
-        const result = validateDocuments({ documents, diagnostics: [] }, file, ctx, expander);
-        // Only a file without errors is taken from the fast reading (its warnings placed
-        // on js-yaml's tree); any error, or any doubt about a position, is reported from
-        // the `yaml` reading below.
-        if (!hasErrors(result.diagnostics) && !documents.some((d) => d.source.touched)) {
-          options.onReading?.('fast');
-          return result;
-        }
-      }
-    } catch {
-      // Whatever went wrong, the `yaml` reading below decides.
-    }
-  }
-  options.onReading?.('yaml');
+export function validateScheduleText(text: string, file: string, ctx: ValidationContext, expander: Expander): FileResult {
   let parsed: ParsedText;
   try {
     parsed = parseScheduleText(text, file);
@@ -137,7 +107,7 @@ function crashed(file: string, diagnostics: Diagnostic[], err: unknown): FileRes
 }
 
 function validateDocuments(
-  parsed: { documents: ReadonlyArray<{ source: PositionSource | FastSource; value: unknown }>; diagnostics: Diagnostic[] },
+  parsed: { documents: ReadonlyArray<{ source: PositionSource; value: unknown }>; diagnostics: Diagnostic[] },
   file: string,
   ctx: ValidationContext,
   expander: Expander,
