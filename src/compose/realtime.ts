@@ -8,11 +8,30 @@ import type { Clock } from '../shared/clock.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { SqliteDatabase } from '../store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
-import { ChatService, isPasswordHash, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type SessionStore, type YoutubeChatPort } from '../chat/index.js';
+import {
+  ChatService,
+  isPasswordHash,
+  loadViewerKey,
+  ModeratorAuth,
+  SqliteChatStore,
+  ViewerIdentities,
+  YoutubeChatBridge,
+  type ChatStore,
+  type SessionStore,
+  type YoutubeChatPort,
+} from '../chat/index.js';
 import { ConfigError } from '../shared/errors.js';
 import { ensureStaffToken } from '../http/staff-token.js';
 import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
-import { attachRealtime, type ModeratorIdentityPort, type RealtimeChatPort, type RealtimeServer, type RealtimeSettings, type YoutubeStatusPort } from '../realtime/index.js';
+import {
+  attachRealtime,
+  type ModeratorIdentityPort,
+  type RealtimeChatPort,
+  type RealtimeServer,
+  type RealtimeSettings,
+  type ViewerIdentityPort,
+  type YoutubeStatusPort,
+} from '../realtime/index.js';
 
 export interface RealtimePartsDeps {
   config: Readonly<Config>;
@@ -116,6 +135,14 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
   const youtubeChat = deps.youtubeChat ? buildYoutubeChatBridge({ ...deps, chat, port: deps.youtubeChat }) : undefined;
+  // Chat identities are signed so sanctions hold on one browser, not on an address.
+  let viewers: ViewerIdentities;
+  try {
+    viewers = new ViewerIdentities(loadViewerKey(config.secrets.viewerIdSecret, config.dirs.data));
+  } catch (err) {
+    if (config.secrets.viewerIdSecret === undefined) throw err;
+    throw new ConfigError('ONAIR_VIEWER_ID_SECRET', (err as Error).message);
+  }
   let realtime: RealtimeServer | undefined;
   return {
     chat,
@@ -135,6 +162,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
         schedule: deps.schedule,
         chat: chat satisfies RealtimeChatPort,
         moderators: auth satisfies ModeratorIdentityPort,
+        viewers: viewers satisfies ViewerIdentityPort,
         ...(youtubeChat ? { youtube: youtubeChat satisfies YoutubeStatusPort } : {}),
         ...(deps.initialRecords ? { initialRecords: deps.initialRecords } : {}),
         settings: {
@@ -142,6 +170,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
           chatClosesAfterMs: config.chat.closesAfter,
           corsOrigins: config.server.corsOrigins,
           trustProxy: config.server.trustProxy,
+          maxSocketsPerAddress: config.server.maxSocketsPerAddress,
           publicUrl: config.server.publicUrl,
           allowedHosts: config.server.allowedHosts,
           ...deps.realtimeLimits,

@@ -3,6 +3,7 @@
 // events, throttled per socket and parsed with zod before any service sees it.
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { Cancel, Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -20,7 +21,7 @@ import type {
   ServerToClientEvents,
   ShutdownNoticePayload,
 } from './events.js';
-import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, YoutubeStatusPort } from './ports.js';
+import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ViewerIdentityPort, YoutubeStatusPort } from './ports.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
 import {
   auditSchema,
@@ -28,7 +29,6 @@ import {
   chatLeaveSchema,
   chatSendSchema,
   describeIssues,
-  fingerprintSchema,
   historySchema,
   moderationActionSchema,
   subscribeSchema,
@@ -54,6 +54,13 @@ export interface RealtimeSettings {
   trustProxy?: boolean;
   /** Host names besides publicUrl's, localhost and IP literals (config server.allowedHosts). @defaultValue [] */
   allowedHosts?: readonly string[];
+  /**
+   * Socket.IO connections one address may hold at once (viewers and moderators together);
+   * a handshake beyond it is refused with 403. A school or library behind one NAT address
+   * fits in the default; raise it for a carrier-grade NAT audience.
+   * @defaultValue 256 (config server.maxSocketsPerAddress)
+   */
+  maxSocketsPerAddress?: number;
 }
 
 export interface RealtimeDeps {
@@ -62,6 +69,8 @@ export interface RealtimeDeps {
   schedule: ScheduleReader;
   chat?: RealtimeChatPort;
   moderators?: ModeratorIdentityPort;
+  /** Signs viewers' chat identities; without it each connection is a new, unsigned identity. */
+  viewers?: ViewerIdentityPort;
   youtube?: YoutubeStatusPort;
   /** Records known at start (from the broadcast store), so a restart knows what is live. */
   initialRecords?: readonly BroadcastRecord[];
@@ -75,6 +84,7 @@ export interface RealtimeDeps {
 /** Between web nodes of a cluster (socket.io serverSideEmit). */
 interface ServerSideEvents {
   'chat:sanction': (sanction: SanctionNotice) => void;
+  'chat:sanction-lifted': (sanction: SanctionNotice) => void;
 }
 
 /**
@@ -86,7 +96,8 @@ function clustered(adapter: object): boolean {
 }
 
 interface ViewerData {
-  fingerprint: string;
+  /** The server-signed chat identity (never the client-chosen handshake fingerprint). */
+  viewerId: string;
   ip: string;
   nickname: string | null;
 }
@@ -130,6 +141,8 @@ export class RealtimeServer {
   readonly #moderatorEvents: Limiter;
   readonly #unsubscribe: Array<() => void> = [];
   #prune: NodeJS.Timeout | undefined;
+  /** Open engine.io connections per client address (the per-address cap). */
+  readonly #perAddress = new Map<string, number>();
   readonly #chatQueues = new Map<string, { viewers: ChatMessagePayload[]; moderators: ChatMessagePayload[]; cancel: (() => void) | undefined; last: number }>();
 
   constructor(deps: RealtimeDeps) {
@@ -152,12 +165,14 @@ export class RealtimeServer {
       // A page on another site may not open a socket here (that would let it ride a
       // moderator's cookie): browsers send Origin, and only ours and server.corsOrigins pass.
       // The same Host allow-list as HTTP's (DNS rebinding), then the same origin rule.
-      allowRequest: (req, callback) =>
-        callback(
-          null,
-          hostAllowed(req.headers.host, hosts) &&
-            originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins),
-        ),
+      allowRequest: (req, callback) => {
+        if (!hostAllowed(req.headers.host, hosts) || !originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins)) {
+          return callback(null, false);
+        }
+        // One address may not hold the server's sockets (1,000 from one address were accepted).
+        const count = this.#perAddress.get(this.#addressOf(req)) ?? 0;
+        callback(count >= (s.maxSocketsPerAddress ?? 256) ? 'too many connections from this address' : null, count < (s.maxSocketsPerAddress ?? 256));
+      },
     });
     // One server, two typed namespaces: socket.io types a server by its main namespace.
     this.moderation = this.io.of('/moderation') as unknown as RealtimeServer['moderation'];
@@ -181,10 +196,25 @@ export class RealtimeServer {
     });
   }
 
+  /** The client's address for the per-address cap: the same rule as chat's and HTTP's. */
+  #addressOf(req: IncomingMessage): string {
+    const forwarded = clientAddress(undefined, req.headers['x-forwarded-for'], this.#deps.settings.trustProxy ?? false);
+    return forwarded === 'unknown' ? (req.socket.remoteAddress ?? 'unknown') : forwarded;
+  }
+
   start(): void {
     // Keep only what authentication needs, then drop the handshake request: holding on to
     // it for every connection costs memory (socket.io's own performance advice).
-    this.io.engine.on('connection', (raw: { request: http.IncomingMessage | null }) => {
+    this.io.engine.on('connection', (raw: { request: http.IncomingMessage | null; once(event: 'close', fn: () => void): void }) => {
+      if (raw.request) {
+        const address = this.#addressOf(raw.request);
+        this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+        raw.once('close', () => {
+          const left = (this.#perAddress.get(address) ?? 1) - 1;
+          if (left > 0) this.#perAddress.set(address, left);
+          else this.#perAddress.delete(address);
+        });
+      }
       const headers = raw.request?.headers;
       const credentials = headers ? credentialsOf(headers) : {};
       // The same rule as the HTTP side's rate limits (src/shared/client-address.ts).
@@ -204,6 +234,7 @@ export class RealtimeServer {
     });
     this.io.on('connection', (socket) => this.#onViewer(socket));
     this.io.on('chat:sanction', (s) => this.#applySanction(s));
+    this.io.on('chat:sanction-lifted', (s) => this.#applyLift(s));
     this.moderation.use((socket, next) => this.#authenticate(socket, next));
     this.moderation.on('connection', (socket) => this.#onModerator(socket));
     this.feed.start();
@@ -320,9 +351,18 @@ export class RealtimeServer {
 
   #onViewer(socket: ViewerSocket): void {
     if (!socket.recovered) {
-      const fp = fingerprintSchema.safeParse((socket.handshake.auth as { fingerprint?: unknown } | undefined)?.fingerprint);
+      // The chat identity is the one this server signed, or a new one: a client-chosen id
+      // (the old handshake `fingerprint`) would let a timed-out viewer pick another.
+      const viewers = this.#deps.viewers;
+      const presented = viewers?.verify((socket.handshake.auth as { viewer?: unknown } | undefined)?.viewer);
+      let viewerId = presented;
+      if (viewerId === undefined) {
+        const issued = viewers?.issue();
+        viewerId = issued?.id ?? randomUUID();
+        if (issued) socket.emit('viewer:identity', { token: issued.token });
+      }
       const ip = this.#facts.get(socket.conn)?.forwardedFor ?? socket.handshake.address;
-      socket.data = { fingerprint: fp.success ? fp.data : randomUUID(), ip, nickname: null };
+      socket.data = { viewerId, ip, nickname: null };
     }
     // Handled here and never passed on: no per-event listeners on the socket.
     socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers, this.#viewerEvents));
@@ -361,7 +401,7 @@ export class RealtimeServer {
     });
     on('chat:join', chatJoinSchema, async (socket, req, ack) => {
       if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
-      const result = await chat.join(req.occurrenceId, req.nickname);
+      const result = await chat.join(req.occurrenceId, req.nickname, { viewerId: socket.data.viewerId, ip: socket.data.ip });
       if (!result.ok) return refuse(ack, result.code, result.message);
       socket.data.nickname = result.value.nickname;
       socket.join(roomOf.chat(req.occurrenceId));
@@ -377,7 +417,7 @@ export class RealtimeServer {
         return refuse(ack, 'not-joined', 'Join the chat with a nickname first.');
       }
       const result = await chat.post(
-        { connectionId: socket.id, fingerprint: socket.data.fingerprint, ip: socket.data.ip, nickname: socket.data.nickname },
+        { connectionId: socket.id, fingerprint: socket.data.viewerId, ip: socket.data.ip, nickname: socket.data.nickname },
         req.occurrenceId,
         req.text,
       );
@@ -461,12 +501,23 @@ export class RealtimeServer {
     });
     on('mod:rooms', null, async (_socket, _p, ack, chat) => {
       const statuses = this.#deps.youtube?.statuses() ?? [];
-      const rooms = (await chat.rooms()).map((state) => ({
-        state,
-        title: chat.title(state.occurrenceId),
-        youtube: statuses.find((y) => y.occurrenceId === state.occurrenceId) ?? null,
-      }));
+      const rooms = (await chat.rooms()).map((state) => {
+        const occ = this.#deps.schedule.find(state.occurrenceId);
+        return {
+          state,
+          title: chat.title(state.occurrenceId),
+          start: occ?.start.toISOString() ?? null,
+          end: occ?.end.toISOString() ?? null,
+          timezone: occ?.timezone ?? null,
+          destinations: occ ? [...occ.destinations] : [],
+          youtube: statuses.find((y) => y.occurrenceId === state.occurrenceId) ?? null,
+        };
+      });
+      rooms.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
       ack({ ok: true, rooms });
+    });
+    on('mod:sanctions', null, async (_socket, _p, ack, chat) => {
+      ack({ ok: true, sanctions: await chat.sanctions() });
     });
     on('mod:history', historySchema, async (_socket, req, ack, chat) => {
       ack({ ok: true, messages: await chat.history(req.occurrenceId, 200) });
@@ -503,6 +554,12 @@ export class RealtimeServer {
             this.#applySanction(s);
             // Viewers connected to other web nodes (cluster adapter) are told by their node.
             if (clustered(this.io.of('/').adapter)) this.io.serverSideEmit('chat:sanction', s);
+            this.#sendBanList(chat);
+          },
+          lifted: (s) => {
+            this.#applyLift(s);
+            if (clustered(this.io.of('/').adapter)) this.io.serverSideEmit('chat:sanction-lifted', s);
+            this.#sendBanList(chat);
           },
         }),
       );
@@ -511,14 +568,33 @@ export class RealtimeServer {
     if (youtube) this.#unsubscribe.push(youtube.onStatus((st) => this.moderation.emit('youtube:status', st)));
   }
 
-  /** Tells this node's sockets of the sanctioned device (and, for a ban, address). */
-  #applySanction(s: SanctionNotice): void {
+  /** This node's viewer sockets a sanction holds for: its identity, or its address for an address ban. */
+  *#socketsOf(s: SanctionNotice): Iterable<ViewerSocket> {
     for (const socket of this.io.of('/').sockets.values()) {
-      const mine = socket.data.fingerprint === s.fingerprint || (s.kind === 'ban' && s.ip !== null && socket.data.ip === s.ip);
-      if (!mine) continue;
-      socket.emit('chat:sanction', { kind: s.kind, occurrenceId: s.occurrenceId, until: s.until });
-      if (s.kind === 'ban') for (const r of [...socket.rooms]) if (r.startsWith('chat:')) socket.leave(r);
+      if ((s.fingerprint !== '' && socket.data.viewerId === s.fingerprint) || (s.ip !== null && s.ip !== '' && socket.data.ip === s.ip)) yield socket;
     }
+  }
+
+  /** Tells this node's sockets of the sanctioned identity (or, for an address ban, address). */
+  #applySanction(s: SanctionNotice): void {
+    for (const socket of this.#socketsOf(s)) {
+      socket.emit('chat:sanction', { kind: s.kind, occurrenceId: s.occurrenceId, until: s.until });
+      if (s.kind !== 'ban') continue;
+      // A ban in one chat takes the viewer out of that chat only.
+      for (const r of [...socket.rooms]) if (r.startsWith('chat:') && (s.occurrenceId === null || r === roomOf.chat(s.occurrenceId))) socket.leave(r);
+    }
+  }
+
+  #applyLift(s: SanctionNotice): void {
+    for (const socket of this.#socketsOf(s)) socket.emit('chat:sanction-lifted', { kind: s.kind, occurrenceId: s.occurrenceId });
+  }
+
+  /** Every moderator console gets the new ban list (it is short: sanctions in force only). */
+  #sendBanList(chat: RealtimeChatPort): void {
+    chat.sanctions().then(
+      (list) => this.moderation.emit('sanctions:changed', list),
+      (err: unknown) => this.#deps.logger.warn({ err }, 'realtime: reading the ban list failed'),
+    );
   }
 
   /**
