@@ -45,7 +45,7 @@ export interface HttpDeps {
   /** The broadcast engine, for /api/broadcasts and the staff actions (src/scheduler, wired by main.ts). */
   broadcasts?: BroadcastsPort;
   /** The staff control room's sources (health history, staff audit, quota, schedule errors). */
-  controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota'>;
+  controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota' | 'unlisted'>;
   /** The schedule (ScheduleService): /api/schedule, /calendar.ics and /api/status. */
   schedule?: ScheduleQueryPort;
   /** The local destination's HLS folder (/hls/...) and archive (/api/archive, /archive/...). */

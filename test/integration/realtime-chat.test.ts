@@ -218,8 +218,10 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
       const url = `${h.url}/api/chat/${encodeURIComponent(fairy.id)}/transcript`;
       expect((await fetch(`${url}.json`)).status).to.equal(401);
       const json = (await (await fetch(`${url}.json`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).json()) as {
+        timeZone: string;
         messages: Array<Record<string, unknown>>;
       };
+      expect(json.timeZone).to.equal('UTC');
       expect(json.messages.map((m) => [m['text'], m['deleted']])).to.deep.equal([
         ['=HYPERLINK("x")', true],
         ['a, "quoted"\nline', false],
@@ -229,6 +231,7 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
       expect(csvRes.headers.get('content-type')).to.match(/^text\/csv/);
       const csv = await csvRes.text();
       expect(csv).to.contain(`'=HYPERLINK(""x"")`);
+      expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).to.equal('id,at (UTC),origin,nickname,authorId,text,deleted,deletedAt (UTC),deletedBy');
       expect(csv).to.contain('"a, ""quoted""\nline"');
     } finally {
       // The restarted harness reused the first one's dir: remove it here.

@@ -209,7 +209,12 @@ function renderLive() {
     button.setAttribute('aria-pressed', String(watching));
     button.setAttribute('aria-label', t(state.lang, 'live.watch.label', { title: title(p) }));
     button.addEventListener('click', () => choose(p));
-    li.append(name, ' ', button);
+    const time = document.createElement('time');
+    time.className = 'live-time';
+    time.dateTime = p.start;
+    // The real start (staff may have started it early) and the end as it now stands.
+    time.textContent = timeRange(p.start, p.end, state.lang);
+    li.append(name, ' ', time, ' ', button);
     list.append(li);
   }
 }
