@@ -12,3 +12,5 @@ export * from './session-store.js';
 export * from './sqlite-chat-store.js';
 export * from './youtube-chat-bridge.js';
 export * from './transcript.js';
+export * from './viewer-identity.js';
+export * from './nickname-guard.js';

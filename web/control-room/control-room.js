@@ -16,7 +16,7 @@ import { wireStaffLogin } from '../shared/staff-login.js';
  *   destinations: DestinationView[] }} Broadcast
  * @typedef {{ at: string; phase: string; fps: number; bitrateKbps: number; bitrateMeasured?: boolean; droppedFrames: number; restarts: number }} HealthSample
  * @typedef {{ day: string; usedUnits: number; projectedUnits: number; dailyQuota: number }} Quota
- * @typedef {{ file: string; line: number; col: number; message: string; text: string }} ScheduleError
+ * @typedef {{ file: string; line: number; col: number; message: string; text: string; note: { tr: string; en: string } }} ScheduleError
  * @typedef {{ id: number; at: string; staff: string; action: string; occurrenceId: string; status: number; detail: string }} AuditEntry
  * @typedef {{ now: string; timezone: string; day: { date: string; start: string; end: string }; staff: string | null;
  *   broadcasts: Broadcast[]; health: Record<string, HealthSample[]>; quota: Quota | null;
@@ -332,10 +332,17 @@ function renderQuota(q) {
 
 /** @param {ScheduleError[]} errors */
 function renderErrors(errors) {
+  const lang = document.documentElement.lang === 'tr' ? 'tr' : 'en';
+  const noted = new Set();
   $('errors').replaceChildren(
     ...errors.map((e) => {
       const li = h('li');
       li.append(h('code', e.text));
+      // Once per file: what stays on the air while the file on disk is broken.
+      if (e.note && !noted.has(e.file)) {
+        noted.add(e.file);
+        li.append(h('p', e.note[lang], 'meta error-note'));
+      }
       return li;
     }),
   );

@@ -9,6 +9,7 @@ import ical, { ICalAlarmType, ICalEventStatus } from 'ical-generator';
 import { pick, type Language, type Occurrence } from '../../schedule/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ScheduleQueryPort } from './schedule.js';
+import { strictRouter } from '../router.js';
 
 export interface CalendarRouteDeps {
   schedule: ScheduleQueryPort;
@@ -55,7 +56,7 @@ function both(text: { tr: string; en: string }, lang: Language): string {
 }
 
 export function calendarRouter(deps: CalendarRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const { pastDays, aheadDays } = deps.window ?? { pastDays: 30, aheadDays: 180 };
   const max = deps.maxPerProgramme ?? 200;
 

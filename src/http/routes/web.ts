@@ -6,12 +6,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { strictRouter } from '../router.js';
 
 /** The repository's web/ folder. */
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web');
 
 export function webRouter(webDir = WEB_DIR): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const require = createRequire(import.meta.url);
   const hlsDir = path.dirname(require.resolve('hls.js/dist/hls.min.js'));
   const opts = { index: 'index.html', fallthrough: true, maxAge: '5m' };

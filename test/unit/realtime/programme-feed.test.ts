@@ -2,7 +2,7 @@
 // FeedOutput port (recorded here) — and the handshake origin rule.
 import { expect } from 'chai';
 import { ProgrammeFeed, type FeedOutput } from '../../../src/realtime/programme-feed.js';
-import { originAllowed } from '../../../src/realtime/realtime-server.js';
+import { originAllowed } from '../../../src/shared/credentials.js';
 import type { EngineEvents } from '../../../src/scheduler/ports.js';
 import { TypedEmitter } from '../../../src/shared/typed-emitter.js';
 import { ManualClock } from '../../support/manual-clock.js';
