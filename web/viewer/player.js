@@ -18,7 +18,7 @@ const STALL_MS = 8000;
  * start can hang on the slate-to-programme discontinuity). Longer than STALL_MS: a busy server
  * can take a while to deliver the first segments, and reloading starts over.
  */
-const FIRST_FRAME_MS = 20_000;
+const FIRST_FRAME_MS = 12_000;
 const YOUTUBE_ORIGIN = 'https://www.youtube-nocookie.com';
 
 /** @param {string} url @returns {string | null} the embed URL of a YouTube watch URL */
