@@ -128,8 +128,16 @@ export class Player {
   #watch(video, url) {
     let last = -1;
     let since = Date.now();
+    // Browsers pause a muted video scrolled out of view; that is not a stall.
+    let visible = true;
+    new IntersectionObserver((entries) => {
+      visible = entries.some((e) => e.isIntersecting);
+    }).observe(video);
     this.#watchdog = setInterval(() => {
-      if (video.paused && !video.autoplay) return;
+      if ((video.paused && !video.autoplay) || !visible) {
+        since = Date.now();
+        return;
+      }
       if (video.currentTime !== last) {
         last = video.currentTime;
         since = Date.now();
