@@ -49,7 +49,7 @@ destinations: [local]
 `;
 
 describe('journey: a viewer watches', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let j: Journey;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -126,7 +126,7 @@ describe('journey: a viewer watches', function () {
     await axe(phone);
 
     await hurryTo('2026-12-05T08:59:52Z', 10);
-    expect(await videoPlays(phone)).to.equal(': Masal Saati');
+    expect(await videoPlays(phone, 60_000)).to.equal(': Masal Saati');
     expect(await phone.locator('#live-list li').allTextContents()).to.deep.equal(['Masal Saati 5 Aralık Cumartesi 12:00–12:20 (GMT+3) İzleniyor']);
     expect(await phone.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.muted)).to.equal(true);
     expect(await phone.locator('#unmute').textContent()).to.equal('Sesi aç');
@@ -181,7 +181,7 @@ describe('journey: a viewer watches', function () {
 
     const storyVideo = await phone.locator('#player-area video').elementHandle();
     await phone.locator('#switch-button').click();
-    expect(await videoPlays(phone)).to.equal(': Deneme Yayını');
+    expect(await videoPlays(phone, 60_000)).to.equal(': Deneme Yayını');
     expect(await phone.evaluate((old) => !old?.isConnected, storyVideo)).to.equal(true);
     await phone.locator('#chat-room', { hasText: 'Sohbet: Deneme Yayını' }).waitFor();
     await phone.locator('#send-form').waitFor({ state: 'visible' });

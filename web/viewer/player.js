@@ -10,10 +10,15 @@
 const RETRY_MS = 1500;
 /**
  * A live picture that played and then has not moved for this long is stalled: the player
- * reloads the stream. Before the first frame, hls.js's own retries apply (a busy server can
- * take longer than this to deliver the first segments, and reloading would start over).
+ * reloads the stream, which starts again near the live edge.
  */
 const STALL_MS = 8000;
+/**
+ * A first frame that has not come after this long is stalled too (a stream joined at its very
+ * start can hang on the slate-to-programme discontinuity). Longer than STALL_MS: a busy server
+ * can take a while to deliver the first segments, and reloading starts over.
+ */
+const FIRST_FRAME_MS = 12_000;
 const YOUTUBE_ORIGIN = 'https://www.youtube-nocookie.com';
 
 /** @param {string} url @returns {string | null} the embed URL of a YouTube watch URL */
@@ -123,14 +128,22 @@ export class Player {
   #watch(video, url) {
     let last = -1;
     let since = Date.now();
+    // Browsers pause a muted video scrolled out of view; that is not a stall.
+    let visible = true;
+    new IntersectionObserver((entries) => {
+      visible = entries.some((e) => e.isIntersecting);
+    }).observe(video);
     this.#watchdog = setInterval(() => {
-      if (video.currentTime === 0 || (video.paused && !video.autoplay)) return;
+      if ((video.paused && !video.autoplay) || !visible) {
+        since = Date.now();
+        return;
+      }
       if (video.currentTime !== last) {
         last = video.currentTime;
         since = Date.now();
         return;
       }
-      if (Date.now() - since < STALL_MS) return;
+      if (Date.now() - since < (video.currentTime === 0 ? FIRST_FRAME_MS : STALL_MS)) return;
       since = Date.now();
       this.#hls?.destroy();
       this.#hls = null;
