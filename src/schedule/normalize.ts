@@ -384,6 +384,7 @@ export function normalizeProgramme(
     youtube: { privacy: raw.youtube?.privacy ?? 'public', madeForKids: raw.youtube?.madeForKids ?? false, ...(thumbnail ? { thumbnail } : {}) },
     chat: { enabled: raw.chat?.enabled ?? true, slowModeMs },
     remindersMs,
+    ...(raw.listed === false ? { listed: false } : {}),
   };
   if (!fromOk || !untilOk || !expander.zones.isValid(timezone)) return { diagnostics: c.diagnostics };
 

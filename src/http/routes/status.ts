@@ -3,6 +3,7 @@
 import express from 'express';
 import { fileStatusNote, formatDiagnostic, type Language } from '../../schedule/index.js';
 import type { ScheduleQueryPort } from './schedule.js';
+import { strictRouter } from '../router.js';
 
 export interface StatusRouteDeps {
   schedule: Pick<ScheduleQueryPort, 'snapshot'>;
@@ -11,7 +12,7 @@ export interface StatusRouteDeps {
 }
 
 export function statusRouter(deps: StatusRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get('/api/status', (req, res) => {
     const lang: Language = req.query.lang === 'tr' || req.query.lang === 'en' ? req.query.lang : (deps.language ?? 'en');
     const snap = deps.schedule.snapshot();
