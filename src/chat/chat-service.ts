@@ -46,6 +46,8 @@ export interface ChatEvents {
   [event: string]: (...args: any[]) => void;
   /** A viewer's message was accepted: fan out to the room and to moderators. */
   message: (message: ChatMessage) => void;
+  /** A viewer's message was refused (closed chat, sanction, rate limit, filter): counted by the metrics. */
+  rejected: (code: string) => void;
   /** A message from elsewhere (YouTube): moderators only. */
   external: (message: ChatMessage) => void;
   deleted: (payload: { occurrenceId: string; messageIds: string[] }) => void;
@@ -303,6 +305,12 @@ export class ChatService {
 
   /** Checks nickname, window, sanctions, rate limits and slow mode, then the filters. */
   async post(viewer: ViewerIdentity, occurrenceId: string, rawText: string): Promise<Result<ChatMessage>> {
+    const result = await this.#post(viewer, occurrenceId, rawText);
+    if (!result.ok) this.events.emit('rejected', result.code);
+    return result;
+  }
+
+  async #post(viewer: ViewerIdentity, occurrenceId: string, rawText: string): Promise<Result<ChatMessage>> {
     const nickname = sanitiseNickname(viewer.nickname);
     if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
     const state = await this.roomState(occurrenceId);

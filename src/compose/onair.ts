@@ -15,6 +15,7 @@ import { hlsRoot } from '../destinations/local/index.js';
 import { createHttpApp } from '../http/app.js';
 import { SqliteStaffAudit } from '../http/staff-audit.js';
 import { resolveBinaries, type Binaries } from '../media/index.js';
+import { createMetrics } from '../metrics/index.js';
 import { ProgrammeFeed, type RealtimeServer } from '../realtime/index.js';
 import type { Destination, EngineEvents } from '../scheduler/index.js';
 import type { ScheduleService } from '../schedule/index.js';
@@ -105,8 +106,9 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
     teardown.defer('database', () => void db.close());
     const schedule = await startSchedule(config, logger, clock);
     teardown.defer('schedules', () => schedule.stop());
+    const metrics = createMetrics({ nodeId: node?.nodeId ?? `${os.hostname()}:${process.pid}` });
     const youtube = Object.values(config.destinations).some((d) => d.type === 'youtube')
-      ? createYoutubeServices({ config, clock, logger: logger.child({ module: 'youtube' }), db })
+      ? createYoutubeServices({ config, clock, logger: logger.child({ module: 'youtube' }), db, onCall: (method, outcome, units) => metrics.youtubeCall(method, outcome, units) })
       : undefined;
     const shared: Shared = { config, logger, clock, db, schedule, youtube, binaries, options };
 
@@ -117,7 +119,7 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
     const ops = buildOps({
       config,
       clock,
-      nodeId: node?.nodeId ?? `${os.hostname()}:${process.pid}`,
+      metrics,
       schedule,
       engineEvents,
       audit: node ? node.staffAudit() : new SqliteStaffAudit(db),

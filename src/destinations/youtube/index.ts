@@ -8,7 +8,7 @@ import type { SqliteDatabase } from '../../store/sqlite.js';
 import { resolveCredentials } from './credentials.js';
 import { QuotaLedger } from './quota-ledger.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { YoutubeApi } from './youtube-api.js';
+import { YoutubeApi, type YoutubeApiDeps } from './youtube-api.js';
 import { YoutubeDestination } from './youtube-destination.js';
 import { LiveChatClient, chatBridgePort, type ChatBridgePort } from './live-chat-client.js';
 
@@ -36,6 +36,8 @@ export interface YoutubeServicesDeps {
   /** The embedded database; the quota ledger keeps its own table there. */
   db: SqliteDatabase;
   retry?: Partial<RetryPolicy>;
+  /** Told of every API call and its outcome (the metrics' youtubeCall). */
+  onCall?: YoutubeApiDeps['onCall'];
 }
 
 /**
@@ -56,7 +58,7 @@ export function createYoutubeServices(deps: YoutubeServicesDeps): {
   const ledger = new QuotaLedger({ db: deps.db, clock, dailyQuota: config.youtube.dailyQuota });
   const creds = resolveCredentials(config);
   const api = creds.ok
-    ? new YoutubeApi({ apiRoot: config.youtube.apiRoot, tokenUrl: config.youtube.tokenUrl, credentials: creds.credentials, clock, logger, ledger, retry: deps.retry })
+    ? new YoutubeApi({ apiRoot: config.youtube.apiRoot, tokenUrl: config.youtube.tokenUrl, credentials: creds.credentials, clock, logger, ledger, retry: deps.retry, ...(deps.onCall ? { onCall: deps.onCall } : {}) })
     : { problem: creds.problem };
   const chat = api instanceof YoutubeApi ? new LiveChatClient({ api, clock }) : undefined;
   if (!creds.ok) logger.warn({ problem: creds.problem }, 'YouTube destinations will fail until credentials are set');
