@@ -48,14 +48,17 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
     logger,
     prefix: config.cluster.keyPrefix,
     leaseTtlMs: options.leaseTtlMs ?? config.cluster.leaseTtl,
+    requireAppendOnly: config.cluster.requireAppendOnly,
+    onDataLost: () => metrics.redisDataLost(),
   });
+  // Built before connecting: the node reports a Redis that lost its data through it.
+  const metrics = createMetrics({ nodeId: node.nodeId });
   await node.connect();
 
   // The data dir still holds what is per machine: HLS segments, the archive, YouTube tokens
   // and quota ledger. Nodes on one machine share it (SQLite in WAL mode copes).
   const db = openDatabase(config.dirs.data);
   const schedule = await startSchedule(config, logger, clock);
-  const metrics = createMetrics({ nodeId: node.nodeId });
   const health = new HealthHistory();
   const youtubeNames = new Set(Object.entries(config.destinations).filter(([, d]) => d.type === 'youtube').map(([n]) => n));
   const youtube = youtubeNames.size > 0 ? createYoutubeServices({ config, clock, logger: logger.child({ module: 'youtube' }), db }) : undefined;
@@ -100,10 +103,12 @@ export async function startClusterNode(config: Readonly<Config>, options: Cluste
         endNow: (id) => engine.endNow(id),
         show: (id, phase) => engine.show(id, phase),
         async stop() {
+          // ffmpeg first: nothing else may delay it once the lease is gone.
+          await engine.stop();
           feed.stop();
           await ytChat?.stop();
-          await engine.stop();
         },
+        knownAtStop: () => engine.knownAtStop(),
       };
     }, (leading) => metrics.leader(leading));
   } else {

@@ -53,7 +53,7 @@ describe('cluster: worker shutdown and lost leases (real Redis)', function () {
     const holder = await admin.get(`${prefix}leader`);
     expect(holder === null || holder.includes(`:${b.child.pid}:`), `lease still held: ${holder}`).to.equal(true);
     const tokenB = Number((await b.waitFor((l) => l.event === 'acquired')).token);
-    expect(tokenB).to.equal(tokenA + 1);
+    expect(tokenB).to.be.greaterThan(tokenA);
     const calls = await b.waitFor((l) => l.event === 'calls' && l.running === 1);
     expect(calls).to.include({ prepare: 0, goLive: 0 });
     const store = new RedisBroadcastStore({ redis: admin, prefix, fenceKey: `${prefix}leader:fence`, fencingToken: () => undefined });
