@@ -14,6 +14,7 @@ import { createYoutubeServices } from './destinations/youtube/index.js';
 import { lockDataDir } from './store/data-dir-lock.js';
 import { LocalArchive } from './destinations/index.js';
 import { hlsRoot } from './destinations/local/index.js';
+import type { EncoderOptions } from './media/index.js';
 import { buildEngine, destinationFactory, startSchedule, buildRealtimeParts, buildOps } from './compose/index.js';
 
 export interface Onair {
@@ -31,6 +32,8 @@ export interface StartOptions {
   schedule?: ScheduleReader;
   /** Overrides the engine events the realtime layer and chat follow (tests). */
   engineEvents?: Pick<TypedEmitter<EngineEvents>, 'on'>;
+  /** Encoder options over the config's (journey tests: a small picture). */
+  encoder?: Partial<EncoderOptions>;
 }
 
 export async function startOnair(config: Readonly<Config>, options: StartOptions = {}): Promise<Onair> {
@@ -54,6 +57,7 @@ export async function startOnair(config: Readonly<Config>, options: StartOptions
     db,
     schedule: scheduleService,
     destinations: destinationFactory(config, youtube, logger),
+    ...(options.encoder ? { encoder: options.encoder } : {}),
   });
   const realtimeParts = buildRealtimeParts({
     config,

@@ -9,7 +9,7 @@ import type { createYoutubeServices } from '../destinations/youtube/index.js';
 import path from 'node:path';
 import { BroadcastEngine, type BroadcastStore, type Destination } from '../scheduler/index.js';
 import { SqliteBroadcastStore } from '../store/index.js';
-import { createEncoderFactory, findSlateFont, killLeftovers, resolveBinaries } from '../media/index.js';
+import { createEncoderFactory, findSlateFont, killLeftovers, resolveBinaries, type EncoderOptions } from '../media/index.js';
 import { createDestinationFactory } from '../destinations/index.js';
 
 export interface EngineParts {
@@ -26,6 +26,8 @@ export function buildEngine(deps: {
   destinations: (name: string) => Destination;
   /** Where records go. @defaultValue the SQLite store in `db` (cluster mode passes the fenced Redis one) */
   store?: BroadcastStore;
+  /** Encoder options over the config's (tests: a small picture). @defaultValue none */
+  encoder?: Partial<EncoderOptions>;
 }): EngineParts {
   const { config, logger, clock } = deps;
   // ffmpeg of a previous run that was killed (SIGKILL, power cut) before its guard could act.
@@ -38,7 +40,7 @@ export function buildEngine(deps: {
     fontFile: findSlateFont(),
     clock,
     logger: logger.child({ module: 'media' }),
-    options: { stopTimeoutMs: config.engine.stopTimeout },
+    options: { stopTimeoutMs: config.engine.stopTimeout, ...deps.encoder },
   });
   const store = deps.store ?? new SqliteBroadcastStore(deps.db);
   const engine = new BroadcastEngine({

@@ -426,6 +426,8 @@ export class BroadcastRun {
 
   /** Passes changed title or times to every prepared destination, in the background. */
   #updateDestinations(): void {
+    // Without the schedule's occurrence there is nothing true to pass on (only a stand-in).
+    if (!this.#occ) return;
     for (const d of this.record.destinations) {
       if (d.status !== 'ready' && d.status !== 'live') continue;
       const dest = this.#destination(d.name);
