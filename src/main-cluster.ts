@@ -20,7 +20,7 @@ import { ProgrammeFeed } from './realtime/index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { ConfigError } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
-import { openDatabase } from './store/sqlite.js';
+import { openDatabase } from './store/sqlite/database.js';
 
 export interface ClusterStartOptions {
   role: NodeRole;

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createHttpApp } from './http/app.js';
 import { TypedEmitter } from './shared/typed-emitter.js';
-import { openDatabase } from './store/sqlite.js';
+import { openDatabase } from './store/sqlite/database.js';
 import type { EngineEvents, ScheduleReader } from './scheduler/ports.js';
 import { createYoutubeServices } from './destinations/youtube/index.js';
 import { lockDataDir } from './store/data-dir-lock.js';

@@ -5,7 +5,7 @@
 // a compare-and-DEL by token to release. A time-limited lock alone lets two leaders overlap
 // (a paused process wakes up still believing it leads), so every acquisition also INCRs a
 // separate counter: the fencing token. Shared state accepts a write only with the newest
-// token (see fencing.ts), which makes the overlap harmless.
+// token (see src/store/redis/fencing.ts), which makes the overlap harmless.
 //
 // Timing follows the injected Clock. The node gives up leadership on its own when it has
 // not renewed for `ttlMs - safetyMarginMs` counted from when the last successful command

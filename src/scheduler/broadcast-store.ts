@@ -1,5 +1,5 @@
 // The BroadcastStore port: where the engine persists its records and their transition log.
-// The embedded implementation is SQLite (src/store/sqlite-broadcast-store.ts); a cluster
+// The embedded implementation is SQLite (src/store/sqlite/broadcast-store.ts); a cluster
 // implementation (Redis) can be added behind this same interface.
 import { OnairError } from '../shared/errors.js';
 import type { Occurrence } from '../schedule/types.js';

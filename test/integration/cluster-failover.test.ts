@@ -18,7 +18,7 @@ import { createHttpApp } from '../../src/http/app.js';
 import { buildRealtimeParts, type RealtimeParts } from '../../src/compose/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.js';
 import { occurrence, fakeSchedule } from '../unit/scheduler/fakes.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 import { WorkerProcess as Worker, startWorkerChild } from '../unit/cluster/worker-process.js';

@@ -4,7 +4,7 @@
 // without touching anything.
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { RedisBroadcastStore } from '../../src/cluster/redis-broadcast-store.js';
+import { RedisBroadcastStore } from '../../src/store/redis/broadcast-store.js';
 import { occurrence } from '../unit/scheduler/fakes.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 import { startWorkerChild, type WorkerProcess } from '../unit/cluster/worker-process.js';

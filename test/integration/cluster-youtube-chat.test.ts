@@ -18,7 +18,7 @@ import type { BroadcastRecord, EngineEvents } from '../../src/scheduler/ports.js
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { TypedEmitter } from '../../src/shared/typed-emitter.js';
-import { openDatabase } from '../../src/store/sqlite.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
 import { fakeSchedule, occurrence } from '../unit/scheduler/fakes.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { LeaderLease, fenceKeyOf, type LeaseLossReason } from '../../../src/cluster/leader-lease.js';
-import { StaleLeaderError, fencedWrite, newestFencingToken } from '../../../src/cluster/fencing.js';
+import { StaleLeaderError, fencedWrite, newestFencingToken } from '../../../src/store/redis/fencing.js';
 import { connectRedis, closeRedis, waitForRedis } from '../../../src/cluster/redis.js';
 import { systemClock } from '../../../src/shared/clock.js';
 import { REDIS_URL, deletePrefix, nextEvent, testRedis, uniquePrefix } from './redis-test-support.js';

@@ -3,8 +3,8 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { LeaderLease } from '../../../src/cluster/leader-lease.js';
-import { RedisBroadcastStore } from '../../../src/cluster/redis-broadcast-store.js';
-import { StaleLeaderError } from '../../../src/cluster/fencing.js';
+import { RedisBroadcastStore } from '../../../src/store/redis/broadcast-store.js';
+import { StaleLeaderError } from '../../../src/store/redis/fencing.js';
 import { closeRedis, connectRedis, waitForRedis } from '../../../src/cluster/redis.js';
 import { StaleStateError, type BroadcastStore } from '../../../src/scheduler/broadcast-store.js';
 import type { BroadcastRecord } from '../../../src/scheduler/ports.js';

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { StaleStateError } from '../../../src/scheduler/broadcast-store.js';
 import type { BroadcastRecord } from '../../../src/scheduler/ports.js';
-import { openDatabase, type SqliteDatabase } from '../../../src/store/sqlite.js';
-import { SqliteBroadcastStore } from '../../../src/store/sqlite-broadcast-store.js';
+import { openDatabase, type SqliteDatabase } from '../../../src/store/sqlite/database.js';
+import { SqliteBroadcastStore } from '../../../src/store/sqlite/broadcast-store.js';
 
 function record(id: string, start: string, minutes: number): BroadcastRecord {
   const s = new Date(start);

@@ -13,10 +13,10 @@
 // Durability: a write has resolved once Redis applied it; for it to survive a Redis restart,
 // run Redis with `appendonly yes` (docs/deployment.md).
 import type { Redis } from 'ioredis';
-import type { BroadcastStore, TransitionEntry } from '../scheduler/broadcast-store.js';
-import { StaleStateError } from '../scheduler/broadcast-store.js';
-import type { BroadcastRecord, BroadcastState } from '../scheduler/ports.js';
-import { FINAL_STATES } from '../scheduler/ports.js';
+import type { BroadcastStore, TransitionEntry } from '../../scheduler/broadcast-store.js';
+import { StaleStateError } from '../../scheduler/broadcast-store.js';
+import type { BroadcastRecord, BroadcastState } from '../../scheduler/ports.js';
+import { FINAL_STATES } from '../../scheduler/ports.js';
 import { StaleLeaderError, fencedWrite, type FencedOp } from './fencing.js';
 
 export interface RedisBroadcastStoreDeps {
