@@ -31,7 +31,7 @@ export async function restoreBroadcasts(store: BroadcastStore, known: readonly K
       at: now,
       reason: `put back by the worker that ran it: Redis had ${stored ? `it as ${stored.state}` : 'no record of it'} (restarted without its data?)`,
     });
-    if (occurrence) await store.rememberOccurrence?.(occurrence, now);
+    if (occurrence) await store.rememberOccurrence(occurrence, now);
     restored.push(record.occurrenceId);
   }
   return restored;

@@ -604,7 +604,6 @@ export class BroadcastRun {
 
   async #remember(occ: Occurrence): Promise<void> {
     const store = this.#deps.store;
-    if (!store.rememberOccurrence) return;
     const json = JSON.stringify(occ);
     if (json === this.#remembered) return;
     await store.rememberOccurrence(occ, this.#deps.clock.now());

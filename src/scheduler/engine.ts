@@ -60,7 +60,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     this.#started = true;
     for (const record of await this.#deps.store.listUnfinished()) {
       const occ = this.#find(record.occurrenceId);
-      const stored = occ ? undefined : await this.#deps.store.recallOccurrence?.(record.occurrenceId);
+      const stored = occ ? undefined : await this.#deps.store.recallOccurrence(record.occurrenceId);
       const run = new BroadcastRun(this.#host, record, occ ?? stored);
       this.#runs.set(record.occurrenceId, run);
       await run.reconcile(occ);
