@@ -1,6 +1,7 @@
 // Bad requests get a 4xx that says what to fix, never a 500 with a stack trace (issue 14's
 // minor bullets): a body in an unsupported charset or encoding, a broken gzip body, dates
-// that are not dates, a schedule window past the year 9999, a Host header that is no host.
+// that are not dates, a schedule window past the year 9999, a Host header that is no host;
+// and no HSTS header over plain HTTP.
 // Through the real composed server (startOnair via the journey harness), one for the file.
 import http from 'node:http';
 import zlib from 'node:zlib';
@@ -81,5 +82,11 @@ describe('HTTP: bad input is a 4xx with a message, never a 500 (real composed se
     const good = await request(j, { path: '/calendar.ics', headers: { Host: `127.0.0.1:${j.port}` } });
     expect(good.status).to.equal(200);
     expect(good.body).to.include('BEGIN:VCALENDAR');
+  });
+
+  it('sends no Strict-Transport-Security over plain HTTP (the other security headers stay)', async () => {
+    const res = await fetch(`${j.url}/`);
+    expect(res.headers.get('strict-transport-security')).to.equal(null);
+    expect(res.headers.get('content-security-policy')).to.include("default-src 'self'");
   });
 });
