@@ -14,10 +14,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEncoderFactory, decideMode, pipelineArgs, probeFile, type SupervisedEncoder } from '../src/media/index.js';
-import { copyFormatFor } from '../src/media/encoding-profile.js';
-import { fileInput, testPatternInput } from '../src/media/inputs.js';
-import { targetSlave } from '../src/media/tee.js';
+import { createEncoderFactory, decideMode, encodeArgs as houseEncode, probeFile, type SupervisedEncoder } from '../src/media/index.js';
 import type { EncoderHealth, IngestTarget } from '../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../src/schedule/types.js';
 import { systemClock } from '../src/shared/clock.js';
@@ -166,20 +163,22 @@ try {
     }
     rows.push([name, o!, b]);
   };
-  const copyArgs = pipelineArgs({
-    input: fileInput(clip, { hasAudio: true }),
-    mode: 'copy',
-    format: copyFormatFor(info),
-    slaves: targets('copy-bare').map((t) => targetSlave(t)),
-  });
+  // The bare baselines are the minimal commands a person would type, not onair's arguments.
+  const bareOut = (name: string): string[] => {
+    const [hls] = targets(name);
+    return ['-f', 'hls', '-hls_time', '2', '-hls_list_size', '10', hls!.url];
+  };
+  const quiet = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1'];
+  const copyArgs = [...quiet, '-re', '-i', clip, '-c', 'copy', ...bareOut('copy-bare')];
   let run = 0;
   await best('copy (720p30 file)', () => viaOnair(`copy-onair-${run++}`, { kind: 'file', path: clip }), () => bare(copyArgs));
-  const encodeArgs = pipelineArgs({
-    input: testPatternInput('testsrc2', 440, HD),
-    mode: 'encode',
-    format: HD,
-    slaves: targets('enc-bare').map((t) => targetSlave(t)),
-  });
+  const encodeArgs = [
+    ...quiet,
+    '-re', '-f', 'lavfi', '-i', `testsrc2=size=${HD.width}x${HD.height}:rate=${HD.fps}`,
+    '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    ...houseEncode(HD),
+    ...bareOut('enc-bare'),
+  ];
   await best(
     'transcode (720p30 x264 veryfast)',
     () => viaOnair(`enc-onair-${run++}`, { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }),

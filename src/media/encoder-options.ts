@@ -9,8 +9,9 @@ export interface EncoderOptions {
   /** No progress line for this long = stalled; ffmpeg is killed and restarted. @defaultValue 10000 */
   stallMs: number;
   /**
-   * Waits before the 1st, 2nd, ... restart in a row (capped at the last), short enough that
-   * even a crash loop is back on air within 5 s. @defaultValue [250, 500, 1000, 2000]
+   * Waits before the 1st, 2nd, ... restart in a row (capped at the last): the first at once
+   * (a crashed output is restarted immediately; the slate covers a crashed decoder), short
+   * enough that even a crash loop is back on air within 5 s. @defaultValue [0, 500, 1000, 2000]
    */
   backoffMs: readonly number[];
   /** More restarts than this within `restartWindowMs` is fatal. @defaultValue 10 */
@@ -19,7 +20,7 @@ export interface EncoderOptions {
   restartWindowMs: number;
   /** How often a failed source is tried again while the slate is up. @defaultValue 3000 */
   sourceRetryMs: number;
-  /** How long a slate/programme switch waits for ffmpeg to finish gracefully. @defaultValue 1500 */
+  /** How long a slate/programme switch waits for the old decoder to finish gracefully. @defaultValue 1500 */
   switchTimeoutMs: number;
   /** Picture of test patterns, live sources and their slate. @defaultValue 1280x720 at 30 fps */
   defaultFormat: VideoFormat;
@@ -40,7 +41,7 @@ export interface EncoderOptions {
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
   stopTimeoutMs: 5000,
   stallMs: 10_000,
-  backoffMs: [250, 500, 1000, 2000],
+  backoffMs: [0, 500, 1000, 2000],
   maxRestarts: 10,
   restartWindowMs: 300_000,
   sourceRetryMs: 3000,

@@ -4,7 +4,7 @@ export { resolveBinaries, findSlateFont, type Binaries, type BinaryOptions } fro
 export { probeFile, probeLive, ProbeError, type ProbeOptions } from './probe.js';
 export type { MediaInfo, VideoFormat } from './media-info.js';
 export { decideMode, decidePlaylistMode, videoBitrateKbps, type ModeDecision } from './encoding-profile.js';
-export { pipelineArgs, encodeArgs, type PipelinePlan } from './ffmpeg-args.js';
+export { decoderArgs, outputArgs, encodeArgs, type DecoderPlan, type OutputPlan } from './ffmpeg-args.js';
 export { killLeftovers, GuardedProcess } from './guarded-process.js';
 export {
   SupervisedEncoder,
