@@ -1,6 +1,7 @@
 // The supervised encoder's options (with their defaults) and the deps it is built from.
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { VideoFormat } from './media-info.js';
 
 export interface EncoderOptions {
@@ -9,9 +10,10 @@ export interface EncoderOptions {
   /** No progress line for this long = stalled; ffmpeg is killed and restarted. @defaultValue 10000 */
   stallMs: number;
   /**
-   * Waits before the 1st, 2nd, ... restart in a row (capped at the last): the first at once
-   * (a crashed output is restarted immediately; the slate covers a crashed decoder), short
-   * enough that even a crash loop is back on air within 5 s. @defaultValue [0, 500, 1000, 2000]
+   * Waits before the 1st, 2nd, ... restart in a row (capped at the last), short enough that
+   * even a crash loop is back on air within 5 s. A crashed output's first restart is
+   * immediate (it is what the destinations see); a crashed programme decoder waits, with
+   * the slate on air. @defaultValue [250, 500, 1000, 2000]
    */
   backoffMs: readonly number[];
   /** More restarts than this within `restartWindowMs` is fatal. @defaultValue 10 */
@@ -41,7 +43,7 @@ export interface EncoderOptions {
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
   stopTimeoutMs: 5000,
   stallMs: 10_000,
-  backoffMs: [0, 500, 1000, 2000],
+  backoffMs: [250, 500, 1000, 2000],
   maxRestarts: 10,
   restartWindowMs: 300_000,
   sourceRetryMs: 3000,
@@ -61,4 +63,6 @@ export interface EncoderDeps {
   clock: Clock;
   logger: Logger;
   options?: Partial<EncoderOptions>;
+  /** What `ffmpeg` can do. @defaultValue read from the binary by the factory */
+  capabilities?: FfmpegCapabilities | Promise<FfmpegCapabilities>;
 }

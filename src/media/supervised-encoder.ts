@@ -31,6 +31,7 @@ import { DiskWatch } from './disk-watch.js';
 import type { SendMode } from './encoding-profile.js';
 import { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 import { decoderArgs, outputArgs } from './ffmpeg-args.js';
+import { assertPlayoutCapable, unsupportedOutput } from './ffmpeg-capabilities.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import { slateInput, type InputPart } from './inputs.js';
 import type { VideoFormat } from './media-info.js';
@@ -286,6 +287,22 @@ export class SupervisedEncoder implements Encoder {
       this.#giveUp('no-outputs', 'This broadcast has no destination to send to; add one under `destinations:` in its schedule.');
       return;
     }
+    const caps = await this.#deps.capabilities;
+    if (caps) {
+      try {
+        assertPlayoutCapable(caps);
+      } catch (err) {
+        this.#giveUp('ffmpeg-unsupported', (err as Error).message);
+        return;
+      }
+    }
+    for (const o of this.#spec.outputs) {
+      const why = caps && unsupportedOutput(caps, o.target.url);
+      if (why) {
+        this.#giveUp('ffmpeg-unsupported', `Destination "${o.destination}": ${why}`);
+        return;
+      }
+    }
     await mkdir(this.#scratch, { recursive: true });
     try {
       const { prepared, downReason } = await prepareSource(this.#spec.occurrence.source, {
@@ -352,7 +369,7 @@ export class SupervisedEncoder implements Encoder {
     });
     const now = this.#now();
     this.#output = { proc, offsetS, spawnedAt: now, lastProgressAt: now, progressed: false, progressReal: 0, outTimeS: 0 };
-    this.#log.info({ pid: proc.pid, offsetS, format: p.format }, 'output ffmpeg started');
+    this.#log.info({ role: 'output', pid: proc.pid, offsetS, format: p.format }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onOutputExit(proc, info));
   }
 
@@ -398,8 +415,11 @@ export class SupervisedEncoder implements Encoder {
       return;
     }
     this.#health = { ...this.#health, restarts: this.#health.restarts + 1 };
-    this.#problem('ffmpeg-exit', `The output ffmpeg ${how}; restarting it in ${decision.delayMs} ms (restart ${this.#health.restarts}). The destinations reconnect.`);
-    this.#outputTimer = this.#deps.clock.at(new Date(this.#now() + decision.delayMs), () => this.#background(this.#launchOutput()));
+    // The destinations are without data until it is back: the first restart is immediate.
+    const delay = decision.streak === 0 ? 0 : decision.delayMs;
+    this.#problem('ffmpeg-exit', `The output ffmpeg ${how}; restarting it in ${delay} ms (restart ${this.#health.restarts}). The destinations reconnect.`);
+    if (delay === 0) this.#background(this.#launchOutput());
+    else this.#outputTimer = this.#deps.clock.at(new Date(this.#now() + delay), () => this.#background(this.#launchOutput()));
   }
 
   #onStderr(line: string, targets: readonly IngestTarget[]): void {
@@ -527,7 +547,7 @@ export class SupervisedEncoder implements Encoder {
     });
     const now = this.#now();
     this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: now, progressed: false, progressReal: 0, outTimeS: 0 };
-    this.#log.info({ kind, pid: proc.pid, offsetS }, 'decoder started');
+    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onDecoderExit(proc, info));
     // What should be on air may have changed while the input was being prepared.
     if (this.#kindWanted() !== kind) this.#switchIfNeeded();

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { SupervisedEncoder } from '../../src/media/index.js';
 import { findSlateFont } from '../../src/media/binaries.js';
 import type { SourceSpec } from '../../src/schedule/types.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { countVideoFrames, ffmpegChildOf, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
@@ -53,8 +54,18 @@ describe('media: one continuous output per broadcast (real ffmpeg, real RTMP rec
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Kinds of the decoders started, in order, read from the encoder's log as it writes it. */
+  let decodersStarted: string[];
+
   function create(id: string, playlist: string): SupervisedEncoder {
-    e = testEncoderFactory(dir, { stopTimeoutMs: 3000 }, { fontFile: findSlateFont() }).create({
+    decodersStarted = [];
+    const logger = createLogger('info', {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { msg?: string; role?: string; kind?: string };
+        if (entry.msg === 'ffmpeg started' && entry.role === 'decoder' && entry.kind) decodersStarted.push(entry.kind);
+      },
+    });
+    e = testEncoderFactory(dir, { stopTimeoutMs: 3000 }, { fontFile: findSlateFont(), logger }).create({
       occurrence: testOccurrence(`${id}@2026-12-05T11:00`, { source: pattern }),
       outputs: [
         { destination: 'local', target: { url: playlist, format: 'hls' } },
@@ -92,8 +103,9 @@ describe('media: one continuous output per broadcast (real ffmpeg, real RTMP rec
     // A decoder that dies is replaced by the slate, then the programme comes back.
     const decoder = enc.decoder!;
     const ffmpeg = await waitFor('the programme decoder', () => ffmpegChildOf(decoder.pid), 5000);
+    const startedBefore = decodersStarted.length;
     process.kill(ffmpeg, 'SIGKILL');
-    await waitFor('the slate after the kill', () => enc.decoder?.kind === 'slate', 10_000, 20);
+    await waitFor('the slate after the kill', () => decodersStarted[startedBefore] === 'slate', 10_000);
     await onAir('programme');
     await framesGrow('programme frames after the kill');
     await waitFor('4 HLS segments', () => hlsSegments(playlist).length >= 4, 30_000);
