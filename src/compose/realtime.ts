@@ -9,6 +9,7 @@ import type { SqliteDatabase } from '../store/sqlite.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import { ChatService, isPasswordHash, ModeratorAuth, SqliteChatStore, YoutubeChatBridge, type ChatStore, type SessionStore, type YoutubeChatPort } from '../chat/index.js';
 import { ConfigError } from '../shared/errors.js';
+import { ensureStaffToken } from '../http/staff-token.js';
 import { attachRealtime, type ModeratorIdentityPort, type RealtimeChatPort, type RealtimeServer, type RealtimeSettings, type YoutubeStatusPort } from '../realtime/index.js';
 
 export interface RealtimePartsDeps {
@@ -39,20 +40,24 @@ export interface RealtimeParts {
   start(): Promise<void>;
   /** Attaches Socket.IO to the HTTP server (after it listens). */
   attach(server: http.Server): RealtimeServer;
+  /** Stops Socket.IO (before the HTTP server closes); chat keeps running until stop(). */
+  detach(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Builds the chat service, moderator auth, YouTube chat bridge and realtime layer. */
-export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
-  const { config, logger, clock } = deps;
-  const chat = new ChatService({
-    store: deps.chatStore ?? new SqliteChatStore(deps.db),
+/** The chat service on its store (SQLite by default; the cluster's shared Redis store). */
+export function buildChat(
+  deps: Pick<RealtimePartsDeps, 'config' | 'logger' | 'clock' | 'schedule' | 'engineEvents'> & ({ chatStore: ChatStore } | { db: SqliteDatabase; chatStore?: ChatStore }),
+): ChatService {
+  const { config } = deps;
+  return new ChatService({
+    store: deps.chatStore ?? new SqliteChatStore((deps as { db: SqliteDatabase }).db), // the union guarantees one of the two
     // A shared store (cluster) is also written by other nodes: re-read settings and sanctions.
     ...(deps.chatStore ? { cacheTtlMs: 1000 } : {}),
     schedule: deps.schedule,
     engineEvents: deps.engineEvents,
-    clock,
-    logger: logger.child({ module: 'chat' }),
+    clock: deps.clock,
+    logger: deps.logger.child({ module: 'chat' }),
     settings: {
       opensBeforeMs: config.chat.opensBefore,
       closesAfterMs: config.chat.closesAfter,
@@ -63,6 +68,26 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
       bannedWords: config.chat.bannedWords,
     },
   });
+}
+
+/** The bridge that polls each live YouTube broadcast's chat into `chat` and carries out delete/ban there. */
+export function buildYoutubeChatBridge(
+  deps: Pick<RealtimePartsDeps, 'config' | 'logger' | 'clock' | 'engineEvents'> & { chat: ChatService; port: YoutubeChatPort },
+): YoutubeChatBridge {
+  return new YoutubeChatBridge({
+    port: deps.port,
+    chat: deps.chat,
+    engineEvents: deps.engineEvents,
+    clock: deps.clock,
+    logger: deps.logger.child({ module: 'youtube-chat' }),
+    dailyQuota: deps.config.youtube.dailyQuota,
+  });
+}
+
+/** Builds the chat service, moderator auth, YouTube chat bridge and realtime layer. */
+export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
+  const { config, logger, clock } = deps;
+  const chat = buildChat(deps);
   // A mistyped hash would make that moderator's login fail in silence: refuse to start instead.
   config.moderation.accounts.forEach((a, i) => {
     if (!isPasswordHash(a.passwordHash)) {
@@ -75,20 +100,13 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
   const auth = new ModeratorAuth({
     accounts: config.moderation.accounts,
     token: config.secrets.moderatorToken,
+    // Staff on this machine act with the token file instead of being trusted for their address.
+    localToken: ensureStaffToken(config.dirs.data, logger),
     sessionTtlMs: config.moderation.sessionTtl,
     clock,
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
-  const youtubeChat = deps.youtubeChat
-    ? new YoutubeChatBridge({
-        port: deps.youtubeChat,
-        chat,
-        engineEvents: deps.engineEvents,
-        clock,
-        logger: logger.child({ module: 'youtube-chat' }),
-        dailyQuota: config.youtube.dailyQuota,
-      })
-    : undefined;
+  const youtubeChat = deps.youtubeChat ? buildYoutubeChatBridge({ ...deps, chat, port: deps.youtubeChat }) : undefined;
   let realtime: RealtimeServer | undefined;
   return {
     chat,
@@ -114,6 +132,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
           corsOrigins: config.server.corsOrigins,
           trustProxy: config.server.trustProxy,
           publicUrl: config.server.publicUrl,
+          allowedHosts: config.server.allowedHosts,
           ...deps.realtimeLimits,
         },
         logger: logger.child({ module: 'realtime' }),
@@ -121,8 +140,14 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
       });
       return realtime;
     },
+    async detach() {
+      const attached = realtime;
+      realtime = undefined;
+      await attached?.stop();
+    },
     async stop() {
-      await realtime?.stop();
+      // Socket.IO first (its stop tells viewers to reconnect elsewhere), then chat.
+      await this.detach();
       youtubeChat?.stop();
       await chat.stop();
     },

@@ -37,6 +37,8 @@ export const configSchema = z.strictObject({
     corsOrigins: z.array(z.string()),
     /** Behind a reverse proxy: take viewers' addresses from X-Forwarded-For (chat limits, bans). */
     trustProxy: z.boolean().default(false),
+    /** Host names the server answers to besides publicUrl's, localhost and IP addresses (DNS rebinding guard). */
+    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name without port or scheme, e.g. yayin.kutuphane.example')).default([]),
   }),
   paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
   schedule: z.strictObject({

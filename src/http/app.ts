@@ -13,7 +13,9 @@ import { scheduleRouter, type ScheduleQueryPort } from './routes/schedule.js';
 import { calendarRouter } from './routes/calendar.js';
 import { statusRouter } from './routes/status.js';
 import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
-import { requireStaff } from './require-staff.js';
+import { requireStaff, type IdentifyStaff } from './require-staff.js';
+import { auditStaffAttempts } from './staff-audit.js';
+import { hostRule, sameSecret } from '../shared/credentials.js';
 import { controlRoomRouter, type ControlRoomDeps } from './routes/control-room.js';
 import { errorHandler } from './error-handler.js';
 import { hlsRouter } from './routes/hls.js';
@@ -46,9 +48,21 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // /api/broadcasts/<id>/START is not /start: routes match exactly (see router.ts).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   // Express's own view (req.ip, req.secure) follows the same setting as the security middleware.
   app.set('trust proxy', deps.config.server.trustProxy ? 1 : false);
-  app.use(securityMiddleware({ corsOrigins: deps.config.server.corsOrigins, clock: deps.clock ?? systemClock, trustProxy: deps.config.server.trustProxy }));
+  app.use(
+    securityMiddleware({
+      corsOrigins: deps.config.server.corsOrigins,
+      clock: deps.clock ?? systemClock,
+      trustProxy: deps.config.server.trustProxy,
+      hosts: hostRule(deps.config.server.publicUrl, deps.config.server.allowedHosts),
+      // Every attempt at a staff action is recorded, refused or not, whatever its spelling.
+      ...(deps.controlRoom ? { afterLimits: auditStaffAttempts({ audit: deps.controlRoom.audit, clock: deps.clock ?? systemClock, logger: deps.logger }) } : {}),
+    }),
+  );
   app.use(healthRouter({ checks: deps.readiness ?? [], draining: deps.draining }));
   if (deps.metrics) app.use(metricsRouter({ metrics: deps.metrics }));
   if (deps.moderation) {
@@ -56,27 +70,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     app.use(chatExportRouter({ auth: deps.moderation.auth, transcripts: deps.moderation.transcripts }));
   }
   if (deps.broadcasts) {
-    const staff = requireStaff({
-      token: deps.config.secrets.moderatorToken,
-      ...(deps.moderation
-        ? { identify: async (req) => (await deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization)))?.moderator }
-        : {}),
-    });
+    // One guard for every staff route: a credential, always (see require-staff.ts).
+    const staff = requireStaff({ identify: staffIdentity(deps) });
     if (deps.controlRoom) {
-      // Mounted first: it audits the staff actions on their way to the broadcasts router.
-      // Its data needs a moderator login or the token, even from the server itself.
-      const loggedIn = requireStaff({
-        token: deps.config.secrets.moderatorToken,
-        allowLoopback: false,
-        ...(deps.moderation
-          ? { identify: async (req) => (await deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization)))?.moderator }
-          : {}),
-      });
       app.use(
         controlRoomRouter({
           ...deps.controlRoom,
           broadcasts: deps.broadcasts,
-          requireStaff: loggedIn,
+          requireStaff: staff,
           clock: deps.clock ?? systemClock,
           timezone: deps.config.schedule.timezone,
           logger: deps.logger,
@@ -103,6 +104,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   return app;
 }
 
-function bearerToken(header: string | undefined): string | undefined {
-  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+/** Who may act as staff: the moderator auth's identify(), or without one the configured token alone. */
+function staffIdentity(deps: HttpDeps): IdentifyStaff {
+  const auth = deps.moderation?.auth;
+  if (auth) return (credentials) => auth.identify(credentials);
+  const token = deps.config.secrets.moderatorToken;
+  return async (credentials) => (token && credentials.token && sameSecret(credentials.token, token) ? { moderator: 'token' } : undefined);
 }

@@ -1,6 +1,8 @@
 // The HTTP surface's defences, applied first in the express app:
 // - helmet headers, with a CSP that lets the pages load hls.js and socket.io from this
 //   server and embed YouTube players, and nothing else;
+// - a Host allow-list (server.publicUrl's host, server.allowedHosts, localhost, IP
+//   addresses): a name pointed at this server by someone else (DNS rebinding) gets 421;
 // - CORS from config server.corsOrigins (empty = same origin only); a state-changing
 //   request from a foreign origin is refused outright, which also stops CSRF;
 // - rate limits (token buckets per client address) on the login and on the API;
@@ -11,6 +13,7 @@ import type { CookieOptions, NextFunction, Request, RequestHandler, Response } f
 import helmet from 'helmet';
 import type { Clock } from '../shared/clock.js';
 import { clientAddress } from '../shared/client-address.js';
+import { hostAllowed, originAllowed, type HostRule } from '../shared/credentials.js';
 
 export interface SecurityOptions {
   /** Origins allowed to call the API and Socket.IO from another site (config server.corsOrigins). */
@@ -18,6 +21,13 @@ export interface SecurityOptions {
   clock: Clock;
   /** Take the client's address from X-Forwarded-For (config server.trustProxy). @defaultValue false */
   trustProxy?: boolean;
+  /** The host names this server answers to (hostRule of server.publicUrl and server.allowedHosts). */
+  hosts: HostRule;
+  /**
+   * Runs right after the rate limits and before every other refusal (host, path, origin), so
+   * what it records (the staff audit) sees those refusals but not a flood's 429s.
+   */
+  afterLimits?: RequestHandler;
   /** Login attempts allowed per client per window. @defaultValue 10 per minute */
   loginLimit?: RateLimit;
   /** API requests allowed per client per window. @defaultValue 300 per minute */
@@ -63,25 +73,33 @@ export function securityHeaders(): RequestHandler {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function sameOrigin(req: Request, origin: string): boolean {
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+/** Paths a load balancer or orchestrator probes, often naming the server by an internal host. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+/** Refuses a request naming a host this server does not answer to (DNS rebinding). */
+export function hostGuard(rule: HostRule): RequestHandler {
+  return (req, res, next) => {
+    if (hostAllowed(req.headers.host, rule) || PROBES.has(req.path)) {
+      next();
+      return;
+    }
+    res.status(421).json({
+      error: 'unknown-host',
+      message: `this server does not answer to the host "${String(req.headers.host ?? '').slice(0, 100)}"; if that is its public name, set ONAIR_PUBLIC_URL or add it to server.allowedHosts`,
+    });
+  };
 }
 
 /** CORS from an allow-list, plus a refusal of state-changing requests from foreign origins. */
 export function cors(allowed: readonly string[]): RequestHandler {
-  const allow = new Set(allowed.map((o) => o.replace(/\/+$/, '')));
   return (req, res, next) => {
     const origin = req.headers.origin;
-    if (typeof origin !== 'string' || sameOrigin(req, origin)) {
+    if (typeof origin !== 'string' || originAllowed(origin, req.headers.host, [])) {
       next();
       return;
     }
     res.vary('Origin');
-    if (!allow.has(origin)) {
+    if (!originAllowed(origin, undefined, allowed)) {
       if (UNSAFE_METHODS.has(req.method) || req.method === 'OPTIONS') {
         res.status(403).json({ error: 'forbidden-origin', message: `requests from ${origin} are not allowed; add it to server.corsOrigins` });
         return;
@@ -217,13 +235,16 @@ export function securityMiddleware(options: SecurityOptions): RequestHandler[] {
       res.locals['clientAddress'] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy);
       next();
     },
-    noTraversal(),
     securityHeaders(),
-    cors(options.corsOrigins),
+    // Limits before anything that does work or writes (the audit): a flood costs a counter.
     (req, res, next) => {
       if (req.method === 'POST' && loginPaths.has(req.path)) loginLimiter(req, res, next);
-      else if (req.path.startsWith('/api/')) apiLimiter(req, res, next);
+      else if (req.path.toLowerCase().startsWith('/api/')) apiLimiter(req, res, next);
       else next();
     },
+    ...(options.afterLimits ? [options.afterLimits] : []),
+    hostGuard(options.hosts),
+    noTraversal(),
+    cors(options.corsOrigins),
   ];
 }

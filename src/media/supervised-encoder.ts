@@ -385,6 +385,7 @@ export class SupervisedEncoder implements Encoder {
       phase: this.#showing ?? 'slate',
       fps: sample.fps,
       bitrateKbps: sample.bitrateKbps ?? encodedKbps(this.#prepared!.format),
+      bitrateMeasured: sample.bitrateKbps !== undefined,
       speed: sample.speed,
       droppedFrames: sample.droppedFrames,
       restarts: this.#health.restarts,

@@ -42,7 +42,11 @@ export interface ProgrammeInfo {
   description: Localized;
   category: string;
   audience: string[];
-  /** ISO 8601 UTC instants; pages show them in the viewer's own time zone. */
+  /**
+   * ISO 8601 UTC instants; pages show them in the viewer's own time zone. Once a broadcast
+   * has aired these are the real times (started early by staff, ended early or extended),
+   * otherwise the planned ones.
+   */
   start: string;
   end: string;
   timezone: string;
@@ -50,6 +54,8 @@ export interface ProgrammeInfo {
   /** Filled while live: the destinations that made it. */
   watch: WatchLink[];
   chat: { enabled: boolean; opensAt: string; closesAt: string };
+  /** false for a programme kept off listings (`listed: false`, the demo): shown only while live. */
+  listed: boolean;
 }
 
 /** Sent to every viewer on connect (and on request): what is live, what is next. */
@@ -72,6 +78,17 @@ export interface LivePayload {
   watch: WatchLink[];
 }
 
+/**
+ * Where a live programme can be watched changed: a destination went live a moment after the
+ * broadcast did (each first waits for its stream), or one dropped out. `watch` is the full
+ * list now; pages replace theirs with it.
+ */
+export interface WatchPayload {
+  occurrenceId: string;
+  programmeId: string;
+  watch: WatchLink[];
+}
+
 export interface EndedPayload {
   occurrenceId: string;
   programmeId: string;
@@ -83,6 +100,8 @@ export interface EndedPayload {
 
 export interface ChangedPayload {
   programme: ProgrammeInfo;
+  /** `added`: a new broadcast; `time`: its start or end moved; `details`: title, description, destinations or chat. */
+  change: 'added' | 'time' | 'details';
 }
 
 export interface CancelledPayload {
@@ -144,6 +163,7 @@ export interface ServerToClientEvents {
   schedule: (snapshot: ScheduleSnapshotPayload) => void;
   'programme:reminder': (payload: ReminderPayload) => void;
   'programme:live': (payload: LivePayload) => void;
+  'programme:watch': (payload: WatchPayload) => void;
   'programme:ended': (payload: EndedPayload) => void;
   'programme:changed': (payload: ChangedPayload) => void;
   'programme:cancelled': (payload: CancelledPayload) => void;

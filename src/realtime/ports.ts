@@ -9,6 +9,7 @@ import type {
   YoutubeChatStatus,
 } from './events.js';
 import type { Localized } from '../schedule/types.js';
+import type { Credentials } from '../shared/credentials.js';
 
 export type PortResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
@@ -55,10 +56,10 @@ export interface RealtimeChatPort {
   prune(): void;
 }
 
-/** Who is a moderator, from the session cookie header or a bearer token. */
+/** Who is a moderator, from the credentials a handshake carries (src/shared/credentials.ts). */
 export interface ModeratorIdentityPort {
   /** Sessions may live in Redis (cluster mode), hence a promise. */
-  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): Promise<{ moderator: string; expiresAt: Date | null } | undefined>;
+  identify(credentials: Credentials): Promise<{ moderator: string; expiresAt: Date | null } | undefined>;
 }
 
 /** The YouTube chat bridge's figures, for the console. */

@@ -7,6 +7,7 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import type { Cancel, Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { clientAddress } from '../shared/client-address.js';
+import { credentialsOf, hostAllowed, hostRule, originAllowed, type Credentials } from '../shared/credentials.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import type {
@@ -50,8 +51,8 @@ export interface RealtimeSettings {
   publicUrl?: string;
   /** Take the viewer's address from X-Forwarded-For (config server.trustProxy). @defaultValue false */
   trustProxy?: boolean;
-  /** Name of the moderator session cookie. @defaultValue "onair_mod" */
-  sessionCookie?: string;
+  /** Host names besides publicUrl's, localhost and IP literals (config server.allowedHosts). @defaultValue [] */
+  allowedHosts?: readonly string[];
 }
 
 export interface RealtimeDeps {
@@ -112,36 +113,9 @@ type AnyAck = (ack: { ok: true; [key: string]: unknown } | { ok: false; error: A
 
 /** What the engine.io connection told us before its request object was let go. */
 interface ConnectionFacts {
-  sessionId: string | undefined;
-  bearer: string | undefined;
+  credentials: Credentials;
   /** The client's address as our reverse proxy saw it (server.trustProxy). */
   forwardedFor: string | undefined;
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** No Origin (not a browser), the same host, or one of the configured origins. */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
-  if (origin === undefined) return true;
-  try {
-    if (new URL(origin).host === host) return true;
-  } catch {
-    return false;
-  }
-  return allowed.some((a) => {
-    try {
-      return new URL(a).origin === origin;
-    } catch {
-      return false;
-    }
-  });
 }
 
 function refuse(ack: AnyAck | undefined, code: string, message: string): void {
@@ -163,6 +137,7 @@ export class RealtimeServer {
   constructor(deps: RealtimeDeps) {
     this.#deps = deps;
     const s = deps.settings;
+    const hosts = hostRule(s.publicUrl ?? '', s.allowedHosts ?? []);
     this.io = new Server(deps.server, {
       // Compression multiplied memory per connection about 9x in measurements; text is small.
       perMessageDeflate: false,
@@ -173,8 +148,13 @@ export class RealtimeServer {
       serveClient: true,
       // A page on another site may not open a socket here (that would let it ride a
       // moderator's cookie): browsers send Origin, and only ours and server.corsOrigins pass.
+      // The same Host allow-list as HTTP's (DNS rebinding), then the same origin rule.
       allowRequest: (req, callback) =>
-        callback(null, originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins)),
+        callback(
+          null,
+          hostAllowed(req.headers.host, hosts) &&
+            originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins),
+        ),
     });
     // One server, two typed namespaces: socket.io types a server by its main namespace.
     this.moderation = this.io.of('/moderation') as unknown as RealtimeServer['moderation'];
@@ -199,18 +179,15 @@ export class RealtimeServer {
   }
 
   start(): void {
-    const cookieName = this.#deps.settings.sessionCookie ?? 'onair_mod';
     // Keep only what authentication needs, then drop the handshake request: holding on to
     // it for every connection costs memory (socket.io's own performance advice).
     this.io.engine.on('connection', (raw: { request: http.IncomingMessage | null }) => {
       const headers = raw.request?.headers;
-      const auth = headers?.authorization;
-      const sessionId = readCookie(headers?.cookie, cookieName);
-      const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+      const credentials = headers ? credentialsOf(headers) : {};
       // The same rule as the HTTP side's rate limits (src/shared/client-address.ts).
       const forwarded = clientAddress(undefined, headers?.['x-forwarded-for'], this.#deps.settings.trustProxy ?? false);
       const forwardedFor = forwarded === 'unknown' ? undefined : forwarded;
-      if (sessionId || bearer || forwardedFor) this.#facts.set(raw, { sessionId, bearer, forwardedFor });
+      if (credentials.sessionId || credentials.token || forwardedFor) this.#facts.set(raw, { credentials, forwardedFor });
       // engine.io's upgrade response object still holds the request until the TCP socket
       // closes: empty what it holds, so only a small shell stays per connection.
       const req = raw.request as (http.IncomingMessage & { websocket?: unknown; _query?: unknown }) | null;
@@ -411,14 +388,16 @@ export class RealtimeServer {
   #authenticate(socket: ModeratorSocket, next: (err?: Error) => void): void {
     const facts = this.#facts.get(socket.conn);
     const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const token = typeof authToken === 'string' ? authToken : facts?.bearer;
+    // The handshake's auth.token (socket.io-client's `auth`) is a bearer token too.
+    const credentials: Credentials = { ...facts?.credentials };
+    if (typeof authToken === 'string' && authToken) credentials.token = authToken;
     const moderators = this.#deps.moderators;
     if (!moderators) {
       next(new Error('unauthorized'));
       return;
     }
     moderators
-      .identifyHeaders(facts?.sessionId ? `${this.#deps.settings.sessionCookie ?? 'onair_mod'}=${facts.sessionId}` : undefined, token)
+      .identify(credentials)
       .then(
         (who) => {
           if (!who) return next(new Error('unauthorized'));

@@ -3,6 +3,7 @@
 import express from 'express';
 import type { TranscriptRow } from '../../shared/chat-payloads.js';
 import { requireModerator, type ModeratorLoginPort } from './auth.js';
+import { strictRouter } from '../router.js';
 
 export type { TranscriptRow };
 
@@ -34,7 +35,7 @@ export function transcriptCsv(rows: readonly TranscriptRow[]): string {
 const ID = /^[A-Za-z0-9_.:@+-]{1,160}$/;
 
 export function chatExportRouter(deps: ChatExportDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get(/^\/api\/chat\/([^/]+)\/transcript(?:\.(json|csv))?$/, requireModerator(deps.auth), async (req, res, next) => {
     try {
       const params = req.params as unknown as Record<string, string | undefined>;
