@@ -287,22 +287,6 @@ export class SupervisedEncoder implements Encoder {
       this.#giveUp('no-outputs', 'This broadcast has no destination to send to; add one under `destinations:` in its schedule.');
       return;
     }
-    const caps = await this.#deps.capabilities;
-    if (caps) {
-      try {
-        assertPlayoutCapable(caps);
-      } catch (err) {
-        this.#giveUp('ffmpeg-unsupported', (err as Error).message);
-        return;
-      }
-    }
-    for (const o of this.#spec.outputs) {
-      const why = caps && unsupportedOutput(caps, o.target.url);
-      if (why) {
-        this.#giveUp('ffmpeg-unsupported', `Destination "${o.destination}": ${why}`);
-        return;
-      }
-    }
     await mkdir(this.#scratch, { recursive: true });
     try {
       const { prepared, downReason } = await prepareSource(this.#spec.occurrence.source, {
@@ -319,6 +303,25 @@ export class SupervisedEncoder implements Encoder {
         return;
       }
       throw err;
+    }
+    if (this.#stopping) return;
+    // Read in the background since start; checked after the probe so a missing file is
+    // reported first and neither waits on the other.
+    const caps = await this.#deps.capabilities;
+    if (caps) {
+      try {
+        assertPlayoutCapable(caps);
+      } catch (err) {
+        this.#giveUp('ffmpeg-unsupported', (err as Error).message);
+        return;
+      }
+    }
+    for (const o of this.#spec.outputs) {
+      const why = caps && unsupportedOutput(caps, o.target.url);
+      if (why) {
+        this.#giveUp('ffmpeg-unsupported', `Destination "${o.destination}": ${why}`);
+        return;
+      }
     }
     if (this.#stopping) return;
     // A file starts at its beginning when the programme first really goes on air, not
