@@ -21,6 +21,7 @@ import type { ScheduleService } from '../schedule/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { ConfigError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { redisRateLimits } from '../shared/rate-limit.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite.js';
@@ -140,6 +141,8 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
             engineEvents,
             initialRecords: await (embedded?.store ?? node!.broadcastStore()).listUnfinished(),
             ...(node ? { chatStore: node.chatStore(), sessions: node.sessionStore() } : { youtubeChat: youtube?.chatPort }),
+            // In a cluster, limits count in Redis: a client cannot multiply them by the web nodes.
+            ...(node ? { rateLimits: redisRateLimits(clock, node.redis, node.prefix) } : {}),
           });
     if (realtimeParts) {
       teardown.defer('chat', () => realtimeParts.stop());
@@ -157,6 +160,7 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
       ...(realtimeParts
         ? {
             moderation: realtimeParts.http,
+            rateLimits: realtimeParts.rateLimits,
             schedule,
             broadcasts: embedded?.engine ?? (await node!.remoteBroadcasts()),
             media: { hlsDir: hlsRoot(config.dirs.data), archive: new LocalArchive(config.dirs.data) },

@@ -8,8 +8,12 @@
 
 /** How long to wait before asking for a playlist again after a network error. */
 const RETRY_MS = 1500;
-/** A live picture that has not moved for this long is stalled: the player reloads the stream. */
-const STALL_MS = 6000;
+/**
+ * A live picture that played and then has not moved for this long is stalled: the player
+ * reloads the stream. Before the first frame, hls.js's own retries apply (a busy server can
+ * take longer than this to deliver the first segments, and reloading would start over).
+ */
+const STALL_MS = 8000;
 const YOUTUBE_ORIGIN = 'https://www.youtube-nocookie.com';
 
 /** @param {string} url @returns {string | null} the embed URL of a YouTube watch URL */
@@ -87,6 +91,13 @@ export class Player {
       video.muted = true;
       video.autoplay = true;
       video.setAttribute('aria-label', label);
+      video.addEventListener('pause', () => {
+        // Paused by the viewer (not by a stall, which keeps `paused` false): leave it paused.
+        video.autoplay = false;
+      });
+      video.addEventListener('play', () => {
+        video.autoplay = true;
+      });
       video.addEventListener('volumechange', () => {
         this.#muted = video.muted;
         this.#onMuteChange();
@@ -113,7 +124,7 @@ export class Player {
     let last = -1;
     let since = Date.now();
     this.#watchdog = setInterval(() => {
-      if (video.paused && video.currentTime > 0) return;
+      if (video.currentTime === 0 || (video.paused && !video.autoplay)) return;
       if (video.currentTime !== last) {
         last = video.currentTime;
         since = Date.now();
@@ -153,6 +164,7 @@ export class Player {
   }
 
   /** Turns the sound on or off; for YouTube through its embed's message API. */
+  // (A viewer's pause turns autoplay off, so the watchdog leaves a paused picture alone.)
   toggleMute() {
     const muted = !this.#muted;
     if (this.#video) {
