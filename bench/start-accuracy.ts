@@ -98,8 +98,8 @@ const engine = new BroadcastEngine({
   clock: systemClock,
   timing: { prepareLead: 2_000, ffmpegLead: 1_000, switchLead: 500, lateStartGrace: 60_000, planAhead: 3_600_000, stopTimeout: 1_000 },
   logger: createLogger('silent'),
-  replanCron: '',
-  housekeepingCron: '',
+  replanEvery: 0,
+  housekeepingEvery: 0,
 });
 
 const errors: number[] = [];

@@ -58,7 +58,7 @@ function occurrencesOn(config: Readonly<Config>, from: Date, to: Date): { plan: 
   const expander = new Expander();
   const load = loadSchedules(listScheduleFiles([config.dirs.schedules]), validationContext(config), { now: from, expander });
   const plan = expander.expandAll(load.programmes, from, to).filter((o) => !o.cancelled && o.start >= from && o.start < to);
-  return { plan, problems: load.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic) };
+  return { plan, problems: load.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d)) };
 }
 
 export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummary> {

@@ -1,61 +1,91 @@
-// Builds what operations read: metrics fed by events, readiness checks, the control room's
-// quota view and health history.
-import http from 'node:http';
+// Builds what operations read, for every kind of node: metrics fed by events, readiness
+// checks, the control room's quota view and health history, and the draining flag /readyz
+// turns 503 on while a node shuts down.
 import type { Config } from '../config/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { HttpDeps } from '../http/app.js';
-import { HealthHistory, scheduleErrorsOf } from '../http/routes/control-room.js';
-import { executableCheck } from '../http/routes/health.js';
-import { SqliteStaffAudit } from '../store/sqlite/staff-audit.js';
+import { HealthHistory, scheduleErrorsOf, unlistedOf, type QuotaView } from '../http/routes/control-room.js';
+import { executableCheck, type ReadinessCheck } from '../http/routes/health.js';
+import type { StaffAuditLog } from '../http/staff-audit.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
 import { projectYoutubeQuota } from '../destinations/youtube/quota-projection.js';
-import type { QuotaView } from '../http/routes/control-room.js';
-import os from 'node:os';
-import { ScheduleService } from '../schedule/index.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { ChatService } from '../chat/index.js';
+import type { ScheduleService } from '../schedule/index.js';
+import type { ChatService } from '../chat/index.js';
 import type { RealtimeServer } from '../realtime/index.js';
-import { createYoutubeServices } from '../destinations/youtube/index.js';
-import path from 'node:path';
-import { BroadcastEngine } from '../scheduler/index.js';
-import { resolveBinaries } from '../media/index.js';
+import type { EngineEvents } from '../scheduler/index.js';
+import type { TypedEmitter } from '../shared/typed-emitter.js';
 
-export function buildOps(deps: {
+interface QuotaLedgerView {
+  usage(): { day: string; units: number; byMethod: Record<string, { calls: number; units: number }> };
+  dailyQuota: number;
+}
+
+export interface OpsDeps {
   config: Readonly<Config>;
   clock: Clock;
-  db: SqliteDatabase;
+  /** Labels this node's metrics. */
+  nodeId: string;
   schedule: ScheduleService;
-  engine: BroadcastEngine;
-  youtube: ReturnType<typeof createYoutubeServices> | undefined;
-  chat: Pick<ChatService, 'events'>;
-}): { http: Pick<HttpDeps, 'metrics' | 'readiness' | 'draining' | 'controlRoom'>; viewers(realtime: RealtimeServer): void; draining(): void } {
-  const { config, clock, db, schedule, engine, youtube } = deps;
-  const metrics = createMetrics({ nodeId: `${os.hostname()}:${process.pid}` });
-  metrics.leader(true);
-  metrics.watchEngine(engine);
-  watchSources(metrics, { schedule, chat: deps.chat, youtube });
+  /** The engine's events as this node hears them (its own engine, or the cluster's relay). */
+  engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
+  /** The staff audit log the control room shows (SQLite embedded, Redis in a cluster). */
+  audit: StaffAuditLog;
+  /** Checks beyond the schedule's: the store or Redis. */
+  readiness: readonly ReadinessCheck[];
+  /** The ffmpeg this node runs, when it runs the engine (checked by /readyz). */
+  ffmpeg?: string;
+  /** The YouTube quota ledger, when YouTube is configured (the control room's quota view). */
+  youtubeLedger?: QuotaLedgerView;
+  /** Whether this node makes the YouTube calls (its ledger then feeds the metrics). */
+  countsYoutube: boolean;
+}
+
+export interface Ops {
+  metrics: Metrics;
+  http: Pick<HttpDeps, 'metrics' | 'readiness' | 'draining' | 'controlRoom'>;
+  /** Counts this node's viewers once Socket.IO is attached. */
+  viewers(realtime: RealtimeServer): void;
+  /** Counts chat messages and moderation actions of this node's chat service. */
+  chat(chat: Pick<ChatService, 'events'>): void;
+  /** From now on /readyz answers 503. */
+  draining(): void;
+}
+
+export function buildOps(deps: OpsDeps): Ops {
+  const { config, clock, schedule } = deps;
+  const metrics = createMetrics({ nodeId: deps.nodeId });
+  metrics.watchEngine(deps.engineEvents);
+  schedule.on('file', (status) => metrics.scheduleReload(status.diagnostics.filter((d) => d.severity === 'error').length));
+  const ledger = deps.youtubeLedger;
+  // YouTube usage is counted where the calls are made (the embedded node or the worker).
+  if (ledger && deps.countsYoutube) metrics.setYoutubeUsageSource(() => ledger.usage());
   const health = new HealthHistory();
-  engine.on('health', (id, h) => health.record(id, h, clock.now()));
+  deps.engineEvents.on('health', (id, h) => health.record(id, h, clock.now()));
   const youtubeNames = new Set(Object.entries(config.destinations).filter(([, d]) => d.type === 'youtube').map(([n]) => n));
-  const { ffmpeg } = resolveBinaries({ ffmpegPath: config.ffmpeg.path || undefined, probePath: config.ffmpeg.probePath || undefined });
   let draining = false;
   return {
+    metrics,
     http: {
       metrics,
       draining: () => draining,
       readiness: [
+        ...deps.readiness,
         { name: 'schedules', check: () => void schedule.snapshot() },
-        { name: 'store', check: () => void db.prepare('SELECT 1').get() },
-        executableCheck('ffmpeg', ffmpeg),
+        ...(deps.ffmpeg ? [executableCheck('ffmpeg', deps.ffmpeg)] : []),
       ],
       controlRoom: {
         health,
-        audit: new SqliteStaffAudit(db),
+        audit: deps.audit,
         scheduleErrors: () => scheduleErrorsOf(schedule.snapshot()),
-        ...(youtube ? { quota: () => quotaView(youtube.ledger, schedule, youtubeNames, clock) } : {}),
+        unlisted: () => unlistedOf(schedule.snapshot()),
+        ...(ledger ? { quota: () => quotaView(ledger, schedule, youtubeNames, clock) } : {}),
       },
     },
     viewers: (realtime) => metrics.setViewerSource(() => realtime.io.of('/').sockets.size),
+    chat(chat) {
+      chat.events.on('message', () => metrics.chatMessage('accepted'));
+      chat.events.on('audit', (entry) => metrics.moderationAction(entry.action));
+    },
     draining: () => void (draining = true),
   };
 }
@@ -75,16 +105,4 @@ export function quotaView(
   });
   const today = days.find((d) => d.day === usage.day);
   return { day: usage.day, usedUnits: usage.units, projectedUnits: today?.units ?? 0, dailyQuota: ledger.dailyQuota };
-}
-
-/** Feeds the metrics from the schedule's reloads, chat's events and YouTube's quota ledger. */
-export function watchSources(
-  metrics: Metrics,
-  sources: { schedule: Pick<ScheduleService, 'on'>; chat?: Pick<ChatService, 'events'>; youtube?: { ledger: { usage(): { byMethod: Record<string, { calls: number; units: number }> } } } },
-): void {
-  sources.schedule.on('file', (status) => metrics.scheduleReload(status.diagnostics.filter((d) => d.severity === 'error').length));
-  sources.chat?.events.on('message', () => metrics.chatMessage('accepted'));
-  sources.chat?.events.on('audit', (entry) => metrics.moderationAction(entry.action));
-  const ledger = sources.youtube?.ledger;
-  if (ledger) metrics.setYoutubeUsageSource(() => ledger.usage());
 }

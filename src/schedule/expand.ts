@@ -150,6 +150,7 @@ export class Expander {
       youtube: p.youtube,
       chat: p.chat,
       remindersMs: p.remindersMs,
+      ...(p.listed === false ? { listed: false } : {}),
       cancelled: s.cancelled,
     };
   }

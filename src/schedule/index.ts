@@ -24,4 +24,5 @@ export {
   pick,
   type ScheduleItem,
 } from './views.js';
-export { formatDiagnostic } from './format.js';
+export { formatDiagnostic, fileStatusNote } from './format.js';
+export { scheduleMessage, staffLanguage, type MessageKey } from './messages.js';

@@ -10,7 +10,8 @@ import type { Logger } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import { ConflictIndex, type FileEntry } from './conflicts.js';
 import { compareSlots, Expander, type Slot } from './expand.js';
-import { formatDiagnostic } from './format.js';
+import { fileStatusNote, formatDiagnostic } from './format.js';
+import { scheduleMessage } from './messages.js';
 import { DAY_MS } from './local-time.js';
 import { DEFAULT_HORIZON_DAYS, horizon, isScheduleFile, listScheduleFiles } from './load.js';
 import type { ValidationContext } from './normalize.js';
@@ -222,18 +223,18 @@ export class ScheduleService {
       return;
     }
     const result = validateScheduleText(text, file, this.#deps, this.#expander);
-    const inForce = this.#index.files.get(file);
-    if (result.empty && inForce && inForce.programmes.length > 0) {
-      // An empty file replacing one with programmes is most likely a save in progress or a
-      // mistake; removing programmes is done by deleting the file.
-      this.#reject(file, now, [
-        { file, line: 1, col: 1, severity: 'warning', message: 'the file is now empty; its last version stays in force. Delete the file to remove its programmes' },
-      ]);
-      return;
-    }
+    // Errors first: a syntax error drops the document, so such a file also reads as
+    // "empty" — and it must show as the error it is, with its line and column.
     if (hasErrors(result.diagnostics)) {
       this.#refused.delete(file);
       this.#reject(file, now, result.diagnostics);
+      return;
+    }
+    if (result.empty && (this.#index.files.has(file) || this.#status.has(file))) {
+      // An existing schedule emptied is most likely a save gone wrong: an error, so nobody
+      // reads it as fine. Removing programmes is done by deleting the file.
+      this.#refused.delete(file);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: scheduleMessage('en', 'emptyExisting') }]);
       return;
     }
     if (!this.#accept(result, now)) return;
@@ -287,11 +288,8 @@ export class ScheduleService {
     };
     this.#status.set(file, status);
     for (const d of diagnostics) (d.severity === 'error' ? this.#deps.logger.error : this.#deps.logger.warn).call(this.#deps.logger, formatDiagnostic(d));
-    if (hasErrors(diagnostics))
-      this.#deps.logger.error(
-        { file, inForce: status.programmeIds },
-        status.programmeIds.length ? 'schedule file has errors; its last good version stays in force' : 'schedule file has errors; it is not loaded',
-      );
+    const note = fileStatusNote(status);
+    if (note) this.#deps.logger.error({ file, inForce: status.programmeIds, lastGoodAt: status.lastGoodAt?.toISOString() ?? null }, note);
     this.#events.emit('file', status);
   }
 

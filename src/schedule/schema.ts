@@ -131,6 +131,10 @@ export const programmeSchema = z
       })
       .optional(),
     reminders: z.array(durationText).optional().meta({ description: 'Remind viewers this long before air, e.g. [1d, 15m].' }),
+    listed: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Default true. false keeps it off the viewer page\'s "Coming up" and the calendar feeds, and the control room shows only its next broadcast; it still airs, and viewers see it while live. For the demo.' }),
   })
   .meta({ title: 'onair programme', description: 'One programme series of onair (docs/schedule-format.md).' });
 

@@ -1,7 +1,7 @@
 // One schedule file's text -> its programmes and every problem in it. Pure apart from
 // checking that source files exist; never throws, whatever the text.
 import type { Expander } from './expand.js';
-import { normalizeProgramme, type ValidationContext } from './normalize.js';
+import { checkRejectedPart, normalizeProgramme, type ValidationContext } from './normalize.js';
 import type { z } from 'zod';
 import { programmeSchema, type RawProgramme } from './schema.js';
 import type { Diagnostic, Programme } from './types.js';
@@ -35,6 +35,12 @@ function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
   const d = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, unknown> } } })._zod.def;
   if (d.type === 'optional' && d.innerType) return objectShape(d.innerType);
   return d.type === 'object' ? d.shape : undefined;
+}
+
+function valueAt(root: unknown, rel: readonly string[]): unknown {
+  let v = root;
+  for (const k of rel) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 function validateOne(value: unknown, src: PositionSource, base: Array<string | number>, ctx: ValidationContext, expander: Expander) {
@@ -71,6 +77,12 @@ function validateOne(value: unknown, src: PositionSource, base: Array<string | n
       else kept[k2] = v2;
     }
     partial[k] = kept;
+  }
+  // What was dropped still gets the checks of its well-formed values (a real hour, a real
+  // date), so one run shows every independent problem.
+  for (const key of dropped) {
+    const rel = key.split('.');
+    diagnostics.push(...checkRejectedPart(valueAt(value, rel), rel, src, base, ctx, expander));
   }
   const reparsed = programmeSchema.partial().safeParse(partial);
   const rest = reparsed.success

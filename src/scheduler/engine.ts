@@ -1,8 +1,8 @@
 // The broadcast engine: keeps one BroadcastRun per occurrence within the planning window,
 // resumes unfinished ones from the store at start, passes schedule changes and staff
 // actions to them, and emits typed events for every transition. Air times come from the
-// injected clock (clock.at); node-cron only drives periodic re-planning and housekeeping.
-import cron, { type ScheduledTask } from 'node-cron';
+// injected clock (clock.at), periodic re-planning and housekeeping included (every()).
+import { every, type Cancel } from '../shared/clock.js';
 import { NotFoundError } from '../shared/errors.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { Occurrence } from '../schedule/types.js';
@@ -27,7 +27,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   readonly #deps: Required<EngineDeps>;
   readonly #runs = new Map<string, BroadcastRun>();
   readonly #host: RunHost;
-  #tasks: ScheduledTask[] = [];
+  #tasks: Cancel[] = [];
   #offChange: (() => void) | undefined;
   #planning: Promise<void> = Promise.resolve();
   #started = false;
@@ -36,8 +36,8 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   constructor(deps: EngineDeps) {
     super();
     this.#deps = {
-      replanCron: '* * * * *',
-      housekeepingCron: '30 3 * * *',
+      replanEvery: 60_000,
+      housekeepingEvery: 86_400_000,
       retention: 400 * 86_400_000,
       healthSaveInterval: 5_000,
       destinationTimeout: 60_000,
@@ -46,6 +46,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     this.#host = {
       deps: this.#deps,
       transitioned: (record, from, occ) => this.#emitSafely('transition', record, from, occ),
+      destinationChanged: (record) => this.#emitSafely('destination', record),
       health: (id, health) => this.#emitSafely('health', id, health),
       reminder: (occ, offset) => this.#emitSafely('reminder', occ, offset),
       finished: (run) => {
@@ -69,19 +70,12 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     this.#offChange = this.#deps.schedule.onChange(() => {
       this.plan().catch((err: unknown) => this.#deps.logger.error({ err }, 're-planning after a schedule change failed'));
     });
-    if (this.#deps.replanCron) {
-      this.#tasks.push(
-        cron.schedule(this.#deps.replanCron, () => this.plan(), { name: 'engine-replan', noOverlap: true }),
-      );
+    const { clock, logger } = this.#deps;
+    if (this.#deps.replanEvery > 0) {
+      this.#tasks.push(every(clock, this.#deps.replanEvery, () => this.plan(), (err) => logger.error({ err }, 're-planning failed')));
     }
-    if (this.#deps.housekeepingCron) {
-      this.#tasks.push(
-        cron.schedule(
-          this.#deps.housekeepingCron,
-          () => this.housekeeping().catch((err: unknown) => this.#deps.logger.error({ err }, 'housekeeping failed')),
-          { name: 'engine-housekeeping', noOverlap: true },
-        ),
-      );
+    if (this.#deps.housekeepingEvery > 0) {
+      this.#tasks.push(every(clock, this.#deps.housekeepingEvery, () => this.housekeeping(), (err) => logger.error({ err }, 'housekeeping failed')));
     }
     this.#deps.logger.info({ runs: this.#runs.size }, 'broadcast engine started');
   }
@@ -95,7 +89,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     this.#started = false;
     this.#lastKnown = this.knownBroadcasts();
     this.#offChange?.();
-    for (const task of this.#tasks) await task.destroy();
+    for (const cancel of this.#tasks) cancel();
     this.#tasks = [];
     // A real-time bound: a hung destination call must not hold up a shutdown.
     let timer: NodeJS.Timeout | undefined;
@@ -265,7 +259,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   }
 
   /** A listener that throws must not break the timeline that emitted the event. */
-  #emitSafely<K extends 'transition' | 'health' | 'reminder'>(event: K, ...args: Parameters<EngineEvents[K]>): void {
+  #emitSafely<K extends 'transition' | 'destination' | 'health' | 'reminder'>(event: K, ...args: Parameters<EngineEvents[K]>): void {
     try {
       this.emit(event, ...args);
     } catch (err) {

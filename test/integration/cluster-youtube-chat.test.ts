@@ -12,13 +12,13 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import type { YoutubeChatItem, YoutubeChatPort } from '../../src/chat/index.js';
 import { ClusterNode, type LeaderEngine } from '../../src/cluster/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { startClusterNode, startLeaderYoutubeChat, type ClusterOnair } from '../../src/main-cluster.js';
+import { startLeaderYoutubeChat } from '../../src/compose/index.js';
+import { startClusterNode, type ClusterOnair } from '../../src/main-cluster.js';
 import type { AuditEntryPayload, ChatMessagePayload, YoutubeChatStatus } from '../../src/realtime/events.js';
 import type { BroadcastRecord, EngineEvents } from '../../src/scheduler/ports.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { TypedEmitter } from '../../src/shared/typed-emitter.js';
-import { openDatabase } from '../../src/store/sqlite/database.js';
 import { fakeSchedule, occurrence } from '../unit/scheduler/fakes.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 
@@ -81,25 +81,20 @@ describe('cluster: YouTube live chat polled by the leader, moderated from a web 
     // events the test drives; the real chat service + YouTube bridge of the leader.
     const leaderNode = new ClusterNode({ redisUrl: REDIS_URL, role: 'worker', clock: systemClock, logger, prefix, nodeId: 'leader', leaseTtlMs: 5000 });
     await leaderNode.connect();
-    fs.mkdirSync(path.join(tmp, 'leader'));
-    const db = openDatabase(path.join(tmp, 'leader'));
     const engine = new TypedEmitter<EngineEvents>();
     let leading!: () => void;
     let leaderIo!: Parameters<Parameters<ClusterNode['runLeader']>[0]>[0]['io'];
     const led = new Promise<void>((resolve) => (leading = resolve));
     leaderNode.runLeader(async (term): Promise<LeaderEngine> => {
       leaderIo = term.io;
-      const chat = await startLeaderYoutubeChat({ config, logger, clock: systemClock, db, schedule, engineEvents: engine, chatStore: leaderNode.chatStore(), port: youtube.port, io: term.io });
+      const chat = await startLeaderYoutubeChat({ config, logger, clock: systemClock, schedule, engineEvents: engine, chatStore: leaderNode.chatStore(), port: youtube.port, io: term.io });
       const refuse = async (): Promise<BroadcastRecord> => {
         throw new Error('not in this test');
       };
       leading();
       return { on: engine.on.bind(engine), startNow: refuse, extend: refuse, endNow: refuse, show: refuse, youtubeChat: chat.moderator, stop: () => chat.stop() };
     });
-    cleanups.push(async () => {
-      await leaderNode.stop();
-      db.close();
-    });
+    cleanups.push(() => leaderNode.stop());
     await led;
 
     const web: ClusterOnair = await startClusterNode(config, { role: 'web', logger });
@@ -145,7 +140,7 @@ describe('cluster: YouTube live chat polled by the leader, moderated from a web 
     const deleted = (await moderator.emitWithAck('mod:action', { action: 'delete', messageId: message!.id })) as { ok: boolean; entry?: AuditEntryPayload; error?: unknown };
     expect(deleted.ok, JSON.stringify(deleted.error)).to.equal(true);
     expect(deleted.entry).to.include({ action: 'delete', origin: 'youtube' });
-    const banned = (await moderator.emitWithAck('mod:action', { action: 'ban', messageId: message!.id })) as { ok: boolean; error?: unknown };
+    const banned = (await moderator.emitWithAck('mod:action', { action: 'ban', messageId: message!.id, scope: 'all', minutes: null })) as { ok: boolean; error?: unknown };
     expect(banned.ok, JSON.stringify(banned.error)).to.equal(true);
     expect(youtube.calls.filter((c) => !c.startsWith('list'))).to.deep.equal(['delete ytmsg-1', 'ban chat-1 UC-author-1 null']);
     // One poller for the whole cluster: only the leader lists.

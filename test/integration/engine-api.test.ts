@@ -1,47 +1,72 @@
-// /api/broadcasts over a real HTTP server on port 0, with the real engine and SQLite store
-// (its destinations and encoder are port fakes; time is a manual clock).
+// /api/broadcasts on onair as `npm start` builds it (startOnair on port 0: the real express
+// app, schedule service reading YAML, engine and SQLite store) on a manual clock; only the
+// engine's destinations and encoder are the port fakes (test/unit/scheduler/fakes.ts),
+// injected through the composition's options.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { errorHandler } from '../../src/http/error-handler.js';
-import { requireStaff } from '../../src/http/require-staff.js';
-import { broadcastsRouter } from '../../src/http/routes/broadcasts.js';
+import { loadConfig } from '../../src/config/index.js';
+import { startOnair, type Onair } from '../../src/main.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { occurrence } from '../unit/scheduler/fakes.js';
-import { harness, type Harness } from '../unit/scheduler/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { fakeDestination, fakeEncoders, type FakeDestination } from '../unit/scheduler/fakes.js';
 
-const OCC = 'story@2026-12-05T10:00';
+// 13:00 in Istanbul (the default zone) is 10:00 UTC.
+const OCC = 'story@2026-12-05T13:00';
 const START = '2026-12-05T10:00:00.000Z';
+const STORY = `id: story
+title: { tr: Masal, en: Story }
+category: reading
+duration: 30m
+recurrence:
+  once: 2026-12-05T13:00
+source: { testPattern: {} }
+destinations: [alpha, beta]
+`;
 
 describe('engine API: /api/broadcasts', () => {
-  let h: Harness;
-  let server: http.Server;
+  let dir: string;
+  let onair: Onair;
   let base: string;
+  let encoders: ReturnType<typeof fakeEncoders>;
 
   beforeEach(async () => {
-    h = harness([occurrence(OCC, START, 30, { destinations: ['alpha', 'beta'] })], '2026-12-05T09:00:00Z');
-    const engine = h.build();
-    await engine.start();
-    await engine.settled();
-    // The same pieces createHttpApp mounts for the engine: the router, the staff hook, the error handler.
-    const app = express();
-    app.use(broadcastsRouter({ broadcasts: engine, requireStaff: requireStaff({ token: 'test-token-123' }), clock: h.clock }));
-    app.use(errorHandler(createLogger('silent')));
-    server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-engine-api-'));
+    fs.mkdirSync(path.join(dir, 'schedules'));
+    fs.writeFileSync(path.join(dir, 'schedules', 'story.yaml'), STORY);
+    const loaded = loadConfig({
+      env: {
+        PORT: '0', ONAIR_HOST: '127.0.0.1', ONAIR_DATA_DIR: path.join(dir, 'data'), ONAIR_SCHEDULES_DIR: path.join(dir, 'schedules'),
+        ONAIR_MEDIA_DIR: path.join(dir, 'media'), ONAIR_MODERATOR_TOKEN: 'test-token-123',
+      },
+    });
+    const config = {
+      ...loaded,
+      destinations: { alpha: { type: 'rtmp', url: 'rtmp://127.0.0.1/alpha' }, beta: { type: 'rtmp', url: 'rtmp://127.0.0.1/beta' } } as const,
+    };
+    encoders = fakeEncoders();
+    const dests = new Map<string, FakeDestination>();
+    onair = await startOnair(config, {
+      clock: new ManualClock('2026-12-05T09:00:00Z'),
+      logger: createLogger('silent'),
+      encoders,
+      destinations: (name) => dests.get(name) ?? dests.set(name, fakeDestination(name)).get(name)!,
+    });
+    base = `http://127.0.0.1:${onair.port}`;
   });
   afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-    await h.cleanup();
+    await onair?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  const state = async (id: string): Promise<string> => ((await (await fetch(`${base}/api/broadcasts/${encodeURIComponent(id)}`)).json()) as { state: string }).state;
 
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(base + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      // Staff actions always need a credential (no "loopback means staff").
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-token-123', ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
 
@@ -90,7 +115,7 @@ describe('engine API: /api/broadcasts', () => {
 
     expect((await post(`/api/broadcasts/${id}/slate`)).status).to.equal(200);
     expect((await post(`/api/broadcasts/${id}/programme`)).status).to.equal(200);
-    expect(h.encoders.created[0]!.log).to.deep.equal(['start:programme', 'show:slate', 'show:programme']);
+    expect(encoders.created[0]!.log).to.deep.equal(['start:programme', 'show:slate', 'show:programme']);
 
     const ended = await post(`/api/broadcasts/${id}/end`);
     const e = (await ended.json()) as { state: string; reason: string };
@@ -121,10 +146,10 @@ describe('engine API: /api/broadcasts', () => {
 
   it('refuses staff actions from behind a proxy without the token, and takes the token', async () => {
     const id = encodeURIComponent(OCC);
-    const refused = await post(`/api/broadcasts/${id}/start`, undefined, { 'x-forwarded-for': '203.0.113.9' });
+    const refused = await post(`/api/broadcasts/${id}/start`, undefined, { 'x-forwarded-for': '203.0.113.9', authorization: '' });
     expect(refused.status).to.equal(401);
     expect(((await refused.json()) as { message: string }).message).to.match(/ONAIR_MODERATOR_TOKEN/);
-    expect(await h.state(OCC)).to.equal('scheduled');
+    expect(await state(OCC)).to.equal('scheduled');
     const wrong = await post(`/api/broadcasts/${id}/start`, undefined, {
       'x-forwarded-for': '203.0.113.9',
       authorization: 'Bearer wrong-token-12',

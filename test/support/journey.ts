@@ -103,7 +103,7 @@ export async function startJourney(options: JourneyOptions = {}): Promise<Journe
   });
   const logger = createLogger(process.env['ONAIR_TEST_LOG_LEVEL'] ?? 'info', sink);
   const clock = new ScaledClock(options.start ? new Date(options.start) : new Date(), 1);
-  const onair = await startOnair(config, { clock, logger, encoder: { defaultFormat: SMALL_FORMAT } });
+  const onair = await startOnair(config, { clock, logger, encoders: { defaultFormat: SMALL_FORMAT } });
   let stopped = false;
 
   return {

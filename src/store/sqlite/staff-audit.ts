@@ -1,27 +1,6 @@
-// The staff audit log: every staff action on a broadcast (start early, extend, end now,
-// slate, programme), who did it, when, and how it went. The port is here; the embedded
-// implementation keeps it in the SQLite database, the cluster one in Redis (src/cluster).
+// The staff audit log (src/http/staff-audit.ts's port) in the embedded SQLite database.
 import type { Database } from 'better-sqlite3';
-
-export interface StaffAuditEntry {
-  id: number;
-  /** ISO UTC. */
-  at: string;
-  /** Who: the moderator's name, "token" or "loopback" (from the staff guard). */
-  staff: string;
-  action: 'start' | 'extend' | 'end' | 'slate' | 'programme';
-  occurrenceId: string;
-  /** The HTTP status the action got (200 = done). */
-  status: number;
-  /** e.g. "+15 minutes", or the error message. */
-  detail: string;
-}
-
-/** Contract: `append` persists before it resolves; `recent` returns newest first. */
-export interface StaffAuditLog {
-  append(entry: Omit<StaffAuditEntry, 'id'>): Promise<StaffAuditEntry>;
-  recent(limit: number): Promise<StaffAuditEntry[]>;
-}
+import type { StaffAuditEntry, StaffAuditLog } from '../../http/staff-audit.js';
 
 export class SqliteStaffAudit implements StaffAuditLog {
   readonly #insert;

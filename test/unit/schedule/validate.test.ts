@@ -167,6 +167,18 @@ describe('schedule validation', () => {
     ]);
   });
 
+  it('reports a bad weekday and a bad hour of one rule in the same run, each at its position', () => {
+    const text = VALID.map((l) => l.replace('weekly: { days: [sat], at: "11:00" }', 'weekly: { days: [friday], at: "25:00" }'))
+      .map((l) => l.replace('until: 2027-06-26', 'until: 2027-02-30'));
+    expect(errorsOf([...text, 'overrides:', '  2026-12-12: { at: "24:30", title: 5 }'].join('\n'))).to.deep.equal([
+      '5:20: error: recurrence.weekly.days[0]: the text "friday" is not allowed; did you mean "fri"?',
+      '5:33: error: "25:00" is not a time of day; write HH:mm between "00:00" and "23:59"',
+      '7:10: error: 2027-02-30 is not a date that exists; check the month and day (YYYY-MM-DD)',
+      '11:21: error: "24:30" is not a time of day; write HH:mm between "00:00" and "23:59"',
+      '11:37: error: overrides.2026-12-12.title must be a text or a mapping (key: value lines, or { ... }), not the number 5 (e.g. title: { tr: Masal Saati, en: Fairy Tale Time })',
+    ]);
+  });
+
   it('reads several documents and lists, with positions in each', () => {
     const second = VALID.map((l) => l.replace('fairy-tale-time', 'book-time').replace('[local]', '[locl]')).join('\n');
     const r = run(`${VALID.join('\n')}\n---\n${second}\n`);
