@@ -4,7 +4,6 @@
 export * from './types.js';
 export * from './text.js';
 export * from './filters.js';
-export * from './rate-limiter.js';
 export * from './chat-service.js';
 export * from './password.js';
 export * from './moderator-auth.js';
@@ -12,3 +11,5 @@ export * from './session-store.js';
 export * from './sqlite-chat-store.js';
 export * from './youtube-chat-bridge.js';
 export * from './transcript.js';
+export * from './viewer-identity.js';
+export * from './nickname-guard.js';

@@ -1,10 +1,11 @@
 // Who is a moderator: accounts from config (scrypt hashes) log in to a session that expires
 // after moderation.sessionTtl; or a bearer token from ONAIR_MODERATOR_TOKEN. Sessions live
 // in a SessionStore: in memory by default (a restart logs moderators out, the safe side), in
-// Redis in cluster mode (every web node knows every login).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// Redis in cluster mode (every web node knows every login). identify() is the one place that
+// says whose credentials (src/shared/credentials.ts credentialsOf) a request or socket carries.
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import { RateLimiter } from './rate-limiter.js';
+import { sameSecret, type Credentials } from '../shared/credentials.js';
 import { verifyPassword } from './password.js';
 import { MemorySessionStore, type ModeratorSession, type SessionStore } from './session-store.js';
 
@@ -15,8 +16,13 @@ export interface ModeratorAccount {
 
 export interface ModeratorAuthDeps {
   accounts: readonly ModeratorAccount[];
-  /** ONAIR_MODERATOR_TOKEN; undefined = no bearer access. */
+  /** ONAIR_MODERATOR_TOKEN; undefined = no bearer access with it. */
   token: string | undefined;
+  /**
+   * The local staff token (the file written into the data folder at first start, see
+   * src/http/staff-token.ts); recorded as LOCAL_TOKEN_MODERATOR. @defaultValue none
+   */
+  localToken?: string;
   /** @defaultValue 8 hours (config moderation.sessionTtl) */
   sessionTtlMs: number;
   clock: Clock;
@@ -27,32 +33,24 @@ export interface ModeratorAuthDeps {
 /** Name recorded in the audit log for actions taken with the bearer token. */
 export const TOKEN_MODERATOR = 'token';
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = 'onair_mod';
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
+/** Name recorded for actions taken with the local staff token file. */
+export const LOCAL_TOKEN_MODERATOR = 'local-token';
 
 export class ModeratorAuth {
   readonly #deps: ModeratorAuthDeps;
   readonly #sessions: SessionStore;
-  readonly #attempts: RateLimiter;
 
   constructor(deps: ModeratorAuthDeps) {
     this.#deps = deps;
     this.#sessions = deps.sessions ?? new MemorySessionStore(() => deps.clock.now().getTime());
-    // Ten tries a minute per address: enough for typos, useless for guessing.
-    this.#attempts = new RateLimiter({ limit: 10, windowMs: 60_000, now: () => deps.clock.now().getTime() });
   }
 
   get sessionTtlMs(): number {
     return this.#deps.sessionTtlMs;
   }
 
-  /** Checks name and password; 'throttled' when this address tried too often. */
-  async login(name: string, password: string, address: string): Promise<ModeratorSession | 'throttled' | undefined> {
-    if (!this.#attempts.hit(address)) return 'throttled';
+  /** Checks name and password (throttling attempts is the login route's, src/http/login-throttle.ts). */
+  async login(name: string, password: string): Promise<ModeratorSession | undefined> {
     const account = this.#deps.accounts.find((a) => a.name === name);
     // Verify against a dummy when the name is unknown, so timing does not tell names apart.
     const ok = await verifyPassword(password, account?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
@@ -81,28 +79,25 @@ export class ModeratorAuth {
     return s;
   }
 
-  /** True when `token` is the configured bearer token (compared in constant time). */
-  verifyToken(token: string): boolean {
-    const want = this.#deps.token;
-    if (!want) return false;
-    return timingSafeEqual(digest(token), digest(want));
+  /** Who the bearer `token` names (compared in constant time), or undefined. */
+  #tokenOwner(token: string): string | undefined {
+    // Both compared every time, so timing does not say which token was close.
+    const env = this.#deps.token !== undefined && sameSecret(token, this.#deps.token);
+    const local = this.#deps.localToken !== undefined && sameSecret(token, this.#deps.localToken);
+    return env ? TOKEN_MODERATOR : local ? LOCAL_TOKEN_MODERATOR : undefined;
   }
 
   /**
-   * The moderator behind a request: a session id from the cookie, or a bearer token.
-   * Returns the name and, for sessions, when it expires.
+   * The moderator behind a request or socket, from what credentialsOf() read: a session id
+   * from the cookie, or a bearer token. Returns the name and, for sessions, when it expires.
    */
-  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): Promise<ModeratorIdentity | undefined> {
-    return identifyHeadersWith(this, cookieHeader, token);
-  }
-
-  async identify(credentials: { sessionId?: string | undefined; token?: string | undefined }): Promise<ModeratorIdentity | undefined> {
+  async identify(credentials: Credentials): Promise<ModeratorIdentity | undefined> {
     if (credentials.sessionId) {
       const s = await this.session(credentials.sessionId);
       if (s) return { moderator: s.moderator, expiresAt: s.expiresAt };
     }
-    if (credentials.token && this.verifyToken(credentials.token)) return { moderator: TOKEN_MODERATOR, expiresAt: null };
-    return undefined;
+    const owner = credentials.token ? this.#tokenOwner(credentials.token) : undefined;
+    return owner ? { moderator: owner, expiresAt: null } : undefined;
   }
 }
 
@@ -110,30 +105,4 @@ export class ModeratorAuth {
 export interface ModeratorIdentity {
   moderator: string;
   expiresAt: Date | null;
-}
-
-/** The same, from a Cookie header and a bearer token as they arrive on a request. */
-export function identifyHeadersWith(
-  auth: ModeratorAuth,
-  cookieHeader: string | undefined,
-  token: string | undefined,
-): Promise<ModeratorIdentity | undefined> {
-  return auth.identify({ sessionId: readCookie(cookieHeader, SESSION_COOKIE), token });
-}
-
-/** Reads one cookie's value from a Cookie header. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }

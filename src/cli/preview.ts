@@ -8,13 +8,15 @@ import {
   formatPreviewLine,
   listScheduleFiles,
   loadSchedules,
+  scheduleMessage,
+  staffLanguage,
   toScheduleItem,
   ZoneOffsets,
   type Language,
 } from '../schedule/index.js';
 import { parseLocalDate } from '../schedule/local-time.js';
 import { ValidationError } from '../shared/errors.js';
-import { validationContext } from './validate.js';
+import { langOption, validationContext } from './validate.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,11 +29,6 @@ function daysOption(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 3660) throw new InvalidArgumentError('write a whole number of days from 1 to 3660');
   return n;
-}
-
-function langOption(value: string): Language {
-  if (value !== 'tr' && value !== 'en') throw new InvalidArgumentError('write tr or en');
-  return value;
 }
 
 /** The instant a local date starts in `zone` (its first wall-clock moment). */
@@ -67,8 +64,10 @@ export function registerPreview(program: Command): void {
       const expander = new Expander();
       const load = loadSchedules(files, validationContext(config), { now: from, expander });
       const errors = load.diagnostics.filter((d) => d.severity === 'error');
-      for (const d of errors) process.stderr.write(formatDiagnostic(d) + '\n');
-      if (errors.length) process.stderr.write(`onair preview: ${errors.length} error(s); files with errors are left out (run onair validate)\n`);
+      // Messages in the staff's language; titles in --lang or the viewers' language (config).
+      const staff = staffLanguage(opts.lang, config.schedule.language);
+      for (const d of errors) process.stderr.write(formatDiagnostic(d, staff) + '\n');
+      if (errors.length) process.stderr.write(scheduleMessage(staff, 'previewErrors', { n: errors.length }) + '\n');
       // Listed: broadcasts that start within the window.
       const list = expander.expandAll(load.programmes, from, to).filter((o) => o.start >= from && o.start < to);
       if (opts.json) {
@@ -79,7 +78,7 @@ export function registerPreview(program: Command): void {
         process.stdout.write(JSON.stringify(items, null, 2) + '\n');
       } else {
         for (const o of list) process.stdout.write(formatPreviewLine(o, lang) + '\n');
-        if (list.length === 0) process.stdout.write(lang === 'tr' ? 'Bu aralıkta yayın yok.\n' : 'No broadcasts in this period.\n');
+        if (list.length === 0) process.stdout.write(scheduleMessage(lang, 'noBroadcasts') + '\n');
       }
       process.exitCode = errors.length ? 1 : 0;
     });

@@ -1,14 +1,17 @@
 // `onair validate [paths...]`: every problem in the schedule files, one per line as
 // path:line:col: error|warning: message, then a summary. Exit 0 clean, 1 errors, 2 usage.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import {
   formatDiagnostic,
   horizon,
   listScheduleFiles,
   loadSchedules,
-  occurrencesPerDay,
   Expander,
+  scheduleMessage,
+  staffLanguage,
+  type Language,
+  type Programme,
   type ScheduleLoad,
   type ValidationContext,
 } from '../schedule/index.js';
@@ -20,6 +23,8 @@ export interface ValidateReport {
   config: Readonly<Config>;
   /** Broadcasts per local day and destination over the checked horizon (cancelled left out). */
   perDay: Map<string, Map<string, number>>;
+  /** The language staff read the report in. */
+  lang: Language;
 }
 
 /**
@@ -27,6 +32,27 @@ export interface ValidateReport {
  * e.g. the YouTube helper's "projected quota units per day".
  */
 export type ValidateSection = (report: ValidateReport) => string[];
+
+/**
+ * Broadcasts per local day and destination (cancelled left out), counted from the compact
+ * slots: a year of an every-ten-minutes programme is 50,000 broadcasts, and building an
+ * Occurrence for each would be most of what `onair validate` spends.
+ */
+function broadcastsPerDay(expander: Expander, programmes: readonly Programme[], from: Date, to: Date): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  const days = new Map<number, string>();
+  for (const s of expander.slotsAll(programmes, from.getTime(), to.getTime())) {
+    if (s.cancelled) continue;
+    // The nominal local start's day: an override moves a broadcast within its day only.
+    const n = Math.floor(s.nominal / 86_400_000);
+    let day = days.get(n);
+    if (day === undefined) days.set(n, (day = new Date(n * 86_400_000).toISOString().slice(0, 10)));
+    let m = out.get(day);
+    if (!m) out.set(day, (m = new Map()));
+    for (const d of s.programme.destinations) m.set(d, (m.get(d) ?? 0) + 1);
+  }
+  return out;
+}
 
 export function validationContext(config: Readonly<Config>): ValidationContext {
   return {
@@ -38,32 +64,33 @@ export function validationContext(config: Readonly<Config>): ValidationContext {
 }
 
 /** Busiest day per destination: a line each, so a surprising load stands out. */
-export const busiestDaySection: ValidateSection = ({ perDay }) => {
+export const busiestDaySection: ValidateSection = ({ perDay, lang }) => {
   const best = new Map<string, { day: string; n: number }>();
   for (const [day, m] of perDay)
     for (const [dest, n] of m) if ((best.get(dest)?.n ?? 0) < n) best.set(dest, { day, n });
-  return [...best].sort(([a], [b]) => a.localeCompare(b)).map(([dest, { day, n }]) => `  busiest day on ${dest}: ${day} with ${n} broadcast${n === 1 ? '' : 's'}`);
+  return [...best].sort(([a], [b]) => a.localeCompare(b)).map(([destination, { day, n }]) => scheduleMessage(lang, 'busiestDay', { destination, day, n }));
 };
 
-export function runValidate(paths: string[], config: Readonly<Config>, sections: ValidateSection[], now = new Date()): { out: string; code: number } {
+export function runValidate(paths: string[], config: Readonly<Config>, sections: ValidateSection[], now = new Date(), lang: Language = 'en'): { out: string; code: number } {
   const files = listScheduleFiles(paths.length ? paths : [config.dirs.schedules]);
   const expander = new Expander();
   const load = loadSchedules(files, validationContext(config), { now, expander });
   const h = horizon(now);
-  const perDay = occurrencesPerDay(expander.expandAll(load.programmes, h.from, h.to));
-  const lines = load.diagnostics.map(formatDiagnostic);
+  const perDay = broadcastsPerDay(expander, load.programmes, h.from, h.to);
+  const lines = load.diagnostics.map((d) => formatDiagnostic(d, lang));
   const errors = load.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = load.diagnostics.length - errors;
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   if (lines.length) lines.push('');
-  lines.push(
-    `${plural(files.length, 'file')}, ${plural(load.programmes.length, 'programme')} valid: ` +
-      `${plural(errors, 'error')}, ${plural(warnings, 'warning')}` +
-      (errors ? ' — fix the errors above (file:line:col) and run onair validate again' : ''),
-  );
-  const report: ValidateReport = { load, config, perDay };
+  lines.push(scheduleMessage(lang, 'validateSummary', { files: files.length, programmes: load.programmes.length, errors, warnings }));
+  const report: ValidateReport = { load, config, perDay, lang };
   for (const section of [busiestDaySection, ...sections]) lines.push(...section(report));
   return { out: lines.join('\n') + '\n', code: errors ? 1 : 0 };
+}
+
+/** --lang: tr or en. */
+export function langOption(value: string): Language {
+  if (value !== 'tr' && value !== 'en') throw new InvalidArgumentError('write tr or en');
+  return value;
 }
 
 export function registerValidate(program: Command, sections: ValidateSection[] = []): void {
@@ -71,10 +98,11 @@ export function registerValidate(program: Command, sections: ValidateSection[] =
     .command('validate')
     .description('Check schedule files and print every problem as path:line:col: error|warning: message (exit 0 clean, 1 errors, 2 usage error).')
     .argument('[paths...]', 'schedule files or folders (default: the configured schedules folder)')
-    .action((paths: string[]) => {
+    .option('--lang <lang>', 'language of the messages: tr or en (default: LANG when Turkish or English, else config schedule.language)', langOption)
+    .action((paths: string[], opts: { lang?: Language }) => {
       const config = loadConfig();
       try {
-        const { out, code } = runValidate(paths, config, sections);
+        const { out, code } = runValidate(paths, config, sections, new Date(), staffLanguage(opts.lang, config.schedule.language));
         process.stdout.write(out);
         process.exitCode = code;
       } catch (err) {

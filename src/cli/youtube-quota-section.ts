@@ -1,7 +1,8 @@
 // The section `onair validate` prints for YouTube: projected API units per quota day over
 // the checked horizon, with a warning for each day above config youtube.dailyQuota.
 import { Expander, horizon } from '../schedule/index.js';
-import { formatQuotaProjection, projectYoutubeQuota } from '../destinations/youtube/index.js';
+// The projection's own module, not the destination's index: that would load googleapis.
+import { formatQuotaProjection, projectYoutubeQuota } from '../destinations/youtube/quota-projection.js';
 import type { ValidateSection } from './validate.js';
 
 export function youtubeQuotaSection(now: () => Date = () => new Date()): ValidateSection {
@@ -9,7 +10,9 @@ export function youtubeQuotaSection(now: () => Date = () => new Date()): Validat
     const names = new Set(Object.entries(config.destinations).filter(([, d]) => d.type === 'youtube').map(([name]) => name));
     if (names.size === 0) return [];
     const h = horizon(now());
-    const occurrences = new Expander().expandAll(load.programmes, h.from, h.to);
+    // Only programmes that reach YouTube are expanded (the others cost no units).
+    const onYoutube = load.programmes.filter((p) => p.destinations.some((d) => names.has(d)));
+    const occurrences = new Expander().expandAll(onYoutube, h.from, h.to);
     const days = projectYoutubeQuota(occurrences, { youtubeDestinations: names, dailyQuota: config.youtube.dailyQuota });
     return formatQuotaProjection(days, config.youtube.dailyQuota);
   };

@@ -13,7 +13,7 @@ export interface RelayedEngineEvents extends EngineEvents {
 }
 
 interface Envelope {
-  event: 'transition' | 'health' | 'reminder';
+  event: 'transition' | 'destination' | 'health' | 'reminder';
   args: unknown[];
 }
 
@@ -34,6 +34,7 @@ export function publishEngineEvents(engine: EngineEventSource, redis: Redis, pre
   };
   const offs = [
     engine.on('transition', (record, from, occurrence) => send({ event: 'transition', args: [record, from ?? null, occurrence ?? null] })),
+    engine.on('destination', (record) => send({ event: 'destination', args: [record] })),
     engine.on('health', (id, health) => send({ event: 'health', args: [id, health] })),
     engine.on('reminder', (occurrence, offsetMs) => send({ event: 'reminder', args: [occurrence, offsetMs] })),
   ];
@@ -102,6 +103,9 @@ export class EngineEventsRelay extends TypedEmitter<RelayedEngineEvents> {
     switch (env.event) {
       case 'transition':
         this.emit('transition', a[0] as Parameters<EngineEvents['transition']>[0], (a[1] ?? undefined) as Parameters<EngineEvents['transition']>[1], reviveOccurrence(a[2]));
+        break;
+      case 'destination':
+        this.emit('destination', a[0] as Parameters<EngineEvents['destination']>[0]);
         break;
       case 'health':
         this.emit('health', a[0] as string, a[1] as Parameters<EngineEvents['health']>[1]);

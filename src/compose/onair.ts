@@ -22,6 +22,7 @@ import type { ScheduleService } from '../schedule/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { ConfigError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { redisRateLimits } from '../shared/rate-limit.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite.js';
@@ -142,6 +143,8 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
             engineEvents,
             initialRecords: await (embedded?.store ?? node!.broadcastStore()).listUnfinished(),
             ...(node ? { chatStore: node.chatStore(), sessions: node.sessionStore() } : { youtubeChat: youtube?.chatPort }),
+            // In a cluster, limits count in Redis: a client cannot multiply them by the web nodes.
+            ...(node ? { rateLimits: redisRateLimits(clock, node.redis, node.prefix) } : {}),
           });
     if (realtimeParts) {
       teardown.defer('chat', () => realtimeParts.stop());
@@ -159,6 +162,7 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
       ...(realtimeParts
         ? {
             moderation: realtimeParts.http,
+            rateLimits: realtimeParts.rateLimits,
             schedule,
             broadcasts: embedded?.engine ?? (await node!.remoteBroadcasts()),
             media: { hlsDir: hlsRoot(config.dirs.data), archive: new LocalArchive(config.dirs.data) },

@@ -4,7 +4,7 @@
 import type { Config } from '../config/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { HttpDeps } from '../http/app.js';
-import { HealthHistory, scheduleErrorsOf, type QuotaView } from '../http/routes/control-room.js';
+import { HealthHistory, scheduleErrorsOf, unlistedOf, type QuotaView } from '../http/routes/control-room.js';
 import { executableCheck, type ReadinessCheck } from '../http/routes/health.js';
 import type { StaffAuditLog } from '../http/staff-audit.js';
 import type { Metrics } from '../metrics/index.js';
@@ -77,6 +77,7 @@ export function buildOps(deps: OpsDeps): Ops {
         health,
         audit: deps.audit,
         scheduleErrors: () => scheduleErrorsOf(schedule.snapshot()),
+        unlisted: () => unlistedOf(schedule.snapshot()),
         ...(ledger ? { quota: () => quotaView(ledger, schedule, youtubeNames, clock) } : {}),
       },
     },

@@ -37,6 +37,10 @@ export const configSchema = z.strictObject({
     corsOrigins: z.array(z.string()),
     /** Behind a reverse proxy: take viewers' addresses from X-Forwarded-For (chat limits, bans). */
     trustProxy: z.boolean().default(false),
+    /** Host names the server answers to besides publicUrl's, localhost and IP addresses (DNS rebinding guard). */
+    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name without port or scheme, e.g. yayin.kutuphane.example')).default([]),
+    /** Socket.IO connections one address may hold at once (a school's NAT fits). */
+    maxSocketsPerAddress: z.number().int().min(1).default(256),
   }),
   paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
   schedule: z.strictObject({
@@ -87,6 +91,8 @@ export interface Secrets {
   youtubeClientSecret?: string;
   youtubeRefreshToken?: string;
   moderatorToken?: string;
+  /** Key that signs viewers' chat identities (ONAIR_VIEWER_ID_SECRET); else generated into the data folder. */
+  viewerIdSecret?: string;
   /** Stream keys of rtmp destinations, by destination name. */
   streamKeys: Record<string, string>;
 }

@@ -13,7 +13,11 @@ import { scheduleRouter, type ScheduleQueryPort } from './routes/schedule.js';
 import { calendarRouter } from './routes/calendar.js';
 import { statusRouter } from './routes/status.js';
 import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
-import { requireStaff } from './require-staff.js';
+import { requireStaff, type IdentifyStaff } from './require-staff.js';
+import { auditStaffAttempts } from './staff-audit.js';
+import { LoginThrottle } from './login-throttle.js';
+import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
+import { hostRule, sameSecret } from '../shared/credentials.js';
 import { controlRoomRouter, type ControlRoomDeps } from './routes/control-room.js';
 import { errorHandler } from './error-handler.js';
 import { hlsRouter } from './routes/hls.js';
@@ -31,12 +35,17 @@ export interface HttpDeps {
   draining?: () => boolean;
   /** The Prometheus registry served at `/metrics` (src/metrics createMetrics()). */
   metrics?: MetricsRouteDeps['metrics'];
-  /** Moderator login and chat transcript export (src/chat, wired by main.ts). */
-  moderation?: { auth: ModeratorLoginPort; transcripts: TranscriptPort };
+  /**
+   * Moderator login and chat transcript export (src/chat, wired by main.ts). `deviceKey` signs
+   * the login throttle's device cookies. @defaultValue a random key per process
+   */
+  moderation?: { auth: ModeratorLoginPort; transcripts: TranscriptPort; deviceKey?: string };
+  /** Where rate limits count (src/shared/rate-limit.ts). @defaultValue in memory, on `clock` */
+  rateLimits?: RateLimits;
   /** The broadcast engine, for /api/broadcasts and the staff actions (src/scheduler, wired by main.ts). */
   broadcasts?: BroadcastsPort;
   /** The staff control room's sources (health history, staff audit, quota, schedule errors). */
-  controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota'>;
+  controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota' | 'unlisted'>;
   /** The schedule (ScheduleService): /api/schedule, /calendar.ics and /api/status. */
   schedule?: ScheduleQueryPort;
   /** The local destination's HLS folder (/hls/...) and archive (/api/archive, /archive/...). */
@@ -46,37 +55,38 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // /api/broadcasts/<id>/START is not /start: routes match exactly (see router.ts).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   // Express's own view (req.ip, req.secure) follows the same setting as the security middleware.
   app.set('trust proxy', deps.config.server.trustProxy ? 1 : false);
-  app.use(securityMiddleware({ corsOrigins: deps.config.server.corsOrigins, clock: deps.clock ?? systemClock, trustProxy: deps.config.server.trustProxy }));
+  const rateLimits = deps.rateLimits ?? memoryRateLimits(deps.clock ?? systemClock);
+  app.use(
+    securityMiddleware({
+      corsOrigins: deps.config.server.corsOrigins,
+      rateLimits,
+      trustProxy: deps.config.server.trustProxy,
+      hosts: hostRule(deps.config.server.publicUrl, deps.config.server.allowedHosts),
+      // Every attempt at a staff action is recorded, refused or not, whatever its spelling.
+      ...(deps.controlRoom ? { afterLimits: auditStaffAttempts({ audit: deps.controlRoom.audit, clock: deps.clock ?? systemClock, logger: deps.logger }) } : {}),
+    }),
+  );
   app.use(healthRouter({ checks: deps.readiness ?? [], draining: deps.draining }));
   if (deps.metrics) app.use(metricsRouter({ metrics: deps.metrics }));
   if (deps.moderation) {
-    app.use(authRouter({ auth: deps.moderation.auth, publicUrl: deps.config.server.publicUrl }));
+    const throttle = new LoginThrottle({ limits: rateLimits, ...(deps.moderation.deviceKey ? { deviceKey: deps.moderation.deviceKey } : {}) });
+    app.use(authRouter({ auth: deps.moderation.auth, publicUrl: deps.config.server.publicUrl, throttle }));
     app.use(chatExportRouter({ auth: deps.moderation.auth, transcripts: deps.moderation.transcripts }));
   }
   if (deps.broadcasts) {
-    const staff = requireStaff({
-      token: deps.config.secrets.moderatorToken,
-      ...(deps.moderation
-        ? { identify: async (req) => (await deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization)))?.moderator }
-        : {}),
-    });
+    // One guard for every staff route: a credential, always (see require-staff.ts).
+    const staff = requireStaff({ identify: staffIdentity(deps) });
     if (deps.controlRoom) {
-      // Mounted first: it audits the staff actions on their way to the broadcasts router.
-      // Its data needs a moderator login or the token, even from the server itself.
-      const loggedIn = requireStaff({
-        token: deps.config.secrets.moderatorToken,
-        allowLoopback: false,
-        ...(deps.moderation
-          ? { identify: async (req) => (await deps.moderation!.auth.identifyHeaders(req.headers.cookie, bearerToken(req.headers.authorization)))?.moderator }
-          : {}),
-      });
       app.use(
         controlRoomRouter({
           ...deps.controlRoom,
           broadcasts: deps.broadcasts,
-          requireStaff: loggedIn,
+          requireStaff: staff,
           clock: deps.clock ?? systemClock,
           timezone: deps.config.schedule.timezone,
           logger: deps.logger,
@@ -103,6 +113,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   return app;
 }
 
-function bearerToken(header: string | undefined): string | undefined {
-  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+/** Who may act as staff: the moderator auth's identify(), or without one the configured token alone. */
+function staffIdentity(deps: HttpDeps): IdentifyStaff {
+  const auth = deps.moderation?.auth;
+  if (auth) return (credentials) => auth.identify(credentials);
+  const token = deps.config.secrets.moderatorToken;
+  return async (credentials) => (token && credentials.token && sameSecret(credentials.token, token) ? { moderator: 'token' } : undefined);
 }

@@ -1,60 +1,39 @@
-// The hook guarding staff actions (start, extend, end, slate) until the control room
-// brings real staff accounts. For now a request passes when any of these holds:
-//  1. `identify` (optional; e.g. the moderator session or token check of src/chat) names someone;
-//  2. it carries `Authorization: Bearer <ONAIR_MODERATOR_TOKEN>` (compared in constant time);
-//  3. it comes from the loopback interface (127.0.0.1 / ::1) *without* an X-Forwarded-For
-//     header — a reverse proxy on the same host forwards with that header, so requests from
-//     the Internet through a local proxy do not count as loopback.
-// Otherwise it fails with AuthError (401 through the error handler).
-import { timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+// The hook guarding staff actions (start, extend, end, slate, programme) and the control
+// room's data. A request passes only with a credential — a moderator session cookie or a
+// bearer token (ONAIR_MODERATOR_TOKEN, or the local staff token file, src/http/staff-token.ts)
+// — read by credentialsOf() and judged by identify(). Where a request comes from never counts:
+// "loopback means staff" made any local proxy or tunnel, and any page rebinding a name to
+// 127.0.0.1, staff. Otherwise it fails with AuthError (401 through the error handler).
+import type { Request, RequestHandler } from 'express';
+import { credentialsOf, type Credentials } from '../shared/credentials.js';
 import { AuthError } from '../shared/errors.js';
 
+/** Who the credentials belong to (ModeratorAuth.identify fits), or undefined. */
+export type IdentifyStaff = (credentials: Credentials) => Promise<{ moderator: string } | undefined>;
+
 export interface StaffGuardOptions {
-  /** ONAIR_MODERATOR_TOKEN (config.secrets.moderatorToken); undefined = no token accepted. */
-  token?: string;
-  /** Let loopback requests through. @defaultValue true */
-  allowLoopback?: boolean;
-  /** Another way to recognise staff (a session, maybe in Redis); resolves to who it is, or undefined. */
-  identify?: (req: Request) => Promise<string | undefined> | string | undefined;
+  identify: IdentifyStaff;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** What a refused caller is told: how to get a credential. */
+export const STAFF_CREDENTIAL_HINT =
+  'staff actions need a credential: log in on the moderator console, or send "Authorization: Bearer <token>" with ONAIR_MODERATOR_TOKEN or the token in the staff-token file of the data folder (its path is in the log at start)';
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** The staff member behind a request, as requireStaff decided it (res.locals.staff). */
+export function staffOf(res: { locals: Record<string, unknown> }): string | undefined {
+  const who = res.locals['staff'];
+  return typeof who === 'string' ? who : undefined;
 }
 
-export function requireStaff(options: StaffGuardOptions = {}): RequestHandler {
-  const allowLoopback = options.allowLoopback ?? true;
-  return (req, res, next) => {
-    Promise.resolve(options.identify?.(req)).then((who) => {
+export function requireStaff(options: StaffGuardOptions): RequestHandler {
+  return (req: Request, res, next) => {
+    options.identify(credentialsOf(req.headers)).then((who) => {
       if (who) {
-        res.locals['staff'] = who;
+        res.locals['staff'] = who.moderator;
         next();
         return;
       }
-      byTokenOrLoopback(req, res, next);
+      next(new AuthError(STAFF_CREDENTIAL_HINT));
     }, next);
   };
-  function byTokenOrLoopback(req: Request, res: Response, next: NextFunction): void {
-    const auth = req.headers.authorization;
-    if (options.token && auth?.startsWith('Bearer ') && sameSecret(auth.slice(7), options.token)) {
-      res.locals['staff'] = 'token';
-      next();
-      return;
-    }
-    if (allowLoopback && LOOPBACK.has(req.socket.remoteAddress ?? '') && !req.headers['x-forwarded-for']) {
-      res.locals['staff'] = 'loopback';
-      next();
-      return;
-    }
-    next(
-      new AuthError(
-        'staff actions need the moderator token: send "Authorization: Bearer <ONAIR_MODERATOR_TOKEN>", or call from the server itself',
-      ),
-    );
-  }
 }

@@ -1,15 +1,21 @@
-// The staff audit log: every staff action on a broadcast (start early, extend, end now,
-// slate, programme), who did it, when, and how it went. The port is here; the embedded
-// implementation keeps it in the SQLite database, the cluster one in Redis (src/cluster).
+// The staff audit log: every attempt at a staff action on a broadcast (start early, extend,
+// end now, slate, programme) — done or refused, and under whatever spelling it was sent —,
+// who, when, and how it went. The port and the middleware that records attempts are here;
+// the embedded log is in the SQLite database, the cluster one in Redis (src/cluster).
 import type { Database } from 'better-sqlite3';
+import type { RequestHandler } from 'express';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { staffOf } from './require-staff.js';
 
 export interface StaffAuditEntry {
   id: number;
   /** ISO UTC. */
   at: string;
-  /** Who: the moderator's name, "token" or "loopback" (from the staff guard). */
+  /** Who: the moderator's name, "token" or "local-token" (from the staff guard), or "unauthenticated". */
   staff: string;
-  action: 'start' | 'extend' | 'end' | 'slate' | 'programme';
+  /** One of STAFF_ACTIONS when it was one; otherwise the action as it was asked (e.g. "START"), refused. */
+  action: string;
   occurrenceId: string;
   /** The HTTP status the action got (200 = done). */
   status: number;
@@ -61,4 +67,62 @@ export class SqliteStaffAudit implements StaffAuditLog {
       detail: r.detail,
     }));
   }
+}
+
+/** The staff actions on a broadcast, as routed (POST /api/broadcasts/<id>/<action>). */
+export const STAFF_ACTIONS: readonly string[] = ['start', 'extend', 'end', 'slate', 'programme'];
+
+/** Longest id or action kept in an entry: what a caller sends is bounded before it is stored. */
+const MAX_FIELD = 200;
+
+/** /api/broadcasts/<id>/<action>, in any letter case and with or without a trailing slash. */
+const ATTEMPT = /^\/api\/broadcasts\/([^/]+)\/([^/]+)\/?$/i;
+
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part).slice(0, MAX_FIELD);
+  } catch {
+    return part.slice(0, MAX_FIELD);
+  }
+}
+
+export interface StaffAuditDeps {
+  audit: StaffAuditLog;
+  clock: Clock;
+  logger: Pick<Logger, 'error'>;
+}
+
+/**
+ * Records every POST that tries a staff action, once its answer is sent, whatever the answer
+ * (refused for want of a credential, a conflict, bad input, a misspelt route): the id and
+ * action are read from the path when the request arrives, not from route params, which
+ * express no longer holds when the answer is finished.
+ */
+export function auditStaffAttempts(deps: StaffAuditDeps): RequestHandler {
+  return (req, res, next) => {
+    const m = req.method === 'POST' ? ATTEMPT.exec(req.path) : null;
+    if (!m) {
+      next();
+      return;
+    }
+    const occurrenceId = decoded(m[1]!);
+    const action = decoded(m[2]!);
+    const at = deps.clock.now().toISOString();
+    res.once('finish', () => {
+      const body = req.body as { minutes?: unknown } | undefined;
+      const asked = action === 'extend' && typeof body?.minutes === 'number' ? `+${body.minutes} minutes` : '';
+      const refused = res.statusCode >= 400 ? `refused (${res.statusCode})` : '';
+      deps.audit
+        .append({
+          at,
+          staff: staffOf(res) ?? 'unauthenticated',
+          action,
+          occurrenceId,
+          status: res.statusCode,
+          detail: [asked, refused].filter(Boolean).join('; '),
+        })
+        .catch((err: unknown) => deps.logger.error({ err, occurrence: occurrenceId, action }, 'could not write the staff audit entry'));
+    });
+    next();
+  };
 }

@@ -357,6 +357,7 @@ export class SupervisedEncoder implements Encoder {
       phase: kind,
       fps: sample.fps,
       bitrateKbps: sample.bitrateKbps ?? (kind === 'programme' ? this.#prepared!.nominalKbps : encodedKbps(this.#prepared!.format)),
+      bitrateMeasured: sample.bitrateKbps !== undefined,
       speed: sample.speed,
       droppedFrames: sample.droppedFrames,
       restarts: this.#health.restarts,

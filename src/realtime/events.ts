@@ -3,11 +3,20 @@
 // Documented for people in docs/realtime-api.md; changing a name here breaks pages.
 // Types only: this module must stay importable from the browser's type checker.
 import type { Localized } from '../schedule/types.js';
-import type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, YoutubeChatStatus } from '../shared/chat-payloads.js';
+import type {
+  AuditEntryPayload,
+  ChatMessagePayload,
+  ChatOrigin,
+  ChatRoomState,
+  ModerationAction,
+  SanctionPayload,
+  SanctionScope,
+  YoutubeChatStatus,
+} from '../shared/chat-payloads.js';
 
 export type { Localized };
 // Chat payloads are made by src/chat too: one definition, in src/shared.
-export type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, YoutubeChatStatus };
+export type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, SanctionPayload, SanctionScope, YoutubeChatStatus };
 
 /** Every acknowledgement has this shape; `error.code` is stable, `message` is for people. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };
@@ -42,7 +51,11 @@ export interface ProgrammeInfo {
   description: Localized;
   category: string;
   audience: string[];
-  /** ISO 8601 UTC instants; pages show them in the viewer's own time zone. */
+  /**
+   * ISO 8601 UTC instants; pages show them in the viewer's own time zone. Once a broadcast
+   * has aired these are the real times (started early by staff, ended early or extended),
+   * otherwise the planned ones.
+   */
   start: string;
   end: string;
   timezone: string;
@@ -50,6 +63,8 @@ export interface ProgrammeInfo {
   /** Filled while live: the destinations that made it. */
   watch: WatchLink[];
   chat: { enabled: boolean; opensAt: string; closesAt: string };
+  /** false for a programme kept off listings (`listed: false`, the demo): shown only while live. */
+  listed: boolean;
 }
 
 /** Sent to every viewer on connect (and on request): what is live, what is next. */
@@ -72,6 +87,17 @@ export interface LivePayload {
   watch: WatchLink[];
 }
 
+/**
+ * Where a live programme can be watched changed: a destination went live a moment after the
+ * broadcast did (each first waits for its stream), or one dropped out. `watch` is the full
+ * list now; pages replace theirs with it.
+ */
+export interface WatchPayload {
+  occurrenceId: string;
+  programmeId: string;
+  watch: WatchLink[];
+}
+
 export interface EndedPayload {
   occurrenceId: string;
   programmeId: string;
@@ -83,6 +109,8 @@ export interface EndedPayload {
 
 export interface ChangedPayload {
   programme: ProgrammeInfo;
+  /** `added`: a new broadcast; `time`: its start or end moved; `details`: title, description, destinations or chat. */
+  change: 'added' | 'time' | 'details';
 }
 
 export interface CancelledPayload {
@@ -108,11 +136,25 @@ export interface ChatDeletedPayload {
   messageIds: string[];
 }
 
-/** Sent only to the sockets of the viewer concerned. */
+/** Sent only to the sockets of the viewer concerned (its identity, or its address for an address ban). */
 export interface ChatSanctionPayload {
   kind: 'timeout' | 'ban';
+  /** The chat it holds in; null = every chat. */
   occurrenceId: string | null;
+  /** When it ends; null = until a moderator lifts it. */
   until: string | null;
+}
+
+/** A moderator lifted a time-out or ban before its end: the viewer may write again. */
+export interface ChatSanctionLiftedPayload {
+  kind: 'timeout' | 'ban';
+  occurrenceId: string | null;
+}
+
+/** The viewer's signed chat identity, sent once when the server issues a new one. */
+export interface ViewerIdentityPayload {
+  /** Keep it (localStorage) and send it as `auth.viewer` on every connection. */
+  token: string;
 }
 
 export interface ChatJoinRequest {
@@ -132,6 +174,11 @@ export interface ChatSendRequest {
 export interface ChatRoomSummary {
   state: ChatRoomState;
   title: Localized | null;
+  /** When the broadcast is on (UTC instants) and where, so two rooms of one title differ. */
+  start: string | null;
+  end: string | null;
+  timezone: string | null;
+  destinations: string[];
   youtube: YoutubeChatStatus | null;
 }
 
@@ -144,6 +191,7 @@ export interface ServerToClientEvents {
   schedule: (snapshot: ScheduleSnapshotPayload) => void;
   'programme:reminder': (payload: ReminderPayload) => void;
   'programme:live': (payload: LivePayload) => void;
+  'programme:watch': (payload: WatchPayload) => void;
   'programme:ended': (payload: EndedPayload) => void;
   'programme:changed': (payload: ChangedPayload) => void;
   'programme:cancelled': (payload: CancelledPayload) => void;
@@ -152,6 +200,9 @@ export interface ServerToClientEvents {
   'chat:deleted': (payload: ChatDeletedPayload) => void;
   'chat:state': (state: ChatRoomState) => void;
   'chat:sanction': (payload: ChatSanctionPayload) => void;
+  'chat:sanction-lifted': (payload: ChatSanctionLiftedPayload) => void;
+  /** A new signed chat identity for this browser (its token was absent or not valid). */
+  'viewer:identity': (payload: ViewerIdentityPayload) => void;
   /** This server is shutting down (deploy, restart); the page reconnects by itself, elsewhere. */
   'server:shutdown': (payload: ShutdownNoticePayload) => void;
 }
@@ -181,6 +232,8 @@ export interface ModerationServerToClientEvents {
   'chat:deleted': (payload: ChatDeletedPayload) => void;
   'chat:state': (state: ChatRoomState) => void;
   'audit:entry': (entry: AuditEntryPayload) => void;
+  /** The ban list changed (a time-out or ban given or lifted): every sanction in force now. */
+  'sanctions:changed': (sanctions: SanctionPayload[]) => void;
   'youtube:status': (status: YoutubeChatStatus) => void;
   /** The session ran out; the console should ask for a new login. */
   'session:expired': () => void;
@@ -194,11 +247,17 @@ export interface ModerationClientToServerEvents {
   'mod:rooms': (ack: AckFn<{ rooms: ChatRoomSummary[] }>) => void;
   'mod:history': (request: { occurrenceId: string }, ack: AckFn<{ messages: ChatMessagePayload[] }>) => void;
   'mod:audit': (request: { limit?: number }, ack: AckFn<{ entries: AuditEntryPayload[] }>) => void;
+  /** The ban list: every time-out and ban in force, newest first. */
+  'mod:sanctions': (ack: AckFn<{ sanctions: SanctionPayload[] }>) => void;
 }
 
-/** Handshake `auth` of a viewer: a random id the page keeps in localStorage. */
+/**
+ * Handshake `auth` of a viewer: the signed chat identity the server issued
+ * (`viewer:identity`), kept by the page in localStorage. Absent or not valid: a new one is
+ * issued. Sanctions hold on it, never on anything the client chose.
+ */
 export interface ViewerHandshakeAuth {
-  fingerprint?: string;
+  viewer?: string;
 }
 
 /** Handshake `auth` of a moderator without a session cookie. */

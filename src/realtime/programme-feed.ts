@@ -15,11 +15,13 @@ import type {
   ReminderPayload,
   ScheduleSnapshotPayload,
   WatchLink,
+  WatchPayload,
 } from './events.js';
 
 /** Where the feed's events go; the realtime server implements it over Socket.IO rooms. */
 export interface FeedOutput {
   toAll(event: 'programme:live', payload: LivePayload): void;
+  toAll(event: 'programme:watch', payload: WatchPayload): void;
   toAll(event: 'programme:ended', payload: EndedPayload): void;
   toAll(event: 'programme:changed', payload: ChangedPayload): void;
   toAll(event: 'programme:cancelled', payload: CancelledPayload): void;
@@ -77,7 +79,9 @@ export class ProgrammeFeed {
   readonly #deps: ProgrammeFeedDeps;
   readonly #records = new Map<string, BroadcastRecord>();
   readonly #cancelledSent = new Set<string>();
-  #known = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
+  /** The watch links last sent for each live broadcast, so only real changes are announced. */
+  readonly #watchSent = new Map<string, string>();
+  #known = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string; listed: boolean }>();
   #unsubscribe: Array<() => void> = [];
   #cached: { snapshot: ScheduleSnapshotPayload; builtAt: number } | undefined;
 
@@ -90,6 +94,7 @@ export class ProgrammeFeed {
     this.#known = this.#upcomingSignatures();
     this.#unsubscribe = [
       this.#deps.engineEvents.on('transition', (record, from, occurrence) => this.#onTransition(record, from, occurrence)),
+      this.#deps.engineEvents.on('destination', (record) => this.#onDestination(record)),
       this.#deps.engineEvents.on('reminder', (occurrence, offsetMs) => this.#onReminder(occurrence, offsetMs)),
       this.#deps.schedule.onChange(() => this.#onScheduleChange()),
     ];
@@ -131,6 +136,9 @@ export class ProgrammeFeed {
     else if (record && LIVE_STATES.has(record.state)) status = 'live';
     else if (record && (record.state === 'complete' || record.state === 'failed')) status = 'ended';
     const endMs = record?.endedAt ? Date.parse(record.endedAt) : occ.end.getTime();
+    // What aired, once it has: staff may have started it early or ended it early.
+    const start = record?.liveAt ?? (record ? record.scheduledStart : occ.start.toISOString());
+    const end = record?.endedAt ?? (record ? record.scheduledEnd : occ.end.toISOString());
     return {
       occurrenceId: occ.id,
       programmeId: occ.programmeId,
@@ -138,8 +146,8 @@ export class ProgrammeFeed {
       description: occ.description,
       category: occ.category,
       audience: [...occ.audience],
-      start: occ.start.toISOString(),
-      end: occ.end.toISOString(),
+      start,
+      end,
       timezone: occ.timezone,
       status,
       watch: status === 'live' ? watchLinks(record) : [],
@@ -148,6 +156,7 @@ export class ProgrammeFeed {
         opensAt: new Date(occ.start.getTime() - this.#deps.chatOpensBeforeMs).toISOString(),
         closesAt: new Date(endMs + this.#deps.chatClosesAfterMs).toISOString(),
       },
+      listed: occ.listed !== false,
     };
   }
 
@@ -168,6 +177,7 @@ export class ProgrammeFeed {
       status: LIVE_STATES.has(record.state) ? 'live' : 'ended',
       watch: LIVE_STATES.has(record.state) ? watchLinks(record) : [],
       chat: { enabled: false, opensAt: record.scheduledStart, closesAt: record.scheduledEnd },
+      listed: true,
     };
   }
 
@@ -193,10 +203,17 @@ export class ProgrammeFeed {
     const horizon = new Date(now.getTime() + (this.#deps.horizonMs ?? 14 * 86_400_000));
     const next = this.#deps.schedule
       .occurrences(now, horizon)
-      .filter((o) => !o.cancelled && !liveIds.has(o.id) && o.start.getTime() > now.getTime())
+      // Unlisted programmes (the demo) show only while live; one that already aired (started
+      // early and ended before its planned start) is not "coming up" any more.
+      .filter((o) => !o.cancelled && o.listed !== false && !liveIds.has(o.id) && o.start.getTime() > now.getTime() && !this.#aired(o.id))
       .slice(0, this.#deps.maxNext ?? 30)
       .map((o) => this.info(o));
     return { at: now.toISOString(), live, next };
+  }
+
+  #aired(occurrenceId: string): boolean {
+    const state = this.#records.get(occurrenceId)?.state;
+    return state === 'complete' || state === 'failed' || state === 'ending' || state === 'live';
   }
 
   #onTransition(record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined, output = this.#deps.output): void {
@@ -208,11 +225,18 @@ export class ProgrammeFeed {
     switch (record.state) {
       case 'live':
         if (from !== 'live') {
+          this.#watchSent.set(record.occurrenceId, JSON.stringify(programme.watch));
           output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
+        } else {
+          this.#announceWatch(record, output);
         }
+        break;
+      case 'ending':
+        this.#announceWatch(record, output);
         break;
       case 'complete':
       case 'failed':
+        this.#watchSent.delete(record.occurrenceId);
         if (wasLive || record.liveAt) {
           output.toAll('programme:ended', {
             occurrenceId: record.occurrenceId,
@@ -232,6 +256,26 @@ export class ProgrammeFeed {
       default:
         break;
     }
+  }
+
+  /**
+   * A destination of a broadcast changed. Destinations go live after the broadcast does, so
+   * without this the `programme:live` of a broadcast (sent when the record turns live, before
+   * any destination has its stream) would be the last word, with no watch links.
+   */
+  #onDestination(record: BroadcastRecord, output = this.#deps.output): void {
+    this.#records.set(record.occurrenceId, record);
+    this.#cached = undefined;
+    if (LIVE_STATES.has(record.state)) this.#announceWatch(record, output);
+  }
+
+  /** Sends `programme:watch` when the live broadcast's watch links differ from those last sent. */
+  #announceWatch(record: BroadcastRecord, output: FeedOutput): void {
+    const watch = watchLinks(record);
+    const key = JSON.stringify(watch);
+    if (this.#watchSent.get(record.occurrenceId) === key) return;
+    this.#watchSent.set(record.occurrenceId, key);
+    output.toAll('programme:watch', { occurrenceId: record.occurrenceId, programmeId: record.programmeId, watch });
   }
 
   #sendCancelled(occurrenceId: string, programmeId: string, programme: ProgrammeInfo, reason: string | undefined, output = this.#deps.output): void {
@@ -255,12 +299,12 @@ export class ProgrammeFeed {
     this.#deps.output.toRooms(rooms, 'programme:reminder', { programme: this.info(occurrence), offsetMs });
   }
 
-  #upcomingSignatures(): Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }> {
+  #upcomingSignatures(): Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string; listed: boolean }> {
     const now = this.#deps.clock.now();
     const horizon = new Date(now.getTime() + (this.#deps.horizonMs ?? 14 * 86_400_000));
-    const map = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
+    const map = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string; listed: boolean }>();
     for (const o of this.#deps.schedule.occurrences(now, horizon)) {
-      map.set(o.id, { sig: signature(o), endMs: o.end.getTime(), title: o.title, start: o.start.toISOString() });
+      map.set(o.id, { sig: signature(o), endMs: o.end.getTime(), title: o.title, start: o.start.toISOString(), listed: o.listed !== false });
     }
     return map;
   }
@@ -271,19 +315,23 @@ export class ProgrammeFeed {
     const after = this.#upcomingSignatures();
     this.#known = after;
     const now = this.#deps.clock.now();
-    for (const [id, { sig }] of after) {
-      if (before.get(id)?.sig === sig) continue;
+    for (const [id, { sig, start, endMs }] of after) {
+      const was = before.get(id);
+      if (was?.sig === sig) continue;
       const occ = this.#deps.schedule.find(id);
-      if (!occ) continue;
+      // Unlisted programmes stay off viewers' feeds.
+      if (!occ || occ.listed === false) continue;
       if (occ.cancelled) this.#sendCancelled(id, occ.programmeId, this.info(occ), undefined);
       else {
         this.#cancelledSent.delete(id);
-        this.#deps.output.toAll('programme:changed', { programme: this.info(occ) });
+        const change = !was ? 'added' : was.start !== start || was.endMs !== endMs ? 'time' : 'details';
+        this.#deps.output.toAll('programme:changed', { programme: this.info(occ), change });
       }
     }
     for (const [id, was] of before) {
-      // Gone from the schedule while still ahead: the series or date was removed.
-      if (after.has(id) || was.endMs <= now.getTime()) continue;
+      // Gone from the schedule while still ahead: the series or date was removed. (An
+      // unlisted one was never announced, so its removal is not either.)
+      if (after.has(id) || was.endMs <= now.getTime() || !was.listed) continue;
       const record = this.#records.get(id);
       if (record && LIVE_STATES.has(record.state)) continue;
       const [programmeId = id] = id.split('@');
@@ -306,6 +354,7 @@ export class ProgrammeFeed {
       status: 'cancelled',
       watch: [],
       chat: { enabled: false, opensAt: now.toISOString(), closesAt: now.toISOString() },
+      listed: true,
     };
   }
 }

@@ -1,8 +1,12 @@
 // Checks across files: ids must be unique, and two broadcasts may not overlap on the same
-// destination. Kept incrementally per file so that a one-file reload re-checks only that
-// file's occurrences against the others (binary search in per-destination timelines).
+// destination. Each destination's broadcasts in force sit in hour buckets (a broadcast in
+// every hour it spans), so putting or checking a file costs what that file brings, never a
+// rebuild of everybody's timeline: a reload of 2,000 files stays linear, a one-file reload
+// touches only its own buckets. Overlaps are counted, not collected: the first few are
+// described, the rest are a number, so 1,000 programmes at one time cannot exhaust memory.
 import { formatDuration } from '../shared/duration.js';
 import type { Expander, Slot } from './expand.js';
+import { MAX_LISTED_OVERLAPS } from './limits.js';
 import type { Diagnostic, Occurrence, Programme } from './types.js';
 
 /** What one file contributes while in force. */
@@ -13,19 +17,23 @@ export interface FileEntry {
   slots: Slot[];
 }
 
-function merge(a: Slot[], b: Slot[]): Slot[] {
-  const out: Slot[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i]!.start <= b[j]!.start ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
+const BUCKET_MS = 3_600_000;
+
+/**
+ * Comparisons one check may make against the broadcasts in force before it stops counting
+ * (reached only when many broadcasts already overlap, which `onair validate` allows).
+ */
+const SCAN_BUDGET = 20_000_000;
+
+/** Overlapping pairs within one file looked at one by one before they are only counted. */
+const ENUMERATE_BUDGET = 100_000;
+
+function bucketOf(t: number): number {
+  return Math.floor(t / BUCKET_MS);
 }
 
-/** Index of the first slot whose start is >= t. */
-function lowerBound(slots: Slot[], t: number): number {
+/** Index of the first slot whose start is >= t (slots sorted by start). */
+function lowerBound(slots: readonly Slot[], t: number): number {
   let lo = 0;
   let hi = slots.length;
   while (lo < hi) {
@@ -53,17 +61,42 @@ function where(p: Programme): string {
   return `${p.file}:${p.position.line}:${p.position.col}`;
 }
 
+/** Overlaps found by one check: a few described, all counted. */
+class OverlapTally {
+  readonly listed = new Map<string, { a: Slot; b: Slot; n: number; dest: string }>();
+  /** Overlapping pairs beyond the listed ones, per destination. */
+  readonly unlisted = new Map<string, number>();
+  /** True when some pairs were counted without being looked at: listed counts are lower bounds. */
+  partial = false;
+  /** True when the scan against the files in force stopped early: unlisted counts are lower bounds. */
+  stopped = false;
+
+  note(a: Slot, b: Slot, dest: string): void {
+    const key = `${a.programme.id}\u0000${b.programme.id}\u0000${dest}`;
+    const seen = this.listed.get(key);
+    if (seen) seen.n++;
+    else if (this.listed.size < MAX_LISTED_OVERLAPS) this.listed.set(key, { a, b, n: 1, dest });
+    else this.count(dest, 1);
+  }
+
+  count(dest: string, n: number): void {
+    if (n > 0) this.unlisted.set(dest, (this.unlisted.get(dest) ?? 0) + n);
+  }
+
+  get full(): boolean {
+    return this.listed.size >= MAX_LISTED_OVERLAPS;
+  }
+}
+
 export class ConflictIndex {
   readonly #files = new Map<string, FileEntry>();
   readonly #ids = new Map<string, Programme>();
-  readonly #timelines = new Map<string, Slot[]>();
-  /** Longest occurrence in force, to bound how far back an overlap can start. */
-  #maxDurationMs: number;
+  /** Per destination, per hour: the broadcasts in force that touch that hour. */
+  readonly #timelines = new Map<string, Map<number, Slot[]>>();
 
   readonly #expander: Expander;
 
-  constructor(maxDurationMs: number, expander: Expander) {
-    this.#maxDurationMs = maxDurationMs;
+  constructor(_maxDurationMs: number, expander: Expander) {
     this.#expander = expander;
   }
 
@@ -87,15 +120,9 @@ export class ConflictIndex {
       if (other && other.file !== entry.file)
         out.push({ ...p.position, severity: 'error', message: `id "${p.id}" is already used by ${where(other)}; give each programme its own id` });
     }
-    // Pairs of programmes that clash: report the first clash and count the rest.
-    const pairs = new Map<string, { a: Slot; b: Slot; n: number; dest: string }>();
-    const note = (a: Slot, b: Slot, dest: string): void => {
-      const key = `${a.programme.id}\u0000${b.programme.id}\u0000${dest}`;
-      const seen = pairs.get(key);
-      if (seen) seen.n++;
-      else pairs.set(key, { a, b, n: 1, dest });
-    };
+    const tally = new OverlapTally();
     const own = new Map<string, Slot[]>();
+    let budget = SCAN_BUDGET;
     for (const slot of entry.slots) {
       if (slot.cancelled) continue;
       for (const dest of slot.programme.destinations) {
@@ -103,24 +130,41 @@ export class ConflictIndex {
         if (!list) own.set(dest, (list = []));
         list.push(slot);
         const timeline = this.#timelines.get(dest);
-        if (!timeline) continue;
-        // Any slot that overlaps starts before our end and after our start minus the longest duration.
-        let i = lowerBound(timeline, slot.end) - 1;
-        for (; i >= 0; i--) {
-          const t = timeline[i]!;
-          if (t.start < slot.start - this.#maxDurationMs) break;
-          if (t.programme.file === entry.file) continue;
-          if (t.end > slot.start && t.start < slot.end) note(slot, t, dest);
+        if (!timeline || tally.stopped) continue;
+        const first = bucketOf(slot.start);
+        for (let h = first, last = bucketOf(slot.end - 1); h <= last; h++) {
+          const bucket = timeline.get(h);
+          if (!bucket) continue;
+          budget -= bucket.length;
+          if (budget < 0) {
+            tally.stopped = tally.partial = true;
+            break;
+          }
+          for (const t of bucket) {
+            // A pair is seen in every hour both touch: count it in the first of them only.
+            if (t.end > slot.start && t.start < slot.end && t.programme.file !== entry.file && h === Math.max(first, bucketOf(t.start))) tally.note(slot, t, dest);
+          }
         }
       }
     }
-    // Overlaps within the file itself (also between two broadcasts of one programme).
+    // Overlaps within the file itself (also between two broadcasts of one programme): one
+    // sorted sweep; once enough are listed, the rest of each run is counted by binary search.
+    let enumerate = ENUMERATE_BUDGET;
     for (const [dest, list] of own) {
       list.sort((x, y) => x.start - y.start);
       for (let i = 0; i < list.length; i++) {
-        for (let j = i + 1; j < list.length && list[j]!.start < list[i]!.end; j++) {
+        const end = lowerBound(list, list[i]!.end);
+        // Pairs are looked at one by one while that is cheap (so a listed pair's "and N more
+        // times" is exact); past the budget they are only counted.
+        if (tally.full && enumerate <= 0) {
+          tally.partial ||= end - i - 1 > 0;
+          tally.count(dest, end - i - 1);
+          continue;
+        }
+        enumerate -= end - i - 1;
+        for (let j = i + 1; j < end; j++) {
           const [a, b] = list[j]!.programme.id < list[i]!.programme.id ? [list[j]!, list[i]!] : [list[i]!, list[j]!];
-          note(b, a, dest);
+          tally.note(b, a, dest);
         }
       }
     }
@@ -130,8 +174,8 @@ export class ConflictIndex {
       x.programme.timezone === y.programme.timezone
         ? `${describeOcc(x)} and ${describeOcc(y)} (${x.programme.timezone})`
         : `${describeOcc(x)} (${x.programme.timezone}) and ${describeOcc(y)} (${y.programme.timezone})`;
-    for (const { a, b, n, dest } of pairs.values()) {
-      const more = n > 1 ? ` (and ${n - 1} more time${n > 2 ? 's' : ''})` : '';
+    for (const { a, b, n, dest } of tally.listed.values()) {
+      const more = n > 1 || tally.partial ? ` (and ${tally.partial ? 'at least ' : ''}${n - 1} more time${n === 2 ? '' : 's'})` : '';
       const same = a.programme.id === b.programme.id;
       const msg = same
         ? `two broadcasts of "${a.programme.id}" overlap on destination ${dest}: ${describeOcc(b)} and ${describeOcc(a)} (${a.programme.timezone})${more}; the duration ${formatDuration(a.programme.durationMs)} is longer than the time between them`
@@ -145,6 +189,16 @@ export class ConflictIndex {
         });
       }
     }
+    const at = entry.programmes[0]?.position ?? { file: entry.file, line: 1, col: 1 };
+    for (const [dest, n] of tally.unlisted) {
+      out.push({
+        ...at,
+        severity: 'error',
+        message: `${tally.stopped ? 'at least ' : ''}${n.toLocaleString('en')} more overlapping pair${n === 1 ? '' : 's'} of broadcasts on destination ${dest} are not listed; fix the overlaps above and check again`,
+      });
+    }
+    if (tally.stopped && tally.unlisted.size === 0)
+      out.push({ ...at, severity: 'error', message: 'too many broadcasts overlap to count them all; fix the overlaps above and check again' });
     return out;
   }
 
@@ -152,35 +206,40 @@ export class ConflictIndex {
   put(entry: FileEntry): void {
     this.remove(entry.file);
     this.#files.set(entry.file, entry);
-    for (const p of entry.programmes) {
-      this.#ids.set(p.id, p);
-      this.#maxDurationMs = Math.max(this.#maxDurationMs, p.durationMs, ...Object.values(p.overrides).map((o) => o.duration ?? 0));
-    }
-    const add = new Map<string, Slot[]>();
+    for (const p of entry.programmes) this.#ids.set(p.id, p);
     for (const slot of entry.slots) {
       if (slot.cancelled) continue;
       for (const dest of slot.programme.destinations) {
-        let list = add.get(dest);
-        if (!list) add.set(dest, (list = []));
-        list.push(slot);
+        let timeline = this.#timelines.get(dest);
+        if (!timeline) this.#timelines.set(dest, (timeline = new Map()));
+        for (let h = bucketOf(slot.start), last = bucketOf(slot.end - 1); h <= last; h++) {
+          const bucket = timeline.get(h);
+          if (bucket) bucket.push(slot);
+          else timeline.set(h, [slot]);
+        }
       }
-    }
-    for (const [dest, list] of add) {
-      list.sort((x, y) => x.start - y.start);
-      this.#timelines.set(dest, merge(this.#timelines.get(dest) ?? [], list));
     }
   }
 
-  /** Takes a file's programmes out of force. */
+  /** Takes a file's programmes out of force (touching only the hours it used). */
   remove(file: string): void {
     const old = this.#files.get(file);
     if (!old) return;
     this.#files.delete(file);
     for (const p of old.programmes) if (this.#ids.get(p.id)?.file === file) this.#ids.delete(p.id);
-    const dests = new Set(old.programmes.flatMap((p) => p.destinations));
-    for (const dest of dests) {
-      const t = this.#timelines.get(dest);
-      if (t) this.#timelines.set(dest, t.filter((s) => s.programme.file !== file));
+    for (const slot of old.slots) {
+      if (slot.cancelled) continue;
+      for (const dest of slot.programme.destinations) {
+        const timeline = this.#timelines.get(dest);
+        if (!timeline) continue;
+        for (let h = bucketOf(slot.start), last = bucketOf(slot.end - 1); h <= last; h++) {
+          const bucket = timeline.get(h);
+          if (!bucket) continue;
+          const kept = bucket.filter((s) => s.programme.file !== file);
+          if (kept.length) timeline.set(h, kept);
+          else timeline.delete(h);
+        }
+      }
     }
   }
 }

@@ -16,6 +16,17 @@ import { CronCache } from './cron-cache.js';
 import { compileRecurrence, type CompiledRecurrence } from './recurrence.js';
 import type { Occurrence, Override, Programme } from './types.js';
 
+/** Thrown when a file's programmes would make more broadcasts than a limit allows. */
+export class TooManyOccurrencesError extends Error {
+  override name = 'TooManyOccurrencesError';
+  constructor(readonly limit: number) {
+    super(`more than ${limit.toLocaleString('en')} broadcasts`);
+  }
+}
+
+/** Days expanded at a time, so a rule firing every second cannot build a year in one array. */
+const CHUNK_DAYS = 31;
+
 /** A programme may start up to this long before the window and still reach into it. */
 const ZONE_SLACK_MS = 2 * DAY_MS;
 
@@ -28,6 +39,26 @@ export interface Slot {
   start: number;
   end: number;
   cancelled: boolean;
+}
+
+/**
+ * An occurrence's id: `${programmeId}@${nominal local start}`, to the minute
+ * ("story@2026-12-05T11:00"), with the seconds only when the rule gives them (a cron
+ * seconds field: "…@2026-12-20T09:00:30"), so two broadcasts of one programme never share
+ * an id and minute-aligned ids stay as they always were.
+ */
+export function occurrenceId(programmeId: string, nominal: number): string {
+  const sec = Math.floor(nominal / 1000) % 60;
+  return `${programmeId}@${formatLocalMinute(nominal)}${sec ? `:${String(sec).padStart(2, '0')}` : ''}`;
+}
+
+/** The programme id and nominal local start (wall ms) of an occurrence id, or undefined. */
+export function parseOccurrenceId(id: string): { programmeId: string; nominal: number } | undefined {
+  const at = id.lastIndexOf('@');
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(id.slice(at + 1));
+  if (at < 1 || !m) return undefined;
+  const nominal = Date.parse(`${m[1]}${m[2] ?? ':00'}Z`);
+  return Number.isNaN(nominal) ? undefined : { programmeId: id.slice(0, at), nominal };
 }
 
 export function compareSlots(a: Slot, b: Slot): number {
@@ -92,7 +123,7 @@ export class Expander {
    * (02:30 in a gap becomes 03:30, which may also be listed) air once, under the nominal
    * time that really exists.
    */
-  slots(p: Programme, fromMs: number, toMs: number): Slot[] {
+  slots(p: Programme, fromMs: number, toMs: number, max = Infinity): Slot[] {
     const prep = this.#prepare(p);
     const { except, overrides } = prep;
     const first = Math.floor((fromMs - prep.maxDur - ZONE_SLACK_MS) / DAY_MS);
@@ -100,16 +131,21 @@ export class Expander {
     let out: Slot[] = [];
     let sorted = true;
     let prevStart = -Infinity;
-    for (const nominal of prep.rule.startsBetween(first, last)) {
-      const day = Math.floor(nominal / DAY_MS);
-      const o = overrides?.get(day);
-      const wall = o?.atMin !== undefined ? day * DAY_MS + o.atMin * 60_000 : nominal;
-      const start = this.zones.toUtc(p.timezone, wall);
-      const end = start + (o?.ov.duration ?? p.durationMs);
-      if (start > toMs || end < fromMs) continue;
-      out.push({ programme: p, nominal, start, end, cancelled: Boolean(except?.has(day) || o?.ov.cancelled) });
-      if (start <= prevStart) sorted = false;
-      prevStart = start;
+    // A counted rule is numbered from its start: expand it in one go (its count bounds it).
+    const step = prep.rule.count !== undefined ? last - first + 1 : CHUNK_DAYS;
+    for (let a = first; a <= last; a += step) {
+      for (const nominal of prep.rule.startsBetween(a, Math.min(last, a + step - 1))) {
+        const day = Math.floor(nominal / DAY_MS);
+        const o = overrides?.get(day);
+        const wall = o?.atMin !== undefined ? day * DAY_MS + o.atMin * 60_000 : nominal;
+        const start = this.zones.toUtc(p.timezone, wall);
+        const end = start + (o?.ov.duration ?? p.durationMs);
+        if (start > toMs || end < fromMs) continue;
+        out.push({ programme: p, nominal, start, end, cancelled: Boolean(except?.has(day) || o?.ov.cancelled) });
+        if (start <= prevStart) sorted = false;
+        prevStart = start;
+      }
+      if (out.length > max) throw new TooManyOccurrencesError(max);
     }
     if (!sorted) {
       // Rare (a DST gap, or an override moving a broadcast): order by start and keep one
@@ -134,7 +170,7 @@ export class Expander {
     const p = s.programme;
     const ov: Override | undefined = Object.keys(p.overrides).length ? p.overrides[formatLocalDate(Math.floor(s.nominal / DAY_MS))] : undefined;
     return {
-      id: `${p.id}@${formatLocalMinute(s.nominal)}`,
+      id: occurrenceId(p.id, s.nominal),
       programmeId: p.id,
       title: ov?.title ?? p.title,
       description: ov?.description ?? p.description,
@@ -150,6 +186,7 @@ export class Expander {
       youtube: p.youtube,
       chat: p.chat,
       remindersMs: p.remindersMs,
+      ...(p.listed === false ? { listed: false } : {}),
       cancelled: s.cancelled,
     };
   }
@@ -162,10 +199,16 @@ export class Expander {
     return this.slots(p, from.getTime(), to.getTime()).map((s) => this.occurrence(s));
   }
 
-  /** Slots of many programmes, merged in start order. */
-  slotsAll(programmes: Iterable<Programme>, fromMs: number, toMs: number): Slot[] {
+  /**
+   * Slots of many programmes, merged in start order; past `max` slots in all, a
+   * TooManyOccurrencesError (the limit is checked as it goes: memory stays bounded).
+   */
+  slotsAll(programmes: Iterable<Programme>, fromMs: number, toMs: number, max = Infinity): Slot[] {
     const all: Slot[] = [];
-    for (const p of programmes) for (const s of this.slots(p, fromMs, toMs)) all.push(s);
+    for (const p of programmes) {
+      for (const s of this.slots(p, fromMs, toMs, max - all.length)) all.push(s);
+      if (all.length > max) throw new TooManyOccurrencesError(max);
+    }
     return all.sort(compareSlots);
   }
 

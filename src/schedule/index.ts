@@ -24,4 +24,6 @@ export {
   pick,
   type ScheduleItem,
 } from './views.js';
-export { formatDiagnostic } from './format.js';
+export { formatDiagnostic, fileStatusNote } from './format.js';
+export { scheduleMessage, staffLanguage, type MessageKey } from './messages.js';
+export { MAX_LISTED_PROBLEMS, MAX_FILE_BYTES, MAX_DOCUMENTS, MAX_PROGRAMMES_PER_FILE, MAX_OCCURRENCES_PER_FILE } from './limits.js';

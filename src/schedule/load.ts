@@ -1,11 +1,13 @@
 // Reads schedule files from disk and validates them together (what `onair validate` and
 // `onair preview` do in one go; the running server uses ScheduleService instead).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../shared/errors.js';
 import { ConflictIndex } from './conflicts.js';
-import { Expander } from './expand.js';
+import { Expander, TooManyOccurrencesError, type Slot } from './expand.js';
+import { MAX_OCCURRENCES_PER_FILE } from './limits.js';
 import { DAY_MS } from './local-time.js';
+import { readScheduleFile } from './read-file.js';
 import type { ValidationContext } from './normalize.js';
 import type { Diagnostic, Programme } from './types.js';
 import { hasErrors, sortDiagnostics, validateScheduleText, type FileResult } from './validate-file.js';
@@ -56,14 +58,16 @@ export interface LoadOptions {
   now: Date;
   horizonDays?: number;
   expander?: Expander;
-  /** Reads a file; defaults to fs. */
+  /** Reads a file; defaults to readScheduleFile (regular files only, size-limited). */
   read?: (file: string) => string;
+  /** The folder symbolic links must stay inside (the schedules folder), if any. */
+  root?: string;
 }
 
 /** Validates files together: each alone, then ids and overlaps across all of them. */
 export function loadSchedules(files: readonly string[], ctx: ValidationContext, options: LoadOptions): ScheduleLoad {
   const expander = options.expander ?? new Expander();
-  const read = options.read ?? ((f: string) => readFileSync(f, 'utf8'));
+  const read = options.read ?? ((f: string) => readScheduleFile(f, options.root ? { root: options.root } : {}));
   const h = horizon(options.now, options.horizonDays);
   const index = new ConflictIndex(ctx.maxDurationMs, expander);
   const results: FileResult[] = [];
@@ -74,7 +78,7 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
     try {
       text = read(file);
     } catch (err) {
-      const d: Diagnostic = { file, line: 1, col: 1, severity: 'error', message: `cannot read the file: ${(err as Error).message}` };
+      const d: Diagnostic = { file, line: 1, col: 1, severity: 'error', message: (err as Error).message };
       results.push({ file, programmes: [], diagnostics: [d], empty: false, candidates: [] });
       diagnostics.push(d);
       continue;
@@ -83,7 +87,14 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
     diagnostics.push(...result.diagnostics);
     // Programmes with errors of their own are checked for clashes too (all problems at once).
     const checked = [...result.programmes, ...result.candidates];
-    const entry = { file, programmes: checked, slots: expander.slotsAll(checked, h.from.getTime(), h.to.getTime()) };
+    const slots = slotsWithin(expander, checked, h, result);
+    if (!slots) {
+      diagnostics.push(result.diagnostics[result.diagnostics.length - 1]!);
+      results.push(result);
+      byFile.set(file, result);
+      continue;
+    }
+    const entry = { file, programmes: checked, slots };
     const cross = index.check(entry, true);
     diagnostics.push(...cross);
     index.put(entry);
@@ -96,4 +107,24 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
   for (const r of results) sortDiagnostics(r.diagnostics);
   const programmes = results.filter((r) => !hasErrors(r.diagnostics)).flatMap((r) => r.programmes);
   return { files: results, programmes, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * A file's broadcasts within the horizon, or undefined (with an error added to `result`)
+ * when it makes more than a file may.
+ */
+export function slotsWithin(expander: Expander, programmes: Programme[], h: { from: Date; to: Date }, result: FileResult): Slot[] | undefined {
+  try {
+    return expander.slotsAll(programmes, h.from.getTime(), h.to.getTime(), MAX_OCCURRENCES_PER_FILE);
+  } catch (err) {
+    if (!(err instanceof TooManyOccurrencesError)) throw err;
+    const days = Math.round((h.to.getTime() - h.from.getTime()) / DAY_MS);
+    result.diagnostics.push({
+      ...(programmes[0]?.position ?? { file: result.file, line: 1, col: 1 }),
+      severity: 'error',
+      message: `this file makes more than ${err.limit.toLocaleString('en')} broadcasts in the next ${days} days; repeat less often or split it into several files`,
+    });
+    result.programmes = [];
+    return undefined;
+  }
 }

@@ -4,10 +4,11 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatDuration, parseDuration } from '../shared/duration.js';
+import { cronWithShortNames } from './calendar-names.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Expander } from './expand.js';
 import { DAY_MS, formatLocalDate, parseLocalDate, parseLocalTime } from './local-time.js';
-import { NTH_NAMES, type RawLocalized, type RawProgramme, type RawSource } from './schema.js';
+import { DATE_PATTERN, DATETIME_PATTERN, NTH_NAMES, TIME_PATTERN, type RawLocalized, type RawProgramme, type RawSource } from './schema.js';
 import type { Diagnostic, Localized, Override, Programme, RecurrenceRule, SourceSpec, Weekday } from './types.js';
 import type { Path, PositionSource } from './yaml-source.js';
 
@@ -259,7 +260,8 @@ class Checker {
       return { kind: 'monthly', at, weekday: { nth: nth as 1 | 2 | 3 | 4 | 5 | -1, day: m.weekday! } };
     }
     if (r.cron !== undefined) {
-      const expression = r.cron.trim();
+      // Day and month names in Turkish (or long English) become node-cron's short names.
+      const expression = cronWithShortNames(r.cron);
       const check = this.expander.crons.check(expression);
       if (!check.valid) {
         const why = check.errors.map((e) => e.message).join('; ') || 'not a cron expression';
@@ -382,6 +384,7 @@ export function normalizeProgramme(
     youtube: { privacy: raw.youtube?.privacy ?? 'public', madeForKids: raw.youtube?.madeForKids ?? false, ...(thumbnail ? { thumbnail } : {}) },
     chat: { enabled: raw.chat?.enabled ?? true, slowModeMs },
     remindersMs,
+    ...(raw.listed === false ? { listed: false } : {}),
   };
   if (!fromOk || !untilOk || !expander.zones.isValid(timezone)) return { diagnostics: c.diagnostics };
 
@@ -407,4 +410,28 @@ function nearHint(expander: Expander, p: Programme, date: string): string {
   const dates = [...new Set(starts.map((t) => formatLocalDate(Math.floor(t / DAY_MS))))];
   if (dates.length === 0) return '';
   return ` (nearby: ${dates.slice(0, 4).join(', ')})`;
+}
+
+/**
+ * The checks the schema cannot make (a real hour, a real date) on a part of a programme
+ * the schema rejected for another reason: `days: [cumartesi]` beside `at: "25:00"` shows
+ * both problems in one run. Only values whose form the schema accepts are judged here
+ * (a value of the wrong form already has its own message), by the key that holds them.
+ */
+export function checkRejectedPart(value: unknown, rel: Path, src: PositionSource, base: Path, ctx: ValidationContext, expander: Expander): Diagnostic[] {
+  const c = new Checker(src, base, ctx, expander);
+  const leaf = (key: string | undefined, v: unknown, p: Path): void => {
+    if (typeof v !== 'string') return;
+    if (key === 'at' && TIME_PATTERN.test(v)) c.time(p, v);
+    else if ((key === 'once' || key === 'dates') && DATETIME_PATTERN.test(v)) c.dateTime(p, v);
+    else if ((key === 'from' || key === 'until' || key === 'except') && DATE_PATTERN.test(v)) c.date(p, v);
+  };
+  const walk = (v: unknown, p: Path, key: string | undefined): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => (Array.isArray(x) || (x !== null && typeof x === 'object') ? walk(x, [...p, i], undefined) : leaf(key, x, [...p, i])));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...p, k], k);
+    else leaf(key, v, p);
+  };
+  const last = rel[rel.length - 1];
+  walk(value, rel, typeof last === 'string' ? last : undefined);
+  return c.diagnostics;
 }

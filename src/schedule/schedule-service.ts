@@ -2,20 +2,26 @@
 // the programmes in force. A saved change is live within a second; a file that becomes
 // invalid keeps its last good version in force (its diagnostics are kept for /api/status);
 // a deleted file's programmes go; a file caught half-written is never read as empty.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// Files are read, parsed, validated, expanded and checked for overlaps off the main thread
+// (checker.ts, with a time budget per file); this thread keeps only the programmes in force
+// and expands them lazily, a week at a time, for the windows callers ask about.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Cancel, Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
-import { ConflictIndex, type FileEntry } from './conflicts.js';
-import { compareSlots, Expander, type Slot } from './expand.js';
-import { formatDiagnostic } from './format.js';
+import { Checker, CheckTimeoutError } from './checker.js';
+import type { CheckResponse } from './check-protocol.js';
+import { compareSlots, Expander, parseOccurrenceId, type Slot } from './expand.js';
+import { fileStatusNote, formatDiagnostic } from './format.js';
+import { scheduleMessage } from './messages.js';
 import { DAY_MS } from './local-time.js';
 import { DEFAULT_HORIZON_DAYS, horizon, isScheduleFile, listScheduleFiles } from './load.js';
 import type { ValidationContext } from './normalize.js';
 import type { Diagnostic, FileStatus, Occurrence, Programme, ScheduleSnapshot } from './types.js';
-import { hasErrors, sortDiagnostics, validateScheduleText, type FileResult } from './validate-file.js';
+import { readScheduleFile } from './read-file.js';
+import { hasErrors, sortDiagnostics, type FileResult } from './validate-file.js';
 
 export interface ScheduleServiceDeps extends ValidationContext {
   /** The folder of schedule files (config dirs.schedules). */
@@ -28,6 +34,8 @@ export interface ScheduleServiceDeps extends ValidationContext {
   horizonDays?: number;
   /** Watch the folder for changes. @defaultValue true */
   watch?: boolean;
+  /** Time one file may take to be checked (off the main thread). @defaultValue CHECK_BUDGET_MS (10 s) */
+  checkBudgetMs?: number;
 }
 
 export interface ScheduleEvents {
@@ -38,23 +46,45 @@ export interface ScheduleEvents {
   file: (status: FileStatus) => void;
 }
 
-/** Path as shown to people: relative to the working directory when inside it. */
-function display(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+/** Problems of one file written to the log; the rest are counted. */
+const MAX_LOGGED = 20;
+/** Lazily expanded occurrences are cached in blocks of this many days. */
+const BLOCK_DAYS = 7;
+/** Blocks kept per file before the cache is cleared (a long-running server moves on). */
+const MAX_BLOCKS = 64;
+
+/**
+ * Path as shown to people and on the public /api/status: relative to the working directory
+ * when the schedules folder is inside it (`schedules/story.yaml`), else relative to the
+ * folder's name — never an absolute path, which would tell the public how the host is laid out.
+ */
+function displayer(dir: string): (file: string) => string {
+  const root = path.resolve(dir);
+  const rel = path.relative(process.cwd(), root);
+  const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.basename(root);
+  return (file) => path.join(shown, path.relative(root, file));
 }
 
 
 export class ScheduleService {
   readonly #deps: ScheduleServiceDeps;
   readonly #events = new TypedEmitter<ScheduleEvents>();
+  /** Expands what is in force for callers (the worker has its own, for checking). */
   readonly #expander = new Expander();
-  #index: ConflictIndex;
+  readonly #checker: Checker;
+  readonly #display: (file: string) => string;
   #horizon: { from: Date; to: Date };
+  /** Programmes in force, per file (as shown), and by id. */
+  readonly #inForce = new Map<string, Programme[]>();
+  readonly #ids = new Map<string, Programme>();
+  /** Per file, its occurrences by block of BLOCK_DAYS days (slots starting in the block). */
+  readonly #blocks = new Map<string, Map<number, Slot[]>>();
   readonly #status = new Map<string, FileStatus>();
   /** Latest valid-alone versions refused only because of other files (retried after changes). */
   readonly #refused = new Map<string, FileResult>();
   readonly #timers = new Map<string, Cancel>();
+  /** File work runs one at a time, in the order it was asked for. */
+  #queue: Promise<void> = Promise.resolve();
   #horizonTimer: Cancel | undefined;
   #watcher: FSWatcher | undefined;
   #version = 0;
@@ -64,8 +94,15 @@ export class ScheduleService {
   constructor(deps: ScheduleServiceDeps) {
     this.#deps = deps;
     this.#maxDurationMs = deps.maxDurationMs;
-    this.#index = new ConflictIndex(deps.maxDurationMs, this.#expander);
+    this.#display = displayer(deps.dir);
     this.#horizon = horizon(deps.clock.now(), deps.horizonDays ?? DEFAULT_HORIZON_DAYS);
+    const { mediaRoot, destinations, defaultTimezone, maxDurationMs } = deps;
+    this.#checker = new Checker({
+      data: { ctx: { mediaRoot, destinations: [...destinations], defaultTimezone, maxDurationMs }, root: path.resolve(deps.dir) },
+      ...(deps.checkBudgetMs !== undefined ? { budgetMs: deps.checkBudgetMs } : {}),
+      inForce: () => ({ horizon: this.#window(), entries: [...this.#inForce].map(([file, programmes]) => ({ file, programmes })) }),
+      onError: (err) => this.#deps.logger.error({ err }, 'the schedule checker stopped; it starts again with the next change'),
+    });
   }
 
   /** Loads every file, then starts watching; resolves once the watcher is ready. */
@@ -73,7 +110,7 @@ export class ScheduleService {
     this.#stopped = false;
     const files = existsSync(this.#deps.dir) ? listScheduleFiles([this.#deps.dir]) : [];
     if (!existsSync(this.#deps.dir)) this.#deps.logger.warn({ dir: this.#deps.dir }, 'schedules folder does not exist; no programmes');
-    for (const f of files) this.#process(f, true);
+    for (const f of files) await this.#enqueue(() => this.#process(f, true));
     this.#armHorizon();
     if (this.#deps.watch === false || !existsSync(this.#deps.dir)) return;
     const watcher = watch(this.#deps.dir, {
@@ -97,6 +134,7 @@ export class ScheduleService {
     this.#horizonTimer?.();
     await this.#watcher?.close();
     this.#watcher = undefined;
+    await this.#checker.stop();
   }
 
   onChange(listener: () => void): () => void {
@@ -116,40 +154,41 @@ export class ScheduleService {
   }
 
   programmes(): Programme[] {
-    return [...this.#index.files.values()].flatMap((e) => e.programmes).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...this.#inForce.values()].flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** Every occurrence (cancelled ones flagged) whose [start, end] intersects [from, to], by start. */
   occurrences(from: Date, to: Date): Occurrence[] {
     const f = from.getTime();
     const t = to.getTime();
-    if (f < this.#horizon.from.getTime() || t > this.#horizon.to.getTime()) {
-      return this.#expander.expandAll(this.programmes(), from, to);
-    }
-    // Each file's slots are sorted: a binary search per file finds the window, so a reload
-    // only replaces that file's list and nothing global has to be rebuilt.
-    const min = f - this.#maxDurationMs;
+    // Expanded lazily, a block of days at a time per file, and remembered: the engine's
+    // reads of the next days cost a lookup, and nothing expands a year nobody asked for.
+    const first = Math.floor((f - this.#maxDurationMs) / (BLOCK_DAYS * DAY_MS));
+    const last = Math.floor(t / (BLOCK_DAYS * DAY_MS));
     const hits: Slot[] = [];
-    for (const entry of this.#index.files.values()) {
-      const list = entry.slots;
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (list[mid]!.start < min) lo = mid + 1;
-        else hi = mid;
+    for (const [file, programmes] of this.#inForce) {
+      let blocks = this.#blocks.get(file);
+      if (!blocks) this.#blocks.set(file, (blocks = new Map()));
+      if (blocks.size > MAX_BLOCKS) blocks.clear();
+      for (let b = first; b <= last; b++) {
+        let list = blocks.get(b);
+        if (!list) {
+          const start = b * BLOCK_DAYS * DAY_MS;
+          const end = start + BLOCK_DAYS * DAY_MS;
+          list = this.#expander.slotsAll(programmes, start, end).filter((x) => x.start >= start && x.start < end);
+          blocks.set(b, list);
+        }
+        for (const x of list) if (x.end >= f && x.start <= t) hits.push(x);
       }
-      for (let i = lo; i < list.length && list[i]!.start <= t; i++) if (list[i]!.end >= f) hits.push(list[i]!);
     }
     return hits.sort(compareSlots).map((x) => this.#expander.occurrence(x));
   }
 
   find(occurrenceId: string): Occurrence | undefined {
-    const at = occurrenceId.lastIndexOf('@');
-    if (at < 0) return undefined;
-    const p = this.#index.programme(occurrenceId.slice(0, at));
-    const nominal = Date.parse(`${occurrenceId.slice(at + 1)}:00Z`);
-    if (!p || Number.isNaN(nominal)) return undefined;
+    const parsed = parseOccurrenceId(occurrenceId);
+    const p = parsed && this.#ids.get(parsed.programmeId);
+    if (!parsed || !p) return undefined;
+    const nominal = parsed.nominal;
     // An override may move it within its day; zones are within ±14 h; look two days around.
     const around = this.#expander.expand(p, new Date(nominal - 2 * DAY_MS), new Date(nominal + 2 * DAY_MS));
     return around.find((o) => o.id === occurrenceId);
@@ -167,8 +206,19 @@ export class ScheduleService {
   }
 
   /** Re-reads one file now, as the watcher does once a save has settled (deleted = removed). */
-  reloadFile(file: string): void {
-    this.#process(path.resolve(file), false);
+  reloadFile(file: string): Promise<void> {
+    return this.#enqueue(() => this.#process(path.resolve(file), false));
+  }
+
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(work);
+    // One failure must not stop the files after it: it is logged, the queue goes on.
+    this.#queue = run.catch((err: unknown) => this.#deps.logger.error({ err }, 'reading a schedule file failed'));
+    return run;
+  }
+
+  #window(): { fromMs: number; toMs: number } {
+    return { fromMs: this.#horizon.from.getTime(), toMs: this.#horizon.to.getTime() };
   }
 
   #debounce(file: string): void {
@@ -196,7 +246,7 @@ export class ScheduleService {
         this.#timers.delete(file);
         if (this.#stopped) return;
         if (this.#fingerprint(file) !== first) this.#debounce(file);
-        else this.#process(file, false);
+        else void this.#enqueue(() => this.#process(file, false));
       }),
     );
   }
@@ -204,59 +254,78 @@ export class ScheduleService {
   #fingerprint(file: string): string {
     try {
       const s = statSync(file);
-      return `${s.size}:${s.mtimeMs}:${readFileSync(file, 'utf8')}`;
-    } catch {
-      return 'missing';
+      // The same careful reading as the checker's (a FIFO or a device is not read here either).
+      return `${s.size}:${s.mtimeMs}:${readScheduleFile(file, { root: this.#deps.dir })}`;
+    } catch (err) {
+      return `missing:${(err as Error).message}`;
     }
   }
 
-  #process(absFile: string, initial: boolean): void {
-    const file = display(absFile);
+  async #process(absFile: string, initial: boolean): Promise<void> {
+    const file = this.#display(absFile);
     const now = this.#deps.clock.now();
-    let text: string | undefined;
+    let res: CheckResponse;
     try {
-      text = readFileSync(absFile, 'utf8');
+      res = await this.#checker.request({ op: 'check', file, abs: absFile, horizon: this.#window() });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.#removed(file);
-      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: `cannot read the file: ${(err as Error).message}` }]);
+      if (this.#stopped) return;
+      const message =
+        err instanceof CheckTimeoutError
+          ? `checking this file took longer than ${Math.round(err.budgetMs / 1000)} s, so it was abandoned; split it into smaller files or repeat programmes less often`
+          : `onair could not check this file (${(err as Error).message}); please report it`;
+      this.#refused.delete(file);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message }]);
       return;
     }
-    const result = validateScheduleText(text, file, this.#deps, this.#expander);
-    const inForce = this.#index.files.get(file);
-    if (result.empty && inForce && inForce.programmes.length > 0) {
-      // An empty file replacing one with programmes is most likely a save in progress or a
-      // mistake; removing programmes is done by deleting the file.
-      this.#reject(file, now, [
-        { file, line: 1, col: 1, severity: 'warning', message: 'the file is now empty; its last version stays in force. Delete the file to remove its programmes' },
-      ]);
+    if (res.kind === 'missing') return this.#removed(file);
+    if (res.kind === 'unreadable') {
+      this.#refused.delete(file);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: res.message }]);
       return;
     }
+    if (res.kind !== 'checked') {
+      const message = res.kind === 'failed' ? `onair could not check this file (${res.message}); please report it` : 'unexpected answer from the schedule checker';
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message }]);
+      return;
+    }
+    const result: FileResult = { file, programmes: res.programmes, diagnostics: res.diagnostics, empty: res.empty, candidates: [] };
+    // Errors first: a syntax error drops the document, so such a file also reads as
+    // "empty" — and it must show as the error it is, with its line and column.
     if (hasErrors(result.diagnostics)) {
       this.#refused.delete(file);
       this.#reject(file, now, result.diagnostics);
       return;
     }
-    if (!this.#accept(result, now)) return;
-    if (!initial) this.#retryRefused(now);
+    if (result.empty && (this.#inForce.has(file) || this.#status.has(file))) {
+      // An existing schedule emptied is most likely a save gone wrong: an error, so nobody
+      // reads it as fine. Removing programmes is done by deleting the file.
+      this.#refused.delete(file);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: scheduleMessage('en', 'emptyExisting') }]);
+      return;
+    }
+    if (!(await this.#accept(result, now, res.cross))) return;
+    if (!initial) await this.#retryRefused(now);
   }
 
   /** Puts a valid-alone file in force unless it clashes with the others; returns success. */
-  #accept(result: FileResult, now: Date): boolean {
-    const entry: FileEntry = {
-      file: result.file,
-      programmes: result.programmes,
-      slots: this.#expander.slotsAll(result.programmes, this.#horizon.from.getTime(), this.#horizon.to.getTime()),
-    };
-    const cross = this.#index.check(entry);
+  async #accept(result: FileResult, now: Date, crossChecked?: Diagnostic[]): Promise<boolean> {
+    let cross = crossChecked;
+    if (!cross) {
+      const res = await this.#checker.request({ op: 'recheck', file: result.file });
+      if (res.kind !== 'rechecked') {
+        this.#refused.delete(result.file);
+        return false;
+      }
+      cross = res.cross;
+    }
     if (hasErrors(cross)) {
       this.#refused.set(result.file, result);
       this.#reject(result.file, now, sortDiagnostics([...result.diagnostics, ...cross]));
       return false;
     }
     this.#refused.delete(result.file);
-    this.#index.put(entry);
-    // Bounds how far back occurrences() looks for one still running; it never needs to shrink.
-    for (const s of entry.slots) this.#maxDurationMs = Math.max(this.#maxDurationMs, s.end - s.start);
+    await this.#checker.request({ op: 'put', file: result.file });
+    this.#putInForce(result.file, result.programmes);
     this.#changed();
     const status: FileStatus = {
       file: result.file,
@@ -272,38 +341,55 @@ export class ScheduleService {
     return true;
   }
 
-  #retryRefused(now: Date): void {
-    for (const result of [...this.#refused.values()]) this.#accept(result, now);
+  #putInForce(file: string, programmes: Programme[]): void {
+    this.#takeOutOfForce(file);
+    this.#inForce.set(file, programmes);
+    for (const p of programmes) {
+      this.#ids.set(p.id, p);
+      // Bounds how far back occurrences() looks for one still running; it never needs to shrink.
+      for (const d of [p.durationMs, ...Object.values(p.overrides).map((o) => o.duration ?? 0)]) this.#maxDurationMs = Math.max(this.#maxDurationMs, d);
+    }
+  }
+
+  #takeOutOfForce(file: string): void {
+    for (const p of this.#inForce.get(file) ?? []) if (this.#ids.get(p.id) === p) this.#ids.delete(p.id);
+    this.#inForce.delete(file);
+    this.#blocks.delete(file);
+  }
+
+  async #retryRefused(now: Date): Promise<void> {
+    for (const result of [...this.#refused.values()]) await this.#accept(result, now);
   }
 
   #reject(file: string, now: Date, diagnostics: Diagnostic[]): void {
     const prev = this.#status.get(file);
     const status: FileStatus = {
       file,
-      programmeIds: this.#index.files.get(file)?.programmes.map((p) => p.id) ?? [],
+      programmeIds: this.#inForce.get(file)?.map((p) => p.id) ?? [],
       diagnostics,
       loadedAt: now,
       ...(prev?.lastGoodAt ? { lastGoodAt: prev.lastGoodAt } : {}),
     };
     this.#status.set(file, status);
-    for (const d of diagnostics) (d.severity === 'error' ? this.#deps.logger.error : this.#deps.logger.warn).call(this.#deps.logger, formatDiagnostic(d));
-    if (hasErrors(diagnostics))
-      this.#deps.logger.error(
-        { file, inForce: status.programmeIds },
-        status.programmeIds.length ? 'schedule file has errors; its last good version stays in force' : 'schedule file has errors; it is not loaded',
-      );
+    // The log gets the first problems and a count, like /api/status: a file with thousands
+    // of problems must not flood it.
+    for (const d of diagnostics.slice(0, MAX_LOGGED)) (d.severity === 'error' ? this.#deps.logger.error : this.#deps.logger.warn).call(this.#deps.logger, formatDiagnostic(d));
+    if (diagnostics.length > MAX_LOGGED) this.#deps.logger.error({ file, more: diagnostics.length - MAX_LOGGED }, `and ${diagnostics.length - MAX_LOGGED} more problems in ${file}`);
+    const note = fileStatusNote(status);
+    if (note) this.#deps.logger.error({ file, inForce: status.programmeIds, lastGoodAt: status.lastGoodAt?.toISOString() ?? null }, note);
     this.#events.emit('file', status);
   }
 
-  #removed(file: string): void {
+  async #removed(file: string): Promise<void> {
     this.#refused.delete(file);
     this.#status.delete(file);
-    if (this.#index.files.has(file)) {
-      this.#index.remove(file);
+    await this.#checker.request({ op: 'remove', file });
+    if (this.#inForce.has(file)) {
+      this.#takeOutOfForce(file);
       this.#changed();
       this.#deps.logger.info({ file }, 'schedule file deleted; its programmes are removed');
     }
-    this.#retryRefused(this.#deps.clock.now());
+    await this.#retryRefused(this.#deps.clock.now());
   }
 
   #changed(): void {
@@ -311,16 +397,15 @@ export class ScheduleService {
     this.#events.emit('change');
   }
 
-  /** Moves the cached horizon forward once a day, re-expanding what is in force. */
+  /** Moves the checked horizon forward once a day (the worker re-expands what is in force). */
   #armHorizon(): void {
     const when = new Date(this.#horizon.from.getTime() + 2 * DAY_MS);
     this.#horizonTimer = this.#deps.clock.at(when, () => {
       if (this.#stopped) return;
       this.#horizon = horizon(this.#deps.clock.now(), this.#deps.horizonDays ?? DEFAULT_HORIZON_DAYS);
-      const index = new ConflictIndex(this.#deps.maxDurationMs, this.#expander);
-      for (const e of this.#index.files.values())
-        index.put({ ...e, slots: this.#expander.slotsAll(e.programmes, this.#horizon.from.getTime(), this.#horizon.to.getTime()) });
-      this.#index = index;
+      void this.#enqueue(async () => {
+        await this.#checker.request({ op: 'horizon', horizon: this.#window() }, Infinity);
+      });
       this.#armHorizon();
     });
   }

@@ -102,6 +102,8 @@ export interface Programme {
   chat: ChatOptions;
   /** Offsets before start at which viewers are reminded, in ms, largest first. */
   remindersMs: number[];
+  /** false: kept off listings and feeds (the demo); shown only while live. Absent = listed. */
+  listed?: boolean;
 }
 
 /**
@@ -131,6 +133,8 @@ export interface Occurrence {
   youtube: YoutubeOptions;
   chat: ChatOptions;
   remindersMs: number[];
+  /** As the programme's `listed`: false keeps this broadcast off listings. Absent = listed. */
+  listed?: boolean;
   /** True when an override or `except` cancelled it; kept so the engine can tear down. */
   cancelled: boolean;
 }

@@ -1,11 +1,10 @@
 // One schedule file's text -> its programmes and every problem in it. Pure apart from
 // checking that source files exist; never throws, whatever the text.
 import type { Expander } from './expand.js';
-import { normalizeProgramme, type ValidationContext } from './normalize.js';
+import { checkRejectedPart, normalizeProgramme, type ValidationContext } from './normalize.js';
 import type { z } from 'zod';
 import { programmeSchema, type RawProgramme } from './schema.js';
 import type { Diagnostic, Programme } from './types.js';
-import { fastParse, type FastSource } from './fast-yaml.js';
 import { parseScheduleText, type ParsedText, type PositionSource } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
@@ -35,6 +34,12 @@ function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
   const d = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, unknown> } } })._zod.def;
   if (d.type === 'optional' && d.innerType) return objectShape(d.innerType);
   return d.type === 'object' ? d.shape : undefined;
+}
+
+function valueAt(root: unknown, rel: readonly string[]): unknown {
+  let v = root;
+  for (const k of rel) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 function validateOne(value: unknown, src: PositionSource, base: Array<string | number>, ctx: ValidationContext, expander: Expander) {
@@ -72,6 +77,12 @@ function validateOne(value: unknown, src: PositionSource, base: Array<string | n
     }
     partial[k] = kept;
   }
+  // What was dropped still gets the checks of its well-formed values (a real hour, a real
+  // date), so one run shows every independent problem.
+  for (const key of dropped) {
+    const rel = key.split('.');
+    diagnostics.push(...checkRejectedPart(valueAt(value, rel), rel, src, base, ctx, expander));
+  }
   const reparsed = programmeSchema.partial().safeParse(partial);
   const rest = reparsed.success
     ? normalizeProgramme(reparsed.data, src, base, ctx, expander, false, dropped)
@@ -79,36 +90,7 @@ function validateOne(value: unknown, src: PositionSource, base: Array<string | n
   return { diagnostics: [...diagnostics, ...rest.diagnostics] };
 }
 
-export interface ValidateOptions {
-  /**
-   * Try the fast reading first (js-yaml; see fast-yaml.ts). Results are the same either
-   * way; false reads with the `yaml` library only (for tests comparing the two).
-   * @defaultValue true
-   */
-  fast?: boolean;
-  /** Told which reading the result came from (for tests: the comparison is not vacuous). */
-  onReading?: (reading: 'fast' | 'yaml') => void;
-}
-
-export function validateScheduleText(text: string, file: string, ctx: ValidationContext, expander: Expander, options: ValidateOptions = {}): FileResult {
-  if (options.fast !== false) {
-    try {
-      const documents = fastParse(text, file);
-      if (documents) {
-        const result = validateDocuments({ documents, diagnostics: [] }, file, ctx, expander);
-        // Only a file without errors is taken from the fast reading (its warnings placed
-        // on js-yaml's tree); any error, or any doubt about a position, is reported from
-        // the `yaml` reading below.
-        if (!hasErrors(result.diagnostics) && !documents.some((d) => d.source.touched)) {
-          options.onReading?.('fast');
-          return result;
-        }
-      }
-    } catch {
-      // Whatever went wrong, the `yaml` reading below decides.
-    }
-  }
-  options.onReading?.('yaml');
+export function validateScheduleText(text: string, file: string, ctx: ValidationContext, expander: Expander): FileResult {
   let parsed: ParsedText;
   try {
     parsed = parseScheduleText(text, file);
@@ -125,7 +107,7 @@ function crashed(file: string, diagnostics: Diagnostic[], err: unknown): FileRes
 }
 
 function validateDocuments(
-  parsed: { documents: ReadonlyArray<{ source: PositionSource | FastSource; value: unknown }>; diagnostics: Diagnostic[] },
+  parsed: { documents: ReadonlyArray<{ source: PositionSource; value: unknown }>; diagnostics: Diagnostic[] },
   file: string,
   ctx: ValidationContext,
   expander: Expander,

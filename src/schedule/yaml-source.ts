@@ -1,6 +1,7 @@
 // Reads a schedule file's text into YAML documents that remember where every node is, so
 // each problem can be reported at the 1-based line:col of the node a person has to change.
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { MAX_DOCUMENTS, MAX_PROGRAMMES_PER_FILE } from './limits.js';
 import type { Diagnostic, Severity } from './types.js';
 
 export type Path = ReadonlyArray<string | number>;
@@ -82,19 +83,39 @@ export interface ParsedText {
   diagnostics: Diagnostic[];
 }
 
+/** Where the (limit+1)th document starts, if a file has more than `limit` documents. */
+function documentPastLimit(text: string, limit: number): number | undefined {
+  // A `---` at the start of a line always starts a document (even inside a block scalar),
+  // so counting them bounds the documents before the parser spends anything on them.
+  let docs = 1;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 10) continue;
+    line++;
+    if (text.startsWith('---', i + 1) && ++docs > limit) return line;
+  }
+  return undefined;
+}
+
 /** Parses a file's text; YAML syntax errors become diagnostics and their document is dropped. */
 export function parseScheduleText(text: string, file: string): ParsedText {
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const documents: ParsedText['documents'] = [];
+  const tooMany = documentPastLimit(text, MAX_DOCUMENTS);
+  if (tooMany !== undefined) {
+    const message = `this file holds more than ${MAX_DOCUMENTS.toLocaleString('en')} YAML documents (sections after ---); split it into several files`;
+    return { documents, diagnostics: [{ file, line: tooMany, col: 1, severity: 'error', message }] };
+  }
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
     // The parser is not expected to throw, but a staff member's file must never crash us.
-    return { documents, diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `cannot read the file as YAML: ${(err as Error).message}` }] };
+    return { documents, diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `cannot read the file as YAML: ${unreadable(err)}` }] };
   }
   if (!Array.isArray(docs)) docs = [];
+  let programmes = 0;
   for (const doc of docs) {
     const source = new YamlSource(file, doc, lines);
     for (const e of doc.errors) {
@@ -110,13 +131,25 @@ export function parseScheduleText(text: string, file: string): ParsedText {
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      diagnostics.push({ ...source.diag([], 'error', `cannot read this document: ${firstLine((err as Error).message)}`) });
+      diagnostics.push({ ...source.diag([], 'error', `cannot read this document: ${unreadable(err)}`) });
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document (e.g. only comments)
     documents.push({ source, value });
+    programmes += Array.isArray(value) ? value.length : 1;
+    if (programmes > MAX_PROGRAMMES_PER_FILE) {
+      const message = `this file holds more than ${MAX_PROGRAMMES_PER_FILE.toLocaleString('en')} programmes; split it into several files`;
+      return { documents: [], diagnostics: [{ ...source.diag([], 'error', message) }] };
+    }
   }
   return { documents, diagnostics };
+}
+
+/** An exception from the parser as a person can read it. */
+function unreadable(err: unknown): string {
+  // Deep nesting ([[[[...) exhausts the parser's stack: say what to change, not the stack.
+  if (err instanceof RangeError) return 'lists or mappings are nested too deeply; a programme needs only a few levels';
+  return firstLine((err as Error).message);
 }
 
 function firstLine(s: string): string {

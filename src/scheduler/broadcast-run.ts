@@ -28,6 +28,7 @@ import { withTimeout } from './with-timeout.js';
 export interface RunHost {
   deps: Required<EngineDeps>;
   transitioned(record: BroadcastRecord, from: BroadcastState | undefined, occ: Occurrence | undefined): void;
+  destinationChanged(record: BroadcastRecord): void;
   health(occurrenceId: string, health: EncoderHealth): void;
   reminder(occ: Occurrence, offsetMs: number): void;
   finished(run: BroadcastRun): void;
@@ -326,12 +327,17 @@ export class BroadcastRun {
   }
 
   async #setDestination(state: DestinationState): Promise<void> {
+    const before = this.#current(state.name);
     this.record = {
       ...this.record,
       destinations: this.record.destinations.map((d) => (d.name === state.name ? state : d)),
       updatedAt: this.#deps.clock.now().toISOString(),
     };
     await this.#deps.store.save(this.record, this.#deps.clock.now());
+    // Viewers learn where to watch from this: a destination goes live after the broadcast.
+    if (before?.status !== state.status || before?.watchUrl !== state.watchUrl) {
+      this.#host.destinationChanged(structuredClone(this.record));
+    }
   }
 
   /** Calls one destination method; a failure is recorded on the destination, never thrown. */
@@ -426,6 +432,8 @@ export class BroadcastRun {
 
   /** Passes changed title or times to every prepared destination, in the background. */
   #updateDestinations(): void {
+    // Without the schedule's occurrence there is nothing true to pass on (only a stand-in).
+    if (!this.#occ) return;
     for (const d of this.record.destinations) {
       if (d.status !== 'ready' && d.status !== 'live') continue;
       const dest = this.#destination(d.name);

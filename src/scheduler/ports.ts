@@ -68,6 +68,11 @@ export interface EncoderHealth {
   phase: 'slate' | 'programme' | 'stopped';
   fps: number;
   bitrateKbps: number;
+  /**
+   * false when ffmpeg did not measure the output rate (it reports N/A through the tee muxer)
+   * and `bitrateKbps` is the configured, nominal rate. Absent = measured.
+   */
+  bitrateMeasured?: boolean;
   speed: number;
   droppedFrames: number;
   restarts: number;
@@ -106,6 +111,12 @@ export interface EngineEvents {
   [event: string]: (...args: any[]) => void;
   /** A broadcast changed state (written to the store before this is emitted). */
   transition: (record: BroadcastRecord, from: BroadcastState | undefined, occurrence: Occurrence | undefined) => void;
+  /**
+   * A destination of a broadcast changed status or watch URL (written to the store before
+   * this is emitted). Destinations go live a moment after the broadcast does (each awaits
+   * its ingest first), so this is how listeners learn where a live programme can be watched.
+   */
+  destination: (record: BroadcastRecord) => void;
   /** Encoder figures for a broadcast, about once a second while ffmpeg runs. */
   health: (occurrenceId: string, health: EncoderHealth) => void;
   /** A reminder offset of an occurrence was reached (e.g. 15 minutes before). */

@@ -56,7 +56,9 @@ export function effectiveOccurrence(occ: Occurrence, record: BroadcastRecord): O
 
 /**
  * A stand-in occurrence for a record whose occurrence left the schedule, so destinations
- * can still be ended or torn down (they only need the ids, title and times).
+ * can still be ended or torn down (they only need the ids, title and times). Whatever it
+ * cannot know it states as restrictively as possible — private, made for kids — so no path
+ * that reaches a destination with it can make an unlisted children's event public.
  */
 export function occurrenceFromRecord(record: BroadcastRecord): Occurrence {
   return {
@@ -73,7 +75,7 @@ export function occurrenceFromRecord(record: BroadcastRecord): Occurrence {
     localEnd: record.scheduledEnd,
     source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 1000 },
     destinations: record.destinations.map((d) => d.name),
-    youtube: { privacy: 'public', madeForKids: false },
+    youtube: { privacy: 'private', madeForKids: true },
     chat: { enabled: false, slowModeMs: 0 },
     remindersMs: [],
     cancelled: true,

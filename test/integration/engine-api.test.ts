@@ -65,7 +65,8 @@ describe('engine API: /api/broadcasts', () => {
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(base + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      // Staff actions always need a credential (no "loopback means staff").
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-token-123', ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
 
@@ -145,7 +146,7 @@ describe('engine API: /api/broadcasts', () => {
 
   it('refuses staff actions from behind a proxy without the token, and takes the token', async () => {
     const id = encodeURIComponent(OCC);
-    const refused = await post(`/api/broadcasts/${id}/start`, undefined, { 'x-forwarded-for': '203.0.113.9' });
+    const refused = await post(`/api/broadcasts/${id}/start`, undefined, { 'x-forwarded-for': '203.0.113.9', authorization: '' });
     expect(refused.status).to.equal(401);
     expect(((await refused.json()) as { message: string }).message).to.match(/ONAIR_MODERATOR_TOKEN/);
     expect(await state(OCC)).to.equal('scheduled');

@@ -151,7 +151,10 @@ describe('schedule hot reload (real files)', function () {
     let status = waitFile('story.yaml', (s) => s.diagnostics.length > 0);
     writeFileSync(path.join(dir, 'story.yaml'), '');
     let s = await status;
-    expect(s.diagnostics.map((d) => d.severity)).to.deep.equal(['warning']);
+    // An existing schedule emptied is an error (nobody may read it as fine), and the last
+    // good version stays in force meanwhile.
+    expect(s.diagnostics.map((d) => d.severity)).to.deep.equal(['error']);
+    expect(s.diagnostics[0]!.message).to.match(/^the file is empty/);
     expect(s.programmeIds).to.deep.equal(['story']);
     expect(ids()).to.deep.equal(['story']);
     // Cut in the middle of a line: invalid, so the last good version stays.

@@ -101,7 +101,7 @@ describe('schedule HTTP routes', function () {
   it('GET /calendar.ics keeps a feed small: a programme every ten minutes lists its next 200', async () => {
     const demo = ['id: demo', 'title: Demo', 'duration: 2m', 'recurrence: { cron: "*/10 * * * *" }', 'source: { testPattern: {} }', 'destinations: [youtube]', ''].join('\n');
     writeFileSync(path.join(dir, 'demo.yaml'), demo);
-    service.reloadFile(path.join(dir, 'demo.yaml'));
+    await service.reloadFile(path.join(dir, 'demo.yaml'));
     expect(service.snapshot().files.find((f) => f.file.endsWith('demo.yaml'))?.diagnostics).to.deep.equal([]);
     try {
       const cal = new ICAL.Component(ICAL.parse(await (await fetch(`${base}/calendar.ics`)).text()));
@@ -114,7 +114,7 @@ describe('schedule HTTP routes', function () {
       expect(Math.min(...starts)).to.be.at.least(clock.now().getTime() - 50 * 10 * 60_000);
     } finally {
       rmSync(path.join(dir, 'demo.yaml'));
-      service.reloadFile(path.join(dir, 'demo.yaml'));
+      await service.reloadFile(path.join(dir, 'demo.yaml'));
     }
     expect(service.snapshot().programmes.map((p) => p.id)).to.deep.equal(['story', 'workshop']);
   });

@@ -14,9 +14,9 @@ import { wireStaffLogin } from '../shared/staff-login.js';
  * @typedef {{ occurrenceId: string; programmeId: string; title: { tr: string; en: string }; state: string;
  *   scheduledStart: string; scheduledEnd: string; liveAt?: string; endedAt?: string; reason?: string;
  *   destinations: DestinationView[] }} Broadcast
- * @typedef {{ at: string; phase: string; fps: number; bitrateKbps: number; droppedFrames: number; restarts: number }} HealthSample
+ * @typedef {{ at: string; phase: string; fps: number; bitrateKbps: number; bitrateMeasured?: boolean; droppedFrames: number; restarts: number }} HealthSample
  * @typedef {{ day: string; usedUnits: number; projectedUnits: number; dailyQuota: number }} Quota
- * @typedef {{ file: string; line: number; col: number; message: string; text: string }} ScheduleError
+ * @typedef {{ file: string; line: number; col: number; message: string; text: string; note: { tr: string; en: string } }} ScheduleError
  * @typedef {{ id: number; at: string; staff: string; action: string; occurrenceId: string; status: number; detail: string }} AuditEntry
  * @typedef {{ now: string; timezone: string; day: { date: string; start: string; end: string }; staff: string | null;
  *   broadcasts: Broadcast[]; health: Record<string, HealthSample[]>; quota: Quota | null;
@@ -51,6 +51,18 @@ let busy = false;
 /** @param {string} iso @param {string} zone */
 function hhmm(iso, zone) {
   return new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+/**
+ * A reason with its instants in the day's zone: the engine writes UTC ("ended early by staff
+ * at 2026-12-05T09:10:00.000Z"), staff read local time.
+ * @param {string} reason @param {string} zone
+ */
+function localReason(reason, zone) {
+  return reason.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g, (iso) => {
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
+    return `${time} (${zone})`;
+  });
 }
 
 /** @param {Broadcast} b */
@@ -149,12 +161,13 @@ function renderTimeline(s) {
     const g = svg('g', { class: 'hour' });
     const hx = LEFT + (hour / 24) * (W - LEFT - RIGHT);
     g.append(svg('line', { x1: hx, x2: hx, y1: 16, y2: H }));
-    const label = svg('text', { x: hx + 2, y: 12 });
+    // The last tick's label ends at its line, so 24:00 is not cut off at the right edge.
+    const label = svg('text', hour === 24 ? { x: hx - 2, y: 12, 'text-anchor': 'end' } : { x: hx + 2, y: 12 });
     label.textContent = `${String(hour).padStart(2, '0')}:00`;
     g.append(label);
     root.append(g);
   }
-  for (const { b, start, end, lane } of placed) {
+  for (const [i, { b, start, end, lane }] of placed.entries()) {
     const g = svg('g', { class: 'bar', 'data-occurrence': b.occurrenceId, 'data-state': b.state });
     const x0 = x(start);
     const width = Math.max(3, x(end) - x0);
@@ -163,9 +176,16 @@ function renderTimeline(s) {
     const tip = svg('title');
     tip.textContent = `${title(b)} — ${b.state}, ${hhmm(b.scheduledStart, s.timezone)}–${hhmm(b.scheduledEnd, s.timezone)}`;
     g.append(tip);
-    if (width > 40) {
-      const label = svg('text', { x: x0 + 4, y: y + 18 });
-      label.textContent = title(b).slice(0, Math.floor(width / 7));
+    // A bar too short for its title (every workshop: an hour is 40 px) gets it beside the
+    // bar, in the room up to the next bar of the same lane.
+    const inside = width > 60;
+    const nextInLane = placed.slice(i + 1).find((p) => p.lane === lane);
+    const room = inside ? width - 8 : (nextInLane ? x(nextInLane.start) : W - RIGHT) - (x0 + width) - 6;
+    const chars = Math.floor(room / 7);
+    if (chars >= 3) {
+      const label = svg('text', { x: inside ? x0 + 4 : x0 + width + 3, y: y + 18, class: inside ? '' : 'outside' });
+      const name = title(b);
+      label.textContent = name.length > chars ? `${name.slice(0, chars - 1)}…` : name;
       g.append(label);
     }
     root.append(g);
@@ -175,16 +195,20 @@ function renderTimeline(s) {
   $('timeline-wrap').replaceChildren(root);
 }
 
-/** @param {Broadcast} b @returns {Array<{ action: string; label: string; confirm: string; body?: object }>} */
-function actionsFor(b) {
+/**
+ * @param {Broadcast} b @param {string | undefined} phase what its encoder shows now ('slate' or 'programme')
+ * @returns {Array<{ action: string; label: string; confirm: string; body?: object }>}
+ */
+function actionsFor(b, phase) {
   const name = title(b);
   /** @type {Array<{ action: string; label: string; confirm: string; body?: object }>} */
   const list = [];
   if (['scheduled', 'preparing', 'ready'].includes(b.state)) list.push({ action: 'start', label: 'Start now', confirm: `Start “${name}” now, before its time?` });
   if (!FINAL.has(b.state) && b.state !== 'ending') list.push({ action: 'extend', label: 'Extend 15 min', confirm: `Extend “${name}” by 15 minutes?`, body: { minutes: 15 } });
   if (b.state === 'live') {
-    list.push({ action: 'slate', label: 'Switch to slate', confirm: `Show the slate instead of “${name}”? Viewers see the waiting card.` });
-    list.push({ action: 'programme', label: 'Back to programme', confirm: `Switch “${name}” back to the programme?` });
+    // Only the switch that changes something: to the slate while the programme shows, back after.
+    if (phase === 'slate') list.push({ action: 'programme', label: 'Back to programme', confirm: `Switch “${name}” back to the programme?` });
+    else list.push({ action: 'slate', label: 'Switch to slate', confirm: `Show the slate instead of “${name}”? Viewers see the waiting card.` });
     list.push({ action: 'end', label: 'End now', confirm: `End “${name}” now? This cannot be undone.` });
   }
   return list;
@@ -198,14 +222,15 @@ function renderBroadcasts(s) {
     tr.append(h('td', `${hhmm(b.scheduledStart, s.timezone)}–${hhmm(b.scheduledEnd, s.timezone)}`));
     const name = h('td');
     name.append(h('bdi', title(b)));
-    if (b.reason) name.append(h('div', b.reason, 'meta'));
+    if (b.reason) name.append(h('div', localReason(b.reason, s.timezone), 'meta'));
     tr.append(name);
     const st = h('td');
     st.append(h('span', b.state, `badge state-text-${b.state}`));
     tr.append(st);
     const cell = h('td');
     const actions = h('div', undefined, 'actions');
-    for (const a of actionsFor(b)) {
+    const samples = s.health[b.occurrenceId];
+    for (const a of actionsFor(b, samples?.[samples.length - 1]?.phase)) {
       const btn = /** @type {HTMLButtonElement} */ (h('button', a.label, a.action === 'end' ? '' : 'secondary'));
       btn.type = 'button';
       btn.dataset.action = a.action;
@@ -257,13 +282,21 @@ function renderHealth(s) {
       dl.append(dd);
     };
     row('Showing', last.phase, 'phase');
-    row('Bitrate', `${Math.round(last.bitrateKbps)} kbit/s`, 'bitrate');
+    const measured = last.bitrateMeasured !== false;
+    row('Bitrate', measured ? `${Math.round(last.bitrateKbps)} kbit/s` : `${Math.round(last.bitrateKbps)} kbit/s nominal (not measured)`, 'bitrate');
     row('Frames/s', last.fps.toFixed(1), 'fps');
     row('Dropped frames', String(last.droppedFrames), 'dropped');
     row('Restarts', String(last.restarts), 'restarts');
     card.append(dl);
-    card.append(h('div', 'Bitrate, last two minutes', 'meta'));
-    card.append(sparkline(samples.map((x) => x.bitrateKbps)));
+    // A flat line at the configured rate would look like a healthy measurement: draw only
+    // what ffmpeg measured (it reports N/A through the tee muxer that feeds several outputs).
+    const measuredSamples = samples.filter((x) => x.bitrateMeasured !== false);
+    if (measuredSamples.length > 1) {
+      card.append(h('div', 'Output bitrate (measured), last two minutes', 'meta'));
+      card.append(sparkline(measuredSamples.map((x) => x.bitrateKbps)));
+    } else {
+      card.append(h('div', 'Output bitrate: not measured by ffmpeg for this stream; the figure above is the configured rate.', 'meta'));
+    }
     card.append(h('div', 'Frames per second', 'meta'));
     card.append(sparkline(samples.map((x) => x.fps)));
     return card;
@@ -299,10 +332,17 @@ function renderQuota(q) {
 
 /** @param {ScheduleError[]} errors */
 function renderErrors(errors) {
+  const lang = document.documentElement.lang === 'tr' ? 'tr' : 'en';
+  const noted = new Set();
   $('errors').replaceChildren(
     ...errors.map((e) => {
       const li = h('li');
       li.append(h('code', e.text));
+      // Once per file: what stays on the air while the file on disk is broken.
+      if (e.note && !noted.has(e.file)) {
+        noted.add(e.file);
+        li.append(h('p', e.note[lang], 'meta error-note'));
+      }
       return li;
     }),
   );

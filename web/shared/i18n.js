@@ -17,6 +17,26 @@ const STRINGS = {
     'player.title': 'Yayın',
     'player.none': 'Şu anda canlı yayın yok. Bir programa abone olun, başladığında size haber verelim.',
     'player.youtube': 'YouTube oynatıcı: {title}',
+    'player.video': 'Canlı yayın: {title}',
+    'player.waiting': 'Bu program canlı yayına başladığında burada oynayacak.',
+    'player.starting': 'Yayın başlıyor; görüntü birazdan gelecek…',
+    'player.ended': '{title} sona erdi.',
+    'player.unmute': 'Sesi aç',
+    'player.mute': 'Sesi kapat',
+    'source.label': 'Nereden izlensin',
+    'source.local': 'Bu sitede izle',
+    'source.youtube': "YouTube'da izle",
+    'live.watching': 'İzleniyor',
+    'live.watch.label': '{title} yayınını izle',
+    'switch.to': "{title} yayınına geç",
+    'switch.dismiss': 'Kapat',
+    'link': 'Bağlantı',
+    'link.label': '{title} sayfasının bağlantısı',
+    'announce.added': 'Yeni program: {title}, {time}',
+    'announce.updated': '{title} güncellendi',
+    'duration.min': '{m} dk',
+    'duration.h': '{h} sa',
+    'duration.hmin': '{h} sa {m} dk',
     'upcoming.title': 'Yaklaşan programlar',
     'upcoming.empty': 'Takvimde yaklaşan program yok.',
     'calendar.all': 'Tüm takvim (ICS)',
@@ -44,6 +64,7 @@ const STRINGS = {
     'chat.slow': 'Yavaş mod: {seconds} saniyede bir mesaj.',
     'chat.timeout': 'Bir moderatör mesajlarınızı {until} saatine kadar durdurdu.',
     'chat.ban': 'Bir moderatör sizi bu sohbetten çıkardı.',
+    'chat.lifted': 'Bir moderatör engeli kaldırdı; yeniden yazabilirsiniz.',
     'chat.log': 'Sohbet mesajları',
     'error.rate-limited': 'Çok hızlı yazıyorsunuz; birkaç saniye bekleyin.',
     'error.slow-mode': 'Yavaş mod açık; biraz bekleyin.',
@@ -52,6 +73,8 @@ const STRINGS = {
     'error.banned-word': 'Lütfen nazik olalım: bu kelimeye izin verilmiyor.',
     'error.chat-closed': 'Sohbet şu anda kapalı.',
     'error.nickname': 'En az 2 görünür karakterli bir takma ad seçin.',
+    'error.nickname-reserved': 'Bu takma ad moderatör ya da görevli adına benziyor; başka bir ad seçin.',
+    'error.too-many-emoji': 'Bir mesajda en çok 24 emoji olabilir.',
     'error.timed-out': 'Mesajlarınız bir süreliğine durduruldu.',
     'error.banned': 'Bu sohbete yazamazsınız.',
     'error.empty': 'Önce bir mesaj yazın.',
@@ -71,6 +94,26 @@ const STRINGS = {
     'player.title': 'Broadcast',
     'player.none': 'Nothing is live right now. Subscribe to a programme and we will tell you when it starts.',
     'player.youtube': 'YouTube player: {title}',
+    'player.video': 'Live broadcast: {title}',
+    'player.waiting': 'This programme will play here when it goes live.',
+    'player.starting': 'The broadcast is starting; the picture will be here in a moment…',
+    'player.ended': '{title} has ended.',
+    'player.unmute': 'Turn sound on',
+    'player.mute': 'Turn sound off',
+    'source.label': 'Where to watch',
+    'source.local': 'Watch on this site',
+    'source.youtube': 'Watch on YouTube',
+    'live.watching': 'Watching',
+    'live.watch.label': 'Watch {title}',
+    'switch.to': 'Switch to {title}',
+    'switch.dismiss': 'Close',
+    'link': 'Link',
+    'link.label': 'Link to the page of {title}',
+    'announce.added': 'New programme: {title}, {time}',
+    'announce.updated': '{title} was updated',
+    'duration.min': '{m} min',
+    'duration.h': '{h} h',
+    'duration.hmin': '{h} h {m} min',
     'upcoming.title': 'Coming up',
     'upcoming.empty': 'No programmes coming up.',
     'calendar.all': 'Whole calendar (ICS)',
@@ -98,6 +141,7 @@ const STRINGS = {
     'chat.slow': 'Slow mode: one message every {seconds} seconds.',
     'chat.timeout': 'A moderator paused your messages until {until}.',
     'chat.ban': 'A moderator removed you from this chat.',
+    'chat.lifted': 'A moderator lifted the block; you can write again.',
     'chat.log': 'Chat messages',
     'error.rate-limited': 'You are writing too fast; wait a few seconds.',
     'error.slow-mode': 'Slow mode is on; wait a little.',
@@ -106,6 +150,8 @@ const STRINGS = {
     'error.banned-word': 'Please keep it friendly: that word is not allowed.',
     'error.chat-closed': 'The chat is closed now.',
     'error.nickname': 'Choose a nickname of at least 2 visible characters.',
+    'error.nickname-reserved': 'That nickname looks like a moderator\'s or staff member\'s; choose another.',
+    'error.too-many-emoji': 'At most 24 emoji in one message.',
     'error.timed-out': 'Your messages are paused for a while.',
     'error.banned': 'You cannot write in this chat.',
     'error.empty': 'Write a message first.',
@@ -192,4 +238,51 @@ export function localTime(iso, lang) {
     hour: '2-digit',
     minute: '2-digit',
   }).format(new Date(iso));
+}
+
+/**
+ * When a broadcast is on, in the viewer's own time zone, naming the zone:
+ * "Cumartesi 5 Aralık 12:00–12:30 (GMT+3)"; an end on another day gets its date too.
+ * @param {string} startIso @param {string} endIso @param {Lang} lang
+ */
+export function timeRange(startIso, endIso, lang) {
+  const locale = lang === 'tr' ? 'tr-TR' : 'en-GB';
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  const day = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' });
+  const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  const zone = new Intl.DateTimeFormat(locale, { timeZoneName: 'short' }).formatToParts(start).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const sameDay = day.format(start) === day.format(end);
+  const endText = sameDay ? clock.format(end) : `${day.format(end)} ${clock.format(end)}`;
+  return `${day.format(start)} ${clock.format(start)}–${endText}${zone ? ` (${zone})` : ''}`;
+}
+
+/**
+ * A duration for people: "30 dk", "1 sa 30 dk".
+ * @param {number} ms @param {Lang} lang
+ */
+export function duration(ms, lang) {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return t(lang, 'duration.min', { m });
+  return t(lang, m === 0 ? 'duration.h' : 'duration.hmin', { h, m });
+}
+
+/**
+ * t() and applyStatic() over a page's own strings (the moderator console keeps its own
+ * table), sharing this module's language choice, English fallback and {name} filling.
+ * Elements carry data-t (text), data-t-label (aria-label) or data-t-placeholder.
+ * @template {Record<string, string>} T
+ * @param {{ tr: T, en: T }} table
+ */
+export function translator(table) {
+  /** @param {Lang} lang @param {keyof T & string} key @param {Record<string, string | number>} [vars] */
+  const tt = (lang, key, vars = {}) => (table[lang][key] ?? table.en[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+  /** @param {ParentNode} root @param {Lang} lang */
+  const apply = (root, lang) => {
+    for (const el of root.querySelectorAll('[data-t]')) el.textContent = tt(lang, /** @type {keyof T & string} */ (el.getAttribute('data-t')));
+    for (const el of root.querySelectorAll('[data-t-label]')) el.setAttribute('aria-label', tt(lang, /** @type {keyof T & string} */ (el.getAttribute('data-t-label'))));
+  };
+  return { t: tt, applyStatic: apply };
 }

@@ -1,10 +1,14 @@
 // @ts-check
-// The viewer page: what is live and next, the player, reminders (subscriptions and browser
-// notifications), the chat. Everything a viewer or the server sends is put on the page with
-// textContent or as an attribute value: nothing is ever parsed as HTML.
-import { applyStatic, initialLang, localized, localTime, rememberLang, t } from '../shared/i18n.js';
+// The viewer page: every live programme and what is next, the player, reminders
+// (subscriptions and browser notifications), the chat. The player and the chat follow the
+// programme the viewer chose (or, until they choose, the first that goes live — or the one
+// named by a /watch/<programmeId> link) and never jump on their own: another programme going
+// live is offered with a button. Everything a viewer or the server sends is put on the page
+// with textContent or as an attribute value: nothing is ever parsed as HTML.
+import { applyStatic, duration, initialLang, localized, localTime, rememberLang, t, timeRange } from '../shared/i18n.js';
 import { messageNickAndText } from '../shared/chat-message.js';
 import { $ } from '../shared/dom.js';
+import { Player } from './player.js';
 
 /** @typedef {import('../../src/realtime/events.js').ServerToClientEvents} ServerToClientEvents */
 /** @typedef {import('../../src/realtime/events.js').ClientToServerEvents} ClientToServerEvents */
@@ -14,6 +18,10 @@ import { $ } from '../shared/dom.js';
 /** @typedef {import('../../src/realtime/events.js').WatchLink} WatchLink */
 /** @typedef {import('socket.io-client').Socket<ServerToClientEvents, ClientToServerEvents>} ViewerSocket */
 /** @typedef {import('../shared/i18n.js').Lang} Lang */
+/** @typedef {'local' | 'youtube'} Source */
+
+/** How often the page looks whether a chat opened or closed (that happens without an event). */
+const CHAT_CHECK_MS = 30_000;
 
 /** @param {string} key @returns {string | null} */
 function load(key) {
@@ -32,14 +40,12 @@ function save(key, value) {
   }
 }
 
-function fingerprint() {
-  let fp = load('onair.fp');
-  if (!fp || !/^[A-Za-z0-9_-]{8,64}$/.test(fp)) {
-    fp = crypto.randomUUID().replace(/-/g, '');
-    save('onair.fp', fp);
-  }
-  return fp;
-}
+// The chat identity is issued and signed by the server (`viewer:identity`); the page only
+// keeps it and presents it on every (re)connection, so time-outs and bans hold on this browser.
+const VIEWER_KEY = 'onair.viewer';
+
+/** The programme a /watch/<programmeId> link names, if the page was opened through one. */
+const linked = /^\/watch\/([a-z0-9-]+)\/?$/.exec(location.pathname)?.[1] ?? null;
 
 const state = {
   /** @type {Lang} */
@@ -52,19 +58,28 @@ const state = {
   subscriptions: new Set(/** @type {string[]} */ (JSON.parse(load('onair.subs') ?? '[]'))),
   notify: load('onair.notify') === 'on',
   nickname: load('onair.nick') ?? '',
+  /**
+   * The broadcast the viewer watches (or watched: it stays chosen after it ends, so the page
+   * can say so instead of jumping to another). Null until something is chosen.
+   * @type {ProgrammeInfo | null}
+   */
+  selected: null,
+  /** @type {Source} */
+  source: load('onair.source') === 'youtube' ? 'youtube' : 'local',
+  /** A programme that went live while another was watched, offered with a button. @type {ProgrammeInfo | null} */
+  offer: null,
   /** @type {string | null} */
   chatRoom: null,
-  /** The programme whose chat is joined; kept after it ends until its chat closes. */
-  /** @type {ProgrammeInfo | null} */
+  /** The programme whose chat is joined; kept after it ends until its chat closes. @type {ProgrammeInfo | null} */
   chatProgramme: null,
   /** @type {ChatRoomState | null} */
   chatState: null,
-  /** @type {string | null} */
-  playing: null,
 };
 
 /** @type {ViewerSocket} */
-const socket = window.io({ auth: { fingerprint: fingerprint() } });
+const socket = window.io({ auth: (cb) => cb({ viewer: load(VIEWER_KEY) ?? undefined }) });
+socket.on('viewer:identity', ({ token }) => save(VIEWER_KEY, token));
+const player = new Player($('player-area'), () => renderPlayerControls());
 
 // -------------------------------------------------------------------------------------
 // Announcements (aria-live) and browser notifications
@@ -91,7 +106,7 @@ function notify(text) {
 }
 
 // -------------------------------------------------------------------------------------
-// Rendering
+// Choosing what plays
 // -------------------------------------------------------------------------------------
 
 /** @param {ProgrammeInfo} p */
@@ -99,32 +114,158 @@ function title(p) {
   return localized(p.title, state.lang);
 }
 
+/** @param {string} occurrenceId */
+function liveOne(occurrenceId) {
+  return state.live.find((p) => p.occurrenceId === occurrenceId);
+}
+
+/**
+ * Chooses for the viewer only while nothing is chosen or the chosen broadcast is over: the
+ * linked programme when it is live; else (no link) the first live programme, listed ones
+ * before unlisted. Never replaces a live choice.
+ */
+function pickIfNothingChosen() {
+  if (state.selected && liveOne(state.selected.occurrenceId)) return;
+  if (linked) {
+    const p = state.live.find((l) => l.programmeId === linked);
+    if (p) state.selected = p;
+    return;
+  }
+  if (state.selected) return;
+  const first = state.live.find((l) => l.listed) ?? state.live[0];
+  if (first) state.selected = first;
+}
+
+/** @param {ProgrammeInfo} p chosen by the viewer */
+function choose(p) {
+  state.selected = p;
+  if (state.offer?.occurrenceId === p.occurrenceId) state.offer = null;
+  update();
+  $('player-h').scrollIntoView({ block: 'start' });
+}
+
+/** @param {WatchLink[]} watch @returns {WatchLink | undefined} the link to play, by the viewer's source */
+function pickLink(watch) {
+  const local = watch.find((w) => w.kind === 'local' && w.url.startsWith('/'));
+  const youtube = watch.find((w) => w.kind === 'youtube');
+  if (state.source === 'youtube') return youtube ?? local;
+  return local ?? youtube;
+}
+
+/** Starts, switches or stops the player to match the choice. */
+function syncPlayer() {
+  const sel = state.selected;
+  const live = sel ? liveOne(sel.occurrenceId) : undefined;
+  const link = live ? pickLink(live.watch) : undefined;
+  if (live && link) {
+    if (!player.play(link, t(state.lang, link.kind === 'youtube' ? 'player.youtube' : 'player.video', { title: title(live) }))) player.stop();
+  } else {
+    player.stop();
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// Rendering
+// -------------------------------------------------------------------------------------
+
+/** Everything after any change: the choice, the player, the chat, the lists. */
+function update() {
+  pickIfNothingChosen();
+  if (state.offer && (!liveOne(state.offer.occurrenceId) || state.offer.occurrenceId === state.selected?.occurrenceId)) state.offer = null;
+  syncPlayer();
+  renderAll();
+  switchChatIfNeeded();
+}
+
 function renderAll() {
   document.documentElement.lang = state.lang;
-  document.title = t(state.lang, 'site.title');
+  document.title = state.selected && liveOne(state.selected.occurrenceId) ? `${title(state.selected)} — Onair` : t(state.lang, 'site.title');
   applyStatic(document, state.lang);
   $('lang-tr').setAttribute('aria-pressed', String(state.lang === 'tr'));
   $('lang-en').setAttribute('aria-pressed', String(state.lang === 'en'));
   $('notify').textContent = t(state.lang, state.notify ? 'notify.on' : 'notify.enable');
   $('notify').setAttribute('aria-pressed', String(state.notify));
-  renderBanner();
+  renderLive();
+  renderOffer();
+  renderPlayer();
   renderProgrammes();
   renderChatHeader();
 }
 
-function renderBanner() {
-  const live = state.live[0];
-  $('live-banner').hidden = !live;
-  $('live-title').textContent = live ? title(live) : '';
-  $('player-none').hidden = Boolean(state.playing);
+function renderLive() {
+  $('live-now').hidden = state.live.length === 0;
+  const list = $('live-list');
+  list.replaceChildren();
+  for (const p of state.live) {
+    const li = document.createElement('li');
+    li.dataset['occurrence'] = p.occurrenceId;
+    const name = document.createElement('span');
+    name.className = 'live-title';
+    name.textContent = title(p);
+    const watching = state.selected?.occurrenceId === p.occurrenceId;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = t(state.lang, watching ? 'live.watching' : 'live.watch');
+    button.setAttribute('aria-pressed', String(watching));
+    button.setAttribute('aria-label', t(state.lang, 'live.watch.label', { title: title(p) }));
+    button.addEventListener('click', () => choose(p));
+    const time = document.createElement('time');
+    time.className = 'live-time';
+    time.dateTime = p.start;
+    // The real start (staff may have started it early) and the end as it now stands.
+    time.textContent = timeRange(p.start, p.end, state.lang);
+    li.append(name, ' ', time, ' ', button);
+    list.append(li);
+  }
+}
+
+function renderOffer() {
+  const offer = state.offer;
+  $('switch-offer').hidden = !offer;
+  if (!offer) return;
+  $('switch-text').textContent = t(state.lang, 'announce.live', { title: title(offer) });
+  $('switch-button').textContent = t(state.lang, 'switch.to', { title: title(offer) });
+}
+
+function renderPlayer() {
+  const sel = state.selected;
+  const live = sel ? liveOne(sel.occurrenceId) : undefined;
+  $('player-programme').textContent = sel ? `: ${title(sel)}` : '';
+  let message = '';
+  if (!sel) message = t(state.lang, linked ? 'player.waiting' : 'player.none');
+  else if (!live) message = t(state.lang, 'player.ended', { title: title(sel) });
+  else if (!player.link) message = t(state.lang, 'player.starting');
+  $('player-message').textContent = message;
+  renderPlayerControls();
+}
+
+function renderPlayerControls() {
+  const unmute = $('unmute');
+  unmute.hidden = !player.link;
+  unmute.textContent = t(state.lang, player.muted ? 'player.unmute' : 'player.mute');
+  const live = state.selected ? liveOne(state.selected.occurrenceId) : undefined;
+  const both = Boolean(live && live.watch.some((w) => w.kind === 'local') && live.watch.some((w) => w.kind === 'youtube'));
+  $('source-choice').hidden = !both;
+  $('source-local').setAttribute('aria-pressed', String(player.link?.kind === 'local'));
+  $('source-youtube').setAttribute('aria-pressed', String(player.link?.kind === 'youtube'));
+}
+
+/** @param {ProgrammeInfo} p @returns {HTMLElement} when it is on: times, time zone, duration */
+function when(p) {
+  const meta = document.createElement('p');
+  meta.className = 'meta';
+  const time = document.createElement('time');
+  time.dateTime = p.start;
+  time.textContent = timeRange(p.start, p.end, state.lang);
+  meta.append(time, ` · ${duration(Date.parse(p.end) - Date.parse(p.start), state.lang)}`);
+  return meta;
 }
 
 function renderProgrammes() {
   const list = $('programmes');
   list.replaceChildren();
-  const all = [...state.live, ...state.next];
-  $('programmes-empty').hidden = all.length > 0;
-  for (const p of all) {
+  $('programmes-empty').hidden = state.next.length > 0;
+  for (const p of state.next) {
     const li = document.createElement('li');
     li.dataset['occurrence'] = p.occurrenceId;
     const h = document.createElement('h3');
@@ -135,12 +276,6 @@ function renderProgrammes() {
       badge.textContent = t(state.lang, p.status === 'live' ? 'status.live' : p.status === 'cancelled' ? 'status.cancelled' : 'status.ended');
       h.append(' ', badge);
     }
-    const meta = document.createElement('p');
-    meta.className = 'meta';
-    const time = document.createElement('time');
-    time.dateTime = p.start;
-    time.textContent = localTime(p.start, state.lang);
-    meta.append(time);
     const desc = document.createElement('p');
     desc.textContent = localized(p.description, state.lang);
     const actions = document.createElement('div');
@@ -159,70 +294,15 @@ function renderProgrammes() {
     cal.href = `/calendar/${encodeURIComponent(p.programmeId)}.ics`;
     cal.textContent = 'ICS';
     cal.setAttribute('aria-label', t(state.lang, 'calendar.one', { title: title(p) }));
-    actions.append(sub, cal);
-    if (p.status === 'live') {
-      const watch = document.createElement('button');
-      watch.type = 'button';
-      watch.textContent = t(state.lang, 'live.watch');
-      watch.addEventListener('click', () => play(p));
-      actions.append(watch);
-    }
-    li.append(h, meta, desc, actions);
+    const link = document.createElement('a');
+    link.className = 'button secondary';
+    link.href = `/watch/${encodeURIComponent(p.programmeId)}`;
+    link.textContent = t(state.lang, 'link');
+    link.setAttribute('aria-label', t(state.lang, 'link.label', { title: title(p) }));
+    actions.append(sub, cal, link);
+    li.append(h, when(p), desc, actions);
     list.append(li);
   }
-}
-
-// -------------------------------------------------------------------------------------
-// Player: YouTube embed, or hls.js for the local HLS destination
-// -------------------------------------------------------------------------------------
-
-/** @param {string} url @returns {string | null} */
-function youtubeEmbed(url) {
-  try {
-    const u = new URL(url);
-    const id = u.hostname === 'youtu.be' ? u.pathname.slice(1) : u.searchParams.get('v');
-    return id && /^[A-Za-z0-9_-]{6,20}$/.test(id) ? `https://www.youtube-nocookie.com/embed/${id}?autoplay=1` : null;
-  } catch {
-    return null;
-  }
-}
-
-/** @param {ProgrammeInfo} p */
-function play(p) {
-  const area = $('player-area');
-  const none = $('player-none');
-  area.replaceChildren(none);
-  const yt = p.watch.find((w) => w.kind === 'youtube');
-  const local = p.watch.find((w) => w.kind === 'local' && w.url.startsWith('/'));
-  const embed = yt ? youtubeEmbed(yt.url) : null;
-  if (embed) {
-    const frame = document.createElement('iframe');
-    frame.className = 'player';
-    frame.src = embed;
-    frame.title = t(state.lang, 'player.youtube', { title: title(p) });
-    frame.allow = 'autoplay; encrypted-media; picture-in-picture; fullscreen';
-    frame.referrerPolicy = 'strict-origin-when-cross-origin';
-    area.append(frame);
-  } else if (local) {
-    const video = document.createElement('video');
-    video.className = 'player';
-    video.controls = true;
-    video.playsInline = true;
-    video.setAttribute('aria-label', title(p));
-    const Hls = window.Hls;
-    if (Hls && Hls.isSupported()) {
-      const hls = new Hls();
-      hls.loadSource(local.url);
-      hls.attachMedia(video);
-    } else {
-      video.src = local.url;
-    }
-    area.append(video);
-  } else {
-    return;
-  }
-  state.playing = p.occurrenceId;
-  none.hidden = true;
 }
 
 // -------------------------------------------------------------------------------------
@@ -246,16 +326,20 @@ function toggleSubscription(programmeId, occurrenceId) {
 // -------------------------------------------------------------------------------------
 
 /**
- * The broadcast whose chat is shown: the live one; else the one just ended, until its chat
- * closes; else the next whose chat has opened.
+ * The broadcast whose chat is shown: the chosen one, while its chat is open (so from before
+ * air until a while after the end); with nothing chosen, the next whose chat has opened (the
+ * linked programme's, on a /watch/ page).
  */
 function chatTarget() {
   const now = Date.now();
-  const live = state.live.find((p) => p.chat.enabled);
-  if (live) return live;
-  const current = state.chatProgramme;
-  if (current && now < Date.parse(current.chat.closesAt)) return current;
-  return state.next.find((p) => p.chat.enabled && Date.parse(p.chat.opensAt) <= now && now < Date.parse(p.chat.closesAt)) ?? null;
+  /** @param {ProgrammeInfo} p */
+  const open = (p) => p.chat.enabled && Date.parse(p.chat.opensAt) <= now && now < Date.parse(p.chat.closesAt);
+  const sel = state.selected;
+  if (sel) {
+    const current = liveOne(sel.occurrenceId) ?? (state.chatProgramme?.occurrenceId === sel.occurrenceId ? state.chatProgramme : sel);
+    return current.chat.enabled && (liveOne(sel.occurrenceId) || open(current)) ? current : null;
+  }
+  return state.next.find((p) => open(p) && (!linked || p.programmeId === linked)) ?? null;
 }
 
 function renderChatHeader() {
@@ -267,15 +351,18 @@ function renderChatHeader() {
   renderChatState();
 }
 
+/** The room's mode line says what holds now: it is cleared when slow mode ends or the chat reopens. */
 function renderChatState() {
-  const s = state.chatState;
+  const s = state.chatRoom ? state.chatState : null;
   const pinned = s?.pinned ?? null;
   $('chat-pinned').hidden = !pinned;
   $('chat-pinned-nick').textContent = pinned ? pinned.nickname : '';
   $('chat-pinned-text').textContent = pinned ? pinned.text : '';
   /** @type {HTMLButtonElement} */ ($('send-form').querySelector('button')).disabled = Boolean(s && !s.open);
-  if (s && !s.open) status(t(state.lang, 'chat.closed'));
-  else if (s && s.slowModeMs > 0) status(t(state.lang, 'chat.slow', { seconds: Math.round(s.slowModeMs / 1000) }));
+  let mode = '';
+  if (s && !s.open) mode = t(state.lang, 'chat.closed');
+  else if (s && s.slowModeMs > 0) mode = t(state.lang, 'chat.slow', { seconds: Math.round(s.slowModeMs / 1000) });
+  $('chat-mode').textContent = mode;
 }
 
 /** @param {string} text @param {boolean} [error] */
@@ -288,25 +375,37 @@ function status(text, error = false) {
 /** @param {ChatMessage} m */
 function appendMessage(m) {
   const log = $('chat-log');
+  const scroller = $('chat-scroll');
   if (log.querySelector(`li[data-id="${CSS.escape(m.id)}"]`)) return;
   const li = document.createElement('li');
   li.dataset['id'] = m.id;
   li.dataset['author'] = m.authorId;
   const [nick, text] = messageNickAndText(m);
   li.append(nick, text);
-  const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
+  const atBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 8;
   log.append(li);
   while (log.children.length > 200) log.firstElementChild?.remove();
-  if (atBottom) log.scrollTop = log.scrollHeight;
+  if (atBottom) scroller.scrollTop = scroller.scrollHeight;
 }
+
+/** The room a join was sent for and not yet answered: one join at a time. @type {string | null} */
+let joining = null;
 
 /** @param {string} nickname */
 function joinChat(nickname) {
   const target = chatTarget();
-  if (!target) return;
+  if (!target || joining === target.occurrenceId) return;
+  joining = target.occurrenceId;
   socket.emit('chat:join', { occurrenceId: target.occurrenceId, nickname }, (ack) => {
+    joining = null;
     if (!ack.ok) {
       status(errorText(ack.error.code, ack.error.message), true);
+      return;
+    }
+    // The choice may have moved on while the join was on its way.
+    if (chatTarget()?.occurrenceId !== target.occurrenceId) {
+      socket.emit('chat:leave', { occurrenceId: target.occurrenceId }, () => {});
+      switchChatIfNeeded();
       return;
     }
     state.chatRoom = target.occurrenceId;
@@ -328,6 +427,7 @@ function switchChatIfNeeded() {
     state.chatProgramme = null;
     state.chatState = null;
     $('chat-log').replaceChildren();
+    status('');
   }
   if (!state.chatRoom && want && state.nickname) joinChat(state.nickname);
   renderChatHeader();
@@ -355,26 +455,22 @@ socket.on('server:shutdown', (notice) => announce(localized(notice.message, stat
 socket.on('schedule', (snap) => {
   state.live = snap.live;
   state.next = snap.next;
-  const live = state.live[0];
-  if (live && !state.playing) play(live);
-  // A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
-renderAll();
-  switchChatIfNeeded();
+  if (state.selected) state.selected = liveOne(state.selected.occurrenceId) ?? state.selected;
+  update();
 });
 socket.on('programme:live', ({ programme }) => {
-  state.live = [programme, ...state.live.filter((p) => p.occurrenceId !== programme.occurrenceId)];
+  state.live = [...state.live.filter((p) => p.occurrenceId !== programme.occurrenceId), programme];
   state.next = state.next.filter((p) => p.occurrenceId !== programme.occurrenceId);
   const text = t(state.lang, 'announce.live', { title: title(programme) });
   announce(text, true);
   notify(text);
-  if (!state.playing) play(programme);
-  // A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
-renderAll();
-  switchChatIfNeeded();
+  const watching = state.selected && liveOne(state.selected.occurrenceId) && state.selected.occurrenceId !== programme.occurrenceId;
+  if (watching) state.offer = programme;
+  update();
+});
+socket.on('programme:watch', ({ occurrenceId, watch }) => {
+  state.live = state.live.map((p) => (p.occurrenceId === occurrenceId ? { ...p, watch } : p));
+  update();
 });
 socket.on('programme:reminder', ({ programme, offsetMs }) => {
   const text = t(state.lang, 'announce.reminder', { title: title(programme), minutes: Math.round(offsetMs / 60_000) });
@@ -383,31 +479,23 @@ socket.on('programme:reminder', ({ programme, offsetMs }) => {
 });
 socket.on('programme:ended', (e) => {
   state.live = state.live.filter((p) => p.occurrenceId !== e.occurrenceId);
-  if (state.playing === e.occurrenceId) {
-    state.playing = null;
-    $('player-area').replaceChildren($('player-none'));
-  }
-  announce(t(state.lang, 'announce.ended', { title: localized(e.title, state.lang) }));
-  // A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
-renderAll();
+  const text = t(state.lang, 'announce.ended', { title: localized(e.title, state.lang) });
+  announce(text, state.selected?.occurrenceId === e.occurrenceId);
+  update();
 });
 socket.on('programme:cancelled', (e) => {
   state.next = state.next.filter((p) => p.occurrenceId !== e.occurrenceId);
   announce(t(state.lang, 'announce.cancelled', { title: localized(e.title, state.lang) }));
-  // A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
-renderAll();
+  update();
 });
-socket.on('programme:changed', ({ programme }) => {
-  state.next = state.next.map((p) => (p.occurrenceId === programme.occurrenceId ? programme : p));
-  announce(t(state.lang, 'announce.changed', { title: title(programme), time: localTime(programme.start, state.lang) }));
-  // A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
-renderAll();
+socket.on('programme:changed', ({ programme, change }) => {
+  const known = state.next.some((p) => p.occurrenceId === programme.occurrenceId);
+  state.next = known
+    ? state.next.map((p) => (p.occurrenceId === programme.occurrenceId ? programme : p))
+    : [...state.next, programme].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const vars = { title: title(programme), time: localTime(programme.start, state.lang) };
+  announce(t(state.lang, change === 'added' ? 'announce.added' : change === 'time' ? 'announce.changed' : 'announce.updated', vars));
+  update();
 });
 socket.on('chat:messages', (messages) => {
   for (const m of messages) if (m.occurrenceId === state.chatRoom) appendMessage(m);
@@ -427,10 +515,16 @@ socket.on('chat:sanction', (s) => {
   const text = s.kind === 'ban' ? t(state.lang, 'chat.ban') : t(state.lang, 'chat.timeout', { until });
   status(text, true);
   announce(text);
-  if (s.kind === 'ban') {
+  if (s.kind === 'ban' && (s.occurrenceId === null || s.occurrenceId === state.chatRoom)) {
     state.chatRoom = null;
     renderChatHeader();
   }
+});
+socket.on('chat:sanction-lifted', () => {
+  const text = t(state.lang, 'chat.lifted');
+  status(text);
+  announce(text);
+  switchChatIfNeeded();
 });
 
 // -------------------------------------------------------------------------------------
@@ -441,10 +535,7 @@ socket.on('chat:sanction', (s) => {
 function setLang(lang) {
   state.lang = lang;
   rememberLang(lang);
-  // A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
-renderAll();
+  renderAll();
 }
 $('lang-tr').addEventListener('click', () => setLang('tr'));
 $('lang-en').addEventListener('click', () => setLang('en'));
@@ -457,15 +548,23 @@ $('notify').addEventListener('click', async () => {
     if (!state.notify) announce(t(state.lang, 'notify.denied'));
   }
   save('onair.notify', state.notify ? 'on' : 'off');
-  // A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
-renderAll();
+  renderAll();
 });
-$('live-watch').addEventListener('click', () => {
-  const live = state.live[0];
-  if (live) play(live);
-  $('player-area').querySelector('iframe, video')?.scrollIntoView({ behavior: 'smooth' });
+$('unmute').addEventListener('click', () => player.toggleMute());
+/** @param {Source} source */
+function setSource(source) {
+  state.source = source;
+  save('onair.source', source);
+  update();
+}
+$('source-local').addEventListener('click', () => setSource('local'));
+$('source-youtube').addEventListener('click', () => setSource('youtube'));
+$('switch-button').addEventListener('click', () => {
+  if (state.offer) choose(state.offer);
+});
+$('switch-dismiss').addEventListener('click', () => {
+  state.offer = null;
+  renderOffer();
 });
 /** @type {HTMLInputElement} */ ($('nickname')).value = state.nickname;
 $('join-form').addEventListener('submit', (ev) => {
@@ -491,7 +590,7 @@ $('send-form').addEventListener('submit', (ev) => {
   });
 });
 
-// A chat opens before air without any event: look again now and then.
-setInterval(switchChatIfNeeded, 30_000);
-
+// A chat opens before air and closes after the end without any event: look now and then.
+// One timer for the page's whole life (handlers call switchChatIfNeeded directly).
+setInterval(switchChatIfNeeded, CHAT_CHECK_MS);
 renderAll();

@@ -16,11 +16,9 @@ import {
   type DestinationContext,
   type DestinationState,
 } from '../../scheduler/ports.js';
+import { LiveCalls, type Broadcast, type Stream } from './live-calls.js';
 import { sleep } from './retry-policy.js';
 import { YoutubeCallError, type YoutubeApi } from './youtube-api.js';
-
-type Broadcast = youtube_v3.Schema$LiveBroadcast;
-type Stream = youtube_v3.Schema$LiveStream;
 
 export interface YoutubeDestinationDeps {
   name: string;
@@ -56,11 +54,14 @@ export class YoutubeDestination implements Destination {
   readonly name: string;
   readonly #deps: YoutubeDestinationDeps;
   readonly #pollMs: number;
+  /** The typed calls, or why there are none (missing credentials). */
+  readonly #calls: LiveCalls | { problem: string };
 
   constructor(deps: YoutubeDestinationDeps) {
     this.#deps = deps;
     this.name = deps.name;
     this.#pollMs = deps.pollMs ?? 1000;
+    this.#calls = 'problem' in deps.api ? deps.api : new LiveCalls(deps.api);
   }
 
   // -------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ export class YoutubeDestination implements Destination {
       };
 
       // 1. The broadcast: the one we persisted, else one we created before a crash, else a new one.
-      let broadcast = current.remote.broadcastId ? await this.#getBroadcast(current.remote.broadcastId, ctx) : undefined;
+      let broadcast = current.remote.broadcastId ? await this.#api().getBroadcast(current.remote.broadcastId, ctx.signal) : undefined;
       broadcast ??= await this.#findByMarker(occ, ctx);
       /** The event is new: no stream can exist for it yet, so none is searched for. */
       const fresh = !broadcast;
@@ -86,27 +87,18 @@ export class YoutubeDestination implements Destination {
           await save({ broadcastId: broadcast.id!, liveChatId: broadcast.snippet?.liveChatId ?? '' });
         }
       } else {
-        broadcast = await this.#api().call(
-          'liveBroadcasts.insert',
-          'create the YouTube event',
-          (o) =>
-            this.#api().yt.liveBroadcasts.insert(
-              {
-                part: ['snippet', 'status', 'contentDetails'],
-                requestBody: {
-                  snippet: this.#snippet(occ),
-                  status: { privacyStatus: occ.youtube.privacy, selfDeclaredMadeForKids: occ.youtube.madeForKids },
-                  contentDetails: {
-                    monitorStream: { enableMonitorStream: false },
-                    // Off: we go live at the scheduled second ourselves, and an encoder
-                    // reconnect must never end the event (see YOUTUBE.md).
-                    enableAutoStart: false,
-                    enableAutoStop: false,
-                  },
-                },
-              },
-              o,
-            ),
+        broadcast = await this.#api().insertBroadcast(
+          {
+            snippet: this.#snippet(occ),
+            status: { privacyStatus: occ.youtube.privacy, selfDeclaredMadeForKids: occ.youtube.madeForKids },
+            contentDetails: {
+              monitorStream: { enableMonitorStream: false },
+              // Off: we go live at the scheduled second ourselves, and an encoder
+              // reconnect must never end the event (see docs/youtube.md).
+              enableAutoStart: false,
+              enableAutoStop: false,
+            },
+          },
           ctx.signal,
         );
         // Persisted before anything else uses the id: a crash after this point reattaches.
@@ -122,24 +114,15 @@ export class YoutubeDestination implements Destination {
       }
 
       // 2. The stream (not reusable: one per event), found again after a crash by its marker.
-      let stream = current.remote.streamId ? await this.#getStream(current.remote.streamId, ctx) : undefined;
+      let stream = current.remote.streamId ? await this.#api().getStream(current.remote.streamId, ctx.signal) : undefined;
       if (!stream && !fresh) stream = await this.#findStreamByMarker(occ, ctx);
       if (!stream) {
-        stream = await this.#api().call(
-          'liveStreams.insert',
-          'create the YouTube stream',
-          (o) =>
-            this.#api().yt.liveStreams.insert(
-              {
-                part: ['snippet', 'cdn', 'contentDetails', 'status'],
-                requestBody: {
-                  snippet: { title: `onair ${occ.id}`.slice(0, 128), description: occurrenceMarker(occ.id) },
-                  cdn: { ingestionType: 'rtmp', resolution: 'variable', frameRate: 'variable' },
-                  contentDetails: { isReusable: false },
-                },
-              },
-              o,
-            ),
+        stream = await this.#api().insertStream(
+          {
+            snippet: { title: `onair ${occ.id}`.slice(0, 128), description: occurrenceMarker(occ.id) },
+            cdn: { ingestionType: 'rtmp', resolution: 'variable', frameRate: 'variable' },
+            contentDetails: { isReusable: false },
+          },
           ctx.signal,
         );
       }
@@ -147,12 +130,7 @@ export class YoutubeDestination implements Destination {
 
       // 3. Bind (only while the event has not started; a live event keeps its binding).
       if (broadcast.contentDetails?.boundStreamId !== stream.id && (life === 'created' || life === 'ready')) {
-        await this.#api().call(
-          'liveBroadcasts.bind',
-          'bind the stream to the YouTube event',
-          (o) => this.#api().yt.liveBroadcasts.bind({ id: broadcast.id!, part: ['id', 'contentDetails'], streamId: stream.id! }, o),
-          ctx.signal,
-        );
+        await this.#api().bind(broadcast.id!, stream.id!, ctx.signal);
       }
 
       // 4. Thumbnail, once per image (a failure here never stops the broadcast).
@@ -161,12 +139,7 @@ export class YoutubeDestination implements Destination {
         try {
           const image = await readFile(thumb);
           const mimeType = /\.png$/i.test(thumb) ? 'image/png' : 'image/jpeg';
-          await this.#api().call(
-            'thumbnails.set',
-            'set the thumbnail',
-            (o) => this.#api().yt.thumbnails.set({ videoId: broadcast.id!, media: { mimeType, body: image } }, o),
-            ctx.signal,
-          );
+          await this.#api().setThumbnail(broadcast.id!, { mimeType, body: image }, ctx.signal);
           await save({ thumbnail: thumb });
         } catch (err) {
           if (ctx.signal.aborted) throw err;
@@ -197,7 +170,7 @@ export class YoutubeDestination implements Destination {
       const deadline = this.#deadline();
       let polls = 0;
       for (;;) {
-        const stream = await this.#getStream(streamId, ctx);
+        const stream = await this.#api().getStream(streamId, ctx.signal);
         if (!stream) throw new DestinationError('liveStreamNotFound', 'YouTube: the stream of this event was deleted; it will be made again on the next prepare.', true);
         if (stream.status?.streamStatus === 'active') {
           this.#deps.logger.info({ occurrence: occ.id, polls }, 'YouTube: stream active');
@@ -226,7 +199,7 @@ export class YoutubeDestination implements Destination {
         if (this.#deps.clock.now().getTime() > deadline) {
           throw new DestinationError('youtube-live-timeout', 'YouTube did not confirm the event as live in time; it may still go live. Check YouTube Studio.', true);
         }
-        const b = await this.#getBroadcast(id, ctx);
+        const b = await this.#api().getBroadcast(id, ctx.signal);
         if (!b) throw new DestinationError('liveBroadcastNotFound', 'YouTube: the event was deleted (in YouTube Studio?) before it went live.', false);
         const life = b.status?.lifeCycleStatus;
         if (life === 'live') break;
@@ -238,15 +211,10 @@ export class YoutubeDestination implements Destination {
           continue;
         }
         try {
-          await this.#api().call(
-            'liveBroadcasts.transition',
-            'go live on YouTube',
-            (o) => this.#api().yt.liveBroadcasts.transition({ id, part: ['status'], broadcastStatus: 'live' }, o),
-            ctx.signal,
-          );
+          // Already live or going live (redundantTransition) counts as done: the loop reads it.
+          await this.#api().transition(id, 'live', 'go live on YouTube', ctx.signal);
         } catch (err) {
           const reason = err instanceof YoutubeCallError ? err.reason : undefined;
-          if (reason === 'redundantTransition') continue; // already live or going live: success
           if (reason === 'errorStreamInactive' && ++inactive < attempts) {
             // Right after ffmpeg starts the stream can flicker inactive: give it a moment.
             await sleep(this.#deps.clock, this.#pollMs * 2, ctx.signal);
@@ -265,24 +233,10 @@ export class YoutubeDestination implements Destination {
   async update(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
     return this.#guard('update the YouTube event', async () => {
       const id = this.#need(state, 'broadcastId');
-      const b = await this.#getBroadcast(id, ctx);
+      const b = await this.#api().getBroadcast(id, ctx.signal);
       if (!b || b.status?.lifeCycleStatus === 'complete') return state;
-      // update replaces every mutable field of the parts named: send them all.
-      await this.#api().call(
-        'liveBroadcasts.update',
-        'update the YouTube event',
-        (o) =>
-          this.#api().yt.liveBroadcasts.update(
-            {
-              part: ['snippet', 'status'],
-              requestBody: {
-                id,
-                snippet: this.#snippet(occ),
-                status: { privacyStatus: occ.youtube.privacy, selfDeclaredMadeForKids: occ.youtube.madeForKids },
-              },
-            },
-            o,
-          ),
+      await this.#api().updateBroadcast(
+        { id, snippet: this.#snippet(occ), status: { privacyStatus: occ.youtube.privacy, selfDeclaredMadeForKids: occ.youtube.madeForKids } },
         ctx.signal,
       );
       return state;
@@ -293,23 +247,14 @@ export class YoutubeDestination implements Destination {
     return this.#guard('end the YouTube event', async () => {
       const id = state.remote.broadcastId;
       if (!id) return { ...state, status: 'complete' };
-      const b = await this.#getBroadcast(id, ctx);
+      const b = await this.#api().getBroadcast(id, ctx.signal);
       const life = b?.status?.lifeCycleStatus;
       if (!b || life === 'complete' || life === 'revoked') return this.#saved(ctx, { ...state, status: 'complete' });
       if (life === 'created' || life === 'ready') {
         // It never went live: remove the event rather than leave a stale "upcoming" one.
         return this.teardown(occ, state, ctx);
       }
-      try {
-        await this.#api().call(
-          'liveBroadcasts.transition',
-          'end the YouTube event',
-          (o) => this.#api().yt.liveBroadcasts.transition({ id, part: ['status'], broadcastStatus: 'complete' }, o),
-          ctx.signal,
-        );
-      } catch (err) {
-        if (!(err instanceof YoutubeCallError && err.reason === 'redundantTransition')) throw err;
-      }
+      await this.#api().transition(id, 'complete', 'end the YouTube event', ctx.signal);
       this.#deps.logger.info({ occurrence: occ.id, broadcast: id }, 'YouTube: complete');
       return this.#saved(ctx, { ...state, status: 'complete' });
     });
@@ -320,16 +265,16 @@ export class YoutubeDestination implements Destination {
       let broadcastId = state.remote.broadcastId;
       broadcastId ??= (await this.#findByMarker(occ, ctx))?.id ?? undefined;
       if (broadcastId) {
-        const b = await this.#getBroadcast(broadcastId, ctx);
+        const b = await this.#api().getBroadcast(broadcastId, ctx.signal);
         const life = b?.status?.lifeCycleStatus;
         if (life === 'live' || life === 'liveStarting' || life === 'testing') {
           // A broadcast on air is ended, never deleted (deleting would remove the recording).
           return this.end(occ, state, ctx);
         }
-        if (b) await this.#deleteIgnoringMissing('liveBroadcasts.delete', 'delete the YouTube event', broadcastId, ctx);
+        if (b) await this.#api().deleteBroadcast(broadcastId, ctx.signal);
       }
       const streamId = state.remote.streamId ?? (await this.#findStreamByMarker(occ, ctx))?.id ?? undefined;
-      if (streamId) await this.#deleteIgnoringMissing('liveStreams.delete', 'delete the YouTube stream', streamId, ctx);
+      if (streamId) await this.#api().deleteStream(streamId, ctx.signal);
       const next: DestinationState = { ...state, status: 'cancelled' };
       delete next.ingest;
       delete next.watchUrl;
@@ -341,10 +286,10 @@ export class YoutubeDestination implements Destination {
   // Internals
   // -------------------------------------------------------------------------------------
 
-  #api(): YoutubeApi {
-    const api = this.#deps.api;
-    if ('problem' in api) throw new DestinationError('youtube-not-configured', api.problem, false);
-    return api;
+  #api(): LiveCalls {
+    const calls = this.#calls;
+    if ('problem' in calls) throw new DestinationError('youtube-not-configured', calls.problem, false);
+    return calls;
   }
 
   /** Turns whatever a step threw into a DestinationError (the port's only error type). */
@@ -392,80 +337,16 @@ export class YoutubeDestination implements Destination {
     };
   }
 
-  async #getBroadcast(id: string, ctx: DestinationContext): Promise<Broadcast | undefined> {
-    const data = await this.#api().call(
-      'liveBroadcasts.list',
-      'read the YouTube event',
-      (o) => this.#api().yt.liveBroadcasts.list({ part: ['id', 'snippet', 'status', 'contentDetails'], id: [id] }, o),
-      ctx.signal,
-    );
-    return data.items?.[0];
-  }
-
-  async #getStream(id: string, ctx: DestinationContext): Promise<Stream | undefined> {
-    const data = await this.#api().call(
-      'liveStreams.list',
-      'read the YouTube stream',
-      (o) => this.#api().yt.liveStreams.list({ part: ['id', 'cdn', 'status'], id: [id] }, o),
-      ctx.signal,
-    );
-    return data.items?.[0];
-  }
-
-  /** Looks through upcoming broadcasts for one whose description carries this occurrence's marker. */
-  async #findByMarker(occ: Occurrence, ctx: DestinationContext): Promise<Broadcast | undefined> {
+  /** An upcoming broadcast on the channel made for this occurrence (before a crash). */
+  #findByMarker(occ: Occurrence, ctx: DestinationContext): Promise<Broadcast | undefined> {
     const marker = occurrenceMarker(occ.id);
-    let pageToken: string | undefined;
-    for (let page = 0; page < (this.#deps.markerSearchPages ?? 10); page++) {
-      const data = await this.#api().call(
-        'liveBroadcasts.list',
-        'look for an existing YouTube event',
-        (o) =>
-          this.#api().yt.liveBroadcasts.list(
-            { part: ['id', 'snippet', 'status', 'contentDetails'], broadcastStatus: 'upcoming', maxResults: 50, ...(pageToken ? { pageToken } : {}) },
-            o,
-          ),
-        ctx.signal,
-      );
-      const found = data.items?.find((b) => b.snippet?.description?.includes(marker));
-      if (found) return found;
-      pageToken = data.nextPageToken ?? undefined;
-      if (!pageToken) return undefined;
-    }
-    return undefined;
+    return this.#api().findUpcomingBroadcast((b) => b.snippet?.description?.includes(marker) ?? false, this.#deps.markerSearchPages ?? 10, ctx.signal);
   }
 
-  async #findStreamByMarker(occ: Occurrence, ctx: DestinationContext): Promise<Stream | undefined> {
+  /** A stream on the channel made for this occurrence (before a crash). */
+  #findStreamByMarker(occ: Occurrence, ctx: DestinationContext): Promise<Stream | undefined> {
     const marker = occurrenceMarker(occ.id);
-    let pageToken: string | undefined;
-    for (let page = 0; page < (this.#deps.markerSearchPages ?? 10); page++) {
-      const data = await this.#api().call(
-        'liveStreams.list',
-        'look for an existing YouTube stream',
-        (o) =>
-          this.#api().yt.liveStreams.list({ part: ['id', 'snippet', 'cdn', 'status'], mine: true, maxResults: 50, ...(pageToken ? { pageToken } : {}) }, o),
-        ctx.signal,
-      );
-      const found = data.items?.find((s) => s.snippet?.description?.includes(marker));
-      if (found) return found;
-      pageToken = data.nextPageToken ?? undefined;
-      if (!pageToken) return undefined;
-    }
-    return undefined;
-  }
-
-  async #deleteIgnoringMissing(method: 'liveBroadcasts.delete' | 'liveStreams.delete', action: string, id: string, ctx: DestinationContext): Promise<void> {
-    try {
-      await this.#api().call(
-        method,
-        action,
-        (o) => (method === 'liveBroadcasts.delete' ? this.#api().yt.liveBroadcasts.delete({ id }, o) : this.#api().yt.liveStreams.delete({ id }, o)),
-        ctx.signal,
-      );
-    } catch (err) {
-      if (err instanceof YoutubeCallError && (err.failure.status === 404 || /NotFound$/.test(err.reason))) return;
-      throw err;
-    }
+    return this.#api().findStream((st) => st.snippet?.description?.includes(marker) ?? false, this.#deps.markerSearchPages ?? 10, ctx.signal);
   }
 }
 

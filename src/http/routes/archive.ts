@@ -4,6 +4,7 @@
 import path from 'node:path';
 import express from 'express';
 import type { ArchiveReader } from '../../scheduler/ports.js';
+import { strictRouter } from '../router.js';
 
 export interface ArchiveRouteDeps {
   archive: ArchiveReader;
@@ -12,7 +13,7 @@ export interface ArchiveRouteDeps {
 const FILE = /^[A-Za-z0-9_-]{1,120}\.mp4$/;
 
 export function archiveRouter(deps: ArchiveRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get('/api/archive', async (_req, res, next) => {
     try {
       const items = await deps.archive.list();

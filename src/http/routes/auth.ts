@@ -2,16 +2,20 @@
 // SameSite=Strict session cookie; /logout ends it; /me says who is logged in. The bearer
 // token (ONAIR_MODERATOR_TOKEN) works on every moderator route instead of a cookie.
 // The moderator auth itself lives in chat/; this router reaches it through the port below.
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
+import { cookieValue, credentialsOf, DEVICE_COOKIE, SESSION_COOKIE, type Credentials } from '../../shared/credentials.js';
+import type { LoginThrottle } from '../login-throttle.js';
 import { clientAddressOf, sessionCookieOptions } from '../security.js';
+import { requireStaff } from '../require-staff.js';
+import { strictRouter } from '../router.js';
 
 /** What the routes need of the moderator auth (src/chat ModeratorAuth fits it). */
 export interface ModeratorLoginPort {
-  login(name: string, password: string, address: string): Promise<{ id: string; moderator: string; expiresAt: Date } | 'throttled' | undefined>;
+  login(name: string, password: string): Promise<{ id: string; moderator: string; expiresAt: Date } | undefined>;
   logout(sessionId: string): Promise<void>;
-  /** Sessions may live in Redis (cluster mode), hence a promise. */
-  identifyHeaders(cookieHeader: string | undefined, token: string | undefined): Promise<{ moderator: string; expiresAt: Date | null } | undefined>;
+  /** Who the credentials (credentialsOf) belong to. Sessions may live in Redis (cluster mode), hence a promise. */
+  identify(credentials: Credentials): Promise<{ moderator: string; expiresAt: Date | null } | undefined>;
   readonly sessionTtlMs: number;
 }
 
@@ -19,42 +23,23 @@ export interface AuthRouteDeps {
   auth: ModeratorLoginPort;
   /** config server.publicUrl: an https:// URL makes the cookie Secure. */
   publicUrl: string;
-  /** @defaultValue "onair_mod" */
-  cookieName?: string;
+  /** The one login throttle (failures per address and name, device cookies). */
+  throttle: LoginThrottle;
 }
+
+/** How long a device cookie marks a browser where a moderator logged in. */
+const DEVICE_COOKIE_MS = 180 * 86_400_000;
 
 const loginBody = z.strictObject({ name: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
 
-function bearerOf(req: Request): string | undefined {
-  const h = req.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
-}
-
-/** Lets the request through only for a moderator (session cookie or bearer token). */
+/** Lets the request through only for a moderator (session cookie or bearer token): the staff guard. */
 export function requireModerator(auth: ModeratorLoginPort): RequestHandler {
-  return (req, res, next) => {
-    auth.identifyHeaders(req.headers.cookie, bearerOf(req)).then((who) => {
-      if (!who) {
-        res.status(401).json({ error: 'unauthorized', message: 'Log in on the moderator console, or send the moderator token as a Bearer token.' });
-        return;
-      }
-      res.locals['moderator'] = who.moderator;
-      next();
-    }, next);
-  };
-}
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return requireStaff({ identify: (credentials) => auth.identify(credentials) });
 }
 
 export function authRouter(deps: AuthRouteDeps): express.Router {
-  const router = express.Router();
-  const cookie = deps.cookieName ?? 'onair_mod';
+  const router = strictRouter();
+  const cookie = SESSION_COOKIE;
 
   router.post('/api/moderation/login', express.json({ limit: '4kb' }), async (req, res, next) => {
     try {
@@ -63,16 +48,25 @@ export function authRouter(deps: AuthRouteDeps): express.Router {
         res.status(400).json({ error: 'invalid', message: 'Send {"name": "...", "password": "..."} as JSON.' });
         return;
       }
-      const session = await deps.auth.login(body.data.name, body.data.password, clientAddressOf(req, res));
-      if (session === 'throttled') {
-        res.status(429).json({ error: 'rate-limited', message: 'Too many login attempts; wait a minute.' });
+      const { name, password } = body.data;
+      const address = clientAddressOf(req, res);
+      const trusted = deps.throttle.trusts(cookieValue(req.headers.cookie, DEVICE_COOKIE), name);
+      const waitMs = await deps.throttle.waitMs(address, name, trusted);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        res.set('Retry-After', String(seconds));
+        res.status(429).json({ error: 'rate-limited', message: `Too many failed logins from here; try again in ${seconds} s.` });
         return;
       }
+      const session = await deps.auth.login(name, password);
       if (!session) {
+        await deps.throttle.failed(address, name);
         res.status(401).json({ error: 'bad-credentials', message: 'Name or password is wrong.' });
         return;
       }
+      await deps.throttle.succeeded(address, name);
       res.cookie(cookie, session.id, sessionCookieOptions(req, deps.publicUrl, deps.auth.sessionTtlMs));
+      res.cookie(DEVICE_COOKIE, deps.throttle.deviceCookie(session.moderator), sessionCookieOptions(req, deps.publicUrl, DEVICE_COOKIE_MS));
       res.json({ moderator: session.moderator, expiresAt: session.expiresAt.toISOString() });
     } catch (err) {
       next(err);
@@ -80,14 +74,14 @@ export function authRouter(deps: AuthRouteDeps): express.Router {
   });
 
   router.post('/api/moderation/logout', async (req, res) => {
-    const id = cookieValue(req.headers.cookie, cookie);
+    const id = credentialsOf(req.headers).sessionId;
     if (id) await deps.auth.logout(id);
     res.clearCookie(cookie, { ...sessionCookieOptions(req, deps.publicUrl, 0), maxAge: undefined });
     res.status(204).end();
   });
 
   router.get('/api/moderation/me', async (req, res) => {
-    const who = await deps.auth.identifyHeaders(req.headers.cookie, bearerOf(req));
+    const who = await deps.auth.identify(credentialsOf(req.headers));
     if (!who) {
       res.status(401).json({ error: 'unauthorized', message: 'Not logged in.' });
       return;

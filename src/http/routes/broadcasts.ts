@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import type { BroadcastActions } from '../../scheduler/broadcast-actions.js';
 import type { BroadcastRecord, DestinationState } from '../../scheduler/ports.js';
+import { strictRouter } from '../router.js';
 
 /** What the routes need of the engine (BroadcastEngine, or a web node's RemoteBroadcasts). */
 export type BroadcastsPort = BroadcastActions;
@@ -56,12 +57,21 @@ const listQuery = z
     path: ['to'],
   });
 
+/** Longest extension one request may ask for, in minutes. */
+const MAX_EXTEND_MINUTES = 720;
+const minutesRange = `minutes must be between 1 and ${MAX_EXTEND_MINUTES}, e.g. {"minutes": 10}`;
+// Each check carries its own message: a schema-level message would also answer a 0 with
+// "must be a number".
 const extendBody = z.strictObject({
-  minutes: z.number({ message: 'minutes must be a number, e.g. {"minutes": 10}' }).int('minutes must be whole').min(1).max(720),
+  minutes: z
+    .number({ error: (issue) => (issue.input === undefined ? 'minutes is missing; send e.g. {"minutes": 10}' : 'minutes must be a number, e.g. {"minutes": 10}') })
+    .int({ error: 'minutes must be a whole number, e.g. {"minutes": 10}' })
+    .min(1, { error: minutesRange })
+    .max(MAX_EXTEND_MINUTES, { error: minutesRange }),
 });
 
 export function broadcastsRouter(deps: BroadcastsRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const { broadcasts } = deps;
   const json = express.json({ limit: '4kb' });
 

@@ -1,12 +1,15 @@
 // iCalendar feeds viewers subscribe to from their phone: GET /calendar.ics (every
 // programme) and GET /calendar/<programme-id>.ics. Times are written in UTC, which every
 // calendar app shows in the viewer's own zone; cancelled broadcasts stay listed as
-// CANCELLED so a subscribed calendar removes them.
+// CANCELLED so a subscribed calendar removes them. Each event links to the programme's own
+// page (/watch/<id>) and carries the programme's `reminders` as alarms; the whole-calendar
+// feed leaves out unlisted programmes (the demo).
 import express from 'express';
-import ical, { ICalEventStatus } from 'ical-generator';
+import ical, { ICalAlarmType, ICalEventStatus } from 'ical-generator';
 import { pick, type Language, type Occurrence } from '../../schedule/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ScheduleQueryPort } from './schedule.js';
+import { strictRouter } from '../router.js';
 
 export interface CalendarRouteDeps {
   schedule: ScheduleQueryPort;
@@ -53,7 +56,7 @@ function both(text: { tr: string; en: string }, lang: Language): string {
 }
 
 export function calendarRouter(deps: CalendarRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const { pastDays, aheadDays } = deps.window ?? { pastDays: 30, aheadDays: 180 };
   const max = deps.maxPerProgramme ?? 200;
 
@@ -68,9 +71,12 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
         end: o.end,
         stamp: deps.clock.now(),
         summary: both(o.title, deps.language),
-        description: [pick(o.description, deps.language), `${base}/`].filter(Boolean).join('\n\n'),
-        url: `${base}/`,
+        description: [pick(o.description, deps.language), `${base}/watch/${o.programmeId}`].filter(Boolean).join('\n\n'),
+        url: `${base}/watch/${o.programmeId}`,
         status: o.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+        alarms: o.cancelled
+          ? []
+          : o.remindersMs.map((ms) => ({ type: ICalAlarmType.display, trigger: Math.round(ms / 1000), description: both(o.title, deps.language) })),
       });
     }
     res.type('text/calendar; charset=utf-8').set('Cache-Control', 'max-age=300').send(cal.toString());
@@ -83,7 +89,7 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
 
   router.get('/calendar.ics', (req, res) => {
     const { from, to } = window();
-    send(req, res, 'onair', deps.schedule.occurrences(from, to));
+    send(req, res, 'onair', deps.schedule.occurrences(from, to).filter((o) => o.listed !== false));
   });
 
   router.get('/calendar/:file', (req, res) => {

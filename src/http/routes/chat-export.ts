@@ -3,6 +3,7 @@
 import express from 'express';
 import type { TranscriptRow } from '../../shared/chat-payloads.js';
 import { requireModerator, type ModeratorLoginPort } from './auth.js';
+import { strictRouter } from '../router.js';
 
 export type { TranscriptRow };
 
@@ -25,8 +26,21 @@ function csvCell(value: string | boolean | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Times are ISO UTC instants: the header says so, for people opening it in a spreadsheet. */
+const HEADER: Record<(typeof COLUMNS)[number], string> = {
+  id: 'id',
+  at: 'at (UTC)',
+  origin: 'origin',
+  nickname: 'nickname',
+  authorId: 'authorId',
+  text: 'text',
+  deleted: 'deleted',
+  deletedAt: 'deletedAt (UTC)',
+  deletedBy: 'deletedBy',
+};
+
 export function transcriptCsv(rows: readonly TranscriptRow[]): string {
-  const lines = [COLUMNS.join(',')];
+  const lines = [COLUMNS.map((c) => HEADER[c]).join(',')];
   for (const r of rows) lines.push(COLUMNS.map((c) => csvCell(r[c])).join(','));
   return lines.join('\r\n') + '\r\n';
 }
@@ -34,7 +48,7 @@ export function transcriptCsv(rows: readonly TranscriptRow[]): string {
 const ID = /^[A-Za-z0-9_.:@+-]{1,160}$/;
 
 export function chatExportRouter(deps: ChatExportDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get(/^\/api\/chat\/([^/]+)\/transcript(?:\.(json|csv))?$/, requireModerator(deps.auth), async (req, res, next) => {
     try {
       const params = req.params as unknown as Record<string, string | undefined>;
@@ -49,7 +63,7 @@ export function chatExportRouter(deps: ChatExportDeps): express.Router {
       if (format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send('\uFEFF' + transcriptCsv(rows));
       } else {
-        res.attachment(`${file}.json`).json({ occurrenceId: id, messages: rows });
+        res.attachment(`${file}.json`).json({ occurrenceId: id, timeZone: 'UTC', messages: rows });
       }
     } catch (err) {
       next(err);

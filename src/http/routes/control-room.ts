@@ -1,18 +1,19 @@
 // The staff control room: the page at /control-room/ and the one JSON document it polls,
 // /api/control-room — today's broadcasts (local day), each live stream's recent health,
 // YouTube quota used against the projection, schedule errors with file:line:col, and the
-// staff audit log. The staff actions themselves are /api/broadcasts/:id/<action>; this router
-// audits each of them (who, what, outcome) on its way through.
+// staff audit log. The staff actions themselves are /api/broadcasts/:id/<action>, each attempt
+// audited by src/http/staff-audit.ts auditStaffAttempts.
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { DateTime } from 'luxon';
 import type { BroadcastRecord, EncoderHealth } from '../../scheduler/ports.js';
-import { formatDiagnostic, type ScheduleSnapshot } from '../../schedule/index.js';
+import { fileStatusNote, formatDiagnostic, type Localized, type ScheduleSnapshot } from '../../schedule/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { StaffAuditEntry, StaffAuditLog } from '../staff-audit.js';
+import type { StaffAuditLog } from '../staff-audit.js';
 import { toView } from './broadcasts.js';
 import { WEB_DIR } from './web.js';
+import { strictRouter } from '../router.js';
 
 /** One health sample as the page charts it. */
 export interface HealthSample {
@@ -20,6 +21,8 @@ export interface HealthSample {
   phase: EncoderHealth['phase'];
   fps: number;
   bitrateKbps: number;
+  /** false: ffmpeg did not measure it and bitrateKbps is the nominal rate. */
+  bitrateMeasured: boolean;
   droppedFrames: number;
   restarts: number;
 }
@@ -45,6 +48,7 @@ export class HealthHistory {
       phase: health.phase,
       fps: health.fps,
       bitrateKbps: health.bitrateKbps,
+      bitrateMeasured: health.bitrateMeasured !== false,
       droppedFrames: health.droppedFrames,
       restarts: health.restarts,
     });
@@ -73,15 +77,40 @@ export interface ScheduleErrorView {
   message: string;
   /** "file:line:col: error: message", as staff see it everywhere else. */
   text: string;
+  /** What stays on the air meanwhile (the previous version, since when, or nothing), in both languages. */
+  note: Localized;
 }
 
 /** The error diagnostics of the schedule files as last read (what the control room lists). */
 export function scheduleErrorsOf(snapshot: Pick<ScheduleSnapshot, 'files'>): ScheduleErrorView[] {
-  return snapshot.files.flatMap((f) =>
-    f.diagnostics
+  return snapshot.files.flatMap((f) => {
+    const note = { tr: fileStatusNote(f, 'tr') ?? '', en: fileStatusNote(f, 'en') ?? '' };
+    return f.diagnostics
       .filter((d) => d.severity === 'error')
-      .map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message, text: formatDiagnostic(d) })),
-  );
+      .map((d) => ({ file: d.file, line: d.line, col: d.col, message: d.message, text: formatDiagnostic(d), note }));
+  });
+}
+
+/** The ids of the programmes kept off listings (`listed: false`, the demo). */
+export function unlistedOf(snapshot: Pick<ScheduleSnapshot, 'programmes'>): ReadonlySet<string> {
+  return new Set(snapshot.programmes.filter((p) => p.listed === false).map((p) => p.id));
+}
+
+/**
+ * One broadcast per unlisted programme: the one on air, else the next, else the last. The
+ * demo airs every ten minutes; 144 rows of it would bury the day's real programmes.
+ */
+export function oncePerUnlisted(records: BroadcastRecord[], unlisted: ReadonlySet<string>, now: Date): BroadcastRecord[] {
+  if (unlisted.size === 0) return records;
+  const keep = new Map<string, BroadcastRecord>();
+  const rank = (r: BroadcastRecord): number =>
+    r.state === 'live' || r.state === 'ending' ? 0 : Date.parse(r.scheduledEnd) > now.getTime() ? 1 : 2;
+  for (const r of records) {
+    if (!unlisted.has(r.programmeId)) continue;
+    const had = keep.get(r.programmeId);
+    if (!had || rank(r) < rank(had) || (rank(r) === rank(had) && (rank(r) === 2 ? r.scheduledStart > had.scheduledStart : r.scheduledStart < had.scheduledStart))) keep.set(r.programmeId, r);
+  }
+  return records.filter((r) => !unlisted.has(r.programmeId) || keep.get(r.programmeId) === r);
 }
 
 export interface ControlRoomDeps {
@@ -89,6 +118,8 @@ export interface ControlRoomDeps {
   health: HealthHistory;
   audit: StaffAuditLog;
   scheduleErrors(): ScheduleErrorView[];
+  /** Programmes shown once only (listed: false). @defaultValue none */
+  unlisted?: () => ReadonlySet<string>;
   /** Today's YouTube quota, when YouTube is configured. */
   quota?: () => QuotaView | Promise<QuotaView>;
   /** Guards the data (the page itself is public; it asks for a login). */
@@ -100,10 +131,8 @@ export interface ControlRoomDeps {
   webDir?: string;
 }
 
-const ACTIONS = new Set<StaffAuditEntry['action']>(['start', 'extend', 'end', 'slate', 'programme']);
-
 export function controlRoomRouter(deps: ControlRoomDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const webDir = deps.webDir ?? WEB_DIR;
 
   // Non-strict routing would match "/control-room/" too: compare the raw path.
@@ -112,32 +141,6 @@ export function controlRoomRouter(deps: ControlRoomDeps): express.Router {
     else next();
   });
   router.use('/control-room', express.static(path.join(webDir, 'control-room'), { index: 'index.html', maxAge: '5m' }));
-
-  // Audit every staff action on a broadcast, whatever its outcome, once the answer is sent.
-  router.post('/api/broadcasts/:id/:action', (req, res, next) => {
-    const action = req.params.action as StaffAuditEntry['action'];
-    if (!ACTIONS.has(action)) {
-      next();
-      return;
-    }
-    const startedAt = deps.clock.now();
-    res.once('finish', () => {
-      const staff = typeof res.locals['staff'] === 'string' ? res.locals['staff'] : 'unauthenticated';
-      const body = req.body as { minutes?: unknown } | undefined;
-      const detail = action === 'extend' && typeof body?.minutes === 'number' ? `+${body.minutes} minutes` : '';
-      deps.audit
-        .append({
-          at: startedAt.toISOString(),
-          staff,
-          action,
-          occurrenceId: req.params.id,
-          status: res.statusCode,
-          detail: res.statusCode >= 400 ? `${detail ? `${detail}; ` : ''}refused (${res.statusCode})` : detail,
-        })
-        .catch((err: unknown) => deps.logger.error({ err, occurrence: req.params.id, action }, 'could not write the staff audit entry'));
-    });
-    next();
-  });
 
   router.get('/api/control-room', deps.requireStaff, async (_req, res, next) => {
     try {
@@ -155,7 +158,7 @@ export function controlRoomRouter(deps: ControlRoomDeps): express.Router {
         timezone: deps.timezone,
         day: { date: dayStart.toISODate(), start: dayStart.toUTC().toISO(), end: dayEnd.toUTC().toISO() },
         staff: res.locals['staff'] ?? null,
-        broadcasts: records.map(toView),
+        broadcasts: oncePerUnlisted(records, deps.unlisted?.() ?? new Set(), now).map(toView),
         health: deps.health.snapshot(),
         quota: quota ?? null,
         scheduleErrors: deps.scheduleErrors(),

@@ -5,6 +5,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import express from 'express';
+import { strictRouter } from '../router.js';
 
 /** One readiness check: resolves when fine, throws (or rejects) with a message saying what is wrong. */
 export interface ReadinessCheck {
@@ -43,7 +44,7 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
 }
 
 export function healthRouter(deps: HealthRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const timeoutMs = deps.timeoutMs ?? 2000;
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ ok: true });

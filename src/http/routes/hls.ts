@@ -3,6 +3,7 @@
 // no dotfiles); the playlist is never cached, segments briefly.
 import path from 'node:path';
 import express from 'express';
+import { strictRouter } from '../router.js';
 
 export interface HlsRouteDeps {
   /** Absolute folder holding one sub-folder per broadcast (`<dataDir>/hls`). */
@@ -13,7 +14,7 @@ const FOLDER = /^[A-Za-z0-9_-]{1,120}$/;
 const FILE = /^[A-Za-z0-9_-]{1,64}\.(m3u8|ts)$/;
 
 export function hlsRouter(deps: HlsRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   const root = path.resolve(deps.dir);
   router.get('/hls/:folder/:file', (req, res, next) => {
     const { folder, file } = req.params;

@@ -1,5 +1,6 @@
 // `GET /metrics`: the Prometheus exposition of this node's registry.
 import express from 'express';
+import { strictRouter } from '../router.js';
 
 export interface MetricsRouteDeps {
   /** The registry's text exposition and its content type (src/metrics createMetrics()). */
@@ -7,7 +8,7 @@ export interface MetricsRouteDeps {
 }
 
 export function metricsRouter(deps: MetricsRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get('/metrics', async (_req, res, next) => {
     try {
       const body = await deps.metrics.render();

@@ -3,6 +3,7 @@
 import express from 'express';
 import { toScheduleItem, ZoneOffsets, type Language, type Occurrence, type ScheduleSnapshot } from '../../schedule/index.js';
 import type { Clock } from '../../shared/clock.js';
+import { strictRouter } from '../router.js';
 
 /** What the schedule routes read (ScheduleService implements it). */
 export interface ScheduleQueryPort {
@@ -33,7 +34,7 @@ export function localDayStart(date: string, zone: string, zones = new ZoneOffset
 }
 
 export function scheduleRouter(deps: ScheduleRouteDeps): express.Router {
-  const router = express.Router();
+  const router = strictRouter();
   router.get('/api/schedule', (req, res) => {
     const zones = new ZoneOffsets();
     const q = req.query;

@@ -2,7 +2,7 @@
 // FeedOutput port (recorded here) — and the handshake origin rule.
 import { expect } from 'chai';
 import { ProgrammeFeed, type FeedOutput } from '../../../src/realtime/programme-feed.js';
-import { originAllowed } from '../../../src/realtime/realtime-server.js';
+import { originAllowed } from '../../../src/shared/credentials.js';
 import type { EngineEvents } from '../../../src/scheduler/ports.js';
 import { TypedEmitter } from '../../../src/shared/typed-emitter.js';
 import { ManualClock } from '../../support/manual-clock.js';
@@ -47,8 +47,25 @@ describe('realtime: programme feed', () => {
     engine.emit('transition', makeRecord(occ, 'failed', [], { liveAt: 'x', endedAt: '2026-12-05T09:30:00.000Z' }), 'live', occ);
     engine.emit('transition', makeRecord(occ, 'cancelled'), 'scheduled', occ);
     engine.emit('transition', makeRecord(occ, 'cancelled'), 'scheduled', occ);
-    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:ended', 'programme:cancelled']);
-    expect((out.sent[1]!.payload as { outcome: string }).outcome).to.equal('failed');
+    // The second "live" record has lost its destination: pages hear the watch list changed.
+    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:watch', 'programme:ended', 'programme:cancelled']);
+    expect((out.sent[2]!.payload as { outcome: string }).outcome).to.equal('failed');
+  });
+
+  it('announces a destination that goes live after the broadcast did, so watch is never empty while one is live', () => {
+    const { engine, out, feed: f } = feed();
+    const pending = { name: 'local', kind: 'local' as const, status: 'ready' as const, watchUrl: '/hls/x/index.m3u8', remote: {} };
+    engine.emit('transition', makeRecord(occ, 'live', [pending]), 'ready', occ);
+    expect((out.sent[0]!.payload as { watch: unknown[] }).watch).to.deep.equal([]);
+    const live = makeRecord(occ, 'live', [{ ...pending, status: 'live' }]);
+    engine.emit('destination', live);
+    engine.emit('destination', live);
+    const link = { destination: 'local', kind: 'local', url: '/hls/x/index.m3u8' };
+    expect(out.sent.map((s) => [s.event, s.payload])).to.deep.equal([
+      ['programme:live', out.sent[0]!.payload],
+      ['programme:watch', { occurrenceId: occ.id, programmeId: 'fairy-tales', watch: [link] }],
+    ]);
+    expect(f.snapshot().live[0]!.watch).to.deep.equal([link]);
   });
 
   it('shares one snapshot among viewers within a second, and builds a new one after any change or a second', async () => {

@@ -1,0 +1,74 @@
+// The one TR/EN catalogue of what staff read about their schedule files: the CLI
+// (validate, preview, rehearse), /api/status and the control room all take their words
+// from here, so a Turkish-speaking librarian reads the same sentence everywhere.
+import type { Language } from './types.js';
+
+type Params = Record<string, string | number>;
+type Entry = { [L in Language]: string | ((p: Params) => string) };
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+const CATALOGUE = {
+  emptyExisting: {
+    en: 'the file is empty (or holds only comments); an existing schedule file must hold its programmes. Write them back, or delete the file to remove its programmes',
+    tr: 'dosya boş (ya da yalnızca yorum içeriyor); var olan bir program dosyası programlarını içermeli. Programları geri yazın ya da programlarını kaldırmak için dosyayı silin',
+  },
+  noProgramme: {
+    en: 'this file holds no programme; it is ignored (delete it if it is not needed)',
+    tr: 'bu dosyada program yok; dikkate alınmıyor (gerekmiyorsa silin)',
+  },
+  previousOnAir: {
+    en: (p) => `the previous version of ${p.file} (read ${p.since}) stays on air until the errors are fixed`,
+    tr: (p) => `${p.file} dosyasının önceki sürümü (okunma: ${p.since}) hatalar düzeltilene kadar yayında kalıyor`,
+  },
+  notLoaded: {
+    en: (p) => `${p.file} is not loaded until its errors are fixed; none of its programmes is on the air`,
+    tr: (p) => `${p.file} hataları düzeltilene kadar yüklenmiyor; programlarının hiçbiri yayında değil`,
+  },
+  allLoaded: {
+    en: 'Every schedule file loaded without errors.',
+    tr: 'Tüm program dosyaları hatasız yüklendi.',
+  },
+  severityError: { en: 'error', tr: 'hata' },
+  severityWarning: { en: 'warning', tr: 'uyarı' },
+  validateSummary: {
+    en: (p) =>
+      `${plural(Number(p.files), 'file', 'files')}, ${plural(Number(p.programmes), 'programme', 'programmes')} valid: ` +
+      `${plural(Number(p.errors), 'error', 'errors')}, ${plural(Number(p.warnings), 'warning', 'warnings')}` +
+      (Number(p.errors) ? ' — fix the errors above (file:line:col) and run onair validate again' : ''),
+    tr: (p) =>
+      `${p.files} dosya, ${p.programmes} geçerli program: ${p.errors} hata, ${p.warnings} uyarı` +
+      (Number(p.errors) ? ' — yukarıdaki hataları (dosya:satır:sütun) düzeltip onair validate komutunu yeniden çalıştırın' : ''),
+  },
+  busiestDay: {
+    en: (p) => `  busiest day on ${p.destination}: ${p.day} with ${plural(Number(p.n), 'broadcast', 'broadcasts')}`,
+    tr: (p) => `  ${p.destination} için en yoğun gün: ${p.day}, ${p.n} yayın`,
+  },
+  previewErrors: {
+    en: (p) => `onair preview: ${plural(Number(p.n), 'error', 'errors')}; files with errors are left out (run onair validate)`,
+    tr: (p) => `onair preview: ${p.n} hata; hatalı dosyalar listeye alınmadı (onair validate ile görün)`,
+  },
+  noBroadcasts: { en: 'No broadcasts in this period.', tr: 'Bu aralıkta yayın yok.' },
+} satisfies Record<string, Entry>;
+
+export type MessageKey = keyof typeof CATALOGUE;
+
+/** The message `key` in `lang`, its placeholders filled from `params`. */
+export function scheduleMessage(lang: Language, key: MessageKey, params: Params = {}): string {
+  const entry: Entry = CATALOGUE[key];
+  const m = entry[lang];
+  return typeof m === 'function' ? m(params) : m;
+}
+
+/**
+ * The language staff read: an explicit choice (--lang, ?lang=) first; then the person's
+ * locale when it is Turkish or English (LANG=tr_TR.UTF-8), as a compiler follows LANG;
+ * then the configuration's language (config always has one: schedule.language).
+ */
+export function staffLanguage(explicit?: string, configured?: Language, env: NodeJS.ProcessEnv = process.env): Language {
+  if (explicit === 'tr' || explicit === 'en') return explicit;
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  const m = /^(tr|en)(?:[_.@-]|$)/i.exec(locale);
+  if (m) return m[1]!.toLowerCase() as Language;
+  return configured ?? 'en';
+}
