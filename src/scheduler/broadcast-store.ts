@@ -1,6 +1,6 @@
 // The BroadcastStore port: where the engine persists its records and their transition log.
-// The embedded implementation is SQLite (src/store/sqlite/broadcast-store.ts); a cluster
-// implementation (Redis) can be added behind this same interface.
+// Implemented by SQLite for the embedded server (src/store/sqlite/broadcast-store.ts) and by
+// Redis, fenced by the leader's token, in a cluster (RedisBroadcastStore).
 import { OnairError } from '../shared/errors.js';
 import type { Occurrence } from '../schedule/types.js';
 import type { BroadcastRecord, BroadcastState } from './ports.js';
