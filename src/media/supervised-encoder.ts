@@ -75,7 +75,11 @@ interface Run {
   /** Where its timestamps start on the broadcast's timeline (s). */
   offsetS: number;
   spawnedAt: number;
-  /** Clock ms of the last progress (stall detection); the spawn time before the first. */
+  /**
+   * Real time (performance.now()) of the last progress, the spawn time before the first:
+   * stall detection. Real, not the injected clock: ffmpeg runs in real time, and a test
+   * clock running faster must not make a slow start look like a stall.
+   */
   lastProgressAt: number;
   progressed: boolean;
   /** Real time of the last progress and its out_time, for the end of its timeline. */
@@ -371,7 +375,7 @@ export class SupervisedEncoder implements Encoder {
       },
     });
     const now = this.#now();
-    this.#output = { proc, offsetS, spawnedAt: now, lastProgressAt: now, progressed: false, progressReal: 0, outTimeS: 0 };
+    this.#output = { proc, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0 };
     this.#log.info({ role: 'output', pid: proc.pid, offsetS, format: p.format }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onOutputExit(proc, info));
   }
@@ -379,7 +383,7 @@ export class SupervisedEncoder implements Encoder {
   #onOutputProgress(sample: ProgressSample): void {
     const run = this.#output!;
     const now = this.#now();
-    run.lastProgressAt = now;
+    run.lastProgressAt = performance.now();
     run.progressed = true;
     run.progressReal = performance.now();
     run.outTimeS = sample.outTimeS;
@@ -408,7 +412,7 @@ export class SupervisedEncoder implements Encoder {
     this.#outputEndS = Math.max(this.#outputEndS, timelineEnd(run, performance.now()));
     this.#health = { ...this.#health, fps: 0, speed: 0 };
     // The decoder waited on the pipe meanwhile: it is not to blame for the pause.
-    if (this.#decoder) this.#decoder.lastProgressAt = this.#now();
+    if (this.#decoder) this.#decoder.lastProgressAt = performance.now();
     const decision = this.#restarts.crashed(this.#now());
     const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
     if (decision.giveUp) {
@@ -550,7 +554,7 @@ export class SupervisedEncoder implements Encoder {
       },
     });
     const now = this.#now();
-    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: now, progressed: false, progressReal: 0, outTimeS: 0 };
+    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0 };
     this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onDecoderExit(proc, info));
     // What should be on air may have changed while the input was being prepared.
@@ -559,8 +563,7 @@ export class SupervisedEncoder implements Encoder {
 
   #onDecoderProgress(sample: ProgressSample): void {
     const d = this.#decoder!;
-    const now = this.#now();
-    d.lastProgressAt = now;
+    d.lastProgressAt = performance.now();
     d.progressReal = performance.now();
     d.outTimeS = sample.outTimeS;
     if (!d.progressed) {
@@ -681,15 +684,16 @@ export class SupervisedEncoder implements Encoder {
     // The output first: a frozen output also stops the decoder (the pipe fills), and the
     // decoder must not be blamed for that. A frozen decoder starves the output a little
     // later than itself, so it is caught first in that case.
+    const real = performance.now();
     const out = this.#output;
-    if (out?.proc.running && now - out.lastProgressAt > this.#o.stallMs) {
-      this.#problem('ffmpeg-stalled', `The output ffmpeg made no progress for ${Math.round((now - out.lastProgressAt) / 1000)} s; restarting it.`);
+    if (out?.proc.running && real - out.lastProgressAt > this.#o.stallMs) {
+      this.#problem('ffmpeg-stalled', `The output ffmpeg made no progress for ${Math.round((real - out.lastProgressAt) / 1000)} s; restarting it.`);
       out.proc.kill();
-      if (this.#decoder) this.#decoder.lastProgressAt = now;
+      if (this.#decoder) this.#decoder.lastProgressAt = real;
     }
     const d = this.#decoder;
-    if (d?.proc.running && !this.#switchPending && now - d.lastProgressAt > this.#o.stallMs) {
-      this.#problem('ffmpeg-stalled', `The ${d.kind}'s decoder made no progress for ${Math.round((now - d.lastProgressAt) / 1000)} s; replacing it.`);
+    if (d?.proc.running && !this.#switchPending && real - d.lastProgressAt > this.#o.stallMs) {
+      this.#problem('ffmpeg-stalled', `The ${d.kind}'s decoder made no progress for ${Math.round((real - d.lastProgressAt) / 1000)} s; replacing it.`);
       d.proc.kill();
     }
     if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
