@@ -1,6 +1,6 @@
 // @ts-check
 // The viewer page's player: one live stream at a time, from one watch link. Local HLS plays
-// natively where the browser can (Safari, iOS) and through hls.js elsewhere; YouTube through
+// through hls.js wherever it runs, natively where it cannot (iOS without MSE); YouTube through
 // its privacy-enhanced embed. Both start muted, because browsers only autoplay muted media,
 // and the page shows its own unmute button so nobody has to find the player's.
 
@@ -154,8 +154,10 @@ export class Player {
   /** @param {HTMLVideoElement} video @param {string} url */
   #attach(video, url) {
     const Hls = window.Hls;
-    // Safari (and iOS, which has no MSE for hls.js) plays HLS itself.
-    if (video.canPlayType('application/vnd.apple.mpegurl') || !Hls || !Hls.isSupported()) {
+    // hls.js wherever it runs (Media Source Extensions): it copes with a live stream joined
+    // at its very start. Chromium 156 also answers "maybe" for HLS, but its own player
+    // hung there; only where hls.js cannot run (iOS without MSE) does the browser play it.
+    if (!Hls || !Hls.isSupported()) {
       video.src = url;
       video.play().catch(() => {});
       return;
