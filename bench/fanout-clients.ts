@@ -5,7 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 
 export type ClientCommand =
-  | { cmd: 'connect'; kind: 'sio' | 'ws'; url: string; n: number; chatRoom?: string }
+  | { cmd: 'connect'; kind: 'sio' | 'plain' | 'ws'; url: string; n: number; chatRoom?: string }
   | { cmd: 'expect-live'; round: number }
   | { cmd: 'expect-chat'; count: number }
   | { cmd: 'close' };
@@ -66,7 +66,7 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
       Array.from({ length: size }, (_, j) => {
         const index = i + j;
         return new Promise<void>((resolve) => {
-          if (c.kind === 'sio') {
+          if (c.kind !== 'ws') {
             const s = io(c.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { fingerprint: `bench-${process.pid}-${index}` } });
             // The bench server sets liveAt to the instant it emitted, and a round number in the id.
             s.on('programme:live', (p: { liveAt: string; programme: { occurrenceId: string } }) => {
@@ -100,7 +100,7 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
     );
   }
   if (c.chatRoom) chatMembers = sockets.length;
-  send({ type: 'connected', n: c.kind === 'sio' ? sockets.length : raws.length, failed, ms: wallNow() - started });
+  send({ type: 'connected', n: c.kind !== 'ws' ? sockets.length : raws.length, failed, ms: wallNow() - started });
 }
 
 process.on('message', (msg: ClientCommand) => {

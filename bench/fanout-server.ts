@@ -1,11 +1,13 @@
 // The server side of bench/fanout.ts, in a process of its own so its memory per viewer is
-// measured clean: either onair's realtime layer (RealtimeServer + ChatService as main.ts
-// builds them) or a bare `ws` server. Driven over IPC.
+// measured clean: onair's realtime layer (RealtimeServer + ChatService as main.ts builds
+// them), plain socket.io with the same transport options and nothing of onair's (what the
+// library itself costs), or a bare `ws` server. Driven over IPC.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, WebSocket } from 'ws';
 import { loadConfig } from '../src/config/index.js';
 import { buildRealtimeParts, type RealtimeParts } from '../src/compose/index.js';
@@ -16,7 +18,8 @@ import { systemClock } from '../src/shared/clock.js';
 import { TypedEmitter } from '../src/shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 
-export type ServerCommand = { cmd: 'start'; kind: 'sio' | 'ws' } | { cmd: 'rss' } | { cmd: 'emit'; round: number } | { cmd: 'stop' };
+export type ServerKind = 'sio' | 'plain' | 'ws';
+export type ServerCommand = { cmd: 'start'; kind: ServerKind } | { cmd: 'rss' } | { cmd: 'emit'; round: number } | { cmd: 'stop' };
 export type ServerReport =
   | { type: 'listening'; url: string; chatRoom: string }
   | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
@@ -80,14 +83,23 @@ export function liveRecord(round: number, at: number): BroadcastRecord {
 let server: http.Server | undefined;
 let wss: WebSocketServer | undefined;
 let parts: RealtimeParts | undefined;
+let plain: SocketIoServer | undefined;
 let db: SqliteDatabase | undefined;
 let dataDir: string | undefined;
 const engine = new TypedEmitter<EngineEvents>();
 
-async function start(kind: 'sio' | 'ws'): Promise<void> {
+async function start(kind: ServerKind): Promise<void> {
   server = http.createServer();
   if (kind === 'ws') {
     wss = new WebSocketServer({ server, perMessageDeflate: false });
+  } else if (kind === 'plain') {
+    // The options of RealtimeServer's constructor that shape each connection; no handlers.
+    plain = new SocketIoServer(server, {
+      perMessageDeflate: false,
+      httpCompression: false,
+      maxHttpBufferSize: 16 * 1024,
+      connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
+    });
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-bench-'));
     const config = loadConfig({
@@ -132,6 +144,10 @@ function emit(round: number): void {
     // The same payload, serialised once, as socket.io does for a broadcast.
     const frame = JSON.stringify({ sentAt, round, event: 'programme:live', payload: liveRecord(round, sentAt) });
     for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+  } else if (plain) {
+    // What the feed sends for a transition to live, emitted straight to everyone.
+    const record = liveRecord(round, sentAt);
+    plain.emit('programme:live', { programme: { occurrenceId: record.occurrenceId }, liveAt: record.liveAt, watch: record.destinations });
   } else {
     engine.emit('transition', liveRecord(round, sentAt), 'ready', undefined);
   }
@@ -141,6 +157,7 @@ function emit(round: number): void {
 
 async function stop(): Promise<void> {
   await parts?.stop();
+  if (plain) await new Promise<void>((r) => plain!.close(() => r()));
   for (const ws of wss?.clients ?? []) ws.terminate();
   wss?.close();
   server?.closeAllConnections();

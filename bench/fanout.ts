@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { buildFilters, runFilters } from '../src/chat/index.js';
 import type { ClientCommand, ClientReport } from './fanout-clients.js';
-import type { ServerCommand, ServerReport } from './fanout-server.js';
+import type { ServerCommand, ServerKind, ServerReport } from './fanout-server.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SIZES = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number);
@@ -78,7 +78,7 @@ function phase(name: string): void {
   if (process.env['BENCH_DEBUG']) console.log(`  [${((Date.now() - T0) / 1000).toFixed(1)} s] ${name}`);
 }
 
-async function measure(kind: 'sio' | 'ws', n: number): Promise<FanoutResult> {
+async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
   const server: Server = new Peer('fanout-server.ts', ['--expose-gc']);
   const { url } = await server.request({ cmd: 'start', kind }, 'listening');
   phase(`${kind} server listening`);
@@ -190,15 +190,20 @@ function fmt(n: number, digits = 1): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:fanout — node ${process.version}, ${os.cpus().length} cores; median of ${ROUNDS - 1} rounds after a warm-up`);
+  console.log(`bench:fanout — node ${process.version}, ${os.cpus().length} cores; median of ${ROUNDS - 1} rounds after a warm-up; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const n of SIZES) {
     const sio = await measure('sio', n);
+    const plain = await measure('plain', n);
     const ws = await measure('ws', n);
     console.log(
       `N=${String(n).padStart(6)} | onair socket.io: p50 ${fmt(sio.p50)} ms, p99 ${fmt(sio.p99)} ms, ${fmt(sio.kbPerViewer)} KB RSS/viewer` +
         ` (connect ${fmt(sio.connectS)} s, ${sio.failed} failed)` +
         ` | bare ws: p50 ${fmt(ws.p50)} ms, p99 ${fmt(ws.p99)} ms, ${fmt(ws.kbPerViewer)} KB RSS/viewer (${ws.failed} failed)` +
         ` | ratio: p99 ${fmt(sio.p99 / ws.p99, 2)}×, RSS ${fmt(sio.kbPerViewer / ws.kbPerViewer, 2)}×`,
+    );
+    console.log(
+      `           plain socket.io (same options, no onair): p50 ${fmt(plain.p50)} ms, p99 ${fmt(plain.p99)} ms, ${fmt(plain.kbPerViewer)} KB RSS/viewer` +
+        ` | onair against it: p99 ${fmt(sio.p99 / plain.p99, 2)}×, RSS ${fmt(sio.kbPerViewer / plain.kbPerViewer, 2)}×, emit loop ${fmt(sio.emitMs / plain.emitMs, 2)}×`,
     );
     console.log(
       `           server emit loop alone: onair ${fmt(sio.emitMs)} ms, bare ws ${fmt(ws.emitMs)} ms (${fmt(sio.emitMs / ws.emitMs, 2)}×);` +
@@ -213,7 +218,8 @@ async function main(): Promise<void> {
       `bound by one process decoding all 1,000 members' copies on a 2-core machine); ` +
       `filters alone ${fmt(chat.filterOnlyPerSecond, 0)} messages/s`,
   );
-  console.log('targets: p99 ≤ 1.2× bare ws at 10,000 viewers; ≤ 12 KB RSS per viewer; ≥ 2,000 chat messages/s');
+  console.log('targets: p99 ≤ 1.2× bare ws at 10,000 viewers; ≤ 10 KB RSS per viewer; ≥ 2,000 chat messages/s');
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 
 main().catch((err: unknown) => {

@@ -80,7 +80,7 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
       const playlist = await fetch(base + state.watchUrl!);
       expect(playlist.status).to.equal(200);
       expect(playlist.headers.get('content-type')).to.include('application/vnd.apple.mpegurl');
-      expect(playlist.headers.get('cache-control')).to.include('no-cache');
+      expect(playlist.headers.get('cache-control')).to.equal('public, max-age=1');
       const text = await playlist.text();
       const segment = text.split('\n').find((l) => l.endsWith('.ts'))!;
       const seg = await fetch(`${base}/hls/story_2026-12-05T11-00/${segment}`);
