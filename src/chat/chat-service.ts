@@ -9,7 +9,8 @@ import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import type { Localized, Occurrence } from '../schedule/types.js';
 import { buildFilters, runFilters, type ChatFilter } from './filters.js';
-import { RateLimiter } from './rate-limiter.js';
+import { memoryRateLimits, type Limiter, type RateLimits } from '../shared/rate-limit.js';
+import { looksLikeStaff } from './nickname-guard.js';
 import { neutraliseMessage, sanitiseNickname } from './text.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
 import {
@@ -22,6 +23,7 @@ import {
   type Result,
   type RoomSettings,
   type Sanction,
+  type SanctionPayload,
   type StoredMessage,
   type ViewerIdentity,
 } from './types.js';
@@ -44,11 +46,15 @@ export interface ChatEvents {
   [event: string]: (...args: any[]) => void;
   /** A viewer's message was accepted: fan out to the room and to moderators. */
   message: (message: ChatMessage) => void;
+  /** A viewer's message was refused (closed chat, sanction, rate limit, filter): counted by the metrics. */
+  rejected: (code: string) => void;
   /** A message from elsewhere (YouTube): moderators only. */
   external: (message: ChatMessage) => void;
   deleted: (payload: { occurrenceId: string; messageIds: string[] }) => void;
   state: (state: ChatRoomState) => void;
   sanction: (sanction: Sanction) => void;
+  /** A sanction was lifted before its end (unban). */
+  lifted: (sanction: Sanction) => void;
   audit: (entry: AuditEntry) => void;
 }
 
@@ -73,16 +79,41 @@ export interface ChatServiceDeps {
    * @defaultValue Infinity
    */
   cacheTtlMs?: number;
+  /** Where message rate limits count (cluster mode: Redis, so a per-address limit holds on every node). @defaultValue in memory, on `clock` */
+  rateLimits?: RateLimits;
 }
 
 const RATE_WINDOW_MS = 10_000;
 const HISTORY = 50;
 /** Longest timeout a moderator may give, in minutes (one day). */
 export const MAX_TIMEOUT_MINUTES = 24 * 60;
+/** Longest address ban, in minutes (one day): it silences everyone behind the address. */
+export const MAX_ADDRESS_BAN_MINUTES = 24 * 60;
+/** Longest timed identity ban, in minutes (30 days); longer is "until lifted". */
+export const MAX_BAN_MINUTES = 30 * 24 * 60;
 
 /** An opaque author id: stable per device, reveals nothing about it. */
 export function authorIdOf(fingerprint: string): string {
   return createHash('sha256').update(`onair-author:${fingerprint}`).digest('base64url').slice(0, 12);
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+function toSanctionPayload(s: Sanction): SanctionPayload {
+  return {
+    id: s.id,
+    kind: s.kind,
+    target: s.ip ? 'address' : 'identity',
+    nickname: s.nickname,
+    authorId: s.fingerprint ? authorIdOf(s.fingerprint) : null,
+    origin: s.origin,
+    occurrenceId: s.occurrenceId,
+    until: s.until,
+    at: s.at,
+    moderator: s.moderator,
+  };
 }
 
 function toPublic(m: StoredMessage): ChatMessage {
@@ -93,8 +124,8 @@ export class ChatService {
   readonly events = new TypedEmitter<ChatEvents>();
   readonly #deps: ChatServiceDeps;
   readonly #filters: ChatFilter[];
-  readonly #perConnection: RateLimiter;
-  readonly #perIp: RateLimiter;
+  readonly #perConnection: Limiter;
+  readonly #perIp: Limiter;
   readonly #settings = new Map<string, { settings: RoomSettings; readAt: number }>();
   #sanctionsReadAt = 0;
   readonly #endedAt = new Map<string, string>();
@@ -107,9 +138,10 @@ export class ChatService {
   constructor(deps: ChatServiceDeps) {
     this.#deps = deps;
     this.#filters = buildFilters(deps.settings);
-    const now = (): number => deps.clock.now().getTime();
-    this.#perConnection = new RateLimiter({ limit: deps.settings.rateLimitPerConnection, windowMs: RATE_WINDOW_MS, now });
-    this.#perIp = new RateLimiter({ limit: deps.settings.rateLimitPerIp, windowMs: RATE_WINDOW_MS, now });
+    const limits = deps.rateLimits ?? memoryRateLimits(deps.clock);
+    // A connection lives on one node; an address may have connections on several.
+    this.#perConnection = limits.limiter('chat-connection', { points: deps.settings.rateLimitPerConnection, windowMs: RATE_WINDOW_MS }, { local: true });
+    this.#perIp = limits.limiter('chat-address', { points: deps.settings.rateLimitPerIp, windowMs: RATE_WINDOW_MS });
   }
 
   async start(): Promise<void> {
@@ -219,15 +251,25 @@ export class ChatService {
     return states;
   }
 
-  sanctionOf(fingerprint: string, ip: string, occurrenceId: string | null): Sanction | undefined {
+  /**
+   * The sanction that stops this viewer writing in this chat, a ban before a time-out: one
+   * on the viewer's signed identity, or an address ban on the address it writes from.
+   */
+  sanctionOf(viewerId: string, ip: string, occurrenceId: string | null): Sanction | undefined {
     const now = this.#now().toISOString();
-    return this.#sanctions.find(
+    const hits = this.#sanctions.filter(
       (s) =>
         (s.until === null || s.until > now) &&
-        (s.kind === 'ban'
-          ? s.fingerprint === fingerprint || (s.ip !== null && s.ip !== '' && s.ip === ip)
-          : s.fingerprint === fingerprint && (s.occurrenceId === null || s.occurrenceId === occurrenceId)),
+        (s.occurrenceId === null || s.occurrenceId === occurrenceId) &&
+        ((s.fingerprint !== '' && s.fingerprint === viewerId) || (s.ip !== null && s.ip !== '' && s.ip === ip)),
     );
+    return hits.find((s) => s.kind === 'ban') ?? hits[0];
+  }
+
+  /** The ban list: every time-out and ban in force, newest first (no ids or addresses). */
+  async sanctions(): Promise<SanctionPayload[]> {
+    await this.#refreshSanctions(true);
+    return this.#sanctions.map(toSanctionPayload).reverse();
   }
 
   /** Subscribes to several events at once; returns one function that removes them all. */
@@ -237,11 +279,23 @@ export class ChatService {
   }
 
   /** Checks the nickname and returns the room's state and recent history. */
-  async join(occurrenceId: string, rawNickname: string): Promise<Result<{ state: ChatRoomState; history: ChatMessage[]; nickname: string }>> {
+  async join(
+    occurrenceId: string,
+    rawNickname: string,
+    viewer?: { viewerId: string; ip: string },
+  ): Promise<Result<{ state: ChatRoomState; history: ChatMessage[]; nickname: string }>> {
     const nickname = sanitiseNickname(rawNickname);
     if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
+    if (looksLikeStaff(nickname)) return fail('nickname-reserved', 'That nickname looks like a moderator\'s or onair\'s own; choose another.');
     const state = await this.roomState(occurrenceId);
     if (!state) return fail('no-chat', 'This programme has no chat.');
+    if (viewer) {
+      // A ban takes the viewer out of the room; joining again would only bring it back.
+      await this.#refreshSanctions();
+      if (this.sanctionOf(viewer.viewerId, viewer.ip, occurrenceId)?.kind === 'ban') {
+        return fail('banned', 'A moderator has blocked you from this chat.');
+      }
+    }
     return { ok: true, value: { state, history: await this.history(occurrenceId), nickname } };
   }
 
@@ -251,6 +305,12 @@ export class ChatService {
 
   /** Checks nickname, window, sanctions, rate limits and slow mode, then the filters. */
   async post(viewer: ViewerIdentity, occurrenceId: string, rawText: string): Promise<Result<ChatMessage>> {
+    const result = await this.#post(viewer, occurrenceId, rawText);
+    if (!result.ok) this.events.emit('rejected', result.code);
+    return result;
+  }
+
+  async #post(viewer: ViewerIdentity, occurrenceId: string, rawText: string): Promise<Result<ChatMessage>> {
     const nickname = sanitiseNickname(viewer.nickname);
     if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
     const state = await this.roomState(occurrenceId);
@@ -258,9 +318,12 @@ export class ChatService {
     if (!state.open) return fail('chat-closed', 'The chat is closed now.');
     await this.#refreshSanctions();
     const sanction = this.sanctionOf(viewer.fingerprint, viewer.ip, occurrenceId);
-    if (sanction?.kind === 'ban') return fail('banned', 'A moderator has blocked you from this chat.');
+    if (sanction?.kind === 'ban') {
+      const until = sanction.until ? ` until ${sanction.until}` : '';
+      return fail('banned', `A moderator has blocked you from ${sanction.occurrenceId ? 'this chat' : 'the chat'}${until}.`);
+    }
     if (sanction) return fail('timed-out', `A moderator paused your messages until ${sanction.until ?? 'later'}.`);
-    if (!this.#perConnection.hit(`c:${viewer.connectionId}`) || !this.#perIp.hit(`i:${viewer.ip}`)) {
+    if (!(await this.#perConnection.consume(viewer.connectionId)).allowed || !(await this.#perIp.consume(viewer.ip)).allowed) {
       return fail('rate-limited', 'You are sending messages too fast; wait a few seconds.');
     }
     const now = this.#now();
@@ -350,36 +413,62 @@ export class ChatService {
           this.events.emit('deleted', { occurrenceId: message.occurrenceId, messageIds: [message.id] });
           return record(message.occurrenceId, message, 'message deleted');
         }
+        const later = (minutes: number): string => new Date(Date.parse(nowIso) + minutes * 60_000).toISOString();
+        const base = { at: nowIso, moderator, nickname: message.nickname, origin: message.origin };
         if (action.action === 'timeout') {
           const minutes = action.minutes;
           if (message.origin === 'youtube') await this.#external?.ban(message, minutes * 60);
-          const sanction: Sanction = {
-            kind: 'timeout',
-            fingerprint: message.fingerprint,
-            ip: null,
-            occurrenceId: message.occurrenceId,
-            until: new Date(Date.parse(nowIso) + minutes * 60_000).toISOString(),
-            at: nowIso,
-            moderator,
-          };
-          await this.#addSanction(sanction);
-          return record(message.occurrenceId, message, `timed out for ${minutes} minute${minutes === 1 ? '' : 's'}`);
+          // Keyed on the signed identity only: a time-out by address would silence a whole
+          // library's Wi-Fi.
+          await this.#addSanction({ ...base, id: randomUUID(), kind: 'timeout', fingerprint: message.fingerprint, ip: null, occurrenceId: message.occurrenceId, until: later(minutes) });
+          return record(message.occurrenceId, message, `timed out for ${plural(minutes, 'minute')} in this chat`);
         }
-        if (message.origin === 'youtube') await this.#external?.ban(message, null);
+        if (action.addressMinutes !== undefined && message.ip === '') {
+          return fail('no-address', 'This author has no address onair knows (a YouTube author); ban the identity only.');
+        }
+        if (message.origin === 'youtube') await this.#external?.ban(message, action.minutes === null ? null : action.minutes * 60);
+        const occurrenceId = action.scope === 'room' ? message.occurrenceId : null;
+        const where = action.scope === 'room' ? 'this chat' : 'every chat';
         await this.#addSanction({
+          ...base,
+          id: randomUUID(),
           kind: 'ban',
           fingerprint: message.fingerprint,
-          ip: message.ip === '' ? null : message.ip,
-          occurrenceId: null,
-          until: null,
-          at: nowIso,
-          moderator,
+          ip: null,
+          occurrenceId,
+          until: action.minutes === null ? null : later(action.minutes),
         });
-        return record(message.occurrenceId, message, 'banned from the chat');
+        let detail = `banned from ${where} ${action.minutes === null ? 'until lifted' : `for ${plural(action.minutes, 'minute')}`}`;
+        if (action.addressMinutes !== undefined) {
+          await this.#addSanction({ ...base, id: randomUUID(), kind: 'ban', fingerprint: '', ip: message.ip, occurrenceId, until: later(action.addressMinutes) });
+          detail += `; their address too (everyone behind it) for ${plural(action.addressMinutes, 'minute')}`;
+        }
+        return record(message.occurrenceId, message, detail);
       } catch (err) {
         this.#deps.logger.warn({ err, action: action.action }, 'chat: moderation on YouTube failed');
         return fail('youtube-failed', `YouTube refused: ${(err as Error).message}`);
       }
+    }
+
+    if (action.action === 'unban') {
+      const lifted = await this.#deps.store.liftSanction(action.sanctionId, moderator, nowIso);
+      if (!lifted) return fail('not-found', 'That time-out or ban is not in force (any more).');
+      this.#sanctions = this.#sanctions.filter((s) => s.id !== lifted.id);
+      this.events.emit('lifted', lifted);
+      const what = `${lifted.kind === 'ban' ? 'ban' : 'time-out'}${lifted.ip ? ' of their address' : ''}`;
+      const youtube = lifted.origin === 'youtube' ? ' (lift it on YouTube too, in YouTube Studio)' : '';
+      const entry = await this.#deps.store.appendAudit({
+        at: nowIso,
+        moderator,
+        action: 'unban',
+        occurrenceId: lifted.occurrenceId,
+        messageId: null,
+        target: lifted.nickname,
+        origin: lifted.origin,
+        detail: `lifted the ${what} in ${lifted.occurrenceId ? 'this chat' : 'every chat'}${youtube}`,
+      });
+      this.events.emit('audit', entry);
+      return { ok: true, value: entry };
     }
 
     const occurrenceId = action.occurrenceId;
@@ -434,10 +523,8 @@ export class ChatService {
     if (state) this.events.emit('state', state);
   }
 
-  /** Drops expired rate-limit and slow-mode entries; the realtime layer calls it now and then. */
+  /** Drops expired sanctions and slow-mode entries (rate-limit counts expire by themselves); the realtime layer calls it now and then. */
   prune(): void {
-    this.#perConnection.prune();
-    this.#perIp.prune();
     const now = this.#now().toISOString();
     this.#sanctions = this.#sanctions.filter((s) => s.until === null || s.until > now);
     const horizon = this.#now().getTime() - 10 * 60_000;

@@ -1,7 +1,7 @@
 // Chat filters: each a pure `allow(message)` returning a verdict. The chat service runs
 // them in order after the stateful checks (window, sanctions, rate, slow mode).
 import { BANNED_WORDS_EN, BANNED_WORDS_TR } from './banned-words.js';
-import { asciiFold, foldWords } from './text.js';
+import { asciiFold, countEmoji, foldWords } from './text.js';
 
 export type FilterVerdict = { allowed: true } | { allowed: false; code: string; message: string };
 
@@ -40,8 +40,9 @@ const SPACED_DOT = /\s*(?:[.。]|\(dot\)|\[dot\]|\snokta\s|\sdot\s)\s*(?=(?:com|
 export function linkFilter(): ChatFilter {
   return {
     name: 'links',
+    // NFKC first: "ｅｖｉｌ．ｃｏｍ" (fullwidth) is read as evil.com.
     allow: (text) =>
-      LINK.test(text.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(SPACED_DOT, '.'))
+      LINK.test(text.normalize('NFKC').replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(SPACED_DOT, '.'))
         ? { allowed: false, code: 'link', message: 'Links are not allowed in this chat.' }
         : ALLOWED,
   };
@@ -80,6 +81,20 @@ export function bannedWordsFilter(extra: readonly string[] = []): ChatFilter {
   };
 }
 
+/**
+ * At most this many emoji in one message: 300 of them made one message 391 px tall and
+ * pushed the whole chat off a phone's screen.
+ */
+export const MAX_EMOJI = 24;
+
+export function emojiFilter(max = MAX_EMOJI): ChatFilter {
+  return {
+    name: 'emoji',
+    allow: (text) =>
+      countEmoji(text) > max ? { allowed: false, code: 'too-many-emoji', message: `At most ${max} emoji in one message.` } : ALLOWED,
+  };
+}
+
 export interface FilterOptions {
   maxLength: number;
   allowLinks: boolean;
@@ -88,7 +103,7 @@ export interface FilterOptions {
 
 /** The filters in force for a chat configuration, in the order they run. */
 export function buildFilters(options: FilterOptions): ChatFilter[] {
-  const filters = [emptyFilter(), lengthFilter(options.maxLength)];
+  const filters = [emptyFilter(), lengthFilter(options.maxLength), emojiFilter()];
   if (!options.allowLinks) filters.push(linkFilter());
   filters.push(bannedWordsFilter(options.bannedWords));
   return filters;

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import { sameSecret, type Credentials } from '../shared/credentials.js';
-import { RateLimiter } from './rate-limiter.js';
 import { verifyPassword } from './password.js';
 import { MemorySessionStore, type ModeratorSession, type SessionStore } from './session-store.js';
 
@@ -40,22 +39,18 @@ export const LOCAL_TOKEN_MODERATOR = 'local-token';
 export class ModeratorAuth {
   readonly #deps: ModeratorAuthDeps;
   readonly #sessions: SessionStore;
-  readonly #attempts: RateLimiter;
 
   constructor(deps: ModeratorAuthDeps) {
     this.#deps = deps;
     this.#sessions = deps.sessions ?? new MemorySessionStore(() => deps.clock.now().getTime());
-    // Ten tries a minute per address: enough for typos, useless for guessing.
-    this.#attempts = new RateLimiter({ limit: 10, windowMs: 60_000, now: () => deps.clock.now().getTime() });
   }
 
   get sessionTtlMs(): number {
     return this.#deps.sessionTtlMs;
   }
 
-  /** Checks name and password; 'throttled' when this address tried too often. */
-  async login(name: string, password: string, address: string): Promise<ModeratorSession | 'throttled' | undefined> {
-    if (!this.#attempts.hit(address)) return 'throttled';
+  /** Checks name and password (throttling attempts is the login route's, src/http/login-throttle.ts). */
+  async login(name: string, password: string): Promise<ModeratorSession | undefined> {
     const account = this.#deps.accounts.find((a) => a.name === name);
     // Verify against a dummy when the name is unknown, so timing does not tell names apart.
     const ok = await verifyPassword(password, account?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');

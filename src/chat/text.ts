@@ -7,6 +7,18 @@ const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const INVISIBLE = /[\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180E\u200B\u2060-\u2064\u3164\uFEFF\uFFA0]/g;
 /** Joiners: needed inside emoji sequences and some scripts, so kept in messages only. */
 const JOINERS = /[\u200C\u200D]/g;
+/** Lone surrogates (half an emoji, from a broken client): stored as "a\uFFFDb" otherwise. */
+const LONE_SURROGATES = /\p{Cs}/gu;
+/** Tag characters outside a flag sequence (🏴 + tags): invisible, used to smuggle text. */
+const STRAY_TAGS = /(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]/gu;
+/**
+ * What a nickname may not contain besides the above: every format character (tags,
+ * invisible operators, variation selectors...), private-use and unassigned code points, and
+ * characters that draw as blank space (Braille blank U+2800, Hangul fillers, the musical
+ * symbol null note...). Without them a nickname could look empty or be told apart from
+ * another only by invisible bits.
+ */
+const NICKNAME_INVISIBLE = /[\p{Cf}\p{Co}\p{Cn}\u2800\u3164\u115F\u1160\uFFA0\uFFFC\u180B-\u180D\uFE00-\uFE0F\u{E0100}-\u{E01EF}\u{1D159}]/gu;
 /** C0/C1 control characters except tab and newline. */
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 /** Combining marks piled up beyond this many in a row are "zalgo" text. */
@@ -19,7 +31,9 @@ const ZALGO = /(\p{M}{3})\p{M}+/gu;
  */
 export function neutraliseMessage(text: string): string {
   return text
+    .replace(LONE_SURROGATES, '')
     .normalize('NFC')
+    .replace(STRAY_TAGS, '')
     .replace(BIDI, '')
     .replace(INVISIBLE, '')
     .replace(CONTROLS, '')
@@ -38,9 +52,11 @@ export const NICKNAME_MAX = 24;
  */
 export function sanitiseNickname(raw: string): string | undefined {
   const cleaned = raw
+    .replace(LONE_SURROGATES, '')
     .normalize('NFKC')
     .replace(BIDI, '')
     .replace(INVISIBLE, '')
+    .replace(NICKNAME_INVISIBLE, '')
     .replace(JOINERS, '')
     .replace(CONTROLS, '')
     .replace(/\p{M}+/gu, (m) => m.slice(0, 2))
@@ -59,7 +75,9 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
  * Returns the words of the text in this form.
  */
 export function foldWords(text: string): string[] {
+  // NFKC first: fullwidth and other compatibility forms ("ｓｉｋ") fold to what they show.
   const lowered = neutraliseMessage(text)
+    .normalize('NFKC')
     .replace(JOINERS, '')
     .replace(/İ/g, 'i')
     .replace(/I/g, 'ı')
@@ -80,4 +98,13 @@ export function asciiFold(word: string): string {
     .replace(/ü/g, 'u')
     .normalize('NFD')
     .replace(/\p{M}/gu, '');
+}
+
+/** Emoji (pictographic grapheme clusters) in a text: a family or a flag counts once. */
+export function countEmoji(text: string): number {
+  let n = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    if (/\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(segment)) n++;
+  }
+  return n;
 }

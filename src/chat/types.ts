@@ -2,16 +2,28 @@
 // audit entries) is defined once in src/shared/chat-payloads.ts, shared with the realtime
 // contract (chat/ must not import realtime/); the names here are the chat module's own.
 import type { Localized } from '../schedule/types.js';
-import type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction } from '../shared/chat-payloads.js';
+import type {
+  AuditEntryPayload,
+  ChatMessagePayload,
+  ChatOrigin,
+  ChatRoomState,
+  ModerationAction,
+  SanctionPayload,
+  SanctionScope,
+} from '../shared/chat-payloads.js';
 
-export type { ChatOrigin, ChatRoomState, ModerationAction };
+export type { ChatOrigin, ChatRoomState, ModerationAction, SanctionPayload, SanctionScope };
 
 /** A message as viewers and moderators see it. `text` is plain text, never HTML. */
 export type ChatMessage = ChatMessagePayload;
 
 /** A message as kept: who sent it (never shown to viewers) and whether it was deleted. */
 export interface StoredMessage extends ChatMessage {
-  /** Device fingerprint of an onair viewer, or "yt:<channelId>" for YouTube authors. */
+  /**
+   * Who wrote it: the server-signed viewer id of an onair viewer (src/chat/viewer-identity.ts;
+   * never anything the client chose), or "yt:<channelId>" for YouTube authors. The column
+   * keeps its old name so existing databases need no migration.
+   */
   fingerprint: string;
   /** Viewer's IP address ("" for YouTube); used for bans, never exported or shown. */
   ip: string;
@@ -32,15 +44,25 @@ export interface RoomSettings {
 export type SanctionKind = 'timeout' | 'ban';
 
 export interface Sanction {
+  /** Stable id, for the ban list and unban. */
+  id: string;
   kind: SanctionKind;
+  /** The viewer id (or "yt:<channelId>") it holds for; "" for an address ban. */
   fingerprint: string;
-  /** Only bans carry the IP (a timeout by IP would silence a whole library's Wi-Fi). */
+  /**
+   * Set only for an address ban, the explicit moderator choice that silences everyone
+   * behind one address (a library's Wi-Fi): always time-limited.
+   */
   ip: string | null;
+  /** The chat it holds in; null = every chat. */
   occurrenceId: string | null;
-  /** ISO instant; null = permanent. */
+  /** ISO instant; null = until a moderator lifts it. */
   until: string | null;
   at: string;
   moderator: string;
+  /** The author's nickname and origin when sanctioned, for the ban list. */
+  nickname: string | null;
+  origin: ChatOrigin | null;
 }
 
 /** One recorded moderation action. */
@@ -56,6 +78,7 @@ export function fail<T>(code: string, message: string): Result<T> {
 /** Who sent a message: the realtime layer fills this from the connection. */
 export interface ViewerIdentity {
   connectionId: string;
+  /** The server-signed viewer id of the connection (see viewer-identity.ts). */
   fingerprint: string;
   ip: string;
   nickname: string;
@@ -78,8 +101,10 @@ export interface ChatStore {
   appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
   audit(limit: number): Promise<AuditEntry[]>;
   addSanction(sanction: Sanction): Promise<void>;
-  /** Sanctions in force at `now` (until null or later than now). */
+  /** Sanctions in force at `now` (until null or later than now, not lifted), oldest first. */
   activeSanctions(now: string): Promise<Sanction[]>;
+  /** Ends a sanction early; returns it, or undefined when unknown or already lifted. */
+  liftSanction(id: string, by: string, at: string): Promise<Sanction | undefined>;
   roomSettings(occurrenceId: string): Promise<RoomSettings | undefined>;
   saveRoomSettings(settings: RoomSettings): Promise<void>;
   /** Ids of broadcasts with at least one message, newest first. */

@@ -52,6 +52,8 @@ export interface RehearsalSummary {
   calls: number;
   units: number;
   errors: number;
+  /** True when the rehearsal was stopped (Ctrl-C) before the day ended. */
+  stopped?: boolean;
 }
 
 function occurrencesOn(config: Readonly<Config>, from: Date, to: Date): { plan: Occurrence[]; problems: string[] } {
@@ -68,7 +70,9 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   if (!day.isValid) throw new Error(`--date ${o.date}: not a date; write it as YYYY-MM-DD`);
   const from = day.startOf('day').toJSDate();
   const to = day.endOf('day').toJSDate();
-  const { plan, problems } = occurrencesOn(base, from, to);
+  // Without --date the day is played from now: what already began is not rehearsed.
+  const planFrom = o.date ? from : new Date(Math.max(from.getTime(), Date.now()));
+  const { plan, problems } = occurrencesOn(base, planFrom, to);
   for (const p of problems) o.out(p);
   if (problems.length) o.out(`(${problems.length} error(s) above: those files are left out of the rehearsal; \`onair validate\` shows them too)`);
   const youtubeNames = new Set(Object.entries(base.destinations).filter(([, d]) => d.type === 'youtube').map(([n]) => n));
@@ -82,7 +86,10 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   const lead = base.engine.prepareLead + 10_000;
   const first = plan[0]!.start.getTime() - lead;
   const start = o.date ? new Date(first) : new Date(Math.max(Date.now(), first));
-  const clock = new ScaledClock(start, o.speed);
+  // Held almost still while onair and the emulator start (seconds on a busy machine, which
+  // at --speed 60 would carry the clock past the first broadcast); pace() below sets the
+  // real speed once onair listens.
+  const clock = new ScaledClock(start, 0.001);
   const fmt = (d: Date | string): string => DateTime.fromJSDate(new Date(d)).setZone(zone).toFormat('HH:mm:ss');
 
   const emu = new YoutubeEmulator({ clock, settleMs: 2000 });
@@ -106,6 +113,8 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   for (const x of plan) o.out(`  ${fmt(x.start)}–${fmt(x.end)}  ${pick(x.title, lang)} → ${x.destinations.join(', ')}`);
   o.out(`onair: http://127.0.0.1:${app.port}/   YouTube emulator: ${emu.rootUrl}emulator/state (faults: POST ${emu.rootUrl}emulator/faults)`);
   o.out(`State is kept in ${dataDir}.`);
+  if (o.speed > AIR_SPEED_MAX)
+    o.out(`--speed ${o.speed} holds between broadcasts; while one is prepared, on air or ending the clock runs at ${AIR_SPEED_MAX}× (ffmpeg runs in real time, and faster would look like a stalled stream).`);
 
   // Watch the emulator: print every state change and every refused call.
   const seen = new Map<string, string>();
@@ -135,28 +144,71 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   // ffmpeg runs in wall time but is supervised in clock time: beyond ~4× a healthy ffmpeg
   // would look stalled. So the clock runs at --speed between broadcasts and at most
   // AIR_SPEED_MAX while one is being prepared, on air or ending.
-  const busy = plan.map((x) => [x.start.getTime() - base.engine.prepareLead - 5000, x.end.getTime() + 2 * base.engine.stopTimeout + 5000] as const);
+  // The slow window opens a minute (clock time) before the preparation: at a high --speed
+  // a busy machine's late timer must not carry the clock past it.
+  const busy = plan.map((x) => [x.start.getTime() - base.engine.prepareLead - 60_000, x.end.getTime() + 2 * base.engine.stopTimeout + 5000] as const);
+  let speedNow = 0;
   const pace = (): void => {
     const t = clock.now().getTime();
-    clock.setSpeed(busy.some(([a, b]) => t >= a && t <= b) ? Math.min(o.speed, AIR_SPEED_MAX) : o.speed);
+    const speed = busy.some(([a, b]) => t >= a && t <= b) ? Math.min(o.speed, AIR_SPEED_MAX) : o.speed;
+    if (speed !== speedNow && speedNow !== 0) o.out(`${fmt(clock.now())}  clock at ${speed}×${speed < o.speed ? ' while a broadcast is prepared, on air or ending' : ''}`);
+    speedNow = speed;
+    clock.setSpeed(speed);
+  };
+  // Every destination kind (local, rtmp, youtube): a line per change of a broadcast's state
+  // or of one of its destinations, as the engine records them (its own HTTP API).
+  const states = new Map<string, string>();
+  const ran = new Set<string>();
+  let polling = false;
+  const watchEngine = async (): Promise<void> => {
+    if (polling) return;
+    polling = true;
+    try {
+      const res = await fetch(`http://127.0.0.1:${app.port}/api/broadcasts?from=${from.toISOString()}&to=${to.toISOString()}`);
+      const body = (await res.json()) as { broadcasts: Array<{ occurrenceId: string; title: { tr: string; en: string }; state: string; reason?: string; destinations: Array<{ name: string; kind: string; status: string; error?: { message: string } }> }> };
+      for (const b of body.broadcasts) {
+        if (!plan.some((x) => x.id === b.occurrenceId)) continue;
+        if (b.state !== 'scheduled') ran.add(b.occurrenceId);
+        const say = (key: string, now: string, line: string): void => {
+          if (states.get(key) === now) return;
+          states.set(key, now);
+          o.out(`${fmt(clock.now())}  ${line}`);
+        };
+        say(b.occurrenceId, b.state, `"${pick(b.title, lang)}": ${b.state}${b.reason ? ` — ${b.reason}` : ''}`);
+        for (const d of b.destinations)
+          say(`${b.occurrenceId}/${d.name}`, d.status, `"${pick(b.title, lang)}" → ${d.name} (${d.kind}): ${d.status}${d.error ? ` — ${d.error.message}` : ''}`);
+      }
+    } catch {
+      // The server is stopping; the summary below reads the records directly.
+    } finally {
+      polling = false;
+    }
   };
   pace();
+  // Each window's edges are timers of their own too, so the speed changes on time.
+  const edges = busy.flatMap(([a, b]) => [clock.at(new Date(a), pace), clock.at(new Date(b), pace)]);
   const timer = setInterval(() => {
     pace();
     watch();
+    void watchEngine();
   }, 250);
 
   // The day is over when the last broadcast has ended and its encoder and events are done.
   const last = Math.max(...plan.map((x) => x.end.getTime())) + 2 * base.engine.stopTimeout + 10_000;
+  let stopped = false;
   await new Promise<void>((resolve) => {
     const cancel = clock.at(new Date(last), resolve);
     o.signal?.addEventListener('abort', () => {
+      stopped = true;
       cancel();
       resolve();
     }, { once: true });
   });
   watch();
+  await watchEngine();
   clearInterval(timer);
+  for (const cancel of edges) cancel();
+  if (stopped) o.out(`${fmt(clock.now())}  stopped (Ctrl-C): ${ran.size} of ${plan.length} broadcast(s) had begun; stopping onair and the emulator…`);
   await app.stop();
   const broadcasts = emu.broadcasts().map((b: LiveBroadcast) => {
     const scheduled = b.snippet?.scheduledStartTime ?? '';
@@ -183,7 +235,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   };
   await emu.stop();
   o.out('');
-  o.out(`Rehearsal of ${day.toISODate()} done: ${summary.broadcasts.length} YouTube event(s) for ${onYoutube.length} YouTube broadcast(s); ${summary.calls} API calls, ${summary.units} quota units, ${summary.errors} refused.`);
+  o.out(`Rehearsal of ${day.toISODate()} ${stopped ? `stopped at ${fmt(clock.now())}` : 'done'}: ${summary.broadcasts.length} YouTube event(s) for ${onYoutube.length} YouTube broadcast(s); ${summary.calls} API calls, ${summary.units} quota units, ${summary.errors} refused.`);
   for (const b of broadcasts) {
     const acc =
       b.startErrorMs === undefined
@@ -212,7 +264,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalSummar
   if (onYoutube.length > 0 && broadcasts.length === 0) {
     o.out('  No event reached the emulator: is the broadcast engine wired into src/main.ts (startOnair)?');
   }
-  return summary;
+  return { ...summary, stopped };
 }
 
 export function registerRehearse(program: Command): void {
@@ -251,6 +303,7 @@ export function registerRehearse(program: Command): void {
       });
       // 1 when a YouTube broadcast of the day did not end up complete (or never reached YouTube).
       const incomplete = summary.broadcasts.some((b) => b.lifeCycleStatus !== 'complete') || summary.broadcasts.length < summary.youtubeOccurrences;
-      process.exitCode = incomplete ? 1 : 0;
+      // 130 when stopped by Ctrl-C, as a shell reports a command ended by SIGINT.
+      process.exitCode = summary.stopped ? 130 : incomplete ? 1 : 0;
     });
 }

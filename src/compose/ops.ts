@@ -4,10 +4,10 @@
 import type { Config } from '../config/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { HttpDeps } from '../http/app.js';
-import { HealthHistory, scheduleErrorsOf, type QuotaView } from '../http/routes/control-room.js';
+import { HealthHistory, scheduleErrorsOf, unlistedOf, type QuotaView } from '../http/routes/control-room.js';
 import { executableCheck, type ReadinessCheck } from '../http/routes/health.js';
 import type { StaffAuditLog } from '../http/staff-audit.js';
-import { createMetrics, type Metrics } from '../metrics/index.js';
+import type { Metrics } from '../metrics/index.js';
 import { projectYoutubeQuota } from '../destinations/youtube/quota-projection.js';
 import type { ScheduleService } from '../schedule/index.js';
 import type { ChatService } from '../chat/index.js';
@@ -23,8 +23,8 @@ interface QuotaLedgerView {
 export interface OpsDeps {
   config: Readonly<Config>;
   clock: Clock;
-  /** Labels this node's metrics. */
-  nodeId: string;
+  /** This node's metrics (created first: the YouTube client reports its calls there). */
+  metrics: Metrics;
   schedule: ScheduleService;
   /** The engine's events as this node hears them (its own engine, or the cluster's relay). */
   engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
@@ -53,7 +53,7 @@ export interface Ops {
 
 export function buildOps(deps: OpsDeps): Ops {
   const { config, clock, schedule } = deps;
-  const metrics = createMetrics({ nodeId: deps.nodeId });
+  const metrics = deps.metrics;
   metrics.watchEngine(deps.engineEvents);
   schedule.on('file', (status) => metrics.scheduleReload(status.diagnostics.filter((d) => d.severity === 'error').length));
   const ledger = deps.youtubeLedger;
@@ -77,12 +77,14 @@ export function buildOps(deps: OpsDeps): Ops {
         health,
         audit: deps.audit,
         scheduleErrors: () => scheduleErrorsOf(schedule.snapshot()),
+        unlisted: () => unlistedOf(schedule.snapshot()),
         ...(ledger ? { quota: () => quotaView(ledger, schedule, youtubeNames, clock) } : {}),
       },
     },
     viewers: (realtime) => metrics.setViewerSource(() => realtime.io.of('/').sockets.size),
     chat(chat) {
       chat.events.on('message', () => metrics.chatMessage('accepted'));
+      chat.events.on('rejected', () => metrics.chatMessage('rejected'));
       chat.events.on('audit', (entry) => metrics.moderationAction(entry.action));
     },
     draining: () => void (draining = true),

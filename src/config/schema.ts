@@ -39,6 +39,8 @@ export const configSchema = z.strictObject({
     trustProxy: z.boolean().default(false),
     /** Host names the server answers to besides publicUrl's, localhost and IP addresses (DNS rebinding guard). */
     allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name without port or scheme, e.g. yayin.kutuphane.example')).default([]),
+    /** Socket.IO connections one address may hold at once (a school's NAT fits). */
+    maxSocketsPerAddress: z.number().int().min(1).default(256),
   }),
   paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
   schedule: z.strictObject({
@@ -79,6 +81,8 @@ export const configSchema = z.strictObject({
     redisUrl: z.string(),
     keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]*$/, 'use letters, digits and : _ . - (e.g. "onair:")'),
     leaseTtl: durationMs.refine((ms) => ms >= 1000 && ms <= 60_000, 'must be between 1s and 60s'),
+    /** Refuse to start on a Redis without an append-only file. @defaultValue false */
+    requireAppendOnly: z.boolean().default(false),
   }),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }),
 });
@@ -89,6 +93,8 @@ export interface Secrets {
   youtubeClientSecret?: string;
   youtubeRefreshToken?: string;
   moderatorToken?: string;
+  /** Key that signs viewers' chat identities (ONAIR_VIEWER_ID_SECRET); else generated into the data folder. */
+  viewerIdSecret?: string;
   /** Stream keys of rtmp destinations, by destination name. */
   streamKeys: Record<string, string>;
 }

@@ -15,6 +15,8 @@ import { statusRouter } from './routes/status.js';
 import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
 import { requireStaff, type IdentifyStaff } from './require-staff.js';
 import { auditStaffAttempts } from './staff-audit.js';
+import { LoginThrottle } from './login-throttle.js';
+import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
 import { hostRule, sameSecret } from '../shared/credentials.js';
 import { controlRoomRouter, type ControlRoomDeps } from './routes/control-room.js';
 import { errorHandler } from './error-handler.js';
@@ -33,12 +35,17 @@ export interface HttpDeps {
   draining?: () => boolean;
   /** The Prometheus registry served at `/metrics` (src/metrics createMetrics()). */
   metrics?: MetricsRouteDeps['metrics'];
-  /** Moderator login and chat transcript export (src/chat, wired by main.ts). */
-  moderation?: { auth: ModeratorLoginPort; transcripts: TranscriptPort };
+  /**
+   * Moderator login and chat transcript export (src/chat, wired by main.ts). `deviceKey` signs
+   * the login throttle's device cookies. @defaultValue a random key per process
+   */
+  moderation?: { auth: ModeratorLoginPort; transcripts: TranscriptPort; deviceKey?: string };
+  /** Where rate limits count (src/shared/rate-limit.ts). @defaultValue in memory, on `clock` */
+  rateLimits?: RateLimits;
   /** The broadcast engine, for /api/broadcasts and the staff actions (src/scheduler, wired by main.ts). */
   broadcasts?: BroadcastsPort;
   /** The staff control room's sources (health history, staff audit, quota, schedule errors). */
-  controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota'>;
+  controlRoom?: Pick<ControlRoomDeps, 'health' | 'audit' | 'scheduleErrors' | 'quota' | 'unlisted'>;
   /** The schedule (ScheduleService): /api/schedule, /calendar.ics and /api/status. */
   schedule?: ScheduleQueryPort;
   /** The local destination's HLS folder (/hls/...) and archive (/api/archive, /archive/...). */
@@ -53,10 +60,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.set('strict routing', true);
   // Express's own view (req.ip, req.secure) follows the same setting as the security middleware.
   app.set('trust proxy', deps.config.server.trustProxy ? 1 : false);
+  const rateLimits = deps.rateLimits ?? memoryRateLimits(deps.clock ?? systemClock);
   app.use(
     securityMiddleware({
       corsOrigins: deps.config.server.corsOrigins,
-      clock: deps.clock ?? systemClock,
+      rateLimits,
       trustProxy: deps.config.server.trustProxy,
       hosts: hostRule(deps.config.server.publicUrl, deps.config.server.allowedHosts),
       // Every attempt at a staff action is recorded, refused or not, whatever its spelling.
@@ -66,7 +74,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(healthRouter({ checks: deps.readiness ?? [], draining: deps.draining }));
   if (deps.metrics) app.use(metricsRouter({ metrics: deps.metrics }));
   if (deps.moderation) {
-    app.use(authRouter({ auth: deps.moderation.auth, publicUrl: deps.config.server.publicUrl }));
+    const throttle = new LoginThrottle({ limits: rateLimits, ...(deps.moderation.deviceKey ? { deviceKey: deps.moderation.deviceKey } : {}) });
+    app.use(authRouter({ auth: deps.moderation.auth, publicUrl: deps.config.server.publicUrl, throttle }));
     app.use(chatExportRouter({ auth: deps.moderation.auth, transcripts: deps.moderation.transcripts }));
   }
   if (deps.broadcasts) {

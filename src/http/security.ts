@@ -5,20 +5,23 @@
 //   addresses): a name pointed at this server by someone else (DNS rebinding) gets 421;
 // - CORS from config server.corsOrigins (empty = same origin only); a state-changing
 //   request from a foreign origin is refused outright, which also stops CSRF;
-// - rate limits (token buckets per client address) on the login and on the API;
+// - rate limits per client address (the one limiter, src/shared/rate-limit.ts) on the API —
+//   /api/ in any letter case — and on the calendar feeds; logins have their own throttle
+//   (login-throttle.ts), counted once;
 // - no path traversal: a request whose path, decoded (repeatedly), holds a `..` segment,
 //   a backslash or a NUL byte is refused before any static or media route sees it;
 // - the flags every cookie onair sets must carry (sessionCookieOptions).
 import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import type { Clock } from '../shared/clock.js';
 import { clientAddress } from '../shared/client-address.js';
 import { hostAllowed, originAllowed, type HostRule } from '../shared/credentials.js';
+import type { Limit, Limiter, RateLimits } from '../shared/rate-limit.js';
 
 export interface SecurityOptions {
   /** Origins allowed to call the API and Socket.IO from another site (config server.corsOrigins). */
   corsOrigins: readonly string[];
-  clock: Clock;
+  /** The limiters (memory, or Redis in cluster mode). */
+  rateLimits: RateLimits;
   /** Take the client's address from X-Forwarded-For (config server.trustProxy). @defaultValue false */
   trustProxy?: boolean;
   /** The host names this server answers to (hostRule of server.publicUrl and server.allowedHosts). */
@@ -28,19 +31,10 @@ export interface SecurityOptions {
    * what it records (the staff audit) sees those refusals but not a flood's 429s.
    */
   afterLimits?: RequestHandler;
-  /** Login attempts allowed per client per window. @defaultValue 10 per minute */
-  loginLimit?: RateLimit;
-  /** API requests allowed per client per window. @defaultValue 300 per minute */
-  apiLimit?: RateLimit;
-  /** Paths counted as logins. @defaultValue ['/api/moderation/login', '/api/login', '/moderation/login'] */
-  loginPaths?: readonly string[];
-}
-
-export interface RateLimit {
-  /** Requests allowed in a burst (the bucket's size). */
-  max: number;
-  /** Time for the bucket to refill from empty, in ms. */
-  windowMs: number;
+  /** API requests allowed per client address. @defaultValue 300 a minute */
+  apiLimit?: Limit;
+  /** Calendar feed requests (/calendar.ics, /calendar/*.ics) per client address. @defaultValue 60 a minute */
+  calendarLimit?: Limit;
 }
 
 /** The Content-Security-Policy directives of every page. */
@@ -63,12 +57,24 @@ export const CSP_DIRECTIVES = {
 } as const;
 
 export function securityHeaders(): RequestHandler {
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
     // YouTube's iframe player needs to be embeddable and to load its own cross-origin parts.
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    // Set below, over HTTPS only: browsers ignore it over plain HTTP (RFC 6797 §7.2), and
+    // sent there it only says, wrongly, that this very server speaks HTTPS.
+    strictTransportSecurity: false,
   });
+  const hsts = helmet.strictTransportSecurity({ maxAge: 31_536_000, includeSubDomains: true });
+  return (req, res, next) => {
+    headers(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      // req.secure: TLS here, or X-Forwarded-Proto https from a trusted proxy (server.trustProxy).
+      if (req.secure) hsts(req, res, next);
+      else next();
+    });
+  };
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -120,59 +126,24 @@ export function cors(allowed: readonly string[]): RequestHandler {
   };
 }
 
-/**
- * A token bucket per key: `max` tokens, refilled continuously over `windowMs`. Keys idle
- * long enough to be full again are dropped, so memory stays bounded by active clients.
- */
-export class TokenBuckets {
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
-  #lastSweep = 0;
-
-  constructor(
-    readonly limit: RateLimit,
-    private readonly clock: Clock,
-  ) {}
-
-  /** Takes one token for `key`; returns 0 when allowed, else the ms until one is available. */
-  take(key: string): number {
-    const now = this.clock.now().getTime();
-    const rate = this.limit.max / this.limit.windowMs;
-    this.#sweep(now);
-    const b = this.#buckets.get(key) ?? { tokens: this.limit.max, at: now };
-    b.tokens = Math.min(this.limit.max, b.tokens + (now - b.at) * rate);
-    b.at = now;
-    this.#buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - b.tokens) / rate);
-  }
-
-  #sweep(now: number): void {
-    if (now - this.#lastSweep < this.limit.windowMs) return;
-    this.#lastSweep = now;
-    for (const [key, b] of this.#buckets) {
-      if (now - b.at >= this.limit.windowMs) this.#buckets.delete(key);
-    }
-  }
-}
-
 /** The client's address as the security middleware decided it (see src/shared/client-address.ts). */
 export function clientAddressOf(req: Request, res: Response): string {
   const decided: unknown = res.locals['clientAddress'];
   return typeof decided === 'string' ? decided : (req.socket.remoteAddress ?? 'unknown');
 }
 
-export function rateLimit(buckets: TokenBuckets, name: string): RequestHandler {
+/** Answers 429 (with Retry-After) once the client address has used up `limiter` this window. */
+export function rateLimit(limiter: Limiter, name: string): RequestHandler {
   return (req, res, next) => {
-    const waitMs = buckets.take(clientAddressOf(req, res));
-    if (waitMs === 0) {
-      next();
-      return;
-    }
-    res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
-    res.status(429).json({ error: 'rate-limited', message: `too many ${name} requests; try again in ${Math.ceil(waitMs / 1000)} s` });
+    limiter.consume(clientAddressOf(req, res)).then((verdict) => {
+      if (verdict.allowed) {
+        next();
+        return;
+      }
+      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+      res.set('Retry-After', String(seconds));
+      res.status(429).json({ error: 'rate-limited', message: `too many ${name} requests; try again in ${seconds} s` });
+    }, next);
   };
 }
 
@@ -223,11 +194,8 @@ export function sessionCookieOptions(req: Pick<Request, 'secure'>, publicUrl: st
 
 /** Every defence, in the order they must run; mount before any route. */
 export function securityMiddleware(options: SecurityOptions): RequestHandler[] {
-  const login = new TokenBuckets(options.loginLimit ?? { max: 10, windowMs: 60_000 }, options.clock);
-  const api = new TokenBuckets(options.apiLimit ?? { max: 300, windowMs: 60_000 }, options.clock);
-  const loginPaths = new Set(options.loginPaths ?? ['/api/moderation/login', '/api/login', '/moderation/login']);
-  const loginLimiter = rateLimit(login, 'login');
-  const apiLimiter = rateLimit(api, 'API');
+  const apiLimiter = rateLimit(options.rateLimits.limiter('api', options.apiLimit ?? { points: 300, windowMs: 60_000 }), 'API');
+  const calendarLimiter = rateLimit(options.rateLimits.limiter('calendar', options.calendarLimit ?? { points: 60, windowMs: 60_000 }), 'calendar');
   const trustProxy = options.trustProxy ?? false;
   return [
     // First: every later step (rate limits, the login throttle) counts the same address.
@@ -237,9 +205,11 @@ export function securityMiddleware(options: SecurityOptions): RequestHandler[] {
     },
     securityHeaders(),
     // Limits before anything that does work or writes (the audit): a flood costs a counter.
+    // Lower-cased: /API/status is the same client asking the same server for work.
     (req, res, next) => {
-      if (req.method === 'POST' && loginPaths.has(req.path)) loginLimiter(req, res, next);
-      else if (req.path.toLowerCase().startsWith('/api/')) apiLimiter(req, res, next);
+      const p = req.path.toLowerCase();
+      if (p.startsWith('/api/')) apiLimiter(req, res, next);
+      else if (p === '/calendar.ics' || p.startsWith('/calendar/')) calendarLimiter(req, res, next);
       else next();
     },
     ...(options.afterLimits ? [options.afterLimits] : []),

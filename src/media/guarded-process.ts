@@ -5,9 +5,7 @@
 // guard SIGKILLs ffmpeg. The guard leads its own process group (detached), so a stop
 // that must be forced kills guard, ffmpeg and watcher together with one signal.
 // A pidfile per process lets a restarted onair kill leftovers of a crash anyway.
-// fluent-ffmpeg is not used to run the pipeline: it spawns ffmpeg itself (no guard, no
-// process group) and reads progress from stderr stats, which the tee muxer leaves N/A;
-// the arguments come from this module's pure builders instead (ffmpeg-args.ts).
+// Why no wrapper library spawns ffmpeg for us: see README.md ("Why ffmpeg is spawned directly").
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
-// Probing sources. Spawned directly rather than through fluent-ffmpeg's ffprobe(): we
-// need a hard timeout and an abort signal, and a fallback, because the static ffprobe
-// that @ffprobe-installer ships crashes (SIGSEGV) on every MPEG-TS input; then the
+// Probing sources. ffprobe is spawned directly (README.md says why): we need a hard
+// timeout, an abort signal and a fallback, because the static ffprobe that
+// @ffprobe-installer ships crashes (SIGSEGV) on every MPEG-TS input; then the
 // stream facts are read from `ffmpeg -i`'s listing instead. Keyframe spacing is measured
 // with ffmpeg (decoding only keyframes), which works for every container.
 import { execFile } from 'node:child_process';

@@ -3,11 +3,20 @@
 // Documented for people in docs/realtime-api.md; changing a name here breaks pages.
 // Types only: this module must stay importable from the browser's type checker.
 import type { Localized } from '../schedule/types.js';
-import type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, YoutubeChatStatus } from '../shared/chat-payloads.js';
+import type {
+  AuditEntryPayload,
+  ChatMessagePayload,
+  ChatOrigin,
+  ChatRoomState,
+  ModerationAction,
+  SanctionPayload,
+  SanctionScope,
+  YoutubeChatStatus,
+} from '../shared/chat-payloads.js';
 
 export type { Localized };
 // Chat payloads are made by src/chat too: one definition, in src/shared.
-export type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, YoutubeChatStatus };
+export type { AuditEntryPayload, ChatMessagePayload, ChatOrigin, ChatRoomState, ModerationAction, SanctionPayload, SanctionScope, YoutubeChatStatus };
 
 /** Every acknowledgement has this shape; `error.code` is stable, `message` is for people. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };
@@ -127,11 +136,25 @@ export interface ChatDeletedPayload {
   messageIds: string[];
 }
 
-/** Sent only to the sockets of the viewer concerned. */
+/** Sent only to the sockets of the viewer concerned (its identity, or its address for an address ban). */
 export interface ChatSanctionPayload {
   kind: 'timeout' | 'ban';
+  /** The chat it holds in; null = every chat. */
   occurrenceId: string | null;
+  /** When it ends; null = until a moderator lifts it. */
   until: string | null;
+}
+
+/** A moderator lifted a time-out or ban before its end: the viewer may write again. */
+export interface ChatSanctionLiftedPayload {
+  kind: 'timeout' | 'ban';
+  occurrenceId: string | null;
+}
+
+/** The viewer's signed chat identity, sent once when the server issues a new one. */
+export interface ViewerIdentityPayload {
+  /** Keep it (localStorage) and send it as `auth.viewer` on every connection. */
+  token: string;
 }
 
 export interface ChatJoinRequest {
@@ -151,6 +174,11 @@ export interface ChatSendRequest {
 export interface ChatRoomSummary {
   state: ChatRoomState;
   title: Localized | null;
+  /** When the broadcast is on (UTC instants) and where, so two rooms of one title differ. */
+  start: string | null;
+  end: string | null;
+  timezone: string | null;
+  destinations: string[];
   youtube: YoutubeChatStatus | null;
 }
 
@@ -172,6 +200,9 @@ export interface ServerToClientEvents {
   'chat:deleted': (payload: ChatDeletedPayload) => void;
   'chat:state': (state: ChatRoomState) => void;
   'chat:sanction': (payload: ChatSanctionPayload) => void;
+  'chat:sanction-lifted': (payload: ChatSanctionLiftedPayload) => void;
+  /** A new signed chat identity for this browser (its token was absent or not valid). */
+  'viewer:identity': (payload: ViewerIdentityPayload) => void;
   /** This server is shutting down (deploy, restart); the page reconnects by itself, elsewhere. */
   'server:shutdown': (payload: ShutdownNoticePayload) => void;
 }
@@ -201,6 +232,8 @@ export interface ModerationServerToClientEvents {
   'chat:deleted': (payload: ChatDeletedPayload) => void;
   'chat:state': (state: ChatRoomState) => void;
   'audit:entry': (entry: AuditEntryPayload) => void;
+  /** The ban list changed (a time-out or ban given or lifted): every sanction in force now. */
+  'sanctions:changed': (sanctions: SanctionPayload[]) => void;
   'youtube:status': (status: YoutubeChatStatus) => void;
   /** The session ran out; the console should ask for a new login. */
   'session:expired': () => void;
@@ -214,11 +247,17 @@ export interface ModerationClientToServerEvents {
   'mod:rooms': (ack: AckFn<{ rooms: ChatRoomSummary[] }>) => void;
   'mod:history': (request: { occurrenceId: string }, ack: AckFn<{ messages: ChatMessagePayload[] }>) => void;
   'mod:audit': (request: { limit?: number }, ack: AckFn<{ entries: AuditEntryPayload[] }>) => void;
+  /** The ban list: every time-out and ban in force, newest first. */
+  'mod:sanctions': (ack: AckFn<{ sanctions: SanctionPayload[] }>) => void;
 }
 
-/** Handshake `auth` of a viewer: a random id the page keeps in localStorage. */
+/**
+ * Handshake `auth` of a viewer: the signed chat identity the server issued
+ * (`viewer:identity`), kept by the page in localStorage. Absent or not valid: a new one is
+ * issued. Sanctions hold on it, never on anything the client chose.
+ */
 export interface ViewerHandshakeAuth {
-  fingerprint?: string;
+  viewer?: string;
 }
 
 /** Handshake `auth` of a moderator without a session cookie. */

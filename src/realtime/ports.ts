@@ -6,6 +6,7 @@ import type {
   ChatMessagePayload,
   ChatRoomState,
   ModerationAction,
+  SanctionPayload,
   YoutubeChatStatus,
 } from './events.js';
 import type { Localized } from '../schedule/types.js';
@@ -15,14 +16,18 @@ export type PortResult<T> = { ok: true; value: T } | { ok: false; code: string; 
 
 export interface ViewerIdentity {
   connectionId: string;
+  /** The connection's server-signed viewer id (ViewerIdentityPort). */
   fingerprint: string;
   ip: string;
   nickname: string;
 }
 
 export interface SanctionNotice {
+  id: string;
   kind: 'timeout' | 'ban';
+  /** The viewer id it holds for; "" for an address ban. */
   fingerprint: string;
+  /** Set for an address ban only. */
   ip: string | null;
   occurrenceId: string | null;
   until: string | null;
@@ -34,6 +39,7 @@ export interface ChatListeners {
   deleted: (payload: { occurrenceId: string; messageIds: string[] }) => void;
   state: (state: ChatRoomState) => void;
   sanction: (sanction: SanctionNotice) => void;
+  lifted: (sanction: SanctionNotice) => void;
   audit: (entry: AuditEntryPayload) => void;
 }
 
@@ -44,16 +50,28 @@ export interface ChatListeners {
  */
 export interface RealtimeChatPort {
   subscribe(listeners: Partial<ChatListeners>): () => void;
-  join(occurrenceId: string, nickname: string): Promise<PortResult<{ state: ChatRoomState; history: ChatMessagePayload[]; nickname: string }>>;
+  /** Refuses a banned viewer (`banned`): a ban takes it out of the room, and it stays out. */
+  join(occurrenceId: string, nickname: string, viewer: { viewerId: string; ip: string }): Promise<PortResult<{ state: ChatRoomState; history: ChatMessagePayload[]; nickname: string }>>;
   post(viewer: ViewerIdentity, occurrenceId: string, text: string): Promise<PortResult<ChatMessagePayload>>;
   moderate(moderator: string, action: ModerationAction): Promise<PortResult<AuditEntryPayload>>;
   history(occurrenceId: string, limit?: number): Promise<ChatMessagePayload[]>;
   audit(limit: number): Promise<AuditEntryPayload[]>;
   rooms(): Promise<ChatRoomState[]>;
   title(occurrenceId: string): Localized | null;
-  sanctionOf(fingerprint: string, ip: string, occurrenceId: string | null): { kind: 'timeout' | 'ban'; until: string | null } | undefined;
+  sanctionOf(viewerId: string, ip: string, occurrenceId: string | null): { kind: 'timeout' | 'ban'; until: string | null } | undefined;
+  /** The ban list: time-outs and bans in force, newest first. */
+  sanctions(): Promise<SanctionPayload[]>;
   /** Housekeeping: drop expired rate-limit entries. */
   prune(): void;
+}
+
+/**
+ * Issues and checks viewers' signed chat identities (src/chat/viewer-identity.ts).
+ * Contract: `verify` returns the id only for a token `issue` made with the same key.
+ */
+export interface ViewerIdentityPort {
+  issue(): { id: string; token: string };
+  verify(token: unknown): string | undefined;
 }
 
 /** Who is a moderator, from the credentials a handshake carries (src/shared/credentials.ts). */

@@ -81,7 +81,7 @@ export class ProgrammeFeed {
   readonly #cancelledSent = new Set<string>();
   /** The watch links last sent for each live broadcast, so only real changes are announced. */
   readonly #watchSent = new Map<string, string>();
-  #known = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
+  #known = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string; listed: boolean }>();
   #unsubscribe: Array<() => void> = [];
   #cached: { snapshot: ScheduleSnapshotPayload; builtAt: number } | undefined;
 
@@ -299,12 +299,12 @@ export class ProgrammeFeed {
     this.#deps.output.toRooms(rooms, 'programme:reminder', { programme: this.info(occurrence), offsetMs });
   }
 
-  #upcomingSignatures(): Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }> {
+  #upcomingSignatures(): Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string; listed: boolean }> {
     const now = this.#deps.clock.now();
     const horizon = new Date(now.getTime() + (this.#deps.horizonMs ?? 14 * 86_400_000));
-    const map = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string }>();
+    const map = new Map<string, { sig: string; endMs: number; title: ProgrammeInfo['title']; start: string; listed: boolean }>();
     for (const o of this.#deps.schedule.occurrences(now, horizon)) {
-      map.set(o.id, { sig: signature(o), endMs: o.end.getTime(), title: o.title, start: o.start.toISOString() });
+      map.set(o.id, { sig: signature(o), endMs: o.end.getTime(), title: o.title, start: o.start.toISOString(), listed: o.listed !== false });
     }
     return map;
   }
@@ -329,8 +329,9 @@ export class ProgrammeFeed {
       }
     }
     for (const [id, was] of before) {
-      // Gone from the schedule while still ahead: the series or date was removed.
-      if (after.has(id) || was.endMs <= now.getTime()) continue;
+      // Gone from the schedule while still ahead: the series or date was removed. (An
+      // unlisted one was never announced, so its removal is not either.)
+      if (after.has(id) || was.endMs <= now.getTime() || !was.listed) continue;
       const record = this.#records.get(id);
       if (record && LIVE_STATES.has(record.state)) continue;
       const [programmeId = id] = id.split('@');

@@ -3,11 +3,13 @@
 // events, throttled per socket and parsed with zod before any service sees it.
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { Cancel, Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { clientAddress } from '../shared/client-address.js';
 import { credentialsOf, hostAllowed, hostRule, originAllowed, type Credentials } from '../shared/credentials.js';
+import { memoryRateLimits, type Limiter, type RateLimits } from '../shared/rate-limit.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import type {
@@ -19,7 +21,7 @@ import type {
   ServerToClientEvents,
   ShutdownNoticePayload,
 } from './events.js';
-import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, YoutubeStatusPort } from './ports.js';
+import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ViewerIdentityPort, YoutubeStatusPort } from './ports.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
 import {
   auditSchema,
@@ -27,7 +29,6 @@ import {
   chatLeaveSchema,
   chatSendSchema,
   describeIssues,
-  fingerprintSchema,
   historySchema,
   moderationActionSchema,
   subscribeSchema,
@@ -53,6 +54,13 @@ export interface RealtimeSettings {
   trustProxy?: boolean;
   /** Host names besides publicUrl's, localhost and IP literals (config server.allowedHosts). @defaultValue [] */
   allowedHosts?: readonly string[];
+  /**
+   * Socket.IO connections one address may hold at once (viewers and moderators together);
+   * a handshake beyond it is refused with 403. A school or library behind one NAT address
+   * fits in the default; raise it for a carrier-grade NAT audience.
+   * @defaultValue 256 (config server.maxSocketsPerAddress)
+   */
+  maxSocketsPerAddress?: number;
 }
 
 export interface RealtimeDeps {
@@ -61,17 +69,22 @@ export interface RealtimeDeps {
   schedule: ScheduleReader;
   chat?: RealtimeChatPort;
   moderators?: ModeratorIdentityPort;
+  /** Signs viewers' chat identities; without it each connection is a new, unsigned identity. */
+  viewers?: ViewerIdentityPort;
   youtube?: YoutubeStatusPort;
   /** Records known at start (from the broadcast store), so a restart knows what is live. */
   initialRecords?: readonly BroadcastRecord[];
   settings: RealtimeSettings;
   logger: Logger;
   clock: Clock;
+  /** Where the event-flood guard counts (per socket, so always in this process). @defaultValue in memory, on `clock` */
+  rateLimits?: RateLimits;
 }
 
 /** Between web nodes of a cluster (socket.io serverSideEmit). */
 interface ServerSideEvents {
   'chat:sanction': (sanction: SanctionNotice) => void;
+  'chat:sanction-lifted': (sanction: SanctionNotice) => void;
 }
 
 /**
@@ -82,23 +95,16 @@ function clustered(adapter: object): boolean {
   return 'uid' in adapter;
 }
 
-/** Events one socket sent in the current 10-second window (the flood guard). */
-interface EventCounter {
-  windowStart: number;
-  count: number;
-}
-
 interface ViewerData {
-  fingerprint: string;
+  /** The server-signed chat identity (never the client-chosen handshake fingerprint). */
+  viewerId: string;
   ip: string;
   nickname: string | null;
-  events?: EventCounter;
 }
 
 interface ModeratorData {
   moderator: string;
   expiresAt: string | null;
-  events?: EventCounter;
 }
 
 type ViewerSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, ViewerData>;
@@ -130,14 +136,24 @@ export class RealtimeServer {
   readonly #facts = new WeakMap<object, ConnectionFacts>();
   readonly #viewerHandlers: Map<string, Handler<ViewerSocket>>;
   readonly #moderatorHandlers: Map<string, Handler<ModeratorSocket>>;
+  /** The flood guards: events per socket per 10 s, viewers and moderators. */
+  readonly #viewerEvents: Limiter;
+  readonly #moderatorEvents: Limiter;
   readonly #unsubscribe: Array<() => void> = [];
   #prune: NodeJS.Timeout | undefined;
+  /** Open engine.io connections per client address (the per-address cap). */
+  readonly #perAddress = new Map<string, number>();
   readonly #chatQueues = new Map<string, { viewers: ChatMessagePayload[]; moderators: ChatMessagePayload[]; cancel: (() => void) | undefined; last: number }>();
 
   constructor(deps: RealtimeDeps) {
     this.#deps = deps;
     const s = deps.settings;
     const hosts = hostRule(s.publicUrl ?? '', s.allowedHosts ?? []);
+    const limits = deps.rateLimits ?? memoryRateLimits(deps.clock);
+    const perSocket = s.eventsPer10s ?? 30;
+    this.#viewerEvents = limits.limiter('socket-events', { points: perSocket, windowMs: 10_000 }, { local: true });
+    // Moderators clearing a spam wave click fast: they get four times a viewer's allowance.
+    this.#moderatorEvents = limits.limiter('socket-events-moderator', { points: perSocket * 4, windowMs: 10_000 }, { local: true });
     this.io = new Server(deps.server, {
       // Compression multiplied memory per connection about 9x in measurements; text is small.
       perMessageDeflate: false,
@@ -149,12 +165,14 @@ export class RealtimeServer {
       // A page on another site may not open a socket here (that would let it ride a
       // moderator's cookie): browsers send Origin, and only ours and server.corsOrigins pass.
       // The same Host allow-list as HTTP's (DNS rebinding), then the same origin rule.
-      allowRequest: (req, callback) =>
-        callback(
-          null,
-          hostAllowed(req.headers.host, hosts) &&
-            originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins),
-        ),
+      allowRequest: (req, callback) => {
+        if (!hostAllowed(req.headers.host, hosts) || !originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins)) {
+          return callback(null, false);
+        }
+        // One address may not hold the server's sockets (1,000 from one address were accepted).
+        const count = this.#perAddress.get(this.#addressOf(req)) ?? 0;
+        callback(count >= (s.maxSocketsPerAddress ?? 256) ? 'too many connections from this address' : null, count < (s.maxSocketsPerAddress ?? 256));
+      },
     });
     // One server, two typed namespaces: socket.io types a server by its main namespace.
     this.moderation = this.io.of('/moderation') as unknown as RealtimeServer['moderation'];
@@ -178,10 +196,25 @@ export class RealtimeServer {
     });
   }
 
+  /** The client's address for the per-address cap: the same rule as chat's and HTTP's. */
+  #addressOf(req: IncomingMessage): string {
+    const forwarded = clientAddress(undefined, req.headers['x-forwarded-for'], this.#deps.settings.trustProxy ?? false);
+    return forwarded === 'unknown' ? (req.socket.remoteAddress ?? 'unknown') : forwarded;
+  }
+
   start(): void {
     // Keep only what authentication needs, then drop the handshake request: holding on to
     // it for every connection costs memory (socket.io's own performance advice).
-    this.io.engine.on('connection', (raw: { request: http.IncomingMessage | null }) => {
+    this.io.engine.on('connection', (raw: { request: http.IncomingMessage | null; once(event: 'close', fn: () => void): void }) => {
+      if (raw.request) {
+        const address = this.#addressOf(raw.request);
+        this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+        raw.once('close', () => {
+          const left = (this.#perAddress.get(address) ?? 1) - 1;
+          if (left > 0) this.#perAddress.set(address, left);
+          else this.#perAddress.delete(address);
+        });
+      }
       const headers = raw.request?.headers;
       const credentials = headers ? credentialsOf(headers) : {};
       // The same rule as the HTTP side's rate limits (src/shared/client-address.ts).
@@ -201,6 +234,7 @@ export class RealtimeServer {
     });
     this.io.on('connection', (socket) => this.#onViewer(socket));
     this.io.on('chat:sanction', (s) => this.#applySanction(s));
+    this.io.on('chat:sanction-lifted', (s) => this.#applyLift(s));
     this.moderation.use((socket, next) => this.#authenticate(socket, next));
     this.moderation.on('connection', (socket) => this.#onModerator(socket));
     this.feed.start();
@@ -270,7 +304,7 @@ export class RealtimeServer {
    * Handlers are looked up in a table built once, so a connection costs one small closure
    * (its middleware) rather than a listener per event.
    */
-  #dispatch<S extends { data: { events?: EventCounter } }>(socket: S, packet: unknown[], handlers: ReadonlyMap<string, Handler<S>>): void {
+  #dispatch<S extends { id: string }>(socket: S, packet: unknown[], handlers: ReadonlyMap<string, Handler<S>>, flood: Limiter): void {
     const [event] = packet;
     const last = packet[packet.length - 1];
     const ack: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => {};
@@ -279,18 +313,21 @@ export class RealtimeServer {
       refuse(ack, 'unknown-event', `"${String(event).slice(0, 40)}" is not an event of this namespace.`);
       return;
     }
-    const now = this.#deps.clock.now().getTime();
-    const counter = (socket.data.events ??= { windowStart: now, count: 0 });
-    if (now - counter.windowStart >= 10_000) {
-      counter.windowStart = now;
-      counter.count = 0;
-    }
-    // Moderators clearing a spam wave click fast: they get four times a viewer's allowance.
-    const limit = (this.#deps.settings.eventsPer10s ?? 30) * ((handlers as unknown) === this.#moderatorHandlers ? 4 : 1);
-    if (++counter.count > limit) {
-      refuse(ack, 'rate-limited', 'Too many requests; wait a few seconds.');
-      return;
-    }
+    flood.consume(socket.id).then(
+      (verdict) => {
+        if (verdict.allowed) this.#run(socket, packet, handler, ack);
+        else refuse(ack, 'rate-limited', 'Too many requests; wait a few seconds.');
+      },
+      (err: unknown) => {
+        this.#deps.logger.error({ err, event }, 'realtime: the flood guard failed');
+        refuse(ack, 'internal', 'Something went wrong on the server; try again.');
+      },
+    );
+  }
+
+  /** Parses the payload with the handler's schema and runs it. */
+  #run<S>(socket: S, packet: unknown[], handler: Handler<S>, ack: AnyAck): void {
+    const [event] = packet;
     let payload: unknown = undefined;
     if (handler.schema) {
       const parsed = handler.schema.safeParse(packet[1]);
@@ -314,12 +351,21 @@ export class RealtimeServer {
 
   #onViewer(socket: ViewerSocket): void {
     if (!socket.recovered) {
-      const fp = fingerprintSchema.safeParse((socket.handshake.auth as { fingerprint?: unknown } | undefined)?.fingerprint);
+      // The chat identity is the one this server signed, or a new one: a client-chosen id
+      // (the old handshake `fingerprint`) would let a timed-out viewer pick another.
+      const viewers = this.#deps.viewers;
+      const presented = viewers?.verify((socket.handshake.auth as { viewer?: unknown } | undefined)?.viewer);
+      let viewerId = presented;
+      if (viewerId === undefined) {
+        const issued = viewers?.issue();
+        viewerId = issued?.id ?? randomUUID();
+        if (issued) socket.emit('viewer:identity', { token: issued.token });
+      }
       const ip = this.#facts.get(socket.conn)?.forwardedFor ?? socket.handshake.address;
-      socket.data = { fingerprint: fp.success ? fp.data : randomUUID(), ip, nickname: null };
+      socket.data = { viewerId, ip, nickname: null };
     }
     // Handled here and never passed on: no per-event listeners on the socket.
-    socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers));
+    socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers, this.#viewerEvents));
     // Through the adapter on purpose: with connection state recovery this packet carries the
     // offset a dropped viewer needs to be recovered at all (socket.io recovers from the last
     // offset received). The feed shares one snapshot object among viewers connecting in the
@@ -355,7 +401,7 @@ export class RealtimeServer {
     });
     on('chat:join', chatJoinSchema, async (socket, req, ack) => {
       if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
-      const result = await chat.join(req.occurrenceId, req.nickname);
+      const result = await chat.join(req.occurrenceId, req.nickname, { viewerId: socket.data.viewerId, ip: socket.data.ip });
       if (!result.ok) return refuse(ack, result.code, result.message);
       socket.data.nickname = result.value.nickname;
       socket.join(roomOf.chat(req.occurrenceId));
@@ -371,7 +417,7 @@ export class RealtimeServer {
         return refuse(ack, 'not-joined', 'Join the chat with a nickname first.');
       }
       const result = await chat.post(
-        { connectionId: socket.id, fingerprint: socket.data.fingerprint, ip: socket.data.ip, nickname: socket.data.nickname },
+        { connectionId: socket.id, fingerprint: socket.data.viewerId, ip: socket.data.ip, nickname: socket.data.nickname },
         req.occurrenceId,
         req.text,
       );
@@ -413,7 +459,7 @@ export class RealtimeServer {
   }
 
   #onModerator(socket: ModeratorSocket): void {
-    socket.use((packet) => this.#dispatch(socket, packet, this.#moderatorHandlers));
+    socket.use((packet) => this.#dispatch(socket, packet, this.#moderatorHandlers, this.#moderatorEvents));
     if (socket.data.expiresAt) {
       const cancel = this.#deps.clock.at(new Date(socket.data.expiresAt), () => this.#endSession(socket));
       socket.on('disconnect', cancel);
@@ -455,12 +501,23 @@ export class RealtimeServer {
     });
     on('mod:rooms', null, async (_socket, _p, ack, chat) => {
       const statuses = this.#deps.youtube?.statuses() ?? [];
-      const rooms = (await chat.rooms()).map((state) => ({
-        state,
-        title: chat.title(state.occurrenceId),
-        youtube: statuses.find((y) => y.occurrenceId === state.occurrenceId) ?? null,
-      }));
+      const rooms = (await chat.rooms()).map((state) => {
+        const occ = this.#deps.schedule.find(state.occurrenceId);
+        return {
+          state,
+          title: chat.title(state.occurrenceId),
+          start: occ?.start.toISOString() ?? null,
+          end: occ?.end.toISOString() ?? null,
+          timezone: occ?.timezone ?? null,
+          destinations: occ ? [...occ.destinations] : [],
+          youtube: statuses.find((y) => y.occurrenceId === state.occurrenceId) ?? null,
+        };
+      });
+      rooms.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
       ack({ ok: true, rooms });
+    });
+    on('mod:sanctions', null, async (_socket, _p, ack, chat) => {
+      ack({ ok: true, sanctions: await chat.sanctions() });
     });
     on('mod:history', historySchema, async (_socket, req, ack, chat) => {
       ack({ ok: true, messages: await chat.history(req.occurrenceId, 200) });
@@ -497,6 +554,12 @@ export class RealtimeServer {
             this.#applySanction(s);
             // Viewers connected to other web nodes (cluster adapter) are told by their node.
             if (clustered(this.io.of('/').adapter)) this.io.serverSideEmit('chat:sanction', s);
+            this.#sendBanList(chat);
+          },
+          lifted: (s) => {
+            this.#applyLift(s);
+            if (clustered(this.io.of('/').adapter)) this.io.serverSideEmit('chat:sanction-lifted', s);
+            this.#sendBanList(chat);
           },
         }),
       );
@@ -505,14 +568,33 @@ export class RealtimeServer {
     if (youtube) this.#unsubscribe.push(youtube.onStatus((st) => this.moderation.emit('youtube:status', st)));
   }
 
-  /** Tells this node's sockets of the sanctioned device (and, for a ban, address). */
-  #applySanction(s: SanctionNotice): void {
+  /** This node's viewer sockets a sanction holds for: its identity, or its address for an address ban. */
+  *#socketsOf(s: SanctionNotice): Iterable<ViewerSocket> {
     for (const socket of this.io.of('/').sockets.values()) {
-      const mine = socket.data.fingerprint === s.fingerprint || (s.kind === 'ban' && s.ip !== null && socket.data.ip === s.ip);
-      if (!mine) continue;
-      socket.emit('chat:sanction', { kind: s.kind, occurrenceId: s.occurrenceId, until: s.until });
-      if (s.kind === 'ban') for (const r of [...socket.rooms]) if (r.startsWith('chat:')) socket.leave(r);
+      if ((s.fingerprint !== '' && socket.data.viewerId === s.fingerprint) || (s.ip !== null && s.ip !== '' && socket.data.ip === s.ip)) yield socket;
     }
+  }
+
+  /** Tells this node's sockets of the sanctioned identity (or, for an address ban, address). */
+  #applySanction(s: SanctionNotice): void {
+    for (const socket of this.#socketsOf(s)) {
+      socket.emit('chat:sanction', { kind: s.kind, occurrenceId: s.occurrenceId, until: s.until });
+      if (s.kind !== 'ban') continue;
+      // A ban in one chat takes the viewer out of that chat only.
+      for (const r of [...socket.rooms]) if (r.startsWith('chat:') && (s.occurrenceId === null || r === roomOf.chat(s.occurrenceId))) socket.leave(r);
+    }
+  }
+
+  #applyLift(s: SanctionNotice): void {
+    for (const socket of this.#socketsOf(s)) socket.emit('chat:sanction-lifted', { kind: s.kind, occurrenceId: s.occurrenceId });
+  }
+
+  /** Every moderator console gets the new ban list (it is short: sanctions in force only). */
+  #sendBanList(chat: RealtimeChatPort): void {
+    chat.sanctions().then(
+      (list) => this.moderation.emit('sanctions:changed', list),
+      (err: unknown) => this.#deps.logger.warn({ err }, 'realtime: reading the ban list failed'),
+    );
   }
 
   /**

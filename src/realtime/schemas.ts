@@ -25,7 +25,16 @@ export const chatSendSchema = z.strictObject({ occurrenceId: idSchema, text: z.s
 export const moderationActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('delete'), messageId: idSchema }),
   z.strictObject({ action: z.literal('timeout'), messageId: idSchema, minutes: z.number().int().min(1).max(1440) }),
-  z.strictObject({ action: z.literal('ban'), messageId: idSchema }),
+  z.strictObject({
+    action: z.literal('ban'),
+    messageId: idSchema,
+    scope: z.enum(['room', 'all']),
+    // null = until lifted; a timed ban at most 30 days.
+    minutes: z.number().int().min(1).max(43_200).nullable(),
+    // An address ban silences everyone behind the address: always timed, at most a day.
+    addressMinutes: z.number().int().min(1).max(1440).optional(),
+  }),
+  z.strictObject({ action: z.literal('unban'), sanctionId: z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/) }),
   z.strictObject({ action: z.literal('slow'), occurrenceId: idSchema, seconds: z.number().int().min(0).max(600) }),
   z.strictObject({ action: z.literal('pin'), occurrenceId: idSchema, messageId: idSchema.nullable() }),
   z.strictObject({ action: z.literal('close'), occurrenceId: idSchema }),
@@ -35,7 +44,6 @@ export const moderationActionSchema = z.discriminatedUnion('action', [
 export const historySchema = z.strictObject({ occurrenceId: idSchema });
 export const auditSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).optional() });
 
-export const fingerprintSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 /** One line a person can act on: "text: Too big: expected string to have <=5000 characters". */
 export function describeIssues(error: z.ZodError): string {

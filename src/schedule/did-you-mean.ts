@@ -23,7 +23,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let bestD = Infinity;
   for (const c of candidates) {
     // A prefix ("saturday" for "sat") is a likely intent too.
-    const d = word.toLowerCase().startsWith(c.toLowerCase()) && c.length >= 3 ? 1 : editDistance(word, c);
+    // (Scored 1.5: a true one-letter slip, "cumartsi" for "cumartesi", beats the prefix "cuma".)
+    const d = Math.min(editDistance(word, c), word.toLowerCase().startsWith(c.toLowerCase()) && c.length >= 3 ? 1.5 : Infinity);
     if (d < bestD) {
       bestD = d;
       best = c;

@@ -41,6 +41,26 @@ export interface Slot {
   cancelled: boolean;
 }
 
+/**
+ * An occurrence's id: `${programmeId}@${nominal local start}`, to the minute
+ * ("story@2026-12-05T11:00"), with the seconds only when the rule gives them (a cron
+ * seconds field: "…@2026-12-20T09:00:30"), so two broadcasts of one programme never share
+ * an id and minute-aligned ids stay as they always were.
+ */
+export function occurrenceId(programmeId: string, nominal: number): string {
+  const sec = Math.floor(nominal / 1000) % 60;
+  return `${programmeId}@${formatLocalMinute(nominal)}${sec ? `:${String(sec).padStart(2, '0')}` : ''}`;
+}
+
+/** The programme id and nominal local start (wall ms) of an occurrence id, or undefined. */
+export function parseOccurrenceId(id: string): { programmeId: string; nominal: number } | undefined {
+  const at = id.lastIndexOf('@');
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(id.slice(at + 1));
+  if (at < 1 || !m) return undefined;
+  const nominal = Date.parse(`${m[1]}${m[2] ?? ':00'}Z`);
+  return Number.isNaN(nominal) ? undefined : { programmeId: id.slice(0, at), nominal };
+}
+
 export function compareSlots(a: Slot, b: Slot): number {
   return a.start - b.start || (a.programme.id < b.programme.id ? -1 : a.programme.id > b.programme.id ? 1 : 0);
 }
@@ -150,7 +170,7 @@ export class Expander {
     const p = s.programme;
     const ov: Override | undefined = Object.keys(p.overrides).length ? p.overrides[formatLocalDate(Math.floor(s.nominal / DAY_MS))] : undefined;
     return {
-      id: `${p.id}@${formatLocalMinute(s.nominal)}`,
+      id: occurrenceId(p.id, s.nominal),
       programmeId: p.id,
       title: ov?.title ?? p.title,
       description: ov?.description ?? p.description,

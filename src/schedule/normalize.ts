@@ -4,6 +4,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatDuration, parseDuration } from '../shared/duration.js';
+import { cronWithShortNames } from './calendar-names.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Expander } from './expand.js';
 import { DAY_MS, formatLocalDate, parseLocalDate, parseLocalTime } from './local-time.js';
@@ -259,7 +260,8 @@ class Checker {
       return { kind: 'monthly', at, weekday: { nth: nth as 1 | 2 | 3 | 4 | 5 | -1, day: m.weekday! } };
     }
     if (r.cron !== undefined) {
-      const expression = r.cron.trim();
+      // Day and month names in Turkish (or long English) become node-cron's short names.
+      const expression = cronWithShortNames(r.cron);
       const check = this.expander.crons.check(expression);
       if (!check.valid) {
         const why = check.errors.map((e) => e.message).join('; ') || 'not a cron expression';

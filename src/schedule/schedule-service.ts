@@ -13,7 +13,7 @@ import type { Logger } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import { Checker, CheckTimeoutError } from './checker.js';
 import type { CheckResponse } from './check-protocol.js';
-import { compareSlots, Expander, type Slot } from './expand.js';
+import { compareSlots, Expander, parseOccurrenceId, type Slot } from './expand.js';
 import { fileStatusNote, formatDiagnostic } from './format.js';
 import { scheduleMessage } from './messages.js';
 import { DAY_MS } from './local-time.js';
@@ -185,11 +185,10 @@ export class ScheduleService {
   }
 
   find(occurrenceId: string): Occurrence | undefined {
-    const at = occurrenceId.lastIndexOf('@');
-    if (at < 0) return undefined;
-    const p = this.#ids.get(occurrenceId.slice(0, at));
-    const nominal = Date.parse(`${occurrenceId.slice(at + 1)}:00Z`);
-    if (!p || Number.isNaN(nominal)) return undefined;
+    const parsed = parseOccurrenceId(occurrenceId);
+    const p = parsed && this.#ids.get(parsed.programmeId);
+    if (!parsed || !p) return undefined;
+    const nominal = parsed.nominal;
     // An override may move it within its day; zones are within ±14 h; look two days around.
     const around = this.#expander.expand(p, new Date(nominal - 2 * DAY_MS), new Date(nominal + 2 * DAY_MS));
     return around.find((o) => o.id === occurrenceId);

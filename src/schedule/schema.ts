@@ -3,6 +3,7 @@
 // It checks structure and formats only; what needs context (real dates, timezones, files
 // under the media root, destinations in config, overlaps) is checked in normalize.ts.
 import { z } from 'zod';
+import { weekdayOf } from './calendar-names.js';
 import { CATEGORIES } from './types.js';
 
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -42,7 +43,10 @@ const localized = z
   .meta({ description: 'Text in Turkish and English: { tr: ..., en: ... } (a missing one falls back to the other), or one text for both.' });
 
 export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const weekday = z.enum(WEEKDAY_NAMES);
+// Turkish and long names ("Cumartesi", "cmt", "saturday") read as the short English name.
+const weekday = z.preprocess((v) => (typeof v === 'string' ? (weekdayOf(v) ?? v) : v), z.enum(WEEKDAY_NAMES)).meta({
+  description: 'A weekday: mon tue wed thu fri sat sun, or its Turkish name (pazartesi … pazar, pzt, cmt …).',
+});
 const times = z.union([timeText, z.array(timeText).min(1)]);
 export const NTH_NAMES = ['first', 'second', 'third', 'fourth', 'fifth', 'last'] as const;
 

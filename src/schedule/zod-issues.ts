@@ -1,7 +1,9 @@
 // Turns zod's issues into diagnostics a staff member can act on: the position of the
 // offending node, what is wrong in words, and what to write instead.
 import type { z } from 'zod';
+import { WEEKDAY_WORDS } from './calendar-names.js';
 import { didYouMean } from './did-you-mean.js';
+import { WEEKDAY_NAMES } from './schema.js';
 import type { Path, PositionSource } from './yaml-source.js';
 import type { Diagnostic } from './types.js';
 
@@ -174,7 +176,9 @@ export function issuesToDiagnostics(
       case 'invalid_value': {
         const value = valueAt(root, rel);
         const allowed = issue.values.map(String);
-        const guess = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+        // Weekdays may be written in Turkish too: a misspelt "cumartsi" is offered "cumartesi".
+        const weekdays = allowed.length === WEEKDAY_NAMES.length && WEEKDAY_NAMES.every((w) => allowed.includes(w));
+        const guess = typeof value === 'string' ? didYouMean(value, weekdays ? WEEKDAY_WORDS : allowed) : undefined;
         out.push(
           source.diag(
             full,

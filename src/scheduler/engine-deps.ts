@@ -37,12 +37,12 @@ export interface EngineDeps {
   timing: EngineTiming;
   logger: Logger;
   /**
-   * Cron expression for re-planning (new occurrences entering the planAhead window).
-   * Empty string: no periodic re-planning (tests call plan()). @defaultValue every minute
+   * How often to re-plan (new occurrences entering the planAhead window), on the injected
+   * clock. 0: no periodic re-planning (tests call plan()). @defaultValue 60000 (every minute)
    */
-  replanCron?: string;
-  /** Cron expression for nightly housekeeping (pruning old records). @defaultValue 03:30 daily */
-  housekeepingCron?: string;
+  replanEvery?: number;
+  /** How often housekeeping prunes old records, on the injected clock; 0: never. @defaultValue 86400000 (daily) */
+  housekeepingEvery?: number;
   /** Final records older than this are pruned by housekeeping. @defaultValue 400 days */
   retention?: number;
   /** Encoder health is written to the store at most this often (it is emitted every time). @defaultValue 5 s */

@@ -1,8 +1,8 @@
 // The broadcast engine: keeps one BroadcastRun per occurrence within the planning window,
 // resumes unfinished ones from the store at start, passes schedule changes and staff
 // actions to them, and emits typed events for every transition. Air times come from the
-// injected clock (clock.at); node-cron only drives periodic re-planning and housekeeping.
-import cron, { type ScheduledTask } from 'node-cron';
+// injected clock (clock.at), periodic re-planning and housekeeping included (every()).
+import { every, type Cancel } from '../shared/clock.js';
 import { NotFoundError } from '../shared/errors.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { Occurrence } from '../schedule/types.js';
@@ -13,6 +13,13 @@ import type { BroadcastRecord, BroadcastState, EngineEvents } from './ports.js';
 import { FINAL_STATES } from './ports.js';
 import { newRecord } from './records.js';
 
+/** A broadcast as a running engine knows it. */
+export interface KnownBroadcast {
+  record: BroadcastRecord;
+  /** The occurrence the schedule gave it, when it did. */
+  occurrence?: Occurrence;
+}
+
 /** How long stop() waits for a run's current step before stopping its encoder anyway. */
 const STOP_STEP_BOUND_MS = 10_000;
 
@@ -20,16 +27,17 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   readonly #deps: Required<EngineDeps>;
   readonly #runs = new Map<string, BroadcastRun>();
   readonly #host: RunHost;
-  #tasks: ScheduledTask[] = [];
+  #tasks: Cancel[] = [];
   #offChange: (() => void) | undefined;
   #planning: Promise<void> = Promise.resolve();
   #started = false;
+  #lastKnown: KnownBroadcast[] = [];
 
   constructor(deps: EngineDeps) {
     super();
     this.#deps = {
-      replanCron: '* * * * *',
-      housekeepingCron: '30 3 * * *',
+      replanEvery: 60_000,
+      housekeepingEvery: 86_400_000,
       retention: 400 * 86_400_000,
       healthSaveInterval: 5_000,
       destinationTimeout: 60_000,
@@ -53,7 +61,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     this.#started = true;
     for (const record of await this.#deps.store.listUnfinished()) {
       const occ = this.#find(record.occurrenceId);
-      const stored = occ ? undefined : await this.#deps.store.recallOccurrence?.(record.occurrenceId);
+      const stored = occ ? undefined : await this.#deps.store.recallOccurrence(record.occurrenceId);
       const run = new BroadcastRun(this.#host, record, occ ?? stored);
       this.#runs.set(record.occurrenceId, run);
       await run.reconcile(occ);
@@ -62,19 +70,12 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     this.#offChange = this.#deps.schedule.onChange(() => {
       this.plan().catch((err: unknown) => this.#deps.logger.error({ err }, 're-planning after a schedule change failed'));
     });
-    if (this.#deps.replanCron) {
-      this.#tasks.push(
-        cron.schedule(this.#deps.replanCron, () => this.plan(), { name: 'engine-replan', noOverlap: true }),
-      );
+    const { clock, logger } = this.#deps;
+    if (this.#deps.replanEvery > 0) {
+      this.#tasks.push(every(clock, this.#deps.replanEvery, () => this.plan(), (err) => logger.error({ err }, 're-planning failed')));
     }
-    if (this.#deps.housekeepingCron) {
-      this.#tasks.push(
-        cron.schedule(
-          this.#deps.housekeepingCron,
-          () => this.housekeeping().catch((err: unknown) => this.#deps.logger.error({ err }, 'housekeeping failed')),
-          { name: 'engine-housekeeping', noOverlap: true },
-        ),
-      );
+    if (this.#deps.housekeepingEvery > 0) {
+      this.#tasks.push(every(clock, this.#deps.housekeepingEvery, () => this.housekeeping(), (err) => logger.error({ err }, 'housekeeping failed')));
     }
     this.#deps.logger.info({ runs: this.#runs.size }, 'broadcast engine started');
   }
@@ -86,8 +87,9 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#lastKnown = this.knownBroadcasts();
     this.#offChange?.();
-    for (const task of this.#tasks) await task.destroy();
+    for (const cancel of this.#tasks) cancel();
     this.#tasks = [];
     // A real-time bound: a hung destination call must not hold up a shutdown.
     let timer: NodeJS.Timeout | undefined;
@@ -99,6 +101,11 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     clearTimeout(timer);
     this.#runs.clear();
     this.#deps.logger.info('broadcast engine stopped');
+  }
+
+  /** knownBroadcasts() as it was when stop() began (the runs are gone after it). */
+  knownAtStop(): KnownBroadcast[] {
+    return this.#lastKnown;
   }
 
   /** Creates records and runs for occurrences entering the window; reconciles the others. */
@@ -158,6 +165,18 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     const pruned = await this.#deps.store.prune(before);
     if (pruned) this.#deps.logger.info({ pruned }, 'pruned old broadcast records');
     return pruned;
+  }
+
+  /**
+   * What this engine knows of the broadcasts it is running: each run's record as last written
+   * (or about to be) and its occurrence. A cluster leader keeps this across a Redis outage,
+   * to put back what a Redis restarted empty has lost (src/cluster/restore-broadcasts.ts).
+   */
+  knownBroadcasts(): KnownBroadcast[] {
+    return [...this.#runs.values()].map((run) => ({
+      record: structuredClone(run.record),
+      ...(run.scheduled ? { occurrence: run.scheduled } : {}),
+    }));
   }
 
   /** Resolves once planning and every run are idle (for tests and orderly shutdowns). */

@@ -31,11 +31,42 @@ export interface ChatRoomState {
 export type ModerationAction =
   | { action: 'delete'; messageId: string }
   | { action: 'timeout'; messageId: string; minutes: number }
-  | { action: 'ban'; messageId: string }
+  /**
+   * Bans the author's chat identity (the server-signed viewer id, never the address) from
+   * this chat (`scope: 'room'`) or every chat (`'all'`), for `minutes` or until lifted
+   * (`null`). `addressMinutes` adds, as an explicit choice, a ban of the author's address
+   * too — it silences everyone behind it (a library's Wi-Fi), so it always ends (≤ 1 day).
+   */
+  | { action: 'ban'; messageId: string; scope: SanctionScope; minutes: number | null; addressMinutes?: number }
+  /** Lifts a time-out or ban before its end (the ban list's `id`). */
+  | { action: 'unban'; sanctionId: string }
   | { action: 'slow'; occurrenceId: string; seconds: number }
   | { action: 'pin'; occurrenceId: string; messageId: string | null }
   | { action: 'close'; occurrenceId: string }
   | { action: 'open'; occurrenceId: string };
+
+/** Where a sanction holds: the one chat it was given in, or every chat. */
+export type SanctionScope = 'room' | 'all';
+
+/**
+ * A time-out or ban in force, as moderators see it in the ban list: whom (nickname and
+ * opaque author id, never the viewer id or the address itself), where, until when.
+ */
+export interface SanctionPayload {
+  id: string;
+  kind: 'timeout' | 'ban';
+  /** "identity": one browser's chat identity; "address": everyone behind one IP address. */
+  target: 'identity' | 'address';
+  nickname: string | null;
+  authorId: string | null;
+  origin: ChatOrigin | null;
+  /** The chat it holds in; null = every chat. */
+  occurrenceId: string | null;
+  /** ISO instant it ends; null = until a moderator lifts it. */
+  until: string | null;
+  at: string;
+  moderator: string;
+}
 
 /** One recorded moderation action (the audit log survives restarts). */
 export interface AuditEntryPayload {

@@ -41,3 +41,25 @@ export const systemClock: Clock = {
     };
   },
 };
+
+/**
+ * Runs `task` every `everyMs` on `clock` (the first run `everyMs` from now), never two at
+ * once: the next run is armed when the last one has settled. A task that fails is reported
+ * to `onError` and the rhythm goes on. The engine's periodic jobs use this instead of a cron
+ * library, so they follow the injected clock (a test clock moves them; a cron would not).
+ */
+export function every(clock: Clock, everyMs: number, task: () => Promise<unknown>, onError: (err: unknown) => void): Cancel {
+  let cancel: Cancel | undefined;
+  let stopped = false;
+  const arm = (): void => {
+    if (stopped) return;
+    cancel = clock.at(new Date(clock.now().getTime() + everyMs), () => {
+      task().catch(onError).finally(arm);
+    });
+  };
+  arm();
+  return () => {
+    stopped = true;
+    cancel?.();
+  };
+}

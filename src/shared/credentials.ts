@@ -9,6 +9,9 @@ import { isIP } from 'node:net';
 /** The name of the moderator/staff session cookie, set by POST /api/moderation/login. */
 export const SESSION_COOKIE = 'onair_mod';
 
+/** The name of the cookie marking a browser where a moderator logged in before (src/http/login-throttle.ts). */
+export const DEVICE_COOKIE = 'onair_device';
+
 /** What a request carries that may prove who it is. */
 export interface Credentials {
   /** The session id from the session cookie. */

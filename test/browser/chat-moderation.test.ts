@@ -85,6 +85,7 @@ describe('browser: chat and moderation (headless Chromium)', function () {
     await p.locator('#login-password').fill('moderator secret');
     await p.locator('#login-form button').click();
     await p.locator('#console').waitFor({ state: 'visible' });
+    await p.locator('#lang-en').click(); // the assertions below name English buttons
     return p;
   }
 

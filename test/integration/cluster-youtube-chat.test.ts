@@ -140,7 +140,7 @@ describe('cluster: YouTube live chat polled by the leader, moderated from a web 
     const deleted = (await moderator.emitWithAck('mod:action', { action: 'delete', messageId: message!.id })) as { ok: boolean; entry?: AuditEntryPayload; error?: unknown };
     expect(deleted.ok, JSON.stringify(deleted.error)).to.equal(true);
     expect(deleted.entry).to.include({ action: 'delete', origin: 'youtube' });
-    const banned = (await moderator.emitWithAck('mod:action', { action: 'ban', messageId: message!.id })) as { ok: boolean; error?: unknown };
+    const banned = (await moderator.emitWithAck('mod:action', { action: 'ban', messageId: message!.id, scope: 'all', minutes: null })) as { ok: boolean; error?: unknown };
     expect(banned.ok, JSON.stringify(banned.error)).to.equal(true);
     expect(youtube.calls.filter((c) => !c.startsWith('list'))).to.deep.equal(['delete ytmsg-1', 'ban chat-1 UC-author-1 null']);
     // One poller for the whole cluster: only the leader lists.

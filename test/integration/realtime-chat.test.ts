@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ManualClock } from '../support/manual-clock.js';
 import {
+  identityOf,
   makeOccurrence,
   makeRecord,
   nextEvent,
@@ -23,6 +24,7 @@ import type {
   ChatRoomState,
   ChatRoomSummary,
   ChatSanctionPayload,
+  SanctionPayload,
 } from '../../src/realtime/events.js';
 import { hashPassword } from '../../src/chat/index.js';
 
@@ -56,8 +58,8 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     await h.stop();
   });
 
-  async function joined(nickname: string, fingerprint?: string): Promise<ViewerClient> {
-    const v = await h.viewer(fingerprint ? { fingerprint } : {});
+  async function joined(nickname: string, identity?: string): Promise<ViewerClient> {
+    const v = await h.viewer(identity ? { identity } : {});
     const ack = await request<Ack<{ state: ChatRoomState }>>(v, 'chat:join', { occurrenceId: fairy.id, nickname });
     expect(code(ack)).to.equal('ok');
     return v;
@@ -126,8 +128,8 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
 
   it('deletes a message for every viewer at once, times out and bans its author, and logs each action', async () => {
     const mod = await h.moderator();
-    const author = await joined('Troll', 'fingerprint-troll-1');
-    const other = await joined('Kid', 'fingerprint-kid-0001');
+    const author = await joined('Troll');
+    const other = await joined('Kid');
     const sent = await request<SendAck>(author, 'chat:send', { occurrenceId: fairy.id, text: 'spam spam' });
     if (!sent.ok) throw new Error('send failed');
     const goneA = nextEvent<ChatDeletedPayload>(author, 'chat:deleted');
@@ -150,16 +152,16 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
 
     if (!back.ok) return;
     const banned = nextEvent<ChatSanctionPayload>(author, 'chat:sanction');
-    expect(code(await request(mod, 'mod:action', { action: 'ban', messageId: back.message.id }))).to.equal('ok');
+    expect(code(await request(mod, 'mod:action', { action: 'ban', messageId: back.message.id, scope: 'all', minutes: null }))).to.equal('ok');
     expect((await banned).kind).to.equal('ban');
-    // Banned by fingerprint: a new connection of the same device cannot chat either.
-    const again = await joined('Troll2', 'fingerprint-troll-1');
-    expect(code(await request<SendAck>(again, 'chat:send', { occurrenceId: fairy.id, text: 'hi' }))).to.equal('banned');
+    // Banned by signed identity: a new connection of the same browser cannot chat either.
+    const again = await h.viewer({ identity: await identityOf(author) });
+    expect(code(await request(again, 'chat:join', { occurrenceId: fairy.id, nickname: 'Troll2' }))).to.equal('banned');
 
     const log = await request<Ack<{ entries: AuditEntryPayload[] }>>(mod, 'mod:audit', {});
     expect(log.ok && log.entries.map((e) => [e.action, e.detail])).to.deep.equal([
-      ['ban', 'banned from the chat'],
-      ['timeout', 'timed out for 5 minutes'],
+      ['ban', 'banned from every chat until lifted'],
+      ['timeout', 'timed out for 5 minutes in this chat'],
       ['delete', 'message deleted'],
     ]);
   });
@@ -216,8 +218,10 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
       const url = `${h.url}/api/chat/${encodeURIComponent(fairy.id)}/transcript`;
       expect((await fetch(`${url}.json`)).status).to.equal(401);
       const json = (await (await fetch(`${url}.json`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).json()) as {
+        timeZone: string;
         messages: Array<Record<string, unknown>>;
       };
+      expect(json.timeZone).to.equal('UTC');
       expect(json.messages.map((m) => [m['text'], m['deleted']])).to.deep.equal([
         ['=HYPERLINK("x")', true],
         ['a, "quoted"\nline', false],
@@ -227,6 +231,7 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
       expect(csvRes.headers.get('content-type')).to.match(/^text\/csv/);
       const csv = await csvRes.text();
       expect(csv).to.contain(`'=HYPERLINK(""x"")`);
+      expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).to.equal('id,at (UTC),origin,nickname,authorId,text,deleted,deletedAt (UTC),deletedBy');
       expect(csv).to.contain('"a, ""quoted""\nline"');
     } finally {
       // The restarted harness reused the first one's dir: remove it here.
@@ -261,27 +266,71 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     expect(code(await request(mod, 'mod:action', { action: 'delete', messageId: 'yt_1' }))).to.equal('youtube-unavailable');
   });
 
-  it('behind a trusted proxy, bans the address the proxy saw, not the proxy', async () => {
+  it('a ban hits the identity, not others behind its address; an address ban is explicit, timed, and hits the address the proxy saw', async () => {
     await h.stop();
     h = await startHarness({ clock, occurrences: [fairy], overrides: { 'server.trustProxy': true } });
     const mod = await h.moderator();
-    const at = async (fingerprint: string, forwarded: string): Promise<ViewerClient> => {
-      const v = await h.viewer({ fingerprint, headers: { 'x-forwarded-for': forwarded } });
-      await request(v, 'chat:join', { occurrenceId: fairy.id, nickname: fingerprint.slice(0, 8) });
+    const at = async (nickname: string, forwarded: string): Promise<ViewerClient> => {
+      const v = await h.viewer({ headers: { 'x-forwarded-for': forwarded } });
+      await request(v, 'chat:join', { occurrenceId: fairy.id, nickname });
       return v;
     };
     // The first entry is whatever the client claimed; the last is what our proxy saw.
-    const troll = await at('device-troll-01', '10.9.9.9, 203.0.113.7');
-    const sameHome = await at('device-sibling-1', '203.0.113.7');
-    const elsewhere = await at('device-other-01', '198.51.100.4');
-    const sent = await request<SendAck>(troll, 'chat:send', { occurrenceId: fairy.id, text: 'spam' });
+    const troll = await at('Troll', '10.9.9.9, 203.0.113.7');
+    const sameHome = await at('Sibling', '203.0.113.7');
+    const elsewhere = await at('Other', '198.51.100.4');
+    const send = async (v: ViewerClient, text: string): Promise<SendAck> => request<SendAck>(v, 'chat:send', { occurrenceId: fairy.id, text });
+    const first = await send(troll, 'spam');
+    if (!first.ok) throw new Error('send failed');
+    expect(code(await request(mod, 'mod:action', { action: 'ban', messageId: first.message.id, scope: 'room', minutes: 30 }))).to.equal('ok');
+    expect(code(await send(troll, 'again'))).to.equal('not-joined');
+    expect(code(await request(troll, 'chat:join', { occurrenceId: fairy.id, nickname: 'Troll' }))).to.equal('banned');
+    // Same address, another browser: untouched by an identity ban.
+    expect(code(await send(sameHome, 'hi'))).to.equal('ok');
+
+    // Unban through the ban list; then an explicit address ban for 10 minutes.
+    const list = await request<Ack<{ sanctions: SanctionPayload[] }>>(mod, 'mod:sanctions');
+    if (!list.ok) throw new Error('no ban list');
+    expect(list.sanctions.map((b) => [b.kind, b.target, b.nickname, b.occurrenceId])).to.deep.equal([['ban', 'identity', 'Troll', fairy.id]]);
+    expect(JSON.stringify(list.sanctions)).to.not.include('203.0.113.7');
+    const lifted = nextEvent<{ kind: string }>(troll, 'chat:sanction-lifted');
+    expect(code(await request(mod, 'mod:action', { action: 'unban', sanctionId: list.sanctions[0]!.id }))).to.equal('ok');
+    expect((await lifted).kind).to.equal('ban');
+    await request(troll, 'chat:join', { occurrenceId: fairy.id, nickname: 'Troll' });
+    const second = await send(troll, 'spam again');
+    if (!second.ok) throw new Error('send failed after unban');
+    expect(code(await request(mod, 'mod:action', { action: 'ban', messageId: second.message.id, scope: 'all', minutes: null, addressMinutes: 10 }))).to.equal('ok');
+    expect(code(await send(sameHome, 'hi'))).to.equal('not-joined');
+    expect(code(await request(sameHome, 'chat:join', { occurrenceId: fairy.id, nickname: 'Sibling' }))).to.equal('banned');
+    expect(code(await send(elsewhere, 'hi'))).to.equal('ok');
+    // The address ban ends by itself; the identity ban stays until lifted.
+    await clock.advance(10 * 60_000 + 1);
+    expect(code(await request(sameHome, 'chat:join', { occurrenceId: fairy.id, nickname: 'Sibling' }))).to.equal('ok');
+    expect(code(await send(sameHome, 'back'))).to.equal('ok');
+    expect(code(await request(troll, 'chat:join', { occurrenceId: fairy.id, nickname: 'Troll' }))).to.equal('banned');
+    const log = await request<Ack<{ entries: AuditEntryPayload[] }>>(mod, 'mod:audit', {});
+    expect(log.ok && log.entries.map((e) => [e.action, e.target, e.detail])).to.deep.equal([
+      ['ban', 'Troll', 'banned from every chat until lifted; their address too (everyone behind it) for 10 minutes'],
+      ['unban', 'Troll', 'lifted the ban in this chat'],
+      ['ban', 'Troll', 'banned from this chat for 30 minutes'],
+    ]);
+  });
+
+  it('a time-out holds on the signed identity: a client-chosen fingerprint or a forged token does not evade it', async () => {
+    const mod = await h.moderator();
+    const author = await joined('Troll');
+    const sent = await request<SendAck>(author, 'chat:send', { occurrenceId: fairy.id, text: 'spam' });
     if (!sent.ok) throw new Error('send failed');
-    expect(code(await request(mod, 'mod:action', { action: 'ban', messageId: sent.message.id }))).to.equal('ok');
-    // Same address: removed from the room with the banned device, and refused when it comes back.
-    expect(code(await request<SendAck>(sameHome, 'chat:send', { occurrenceId: fairy.id, text: 'hi' }))).to.equal('not-joined');
-    await request(sameHome, 'chat:join', { occurrenceId: fairy.id, nickname: 'Sibling' });
-    expect(code(await request<SendAck>(sameHome, 'chat:send', { occurrenceId: fairy.id, text: 'hi' }))).to.equal('banned');
-    expect(code(await request<SendAck>(elsewhere, 'chat:send', { occurrenceId: fairy.id, text: 'hi' }))).to.equal('ok');
+    expect(code(await request(mod, 'mod:action', { action: 'timeout', messageId: sent.message.id, minutes: 5 }))).to.equal('ok');
+    const token = await identityOf(author);
+    // Reconnecting as the same browser: still timed out.
+    const again = await joined('Troll', token);
+    expect(code(await request<SendAck>(again, 'chat:send', { occurrenceId: fairy.id, text: 'x' }))).to.equal('timed-out');
+    // A forged token (another id, signature copied) is not accepted: the server issues a new identity.
+    const [id, sig] = token.split('.') as [string, string];
+    const forgedId = (id[0] === 'A' ? 'B' : 'A') + id.slice(1);
+    const forged = await h.viewer({ identity: `${forgedId}.${sig}` });
+    expect((await identityOf(forged)).split('.')[0]).to.not.equal(forgedId);
   });
 
   describe('moderator authentication', () => {

@@ -100,8 +100,8 @@ describe('YouTube with the broadcast engine (emulator, real ffmpeg)', function (
       clock: systemClock,
       timing: { ...DEFAULT_TIMING, prepareLead: 4000, ffmpegLead: 3500, stopTimeout: 2000 },
       logger,
-      replanCron: '',
-      housekeepingCron: '',
+      replanEvery: 0,
+      housekeepingEvery: 0,
       destinationTimeout: 20_000,
     });
     engines.push(e);

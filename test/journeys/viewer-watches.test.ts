@@ -11,27 +11,29 @@ import ICAL from 'ical.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/ffmpeg-tools.js';
 import { launchChromium } from '../browser/browser-support.js';
+import { videoPlays } from '../support/viewer-page.js';
 
 // 11:59:00 in Istanbul: a minute before the story (the clock is hurried to a few seconds
-// before air once the page is open, so a slow start of the machine cannot eat the "before"),
-// the demo a minute after it.
+// before air once the page is open, so a slow start of the machine cannot eat the "before").
+// The demo airs at half past; the test moves it to the coming minute when it needs it live,
+// so a slow machine cannot make it air (or end) before the page is ready for it.
 const START = '2026-12-05T08:59:00Z';
 const STORY = `id: story-hour
 title: { tr: Masal Saati, en: Story Hour }
 description: { tr: Çocuklar için masallar, en: Stories for children }
-duration: 3m
+duration: 20m
 recurrence:
   once: 2026-12-05T12:00
 source: { testPattern: {} }
 destinations: [local]
 reminders: [15m]
 `;
-// As schedules/demo.yaml, but at one past every hour: it goes live while the story is on.
-const DEMO = `id: demo
+/** As schedules/demo.yaml, but airing at minute `minute` of every hour. */
+const demo = (minute: number): string => `id: demo
 title: { tr: Deneme Yayını, en: Demo Broadcast }
 duration: 1m
 recurrence:
-  cron: "1 * * * *"
+  cron: "${minute} * * * *"
 source: { testPattern: {} }
 destinations: [demo]
 listed: false
@@ -47,7 +49,7 @@ destinations: [local]
 `;
 
 describe('journey: a viewer watches', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let j: Journey;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -60,25 +62,15 @@ describe('journey: a viewer watches', function () {
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('response', (r) => {
+      if (r.status() >= 500) console.log(`[page ${options.locale}] ${r.status()} ${r.url()}`);
+    });
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') console.log(`[page ${options.locale}] ${m.text()}`);
     });
     await page.goto(j.url + (options.path ?? '/'));
     await page.locator('#programmes li').first().waitFor();
     return page;
-  }
-
-  /** Waits until the page's <video> plays: its currentTime moves on by a second. */
-  async function playing(page: Page): Promise<string> {
-    const video = page.locator('#player-area video');
-    await video.waitFor();
-    const t0 = await page.waitForFunction(() => {
-      const v = document.querySelector<HTMLVideoElement>('#player-area video');
-      return v && v.currentTime > 0 ? v.currentTime : false;
-    }, undefined, { timeout: 30_000 });
-    const first = (await t0.jsonValue()) as number;
-    await page.waitForFunction((t) => (document.querySelector<HTMLVideoElement>('#player-area video')?.currentTime ?? 0) > t + 1, first, { timeout: 30_000 });
-    return (await page.locator('#player-programme').textContent()) ?? '';
   }
 
   /** Runs the test clock `speed` times faster until `iso`, then at wall speed again. */
@@ -96,7 +88,7 @@ describe('journey: a viewer watches', function () {
 
   before(async () => {
     browser = await launchChromium();
-    j = await startJourney({ schedules: { 'story.yaml': STORY, 'demo.yaml': DEMO, 'later.yaml': LATER }, start: START });
+    j = await startJourney({ schedules: { 'story.yaml': STORY, 'demo.yaml': demo(30), 'later.yaml': LATER }, start: START });
   });
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
@@ -125,7 +117,7 @@ describe('journey: a viewer watches', function () {
     const titles = await phone.locator('#programmes li h3').allTextContents();
     expect(titles).to.deep.equal(['Masal Saati', 'Satranç Kursu']);
     // Time zone, end time and duration are shown.
-    expect(await phone.locator('#programmes li .meta').first().textContent()).to.match(/12:00–12:03 \(.+\) · 3 dk/);
+    expect(await phone.locator('#programmes li .meta').first().textContent()).to.match(/12:00–12:20 \(.+\) · 20 dk/);
     expect(await phone.locator('#player-message').textContent()).to.match(/canlı yayın yok/);
     // The header is one short row on a phone, and nothing scrolls sideways.
     const header = await phone.locator('header.site').boundingBox();
@@ -134,8 +126,8 @@ describe('journey: a viewer watches', function () {
     await axe(phone);
 
     await hurryTo('2026-12-05T08:59:52Z', 10);
-    expect(await playing(phone)).to.equal(': Masal Saati');
-    expect(await phone.locator('#live-list li').allTextContents()).to.deep.equal(['Masal Saati İzleniyor']);
+    expect(await videoPlays(phone, 60_000)).to.equal(': Masal Saati');
+    expect(await phone.locator('#live-list li').allTextContents()).to.deep.equal(['Masal Saati 5 Aralık Cumartesi 12:00–12:20 (GMT+3) İzleniyor']);
     expect(await phone.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.muted)).to.equal(true);
     expect(await phone.locator('#unmute').textContent()).to.equal('Sesi aç');
     await phone.locator('#unmute').click();
@@ -166,13 +158,17 @@ describe('journey: a viewer watches', function () {
   it("opened while live through the programme's link (English, desktop): plays at once", async () => {
     desk = await open({ locale: 'en-GB', width: 1280, height: 900, path: '/watch/story-hour' });
     expect(await desk.locator('#live-h').textContent()).to.equal('Live now');
-    expect(await playing(desk)).to.equal(': Story Hour');
+    expect(await videoPlays(desk)).to.equal(': Story Hour');
     await axe(desk);
   });
 
   it('the demo goes live beside it: listed once, offered with a button, no jump; switching moves player and chat; its end is said and the player stops', async () => {
-    // Hurry the quiet part of the story, then let the demo start at wall speed.
-    await hurryTo('2026-12-05T09:00:50Z', 4);
+    // The demo moves to the minute after next (Istanbul is UTC+3 all year); the clock is
+    // hurried to ten seconds before it, then runs at wall speed.
+    const now = j.clock.now().getTime();
+    const at = Math.ceil((now + 30_000) / 60_000) * 60_000;
+    j.writeSchedule('demo.yaml', demo(new Date(at).getUTCMinutes()));
+    await hurryTo(new Date(at - 10_000).toISOString(), 4);
 
     await phone.locator('#switch-offer').waitFor({ state: 'visible', timeout: 30_000 });
     expect(await phone.locator('#switch-text').textContent()).to.equal('Şimdi canlı: Deneme Yayını');
@@ -185,7 +181,7 @@ describe('journey: a viewer watches', function () {
 
     const storyVideo = await phone.locator('#player-area video').elementHandle();
     await phone.locator('#switch-button').click();
-    expect(await playing(phone)).to.equal(': Deneme Yayını');
+    expect(await videoPlays(phone, 60_000)).to.equal(': Deneme Yayını');
     expect(await phone.evaluate((old) => !old?.isConnected, storyVideo)).to.equal(true);
     await phone.locator('#chat-room', { hasText: 'Sohbet: Deneme Yayını' }).waitFor();
     await phone.locator('#send-form').waitFor({ state: 'visible' });

@@ -21,7 +21,7 @@ import type { BroadcastRecord, BroadcastState, EngineEvents, ScheduleReader } fr
 import type { Occurrence } from '../../src/schedule/types.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { TypedEmitter } from '../../src/shared/typed-emitter.js';
-import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.js';
 import type { Clock } from '../../src/shared/clock.js';
 import type { ChatStore, YoutubeChatPort } from '../../src/chat/index.js';
 
@@ -128,7 +128,8 @@ export interface Harness {
   server: http.Server;
   db: SqliteDatabase;
   dataDir: string;
-  viewer(options?: { fingerprint?: string; transports?: string[]; headers?: Record<string, string> }): Promise<ViewerClient>;
+  /** A viewer socket; `identity` = a signed chat identity to present (see identityOf). */
+  viewer(options?: { identity?: string; transports?: string[]; headers?: Record<string, string> }): Promise<ViewerClient>;
   moderator(auth?: { token?: string; cookie?: string }): Promise<ModeratorClient>;
   stop(): Promise<void>;
 }
@@ -183,12 +184,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     viewer(opts = {}) {
       const socket: ViewerClient = connect(url, {
         transports: opts.transports ?? ['websocket'],
-        auth: { fingerprint: opts.fingerprint ?? `fp-${Math.random().toString(36).slice(2, 12)}` },
+        auth: opts.identity ? { viewer: opts.identity } : {},
         ...(opts.headers ? { extraHeaders: opts.headers } : {}),
         forceNew: true,
         reconnectionDelay: 50,
         reconnectionDelayMax: 200,
       });
+      socket.on('viewer:identity', ({ token }) => identities.set(socket, token));
       clients.push(socket);
       return connected(socket);
     },
@@ -212,6 +214,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const identities = new WeakMap<ClientSocket, string>();
+
+/**
+ * The signed chat identity the server issued to this viewer socket (what the page keeps in
+ * localStorage): pass it as `identity` to connect again as the same browser.
+ */
+export async function identityOf(socket: ClientSocket): Promise<string> {
+  const known = identities.get(socket);
+  if (known) return known;
+  return new Promise((resolve) => socket.once('viewer:identity', ({ token }: { token: string }) => resolve(token)));
 }
 
 /** Resolves with the next `event` the socket receives. */

@@ -64,6 +64,7 @@ const STRINGS = {
     'chat.slow': 'Yavaş mod: {seconds} saniyede bir mesaj.',
     'chat.timeout': 'Bir moderatör mesajlarınızı {until} saatine kadar durdurdu.',
     'chat.ban': 'Bir moderatör sizi bu sohbetten çıkardı.',
+    'chat.lifted': 'Bir moderatör engeli kaldırdı; yeniden yazabilirsiniz.',
     'chat.log': 'Sohbet mesajları',
     'error.rate-limited': 'Çok hızlı yazıyorsunuz; birkaç saniye bekleyin.',
     'error.slow-mode': 'Yavaş mod açık; biraz bekleyin.',
@@ -72,6 +73,8 @@ const STRINGS = {
     'error.banned-word': 'Lütfen nazik olalım: bu kelimeye izin verilmiyor.',
     'error.chat-closed': 'Sohbet şu anda kapalı.',
     'error.nickname': 'En az 2 görünür karakterli bir takma ad seçin.',
+    'error.nickname-reserved': 'Bu takma ad moderatör ya da görevli adına benziyor; başka bir ad seçin.',
+    'error.too-many-emoji': 'Bir mesajda en çok 24 emoji olabilir.',
     'error.timed-out': 'Mesajlarınız bir süreliğine durduruldu.',
     'error.banned': 'Bu sohbete yazamazsınız.',
     'error.empty': 'Önce bir mesaj yazın.',
@@ -138,6 +141,7 @@ const STRINGS = {
     'chat.slow': 'Slow mode: one message every {seconds} seconds.',
     'chat.timeout': 'A moderator paused your messages until {until}.',
     'chat.ban': 'A moderator removed you from this chat.',
+    'chat.lifted': 'A moderator lifted the block; you can write again.',
     'chat.log': 'Chat messages',
     'error.rate-limited': 'You are writing too fast; wait a few seconds.',
     'error.slow-mode': 'Slow mode is on; wait a little.',
@@ -146,6 +150,8 @@ const STRINGS = {
     'error.banned-word': 'Please keep it friendly: that word is not allowed.',
     'error.chat-closed': 'The chat is closed now.',
     'error.nickname': 'Choose a nickname of at least 2 visible characters.',
+    'error.nickname-reserved': 'That nickname looks like a moderator\'s or staff member\'s; choose another.',
+    'error.too-many-emoji': 'At most 24 emoji in one message.',
     'error.timed-out': 'Your messages are paused for a while.',
     'error.banned': 'You cannot write in this chat.',
     'error.empty': 'Write a message first.',
@@ -261,4 +267,22 @@ export function duration(ms, lang) {
   const m = minutes % 60;
   if (h === 0) return t(lang, 'duration.min', { m });
   return t(lang, m === 0 ? 'duration.h' : 'duration.hmin', { h, m });
+}
+
+/**
+ * t() and applyStatic() over a page's own strings (the moderator console keeps its own
+ * table), sharing this module's language choice, English fallback and {name} filling.
+ * Elements carry data-t (text), data-t-label (aria-label) or data-t-placeholder.
+ * @template {Record<string, string>} T
+ * @param {{ tr: T, en: T }} table
+ */
+export function translator(table) {
+  /** @param {Lang} lang @param {keyof T & string} key @param {Record<string, string | number>} [vars] */
+  const tt = (lang, key, vars = {}) => (table[lang][key] ?? table.en[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+  /** @param {ParentNode} root @param {Lang} lang */
+  const apply = (root, lang) => {
+    for (const el of root.querySelectorAll('[data-t]')) el.textContent = tt(lang, /** @type {keyof T & string} */ (el.getAttribute('data-t')));
+    for (const el of root.querySelectorAll('[data-t-label]')) el.setAttribute('aria-label', tt(lang, /** @type {keyof T & string} */ (el.getAttribute('data-t-label'))));
+  };
+  return { t: tt, applyStatic: apply };
 }

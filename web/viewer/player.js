@@ -8,8 +8,17 @@
 
 /** How long to wait before asking for a playlist again after a network error. */
 const RETRY_MS = 1500;
-/** A live picture that has not moved for this long is stalled: the player reloads the stream. */
-const STALL_MS = 6000;
+/**
+ * A live picture that played and then has not moved for this long is stalled: the player
+ * reloads the stream, which starts again near the live edge.
+ */
+const STALL_MS = 8000;
+/**
+ * A first frame that has not come after this long is stalled too (a stream joined at its very
+ * start can hang on the slate-to-programme discontinuity). Longer than STALL_MS: a busy server
+ * can take a while to deliver the first segments, and reloading starts over.
+ */
+const FIRST_FRAME_MS = 12_000;
 const YOUTUBE_ORIGIN = 'https://www.youtube-nocookie.com';
 
 /** @param {string} url @returns {string | null} the embed URL of a YouTube watch URL */
@@ -87,6 +96,13 @@ export class Player {
       video.muted = true;
       video.autoplay = true;
       video.setAttribute('aria-label', label);
+      video.addEventListener('pause', () => {
+        // Paused by the viewer (not by a stall, which keeps `paused` false): leave it paused.
+        video.autoplay = false;
+      });
+      video.addEventListener('play', () => {
+        video.autoplay = true;
+      });
       video.addEventListener('volumechange', () => {
         this.#muted = video.muted;
         this.#onMuteChange();
@@ -112,14 +128,22 @@ export class Player {
   #watch(video, url) {
     let last = -1;
     let since = Date.now();
+    // Browsers pause a muted video scrolled out of view; that is not a stall.
+    let visible = true;
+    new IntersectionObserver((entries) => {
+      visible = entries.some((e) => e.isIntersecting);
+    }).observe(video);
     this.#watchdog = setInterval(() => {
-      if (video.paused && video.currentTime > 0) return;
+      if ((video.paused && !video.autoplay) || !visible) {
+        since = Date.now();
+        return;
+      }
       if (video.currentTime !== last) {
         last = video.currentTime;
         since = Date.now();
         return;
       }
-      if (Date.now() - since < STALL_MS) return;
+      if (Date.now() - since < (video.currentTime === 0 ? FIRST_FRAME_MS : STALL_MS)) return;
       since = Date.now();
       this.#hls?.destroy();
       this.#hls = null;
@@ -153,6 +177,7 @@ export class Player {
   }
 
   /** Turns the sound on or off; for YouTube through its embed's message API. */
+  // (A viewer's pause turns autoplay off, so the watchdog leaves a paused picture alone.)
   toggleMute() {
     const muted = !this.#muted;
     if (this.#video) {

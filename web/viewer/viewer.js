@@ -40,14 +40,9 @@ function save(key, value) {
   }
 }
 
-function fingerprint() {
-  let fp = load('onair.fp');
-  if (!fp || !/^[A-Za-z0-9_-]{8,64}$/.test(fp)) {
-    fp = crypto.randomUUID().replace(/-/g, '');
-    save('onair.fp', fp);
-  }
-  return fp;
-}
+// The chat identity is issued and signed by the server (`viewer:identity`); the page only
+// keeps it and presents it on every (re)connection, so time-outs and bans hold on this browser.
+const VIEWER_KEY = 'onair.viewer';
 
 /** The programme a /watch/<programmeId> link names, if the page was opened through one. */
 const linked = /^\/watch\/([a-z0-9-]+)\/?$/.exec(location.pathname)?.[1] ?? null;
@@ -82,7 +77,8 @@ const state = {
 };
 
 /** @type {ViewerSocket} */
-const socket = window.io({ auth: { fingerprint: fingerprint() } });
+const socket = window.io({ auth: (cb) => cb({ viewer: load(VIEWER_KEY) ?? undefined }) });
+socket.on('viewer:identity', ({ token }) => save(VIEWER_KEY, token));
 const player = new Player($('player-area'), () => renderPlayerControls());
 
 // -------------------------------------------------------------------------------------
@@ -213,7 +209,12 @@ function renderLive() {
     button.setAttribute('aria-pressed', String(watching));
     button.setAttribute('aria-label', t(state.lang, 'live.watch.label', { title: title(p) }));
     button.addEventListener('click', () => choose(p));
-    li.append(name, ' ', button);
+    const time = document.createElement('time');
+    time.className = 'live-time';
+    time.dateTime = p.start;
+    // The real start (staff may have started it early) and the end as it now stands.
+    time.textContent = timeRange(p.start, p.end, state.lang);
+    li.append(name, ' ', time, ' ', button);
     list.append(li);
   }
 }
@@ -514,10 +515,16 @@ socket.on('chat:sanction', (s) => {
   const text = s.kind === 'ban' ? t(state.lang, 'chat.ban') : t(state.lang, 'chat.timeout', { until });
   status(text, true);
   announce(text);
-  if (s.kind === 'ban') {
+  if (s.kind === 'ban' && (s.occurrenceId === null || s.occurrenceId === state.chatRoom)) {
     state.chatRoom = null;
     renderChatHeader();
   }
+});
+socket.on('chat:sanction-lifted', () => {
+  const text = t(state.lang, 'chat.lifted');
+  status(text);
+  announce(text);
+  switchChatIfNeeded();
 });
 
 // -------------------------------------------------------------------------------------

@@ -4,17 +4,17 @@
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { SqliteDatabase } from '../../store/sqlite.js';
+import type { SqliteDatabase } from '../../store/sqlite/database.js';
 import { resolveCredentials } from './credentials.js';
-import { QuotaLedger } from './quota-ledger.js';
+import { QuotaLedger } from '../../store/sqlite/quota-ledger.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { YoutubeApi } from './youtube-api.js';
+import { YoutubeApi, type YoutubeApiDeps } from './youtube-api.js';
 import { YoutubeDestination } from './youtube-destination.js';
 import { LiveChatClient, chatBridgePort, type ChatBridgePort } from './live-chat-client.js';
 
 export { YoutubeDestination, occurrenceMarker, watchUrl, type YoutubeDestinationDeps } from './youtube-destination.js';
 export { YoutubeApi, YoutubeCallError, type YoutubeApiDeps } from './youtube-api.js';
-export { QuotaLedger, type QuotaUsage } from './quota-ledger.js';
+export { QuotaLedger, type QuotaUsage } from '../../store/sqlite/quota-ledger.js';
 export { resolveCredentials, type YoutubeCredentials } from './credentials.js';
 export { readTokenFile, writeTokenFile, tokenFilePath, TOKEN_FILE_NAME, type YoutubeTokenFile } from './token-file.js';
 export { projectYoutubeQuota, formatQuotaProjection, lifecycleUnits, chatUnits, type DayProjection, type QuotaProjectionOptions } from './quota-projection.js';
@@ -36,6 +36,8 @@ export interface YoutubeServicesDeps {
   /** The embedded database; the quota ledger keeps its own table there. */
   db: SqliteDatabase;
   retry?: Partial<RetryPolicy>;
+  /** Told of every API call and its outcome (the metrics' youtubeCall). */
+  onCall?: YoutubeApiDeps['onCall'];
 }
 
 /**
@@ -56,7 +58,7 @@ export function createYoutubeServices(deps: YoutubeServicesDeps): {
   const ledger = new QuotaLedger({ db: deps.db, clock, dailyQuota: config.youtube.dailyQuota });
   const creds = resolveCredentials(config);
   const api = creds.ok
-    ? new YoutubeApi({ apiRoot: config.youtube.apiRoot, tokenUrl: config.youtube.tokenUrl, credentials: creds.credentials, clock, logger, ledger, retry: deps.retry })
+    ? new YoutubeApi({ apiRoot: config.youtube.apiRoot, tokenUrl: config.youtube.tokenUrl, credentials: creds.credentials, clock, logger, ledger, retry: deps.retry, ...(deps.onCall ? { onCall: deps.onCall } : {}) })
     : { problem: creds.problem };
   const chat = api instanceof YoutubeApi ? new LiveChatClient({ api, clock }) : undefined;
   if (!creds.ok) logger.warn({ problem: creds.problem }, 'YouTube destinations will fail until credentials are set');

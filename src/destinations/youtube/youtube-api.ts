@@ -5,8 +5,8 @@
 import { auth, youtube, type youtube_v3 } from '@googleapis/youtube';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { YoutubeMethod } from '../../shared/youtube-quota.js';
-import type { QuotaLedger } from './quota-ledger.js';
+import { youtubeQuotaCost, type YoutubeMethod } from '../../shared/youtube-quota.js';
+import type { QuotaLedger } from '../../store/sqlite/quota-ledger.js';
 import type { YoutubeCredentials } from './credentials.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, sleep, type RetryPolicy } from './retry-policy.js';
 import { isAuthRejected, isTransient, readFailure, toDestinationError, type YoutubeFailure } from './youtube-failure.js';
@@ -22,6 +22,8 @@ export interface YoutubeApiDeps {
   /** Counts every attempt; optional so the auth command can run without a database. */
   ledger?: QuotaLedger;
   retry?: Partial<RetryPolicy>;
+  /** Told of every attempt and its outcome with the units it cost (the metrics' youtubeCall). */
+  onCall?: (method: YoutubeMethod, outcome: 'ok' | 'error', units: number) => void;
 }
 
 /** Per-call options googleapis accepts as its second argument. */
@@ -81,10 +83,14 @@ export class YoutubeApi {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       this.#count(method);
+      // A failed attempt costs its units too: YouTube counts every request it answers.
+      const units = youtubeQuotaCost(method);
       try {
         const res = await fn({ signal, rootUrl: this.rootUrl });
+        this.#deps.onCall?.(method, 'ok', units);
         return res.data;
       } catch (err) {
+        this.#deps.onCall?.(method, 'error', units);
         if (signal?.aborted) throw signal.reason ?? err;
         const f = readFailure(err);
         if (isAuthRejected(f) && !refreshed) {

@@ -4,14 +4,15 @@
 // The moderator auth itself lives in chat/; this router reaches it through the port below.
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
-import { credentialsOf, SESSION_COOKIE, type Credentials } from '../../shared/credentials.js';
+import { cookieValue, credentialsOf, DEVICE_COOKIE, SESSION_COOKIE, type Credentials } from '../../shared/credentials.js';
+import type { LoginThrottle } from '../login-throttle.js';
 import { clientAddressOf, sessionCookieOptions } from '../security.js';
 import { requireStaff } from '../require-staff.js';
 import { strictRouter } from '../router.js';
 
 /** What the routes need of the moderator auth (src/chat ModeratorAuth fits it). */
 export interface ModeratorLoginPort {
-  login(name: string, password: string, address: string): Promise<{ id: string; moderator: string; expiresAt: Date } | 'throttled' | undefined>;
+  login(name: string, password: string): Promise<{ id: string; moderator: string; expiresAt: Date } | undefined>;
   logout(sessionId: string): Promise<void>;
   /** Who the credentials (credentialsOf) belong to. Sessions may live in Redis (cluster mode), hence a promise. */
   identify(credentials: Credentials): Promise<{ moderator: string; expiresAt: Date | null } | undefined>;
@@ -22,7 +23,12 @@ export interface AuthRouteDeps {
   auth: ModeratorLoginPort;
   /** config server.publicUrl: an https:// URL makes the cookie Secure. */
   publicUrl: string;
+  /** The one login throttle (failures per address and name, device cookies). */
+  throttle: LoginThrottle;
 }
+
+/** How long a device cookie marks a browser where a moderator logged in. */
+const DEVICE_COOKIE_MS = 180 * 86_400_000;
 
 const loginBody = z.strictObject({ name: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
 
@@ -42,16 +48,25 @@ export function authRouter(deps: AuthRouteDeps): express.Router {
         res.status(400).json({ error: 'invalid', message: 'Send {"name": "...", "password": "..."} as JSON.' });
         return;
       }
-      const session = await deps.auth.login(body.data.name, body.data.password, clientAddressOf(req, res));
-      if (session === 'throttled') {
-        res.status(429).json({ error: 'rate-limited', message: 'Too many login attempts; wait a minute.' });
+      const { name, password } = body.data;
+      const address = clientAddressOf(req, res);
+      const trusted = deps.throttle.trusts(cookieValue(req.headers.cookie, DEVICE_COOKIE), name);
+      const waitMs = await deps.throttle.waitMs(address, name, trusted);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        res.set('Retry-After', String(seconds));
+        res.status(429).json({ error: 'rate-limited', message: `Too many failed logins from here; try again in ${seconds} s.` });
         return;
       }
+      const session = await deps.auth.login(name, password);
       if (!session) {
+        await deps.throttle.failed(address, name);
         res.status(401).json({ error: 'bad-credentials', message: 'Name or password is wrong.' });
         return;
       }
+      await deps.throttle.succeeded(address, name);
       res.cookie(cookie, session.id, sessionCookieOptions(req, deps.publicUrl, deps.auth.sessionTtlMs));
+      res.cookie(DEVICE_COOKIE, deps.throttle.deviceCookie(session.moderator), sessionCookieOptions(req, deps.publicUrl, DEVICE_COOKIE_MS));
       res.json({ moderator: session.moderator, expiresAt: session.expiresAt.toISOString() });
     } catch (err) {
       next(err);

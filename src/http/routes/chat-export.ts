@@ -26,8 +26,21 @@ function csvCell(value: string | boolean | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Times are ISO UTC instants: the header says so, for people opening it in a spreadsheet. */
+const HEADER: Record<(typeof COLUMNS)[number], string> = {
+  id: 'id',
+  at: 'at (UTC)',
+  origin: 'origin',
+  nickname: 'nickname',
+  authorId: 'authorId',
+  text: 'text',
+  deleted: 'deleted',
+  deletedAt: 'deletedAt (UTC)',
+  deletedBy: 'deletedBy',
+};
+
 export function transcriptCsv(rows: readonly TranscriptRow[]): string {
-  const lines = [COLUMNS.join(',')];
+  const lines = [COLUMNS.map((c) => HEADER[c]).join(',')];
   for (const r of rows) lines.push(COLUMNS.map((c) => csvCell(r[c])).join(','));
   return lines.join('\r\n') + '\r\n';
 }
@@ -50,7 +63,7 @@ export function chatExportRouter(deps: ChatExportDeps): express.Router {
       if (format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send('\uFEFF' + transcriptCsv(rows));
       } else {
-        res.attachment(`${file}.json`).json({ occurrenceId: id, messages: rows });
+        res.attachment(`${file}.json`).json({ occurrenceId: id, timeZone: 'UTC', messages: rows });
       }
     } catch (err) {
       next(err);

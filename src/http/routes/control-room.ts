@@ -10,7 +10,7 @@ import type { BroadcastRecord, EncoderHealth } from '../../scheduler/ports.js';
 import { fileStatusNote, formatDiagnostic, type Localized, type ScheduleSnapshot } from '../../schedule/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { StaffAuditLog } from '../staff-audit.js';
+import type { StaffAuditEntry, StaffAuditLog } from '../staff-audit.js';
 import { toView } from './broadcasts.js';
 import { WEB_DIR } from './web.js';
 import { strictRouter } from '../router.js';
@@ -91,11 +91,35 @@ export function scheduleErrorsOf(snapshot: Pick<ScheduleSnapshot, 'files'>): Sch
   });
 }
 
+/** The ids of the programmes kept off listings (`listed: false`, the demo). */
+export function unlistedOf(snapshot: Pick<ScheduleSnapshot, 'programmes'>): ReadonlySet<string> {
+  return new Set(snapshot.programmes.filter((p) => p.listed === false).map((p) => p.id));
+}
+
+/**
+ * One broadcast per unlisted programme: the one on air, else the next, else the last. The
+ * demo airs every ten minutes; 144 rows of it would bury the day's real programmes.
+ */
+export function oncePerUnlisted(records: BroadcastRecord[], unlisted: ReadonlySet<string>, now: Date): BroadcastRecord[] {
+  if (unlisted.size === 0) return records;
+  const keep = new Map<string, BroadcastRecord>();
+  const rank = (r: BroadcastRecord): number =>
+    r.state === 'live' || r.state === 'ending' ? 0 : Date.parse(r.scheduledEnd) > now.getTime() ? 1 : 2;
+  for (const r of records) {
+    if (!unlisted.has(r.programmeId)) continue;
+    const had = keep.get(r.programmeId);
+    if (!had || rank(r) < rank(had) || (rank(r) === rank(had) && (rank(r) === 2 ? r.scheduledStart > had.scheduledStart : r.scheduledStart < had.scheduledStart))) keep.set(r.programmeId, r);
+  }
+  return records.filter((r) => !unlisted.has(r.programmeId) || keep.get(r.programmeId) === r);
+}
+
 export interface ControlRoomDeps {
   broadcasts: { list(from: Date, to: Date): Promise<BroadcastRecord[]> };
   health: HealthHistory;
   audit: StaffAuditLog;
   scheduleErrors(): ScheduleErrorView[];
+  /** Programmes shown once only (listed: false). @defaultValue none */
+  unlisted?: () => ReadonlySet<string>;
   /** Today's YouTube quota, when YouTube is configured. */
   quota?: () => QuotaView | Promise<QuotaView>;
   /** Guards the data (the page itself is public; it asks for a login). */
@@ -134,7 +158,7 @@ export function controlRoomRouter(deps: ControlRoomDeps): express.Router {
         timezone: deps.timezone,
         day: { date: dayStart.toISODate(), start: dayStart.toUTC().toISO(), end: dayEnd.toUTC().toISO() },
         staff: res.locals['staff'] ?? null,
-        broadcasts: records.map(toView),
+        broadcasts: oncePerUnlisted(records, deps.unlisted?.() ?? new Set(), now).map(toView),
         health: deps.health.snapshot(),
         quota: quota ?? null,
         scheduleErrors: deps.scheduleErrors(),

@@ -1,11 +1,15 @@
-// The chat's pure parts: text hygiene, each filter's allow(), and the rate limiter.
+// The chat's pure parts: text hygiene and each filter's allow() (its rate limits are the
+// shared limiter's, tested in test/unit/shared/rate-limit.test.ts).
 import { expect } from 'chai';
 import {
   bannedWordsFilter,
   buildFilters,
+  countEmoji,
+  emojiFilter,
+  looksLikeStaff,
+  MAX_EMOJI,
   linkFilter,
   neutraliseMessage,
-  RateLimiter,
   runFilters,
   sanitiseNickname,
 } from '../../../src/chat/index.js';
@@ -75,17 +79,45 @@ describe('chat: filters', () => {
   });
 });
 
-describe('chat: rate limiter', () => {
-  it('allows `limit` hits per window per key, then frees up as the window slides', () => {
-    let now = 0;
-    const rl = new RateLimiter({ limit: 3, windowMs: 1000, now: () => now });
-    expect([rl.hit('a'), rl.hit('a'), rl.hit('a'), rl.hit('a'), rl.hit('b')]).to.deep.equal([true, true, true, false, true]);
-    now = 999;
-    expect(rl.hit('a')).to.equal(false);
-    now = 1001;
-    expect(rl.hit('a')).to.equal(true);
-    now = 10_000;
-    rl.prune();
-    expect(rl.size).to.equal(0);
+describe('chat: text the abuse campaign found (issue 14)', () => {
+  it('refuses invisible nicknames: Braille blank, tag characters, fillers, variation selectors', () => {
+    for (const n of ['\u2800\u2800\u2800', '\u{E0041}\u{E0042}\u{E0043}', 'a\u2800', '\u3164\uFFA0\u115F', '\uFE0F\uFE0F\u{1D159}']) {
+      expect(sanitiseNickname(n), JSON.stringify(n)).to.equal(undefined);
+    }
+    expect(sanitiseNickname('Ali\u{E0041}\u2800')).to.equal('Ali');
+  });
+
+  it('takes nicknames that pass for staff for what they are, through homoglyphs, accents, fullwidth and digits', () => {
+    for (const n of ['mоd1', 'Moderatör', 'MODERATOR', 'ｍｏｄ', 'm0d', 'Mod_2', 'Αdmin', 'Kütüphane Görevlisi', 'onair', 'Yetkili Ayşe']) {
+      expect(looksLikeStaff(n), n).to.equal(true);
+    }
+    for (const n of ['Badminton', 'Modern', 'Moda', 'Ayşe', 'Deniz', 'Ali 10', 'Kitap Kurdu']) expect(looksLikeStaff(n), n).to.equal(false);
+  });
+
+  it('strips lone surrogates, and stray tag characters outside a flag', () => {
+    expect(neutraliseMessage('a\uD800b\uDC00c')).to.equal('abc');
+    expect(sanitiseNickname('Al\uD83Di')).to.equal('Ali');
+    expect(neutraliseMessage('hi\u{E0068}\u{E0069}')).to.equal('hi');
+    const england = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}';
+    expect(neutraliseMessage(`go ${england}`)).to.equal(`go ${england}`);
+  });
+
+  it('folds with NFKC before the filters: a fullwidth link or banned word is caught', () => {
+    const filters = buildFilters({ maxLength: 300, allowLinks: false, bannedWords: ['kaka'] });
+    const code = (t: string): string => {
+      const v = runFilters(filters, t);
+      return v.allowed ? 'ok' : v.code;
+    };
+    expect(code('ｅｖｉｌ．ｃｏｍ')).to.equal('link');
+    expect(code('ｈｔｔｐｓ：／／ｘ．ｏｒｇ')).to.equal('link');
+    expect(code('ｋａｋａ')).to.equal('banned-word');
+    expect(code('Ｍｅｒｈａｂａ')).to.equal('ok');
+  });
+
+  it(`caps emoji at ${MAX_EMOJI} a message, counting a family or a flag once`, () => {
+    expect(countEmoji('👨\u200D👩\u200D👧 🇹🇷 hi 😀')).to.equal(3);
+    expect(emojiFilter().allow('😀'.repeat(MAX_EMOJI)).allowed).to.equal(true);
+    const v = emojiFilter().allow('😀'.repeat(300));
+    expect(v.allowed ? 'ok' : v.code).to.equal('too-many-emoji');
   });
 });

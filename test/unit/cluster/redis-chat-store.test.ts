@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { ChatStore, StoredMessage } from '../../../src/chat/types.js';
-import { RedisChatStore } from '../../../src/cluster/redis-chat-store.js';
+import { RedisChatStore } from '../../../src/store/redis/chat-store.js';
 import { deletePrefix, testRedis, uniquePrefix } from './redis-test-support.js';
 
 function msg(id: string, occ: string, at: string, over: Partial<StoredMessage> = {}): StoredMessage {
@@ -63,10 +63,14 @@ describe('cluster/redis-chat-store (real Redis)', () => {
     expect(audit.map((e) => e.id)).to.deep.equal([2, 1]);
     expect(audit[0]).to.deep.equal(a2);
 
-    await store.addSanction({ kind: 'ban', fingerprint: 'fp-1', ip: '10.0.0.5', occurrenceId: null, until: null, at: '2026-12-05T08:00:00.000Z', moderator: 'zeynep' });
-    await store.addSanction({ kind: 'timeout', fingerprint: 'fp-2', ip: null, occurrenceId: 'story@1', until: '2026-12-05T08:10:00.000Z', at: '2026-12-05T08:00:00.000Z', moderator: 'zeynep' });
+    await store.addSanction({ id: 's1', nickname: 'Troll', origin: 'onair', kind: 'ban', fingerprint: 'fp-1', ip: null, occurrenceId: null, until: null, at: '2026-12-05T08:00:00.000Z', moderator: 'zeynep' });
+    await store.addSanction({ id: 's2', nickname: 'Kid', origin: 'onair', kind: 'timeout', fingerprint: 'fp-2', ip: null, occurrenceId: 'story@1', until: '2026-12-05T08:10:00.000Z', at: '2026-12-05T08:00:00.000Z', moderator: 'zeynep' });
     expect((await store.activeSanctions('2026-12-05T08:05:00.000Z')).map((s) => s.kind)).to.deep.equal(['ban', 'timeout']);
     expect((await store.activeSanctions('2026-12-05T08:11:00.000Z')).map((s) => s.kind)).to.deep.equal(['ban']);
+    // Unban: lifted once, then gone from the sanctions in force.
+    expect((await store.liftSanction('s1', 'zeynep', '2026-12-05T08:12:00.000Z'))?.nickname).to.equal('Troll');
+    expect(await store.liftSanction('s1', 'zeynep', '2026-12-05T08:12:00.000Z')).to.equal(undefined);
+    expect(await store.activeSanctions('2026-12-05T08:12:00.000Z')).to.deep.equal([]);
 
     await store.saveRoomSettings({ occurrenceId: 'story@1', slowModeMs: 30_000, pinnedMessageId: null, closedByModerator: true });
     expect(await store.roomSettings('story@1')).to.deep.equal({ occurrenceId: 'story@1', slowModeMs: 30_000, pinnedMessageId: null, closedByModerator: true });

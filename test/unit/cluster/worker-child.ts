@@ -37,8 +37,8 @@ node.runLeader(async (term) => {
     clock: systemClock,
     timing: DEFAULT_TIMING,
     logger,
-    replanCron: '',
-    housekeepingCron: '',
+    replanEvery: 0,
+    housekeepingEvery: 0,
   });
   engine.on('transition', (record, from) => say({ event: 'transition', id: record.occurrenceId, from: from ?? null, to: record.state }));
   const feed = new ProgrammeFeed({

@@ -51,8 +51,21 @@ describe('schedule validation', () => {
   });
 
   it('suggests the right value of an enumeration', () => {
-    const text = VALID.map((l) => l.replace('[sat]', '[saturday]')).join('\n');
-    expect(errorsOf(text)).to.deep.equal(['5:20: error: recurrence.weekly.days[0]: the text "saturday" is not allowed; did you mean "sat"?']);
+    const text = VALID.map((l) => l.replace('[sat]', '[cumartsi]')).join('\n');
+    expect(errorsOf(text)).to.deep.equal(['5:20: error: recurrence.weekly.days[0]: the text "cumartsi" is not allowed; did you mean "cumartesi"?']);
+    const category = [...VALID, 'category: worksop'].join('\n');
+    expect(errorsOf(category)).to.deep.equal(['10:11: error: category: the text "worksop" is not allowed; did you mean "workshop"?']);
+  });
+
+  it('accepts weekday and month names in Turkish and in full, in any case (Cumartesi, cmt, SALI, saturday, Ağustos)', () => {
+    const weekly = VALID.map((l) => l.replace('[sat]', '[Cumartesi, cmt, SALI, çarşamba, Perşembe, saturday]')).join('\n');
+    const r = run(weekly);
+    expect(r.diagnostics).to.deep.equal([]);
+    expect(r.programmes[0]!.recurrence.rule).to.deep.include({ days: ['sat', 'sat', 'tue', 'wed', 'thu', 'sat'] });
+    const monthly = VALID.map((l) => l.replace('weekly: { days: [sat], at: "11:00" }', 'monthly: { nth: first, weekday: Pazar, at: "11:00" }')).join('\n');
+    expect(run(monthly).programmes[0]!.recurrence.rule).to.deep.include({ weekday: { nth: 1, day: 'sun' } });
+    const cron = VALID.map((l) => l.replace('weekly: { days: [sat], at: "11:00" }', 'cron: "0 11 * Ağustos,ocak cmt"')).join('\n');
+    expect(run(cron).programmes[0]!.recurrence.rule).to.deep.equal({ kind: 'cron', expression: '0 11 * aug,jan sat' });
   });
 
   it('reports an unknown timezone', () => {
@@ -168,10 +181,10 @@ describe('schedule validation', () => {
   });
 
   it('reports a bad weekday and a bad hour of one rule in the same run, each at its position', () => {
-    const text = VALID.map((l) => l.replace('weekly: { days: [sat], at: "11:00" }', 'weekly: { days: [friday], at: "25:00" }'))
+    const text = VALID.map((l) => l.replace('weekly: { days: [sat], at: "11:00" }', 'weekly: { days: [fryday], at: "25:00" }'))
       .map((l) => l.replace('until: 2027-06-26', 'until: 2027-02-30'));
     expect(errorsOf([...text, 'overrides:', '  2026-12-12: { at: "24:30", title: 5 }'].join('\n'))).to.deep.equal([
-      '5:20: error: recurrence.weekly.days[0]: the text "friday" is not allowed; did you mean "fri"?',
+      '5:20: error: recurrence.weekly.days[0]: the text "fryday" is not allowed; did you mean "friday"?',
       '5:33: error: "25:00" is not a time of day; write HH:mm between "00:00" and "23:59"',
       '7:10: error: 2027-02-30 is not a date that exists; check the month and day (YYYY-MM-DD)',
       '11:21: error: "24:30" is not a time of day; write HH:mm between "00:00" and "23:59"',

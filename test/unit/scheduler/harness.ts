@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Occurrence } from '../../../src/schedule/types.js';
 import { BroadcastEngine } from '../../../src/scheduler/engine.js';
-import { DEFAULT_TIMING, type EngineTiming } from '../../../src/scheduler/engine-deps.js';
+import { DEFAULT_TIMING, type EngineDeps, type EngineTiming } from '../../../src/scheduler/engine-deps.js';
 import type { BroadcastRecord, BroadcastState, EncoderHealth } from '../../../src/scheduler/ports.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { openDatabase, type SqliteDatabase } from '../../../src/store/sqlite.js';
-import { SqliteBroadcastStore } from '../../../src/store/sqlite-broadcast-store.js';
+import { openDatabase, type SqliteDatabase } from '../../../src/store/sqlite/database.js';
+import { SqliteBroadcastStore } from '../../../src/store/sqlite/broadcast-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { fakeDestination, fakeEncoders, fakeSchedule, type FakeDestination } from './fakes.js';
 
@@ -19,7 +19,13 @@ export interface Seen {
   reminders: Array<{ id: string; offsetMs: number; at: string }>;
 }
 
-export function harness(occs: Occurrence[], start: string, timing: Partial<EngineTiming> = {}) {
+/** `periodic`: the engine's periodic jobs, off unless a test is about them (tests call plan()). */
+export function harness(
+  occs: Occurrence[],
+  start: string,
+  timing: Partial<EngineTiming> = {},
+  periodic: Pick<EngineDeps, 'replanEvery' | 'housekeepingEvery'> = { replanEvery: 0, housekeepingEvery: 0 },
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-engine-'));
   const db: SqliteDatabase = openDatabase(dir);
   const store = new SqliteBroadcastStore(db);
@@ -46,8 +52,9 @@ export function harness(occs: Occurrence[], start: string, timing: Partial<Engin
       clock,
       timing: { ...DEFAULT_TIMING, ...timing },
       logger: createLogger('silent'),
-      replanCron: '',
-      housekeepingCron: '',
+      replanEvery: 0,
+      housekeepingEvery: 0,
+      ...periodic,
     });
     engine.on('transition', (r: BroadcastRecord, from) =>
       seen.transitions.push({ id: r.occurrenceId, from, to: r.state, at: clock.now().toISOString() }),

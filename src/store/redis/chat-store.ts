@@ -7,9 +7,10 @@
 // (counter), `chat-audit` (list, newest first), `chat-audit-seq` (counter),
 // `chat-sanctions` (list, oldest first), `chat-room-settings` (hash occ -> JSON).
 // Durability: run Redis with `appendonly yes` so an audit entry survives a Redis restart.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from '../chat/types.js';
-import { RedisAuditLog } from './redis-audit-log.js';
+import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from '../../chat/types.js';
+import { RedisAuditLog } from './audit-log.js';
 
 // KEYS: messages hash, room list, rooms zset, seq   ARGV: id, json, occurrenceId
 // Insert-or-ignore, like the SQLite store: a message id is stored once.
@@ -40,6 +41,22 @@ function nullable<T extends object>(value: T, keys: ReadonlyArray<keyof T>): T {
 
 const MESSAGE_NULLS: ReadonlyArray<keyof StoredMessage> = ['externalId', 'deletedAt', 'deletedBy'];
 const AUDIT_NULLS: ReadonlyArray<keyof AuditEntry> = ['occurrenceId', 'messageId', 'target', 'origin'];
+
+/**
+ * A sanction as stored. Entries from before sanctions had ids get one from their content;
+ * their permanent address part is dropped (address bans are now explicit and time-limited).
+ */
+function reviveSanction(raw: string): Sanction {
+  const s = JSON.parse(raw) as Partial<Sanction> & Pick<Sanction, 'kind' | 'fingerprint' | 'ip' | 'occurrenceId' | 'until' | 'at' | 'moderator'>;
+  if (s.id) return s as Sanction;
+  return {
+    ...s,
+    id: `legacy-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`,
+    ip: s.until === null ? null : s.ip,
+    nickname: null,
+    origin: null,
+  };
+}
 
 export class RedisChatStore implements ChatStore {
   readonly #redis: Redis;
@@ -135,7 +152,17 @@ export class RedisChatStore implements ChatStore {
 
   async activeSanctions(now: string): Promise<Sanction[]> {
     const raws = await this.#redis.lrange(this.#k.sanctions, 0, -1);
-    return raws.map((r) => JSON.parse(r) as Sanction).filter((s) => s.until === null || s.until > now);
+    return raws.map(reviveSanction).filter((s) => s.until === null || s.until > now);
+  }
+
+  /** Lifting removes the entry (LREM of its exact JSON, atomic); the audit log keeps the record. */
+  async liftSanction(id: string, _by: string, at: string): Promise<Sanction | undefined> {
+    const raws = await this.#redis.lrange(this.#k.sanctions, 0, -1);
+    const raw = raws.find((r) => reviveSanction(r).id === id);
+    if (raw === undefined) return undefined;
+    const s = reviveSanction(raw);
+    if (s.until !== null && s.until <= at) return undefined;
+    return (await this.#redis.lrem(this.#k.sanctions, 1, raw)) === 1 ? s : undefined;
   }
 
   async roomSettings(occurrenceId: string): Promise<RoomSettings | undefined> {

@@ -1,7 +1,7 @@
-// ChatStore on the embedded SQLite database (the handle comes from src/store/sqlite.ts's
+// ChatStore on the embedded SQLite database (the handle comes from src/store/sqlite/database.ts's
 // openDatabase via main.ts). Own tables, prefixed chat_; created on first use.
 import type { Database } from 'better-sqlite3';
-import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from './types.js';
+import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from '../../chat/types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chat_messages (
@@ -39,7 +39,12 @@ CREATE TABLE IF NOT EXISTS chat_sanctions (
   occurrence_id TEXT,
   until TEXT,
   at TEXT NOT NULL,
-  moderator TEXT NOT NULL
+  moderator TEXT NOT NULL,
+  sid TEXT,
+  nickname TEXT,
+  origin TEXT,
+  lifted_at TEXT,
+  lifted_by TEXT
 );
 CREATE TABLE IF NOT EXISTS chat_rooms (
   occurrence_id TEXT PRIMARY KEY,
@@ -74,6 +79,50 @@ interface AuditRow {
   target: string | null;
   origin: string | null;
   detail: string;
+}
+
+interface SanctionRow {
+  id: number;
+  sid: string | null;
+  kind: string;
+  fingerprint: string;
+  ip: string | null;
+  occurrence_id: string | null;
+  until: string | null;
+  at: string;
+  moderator: string;
+  nickname: string | null;
+  origin: string | null;
+}
+
+function toSanction(r: SanctionRow): Sanction {
+  return {
+    // Rows written before sanctions had ids are named by their row number.
+    id: r.sid ?? `row-${r.id}`,
+    kind: r.kind === 'ban' ? 'ban' : 'timeout',
+    fingerprint: r.fingerprint,
+    ip: r.ip,
+    occurrenceId: r.occurrence_id,
+    until: r.until,
+    at: r.at,
+    moderator: r.moderator,
+    nickname: r.nickname,
+    origin: r.origin === 'youtube' || r.origin === 'onair' ? r.origin : null,
+  };
+}
+
+/**
+ * Brings a chat_sanctions table from before bans had ids, scopes and unban up to date.
+ * Its bans held the author's address for ever (a whole library's Wi-Fi): those address
+ * parts are dropped — address bans are now a moderator's explicit, time-limited choice.
+ */
+function migrateSanctions(db: Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(chat_sanctions)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (columns.has('sid')) return;
+  db.transaction(() => {
+    for (const c of ['sid', 'nickname', 'origin', 'lifted_at', 'lifted_by']) db.exec(`ALTER TABLE chat_sanctions ADD COLUMN ${c} TEXT`);
+    db.exec('UPDATE chat_sanctions SET ip = NULL WHERE until IS NULL');
+  })();
 }
 
 function toMessage(r: MessageRow): StoredMessage {
@@ -117,12 +166,15 @@ export class SqliteChatStore implements ChatStore {
   readonly #audit;
   readonly #insertSanction;
   readonly #sanctions;
+  readonly #sanction;
+  readonly #lift;
   readonly #room;
   readonly #saveRoom;
   readonly #rooms;
 
   constructor(db: Database) {
     db.exec(SCHEMA);
+    migrateSanctions(db);
     this.#insertMessage = db.prepare(
       `INSERT OR IGNORE INTO chat_messages (id, occurrence_id, origin, nickname, author_id, fingerprint, ip, external_id, text, at, deleted_at, deleted_by)
        VALUES (@id, @occurrenceId, @origin, @nickname, @authorId, @fingerprint, @ip, @externalId, @text, @at, @deletedAt, @deletedBy)`,
@@ -139,12 +191,16 @@ export class SqliteChatStore implements ChatStore {
     );
     this.#audit = db.prepare<[number], AuditRow>('SELECT * FROM chat_audit ORDER BY id DESC LIMIT ?');
     this.#insertSanction = db.prepare(
-      `INSERT INTO chat_sanctions (kind, fingerprint, ip, occurrence_id, until, at, moderator)
-       VALUES (@kind, @fingerprint, @ip, @occurrenceId, @until, @at, @moderator)`,
+      `INSERT INTO chat_sanctions (sid, kind, fingerprint, ip, occurrence_id, until, at, moderator, nickname, origin)
+       VALUES (@id, @kind, @fingerprint, @ip, @occurrenceId, @until, @at, @moderator, @nickname, @origin)`,
     );
-    this.#sanctions = db.prepare<[string], Record<string, string | null>>(
-      'SELECT * FROM chat_sanctions WHERE until IS NULL OR until > ? ORDER BY id',
+    this.#sanctions = db.prepare<[string], SanctionRow>(
+      'SELECT * FROM chat_sanctions WHERE lifted_at IS NULL AND (until IS NULL OR until > ?) ORDER BY id',
     );
+    this.#sanction = db.prepare<[string, string], SanctionRow>(
+      "SELECT * FROM chat_sanctions WHERE lifted_at IS NULL AND (sid = ? OR (sid IS NULL AND 'row-' || id = ?))",
+    );
+    this.#lift = db.prepare<[string, string, number]>('UPDATE chat_sanctions SET lifted_at = ?, lifted_by = ? WHERE id = ? AND lifted_at IS NULL');
     this.#room = db.prepare<[string], { occurrence_id: string; slow_mode_ms: number | null; pinned_message_id: string | null; closed_by_moderator: number }>(
       'SELECT * FROM chat_rooms WHERE occurrence_id = ?',
     );
@@ -194,15 +250,13 @@ export class SqliteChatStore implements ChatStore {
   }
 
   async activeSanctions(now: string): Promise<Sanction[]> {
-    return this.#sanctions.all(now).map((r) => ({
-      kind: r['kind'] === 'ban' ? 'ban' : 'timeout',
-      fingerprint: r['fingerprint'] ?? '',
-      ip: r['ip'] ?? null,
-      occurrenceId: r['occurrence_id'] ?? null,
-      until: r['until'] ?? null,
-      at: r['at'] ?? '',
-      moderator: r['moderator'] ?? '',
-    }));
+    return this.#sanctions.all(now).map(toSanction);
+  }
+
+  async liftSanction(id: string, by: string, at: string): Promise<Sanction | undefined> {
+    const row = this.#sanction.get(id, id);
+    if (!row || (row.until !== null && row.until <= at)) return undefined;
+    return this.#lift.run(at, by, row.id).changes === 1 ? toSanction(row) : undefined;
   }
 
   async roomSettings(occurrenceId: string): Promise<RoomSettings | undefined> {

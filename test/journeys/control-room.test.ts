@@ -1,0 +1,130 @@
+// Journey: staff in the control room (real Chromium, the real composed server, real ffmpeg)
+// start a workshop early, put the slate up and take it down, and end it early; a viewer's
+// page, open all along, plays it from the early start with its real time, then says it
+// ended, stops the player and does not list it as coming up. The room itself: a label on
+// the 45-minute bar, a whole 24:00 tick, the status panels above the day's table, a
+// coloured state badge, only the switch that applies, the reason in local time, and a
+// bitrate that says when it is only the nominal rate.
+import { expect } from 'chai';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { hashPassword } from '../../src/chat/password.js';
+import { startJourney, type Journey } from '../support/journey.js';
+import { launchChromium } from '../browser/browser-support.js';
+import { videoPlays } from '../support/viewer-page.js';
+
+// 11:50 in Istanbul; the workshop is planned for 12:00 and started by staff at once.
+const START = '2026-12-05T08:50:00Z';
+const WORKSHOP = `id: robot-workshop
+title: { tr: Robot Atölyesi, en: Robot Workshop }
+category: workshop
+duration: 45m
+recurrence:
+  once: 2026-12-05T12:00
+source: { testPattern: {} }
+destinations: [local]
+`;
+const PASSWORD = 'control room secret';
+
+describe('journey: staff run a broadcast from the control room', function () {
+  this.timeout(120_000);
+  let j: Journey;
+  let browser: Browser;
+  let room: Page;
+  let viewer: Page;
+  const errors: string[] = [];
+  const id = 'robot-workshop@2026-12-05T12:00';
+
+  before(async () => {
+    browser = await launchChromium();
+    j = await startJourney({
+      schedules: { 'workshop.yaml': WORKSHOP },
+      start: START,
+      config: { moderation: { accounts: [{ name: 'zeynep', passwordHash: await hashPassword(PASSWORD) }] } },
+    });
+    const ctx = await browser.newContext({ timezoneId: 'Europe/Istanbul', viewport: { width: 1280, height: 900 } });
+    room = await ctx.newPage();
+    const vctx = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Istanbul', viewport: { width: 390, height: 844 } });
+    viewer = await vctx.newPage();
+    for (const p of [room, viewer]) p.on('pageerror', (e) => errors.push(e.message));
+  });
+  after(async () => {
+    await browser?.close();
+    await j?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log(await room.locator('#broadcasts').innerText().catch(() => ''), await room.locator('#action-status').textContent().catch(() => ''));
+    }
+    expect(errors).to.deep.equal([]);
+  });
+
+  /** Clicks a broadcast's action button and confirms the dialog. */
+  async function act(action: string): Promise<void> {
+    await room.locator(`#broadcasts tr[data-occurrence="${id}"] button[data-action="${action}"]`).click();
+    await room.locator('#confirm-yes').click();
+    await room.locator('#action-status', { hasText: 'done' }).waitFor();
+  }
+
+  it('shows the day: a label on a 45-minute bar, a whole 24:00 tick, the status panels before the table', async () => {
+    await room.goto(`${j.url}/control-room/`);
+    await room.locator('#login-name').fill('zeynep');
+    await room.locator('#login-password').fill(PASSWORD);
+    await room.locator('#login-form button').click();
+    await room.locator(`#broadcasts tr[data-occurrence="${id}"]`).waitFor();
+    expect(await room.locator(`.timeline .bar[data-occurrence="${id}"] text`).textContent()).to.match(/^Robot/);
+    const tick = room.locator('.timeline .hour text', { hasText: '24:00' });
+    const [tickBox, svgBox] = [await tick.boundingBox(), await room.locator('.timeline').boundingBox()];
+    expect(tickBox!.x + tickBox!.width).to.be.at.most(svgBox!.x + svgBox!.width + 0.5);
+    const y = async (sel: string): Promise<number> => (await room.locator(sel).boundingBox())!.y;
+    for (const panel of ['#health-h', '#quota-h', '#errors-h']) expect(await y(panel)).to.be.below(await y('#list-h'));
+    const axe = await new AxeBuilder({ page: room }).analyze();
+    expect(axe.violations.map((v) => v.id)).to.deep.equal([]);
+  });
+
+  it('start now: the viewer page plays it at once, with its real start', async () => {
+    await viewer.goto(`${j.url}/`);
+    await viewer.locator('#programmes li').first().waitFor();
+    await act('start');
+    expect(await videoPlays(viewer, 60_000)).to.equal(': Robot Workshop');
+    expect(await viewer.locator('#live-list .live-time').textContent()).to.match(/^Saturday 5 December 11:5\d–12:45 \(GMT\+3\)$/);
+    // The table is redrawn every two seconds: read the badge as it is now, in one go.
+    const colour = await room.waitForFunction((sel) => {
+      const b = document.querySelector(sel);
+      return b?.textContent === 'live' ? getComputedStyle(b).backgroundColor : false;
+    }, `#broadcasts tr[data-occurrence="${id}"] .badge`, { timeout: 30_000 });
+    expect(await colour.jsonValue()).to.equal('rgb(176, 0, 32)');
+  });
+
+  it('the slate: only the switch that applies is offered; the bitrate says whether it was measured', async () => {
+    const row = room.locator(`#broadcasts tr[data-occurrence="${id}"]`);
+    await row.locator('button[data-action="slate"]').waitFor();
+    expect(await row.locator('button[data-action="programme"]').count()).to.equal(0);
+    await act('slate');
+    // Once the encoder reports the slate (a restart of ffmpeg).
+    await row.locator('button[data-action="programme"]').waitFor({ timeout: 60_000 });
+    expect(await row.locator('button[data-action="slate"]').count()).to.equal(0);
+    await act('programme');
+    await row.locator('button[data-action="slate"]').waitFor({ timeout: 60_000 });
+
+    const state = (await room.evaluate(async () => (await fetch('/api/control-room')).json())) as { health: Record<string, Array<{ bitrateMeasured: boolean }>> };
+    const last = state.health[id]!.at(-1)!;
+    const shown = await room.locator(`.health-card[data-occurrence="${id}"] [data-metric="bitrate"]`).textContent();
+    if (last.bitrateMeasured) expect(shown).to.match(/^\d+ kbit\/s$/);
+    else expect(shown).to.match(/nominal \(not measured\)$/);
+  });
+
+  it('end now: the viewer page says it ended and stops; the room gives the reason in local time; it is not "coming up"', async () => {
+    await act('end');
+    await viewer.locator('#player-message', { hasText: 'Robot Workshop has ended.' }).waitFor({ timeout: 30_000 });
+    expect(await viewer.locator('#player-area video').count()).to.equal(0);
+    expect(await viewer.locator('#programmes li h3', { hasText: 'Robot' }).count()).to.equal(0);
+    const reason = room.locator(`#broadcasts tr[data-occurrence="${id}"] .meta`);
+    await reason.waitFor();
+    expect(await reason.textContent()).to.match(/^ended early by staff at 11:5\d:\d\d \(Europe\/Istanbul\)$/);
+    // A page opened now does not list it as coming up either.
+    await viewer.reload();
+    await viewer.locator('#programmes-empty').waitFor();
+    expect(await viewer.locator('#programmes li').count()).to.equal(0);
+  });
+});
