@@ -51,6 +51,8 @@ export interface CheckerOptions {
 export class Checker {
   readonly #options: CheckerOptions;
   #worker: Worker | undefined;
+  /** Resolves once the current worker has loaded (its message 0). */
+  #ready: Promise<void> = Promise.resolve();
   #nextId = 1;
   #waiting = new Map<number, { resolve: (r: CheckResponse) => void; reject: (e: Error) => void }>();
   /** Requests run one at a time, in order. */
@@ -80,12 +82,16 @@ export class Checker {
   #ensure(): Worker {
     if (this.#worker) return this.#worker;
     const worker = spawn(this.#options.data);
+    let loaded!: () => void;
+    this.#ready = new Promise<void>((resolve) => (loaded = resolve));
     worker.on('message', ({ id, response }: ResponseEnvelope) => {
+      if (id === 0) return loaded();
       const w = this.#waiting.get(id);
       this.#waiting.delete(id);
       w?.resolve(response);
     });
     const fail = (err: Error): void => {
+      loaded(); // a worker that died while loading: the request below fails, not hangs
       if (this.#worker !== worker) return;
       this.#worker = undefined;
       for (const { reject } of this.#waiting.values()) reject(err);
@@ -102,6 +108,8 @@ export class Checker {
     if (this.#stopped) throw new Error('the schedule checker stopped');
     const fresh = !this.#worker;
     const worker = this.#ensure();
+    await this.#ready;
+    if (this.#worker !== worker) throw new Error('the schedule checker could not start');
     if (fresh && request.op !== 'restore') {
       // A new worker knows nothing yet: give it what is in force first (no budget: these
       // files were checked before).

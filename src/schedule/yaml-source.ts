@@ -148,7 +148,7 @@ export function parseScheduleText(text: string, file: string): ParsedText {
 /** An exception from the parser as a person can read it. */
 function unreadable(err: unknown): string {
   // Deep nesting ([[[[...) exhausts the parser's stack: say what to change, not the stack.
-  if (err instanceof RangeError) return 'lists or mappings are nested too deeply; a programme needs only a few levels';
+  if (err instanceof RangeError) return TOO_DEEP;
   return firstLine((err as Error).message);
 }
 
@@ -156,8 +156,12 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
+const TOO_DEEP = 'lists or mappings are nested too deeply; a programme needs only a few levels';
+
 function yamlMessage(code: string, message: string): string {
   const base = firstLine(message);
+  // The parser reports its own stack overflow on deep nesting ([[[[...) as a syntax error.
+  if (/Maximum call stack size exceeded/.test(base)) return `YAML syntax: ${TOO_DEEP}`;
   switch (code) {
     case 'DUPLICATE_KEY':
       return `${base}; each key may appear once in a mapping — remove or rename one`;
