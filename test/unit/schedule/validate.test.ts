@@ -176,7 +176,7 @@ describe('schedule validation', () => {
       '5:59: error: 2027-02-30 is not a date that exists; check the month and day (YYYY-MM-DD)',
       `6:17: error: file "nope.mp4" does not exist under the media folder; check the spelling, or copy the file into ${media.root}`,
       '7:16: error: destination "nowhere" is not defined in the configuration; defined destinations are local, demo, youtube',
-      '8:1: error: unknown key "colour"; allowed keys are id, title, description, category, audience, timezone, duration, recurrence, overrides, source, destinations, youtube, chat, reminders',
+      '8:1: error: unknown key "colour"; allowed keys are id, title, description, category, audience, timezone, duration, recurrence, overrides, source, destinations, youtube, chat, reminders, listed',
     ]);
   });
 
