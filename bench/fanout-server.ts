@@ -14,7 +14,7 @@ import type { Occurrence } from '../src/schedule/types.js';
 import { createLogger } from '../src/shared/logger.js';
 import { systemClock } from '../src/shared/clock.js';
 import { TypedEmitter } from '../src/shared/typed-emitter.js';
-import { openDatabase, type SqliteDatabase } from '../src/store/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 
 export type ServerCommand = { cmd: 'start'; kind: 'sio' | 'ws' } | { cmd: 'rss' } | { cmd: 'emit'; round: number } | { cmd: 'stop' };
 export type ServerReport =

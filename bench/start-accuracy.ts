@@ -20,8 +20,8 @@ import type {
 import type { Occurrence } from '../src/schedule/types.js';
 import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
-import { openDatabase } from '../src/store/sqlite.js';
-import { SqliteBroadcastStore } from '../src/store/sqlite-broadcast-store.js';
+import { openDatabase } from '../src/store/sqlite/database.js';
+import { SqliteBroadcastStore } from '../src/store/sqlite/broadcast-store.js';
 
 // `-- --real` runs the same measurement on the whole onair process instead (start-accuracy-onair.ts).
 if (process.argv.includes('--real')) {

@@ -10,7 +10,7 @@ import { QuotaLedger, YoutubeApi, YoutubeDestination } from '../src/destinations
 import type { DestinationContext, DestinationState } from '../src/scheduler/ports.js';
 import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
-import { openDatabase } from '../src/store/sqlite.js';
+import { openDatabase } from '../src/store/sqlite/database.js';
 import { makeOccurrence } from '../test/support/youtube-fixtures.js';
 import { startPush } from '../test/support/youtube-push.js';
 

@@ -8,7 +8,7 @@ export * from './chat-service.js';
 export * from './password.js';
 export * from './moderator-auth.js';
 export * from './session-store.js';
-export * from './sqlite-chat-store.js';
+export * from '../store/sqlite/chat-store.js';
 export * from './youtube-chat-bridge.js';
 export * from './transcript.js';
 export * from './viewer-identity.js';

@@ -1,6 +1,6 @@
 // Where moderator (and control-room staff) sessions live. The embedded default keeps them in
 // memory (a restart logs everyone out, the safe side); cluster mode keeps them in Redis
-// (src/cluster/redis-session-store.ts), so a login on one web node holds on every other and
+// (src/store/redis/session-store.ts), so a login on one web node holds on every other and
 // survives a node restart.
 
 /** One login: its secret id (the cookie's value), who, and when it ends. */

@@ -11,17 +11,21 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 import type { ExternalModerator } from '../chat/index.js';
+import type { KnownBroadcast } from '../scheduler/engine.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { EngineEventsRelay, publishEngineEvents, type EngineEventSource } from './engine-relay.js';
 import { LeaderLease } from './leader-lease.js';
 import { Leadership, type LeaderWork } from './leadership.js';
-import { RedisBroadcastStore } from './redis-broadcast-store.js';
-import { RedisChatStore } from './redis-chat-store.js';
-import { RedisSessionStore } from './redis-session-store.js';
-import { RedisStaffAudit } from './redis-staff-audit.js';
+import { RedisBroadcastStore } from '../store/redis/broadcast-store.js';
+import { RedisChatStore } from '../store/redis/chat-store.js';
+import { checkPersistence, RedisDataWatch } from './redis-data-watch.js';
+import { RedisSessionStore } from '../store/redis/session-store.js';
+import { RedisStaffAudit } from '../store/redis/staff-audit.js';
 import { closeRedis, connectRedis, maskRedisUrl, redisReadiness, waitForRedis } from './redis.js';
 import { CommandServer, RemoteBroadcasts, type BroadcastActions } from './remote-broadcasts.js';
+import { restoreBroadcasts } from './restore-broadcasts.js';
+import { settleWithin } from './settle-within.js';
 import { clusterAdapter, emitOnlyServer, type EmitOnlyServer } from './socket-adapter.js';
 
 export type NodeRole = 'web' | 'worker' | 'all';
@@ -88,7 +92,18 @@ export interface ClusterNodeDeps {
   nodeId?: string;
   /** Leader lease lifetime; a dead leader is replaced within about this. @defaultValue 10000 */
   leaseTtlMs?: number;
+  /** Refuse to start on a Redis without an append-only file (config cluster.requireAppendOnly). @defaultValue false */
+  requireAppendOnly?: boolean;
+  /** Told when Redis is found to have lost its data (metrics). */
+  onDataLost?: () => void;
 }
+
+/**
+ * Longest one step of stopping (a term's part, a node's connection) waits on Redis before
+ * the next goes ahead: with Redis away such steps would otherwise wait for good.
+ * @defaultValue 3 s
+ */
+const STOP_STEP_MS = 3_000;
 
 /** What the leader's term gets to build its work with. */
 export interface LeaderTerm {
@@ -103,7 +118,10 @@ export interface LeaderTerm {
 export interface LeaderEngine extends EngineEventSource, Omit<BroadcastActions, 'list' | 'get' | 'transitions'> {
   /** The YouTube live chat bridge's delete/ban, which web nodes forward here. */
   youtubeChat?: ExternalModerator;
+  /** Stops the engine: ffmpeg first, then the rest. Must not wait on Redis for long. */
   stop(): Promise<void>;
+  /** The broadcasts the engine was running when it stopped (BroadcastEngine.knownAtStop). */
+  knownAtStop?(): KnownBroadcast[];
 }
 
 export class ClusterNode {
@@ -118,6 +136,9 @@ export class ClusterNode {
   #leadership: Leadership | undefined;
   #relay: EngineEventsRelay | undefined;
   #remote: RemoteBroadcasts | undefined;
+  #dataWatch: RedisDataWatch | undefined;
+  /** What the last term's engine was running, put back if Redis lost it (restore-broadcasts.ts). */
+  #known: KnownBroadcast[] = [];
 
   constructor(deps: ClusterNodeDeps) {
     this.#deps = deps;
@@ -142,7 +163,11 @@ export class ClusterNode {
     return conn;
   }
 
-  /** Waits for Redis once at start, so a wrong URL is reported at once rather than in loops. */
+  /**
+   * Waits for Redis once at start, so a wrong URL is reported at once rather than in loops;
+   * checks that Redis persists (refusing to start without it when required) and starts
+   * watching for a Redis that comes back without its data.
+   */
   async connect(timeoutMs = 15_000): Promise<void> {
     try {
       await waitForRedis(this.redis, timeoutMs);
@@ -150,6 +175,15 @@ export class ClusterNode {
       throw new Error(`cannot reach Redis at ${maskRedisUrl(this.#deps.redisUrl)} (cluster.redisUrl / ONAIR_REDIS_URL): ${(err as Error).message}`, { cause: err });
     }
     this.#deps.logger.info({ node: this.nodeId, redis: maskRedisUrl(this.#deps.redisUrl) }, 'cluster mode: connected to Redis');
+    await checkPersistence(this.redis, this.#deps.requireAppendOnly ?? false, this.#deps.logger);
+    this.#dataWatch = new RedisDataWatch({
+      redis: this.redis,
+      key: `${this.prefix}data-epoch`,
+      clock: this.#deps.clock,
+      logger: this.#deps.logger,
+      ...(this.#deps.onDataLost ? { onLost: this.#deps.onDataLost } : {}),
+    });
+    await this.#dataWatch.start();
   }
 
   /** The shared broadcast store; writes carry this node's fencing token (refused when not leading). */
@@ -214,7 +248,10 @@ export class ClusterNode {
   /**
    * Contends for the lease and, while held, runs the engine `buildEngine` returns: its events
    * are published to the other nodes and it takes the staff actions they forward. On losing
-   * the lease the engine is stopped (ffmpeg with it) before anything else happens.
+   * the lease the engine is stopped (ffmpeg with it) before anything else happens; each
+   * other part of the term gets STOP_STEP_MS, so a Redis that is away cannot hold the stop.
+   * A new term first puts back the broadcasts the last one was running where Redis no
+   * longer has them (an empty Redis after a restart is a normal case).
    */
   runLeader(buildEngine: (term: LeaderTerm) => Promise<LeaderEngine>, onChange?: (leading: boolean) => void): Leadership {
     const lease = this.lease;
@@ -225,11 +262,35 @@ export class ClusterNode {
       logger,
       ...(onChange ? { onChange } : {}),
       startWork: async (fencingToken): Promise<LeaderWork> => {
-        const emitter = emitOnlyServer(clusterAdapter(this.#connect(`emit-${fencingToken}`, true), { prefix: this.prefix }));
-        const engine = await buildEngine({ fencingToken, store: this.broadcastStore(), io: emitter.io });
+        const store = this.broadcastStore();
+        const restored = await restoreBroadcasts(store, this.#known, this.#deps.clock.now());
+        if (restored.length > 0) logger.warn({ restored }, 'put back broadcasts Redis no longer had, from what this node was running');
+        const termConns: Redis[] = [];
+        const termConn = (purpose: string, offlineQueue: boolean): Redis => {
+          const conn = this.#connect(`${purpose}-${fencingToken}`, offlineQueue);
+          termConns.push(conn);
+          return conn;
+        };
+        const closeTerm = async (): Promise<void> => {
+          for (const conn of termConns) {
+            const i = this.#conns.indexOf(conn);
+            if (i >= 0) this.#conns.splice(i, 1);
+            await settleWithin(closeRedis(conn), STOP_STEP_MS);
+          }
+        };
+        const emitter = emitOnlyServer(clusterAdapter(termConn('emit', true), { prefix: this.prefix }));
+        let engine: LeaderEngine;
+        try {
+          engine = await buildEngine({ fencingToken, store, io: emitter.io });
+        } catch (err) {
+          await settleWithin(emitter.close(), STOP_STEP_MS);
+          await closeTerm();
+          throw err;
+        }
         const unpublish = publishEngineEvents(engine, this.redis, this.prefix, (err) => logger.warn({ err: err.message }, 'could not relay an engine event'));
         const commands = new CommandServer({
-          blocking: this.#connect(`commands-${fencingToken}`, true),
+          // Fails fast while Redis is away (the loop retries), so stopping never waits on it.
+          blocking: termConn('commands', false),
           publisher: this.redis,
           prefix: this.prefix,
           engine,
@@ -238,12 +299,21 @@ export class ClusterNode {
           onError: (err) => logger.warn({ err: err.message }, 'staff action queue problem'),
         });
         commands.start();
+        const step = async (what: string, p: Promise<unknown>): Promise<void> => {
+          const outcome = await settleWithin(p, STOP_STEP_MS);
+          if (!outcome.settled) logger.warn(`leader term: ${what} did not finish within ${STOP_STEP_MS / 1000} s (Redis away?); going on`);
+          else if (outcome.error) logger.warn({ err: outcome.error.message }, `leader term: ${what} failed`);
+        };
         return {
-          async stop() {
-            await commands.stop();
+          stop: async () => {
+            // No more staff actions; then ffmpeg, without waiting on anything Redis holds up.
+            const commandsStopped = commands.stop();
             await engine.stop();
+            this.#known = engine.knownAtStop?.() ?? [];
+            await step('the staff action queue', commandsStopped);
             unpublish();
-            await emitter.close();
+            await step('the Socket.IO emitter', emitter.close());
+            await closeTerm();
           },
         };
       },
@@ -257,11 +327,16 @@ export class ClusterNode {
     return redisReadiness(this.redis);
   }
 
-  /** Graceful stop: the leader's work first (ffmpeg), then the lease, then the connections. */
+  /**
+   * Graceful stop: the leader's work first (ffmpeg), then the lease, then the connections.
+   * Steps that wait on Redis are bounded, so a node whose Redis is away still exits promptly.
+   */
   async stop(): Promise<void> {
+    this.#dataWatch?.stop();
     await this.#leadership?.stop();
-    await this.#remote?.stop();
-    await this.#relay?.stop();
-    await Promise.all(this.#conns.map((c) => closeRedis(c)));
+    await settleWithin(this.#remote?.stop() ?? Promise.resolve(), STOP_STEP_MS);
+    await settleWithin(this.#relay?.stop() ?? Promise.resolve(), STOP_STEP_MS);
+    await Promise.all(this.#conns.map((c) => settleWithin(closeRedis(c), STOP_STEP_MS)));
+    for (const c of this.#conns) if (c.status !== 'end') c.disconnect();
   }
 }

@@ -5,7 +5,7 @@
 // a compare-and-DEL by token to release. A time-limited lock alone lets two leaders overlap
 // (a paused process wakes up still believing it leads), so every acquisition also INCRs a
 // separate counter: the fencing token. Shared state accepts a write only with the newest
-// token (see fencing.ts), which makes the overlap harmless.
+// token (see src/store/redis/fencing.ts), which makes the overlap harmless.
 //
 // Timing follows the injected Clock. The node gives up leadership on its own when it has
 // not renewed for `ttlMs - safetyMarginMs` counted from when the last successful command
@@ -15,10 +15,22 @@ import type { Redis } from 'ioredis';
 import type { Cancel, Clock } from '../shared/clock.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 
-/** Acquire: SET NX PX, and on success INCR the fencing counter in the same atomic step. */
+/**
+ * Acquire: SET NX PX, and on success INCR the fencing counter in the same atomic step. A Redis
+ * restarted without its data starts the counter again from 1, below the tokens of terms
+ * before the restart, whose holders would then pass the fence: so the token is also lifted to
+ * the Redis server's clock in milliseconds (TIME), which only grows across such restarts.
+ */
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return redis.call('INCR', KEYS[2])
+  local token = redis.call('INCR', KEYS[2])
+  local t = redis.call('TIME')
+  local floor = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if token < floor then
+    token = floor
+    redis.call('SET', KEYS[2], string.format('%.0f', floor))
+  end
+  return token
 end
 return 0`;
 

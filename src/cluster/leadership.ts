@@ -1,8 +1,18 @@
 // Runs the leader's work (engine, ffmpeg, command server, event relay) exactly while this node
 // holds the lease: started on 'acquired' with that term's fencing token, stopped on 'lost'.
 // Starts and stops are chained, so a quick lose-and-regain never overlaps two terms' work.
+// A stop is bounded: one that hangs (waiting on a Redis that is away) must not keep the
+// chain — and with it the next term and the onair_leader metric — stuck for good.
 import type { Logger } from '../shared/logger.js';
 import type { LeaderLease } from './leader-lease.js';
+import { settleWithin } from './settle-within.js';
+
+/**
+ * Longest a term's stop may take before the next step goes ahead anyway. The work's own
+ * stop stops ffmpeg first and bounds its other steps well within this.
+ * @defaultValue 20 s
+ */
+export const WORK_STOP_BOUND_MS = 20_000;
 
 /** What a term of leadership runs; stop() must end every side effect (ffmpeg included). */
 export interface LeaderWork {
@@ -85,6 +95,9 @@ export class Leadership {
     if (!work) return;
     this.#work = undefined;
     this.#deps.onChange?.(false);
-    await work.stop();
+    const outcome = await settleWithin(work.stop(), WORK_STOP_BOUND_MS);
+    if (!outcome.settled) this.#deps.logger.error(`the leader's work did not stop within ${WORK_STOP_BOUND_MS / 1000} s; going on without it`);
+    else if (outcome.error) this.#deps.logger.error({ err: outcome.error }, "stopping the leader's work failed");
+    else this.#deps.logger.info('the scheduler and ffmpeg are stopped');
   }
 }

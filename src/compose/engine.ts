@@ -3,7 +3,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
-import type { SqliteDatabase } from '../store/sqlite.js';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
 import type { EncoderFactory, ScheduleReader } from '../scheduler/ports.js';
 import type { createYoutubeServices } from '../destinations/youtube/index.js';
 import path from 'node:path';

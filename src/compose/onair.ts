@@ -4,6 +4,7 @@
 // logger, the role, small encoder settings, and for a test that needs one a fake port).
 // Parts are built in dependency order; each registers its release as it is built, so a stop
 // and a start that fails halfway release exactly what exists, in reverse.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ import { createYoutubeServices } from '../destinations/youtube/index.js';
 import { LocalArchive } from '../destinations/index.js';
 import { hlsRoot } from '../destinations/local/index.js';
 import { createHttpApp } from '../http/app.js';
-import { SqliteStaffAudit } from '../http/staff-audit.js';
+import { SqliteStaffAudit } from '../store/sqlite/staff-audit.js';
 import { resolveBinaries, type Binaries } from '../media/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { ProgrammeFeed, type RealtimeServer } from '../realtime/index.js';
@@ -25,7 +26,7 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { redisRateLimits } from '../shared/rate-limit.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
-import { openDatabase, type SqliteDatabase } from '../store/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.js';
 import { buildEngine, destinationFactory, type EncodersOption } from './engine.js';
 import { buildOps, type Ops } from './ops.js';
 import { buildChat, buildRealtimeParts, buildYoutubeChatBridge, type RealtimeParts, type RealtimePartsDeps } from './realtime.js';
@@ -83,6 +84,9 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
       ? resolveBinaries({ ffmpegPath: config.ffmpeg.path || undefined, probePath: config.ffmpeg.probePath || undefined })
       : undefined;
     let node: ClusterNode | undefined;
+    // Before connecting: the node reports through it a Redis that lost its data.
+    const nodeId = options.nodeId ?? `${os.hostname()}:${process.pid}${clustered ? `:${randomUUID().slice(0, 6)}` : ''}`;
+    const metrics = createMetrics({ nodeId });
     if (clustered) {
       node = new ClusterNode({
         redisUrl: config.cluster.redisUrl!,
@@ -91,7 +95,9 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
         logger,
         prefix: config.cluster.keyPrefix,
         leaseTtlMs: options.leaseTtlMs ?? config.cluster.leaseTtl,
-        ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+        nodeId,
+        requireAppendOnly: config.cluster.requireAppendOnly,
+        onDataLost: () => metrics.redisDataLost(),
       });
       const joined = node;
       teardown.defer('cluster connections', () => joined.stop());
@@ -106,7 +112,6 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
     teardown.defer('database', () => void db.close());
     const schedule = await startSchedule(config, logger, clock);
     teardown.defer('schedules', () => schedule.stop());
-    const metrics = createMetrics({ nodeId: node?.nodeId ?? `${os.hostname()}:${process.pid}` });
     const youtube = Object.values(config.destinations).some((d) => d.type === 'youtube')
       ? createYoutubeServices({ config, clock, logger: logger.child({ module: 'youtube' }), db, onCall: (method, outcome, units) => metrics.youtubeCall(method, outcome, units) })
       : undefined;
@@ -285,10 +290,12 @@ async function leaderEngine(shared: Shared, term: LeaderTerm, node: ClusterNode)
     endNow: (id) => engine.endNow(id),
     show: (id, phase) => engine.show(id, phase),
     async stop() {
+      // ffmpeg first: nothing else may delay it once the lease is gone.
+      await engine.stop();
       feed.stop();
       await ytChat?.stop();
-      await engine.stop();
     },
+    knownAtStop: () => engine.knownAtStop(),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
-import type { SqliteDatabase } from '../store/sqlite.js';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import {
   ChatService,

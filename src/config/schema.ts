@@ -81,6 +81,8 @@ export const configSchema = z.strictObject({
     redisUrl: z.string(),
     keyPrefix: z.string().regex(/^[A-Za-z0-9:_.-]*$/, 'use letters, digits and : _ . - (e.g. "onair:")'),
     leaseTtl: durationMs.refine((ms) => ms >= 1000 && ms <= 60_000, 'must be between 1s and 60s'),
+    /** Refuse to start on a Redis without an append-only file. @defaultValue false */
+    requireAppendOnly: z.boolean().default(false),
   }),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }),
 });

@@ -53,6 +53,18 @@ export function mapError(err: unknown): MappedError | undefined {
   if (e && typeof e === 'object' && e.type === 'entity.too.large') {
     return { status: 413, body: { error: 'too-large', message: 'the request body is too large' } };
   }
+  if (e && typeof e === 'object' && e.type === 'charset.unsupported') {
+    return { status: 415, body: { error: 'unsupported-charset', message: 'the request body must be UTF-8; send Content-Type: application/json (or with charset=utf-8)' } };
+  }
+  if (e && typeof e === 'object' && e.type === 'encoding.unsupported') {
+    return { status: 415, body: { error: 'unsupported-encoding', message: 'the request body may be sent plain, gzip or deflate; drop the Content-Encoding header or use one of those' } };
+  }
+  // Anything else the body parser refuses (a broken gzip body, a truncated upload, ...) is the
+  // client's: http-errors marks those with a 4xx status and expose = true.
+  const h = err as { status?: unknown; expose?: unknown; message?: unknown };
+  if (h && typeof h === 'object' && h.expose === true && typeof h.status === 'number' && h.status >= 400 && h.status < 500) {
+    return { status: h.status, body: { error: 'bad-request', message: `the request could not be read: ${String(h.message)}` } };
+  }
   return undefined;
 }
 

@@ -57,12 +57,24 @@ export const CSP_DIRECTIVES = {
 } as const;
 
 export function securityHeaders(): RequestHandler {
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES } },
     // YouTube's iframe player needs to be embeddable and to load its own cross-origin parts.
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    // Set below, over HTTPS only: browsers ignore it over plain HTTP (RFC 6797 §7.2), and
+    // sent there it only says, wrongly, that this very server speaks HTTPS.
+    strictTransportSecurity: false,
   });
+  const hsts = helmet.strictTransportSecurity({ maxAge: 31_536_000, includeSubDomains: true });
+  return (req, res, next) => {
+    headers(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      // req.secure: TLS here, or X-Forwarded-Proto https from a trusted proxy (server.trustProxy).
+      if (req.secure) hsts(req, res, next);
+      else next();
+    });
+  };
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,73 +1,13 @@
-// The staff audit log: every attempt at a staff action on a broadcast (start early, extend,
-// end now, slate, programme) — done or refused, and under whatever spelling it was sent —,
-// who, when, and how it went. The port and the middleware that records attempts are here;
-// the embedded log is in the SQLite database, the cluster one in Redis (src/cluster).
-import type { Database } from 'better-sqlite3';
+// Records every attempt at a staff action (POST /api/broadcasts/<id>/<action>) in the staff
+// audit log, done or refused, under whatever spelling it was sent. The log itself (port,
+// SQLite and Redis) is in src/store.
 import type { RequestHandler } from 'express';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { StaffAuditLog } from '../store/sqlite/staff-audit.js';
 import { staffOf } from './require-staff.js';
 
-export interface StaffAuditEntry {
-  id: number;
-  /** ISO UTC. */
-  at: string;
-  /** Who: the moderator's name, "token" or "local-token" (from the staff guard), or "unauthenticated". */
-  staff: string;
-  /** One of STAFF_ACTIONS when it was one; otherwise the action as it was asked (e.g. "START"), refused. */
-  action: string;
-  occurrenceId: string;
-  /** The HTTP status the action got (200 = done). */
-  status: number;
-  /** e.g. "+15 minutes", or the error message. */
-  detail: string;
-}
-
-/** Contract: `append` persists before it resolves; `recent` returns newest first. */
-export interface StaffAuditLog {
-  append(entry: Omit<StaffAuditEntry, 'id'>): Promise<StaffAuditEntry>;
-  recent(limit: number): Promise<StaffAuditEntry[]>;
-}
-
-export class SqliteStaffAudit implements StaffAuditLog {
-  readonly #insert;
-  readonly #recent;
-
-  constructor(db: Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS staff_audit (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      at TEXT NOT NULL,
-      staff TEXT NOT NULL,
-      action TEXT NOT NULL,
-      occurrence_id TEXT NOT NULL,
-      status INTEGER NOT NULL,
-      detail TEXT NOT NULL
-    )`);
-    this.#insert = db.prepare(
-      'INSERT INTO staff_audit (at, staff, action, occurrence_id, status, detail) VALUES (@at, @staff, @action, @occurrenceId, @status, @detail)',
-    );
-    this.#recent = db.prepare<[number], { id: number; at: string; staff: string; action: string; occurrence_id: string; status: number; detail: string }>(
-      'SELECT * FROM staff_audit ORDER BY id DESC LIMIT ?',
-    );
-  }
-
-  async append(entry: Omit<StaffAuditEntry, 'id'>): Promise<StaffAuditEntry> {
-    const info = this.#insert.run(entry);
-    return { id: Number(info.lastInsertRowid), ...entry };
-  }
-
-  async recent(limit: number): Promise<StaffAuditEntry[]> {
-    return this.#recent.all(limit).map((r) => ({
-      id: r.id,
-      at: r.at,
-      staff: r.staff,
-      action: r.action as StaffAuditEntry['action'],
-      occurrenceId: r.occurrence_id,
-      status: r.status,
-      detail: r.detail,
-    }));
-  }
-}
+export type { StaffAuditEntry, StaffAuditLog } from '../store/sqlite/staff-audit.js';
 
 /** The staff actions on a broadcast, as routed (POST /api/broadcasts/<id>/<action>). */
 export const STAFF_ACTIONS: readonly string[] = ['start', 'extend', 'end', 'slate', 'programme'];

@@ -1,12 +1,30 @@
-// Builds one SupervisedEncoder per occurrence (the EncoderFactory port).
+// Builds one SupervisedEncoder per occurrence (the EncoderFactory port). At construction it
+// starts reading what the chosen ffmpeg can do, then logs which ffmpeg and version onair
+// uses, or — for one that cannot play out (ffmpeg-capabilities.ts) — an error saying what
+// to install; every broadcast then fails before air with that message.
 import type { EncoderFactory, EncoderSpec } from '../scheduler/ports.js';
+import { assertPlayoutCapable, ffmpegCapabilities, type FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import { SupervisedEncoder, type EncoderDeps } from './supervised-encoder.js';
 
 export class FfmpegEncoderFactory implements EncoderFactory {
   readonly #deps: EncoderDeps;
+  readonly #ready: Promise<FfmpegCapabilities>;
 
   constructor(deps: EncoderDeps) {
-    this.#deps = deps;
+    const caps = Promise.resolve(deps.capabilities ?? ffmpegCapabilities(deps.ffmpeg));
+    this.#deps = { ...deps, capabilities: caps };
+    this.#ready = caps.then((c) => {
+      assertPlayoutCapable(c);
+      const from = /@ffmpeg-installer/.test(c.path) ? 'the npm-installed build (a last resort: install ffmpeg from your system)' : 'configured or on PATH';
+      deps.logger.info({ ffmpeg: c.path, version: c.version, from, ffprobe: deps.ffprobe }, `using ffmpeg ${c.version} at ${c.path}`);
+      return c;
+    });
+    this.#ready.catch((err: unknown) => deps.logger.error({ err }, (err as Error).message));
+  }
+
+  /** Resolves with what the ffmpeg can do once read; rejects with a ConfigError saying what it lacks. */
+  ready(): Promise<FfmpegCapabilities> {
+    return this.#ready;
   }
 
   create(spec: EncoderSpec): SupervisedEncoder {

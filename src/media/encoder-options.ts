@@ -1,6 +1,7 @@
 // The supervised encoder's options (with their defaults) and the deps it is built from.
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { VideoFormat } from './media-info.js';
 
 export interface EncoderOptions {
@@ -10,7 +11,9 @@ export interface EncoderOptions {
   stallMs: number;
   /**
    * Waits before the 1st, 2nd, ... restart in a row (capped at the last), short enough that
-   * even a crash loop is back on air within 5 s. @defaultValue [250, 500, 1000, 2000]
+   * even a crash loop is back on air within 5 s. A crashed output's first restart is
+   * immediate (it is what the destinations see); a crashed programme decoder waits, with
+   * the slate on air. @defaultValue [250, 500, 1000, 2000]
    */
   backoffMs: readonly number[];
   /** More restarts than this within `restartWindowMs` is fatal. @defaultValue 10 */
@@ -19,7 +22,7 @@ export interface EncoderOptions {
   restartWindowMs: number;
   /** How often a failed source is tried again while the slate is up. @defaultValue 3000 */
   sourceRetryMs: number;
-  /** How long a slate/programme switch waits for ffmpeg to finish gracefully. @defaultValue 1500 */
+  /** How long a slate/programme switch waits for the old decoder to finish gracefully. @defaultValue 1500 */
   switchTimeoutMs: number;
   /** Picture of test patterns, live sources and their slate. @defaultValue 1280x720 at 30 fps */
   defaultFormat: VideoFormat;
@@ -60,4 +63,6 @@ export interface EncoderDeps {
   clock: Clock;
   logger: Logger;
   options?: Partial<EncoderOptions>;
+  /** What `ffmpeg` can do. @defaultValue read from the binary by the factory */
+  capabilities?: FfmpegCapabilities | Promise<FfmpegCapabilities>;
 }

@@ -1,5 +1,5 @@
 // Pure decisions about how a source is sent: stream-copied when it already suits the
-// destinations (H.264 + AAC, keyframes at most 2 s apart, per ../shared/YOUTUBE.md),
+// destinations (H.264 + AAC, keyframes at most 2 s apart, per docs/youtube.md),
 // otherwise encoded with H.264 (2 s GOP, constant bitrate in the band for the
 // resolution) and AAC 128 kbps.
 import type { MediaInfo, VideoFormat } from './media-info.js';
@@ -56,7 +56,7 @@ export function decidePlaylistMode(items: readonly MediaInfo[]): ModeDecision {
 }
 
 /**
- * Video bitrate (kbit/s) in YouTube's band for the resolution. YOUTUBE.md gives 3–8 Mbps
+ * Video bitrate (kbit/s) in YouTube's band for the resolution. docs/youtube.md gives 3–8 Mbps
  * for 720p30 and 1080p30; we sit low in the band (the libraries' uplinks are modest),
  * higher for 60 fps. Below 720p YouTube gives no band, so we scale down.
  */

@@ -1,48 +1,45 @@
-// Pure: the whole ffmpeg command of one pipeline run: inputs, then either stream copy
-// or the H.264/AAC encode, then one tee output feeding every destination.
+// Pure: the two kinds of ffmpeg command in a broadcast's playout (see playout-pipe.ts).
+// A decoder (slate or programme, short-lived) turns its source into the house format —
+// the output picture, intra-only MPEG-2 video and PCM audio in MPEG-TS — with timestamps
+// placed after what the previous decoder wrote, and writes it into the broadcast's pipe.
+// The output (long-lived, one per broadcast) reads that pipe, encodes once (H.264 CBR +
+// AAC) and writes every destination through one tee.
 import {
   AUDIO_KBPS,
   AUDIO_SAMPLE_RATE,
   GOP_SECONDS,
   X264_PRESET,
   videoBitrateKbps,
-  type SendMode,
 } from './encoding-profile.js';
 import type { InputPart } from './inputs.js';
 import type { VideoFormat } from './media-info.js';
 
-export interface PipelinePlan {
-  input: InputPart;
-  mode: SendMode;
-  /** Output picture (encode mode). */
-  format: VideoFormat;
-  /** The tee slaves (see tee.ts). */
-  slaves: string[];
-}
-
-/** Codec arguments for the encode: H.264 2 s GOP at constant bitrate, AAC 128k stereo. */
-export function encodeArgs(format: VideoFormat, generated: boolean): string[] {
+/**
+ * Codec arguments of the output's encode: H.264 with a 2 s GOP at a constant bitrate
+ * (x264's HRD in CBR mode pads with filler, b = minrate = maxrate, a one-GOP buffer), as
+ * YouTube asks (../shared/YOUTUBE.md), and AAC 128k stereo. A constant frame rate fills
+ * the short gap while one decoder hands over to the next with repeated frames, and the
+ * resampler fills the audio gap with silence, so the destinations see no hole.
+ */
+export function encodeArgs(format: VideoFormat): string[] {
   const kbps = videoBitrateKbps(format);
   const gop = Math.max(1, Math.round(format.fps * GOP_SECONDS));
-  const vf = generated
-    ? []
-    : [
-        '-vf',
-        `scale=${format.width}:${format.height}:force_original_aspect_ratio=decrease,` +
-          `pad=${format.width}:${format.height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${format.fps}`,
-      ];
   return [
-    ...vf,
     '-c:v', 'libx264',
     '-preset', X264_PRESET,
     '-profile:v', 'high',
     '-pix_fmt', 'yuv420p',
+    '-r', String(format.fps),
+    '-fps_mode', 'cfr',
     '-g', String(gop),
     '-keyint_min', String(gop),
     '-sc_threshold', '0',
+    '-x264-params', 'nal-hrd=cbr',
     '-b:v', `${kbps}k`,
+    '-minrate', `${kbps}k`,
     '-maxrate', `${kbps}k`,
-    '-bufsize', `${kbps * 2}k`,
+    '-bufsize', `${kbps * GOP_SECONDS}k`,
+    '-af', 'aresample=async=1000',
     '-c:a', 'aac',
     '-b:a', `${AUDIO_KBPS}k`,
     '-ac', '2',
@@ -50,25 +47,85 @@ export function encodeArgs(format: VideoFormat, generated: boolean): string[] {
   ];
 }
 
-/** The full argument list (without the binary). */
-export function pipelineArgs(plan: PipelinePlan): string[] {
-  if (plan.slaves.length === 0) throw new Error('a pipeline needs at least one output');
-  // Copied streams keep their container's codec tags (mp4's avc1/mp4a), which the flv
-  // muxer behind the tee rejects; 7 and 10 are flv's H.264 and AAC ids (mpegts ignores tags).
-  const codec =
-    plan.mode === 'copy'
-      ? ['-c', 'copy', '-tag:v', '7', '-tag:a', '10']
-      : encodeArgs(plan.format, plan.input.generated);
+/** The picture filter that brings a source to the output size and rate (none for generated pictures). */
+export function fitFilter(format: VideoFormat, generated: boolean): string[] {
+  if (generated) return [];
+  return [
+    '-vf',
+    `scale=${format.width}:${format.height}:force_original_aspect_ratio=decrease,` +
+      `pad=${format.width}:${format.height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${format.fps}`,
+  ];
+}
+
+export interface DecoderPlan {
+  input: InputPart;
+  /** The house picture every decoder of the broadcast produces. */
+  format: VideoFormat;
+  /** Where this decoder's timestamps start, in seconds on the broadcast's timeline. */
+  offsetS: number;
+  /** The broadcast's pipe (a FIFO). */
+  pipe: string;
+}
+
+/**
+ * A decoder: the source, fitted to the house format, as MPEG-TS into the pipe. Intra-only
+ * MPEG-2 at high quality and PCM audio (SMPTE 302M, the PCM MPEG-TS carries) cost little
+ * to make and to read, and let the output start decoding at any frame, so a decoder can
+ * be cut at any moment.
+ */
+export function decoderArgs(plan: DecoderPlan): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel', 'warning',
+    // Progress on stdout: the decoder's liveness and how far its timestamps got.
+    '-progress', 'pipe:1',
+    ...plan.input.args,
+    '-map', plan.input.videoMap,
+    '-map', plan.input.audioMap,
+    ...fitFilter(plan.format, plan.input.generated),
+    '-pix_fmt', 'yuv420p',
+    '-c:v', 'mpeg2video', '-q:v', '2', '-g', '1',
+    '-c:a', 's302m', '-strict', '-2', '-sample_fmt', 's16', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '2',
+    '-output_ts_offset', plan.offsetS.toFixed(3),
+    '-muxdelay', '0', '-muxpreload', '0',
+    '-f', 'mpegts',
+    '-y', plan.pipe,
+  ];
+}
+
+export interface OutputPlan {
+  format: VideoFormat;
+  /** The broadcast's pipe (a FIFO). */
+  pipe: string;
+  /** The tee slaves (see tee.ts). */
+  slaves: string[];
+  /**
+   * Where a restarted output's timestamps continue, in seconds (0 at the first start), so
+   * a restart continues the HLS timeline instead of starting it over.
+   */
+  offsetS: number;
+}
+
+/** The output: reads the pipe, encodes once, writes every destination through the tee. */
+export function outputArgs(plan: OutputPlan): string[] {
+  if (plan.slaves.length === 0) throw new Error('an output needs at least one destination');
   return [
     '-hide_banner',
     '-nostdin',
     '-loglevel', 'warning',
     // Machine-readable progress on stdout, parsed into health (progress-parser.ts).
     '-progress', 'pipe:1',
-    ...plan.input.args,
-    '-map', plan.input.videoMap,
-    '-map', plan.input.audioMap,
-    ...codec,
+    // The pipe's streams are known (house format): open it without a long probe.
+    '-probesize', '262144',
+    '-analyzeduration', '300000',
+    '-fflags', '+genpts+discardcorrupt',
+    '-f', 'mpegts',
+    '-i', plan.pipe,
+    '-map', '0:v:0',
+    '-map', '0:a:0',
+    ...encodeArgs(plan.format),
+    ...(plan.offsetS > 0 ? ['-output_ts_offset', plan.offsetS.toFixed(3)] : []),
     // flv wants the codec headers out of band; mpegts outputs get them back via auto bsf.
     '-flags', '+global_header',
     '-f', 'tee',

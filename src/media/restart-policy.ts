@@ -6,7 +6,7 @@ import type { EncoderOptions } from './encoder-options.js';
 /** Steady progress for this long ends a crash streak (the backoff starts over). */
 const STEADY_MS = 10_000;
 
-export type RestartDecision = { giveUp: true; crashes: number } | { giveUp: false; delayMs: number };
+export type RestartDecision = { giveUp: true; crashes: number } | { giveUp: false; delayMs: number; /** Crashes in a row before this one. */ streak: number };
 
 export class RestartPolicy {
   #restartTimes: number[] = [];
@@ -25,8 +25,9 @@ export class RestartPolicy {
     this.#restartTimes = this.#restartTimes.filter((t) => now - t < o.restartWindowMs);
     this.#restartTimes.push(now);
     if (this.#restartTimes.length > o.maxRestarts) return { giveUp: true, crashes: this.#restartTimes.length };
-    const delayMs = o.backoffMs[Math.min(this.#consecutiveCrashes, o.backoffMs.length - 1)] ?? 1000;
+    const streak = this.#consecutiveCrashes;
+    const delayMs = o.backoffMs[Math.min(streak, o.backoffMs.length - 1)] ?? 1000;
     this.#consecutiveCrashes++;
-    return { giveUp: false, delayMs };
+    return { giveUp: false, delayMs, streak };
   }
 }

@@ -1,21 +1,27 @@
-// One supervised ffmpeg pipeline for one occurrence (the Encoder port).
+// The playout of one occurrence (the Encoder port): one continuous output per broadcast,
+// fed by short-lived decoders (the shape of professional playout such as ffplayout).
 //
-// Design: a single ffmpeg per occurrence reads either the slate or the programme and
-// writes every destination through one tee (tee.ts: a fifo slave per output that
-// reconnects on its own). Switching between slate and programme, and recovering from a
-// crash, restarts that one process: the outputs see a short gap (about 0.3–1 s, measured
-// by `npm run bench:stream`) and a reconnect, never a minute of silence. This was chosen
-// over a two-stage pipeline (source ffmpeg -> local mpegts -> output ffmpeg) because that
-// doubles the CPU of a transcode and breaks stream copy at every timestamp jump.
+// Design: a long-lived OUTPUT ffmpeg reads the broadcast's pipe (playout-pipe.ts),
+// encodes once (H.264 CBR + AAC) and writes every destination through one tee (tee.ts: a
+// fifo slave per output that reconnects on its own). DECODERS — the slate, the programme —
+// each turn their source into the house format and write it into the pipe, one at a time,
+// with timestamps placed after the previous decoder's (ffmpeg-args.ts). So slate ->
+// programme -> slate switches, a source that fails and a decoder that crashes all happen
+// behind the output: each destination keeps one RTMP connection, one HLS playlist and a
+// timeline that only goes forward. Only a crash of the output itself reconnects the
+// destinations; it is restarted at once, its timeline continued.
 //
-// Supervision: progress lines (-progress pipe:1) become health about once a second; no
-// progress for `stallMs` counts as a crash; a crash restarts with backoff; a programme
-// whose source is gone puts the slate up and retries the source every `sourceRetryMs`;
-// restarts beyond the budget, a missing media file and a disk that stays full are fatal.
+// Supervision: the output's progress lines (-progress pipe:1) become health about once a
+// second; an output or decoder with no progress for `stallMs` is killed; a programme
+// decoder that ends or fails is replaced by the slate at once, its source checked, and the
+// programme brought back when the source is (retried every `sourceRetryMs`); crashes count
+// against one restart budget; a missing media file and a disk that stays full are fatal.
 // The parts live beside it: programme-source.ts (probing, position, input),
-// restart-policy.ts (backoff and budget), disk-watch.ts (a full disk), encoder-options.ts.
+// restart-policy.ts (backoff and budget), disk-watch.ts (a full disk),
+// recording-parts.ts (the archive keeps the programme), encoder-options.ts.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Cancel } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { maskUrl } from '../shared/logger.js';
@@ -24,10 +30,13 @@ import type { Encoder, EncoderEvents, EncoderHealth, EncoderSpec, ErrorInfo, Ing
 import { DiskWatch } from './disk-watch.js';
 import type { SendMode } from './encoding-profile.js';
 import { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
-import { pipelineArgs } from './ffmpeg-args.js';
+import { decoderArgs, outputArgs } from './ffmpeg-args.js';
+import { assertPlayoutCapable, unsupportedOutput } from './ffmpeg-capabilities.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import { slateInput, type InputPart } from './inputs.js';
 import type { VideoFormat } from './media-info.js';
+import { nextMediaSequence } from './hls-playlist.js';
+import { PlayoutPipe } from './playout-pipe.js';
 import { ProbeError } from './probe.js';
 import {
   encodedKbps,
@@ -39,6 +48,7 @@ import {
   type PreparedSource,
 } from './programme-source.js';
 import { ProgressParser, type ProgressSample } from './progress-parser.js';
+import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
 import { slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
@@ -46,15 +56,42 @@ import { recordingSlave, targetSlave } from './tee.js';
 
 export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 
-
 type Kind = 'slate' | 'programme';
 
 /** Waits before retrying a live source directly (see #afterProgrammeExit). */
 const LIVE_RETRY_MS = [300, 800, 1500];
 
+/** Space left between one decoder's last timestamp and the next one's first (seconds). */
+const HANDOVER_MARGIN_S = 0.1;
+
 /** A file-system-safe form of an occurrence id ("story@2026-12-05T11:00" -> "story_2026-12-05T11-00"). */
 export function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]+/g, (m) => (m.includes('@') ? '_' : '-')).slice(0, 120);
+}
+
+/** One ffmpeg run (the output or a decoder) and what its progress said. Times: performance.now() ms. */
+interface Run {
+  proc: GuardedProcess;
+  /** Where its timestamps start on the broadcast's timeline (s). */
+  offsetS: number;
+  spawnedAt: number;
+  /**
+   * Real time (performance.now()) of the last progress, the spawn time before the first:
+   * stall detection. Real, not the injected clock: ffmpeg runs in real time, and a test
+   * clock running faster must not make a slow start look like a stall.
+   */
+  lastProgressAt: number;
+  progressed: boolean;
+  /** Real time of the last progress and its out_time, for the end of its timeline. */
+  progressReal: number;
+  outTimeS: number;
+}
+
+/** The last timestamp a run can have written, in seconds on the broadcast's timeline. */
+function timelineEnd(run: Run, nowReal: number): number {
+  if (!run.progressed) return run.offsetS;
+  // Progress comes every 0.5 s; a run at real-time speed wrote at most this much since.
+  return run.offsetS + run.outTimeS + Math.max(0, nowReal - run.progressReal) / 1000;
 }
 
 export class SupervisedEncoder implements Encoder {
@@ -65,6 +102,7 @@ export class SupervisedEncoder implements Encoder {
   readonly #log: Logger;
   readonly #scratch: string;
   readonly #pidFile: string;
+  readonly #pipe: PlayoutPipe;
   #health: EncoderHealth = { phase: 'stopped', fps: 0, bitrateKbps: 0, speed: 0, droppedFrames: 0, restarts: 0 };
 
   #started = false;
@@ -72,16 +110,27 @@ export class SupervisedEncoder implements Encoder {
   #fatal = false;
   #prepared: PreparedSource | undefined;
   #wanted: Kind = 'slate';
+  /** What the destinations see (the kind of the decoder feeding the output). */
   #showing: Kind | undefined;
-  #proc: GuardedProcess | undefined;
-  #runStartedAt = 0;
-  #lastProgressAt = 0;
-  #lastHealthAt = 0;
+  #output: Run | undefined;
+  /** The output's timeline end when it last exited (a restart continues from there). */
+  #outputEndS = 0;
+  #decoder: (Run & { kind: Kind }) | undefined;
+  /** The decoders' timeline end when the last one exited. */
+  #decodersEndS = 0;
+  #launchingDecoder = false;
+  /** Real time (performance.now()) the first decoder started: 0 s on the timeline. */
+  #timelineEpoch: number | undefined;
   #switchPending = false;
+  /** The programme is not tried again before this clock time (backoff after a crash). */
+  #programmeHeldUntil = 0;
   #restartTimer: Cancel | undefined;
+  #outputTimer: Cancel | undefined;
   #tickTimer: Cancel | undefined;
+  #lastHealthAt = 0;
   readonly #restarts: RestartPolicy;
   readonly #disk: DiskWatch;
+  #recording: RecordingParts | undefined;
   #lastStderr = '';
   /** When the programme was first asked for; positions in files are measured from it. */
   #programmeSince: number | undefined;
@@ -105,6 +154,7 @@ export class SupervisedEncoder implements Encoder {
     const safe = safeName(spec.occurrence.id);
     this.#scratch = path.join(deps.runDir, safe);
     this.#pidFile = path.join(deps.runDir, `${safe}.pid`);
+    this.#pipe = new PlayoutPipe(path.join(this.#scratch, 'playout.ts'));
     this.#restarts = new RestartPolicy(this.#o);
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
@@ -124,14 +174,27 @@ export class SupervisedEncoder implements Encoder {
     return { ...this.#health };
   }
 
-  /** Process group id of the running ffmpeg guard (tests and diagnostics). */
+  /** Process group id of the running output ffmpeg's guard (tests and diagnostics). */
   get pid(): number | undefined {
-    return this.#proc?.running ? this.#proc.pid : undefined;
+    return this.#output?.proc.running ? this.#output.proc.pid : undefined;
   }
 
-  /** How the programme is sent ('copy' or 'encode') and why, once prepared. */
+  /** Process group id of the running decoder's guard, and what it decodes (tests and diagnostics). */
+  get decoder(): { pid: number; kind: Kind } | undefined {
+    const d = this.#decoder;
+    return d?.proc.running ? { pid: d.proc.pid, kind: d.kind } : undefined;
+  }
+
+  /**
+   * How the programme is sent and why, once prepared. The continuous output encodes every
+   * source once (slate and programme must share one stream); a source that could be copied
+   * only lends the output its own picture size and rate, so nothing is scaled.
+   */
   get mode(): { mode: SendMode; reason: string } | undefined {
-    return this.#prepared && { mode: this.#prepared.mode, reason: this.#prepared.reason };
+    const p = this.#prepared;
+    if (!p) return undefined;
+    if (p.mode === 'copy') return { mode: 'encode', reason: `encoded once by the continuous output in the source's own format (${p.reason})` };
+    return { mode: 'encode', reason: p.reason };
   }
 
   on<K extends keyof EncoderEvents & string>(event: K, listener: EncoderEvents[K]): () => void {
@@ -157,18 +220,25 @@ export class SupervisedEncoder implements Encoder {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#restartTimer?.();
+    this.#outputTimer?.();
     this.#tickTimer?.();
     this.#abort.abort();
-    // ffmpeg first, so the outputs end on time; then whatever task was in flight (no task
-    // spawns once #stopping is set: the check sits right before the spawn).
-    const proc = this.#proc;
-    if (proc) await proc.stop(this.#o.stopTimeoutMs);
+    // The decoder first, then the output, so the outputs end on time and cleanly; then
+    // whatever task was in flight (no task spawns once #stopping is set: the check sits
+    // right before each spawn).
+    const decoder = this.#decoder?.proc;
+    const output = this.#output?.proc;
+    if (decoder) await decoder.stop(Math.min(this.#o.stopTimeoutMs, this.#o.switchTimeoutMs));
+    if (output) await output.stop(this.#o.stopTimeoutMs);
     await Promise.allSettled([...this.#pending]);
-    if (this.#proc && this.#proc !== proc) await this.#proc.stop(this.#o.stopTimeoutMs);
+    for (const run of [this.#decoder, this.#output]) if (run && run.proc.running) await run.proc.stop(this.#o.stopTimeoutMs);
     if (this.#health.phase !== 'stopped' || this.#health.fps !== 0) {
       this.#health = { ...this.#health, phase: 'stopped', fps: 0, speed: 0, bitrateKbps: 0 };
       this.#events.emit('health', this.health);
     }
+    this.#recording?.showing(false, Date.now());
+    await this.#recording?.prune(true);
+    await this.#pipe.close();
     await rm(this.#scratch, { recursive: true, force: true });
   }
 
@@ -202,13 +272,15 @@ export class SupervisedEncoder implements Encoder {
     this.#fatal = true;
     this.#stopping = true;
     this.#restartTimer?.();
+    this.#outputTimer?.();
     this.#tickTimer?.();
     this.#health = { ...this.#health, phase: 'stopped', fps: 0, speed: 0 };
     this.#log.error({ code }, message);
     const error = this.#error(code, message, false);
     // 'fatal' is emitted once no process is left, so the engine can act on it at once.
-    const proc = this.#proc;
-    const gone = proc ? (proc.kill(), proc.exited) : Promise.resolve();
+    const gone = Promise.all(
+      [this.#decoder?.proc, this.#output?.proc].map((proc) => (proc ? (proc.kill(), proc.exited) : undefined)),
+    );
     const tracked = gone.then(() => this.#events.emit('fatal', error));
     this.#pending.add(tracked);
     void tracked.finally(() => this.#pending.delete(tracked));
@@ -237,21 +309,166 @@ export class SupervisedEncoder implements Encoder {
       throw err;
     }
     if (this.#stopping) return;
-    this.#log.info({ mode: this.#prepared.mode, reason: this.#prepared.reason }, 'encoder prepared');
+    // Read in the background since start; checked after the probe so a missing file is
+    // reported first and neither waits on the other.
+    const caps = await this.#deps.capabilities;
+    if (caps) {
+      try {
+        assertPlayoutCapable(caps);
+      } catch (err) {
+        this.#giveUp('ffmpeg-unsupported', (err as Error).message);
+        return;
+      }
+    }
+    for (const o of this.#spec.outputs) {
+      const why = caps && unsupportedOutput(caps, o.target.url);
+      if (why) {
+        this.#giveUp('ffmpeg-unsupported', `Destination "${o.destination}": ${why}`);
+        return;
+      }
+    }
+    if (this.#stopping) return;
+    // A file starts at its beginning when the programme first really goes on air, not
+    // part-way in because probing took a moment.
+    if (this.#wanted === 'programme') this.#programmeSince = this.#now();
+    await this.#pipe.open();
+    const records = this.#spec.outputs.map((o) => o.target.record).filter((r): r is string => r !== undefined);
+    if (records.length > 0) this.#recording = new RecordingParts(records);
+    this.#log.info({ mode: this.#prepared.mode, reason: this.#prepared.reason, format: this.#prepared.format }, 'encoder prepared');
     if (this.#wanted === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#tick();
-    this.#launch();
+    this.#background(this.#launchOutput());
+    this.#launchDecoder();
   }
+
+  // --- the output ------------------------------------------------------------------
+
+  async #launchOutput(): Promise<void> {
+    this.#outputTimer = undefined;
+    if (this.#stopping || this.#output?.proc.running) return;
+    const p = this.#prepared!;
+    const targets = this.#spec.outputs.map((o) => o.target);
+    // The HLS muxer does not create folders; a missing one would fail that output only.
+    for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
+    const slaves: string[] = [];
+    // A restarted output continues each playlist's numbering (see tee.ts).
+    for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0));
+    for (const t of targets) {
+      if (!t.record) continue;
+      await mkdir(t.record, { recursive: true });
+      // One prefix per output run, so a restarted output never overwrites a part.
+      slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`)));
+    }
+    const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
+    const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS });
+    // Checked here, with no await before the spawn, so stop() never races a new process.
+    if (this.#stopping || this.#output?.proc.running) return;
+    const parser = new ProgressParser();
+    const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
+      pidFile: this.#pidFile,
+      onStdoutLine: (line) => {
+        const sample = parser.push(line);
+        if (sample && this.#output?.proc === proc) this.#onOutputProgress(sample);
+      },
+      onStderrLine: (line) => {
+        if (this.#output?.proc === proc) this.#onStderr(line, targets);
+      },
+    });
+    const now = this.#now();
+    this.#output = { proc, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0 };
+    this.#log.info({ role: 'output', pid: proc.pid, offsetS, format: p.format }, 'ffmpeg started');
+    void proc.exited.then((info) => this.#onOutputExit(proc, info));
+  }
+
+  #onOutputProgress(sample: ProgressSample): void {
+    const run = this.#output!;
+    const now = this.#now();
+    run.lastProgressAt = performance.now();
+    run.progressed = true;
+    run.progressReal = performance.now();
+    run.outTimeS = sample.outTimeS;
+    this.#restarts.progressed(now, run.spawnedAt);
+    this.#health = {
+      phase: this.#showing ?? 'slate',
+      fps: sample.fps,
+      bitrateKbps: sample.bitrateKbps ?? encodedKbps(this.#prepared!.format),
+      bitrateMeasured: sample.bitrateKbps !== undefined,
+      speed: sample.speed,
+      droppedFrames: sample.droppedFrames,
+      restarts: this.#health.restarts,
+      lastProgressAt: new Date(now).toISOString(),
+    };
+    if (now - this.#lastHealthAt >= 900) {
+      this.#lastHealthAt = now;
+      this.#events.emit('health', this.health);
+    }
+  }
+
+  #onOutputExit(proc: GuardedProcess, info: ExitInfo): void {
+    const run = this.#output;
+    if (!run || run.proc !== proc) return;
+    this.#output = undefined;
+    if (this.#stopping) return;
+    this.#outputEndS = Math.max(this.#outputEndS, timelineEnd(run, performance.now()));
+    this.#health = { ...this.#health, fps: 0, speed: 0 };
+    // The decoder waited on the pipe meanwhile: it is not to blame for the pause.
+    if (this.#decoder) this.#decoder.lastProgressAt = performance.now();
+    const decision = this.#restarts.crashed(this.#now());
+    const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
+    if (decision.giveUp) {
+      this.#giveUp(
+        'ffmpeg-exit',
+        `ffmpeg stopped ${decision.crashes} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
+      );
+      return;
+    }
+    this.#health = { ...this.#health, restarts: this.#health.restarts + 1 };
+    // The destinations are without data until it is back: the first restart is immediate.
+    const delay = decision.streak === 0 ? 0 : decision.delayMs;
+    this.#problem('ffmpeg-exit', `The output ffmpeg ${how}; restarting it in ${delay} ms (restart ${this.#health.restarts}). The destinations reconnect.`);
+    if (delay === 0) this.#background(this.#launchOutput());
+    else this.#outputTimer = this.#deps.clock.at(new Date(this.#now() + delay), () => this.#background(this.#launchOutput()));
+  }
+
+  #onStderr(line: string, targets: readonly IngestTarget[]): void {
+    this.#lastStderr = line;
+    this.#log.debug({ line: maskUrlsIn(line) }, 'ffmpeg');
+    const finding = classifyStderr(line, targets);
+    if (!finding) return;
+    if (finding.kind === 'disk-full') {
+      this.#disk.full(finding.detail, this.#now());
+      return;
+    }
+    const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
+    const last = this.#outputProblemAt.get(dest) ?? 0;
+    if (this.#now() - last < 20_000) return;
+    this.#outputProblemAt.set(dest, this.#now());
+    this.#problem(
+      'output-failed',
+      `Destination "${dest}" is not receiving (${maskUrl(finding.target.url)}: ${maskUrlsIn(finding.detail)}). onair reconnects it every second; the other destinations continue. Check that the server is up and the stream key is right.`,
+    );
+  }
+
+  // --- the decoders ----------------------------------------------------------------
 
   #kindWanted(): Kind {
-    return this.#wanted === 'programme' && !this.#sourceDown && !this.#contentEnded ? 'programme' : 'slate';
+    return this.#wanted === 'programme' && !this.#sourceDown && !this.#contentEnded && this.#now() >= this.#programmeHeldUntil
+      ? 'programme'
+      : 'slate';
   }
 
+  /** Brings the decoder in line with what should be on air (stop the wrong one, start the right one). */
   #switchIfNeeded(): void {
+    if (this.#stopping || !this.#prepared) return;
     const kind = this.#kindWanted();
-    if (this.#proc?.running && this.#showing !== kind && !this.#switchPending) {
-      this.#switchPending = true;
-      void this.#proc.stop(this.#o.switchTimeoutMs);
+    const d = this.#decoder;
+    if (d?.proc.running) {
+      if (d.kind !== kind && !this.#switchPending) {
+        this.#switchPending = true;
+        void d.proc.stop(this.#o.switchTimeoutMs);
+      }
+    } else {
+      this.#launchDecoder();
     }
     this.#background(this.#writeSlateText());
   }
@@ -291,21 +508,20 @@ export class SupervisedEncoder implements Encoder {
     return this.#programmeSince === undefined ? 0 : (this.#now() - this.#programmeSince) / 1000;
   }
 
-  #launch(): void {
-    this.#restartTimer = undefined;
-    if (this.#stopping || this.#proc?.running) return;
-    this.#background(this.#launchAsync());
+  #launchDecoder(): void {
+    if (this.#stopping || this.#launchingDecoder || this.#decoder?.proc.running) return;
+    this.#launchingDecoder = true;
+    this.#background(this.#launchDecoderAsync().finally(() => (this.#launchingDecoder = false)));
   }
 
-  async #launchAsync(): Promise<void> {
+  async #launchDecoderAsync(): Promise<void> {
     const p = this.#prepared!;
     let kind = this.#kindWanted();
     let input: InputPart;
     if (kind === 'programme') {
       const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch });
       if (part === 'ended') {
-        this.#contentEnded = true;
-        this.#problem('source-ended', `Programme "${this.#spec.occurrence.programmeId}": its media ended before the scheduled end; the slate is shown until then.`, false);
+        this.#endOfContent();
         kind = 'slate';
         input = await this.#slatePart(p.format);
       } else {
@@ -314,122 +530,138 @@ export class SupervisedEncoder implements Encoder {
     } else {
       input = await this.#slatePart(p.format);
     }
-    const targets = this.#spec.outputs.map((o) => o.target);
-    // The HLS muxer does not create folders; a missing one would fail that output only.
-    for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
-    const slaves = targets.map((t) => targetSlave(t));
-    if (kind === 'programme') {
-      // The archive keeps the programme only, one MPEG-TS part per run (see tee.ts).
-      for (const t of targets) {
-        if (!t.record) continue;
-        await mkdir(t.record, { recursive: true });
-        slaves.push(recordingSlave(path.join(t.record, `part-${String(this.#now()).padStart(15, '0')}.ts`)));
-      }
-    }
-    const args = pipelineArgs({ input, mode: kind === 'programme' ? p.mode : 'encode', format: p.format, slaves });
     // Checked here, with no await before the spawn, so stop() never races a new process.
-    if (this.#stopping || this.#proc?.running) return;
+    if (this.#stopping || this.#decoder?.proc.running) return;
+    // After the previous decoder's last timestamp, and never behind the wall clock: the
+    // time a decoder takes to start becomes repeated frames at the output, not latency
+    // that grows with every switch.
+    const nowReal = performance.now();
+    this.#timelineEpoch ??= nowReal;
+    const offsetS = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - this.#timelineEpoch) / 1000);
+    const args = decoderArgs({ input, format: p.format, offsetS, pipe: this.#pipe.path });
     const parser = new ProgressParser();
-    this.#lastProgressAt = 0;
-    this.#runStartedAt = this.#now();
-    this.#showing = kind;
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
-      pidFile: this.#pidFile,
+      pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.decoder.pid`),
       onStdoutLine: (line) => {
         const sample = parser.push(line);
-        if (sample && this.#proc === proc) this.#onProgress(sample, kind);
+        if (sample && this.#decoder?.proc === proc) this.#onDecoderProgress(sample);
       },
       onStderrLine: (line) => {
-        if (this.#proc === proc) this.#onStderr(line, targets);
+        if (this.#decoder?.proc === proc) {
+          this.#lastStderr = line;
+          this.#log.debug({ line: maskUrlsIn(line), kind }, 'decoder');
+        }
       },
     });
-    this.#proc = proc;
-    this.#log.info({ kind, pid: proc.pid, mode: kind === 'programme' ? p.mode : 'encode' }, 'ffmpeg started');
-    void proc.exited.then((info) => this.#onExit(proc, info));
-  }
-
-  #onProgress(sample: ProgressSample, kind: Kind): void {
     const now = this.#now();
-    this.#lastProgressAt = now;
-    if (kind === 'programme') this.#liveRetries = 0;
-    this.#restarts.progressed(now, this.#runStartedAt);
-    this.#health = {
-      phase: kind,
-      fps: sample.fps,
-      bitrateKbps: sample.bitrateKbps ?? (kind === 'programme' ? this.#prepared!.nominalKbps : encodedKbps(this.#prepared!.format)),
-      bitrateMeasured: sample.bitrateKbps !== undefined,
-      speed: sample.speed,
-      droppedFrames: sample.droppedFrames,
-      restarts: this.#health.restarts,
-      lastProgressAt: new Date(now).toISOString(),
-    };
-    if (now - this.#lastHealthAt >= 900) {
-      this.#lastHealthAt = now;
-      this.#events.emit('health', this.health);
-    }
+    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0 };
+    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS }, 'ffmpeg started');
+    void proc.exited.then((info) => this.#onDecoderExit(proc, info));
+    // What should be on air may have changed while the input was being prepared.
+    if (this.#kindWanted() !== kind) this.#switchIfNeeded();
   }
 
-  #onStderr(line: string, targets: readonly IngestTarget[]): void {
-    this.#lastStderr = line;
-    this.#log.debug({ line: maskUrlsIn(line) }, 'ffmpeg');
-    const finding = classifyStderr(line, targets);
-    if (!finding) return;
-    if (finding.kind === 'disk-full') {
-      this.#disk.full(finding.detail, this.#now());
-      return;
+  #onDecoderProgress(sample: ProgressSample): void {
+    const d = this.#decoder!;
+    d.lastProgressAt = performance.now();
+    d.progressReal = performance.now();
+    d.outTimeS = sample.outTimeS;
+    if (!d.progressed) {
+      d.progressed = true;
+      // Its first frame is in the pipe: this is what the destinations see from now on.
+      this.#showing = d.kind;
+      this.#recording?.showing(d.kind === 'programme', Date.now());
+      this.#health = { ...this.#health, phase: d.kind };
+      this.#log.info({ kind: d.kind }, 'on air');
     }
-    const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
-    const last = this.#outputProblemAt.get(dest) ?? 0;
-    if (this.#now() - last < 20_000) return;
-    this.#outputProblemAt.set(dest, this.#now());
-    this.#problem(
-      'output-failed',
-      `Destination "${dest}" is not receiving (${maskUrl(finding.target.url)}: ${maskUrlsIn(finding.detail)}). onair reconnects it every second; the other destinations continue. Check that the server is up and the stream key is right.`,
-    );
+    if (d.kind === 'programme') this.#liveRetries = 0;
   }
 
-  #onExit(proc: GuardedProcess, info: ExitInfo): void {
-    if (proc !== this.#proc) return;
-    this.#proc = undefined;
+  #onDecoderExit(proc: GuardedProcess, info: ExitInfo): void {
+    const d = this.#decoder;
+    if (!d || d.proc !== proc) return;
+    this.#decoder = undefined;
+    this.#decodersEndS = Math.max(this.#decodersEndS, timelineEnd(d, performance.now()));
     if (this.#stopping) return;
-    this.#health = { ...this.#health, fps: 0, speed: 0 };
     if (this.#switchPending) {
       this.#switchPending = false;
-      this.#launch();
+      this.#launchDecoder();
       return;
     }
-    if (this.#showing === 'programme') this.#background(this.#afterProgrammeExit(info));
-    else this.#restartAfterCrash(info);
+    if (d.kind === 'programme') {
+      // The slate goes up at once, whatever happened; then the source is looked at.
+      this.#programmeHeldUntil = Number.POSITIVE_INFINITY;
+      this.#launchDecoder();
+      this.#background(this.#afterProgrammeExit(info, d.progressed));
+      return;
+    }
+    this.#decoderCrashed(info, 'slate');
+  }
+
+  /** A decoder failed: count it, and bring the programme back after the backoff (the slate runs meanwhile). */
+  #decoderCrashed(info: ExitInfo, kind: Kind): void {
+    const now = this.#now();
+    const decision = this.#restarts.crashed(now);
+    const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
+    if (decision.giveUp) {
+      this.#giveUp(
+        'ffmpeg-exit',
+        `ffmpeg stopped ${decision.crashes} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
+      );
+      return;
+    }
+    this.#health = { ...this.#health, restarts: this.#health.restarts + 1 };
+    if (kind === 'programme') {
+      this.#problem('ffmpeg-exit', `The programme's decoder ${how}; the slate is on air and the programme returns in ${decision.delayMs} ms (restart ${this.#health.restarts}).`);
+      this.#holdProgramme(decision.delayMs);
+    } else {
+      this.#problem('ffmpeg-exit', `The slate's decoder ${how}; restarting it in ${decision.delayMs} ms (restart ${this.#health.restarts}).`);
+      this.#restartTimer = this.#deps.clock.at(new Date(now + decision.delayMs), () => this.#switchIfNeeded());
+    }
+  }
+
+  /** Keeps the programme off air for `ms`, then switches back to it. */
+  #holdProgramme(ms: number): void {
+    this.#programmeHeldUntil = this.#now() + ms;
+    this.#restartTimer?.();
+    this.#restartTimer = this.#deps.clock.at(new Date(this.#programmeHeldUntil), () => this.#switchIfNeeded());
+  }
+
+  #endOfContent(): void {
+    if (this.#contentEnded) return;
+    this.#contentEnded = true;
+    this.#problem('source-ended', `Programme "${this.#spec.occurrence.programmeId}": its media ended before the scheduled end; the slate is shown until then.`, false);
+    this.#background(this.#writeSlateText());
   }
 
   #checkSource(): Promise<string | undefined> {
     return sourceDownReason(this.#spec.occurrence.source, this.#prepared!, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal });
   }
 
-  async #afterProgrammeExit(info: ExitInfo): Promise<void> {
+  async #afterProgrammeExit(info: ExitInfo, progressed: boolean): Promise<void> {
     const source = this.#spec.occurrence.source;
     // A live source that answered a moment ago but dropped this run before any frame (a
     // camera restarting, or one that serves a single client and was busy with our check):
-    // retry it directly a few times before putting the slate up and probing again.
-    if (source.kind === 'url' && this.#lastProgressAt === 0 && this.#liveRetries < LIVE_RETRY_MS.length) {
-      const wait = LIVE_RETRY_MS[this.#liveRetries++]!;
-      this.#restartTimer = this.#deps.clock.at(new Date(this.#now() + wait), () => this.#launch());
+    // retry it directly a few times before probing it.
+    if (source.kind === 'url' && !progressed && this.#liveRetries < LIVE_RETRY_MS.length) {
+      this.#holdProgramme(LIVE_RETRY_MS[this.#liveRetries++]!);
       return;
     }
     this.#liveRetries = 0;
     const down = await this.#checkSource();
-    if (this.#stopping || this.#proc?.running) return;
+    if (this.#stopping) return;
     if (down) {
+      this.#programmeHeldUntil = 0;
       this.#markSourceDown(down);
       this.#reportSourceDown();
-      this.#launch();
       return;
     }
     if (info.code === 0 && (source.kind === 'file' || source.kind === 'playlist') && programmePosition(source, this.#prepared!, this.#elapsedS()) === 'ended') {
-      this.#launch(); // #launchAsync notices the end and puts the slate up.
+      this.#programmeHeldUntil = 0;
+      this.#endOfContent();
       return;
     }
-    this.#restartAfterCrash(info);
+    this.#decoderCrashed(info, 'programme');
   }
 
   #markSourceDown(reason: string): void {
@@ -445,34 +677,24 @@ export class SupervisedEncoder implements Encoder {
     );
   }
 
-  #restartAfterCrash(info: ExitInfo): void {
-    const now = this.#now();
-    const decision = this.#restarts.crashed(now);
-    const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
-    if (decision.giveUp) {
-      this.#giveUp(
-        'ffmpeg-exit',
-        `ffmpeg stopped ${decision.crashes} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
-      );
-      return;
-    }
-    const delay = decision.delayMs;
-    this.#health = { ...this.#health, restarts: this.#health.restarts + 1 };
-    this.#problem('ffmpeg-exit', `ffmpeg ${how}; restarting in ${delay} ms (restart ${this.#health.restarts}).`);
-    this.#restartTimer = this.#deps.clock.at(new Date(now + delay), () => this.#launch());
-  }
-
-  /** Once a second: stall detection, retrying a failed source, the slate's message. */
+  /** Once a second: stall detection, retrying a failed source, the archive's parts. */
   #tick(): void {
     if (this.#stopping) return;
     const now = this.#now();
-    const proc = this.#proc;
-    if (proc?.running) {
-      const since = this.#lastProgressAt || this.#runStartedAt;
-      if (now - since > this.#o.stallMs) {
-        this.#problem('ffmpeg-stalled', `ffmpeg made no progress for ${Math.round((now - since) / 1000)} s; restarting it.`);
-        proc.kill();
-      }
+    // The output first: a frozen output also stops the decoder (the pipe fills), and the
+    // decoder must not be blamed for that. A frozen decoder starves the output a little
+    // later than itself, so it is caught first in that case.
+    const real = performance.now();
+    const out = this.#output;
+    if (out?.proc.running && real - out.lastProgressAt > this.#o.stallMs) {
+      this.#problem('ffmpeg-stalled', `The output ffmpeg made no progress for ${Math.round((real - out.lastProgressAt) / 1000)} s; restarting it.`);
+      out.proc.kill();
+      if (this.#decoder) this.#decoder.lastProgressAt = real;
+    }
+    const d = this.#decoder;
+    if (d?.proc.running && !this.#switchPending && real - d.lastProgressAt > this.#o.stallMs) {
+      this.#problem('ffmpeg-stalled', `The ${d.kind}'s decoder made no progress for ${Math.round((real - d.lastProgressAt) / 1000)} s; replacing it.`);
+      d.proc.kill();
     }
     if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
     if (this.#disk.mustFail(now)) {
@@ -495,6 +717,7 @@ export class SupervisedEncoder implements Encoder {
         }),
       );
     }
+    if (this.#recording) this.#background(this.#recording.prune());
     this.#tickTimer = this.#deps.clock.at(new Date(now + 1000), () => this.#tick());
   }
 }

@@ -18,10 +18,16 @@ export const DEFAULT_RECOVERY: RecoveryOptions = { waitS: 1, queuePackets: 600 }
 /** HLS settings of the local destination. */
 export const HLS_TIME_S = 2;
 export const HLS_LIST_SIZE = 10;
-// append_list + discont_start: after a restart the playlist continues (numbering kept,
-// a discontinuity marked) instead of starting over; omit_endlist: a restart or a switch
-// to the slate is not the end; delete_segments: old segments are cleaned up.
-export const HLS_FLAGS = 'delete_segments+append_list+omit_endlist+discont_start';
+// No append_list: ffmpeg 5.1 marks a discontinuity at every start with it (and never
+// writes EXT-X-DISCONTINUITY-SEQUENCE when that leaves the window). A restarted output
+// instead starts a new playlist whose media sequence and segment names continue the old
+// one (`start_number`, hls-playlist.ts) and whose timestamps continue too (outputArgs'
+// offset), so nothing is discontinuous and no tag is needed. omit_endlist: a restart is
+// not the end. temp_file: the playlist (and each segment) is written under a temporary
+// name and renamed, so a reader never sees a half-written or empty playlist.
+// independent_segments: every segment starts on a keyframe (fixed GOP).
+// delete_segments: old segments are cleaned up.
+export const HLS_FLAGS = 'delete_segments+omit_endlist+temp_file+independent_segments';
 
 function options(entries: Array<[string, string | number]>): string {
   return entries.map(([k, v]) => `${k}=${escapeTeeOption(String(v))}`).join(':');
@@ -44,8 +50,8 @@ function recovering(format: string, recovery: RecoveryOptions): Array<[string, s
   ];
 }
 
-/** One destination's slave. */
-export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DEFAULT_RECOVERY): string {
+/** One destination's slave; an HLS playlist's segments are numbered from `hlsStartNumber`. */
+export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DEFAULT_RECOVERY, hlsStartNumber = 0): string {
   if (target.format === 'flv') {
     return slave([...recovering('flv', recovery), ['onfail', 'ignore']], target.url);
   }
@@ -53,26 +59,38 @@ export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DE
     ['hls_time', HLS_TIME_S],
     ['hls_list_size', HLS_LIST_SIZE],
     ['hls_flags', HLS_FLAGS],
+    ['start_number', hlsStartNumber],
   ]);
   // format_opts is itself an option list, parsed once more by the fifo muxer.
   return slave([...recovering('hls', recovery), ['format_opts', hls], ['onfail', 'ignore']], target.url);
 }
 
+/** Length of one archive recording part. */
+export const RECORDING_PART_S = 2;
+
 /**
- * The archive recording of one ffmpeg run: plain MPEG-TS, which stays readable even when
- * ffmpeg is killed, so every run leaves a usable part. No recovery: reopening would
- * truncate the part.
+ * The archive recording of one output run: plain MPEG-TS parts of about 2 s
+ * (`<prefix>-00000.ts`, ...), which stay readable even when ffmpeg is killed. The output
+ * records all the time; the encoder deletes the parts made while the slate was on air
+ * (recording-parts.ts), so the archive keeps the programme. No recovery: reopening would
+ * overwrite a part.
  */
-export function recordingSlave(file: string, recovery: RecoveryOptions = DEFAULT_RECOVERY): string {
+export function recordingSlave(prefix: string, recovery: RecoveryOptions = DEFAULT_RECOVERY): string {
+  const segment = options([
+    ['segment_time', RECORDING_PART_S],
+    ['segment_format', 'mpegts'],
+    ['reset_timestamps', 0],
+  ]);
   return slave(
     [
       ['f', 'fifo'],
-      ['fifo_format', 'mpegts'],
+      ['fifo_format', 'segment'],
+      ['format_opts', segment],
       ['queue_size', recovery.queuePackets],
       ['drop_pkts_on_overflow', 1],
       ['onfail', 'ignore'],
     ],
-    file,
+    `${prefix}-%05d.ts`,
   );
 }
 

@@ -41,6 +41,8 @@ export interface Metrics {
   scheduleReload(errors: number): void;
   /** Leadership of this node changed (cluster mode; always 1 in the embedded default). */
   leader(leading: boolean): void;
+  /** Redis came back without its data (cluster mode: chat, sessions and audits before it are gone). */
+  redisDataLost(): void;
   /** Sets the viewer count source after construction (the realtime layer starts later). */
   setViewerSource(viewers: () => number): void;
   /**
@@ -180,6 +182,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
   });
 
+  const redisLost = new client.Counter({
+    name: 'onair_redis_data_lost_total',
+    help: 'Times this node found Redis back without its data (chat, sessions and audit entries before it lost).',
+    registers: [registry],
+  });
+
   const clearStream = (occurrenceId: string): void => {
     const programme = programmeOf.get(occurrenceId);
     if (programme === undefined) return;
@@ -239,6 +247,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       if (errors > 0) reloadErrors.inc(errors);
     },
     leader: (isLeader) => leading.set(isLeader ? 1 : 0),
+    redisDataLost: () => redisLost.inc(),
     setViewerSource(source) {
       viewers = source;
     },

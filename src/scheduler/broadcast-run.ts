@@ -483,6 +483,7 @@ export class BroadcastRun {
   // -------------------------------------------------------------------------------------
 
   #startEncoder(phase: 'slate' | 'programme'): void {
+    this.#checkStopped();
     const outputs = this.#usable().map((d) => ({ destination: d.name, target: d.ingest! }));
     let encoder: Encoder;
     try {
@@ -636,7 +637,6 @@ export class BroadcastRun {
 
   async #remember(occ: Occurrence): Promise<void> {
     const store = this.#deps.store;
-    if (!store.rememberOccurrence) return;
     const json = JSON.stringify(occ);
     if (json === this.#remembered) return;
     await store.rememberOccurrence(occ, this.#deps.clock.now());
@@ -747,13 +747,23 @@ export class BroadcastRun {
     );
   }
 
-  /** Engine shutdown: stop timers and the encoder, keep the persisted state for the next start. */
+  /**
+   * Engine shutdown: stop timers and the encoder, keep the persisted state for the next start.
+   * The encoder stops at once, not after the step in progress: that step may be waiting on a
+   * store that is unreachable (a cluster leader that lost Redis, and with it the lease, must
+   * not keep pushing), and once stopped no step starts an encoder again.
+   */
   async stop(bound: Promise<void>): Promise<void> {
     this.#stopped = true;
     this.#timer?.();
     this.#disarmReminders();
     this.#abort.abort();
-    await Promise.race([this.#queue.then(() => undefined), bound]);
+    await Promise.all([this.#stopEncoder(), Promise.race([this.#queue.then(() => undefined), bound])]);
     await this.#stopEncoder();
+  }
+
+  /** The occurrence as the schedule last gave it (undefined for a stand-in from the record). */
+  get scheduled(): Occurrence | undefined {
+    return this.#occ;
   }
 }

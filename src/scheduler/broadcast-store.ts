@@ -1,6 +1,6 @@
 // The BroadcastStore port: where the engine persists its records and their transition log.
-// The embedded implementation is SQLite (src/store/sqlite-broadcast-store.ts); a cluster
-// implementation (Redis) can be added behind this same interface.
+// Implemented by SQLite for the embedded server (src/store/sqlite/broadcast-store.ts) and by
+// Redis, fenced by the leader's token, in a cluster (RedisBroadcastStore).
 import { OnairError } from '../shared/errors.js';
 import type { Occurrence } from '../schedule/types.js';
 import type { BroadcastRecord, BroadcastState } from './ports.js';
@@ -61,11 +61,12 @@ export interface BroadcastStore {
   prune(before: Date): Promise<number>;
   /**
    * Keeps a copy of the occurrence a record was made from (source, destinations, times), so
-   * a restart can carry on a prepared or live broadcast even when its schedule file cannot be
-   * read at that moment. Optional: without it, such a broadcast is cancelled with a reason.
+   * a restart — or a new cluster leader — can carry on a prepared or live broadcast even when
+   * its schedule file cannot be read at that moment (docs/broadcast-states.md). Replaces an
+   * earlier copy; `prune` deletes it with its record.
    */
-  rememberOccurrence?(occ: Occurrence, now: Date): Promise<void>;
-  /** The copy kept by rememberOccurrence, with its dates revived. */
-  recallOccurrence?(occurrenceId: string): Promise<Occurrence | undefined>;
+  rememberOccurrence(occ: Occurrence, now: Date): Promise<void>;
+  /** The copy kept by rememberOccurrence, with its dates revived; undefined when none. */
+  recallOccurrence(occurrenceId: string): Promise<Occurrence | undefined>;
   close(): Promise<void>;
 }

@@ -13,6 +13,13 @@ import type { BroadcastRecord, BroadcastState, EngineEvents } from './ports.js';
 import { FINAL_STATES } from './ports.js';
 import { newRecord } from './records.js';
 
+/** A broadcast as a running engine knows it. */
+export interface KnownBroadcast {
+  record: BroadcastRecord;
+  /** The occurrence the schedule gave it, when it did. */
+  occurrence?: Occurrence;
+}
+
 /** How long stop() waits for a run's current step before stopping its encoder anyway. */
 const STOP_STEP_BOUND_MS = 10_000;
 
@@ -24,6 +31,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   #offChange: (() => void) | undefined;
   #planning: Promise<void> = Promise.resolve();
   #started = false;
+  #lastKnown: KnownBroadcast[] = [];
 
   constructor(deps: EngineDeps) {
     super();
@@ -53,7 +61,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     this.#started = true;
     for (const record of await this.#deps.store.listUnfinished()) {
       const occ = this.#find(record.occurrenceId);
-      const stored = occ ? undefined : await this.#deps.store.recallOccurrence?.(record.occurrenceId);
+      const stored = occ ? undefined : await this.#deps.store.recallOccurrence(record.occurrenceId);
       const run = new BroadcastRun(this.#host, record, occ ?? stored);
       this.#runs.set(record.occurrenceId, run);
       await run.reconcile(occ);
@@ -79,6 +87,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#lastKnown = this.knownBroadcasts();
     this.#offChange?.();
     for (const cancel of this.#tasks) cancel();
     this.#tasks = [];
@@ -92,6 +101,11 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     clearTimeout(timer);
     this.#runs.clear();
     this.#deps.logger.info('broadcast engine stopped');
+  }
+
+  /** knownBroadcasts() as it was when stop() began (the runs are gone after it). */
+  knownAtStop(): KnownBroadcast[] {
+    return this.#lastKnown;
   }
 
   /** Creates records and runs for occurrences entering the window; reconciles the others. */
@@ -151,6 +165,18 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
     const pruned = await this.#deps.store.prune(before);
     if (pruned) this.#deps.logger.info({ pruned }, 'pruned old broadcast records');
     return pruned;
+  }
+
+  /**
+   * What this engine knows of the broadcasts it is running: each run's record as last written
+   * (or about to be) and its occurrence. A cluster leader keeps this across a Redis outage,
+   * to put back what a Redis restarted empty has lost (src/cluster/restore-broadcasts.ts).
+   */
+  knownBroadcasts(): KnownBroadcast[] {
+    return [...this.#runs.values()].map((run) => ({
+      record: structuredClone(run.record),
+      ...(run.scheduled ? { occurrence: run.scheduled } : {}),
+    }));
   }
 
   /** Resolves once planning and every run are idle (for tests and orderly shutdowns). */

@@ -36,7 +36,6 @@ export interface IngestTarget {
   /**
    * hls only: a folder where the encoder also records the programme (not the slate), one
    * MPEG-TS part per ffmpeg run, which the local destination turns into the archive MP4.
-   * (Added by media/.)
    */
   record?: string;
 }
@@ -100,7 +99,7 @@ export interface BroadcastRecord {
    * Start and end as the schedule last gave them (ISO UTC). `scheduledStart`/`scheduledEnd`
    * are what the engine acts on and differ from these when staff started early, extended
    * or ended a broadcast; a later schedule edit of the times wins over such an action.
-   * (Added by the engine; absent in records written before it existed.)
+   * Absent in records written before the engine kept them.
    */
   planned?: { start: string; end: string };
   updatedAt: string;
@@ -169,7 +168,7 @@ export interface Destination {
   teardown(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState>;
 }
 
-/** One recorded broadcast in the local archive (served at GET /api/archive). (Added by media/.) */
+/** One recorded broadcast in the local archive (served at GET /api/archive). */
 export interface ArchiveEntry {
   occurrenceId: string;
   programmeId: string;
@@ -185,7 +184,7 @@ export interface ArchiveEntry {
   createdAt: string;
 }
 
-/** Reads the local archive (implemented by destinations/local). (Added by media/.) */
+/** Reads the local archive (implemented by destinations/local). */
 export interface ArchiveReader {
   list(): Promise<ArchiveEntry[]>;
   /** Absolute folder holding the MP4 files, for the HTTP layer to serve. */

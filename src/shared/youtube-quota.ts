@@ -3,7 +3,7 @@
 // emulator (which charges like Google) read it, and the emulator may import only shared/.
 // Sources: Google's documentation for chat list/insert and thumbnails.set; the rest are
 // the commonly used figures (list 1, writes 50) — correct them here if Google's calculator
-// says otherwise (see ../shared/YOUTUBE.md "Quota").
+// says otherwise (see docs/youtube.md on quota).
 
 export const YOUTUBE_QUOTA_COSTS = {
   'liveBroadcasts.list': 1,

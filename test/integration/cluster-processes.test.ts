@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { stringify } from 'yaml';
-import { RedisBroadcastStore } from '../../src/cluster/redis-broadcast-store.js';
+import { RedisBroadcastStore } from '../../src/store/redis/broadcast-store.js';
 import { ffmpegProcessesMentioning } from '../support/onair-process.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 

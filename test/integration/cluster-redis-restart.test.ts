@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { LeaderLease } from '../../src/cluster/leader-lease.js';
-import { RedisChatStore } from '../../src/cluster/redis-chat-store.js';
+import { RedisChatStore } from '../../src/store/redis/chat-store.js';
 import { clusterAdapter } from '../../src/cluster/socket-adapter.js';
 import { closeRedis, connectRedis, waitForRedis } from '../../src/cluster/redis.js';
 import { systemClock } from '../../src/shared/clock.js';

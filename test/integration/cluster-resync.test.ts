@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { RedisBroadcastStore } from '../../src/cluster/redis-broadcast-store.js';
+import { RedisBroadcastStore } from '../../src/store/redis/broadcast-store.js';
 import { closeRedis, connectRedis, waitForRedis } from '../../src/cluster/redis.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startClusterNode, type ClusterOnair } from '../../src/main-cluster.js';

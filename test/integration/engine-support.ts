@@ -65,22 +65,9 @@ export async function getTransitions(onair: OnairProcess, id: string): Promise<T
   return ((await res.json()) as { transitions: TransitionEntry[] }).transitions;
 }
 
-/** Polls until `check` returns something truthy; fails naming `what` and the last value seen. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last instanceof Error ? last.message : JSON.stringify(last))}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The one wait helper (test/support/wait.ts), under the name the engine journeys use. */
+export { waitFor as until } from '../support/wait.js';
+import { waitFor as until } from '../support/wait.js';
 
 /** Waits for a broadcast to reach `state`, returning its record. */
 export function untilState(onair: OnairProcess, id: string, state: string, timeoutMs: number): Promise<BroadcastView> {

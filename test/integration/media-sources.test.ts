@@ -1,11 +1,11 @@
-// Sources against real ffmpeg: a suitable file is stream-copied and an unsuitable one
-// encoded; a playlist whose next item disappears mid-way puts the slate up, says so, and
+// Sources against real ffmpeg: a file that could be copied keeps its own format and one
+// with sparse keyframes is fitted to a standard one; a playlist whose next item disappears mid-way puts the slate up, says so, and
 // goes back to the programme when the file is back.
 import { expect } from 'chai';
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { probeFile, type SupervisedEncoder } from '../../src/media/index.js';
+import { decideMode, probeFile, type SupervisedEncoder } from '../../src/media/index.js';
 import type { EncoderHealth } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
 import { FakeCamera } from '../support/ffmpeg-camera.js';
@@ -36,7 +36,7 @@ describe('media: sources (real ffmpeg)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('probes files, copying H.264/AAC with 2 s keyframes and encoding a 5 s GOP', async () => {
+  it('probes files: H.264/AAC with 2 s keyframes could be copied, a 5 s GOP could not', async () => {
     const good = makeClip(path.join(dir, 'good.mp4'), { seconds: 6 });
     const sparse = makeClip(path.join(dir, 'sparse.mp4'), { seconds: 12, gopS: 5 });
     const info = await probeFile(good, binaries());
@@ -49,7 +49,9 @@ describe('media: sources (real ffmpeg)', function () {
     copy.on('health', (h) => health.push(h));
     copy.start('programme');
     await waitFor('the copied programme on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
-    expect(copy.mode).to.deep.equal({ mode: 'copy', reason: 'H.264 + AAC with keyframes at most 2 s apart' });
+    // Copyable, but the continuous output encodes every source once, in the source's own format.
+    expect(decideMode(info).mode).to.equal('copy');
+    expect(copy.mode).to.deep.equal({ mode: 'encode', reason: "encoded once by the continuous output in the source's own format (H.264 + AAC with keyframes at most 2 s apart)" });
     await waitFor('HLS segments', () => hlsSegments(path.join(dir, 'copy', 'index.m3u8')).length >= 1, 20_000);
 
     const enc = create('enc@x', { kind: 'file', path: sparse });

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { SqliteChatStore } from '../../src/chat/index.js';
 import { clusterAdapter } from '../../src/cluster/socket-adapter.js';
 import type { Ack, ChatMessagePayload, ChatSanctionPayload } from '../../src/realtime/events.js';
-import { openDatabase } from '../../src/store/sqlite.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { makeOccurrence, nextEvent, request, startHarness, type Harness } from '../support/realtime-harness.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';

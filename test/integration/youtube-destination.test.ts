@@ -12,7 +12,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { destinationFor, initialState, makeOccurrence, RecordingContext, type DestinationRig } from '../support/youtube-fixtures.js';
 import { startPush, type Push } from '../support/youtube-push.js';
-import { waitFor } from '../support/youtube-client.js';
+import { waitFor } from '../support/wait.js';
 
 async function failure(p: Promise<unknown>): Promise<DestinationError> {
   try {
@@ -202,7 +202,7 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
     const { state, ctx } = await prepared(occ);
     // goLive before any data: errorStreamInactive, retried; the push starts meanwhile.
     const going = rig.destination.goLive(occ, state, ctx);
-    await waitFor(() => emu.calls.some((c) => c.reason === 'errorStreamInactive'));
+    await waitFor('emu.calls.some((c) => c.reason === errorStreamInactive)', () => emu.calls.some((c) => c.reason === 'errorStreamInactive'));
     push = startPush(state.ingest!.url);
     const live = await going;
     expect(live.status).to.equal('live');
@@ -233,7 +233,7 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
     // A 3 s drop stands for the 20 s one: both are shorter than YouTube's ~1 minute no-data end.
     emu.dropStream(streamId, 3000);
     expect(emu.stream(streamId)?.status?.streamStatus).to.equal('inactive');
-    await waitFor(() => emu.stream(streamId)?.status?.streamStatus === 'active', 20_000);
+    await waitFor('emu.stream(streamId)?.status?.streamStatus === active', () => emu.stream(streamId)?.status?.streamStatus === 'active', 20_000);
     expect(emu.broadcast(state.remote.broadcastId!)?.status?.lifeCycleStatus).to.equal('live');
     const ended = await rig.destination.end(occ, live, ctx);
     expect(ended.status).to.equal('complete');
@@ -251,7 +251,7 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
     const live = await rig.destination.goLive(occ, await rig.destination.awaitIngest(occ, state, ctx), ctx);
     await push.stop();
     push = undefined;
-    await waitFor(() => emu.broadcast(state.remote.broadcastId!)?.status?.lifeCycleStatus === 'complete', 20_000);
+    await waitFor('emu.broadcast(state.remote.broadcastId!)?.status?.lifeCycleStatus ===', () => emu.broadcast(state.remote.broadcastId!)?.status?.lifeCycleStatus === 'complete', 20_000);
     const ended = await rig.destination.end(occ, live, ctx);
     expect(ended.status).to.equal('complete');
   });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { EMULATOR_CLIENT, YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import { ffmpegProcessesMentioning, makeOnairDirs, OnairProcess, type OnairDirs } from '../support/onair-process.js';
-import { waitFor } from '../support/youtube-client.js';
+import { waitFor } from '../support/wait.js';
 
 describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function () {
   this.timeout(180_000);
@@ -67,22 +67,22 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
     // 1. Hold the bind so onair is killed after the insert, before the bind.
     emu.setLatency(4000, ['liveBroadcasts.bind']);
     const first = await launch(env);
-    await waitFor(() => emu.calls.some((c) => c.method === 'liveStreams.insert'), 60_000, 50);
+    await waitFor('emu.calls.some((c) => c.method === liveStreams.insert', () => emu.calls.some((c) => c.method === 'liveStreams.insert'), 60_000, 50);
     await first.kill();
     emu.setLatency(0);
     expect(emu.broadcasts()).to.have.length(1);
 
     // 2. Restart: the same event is found, bound, and goes live at its second; kill mid-air.
     const second = await launch(env);
-    await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live', 90_000);
+    await waitFor('emu.broadcasts()[0]?.status?.lifeCycleStatus === live', () => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live', 90_000);
     const accepted = emu.calls.find((c) => c.method === 'liveBroadcasts.transition' && c.status === 200)!;
     expect(Math.abs(Date.parse(accepted.at) - start.getTime())).to.be.below(1000);
-    await waitFor(() => Date.now() > start.getTime() + 6000, 30_000, 200);
+    await waitFor('Date.now() > start.getTime() + 6000', () => Date.now() > start.getTime() + 6000, 30_000, 200);
     await second.kill();
 
     // 3. Restart mid-air: it reattaches and completes the same event at the end.
     await launch(env);
-    const ended = await waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'complete' && emu.broadcasts()[0], 90_000);
+    const ended = await waitFor('emu.broadcasts()[0]?.status?.lifeCycleStatus === complete && emu.broad', () => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'complete' && emu.broadcasts()[0], 90_000);
     expect(Math.abs(Date.parse(ended.snippet!.actualEndTime!) - end.getTime())).to.be.below(5000);
     expect(emu.broadcasts()).to.have.length(1);
     expect(emu.calls.filter((c) => c.method === 'liveBroadcasts.insert')).to.have.length(1);

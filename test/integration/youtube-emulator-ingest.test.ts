@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import type { youtube_v3 } from '@googleapis/youtube';
 import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
-import { emulatorClient, reasonOf, waitFor } from '../support/youtube-client.js';
+import { emulatorClient, reasonOf } from '../support/youtube-client.js';
+import { waitFor } from '../support/wait.js';
 import { startPush, type Push } from '../support/youtube-push.js';
 
 describe('YouTube emulator ingest (real ffmpeg over RTMP)', function () {
@@ -50,35 +51,35 @@ describe('YouTube emulator ingest (real ffmpeg over RTMP)', function () {
     const { id, streamId, url } = await makeBound();
     expect(await streamStatus(streamId)).to.equal('ready');
     push = startPush(url);
-    await waitFor(async () => (await streamStatus(streamId)) === 'active');
+    await waitFor('(await streamStatus(streamId)) === active', async () => (await streamStatus(streamId)) === 'active');
     const t = await yt.liveBroadcasts.transition({ id, part: ['status'], broadcastStatus: 'live' });
     expect(t.data.status?.lifeCycleStatus).to.equal('liveStarting');
-    await waitFor(async () => (await life(id)) === 'live');
+    await waitFor('(await life(id)) === live', async () => (await life(id)) === 'live');
     const again = await yt.liveBroadcasts.transition({ id, part: ['status'], broadcastStatus: 'live' }).catch((e: unknown) => e);
     expect(reasonOf(again)).to.equal('redundantTransition');
     await yt.liveBroadcasts.transition({ id, part: ['status'], broadcastStatus: 'complete' });
     expect(await life(id)).to.equal('complete');
     // Real media went through the ingest: a second of video (15 fps) and its audio.
-    await waitFor(() => emu.ingestStats(streamId).videoFrames >= 15);
+    await waitFor('emu.ingestStats(streamId).videoFrames >= 15', () => emu.ingestStats(streamId).videoFrames >= 15);
     expect(emu.ingestStats(streamId).audioPackets).to.be.greaterThan(5);
     await push.stop();
-    await waitFor(async () => (await streamStatus(streamId)) === 'inactive');
+    await waitFor('(await streamStatus(streamId)) === inactive', async () => (await streamStatus(streamId)) === 'inactive');
   });
 
   it('goes live by itself with enableAutoStart, and goes through testing with the monitor stream on', async () => {
     const auto = await makeBound({ monitorStream: { enableMonitorStream: false }, enableAutoStart: true });
     push = startPush(auto.url);
-    await waitFor(async () => (await life(auto.id)) === 'live');
+    await waitFor('(await life(auto.id)) === live', async () => (await life(auto.id)) === 'live');
     await push.stop();
     const monitored = await makeBound({ monitorStream: { enableMonitorStream: true } });
     push = startPush(monitored.url);
-    await waitFor(async () => (await streamStatus(monitored.streamId)) === 'active');
+    await waitFor('(await streamStatus(monitored.streamId)) === active', async () => (await streamStatus(monitored.streamId)) === 'active');
     const direct = await yt.liveBroadcasts.transition({ id: monitored.id, part: ['status'], broadcastStatus: 'live' }).catch((e: unknown) => e);
     expect(reasonOf(direct)).to.equal('invalidTransition');
     await yt.liveBroadcasts.transition({ id: monitored.id, part: ['status'], broadcastStatus: 'testing' });
-    await waitFor(async () => (await life(monitored.id)) === 'testing');
+    await waitFor('(await life(monitored.id)) === testing', async () => (await life(monitored.id)) === 'testing');
     await yt.liveBroadcasts.transition({ id: monitored.id, part: ['status'], broadcastStatus: 'live' });
-    await waitFor(async () => (await life(monitored.id)) === 'live');
+    await waitFor('(await life(monitored.id)) === live', async () => (await life(monitored.id)) === 'live');
     const bind = await yt.liveBroadcasts.bind({ id: monitored.id, part: ['id'], streamId: monitored.streamId }).catch((e: unknown) => e);
     expect(reasonOf(bind)).to.equal('liveBroadcastBindingNotAllowed');
   });
@@ -86,7 +87,7 @@ describe('YouTube emulator ingest (real ffmpeg over RTMP)', function () {
   it('a dropped stream reads inactive for the drop, refuses pushes when disconnected, then comes back', async () => {
     const { streamId, url } = await makeBound();
     push = startPush(url);
-    await waitFor(async () => (await streamStatus(streamId)) === 'active');
+    await waitFor('(await streamStatus(streamId)) === active', async () => (await streamStatus(streamId)) === 'active');
     emu.dropStream(streamId, 4000, { disconnect: true });
     expect(await streamStatus(streamId)).to.equal('inactive');
     const code = await push.exited;
@@ -94,7 +95,7 @@ describe('YouTube emulator ingest (real ffmpeg over RTMP)', function () {
     // Like an encoder, push again whenever the connection is refused, until it takes.
     let refused = 0;
     push = startPush(url);
-    await waitFor(async () => {
+    await waitFor('the stream active once a push is taken', async () => {
       if (push!.process.exitCode !== null) {
         refused++;
         push = startPush(url);

@@ -16,7 +16,7 @@ import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import { QuotaLedger, YoutubeDestination } from '../../src/destinations/youtube/index.js';
 import { emulatorApi, makeOccurrence } from '../support/youtube-fixtures.js';
 import { lavfiEncoders } from '../support/youtube-encoder.js';
-import { waitFor } from '../support/youtube-client.js';
+import { waitFor } from '../support/wait.js';
 
 /** The occurrence's other destination: a hand-written fake of the port that records what it is asked. */
 function otherDestination() {
@@ -166,7 +166,7 @@ describe('YouTube with the broadcast engine (emulator, real ffmpeg)', function (
           if (r.occurrenceId === occ.id && r.state === 'live') {
             off();
             // Stands for the 20 s drop: shorter than YouTube's ~1 minute, with the same outcome.
-            waitFor(() => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live')
+            waitFor('emu.broadcasts()[0]?.status?.lifeCycleStatus === live', () => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live')
               .then(() => emu.dropStream(emu.streams()[0]!.id!, 3000, { disconnect: true }))
               .catch(() => {});
           }

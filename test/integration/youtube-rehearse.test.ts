@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ffmpegProcessesMentioning, makeOnairDirs, type OnairDirs } from '../support/onair-process.js';
-import { openDatabase } from '../../src/store/sqlite.js';
-import { SqliteBroadcastStore } from '../../src/store/sqlite-broadcast-store.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
+import { SqliteBroadcastStore } from '../../src/store/sqlite/broadcast-store.js';
 
 describe('onair rehearse (YouTube emulator, real ffmpeg)', function () {
   this.timeout(120_000);

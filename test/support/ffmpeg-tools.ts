@@ -39,19 +39,8 @@ export function hlsSegments(playlist: string): string[] {
     .map((l) => path.join(path.dirname(playlist), l.trim()));
 }
 
-/**
- * Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with
- * `what`). For conditions no event announces (a file growing, a process gone).
- */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs: number, everyMs = 200): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** The one wait helper (test/support/wait.ts), re-exported for the media tests that import it from here. */
+export { waitFor } from './wait.js';
 
 /** Live pids in a process group (zombies waiting for init to reap them do not count). */
 export function groupPids(pgid: number): number[] {

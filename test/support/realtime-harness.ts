@@ -21,7 +21,7 @@ import type { BroadcastRecord, BroadcastState, EngineEvents, ScheduleReader } fr
 import type { Occurrence } from '../../src/schedule/types.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { TypedEmitter } from '../../src/shared/typed-emitter.js';
-import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.js';
 import type { Clock } from '../../src/shared/clock.js';
 import type { ChatStore, YoutubeChatPort } from '../../src/chat/index.js';
 

@@ -1,6 +1,7 @@
 // A private redis-server for tests that kill and restart Redis (the shared one on 6379 is
 // never touched): a free port, an append-only file in the test's own folder, fsync on every
-// write, so what was written before a SIGKILL is there after the restart.
+// write, so what was written before a SIGKILL is there after the restart. With
+// `appendOnly: false` nothing is persisted: a restart comes back empty.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -14,10 +15,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startRedisServer(port: number, dir: string): Promise<ChildProcess> {
+export async function startRedisServer(port: number, dir: string, options: { appendOnly?: boolean } = {}): Promise<ChildProcess> {
+  const persistence = options.appendOnly === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {

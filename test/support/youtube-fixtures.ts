@@ -8,7 +8,7 @@ import type { Occurrence } from '../../src/schedule/types.js';
 import type { DestinationContext, DestinationState } from '../../src/scheduler/ports.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger, type Logger } from '../../src/shared/logger.js';
-import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.js';
 import { EMULATOR_CLIENT, type YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import { QuotaLedger, YoutubeApi, YoutubeDestination } from '../../src/destinations/youtube/index.js';
 

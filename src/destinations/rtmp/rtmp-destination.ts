@@ -23,9 +23,12 @@ export interface RtmpDestinationDeps {
   /** The stream key (config.secrets.streamKeys[name]). */
   streamKey?: string;
   logger: Logger;
-  /** awaitIngest's connection check gives up after this long. @defaultValue 5000 */
+  /** awaitIngest's check (connect + RTMP handshake) gives up after this long. @defaultValue 5000 */
   connectTimeoutMs?: number;
 }
+
+/** Size of C1/S1 in the RTMP handshake (RTMP spec 5.2.3). */
+const HANDSHAKE_SIZE = 1536;
 
 /** url + '/' + key, without doubling the slash. */
 export function ingestUrl(url: string, key: string | undefined): string {
@@ -64,7 +67,10 @@ export class RtmpDestination implements Destination {
 
   /**
    * A plain RTMP server does not tell whether it sees our stream, so this checks what can
-   * be checked: that the server accepts connections. (ffmpeg keeps reconnecting anyway.)
+   * be checked: that the server accepts a connection and answers the RTMP handshake (C0+C1
+   * out, S0+S1 back). A server that accepts TCP and never answers (a black hole, a wrong
+   * port behind a firewall that accepts everything) fails here, with a message, instead of
+   * counting as live while nothing is delivered. (ffmpeg keeps reconnecting anyway.)
    */
   async awaitIngest(_occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
     const u = new URL(this.#deps.url);
@@ -75,30 +81,53 @@ export class RtmpDestination implements Destination {
       const socket = secure
         ? tls.connect({ host: u.hostname, port, servername: u.hostname })
         : net.connect({ host: u.hostname, port });
+      let connected = false;
+      let settled = false;
       const fail = (why: string): void => {
         socket.destroy();
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        ctx.signal.removeEventListener('abort', onAbort);
         reject(
           new DestinationError(
-            'rtmp-unreachable',
-            `Destination "${this.name}": cannot reach ${u.hostname}:${port} (${why}). Check destinations.${this.name}.url in the config and that the server is up.`,
+            connected ? 'rtmp-handshake' : 'rtmp-unreachable',
+            connected
+              ? `Destination "${this.name}": ${u.hostname}:${port} accepts connections but ${why}; nothing can be delivered there. Check destinations.${this.name}.url (host, port, rtmp or rtmps) in the config.`
+              : `Destination "${this.name}": cannot reach ${u.hostname}:${port} (${why}). Check destinations.${this.name}.url in the config and that the server is up.`,
             true,
           ),
         );
       };
-      const timer = setTimeout(() => fail(`no answer within ${Math.round(timeout / 1000)} s`), timeout);
+      const timer = setTimeout(
+        () => fail(connected ? `it did not answer the RTMP handshake within ${Math.round(timeout / 1000)} s` : `no answer within ${Math.round(timeout / 1000)} s`),
+        timeout,
+      );
       const onAbort = (): void => fail('stopped');
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       socket.once(secure ? 'secureConnect' : 'connect', () => {
+        connected = true;
+        // C0 (version 3) + C1 (time, zero, 1528 bytes of anything).
+        const c1 = Buffer.alloc(1 + HANDSHAKE_SIZE);
+        c1[0] = 3;
+        socket.write(c1);
+      });
+      let got = 0;
+      socket.on('data', (chunk: Buffer) => {
+        if (got === 0 && chunk[0] !== 3) {
+          fail(`it answered, but not as an RTMP server (first byte ${chunk[0]})`);
+          return;
+        }
+        got += chunk.length;
+        if (got < 1 + HANDSHAKE_SIZE || settled) return;
+        settled = true;
         clearTimeout(timer);
         ctx.signal.removeEventListener('abort', onAbort);
-        socket.end();
+        socket.destroy();
         resolve();
       });
-      socket.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        ctx.signal.removeEventListener('abort', onAbort);
-        fail(err.code ?? err.message);
-      });
+      socket.once('close', () => fail(connected ? 'it closed the connection during the RTMP handshake' : 'connection closed'));
+      socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
     });
     return state;
   }

@@ -4,9 +4,9 @@
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { SqliteDatabase } from '../../store/sqlite.js';
+import type { SqliteDatabase } from '../../store/sqlite/database.js';
 import { resolveCredentials } from './credentials.js';
-import { QuotaLedger } from './quota-ledger.js';
+import { QuotaLedger } from '../../store/sqlite/quota-ledger.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { YoutubeApi, type YoutubeApiDeps } from './youtube-api.js';
 import { YoutubeDestination } from './youtube-destination.js';
@@ -14,7 +14,7 @@ import { LiveChatClient, chatBridgePort, type ChatBridgePort } from './live-chat
 
 export { YoutubeDestination, occurrenceMarker, watchUrl, type YoutubeDestinationDeps } from './youtube-destination.js';
 export { YoutubeApi, YoutubeCallError, type YoutubeApiDeps } from './youtube-api.js';
-export { QuotaLedger, type QuotaUsage } from './quota-ledger.js';
+export { QuotaLedger, type QuotaUsage } from '../../store/sqlite/quota-ledger.js';
 export { resolveCredentials, type YoutubeCredentials } from './credentials.js';
 export { readTokenFile, writeTokenFile, tokenFilePath, TOKEN_FILE_NAME, type YoutubeTokenFile } from './token-file.js';
 export { projectYoutubeQuota, formatQuotaProjection, lifecycleUnits, chatUnits, type DayProjection, type QuotaProjectionOptions } from './quota-projection.js';

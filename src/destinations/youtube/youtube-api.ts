@@ -6,7 +6,7 @@ import { auth, youtube, type youtube_v3 } from '@googleapis/youtube';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { youtubeQuotaCost, type YoutubeMethod } from '../../shared/youtube-quota.js';
-import type { QuotaLedger } from './quota-ledger.js';
+import type { QuotaLedger } from '../../store/sqlite/quota-ledger.js';
 import type { YoutubeCredentials } from './credentials.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, sleep, type RetryPolicy } from './retry-policy.js';
 import { isAuthRejected, isTransient, readFailure, toDestinationError, type YoutubeFailure } from './youtube-failure.js';

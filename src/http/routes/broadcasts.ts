@@ -49,10 +49,14 @@ const instant = z
   .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not a date; write e.g. 2026-12-05 or 2026-12-05T10:00:00Z' })
   .transform((s) => new Date(s));
 
+// zod runs an object's refinements even when a field failed (then still the raw string):
+// compare only two dates.
+const dates = (q: { from?: unknown; to?: unknown }): q is { from: Date; to: Date } => q.from instanceof Date && q.to instanceof Date;
+
 const listQuery = z
   .strictObject({ from: instant.optional(), to: instant.optional() })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] })
-  .refine((q) => !q.from || !q.to || q.to.getTime() - q.from.getTime() <= MAX_WINDOW, {
+  .refine((q) => !dates(q) || q.from < q.to, { message: 'from must be before to', path: ['from'] })
+  .refine((q) => !dates(q) || q.to.getTime() - q.from.getTime() <= MAX_WINDOW, {
     message: 'the window may span at most 92 days; ask for a shorter one',
     path: ['to'],
   });

@@ -61,7 +61,11 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
   const max = deps.maxPerProgramme ?? 200;
 
   const send = (req: express.Request, res: express.Response, name: string, list: Occurrence[]): void => {
-    const base = deps.publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const base = baseUrl(req);
+    if (!base) {
+      res.status(400).json({ error: 'the Host header is not a host name; set server.publicUrl (ONAIR_PUBLIC_URL) behind a proxy that rewrites it' });
+      return;
+    }
     const cal = ical({ name, prodId: { company: 'onair', product: 'onair', language: deps.language.toUpperCase() }, ttl: 3600 });
     const host = new URL(base).hostname || 'onair';
     for (const o of capPerProgramme(list, max, deps.clock.now())) {
@@ -80,6 +84,17 @@ export function calendarRouter(deps: CalendarRouteDeps): express.Router {
       });
     }
     res.type('text/calendar; charset=utf-8').set('Cache-Control', 'max-age=300').send(cal.toString());
+  };
+
+  /** The links' base: the configured public URL, else the request's own (undefined when its Host is no host). */
+  const baseUrl = (req: express.Request): string | undefined => {
+    if (deps.publicUrl) return deps.publicUrl;
+    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    try {
+      return new URL(base).origin;
+    } catch {
+      return undefined;
+    }
   };
 
   const window = (): { from: Date; to: Date } => {

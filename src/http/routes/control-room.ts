@@ -10,7 +10,7 @@ import type { BroadcastRecord, EncoderHealth } from '../../scheduler/ports.js';
 import { fileStatusNote, formatDiagnostic, type Localized, type ScheduleSnapshot } from '../../schedule/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { StaffAuditLog } from '../staff-audit.js';
+import type { StaffAuditEntry, StaffAuditLog } from '../staff-audit.js';
 import { toView } from './broadcasts.js';
 import { WEB_DIR } from './web.js';
 import { strictRouter } from '../router.js';

@@ -53,7 +53,12 @@ export function scheduleRouter(deps: ScheduleRouteDeps): express.Router {
       return;
     }
     const endDate = new Date(Date.parse(`${fromText}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-    const to = localDayStart(endDate, deps.timezone, zones)!;
+    const to = localDayStart(endDate, deps.timezone, zones);
+    if (!to) {
+      // e.g. from=9999-12-31&days=366 ends past the year 9999.
+      res.status(400).json({ error: 'from + days ends past the last date onair can show (9999-12-31); ask for an earlier window' });
+      return;
+    }
     const items = deps.schedule
       .occurrences(from, to)
       .filter((o) => o.start >= from && o.start < to)

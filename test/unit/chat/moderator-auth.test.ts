@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { hashPassword, isPasswordHash, MemorySessionStore, ModeratorAuth, verifyPassword, type SessionStore } from '../../../src/chat/index.js';
-import { RedisSessionStore } from '../../../src/cluster/redis-session-store.js';
+import { RedisSessionStore } from '../../../src/store/redis/session-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { credentialsOf } from '../../../src/shared/credentials.js';
 import { deletePrefix, testRedis, uniquePrefix } from '../cluster/redis-test-support.js';

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { ChatStore, StoredMessage } from '../../../src/chat/types.js';
-import { RedisChatStore } from '../../../src/cluster/redis-chat-store.js';
+import { RedisChatStore } from '../../../src/store/redis/chat-store.js';
 import { deletePrefix, testRedis, uniquePrefix } from './redis-test-support.js';
 
 function msg(id: string, occ: string, at: string, over: Partial<StoredMessage> = {}): StoredMessage {

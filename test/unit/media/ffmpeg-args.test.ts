@@ -1,8 +1,9 @@
-// The ffmpeg command of one pipeline run, built purely: inputs, copy or encode, and the tee
-// outputs (one fifo slave per destination, recording parts for the archive).
+// The ffmpeg commands of a broadcast's playout, built purely: decoders (inputs fitted to the
+// house format, written into the pipe at a given timeline offset) and the output (one CBR
+// encode, the tee outputs: a fifo slave per destination, recording parts for the archive).
 import { expect } from 'chai';
 import { escapeFilterValue, escapeTeeOption, escapeTeeSlave } from '../../../src/media/escape.js';
-import { pipelineArgs } from '../../../src/media/ffmpeg-args.js';
+import { decoderArgs, outputArgs } from '../../../src/media/ffmpeg-args.js';
 import { concatList, fileInput, liveInput, slateInput, testPatternInput } from '../../../src/media/inputs.js';
 import { recordingSlave, targetSlave, teeArgument } from '../../../src/media/tee.js';
 
@@ -10,29 +11,41 @@ const hd = { width: 1280, height: 720, fps: 30 };
 const value = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
 describe('media: ffmpeg arguments', () => {
-  it('encodes with a 2 s GOP at constant bitrate and AAC 128k stereo', () => {
-    const args = pipelineArgs({ input: testPatternInput('testsrc2', 440, hd), mode: 'encode', format: hd, slaves: ['[f=flv]x'] });
+  it('encodes once at constant bitrate: 2 s GOP, nal-hrd=cbr, b = minrate = maxrate, one-GOP buffer, AAC 128k', () => {
+    const args = outputArgs({ format: hd, pipe: '/run/x/playout.ts', slaves: ['[f=flv]x'], offsetS: 0 });
+    expect(value(args, '-i')).to.equal('/run/x/playout.ts');
     expect(value(args, '-c:v')).to.equal('libx264');
     expect(value(args, '-g')).to.equal('60');
     expect(value(args, '-keyint_min')).to.equal('60');
     expect(value(args, '-sc_threshold')).to.equal('0');
-    expect(value(args, '-b:v')).to.equal(value(args, '-maxrate'));
+    expect(value(args, '-x264-params')).to.equal('nal-hrd=cbr');
+    expect(value(args, '-b:v')).to.equal('3000k');
+    expect(value(args, '-minrate')).to.equal('3000k');
+    expect(value(args, '-maxrate')).to.equal('3000k');
+    expect(value(args, '-bufsize')).to.equal('6000k'); // 2 s GOP at 3000k
+    expect(value(args, '-fps_mode')).to.equal('cfr');
     expect(value(args, '-b:a')).to.equal('128k');
     expect(value(args, '-ac')).to.equal('2');
     expect(value(args, '-progress')).to.equal('pipe:1');
-    expect(args).to.not.include('-vf'); // generated at the right size already
+    expect(args).to.not.include('-output_ts_offset');
     expect(args.at(-2)).to.equal('tee');
+    const restarted = outputArgs({ format: hd, pipe: 'p', slaves: ['x'], offsetS: 42.5 });
+    expect(value(restarted, '-output_ts_offset')).to.equal('42.500');
   });
 
-  it('scales files to the output picture when encoding, and copies with flv-compatible tags', () => {
+  it('fits files to the house picture in the decoder and places its timestamps on the timeline', () => {
     const input = fileInput('/m/a.mp4', { hasAudio: true, seekS: 12.5, loop: true });
     expect(input.args).to.include.members(['-stream_loop', '-ss']);
     expect(value(input.args, '-ss')).to.equal('12.500');
-    const enc = pipelineArgs({ input, mode: 'encode', format: hd, slaves: ['x'] });
-    expect(value(enc, '-vf')).to.match(/^scale=1280:720.*pad=1280:720/);
-    const copy = pipelineArgs({ input, mode: 'copy', format: hd, slaves: ['x'] });
-    expect(copy.join(' ')).to.include('-c copy -tag:v 7 -tag:a 10');
-    expect(copy).to.not.include('libx264');
+    const dec = decoderArgs({ input, format: hd, offsetS: 7.25, pipe: '/run/x/playout.ts' });
+    expect(value(dec, '-vf')).to.match(/^scale=1280:720.*pad=1280:720/);
+    expect(value(dec, '-c:v')).to.equal('mpeg2video');
+    expect(value(dec, '-g')).to.equal('1'); // intra-only: the output can start at any frame
+    expect(value(dec, '-output_ts_offset')).to.equal('7.250');
+    expect(value(dec, '-f')).to.equal('mpegts');
+    expect(dec.at(-1)).to.equal('/run/x/playout.ts');
+    const slate = decoderArgs({ input: testPatternInput('testsrc2', 440, hd), format: hd, offsetS: 0, pipe: 'p' });
+    expect(slate).to.not.include('-vf'); // generated at the right size already
   });
 
   it('adds silence to a file without audio', () => {
@@ -76,12 +89,15 @@ describe('media: tee outputs', () => {
 
   it('passes HLS options through the fifo with the escaping both parsers need', () => {
     const s = targetSlave({ url: '/data/hls/x/index.m3u8', format: 'hls' });
-    expect(s).to.include('format_opts=hls_time\\\\=2\\\\:hls_list_size\\\\=10\\\\:hls_flags\\\\=delete_segments+append_list');
+    expect(s).to.include('format_opts=hls_time\\\\=2\\\\:hls_list_size\\\\=10\\\\:hls_flags\\\\=delete_segments+omit_endlist+temp_file+independent_segments');
+    expect(s).to.include('start_number\\\\=0');
+    expect(targetSlave({ url: '/h/index.m3u8', format: 'hls' }, undefined, 17)).to.include('start_number\\\\=17');
   });
 
-  it('records without recovery (a reopen would truncate the part)', () => {
-    const s = recordingSlave('/data/archive/.parts/x/part-1.ts');
-    expect(s).to.include('fifo_format=mpegts').and.not.include('attempt_recovery');
+  it('records 2 s parts without recovery (a reopen would overwrite a part)', () => {
+    const s = recordingSlave('/data/archive/.parts/x/part-1');
+    expect(s).to.include('fifo_format=segment').and.include('segment_time').and.not.include('attempt_recovery');
+    expect(s).to.match(/part-1-%05d\.ts$/);
   });
 
   it('escapes separators in file names and option values', () => {

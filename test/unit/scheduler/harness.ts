@@ -8,8 +8,8 @@ import { BroadcastEngine } from '../../../src/scheduler/engine.js';
 import { DEFAULT_TIMING, type EngineDeps, type EngineTiming } from '../../../src/scheduler/engine-deps.js';
 import type { BroadcastRecord, BroadcastState, EncoderHealth } from '../../../src/scheduler/ports.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { openDatabase, type SqliteDatabase } from '../../../src/store/sqlite.js';
-import { SqliteBroadcastStore } from '../../../src/store/sqlite-broadcast-store.js';
+import { openDatabase, type SqliteDatabase } from '../../../src/store/sqlite/database.js';
+import { SqliteBroadcastStore } from '../../../src/store/sqlite/broadcast-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { fakeDestination, fakeEncoders, fakeSchedule, type FakeDestination } from './fakes.js';
 

@@ -23,9 +23,23 @@ describe('data folder lock', () => {
     }
     // Its holder was killed: the lock is stale and taken over.
     const release = lockDataDir(dir);
-    expect(readFileSync(path.join(dir, 'onair.lock'), 'utf8').trim()).to.equal(String(process.pid));
+    expect(readFileSync(path.join(dir, 'onair.lock'), 'utf8').trim().split(' ')[0]).to.equal(String(process.pid));
     release();
     expect(existsSync(path.join(dir, 'onair.lock'))).to.equal(false);
+  });
+
+  it('takes over a lock whose pid now names an unrelated live process (pid reuse after a power cut)', async () => {
+    const unrelated = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      // Written by an onair of another boot that had this pid: same number, another process.
+      writeFileSync(path.join(dir, 'onair.lock'), `${unrelated.pid} 00000000-dead-beef-0000-000000000000 4242\n`);
+      const release = lockDataDir(dir);
+      expect(readFileSync(path.join(dir, 'onair.lock'), 'utf8').split(' ')[0]).to.equal(String(process.pid));
+      release();
+    } finally {
+      unrelated.kill('SIGKILL');
+      await new Promise((r) => unrelated.once('exit', r));
+    }
   });
 
   it('release leaves a lock that another process has taken since', () => {

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../../src/store/sqlite.js';
+import { openDatabase } from '../../../src/store/sqlite/database.js';
 import { QuotaLedger, projectYoutubeQuota, formatQuotaProjection, lifecycleUnits } from '../../../src/destinations/youtube/index.js';
 import { youtubeQuotaCost, youtubeQuotaDay } from '../../../src/shared/youtube-quota.js';
 import { ManualClock } from '../../support/manual-clock.js';

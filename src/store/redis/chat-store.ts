@@ -9,8 +9,8 @@
 // Durability: run Redis with `appendonly yes` so an audit entry survives a Redis restart.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from '../chat/types.js';
-import { RedisAuditLog } from './redis-audit-log.js';
+import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from '../../chat/types.js';
+import { RedisAuditLog } from './audit-log.js';
 
 // KEYS: messages hash, room list, rooms zset, seq   ARGV: id, json, occurrenceId
 // Insert-or-ignore, like the SQLite store: a message id is stored once.

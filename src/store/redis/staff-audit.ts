@@ -1,7 +1,7 @@
 // The staff audit log (src/http/staff-audit.ts's port) in Redis, shared by every web node.
 import type { Redis } from 'ioredis';
-import type { StaffAuditEntry, StaffAuditLog } from '../http/staff-audit.js';
-import { RedisAuditLog } from './redis-audit-log.js';
+import type { StaffAuditEntry, StaffAuditLog } from '../../http/staff-audit.js';
+import { RedisAuditLog } from './audit-log.js';
 
 export class RedisStaffAudit implements StaffAuditLog {
   readonly #log: RedisAuditLog<StaffAuditEntry>;

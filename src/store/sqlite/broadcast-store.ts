@@ -1,12 +1,12 @@
 // The embedded BroadcastStore: broadcast records and their transition log in the SQLite
 // database opened by openDatabase(). Each write is one SQLite transaction, so a record and
 // its log line never disagree, even after a SIGKILL.
-import type { BroadcastStore, TransitionEntry } from '../scheduler/broadcast-store.js';
-import { StaleStateError } from '../scheduler/broadcast-store.js';
-import type { Occurrence } from '../schedule/types.js';
-import type { BroadcastRecord, BroadcastState } from '../scheduler/ports.js';
-import { FINAL_STATES } from '../scheduler/ports.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { BroadcastStore, TransitionEntry } from '../../scheduler/broadcast-store.js';
+import { StaleStateError } from '../../scheduler/broadcast-store.js';
+import type { Occurrence } from '../../schedule/types.js';
+import type { BroadcastRecord, BroadcastState } from '../../scheduler/ports.js';
+import { FINAL_STATES } from '../../scheduler/ports.js';
+import type { SqliteDatabase } from './database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS broadcasts (

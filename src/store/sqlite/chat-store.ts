@@ -1,7 +1,7 @@
-// ChatStore on the embedded SQLite database (the handle comes from src/store/sqlite.ts's
+// ChatStore on the embedded SQLite database (the handle comes from src/store/sqlite/database.ts's
 // openDatabase via main.ts). Own tables, prefixed chat_; created on first use.
 import type { Database } from 'better-sqlite3';
-import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from './types.js';
+import type { AuditEntry, ChatStore, RoomSettings, Sanction, StoredMessage } from '../../chat/types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chat_messages (

@@ -5,7 +5,7 @@
 // atomically with the check. A leader that paused past its lease and woke up still holding
 // an old token is refused, even before the new leader has written anything.
 import type { Redis } from 'ioredis';
-import { OnairError } from '../shared/errors.js';
+import { OnairError } from '../../shared/errors.js';
 
 /** Commands a fenced batch may run; anything else is refused before reaching Redis. */
 export const FENCED_COMMANDS = ['SET', 'DEL', 'HSET', 'HDEL', 'RPUSH', 'XADD', 'ZADD', 'ZREM', 'SADD', 'SREM', 'PEXPIRE'] as const;

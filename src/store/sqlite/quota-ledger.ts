@@ -1,7 +1,7 @@
 // The quota ledger: every YouTube call onair makes (attempts and retries included) is
 // counted against the quota day it falls in (midnight Pacific) and persisted in the
 // embedded database, so a restart does not forget what today already cost.
-import type { SqliteDatabase } from '../../store/sqlite.js';
+import type { SqliteDatabase } from './database.js';
 import type { Clock } from '../../shared/clock.js';
 import { youtubeQuotaCost, youtubeQuotaDay } from '../../shared/youtube-quota.js';
 

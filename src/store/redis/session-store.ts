@@ -4,7 +4,7 @@
 // the id: whoever reads a Redis dump or MONITOR output cannot log in with what they see.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ModeratorSession, SessionStore } from '../chat/index.js';
+import type { ModeratorSession, SessionStore } from '../../chat/index.js';
 
 export class RedisSessionStore implements SessionStore {
   readonly #redis: Redis;

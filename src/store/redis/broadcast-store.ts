@@ -7,16 +7,18 @@
 //
 // Layout under `prefix`: `broadcasts` (hash id -> record JSON, state excluded),
 // `broadcast-states` (hash id -> state, the compare-and-set field), `broadcasts-by-start`
-// (sorted set by scheduled start, ms), `broadcasts-unfinished` (set), and
-// `broadcast-log:<id>` (list of transition entries, oldest first).
+// (sorted set by scheduled start, ms), `broadcasts-unfinished` (set),
+// `broadcast-log:<id>` (list of transition entries, oldest first) and
+// `broadcast-occurrences` (hash id -> the occurrence JSON kept by rememberOccurrence).
 //
 // Durability: a write has resolved once Redis applied it; for it to survive a Redis restart,
 // run Redis with `appendonly yes` (docs/deployment.md).
 import type { Redis } from 'ioredis';
-import type { BroadcastStore, TransitionEntry } from '../scheduler/broadcast-store.js';
-import { StaleStateError } from '../scheduler/broadcast-store.js';
-import type { BroadcastRecord, BroadcastState } from '../scheduler/ports.js';
-import { FINAL_STATES } from '../scheduler/ports.js';
+import type { BroadcastStore, TransitionEntry } from '../../scheduler/broadcast-store.js';
+import { StaleStateError } from '../../scheduler/broadcast-store.js';
+import type { BroadcastRecord, BroadcastState } from '../../scheduler/ports.js';
+import type { Occurrence } from '../../schedule/types.js';
+import { FINAL_STATES } from '../../scheduler/ports.js';
 import { StaleLeaderError, fencedWrite, type FencedOp } from './fencing.js';
 
 export interface RedisBroadcastStoreDeps {
@@ -60,7 +62,7 @@ type StoredRecord = Omit<BroadcastRecord, 'state'>;
 
 export class RedisBroadcastStore implements BroadcastStore {
   readonly #deps: RedisBroadcastStoreDeps;
-  readonly #keys: { records: string; states: string; byStart: string; unfinished: string };
+  readonly #keys: { records: string; states: string; byStart: string; unfinished: string; occurrences: string };
 
   constructor(deps: RedisBroadcastStoreDeps) {
     this.#deps = deps;
@@ -70,6 +72,7 @@ export class RedisBroadcastStore implements BroadcastStore {
       states: `${p}broadcast-states`,
       byStart: `${p}broadcasts-by-start`,
       unfinished: `${p}broadcasts-unfinished`,
+      occurrences: `${p}broadcast-occurrences`,
     };
   }
 
@@ -198,9 +201,21 @@ export class RedisBroadcastStore implements BroadcastStore {
       ['ZREM', this.#keys.byStart, id],
       ['SREM', this.#keys.unfinished, id],
       ['DEL', this.#logKey(id)],
+      ['HDEL', this.#keys.occurrences, id],
     ]);
     await fencedWrite(this.#deps.redis, this.#deps.fenceKey, this.#token(), ops);
     return doomed.length;
+  }
+
+  async rememberOccurrence(occ: Occurrence, _now: Date): Promise<void> {
+    await fencedWrite(this.#deps.redis, this.#deps.fenceKey, this.#token(), [['HSET', this.#keys.occurrences, occ.id, JSON.stringify(occ)]]);
+  }
+
+  async recallOccurrence(occurrenceId: string): Promise<Occurrence | undefined> {
+    const json = await this.#deps.redis.hget(this.#keys.occurrences, occurrenceId);
+    if (json === null) return undefined;
+    const occ = JSON.parse(json) as Occurrence & { start: string; end: string };
+    return { ...occ, start: new Date(occ.start), end: new Date(occ.end) };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // An append-only log in Redis with numbered entries, newest first: the chat moderation audit
-// (redis-chat-store.ts) and the staff audit (redis-staff-audit.ts) are both one of these.
+// (chat-store.ts) and the staff audit (staff-audit.ts) are both one of these.
 // The number and the push happen in one script, so two nodes appending at once never share
 // an id and the list order is the id order.
 import type { Redis } from 'ioredis';
