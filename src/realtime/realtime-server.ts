@@ -1,20 +1,29 @@
 // The Socket.IO server on the HTTP server express already uses: viewers on "/",
-// moderators on "/moderation". Every incoming event is checked against the list of known
-// events, throttled per socket and parsed with zod before any service sees it.
+// moderators on "/moderation". It composes three parts, each in its own file: the gate
+// (socket-gate.ts: Host, Origin, per-address cap, credentials, moderator authentication),
+// the dispatchers (event-dispatcher.ts and event-handlers.ts: every incoming event checked
+// against the known events, throttled per socket and parsed with zod before any service sees
+// it) and the chat fan-out (chat-fan-out.ts: per-room batches).
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { Server, type Namespace, type Socket } from 'socket.io';
-import type { Cancel, Clock } from '../shared/clock.js';
+import { Server, type Namespace } from 'socket.io';
+import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { clientAddress } from '../shared/client-address.js';
-import { credentialsOf, hostAllowed, hostRule, originAllowed, type Credentials } from '../shared/credentials.js';
-import { memoryRateLimits, type Limiter, type RateLimits } from '../shared/rate-limit.js';
+import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
+import { ChatFanOut } from './chat-fan-out.js';
+import { EventDispatcher } from './event-dispatcher.js';
+import {
+  moderatorHandlers,
+  viewerHandlers,
+  type ModeratorData,
+  type ModeratorSocket,
+  type ServerSideEvents,
+  type ViewerData,
+  type ViewerSocket,
+} from './event-handlers.js';
 import type {
-  AckError,
-  ChatMessagePayload,
   ClientToServerEvents,
   ModerationClientToServerEvents,
   ModerationServerToClientEvents,
@@ -23,17 +32,7 @@ import type {
 } from './events.js';
 import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ViewerIdentityPort, YoutubeStatusPort } from './ports.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
-import {
-  auditSchema,
-  chatJoinSchema,
-  chatLeaveSchema,
-  chatSendSchema,
-  describeIssues,
-  historySchema,
-  moderationActionSchema,
-  subscribeSchema,
-} from './schemas.js';
-import type { z } from 'zod';
+import { SocketGate, type RawConnection } from './socket-gate.js';
 
 export interface RealtimeSettings {
   chatOpensBeforeMs: number;
@@ -81,12 +80,6 @@ export interface RealtimeDeps {
   rateLimits?: RateLimits;
 }
 
-/** Between web nodes of a cluster (socket.io serverSideEmit). */
-interface ServerSideEvents {
-  'chat:sanction': (sanction: SanctionNotice) => void;
-  'chat:sanction-lifted': (sanction: SanctionNotice) => void;
-}
-
 /**
  * True for a cluster adapter (Redis streams): those have a node `uid`; the in-memory adapter
  * has none and only warns on serverSideEmit.
@@ -95,65 +88,34 @@ function clustered(adapter: object): boolean {
   return 'uid' in adapter;
 }
 
-interface ViewerData {
-  /** The server-signed chat identity (never the client-chosen handshake fingerprint). */
-  viewerId: string;
-  ip: string;
-  nickname: string | null;
-}
+type ModerationNamespace = Namespace<ModerationClientToServerEvents, ModerationServerToClientEvents, Record<string, never>, ModeratorData>;
 
-interface ModeratorData {
-  moderator: string;
-  expiresAt: string | null;
-}
-
-type ViewerSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, ViewerData>;
-type ModeratorSocket = Socket<ModerationClientToServerEvents, ModerationServerToClientEvents, Record<string, never>, ModeratorData>;
-interface Handler<S> {
-  schema: z.ZodType | null;
-  run: (socket: S, payload: unknown, ack: AnyAck) => unknown;
-}
-
-type AnyAck = (ack: { ok: true; [key: string]: unknown } | { ok: false; error: AckError }) => void;
-
-
-/** What the engine.io connection told us before its request object was let go. */
-interface ConnectionFacts {
-  credentials: Credentials;
-  /** The client's address as our reverse proxy saw it (server.trustProxy). */
-  forwardedFor: string | undefined;
-}
-
-function refuse(ack: AnyAck | undefined, code: string, message: string): void {
-  ack?.({ ok: false, error: { code, message } });
+/**
+ * The moderator namespace, typed with its own event maps: socket.io types every namespace
+ * of a server by the main one's maps, so this one place says what "/moderation" carries.
+ */
+function moderationNamespace(io: Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, ViewerData>): ModerationNamespace;
+function moderationNamespace(io: Server): Namespace {
+  return io.of('/moderation');
 }
 
 export class RealtimeServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, ViewerData>;
-  readonly moderation: Namespace<ModerationClientToServerEvents, ModerationServerToClientEvents, Record<string, never>, ModeratorData>;
+  readonly moderation: ModerationNamespace;
   readonly feed: ProgrammeFeed;
   readonly #deps: RealtimeDeps;
-  readonly #facts = new WeakMap<object, ConnectionFacts>();
-  readonly #viewerHandlers: Map<string, Handler<ViewerSocket>>;
-  readonly #moderatorHandlers: Map<string, Handler<ModeratorSocket>>;
-  /** The flood guards: events per socket per 10 s, viewers and moderators. */
-  readonly #viewerEvents: Limiter;
-  readonly #moderatorEvents: Limiter;
+  /** The handshake: Host, Origin, per-address cap, credentials, moderator authentication. */
+  readonly #gate: SocketGate;
+  readonly #viewerEvents: EventDispatcher<ViewerSocket>;
+  readonly #moderatorEvents: EventDispatcher<ModeratorSocket>;
+  readonly #chat: ChatFanOut;
   readonly #unsubscribe: Array<() => void> = [];
   #prune: NodeJS.Timeout | undefined;
-  /** Open engine.io connections per client address (the per-address cap). */
-  readonly #perAddress = new Map<string, number>();
-  readonly #chatQueues = new Map<string, { viewers: ChatMessagePayload[]; moderators: ChatMessagePayload[]; cancel: (() => void) | undefined; last: number }>();
 
   constructor(deps: RealtimeDeps) {
     this.#deps = deps;
     const s = deps.settings;
-    const hosts = hostRule(s.publicUrl ?? '', s.allowedHosts ?? []);
-    const limits = deps.rateLimits ?? memoryRateLimits(deps.clock);
-    const perSocket = s.eventsPer10s ?? 30;
-    this.#viewerEvents = limits.limiter('socket-events', { points: perSocket, windowMs: 10_000 }, { local: true });
-    // Moderators clearing a spam wave click fast: they get four times a viewer's allowance.
-    this.#moderatorEvents = limits.limiter('socket-events-moderator', { points: perSocket * 4, windowMs: 10_000 }, { local: true });
+    this.#gate = new SocketGate(s);
     this.io = new Server(deps.server, {
       // Compression multiplied memory per connection about 9x in measurements; text is small.
       perMessageDeflate: false,
@@ -162,22 +124,9 @@ export class RealtimeServer {
       connectionStateRecovery: { maxDisconnectionDuration: s.recoveryWindowMs ?? 120_000, skipMiddlewares: false },
       cors: s.corsOrigins.length > 0 ? { origin: [...s.corsOrigins], credentials: true } : undefined,
       serveClient: true,
-      // A page on another site may not open a socket here (that would let it ride a
-      // moderator's cookie): browsers send Origin, and only ours and server.corsOrigins pass.
-      // The same Host allow-list as HTTP's (DNS rebinding), then the same origin rule.
-      allowRequest: (req, callback) => {
-        if (!hostAllowed(req.headers.host, hosts) || !originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins)) {
-          return callback(null, false);
-        }
-        // One address may not hold the server's sockets (1,000 from one address were accepted).
-        const count = this.#perAddress.get(this.#addressOf(req)) ?? 0;
-        callback(count >= (s.maxSocketsPerAddress ?? 256) ? 'too many connections from this address' : null, count < (s.maxSocketsPerAddress ?? 256));
-      },
+      allowRequest: (req, callback) => this.#gate.allowRequest(req, callback),
     });
-    // One server, two typed namespaces: socket.io types a server by its main namespace.
-    this.moderation = this.io.of('/moderation') as unknown as RealtimeServer['moderation'];
-    this.#viewerHandlers = this.#buildViewerHandlers();
-    this.#moderatorHandlers = this.#buildModeratorHandlers();
+    this.moderation = moderationNamespace(this.io);
     this.feed = new ProgrammeFeed({
       engineEvents: deps.engineEvents,
       schedule: deps.schedule,
@@ -194,54 +143,49 @@ export class RealtimeServer {
         },
       },
     });
-  }
-
-  /** The client's address for the per-address cap: the same rule as chat's and HTTP's. */
-  #addressOf(req: IncomingMessage): string {
-    const forwarded = clientAddress(undefined, req.headers['x-forwarded-for'], this.#deps.settings.trustProxy ?? false);
-    return forwarded === 'unknown' ? (req.socket.remoteAddress ?? 'unknown') : forwarded;
+    // The flood guards: events per socket per 10 s, each namespace its own allowance.
+    const limits = deps.rateLimits ?? memoryRateLimits(deps.clock);
+    const perSocket = s.eventsPer10s ?? 30;
+    this.#viewerEvents = new EventDispatcher({
+      handlers: viewerHandlers({ chat: deps.chat, feed: this.feed }),
+      flood: limits.limiter('socket-events', { points: perSocket, windowMs: 10_000 }, { local: true }),
+      logger: deps.logger,
+    });
+    this.#moderatorEvents = new EventDispatcher({
+      handlers: moderatorHandlers({
+        chat: deps.chat,
+        schedule: deps.schedule,
+        youtube: deps.youtube,
+        clock: deps.clock,
+        endSession: (socket) => this.#endSession(socket),
+      }),
+      // Moderators clearing a spam wave click fast: they get four times a viewer's allowance.
+      flood: limits.limiter('socket-events-moderator', { points: perSocket * 4, windowMs: 10_000 }, { local: true }),
+      logger: deps.logger,
+    });
+    this.#chat = new ChatFanOut({
+      toViewers: (occurrenceId, messages) => this.io.to(roomOf.chat(occurrenceId)).emit('chat:messages', messages),
+      toModerators: (messages) => this.moderation.emit('chat:messages', messages),
+      ...(s.chatBatchMs !== undefined ? { batchMs: s.chatBatchMs } : {}),
+    });
   }
 
   start(): void {
-    // Keep only what authentication needs, then drop the handshake request: holding on to
-    // it for every connection costs memory (socket.io's own performance advice).
-    this.io.engine.on('connection', (raw: { request: http.IncomingMessage | null; once(event: 'close', fn: () => void): void }) => {
-      if (raw.request) {
-        const address = this.#addressOf(raw.request);
-        this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
-        raw.once('close', () => {
-          const left = (this.#perAddress.get(address) ?? 1) - 1;
-          if (left > 0) this.#perAddress.set(address, left);
-          else this.#perAddress.delete(address);
-        });
-      }
-      const headers = raw.request?.headers;
-      const credentials = headers ? credentialsOf(headers) : {};
-      // The same rule as the HTTP side's rate limits (src/shared/client-address.ts).
-      const forwarded = clientAddress(undefined, headers?.['x-forwarded-for'], this.#deps.settings.trustProxy ?? false);
-      const forwardedFor = forwarded === 'unknown' ? undefined : forwarded;
-      if (credentials.sessionId || credentials.token || forwardedFor) this.#facts.set(raw, { credentials, forwardedFor });
-      // engine.io's upgrade response object still holds the request until the TCP socket
-      // closes: empty what it holds, so only a small shell stays per connection.
-      const req = raw.request as (http.IncomingMessage & { websocket?: unknown; _query?: unknown }) | null;
-      if (req) {
-        req.headers = {};
-        req.rawHeaders = [];
-        req.websocket = undefined;
-        req._query = undefined;
-      }
-      raw.request = null;
-    });
+    this.io.engine.on('connection', (raw: RawConnection) => this.#gate.admit(raw));
     this.io.on('connection', (socket) => this.#onViewer(socket));
     this.io.on('chat:sanction', (s) => this.#applySanction(s));
     this.io.on('chat:sanction-lifted', (s) => this.#applyLift(s));
-    this.moderation.use((socket, next) => this.#authenticate(socket, next));
+    this.moderation.use(
+      this.#gate.moderatorAuth<ModeratorSocket>(this.#deps.moderators, this.#deps.logger, (socket, who) => {
+        socket.data = who;
+      }),
+    );
     this.moderation.on('connection', (socket) => this.#onModerator(socket));
     this.feed.start();
     this.#wireChat();
     this.#prune = setInterval(() => {
       this.#deps.chat?.prune();
-      for (const key of [...this.#chatQueues.keys()]) this.#flushChat(key);
+      this.#chat.flushAll();
     }, 60_000);
     this.#prune.unref();
   }
@@ -253,18 +197,21 @@ export class RealtimeServer {
    * favour of the leader's, see src/cluster webAdapter).
    */
   resync(reader: BroadcastRecordReader): Promise<string[]> {
-    const local = this.io.local as unknown as { emit(event: string, payload: unknown): boolean; to(rooms: string[]): { emit(event: string, payload: unknown): boolean } };
+    const local = this.io.local;
     return this.feed.resync(reader, {
-      toAll: (event: string, payload: unknown) => void local.emit(event, payload),
-      toRooms: (rooms: string[], event: string, payload: unknown) => void local.to(rooms).emit(event, payload),
+      toAll: (event: keyof ServerToClientEvents, payload: unknown) => {
+        (local.emit as (e: string, p: unknown) => boolean)(event, payload);
+      },
+      toRooms: (rooms, event, payload) => {
+        local.to(rooms).emit(event, payload);
+      },
     });
   }
 
   async stop(): Promise<void> {
     this.feed.stop();
     for (const u of this.#unsubscribe.splice(0)) u();
-    for (const q of this.#chatQueues.values()) q.cancel?.();
-    this.#chatQueues.clear();
+    this.#chat.stop();
     if (this.#prune) clearInterval(this.#prune);
     // Tell everyone first, then close the transports without a Socket.IO disconnect packet:
     // clients see a lost connection and reconnect by themselves (through the balancer, to a
@@ -279,8 +226,7 @@ export class RealtimeServer {
     };
     this.io.local.emit('server:shutdown', notice);
     this.moderation.local.emit('server:shutdown', notice);
-    type EngineClient = { close(discard?: boolean): void; once(event: 'close', listener: () => void): void };
-    const clients = Object.values((this.io.engine as unknown as { clients: Record<string, EngineClient> }).clients);
+    const clients = this.#gate.open();
     // A graceful close waits for each client's queue to drain; slow ones get 2 s, then the
     // engine closes what is left.
     let timer: NodeJS.Timeout | undefined;
@@ -294,59 +240,7 @@ export class RealtimeServer {
   }
 
   // -------------------------------------------------------------------------------------
-  // Incoming events: one dispatcher per namespace, shared by every socket
-  // -------------------------------------------------------------------------------------
-
-  /**
-   * Checks one incoming packet and runs its handler: unknown events and floods are refused
-   * before any parsing, the payload is parsed by the handler's zod schema (`invalid` ack
-   * otherwise), a failure inside answers `internal`, and a missing ack is tolerated.
-   * Handlers are looked up in a table built once, so a connection costs one small closure
-   * (its middleware) rather than a listener per event.
-   */
-  #dispatch<S extends { id: string }>(socket: S, packet: unknown[], handlers: ReadonlyMap<string, Handler<S>>, flood: Limiter): void {
-    const [event] = packet;
-    const last = packet[packet.length - 1];
-    const ack: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => {};
-    const handler = typeof event === 'string' ? handlers.get(event) : undefined;
-    if (!handler) {
-      refuse(ack, 'unknown-event', `"${String(event).slice(0, 40)}" is not an event of this namespace.`);
-      return;
-    }
-    flood.consume(socket.id).then(
-      (verdict) => {
-        if (verdict.allowed) this.#run(socket, packet, handler, ack);
-        else refuse(ack, 'rate-limited', 'Too many requests; wait a few seconds.');
-      },
-      (err: unknown) => {
-        this.#deps.logger.error({ err, event }, 'realtime: the flood guard failed');
-        refuse(ack, 'internal', 'Something went wrong on the server; try again.');
-      },
-    );
-  }
-
-  /** Parses the payload with the handler's schema and runs it. */
-  #run<S>(socket: S, packet: unknown[], handler: Handler<S>, ack: AnyAck): void {
-    const [event] = packet;
-    let payload: unknown = undefined;
-    if (handler.schema) {
-      const parsed = handler.schema.safeParse(packet[1]);
-      if (!parsed.success) {
-        refuse(ack, 'invalid', describeIssues(parsed.error));
-        return;
-      }
-      payload = parsed.data;
-    }
-    Promise.resolve()
-      .then(() => handler.run(socket, payload, ack))
-      .catch((err: unknown) => {
-        this.#deps.logger.error({ err, event }, 'realtime: handler failed');
-        refuse(ack, 'internal', 'Something went wrong on the server; try again.');
-      });
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Viewers
+  // Connections
   // -------------------------------------------------------------------------------------
 
   #onViewer(socket: ViewerSocket): void {
@@ -361,11 +255,11 @@ export class RealtimeServer {
         viewerId = issued?.id ?? randomUUID();
         if (issued) socket.emit('viewer:identity', { token: issued.token });
       }
-      const ip = this.#facts.get(socket.conn)?.forwardedFor ?? socket.handshake.address;
+      const ip = this.#gate.factsOf(socket.conn)?.forwardedFor ?? socket.handshake.address;
       socket.data = { viewerId, ip, nickname: null };
     }
     // Handled here and never passed on: no per-event listeners on the socket.
-    socket.use((packet) => this.#dispatch(socket, packet, this.#viewerHandlers, this.#viewerEvents));
+    socket.use((packet) => this.#viewerEvents.dispatch(socket, packet));
     // Through the adapter on purpose: with connection state recovery this packet carries the
     // offset a dropped viewer needs to be recovered at all (socket.io recovers from the last
     // offset received). The feed shares one snapshot object among viewers connecting in the
@@ -373,93 +267,8 @@ export class RealtimeServer {
     socket.emit('schedule', this.feed.snapshot());
   }
 
-  #buildViewerHandlers(): Map<string, Handler<ViewerSocket>> {
-    const roomsOf = (req: z.infer<typeof subscribeSchema>): string[] => [
-      ...(req.programmes ?? []).map(roomOf.programme),
-      ...(req.categories ?? []).map(roomOf.category),
-      ...(req.audiences ?? []).map(roomOf.audience),
-    ];
-    const subscribed = (socket: ViewerSocket): string[] => [...socket.rooms].filter((r) => /^[pca]:/.test(r));
-    const chat = this.#deps.chat;
-    const handlers = new Map<string, Handler<ViewerSocket>>();
-    const on = <S extends z.ZodType>(event: keyof ClientToServerEvents, schema: S | null, run: (socket: ViewerSocket, p: z.infer<S>, ack: AnyAck) => unknown): void => {
-      handlers.set(event, { schema, run: run as Handler<ViewerSocket>['run'] });
-    };
-
-    on('subscribe', subscribeSchema, (socket, req, ack) => {
-      const rooms = roomsOf(req);
-      if (subscribed(socket).length + rooms.length > 100) return refuse(ack, 'too-many', 'At most 100 subscriptions per page.');
-      socket.join(rooms);
-      ack({ ok: true, rooms: subscribed(socket) });
-    });
-    on('unsubscribe', subscribeSchema, (socket, req, ack) => {
-      for (const r of roomsOf(req)) socket.leave(r);
-      ack({ ok: true, rooms: subscribed(socket) });
-    });
-    on('schedule:get', null, (_socket, _req, ack) => {
-      ack({ ok: true, snapshot: this.feed.snapshot() });
-    });
-    on('chat:join', chatJoinSchema, async (socket, req, ack) => {
-      if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
-      const result = await chat.join(req.occurrenceId, req.nickname, { viewerId: socket.data.viewerId, ip: socket.data.ip });
-      if (!result.ok) return refuse(ack, result.code, result.message);
-      socket.data.nickname = result.value.nickname;
-      socket.join(roomOf.chat(req.occurrenceId));
-      ack({ ok: true, state: result.value.state, history: result.value.history });
-    });
-    on('chat:leave', chatLeaveSchema, (socket, req, ack) => {
-      socket.leave(roomOf.chat(req.occurrenceId));
-      ack({ ok: true });
-    });
-    on('chat:send', chatSendSchema, async (socket, req, ack) => {
-      if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
-      if (!socket.rooms.has(roomOf.chat(req.occurrenceId)) || !socket.data.nickname) {
-        return refuse(ack, 'not-joined', 'Join the chat with a nickname first.');
-      }
-      const result = await chat.post(
-        { connectionId: socket.id, fingerprint: socket.data.viewerId, ip: socket.data.ip, nickname: socket.data.nickname },
-        req.occurrenceId,
-        req.text,
-      );
-      if (!result.ok) return refuse(ack, result.code, result.message);
-      ack({ ok: true, message: result.value });
-    });
-    return handlers;
-  }
-
-  // -------------------------------------------------------------------------------------
-  // Moderators
-  // -------------------------------------------------------------------------------------
-
-  #authenticate(socket: ModeratorSocket, next: (err?: Error) => void): void {
-    const facts = this.#facts.get(socket.conn);
-    const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    // The handshake's auth.token (socket.io-client's `auth`) is a bearer token too.
-    const credentials: Credentials = { ...facts?.credentials };
-    if (typeof authToken === 'string' && authToken) credentials.token = authToken;
-    const moderators = this.#deps.moderators;
-    if (!moderators) {
-      next(new Error('unauthorized'));
-      return;
-    }
-    moderators
-      .identify(credentials)
-      .then(
-        (who) => {
-          if (!who) return next(new Error('unauthorized'));
-          socket.data = { moderator: who.moderator, expiresAt: who.expiresAt?.toISOString() ?? null };
-          next();
-        },
-        (err: unknown) => {
-          // The session store (Redis) is unreachable: refuse, and say so in the log.
-          this.#deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime: could not check a moderator session');
-          next(new Error('unavailable'));
-        },
-      );
-  }
-
   #onModerator(socket: ModeratorSocket): void {
-    socket.use((packet) => this.#dispatch(socket, packet, this.#moderatorHandlers, this.#moderatorEvents));
+    socket.use((packet) => this.#moderatorEvents.dispatch(socket, packet));
     if (socket.data.expiresAt) {
       const cancel = this.#deps.clock.at(new Date(socket.data.expiresAt), () => this.#endSession(socket));
       socket.on('disconnect', cancel);
@@ -471,65 +280,8 @@ export class RealtimeServer {
     socket.disconnect(true);
   }
 
-  #buildModeratorHandlers(): Map<string, Handler<ModeratorSocket>> {
-    const handlers = new Map<string, Handler<ModeratorSocket>>();
-    const on = <S extends z.ZodType>(
-      event: keyof ModerationClientToServerEvents,
-      schema: S | null,
-      run: (socket: ModeratorSocket, p: z.infer<S>, ack: AnyAck, chat: RealtimeChatPort) => unknown,
-    ): void => {
-      handlers.set(event, {
-        schema,
-        run: (socket, p, ack) => {
-          const at = socket.data.expiresAt;
-          if (at !== null && Date.parse(at) <= this.#deps.clock.now().getTime()) {
-            refuse(ack, 'session-expired', 'Your session has ended; log in again.');
-            this.#endSession(socket);
-            return;
-          }
-          const chat = this.#deps.chat;
-          if (!chat) return refuse(ack, 'no-chat', 'Chat is not available on this server.');
-          return run(socket, p as z.infer<S>, ack, chat);
-        },
-      });
-    };
-
-    on('mod:action', moderationActionSchema, async (socket, action, ack, chat) => {
-      const result = await chat.moderate(socket.data.moderator, action);
-      if (!result.ok) return refuse(ack, result.code, result.message);
-      ack({ ok: true, entry: result.value });
-    });
-    on('mod:rooms', null, async (_socket, _p, ack, chat) => {
-      const statuses = this.#deps.youtube?.statuses() ?? [];
-      const rooms = (await chat.rooms()).map((state) => {
-        const occ = this.#deps.schedule.find(state.occurrenceId);
-        return {
-          state,
-          title: chat.title(state.occurrenceId),
-          start: occ?.start.toISOString() ?? null,
-          end: occ?.end.toISOString() ?? null,
-          timezone: occ?.timezone ?? null,
-          destinations: occ ? [...occ.destinations] : [],
-          youtube: statuses.find((y) => y.occurrenceId === state.occurrenceId) ?? null,
-        };
-      });
-      rooms.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
-      ack({ ok: true, rooms });
-    });
-    on('mod:sanctions', null, async (_socket, _p, ack, chat) => {
-      ack({ ok: true, sanctions: await chat.sanctions() });
-    });
-    on('mod:history', historySchema, async (_socket, req, ack, chat) => {
-      ack({ ok: true, messages: await chat.history(req.occurrenceId, 200) });
-    });
-    on('mod:audit', auditSchema, async (_socket, req, ack, chat) => {
-      ack({ ok: true, entries: await chat.audit(req.limit ?? 100) });
-    });
-    return handlers;
-  }
-
   // -------------------------------------------------------------------------------------
-  // Chat fan-out
+  // Chat events: batched messages (ChatFanOut), deletions, sanctions
   // -------------------------------------------------------------------------------------
 
   #wireChat(): void {
@@ -537,15 +289,15 @@ export class RealtimeServer {
     if (chat) {
       this.#unsubscribe.push(
         chat.subscribe({
-          message: (m) => this.#queueChat(m, false),
-          external: (m) => this.#queueChat(m, true),
+          message: (m) => this.#chat.queue(m, false),
+          external: (m) => this.#chat.queue(m, true),
           deleted: (d) => {
-            this.#flushChat(d.occurrenceId);
+            this.#chat.flush(d.occurrenceId);
             this.io.to(roomOf.chat(d.occurrenceId)).emit('chat:deleted', d);
             this.moderation.emit('chat:deleted', d);
           },
           state: (st) => {
-            this.#flushChat(st.occurrenceId);
+            this.#chat.flush(st.occurrenceId);
             this.io.to(roomOf.chat(st.occurrenceId)).emit('chat:state', st);
             this.moderation.emit('chat:state', st);
           },
@@ -595,50 +347,6 @@ export class RealtimeServer {
       (list) => this.moderation.emit('sanctions:changed', list),
       (err: unknown) => this.#deps.logger.warn({ err }, 'realtime: reading the ban list failed'),
     );
-  }
-
-  /**
-   * Chat goes out in batches per room: the first message after a quiet spell at once (next
-   * turn of the event loop), later ones gathered for up to chatBatchMs. With 1,000 viewers
-   * in a room a message costs 1,000 frames; batching keeps a busy chat from costing a frame
-   * per message per viewer. A plain timer, not the Clock: it paces delivery, it schedules
-   * nothing a test needs to drive.
-   */
-  #queueChat(message: ChatMessagePayload, moderatorsOnly: boolean): void {
-    const key = message.occurrenceId;
-    let q = this.#chatQueues.get(key);
-    if (!q) {
-      q = { viewers: [], moderators: [], cancel: undefined, last: 0 };
-      this.#chatQueues.set(key, q);
-    }
-    if (!moderatorsOnly) q.viewers.push(message);
-    q.moderators.push(message);
-    if (q.cancel) return;
-    const wait = q.last + (this.#deps.settings.chatBatchMs ?? 100) - Date.now();
-    if (wait <= 0) {
-      const h = setImmediate(() => this.#flushChat(key));
-      q.cancel = () => clearImmediate(h);
-    } else {
-      const h = setTimeout(() => this.#flushChat(key), wait);
-      q.cancel = () => clearTimeout(h);
-    }
-  }
-
-  #flushChat(occurrenceId: string): void {
-    const q = this.#chatQueues.get(occurrenceId);
-    if (!q) return;
-    q.cancel?.();
-    q.cancel = undefined;
-    if (q.moderators.length === 0) {
-      // Quiet room: forget it, so rooms of past broadcasts do not pile up.
-      if (Date.now() - q.last > 60_000) this.#chatQueues.delete(occurrenceId);
-      return;
-    }
-    q.last = Date.now();
-    if (q.viewers.length > 0) this.io.to(roomOf.chat(occurrenceId)).emit('chat:messages', q.viewers);
-    this.moderation.emit('chat:messages', q.moderators);
-    q.viewers = [];
-    q.moderators = [];
   }
 }
 

@@ -22,6 +22,7 @@ import type {
 import { FINAL_STATES } from './ports.js';
 import { describeDestinationErrors, effectiveOccurrence, errorInfo, initialDestinations, occurrenceFromRecord } from './records.js';
 import { canTransition, PRE_AIR_STATES } from './state-machine.js';
+import { diffOccurrence, type OccurrenceDiff } from './diff-occurrence.js';
 import { withTimeout } from './with-timeout.js';
 
 /** What a run needs from its engine. */
@@ -44,6 +45,28 @@ const FATAL_METHODS: ReadonlySet<DestinationMethod> = new Set(['prepare', 'await
 
 /** After an unexpected error (e.g. the store could not write), try the step again this much later. */
 const RETRY_AFTER_MS = 10_000;
+
+/** What a state handler asks for next: run the next handler now, sleep until a time, or nothing. */
+type Step = 'again' | 'idle' | { wakeAt: number };
+
+/** The clock and the broadcast's times (ms) as one step sees them. */
+interface Moment {
+  now: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * How a broadcast lets go of one destination: a live one is ended; one that holds anything
+ * (prepared, an ingest, a remote event — even after a failed call) is torn down, unless it
+ * already finished. One rule for every way out, so no path leaves a remote event behind.
+ */
+export function finishing(d: DestinationState): 'end' | 'teardown' | undefined {
+  if (d.status === 'live') return 'end';
+  if (d.status === 'complete' || d.status === 'cancelled') return undefined;
+  if (d.status === 'ready' || d.ingest || Object.keys(d.remote).length > 0) return 'teardown';
+  return undefined;
+}
 
 export class BroadcastRun {
   record: BroadcastRecord;
@@ -157,126 +180,139 @@ export class BroadcastRun {
   // The timeline
   // -------------------------------------------------------------------------------------
 
+  /** Runs the handler of the current state until one asks to wait (or the run is over). */
   async #advance(): Promise<void> {
     this.#timer?.();
     this.#timer = undefined;
-    const t = this.#deps.timing;
     for (;;) {
       this.#checkStopped();
-      const state = this.record.state;
-      if (FINAL_STATES.has(state)) {
-        await this.#release();
-        return;
-      }
-      const now = this.#deps.clock.now().getTime();
-      const start = Date.parse(this.record.scheduledStart);
-      const end = Date.parse(this.record.scheduledEnd);
-
-      if (PRE_AIR_STATES.has(state)) {
-        if (this.#cancelReason) {
-          await this.#transition('cancelled', this.#cancelReason);
-          continue;
-        }
-        if (this.#fatal) {
-          await this.#transition('failed', this.#fatal.message);
-          continue;
-        }
-        if (now >= start && (now >= end || now - start > t.lateStartGrace)) {
-          await this.#transition('missed', this.#missedReason(now, start, end));
-          continue;
-        }
-        if (state === 'scheduled') {
-          if (now < start - t.prepareLead) return this.#arm(start - t.prepareLead);
-          await this.#transition('preparing');
-          continue;
-        }
-        if (state === 'preparing') {
-          await this.#prepareAll();
-          if (this.#usable().length === 0 && !this.#anyRetryable()) {
-            await this.#transition('failed', `no destination could be prepared: ${describeDestinationErrors(this.record.destinations)}`);
-          } else {
-            await this.#transition('ready');
-          }
-          continue;
-        }
-        // ready
-        if (this.#encoder && now < start - t.ffmpegLead) {
-          // The start moved later than the encoder's lead: stop pushing the slate for now.
-          await this.#stopEncoder();
-        }
-        const switchAt = start - t.switchLead;
-        if (now >= start - t.ffmpegLead && !this.#encoder) {
-          await this.#prepareAll();
-          if (this.#usable().length === 0) {
-            await this.#transition('failed', `no destination is ready to receive the stream: ${describeDestinationErrors(this.record.destinations)}`);
-            continue;
-          }
-          if (now < start) {
-            this.#switched = now >= switchAt;
-            this.#startEncoder(this.#switched ? 'programme' : 'slate');
-            continue;
-          }
-        }
-        if (this.#encoder && now < start) {
-          const due = now >= switchAt;
-          // A start moved later after the early switch goes back to the slate until then.
-          if (due !== this.#switched) {
-            this.#switched = due;
-            this.#encoder.show(due ? 'programme' : 'slate');
-          }
-        }
-        if (now >= start) {
-          await this.#transition('live', undefined, { liveAt: new Date(now).toISOString() });
-          continue;
-        }
-        const next = now < start - t.ffmpegLead ? start - t.ffmpegLead : now < switchAt ? switchAt : start;
-        return this.#arm(next);
-      }
-
-      if (state === 'live') {
-        if (this.#fatal) {
-          await this.#transition('failed', this.#fatal.message);
-          continue;
-        }
-        if (this.#cancelReason || this.#endReason || now >= end) {
-          const reason = this.#cancelReason
-            ? `${this.#cancelReason}; ended while live`
-            : this.#endReason;
-          await this.#transition('ending', reason);
-          continue;
-        }
-        if (!this.#liveSetup) {
-          this.#liveSetup = true;
-          if (!this.#encoder) this.#startEncoder('programme');
-          else if (!this.#switched) this.#encoder.show('programme');
-          if (this.#fatal) continue;
-          this.#goLiveAll();
-        }
-        if (this.#chains.size === 0 && !this.record.destinations.some((d) => d.status === 'live')) {
-          await this.#transition('failed', `no destination went live: ${describeDestinationErrors(this.record.destinations)}`);
-          continue;
-        }
-        return this.#arm(end);
-      }
-
-      // ending: stop the encoder first, so local recordings and playlists are complete
-      // before the destinations finish them. Calls still waiting to go live are called off.
-      this.#abort.abort();
-      this.#abort = new AbortController();
-      await this.#stopEncoder();
-      await Promise.all(
-        this.record.destinations.map(async (d) => {
-          const dest = this.#destination(d.name);
-          if (!dest) return;
-          if (d.status === 'live') await this.#call(dest, 'end', d);
-          else if (d.status === 'ready' || (d.status === 'pending' && d.ingest)) await this.#call(dest, 'teardown', d);
-        }),
-      );
-      this.#checkStopped();
-      await this.#transition('complete', this.record.reason, {
-        endedAt: this.#deps.clock.now().toISOString(),
-      });
+      const step = await this.#step();
+      if (step === 'again') continue;
+      if (step !== 'idle') this.#arm(step.wakeAt);
+      return;
     }
+  }
+
+  /** One handler per state; each does what is due now and says what to do next. */
+  async #step(): Promise<Step> {
+    const state = this.record.state;
+    if (FINAL_STATES.has(state)) {
+      await this.#release();
+      return 'idle';
+    }
+    const at: Moment = {
+      now: this.#deps.clock.now().getTime(),
+      start: Date.parse(this.record.scheduledStart),
+      end: Date.parse(this.record.scheduledEnd),
+    };
+    if (PRE_AIR_STATES.has(state) && (await this.#leavePreAir(at))) return 'again';
+    switch (state) {
+      case 'scheduled':
+        return this.#onScheduled(at);
+      case 'preparing':
+        return this.#onPreparing();
+      case 'ready':
+        return this.#onReady(at);
+      case 'live':
+        return this.#onLive(at);
+      default:
+        return this.#onEnding();
+    }
+  }
+
+  /** Before air: a cancellation, a fatal error or a start long past ends the broadcast here. */
+  async #leavePreAir({ now, start, end }: Moment): Promise<boolean> {
+    const t = this.#deps.timing;
+    if (this.#cancelReason) await this.#transition('cancelled', this.#cancelReason);
+    else if (this.#fatal) await this.#transition('failed', this.#fatal.message);
+    else if (now >= start && (now >= end || now - start > t.lateStartGrace)) {
+      await this.#transition('missed', this.#missedReason(now, start, end));
+    } else return false;
+    return true;
+  }
+
+  async #onScheduled({ now, start }: Moment): Promise<Step> {
+    const prepareAt = start - this.#deps.timing.prepareLead;
+    if (now < prepareAt) return { wakeAt: prepareAt };
+    await this.#transition('preparing');
+    return 'again';
+  }
+
+  async #onPreparing(): Promise<Step> {
+    await this.#prepareAll();
+    if (this.#usable().length === 0 && !this.#anyRetryable()) {
+      await this.#transition('failed', `no destination could be prepared: ${describeDestinationErrors(this.record.destinations)}`);
+    } else {
+      await this.#transition('ready');
+    }
+    return 'again';
+  }
+
+  async #onReady({ now, start }: Moment): Promise<Step> {
+    const t = this.#deps.timing;
+    if (this.#encoder && now < start - t.ffmpegLead) {
+      // The start moved later than the encoder's lead: stop pushing the slate for now.
+      await this.#stopEncoder();
+    }
+    const switchAt = start - t.switchLead;
+    if (now >= start - t.ffmpegLead && !this.#encoder) {
+      await this.#prepareAll();
+      if (this.#usable().length === 0) {
+        await this.#transition('failed', `no destination is ready to receive the stream: ${describeDestinationErrors(this.record.destinations)}`);
+        return 'again';
+      }
+      if (now < start) {
+        this.#switched = now >= switchAt;
+        this.#startEncoder(this.#switched ? 'programme' : 'slate');
+        return 'again';
+      }
+    }
+    if (this.#encoder && now < start) {
+      const due = now >= switchAt;
+      // A start moved later after the early switch goes back to the slate until then.
+      if (due !== this.#switched) {
+        this.#switched = due;
+        this.#encoder.show(due ? 'programme' : 'slate');
+      }
+    }
+    if (now >= start) {
+      await this.#transition('live', undefined, { liveAt: new Date(now).toISOString() });
+      return 'again';
+    }
+    return { wakeAt: now < start - t.ffmpegLead ? start - t.ffmpegLead : now < switchAt ? switchAt : start };
+  }
+
+  async #onLive({ now, end }: Moment): Promise<Step> {
+    if (this.#fatal) {
+      await this.#transition('failed', this.#fatal.message);
+      return 'again';
+    }
+    if (this.#cancelReason || this.#endReason || now >= end) {
+      const reason = this.#cancelReason ? `${this.#cancelReason}; ended while live` : this.#endReason;
+      await this.#transition('ending', reason);
+      return 'again';
+    }
+    if (!this.#liveSetup) {
+      this.#liveSetup = true;
+      if (!this.#encoder) this.#startEncoder('programme');
+      else if (!this.#switched) this.#encoder.show('programme');
+      if (this.#fatal) return 'again';
+      this.#goLiveAll();
+    }
+    if (this.#chains.size === 0 && !this.record.destinations.some((d) => d.status === 'live')) {
+      await this.#transition('failed', `no destination went live: ${describeDestinationErrors(this.record.destinations)}`);
+      return 'again';
+    }
+    return { wakeAt: end };
+  }
+
+  async #onEnding(): Promise<Step> {
+    await this.#finishDestinations();
+    this.#checkStopped();
+    await this.#transition('complete', this.record.reason, {
+      endedAt: this.#deps.clock.now().toISOString(),
+    });
+    return 'again';
   }
 
   #missedReason(now: number, start: number, end: number): string {
@@ -569,43 +605,34 @@ export class BroadcastRun {
       } else {
         this.#occ = occ;
         this.#cancelReason = undefined;
-        const next = { ...this.record };
-        let changed = false;
-        const planned = this.record.planned ?? { start: this.record.scheduledStart, end: this.record.scheduledEnd };
-        const start = occ.start.toISOString();
-        const end = occ.end.toISOString();
-        if (start !== planned.start && PRE_AIR_STATES.has(this.record.state)) next.scheduledStart = start;
-        if (end !== planned.end) next.scheduledEnd = end;
-        if (start !== planned.start || end !== planned.end) next.planned = { start, end };
-        if (next.scheduledStart !== this.record.scheduledStart || next.scheduledEnd !== this.record.scheduledEnd) changed = true;
-        if (JSON.stringify(occ.title) !== JSON.stringify(this.record.title)) {
-          next.title = occ.title;
-          changed = true;
-        }
-        const names = this.record.destinations.map((d) => d.name);
-        if (names.join('\n') !== occ.destinations.join('\n')) {
-          if (this.record.state === 'scheduled') {
-            // Nothing prepared yet: take the schedule's destinations as they now are.
-            next.destinations = initialDestinations(occ.destinations, this.#deps.destinations, this.#deps.clock.now());
-            changed = true;
-          } else if (!this.#warnedDestinations) {
-            this.#warnedDestinations = true;
-            this.#log.warn(
-              { was: names, now: occ.destinations },
-              'destinations changed after preparation began; this broadcast keeps the ones it prepared (the change applies to later ones)',
-            );
-          }
-        }
-        if (next.planned !== this.record.planned || changed) {
-          next.updatedAt = this.#deps.clock.now().toISOString();
-          this.record = next;
-          await this.#deps.store.save(this.record, this.#deps.clock.now());
-        }
-        if (changed) this.#updateDestinations();
+        await this.#apply(diffOccurrence(this.record, occ), occ);
         this.#armReminders();
       }
       await this.#advance();
     });
+  }
+
+  /** Writes a schedule edit to the record and passes what viewers see on to the destinations. */
+  async #apply(diff: OccurrenceDiff, occ: Occurrence): Promise<void> {
+    if (diff.destinationsKept && !this.#warnedDestinations) {
+      this.#warnedDestinations = true;
+      this.#log.warn(
+        { was: this.record.destinations.map((d) => d.name), now: occ.destinations },
+        'destinations changed after preparation began; this broadcast keeps the ones it prepared (the change applies to later ones)',
+      );
+    }
+    if (Object.keys(diff.patch).length > 0 || diff.retakeDestinations) {
+      const now = this.#deps.clock.now();
+      this.record = {
+        ...this.record,
+        ...diff.patch,
+        // Nothing prepared yet: take the schedule's destinations as they now are.
+        ...(diff.retakeDestinations ? { destinations: initialDestinations(occ.destinations, this.#deps.destinations, now) } : {}),
+        updatedAt: now.toISOString(),
+      };
+      await this.#deps.store.save(this.record, now);
+    }
+    if (diff.changed) this.#updateDestinations();
   }
 
   async #remember(occ: Occurrence): Promise<void> {
@@ -689,23 +716,35 @@ export class BroadcastRun {
     if (this.#released) return;
     this.#released = true;
     this.#disarmReminders();
-    this.#abort.abort();
-    await this.#stopEncoder();
-    if (this.record.state !== 'complete') {
-      // Calls made with the run's signal aborted would give up at once: use a fresh context.
-      this.#abort = new AbortController();
-      await Promise.all(
-        this.record.destinations.map(async (d) => {
-          const dest = this.#destination(d.name);
-          if (!dest) return;
-          if (d.status === 'live') await this.#call(dest, 'end', d);
-          else if (d.status === 'ready' || d.ingest || Object.keys(d.remote).length > 0) {
-            if (d.status !== 'complete' && d.status !== 'cancelled') await this.#call(dest, 'teardown', d);
-          }
-        }),
-      );
+    // A complete broadcast finished its destinations on the way through `ending`.
+    if (this.record.state === 'complete') {
+      this.#abort.abort();
+      await this.#stopEncoder();
+    } else {
+      await this.#finishDestinations();
     }
     this.#host.finished(this);
+  }
+
+  /**
+   * The one way a broadcast lets go of its destinations, whether it ends normally (`ending`)
+   * or leaves for failed, missed or cancelled: calls still waiting (to go live, for ingest)
+   * are called off, the encoder stops first so local recordings and playlists are complete
+   * before the destinations finish them, then each destination is ended or torn down as
+   * `finishing` says.
+   */
+  async #finishDestinations(): Promise<void> {
+    this.#abort.abort();
+    // Calls made with the run's signal aborted would give up at once: use a fresh context.
+    this.#abort = new AbortController();
+    await this.#stopEncoder();
+    await Promise.all(
+      this.record.destinations.map(async (d) => {
+        const method = finishing(d);
+        const dest = method && this.#destination(d.name);
+        if (method && dest) await this.#call(dest, method, d);
+      }),
+    );
   }
 
   /**

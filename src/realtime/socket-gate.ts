@@ -1,0 +1,149 @@
+// The gate every Socket.IO connection passes before any event is handled: the Host and
+// Origin rules (the same as HTTP's), the per-address connection cap, what the handshake's
+// credentials say, and the moderator namespace's authentication. It keeps only what later
+// checks need from each handshake request and lets the request itself go.
+import type http from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../shared/logger.js';
+import { clientAddress } from '../shared/client-address.js';
+import { credentialsOf, hostAllowed, hostRule, originAllowed, type Credentials } from '../shared/credentials.js';
+import type { ModeratorIdentityPort } from './ports.js';
+
+/** What the gate needs from the realtime settings. */
+export interface GateSettings {
+  corsOrigins: readonly string[];
+  publicUrl?: string;
+  /** @defaultValue false */
+  trustProxy?: boolean;
+  /** @defaultValue [] */
+  allowedHosts?: readonly string[];
+  /** @defaultValue 256 */
+  maxSocketsPerAddress?: number;
+}
+
+/** What the engine.io connection told us before its request object was let go. */
+export interface ConnectionFacts {
+  credentials: Credentials;
+  /** The client's address as our reverse proxy saw it (server.trustProxy). */
+  forwardedFor: string | undefined;
+}
+
+/** An engine.io connection as the gate sees it (engine.io does not export its client list). */
+export interface RawConnection {
+  request: http.IncomingMessage | null;
+  once(event: 'close', fn: () => void): void;
+  close(discard?: boolean): void;
+}
+
+export class SocketGate {
+  readonly #settings: GateSettings;
+  readonly #hosts: ReturnType<typeof hostRule>;
+  readonly #facts = new WeakMap<object, ConnectionFacts>();
+  /** Open engine.io connections per client address (the per-address cap). */
+  readonly #perAddress = new Map<string, number>();
+  /** Open engine.io connections, so shutdown can close each gracefully. */
+  readonly #open = new Set<RawConnection>();
+
+  constructor(settings: GateSettings) {
+    this.#settings = settings;
+    this.#hosts = hostRule(settings.publicUrl ?? '', settings.allowedHosts ?? []);
+  }
+
+  /** engine.io's allowRequest: Host and Origin rules, then the per-address cap. */
+  allowRequest(req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void {
+    const s = this.#settings;
+    // A page on another site may not open a socket here (that would let it ride a
+    // moderator's cookie): browsers send Origin, and only ours and server.corsOrigins pass.
+    // The same Host allow-list as HTTP's (DNS rebinding), then the same origin rule.
+    if (!hostAllowed(req.headers.host, this.#hosts) || !originAllowed(req.headers.origin, req.headers.host, s.publicUrl ? [...s.corsOrigins, s.publicUrl] : s.corsOrigins)) {
+      return callback(null, false);
+    }
+    // One address may not hold the server's sockets (1,000 from one address were accepted).
+    const count = this.#perAddress.get(this.#addressOf(req)) ?? 0;
+    const cap = s.maxSocketsPerAddress ?? 256;
+    callback(count >= cap ? 'too many connections from this address' : null, count < cap);
+  }
+
+  /** engine.io's 'connection': counts the address, keeps the credentials, drops the request. */
+  admit(raw: RawConnection): void {
+    this.#open.add(raw);
+    raw.once('close', () => this.#open.delete(raw));
+    if (raw.request) {
+      const address = this.#addressOf(raw.request);
+      this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+      raw.once('close', () => {
+        const left = (this.#perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.#perAddress.set(address, left);
+        else this.#perAddress.delete(address);
+      });
+    }
+    // Keep only what authentication needs, then drop the handshake request: holding on to
+    // it for every connection costs memory (socket.io's own performance advice).
+    const headers = raw.request?.headers;
+    const credentials = headers ? credentialsOf(headers) : {};
+    // The same rule as the HTTP side's rate limits (src/shared/client-address.ts).
+    const forwarded = clientAddress(undefined, headers?.['x-forwarded-for'], this.#settings.trustProxy ?? false);
+    const forwardedFor = forwarded === 'unknown' ? undefined : forwarded;
+    if (credentials.sessionId || credentials.token || forwardedFor) this.#facts.set(raw, { credentials, forwardedFor });
+    // engine.io's upgrade response object still holds the request until the TCP socket
+    // closes: empty what it holds, so only a small shell stays per connection.
+    const req = raw.request as (http.IncomingMessage & { websocket?: unknown; _query?: unknown }) | null;
+    if (req) {
+      req.headers = {};
+      req.rawHeaders = [];
+      req.websocket = undefined;
+      req._query = undefined;
+    }
+    raw.request = null;
+  }
+
+  /** What the handshake of this engine.io connection (a socket's `conn`) carried. */
+  factsOf(conn: object): ConnectionFacts | undefined {
+    return this.#facts.get(conn);
+  }
+
+  /** The connections still open (for a graceful shutdown). */
+  open(): RawConnection[] {
+    return [...this.#open];
+  }
+
+  /**
+   * The moderator namespace's middleware: the session cookie or bearer token of the
+   * handshake, or the handshake's auth.token, must name a moderator; `next(err)` refuses.
+   */
+  moderatorAuth<S extends { conn: object; handshake: { auth: unknown }; data: unknown }>(
+    moderators: ModeratorIdentityPort | undefined,
+    logger: Logger,
+    admitted: (socket: S, who: { moderator: string; expiresAt: string | null }) => void,
+  ): (socket: S, next: (err?: Error) => void) => void {
+    return (socket, next) => {
+      const facts = this.#facts.get(socket.conn);
+      const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      // The handshake's auth.token (socket.io-client's `auth`) is a bearer token too.
+      const credentials: Credentials = { ...facts?.credentials };
+      if (typeof authToken === 'string' && authToken) credentials.token = authToken;
+      if (!moderators) {
+        next(new Error('unauthorized'));
+        return;
+      }
+      moderators.identify(credentials).then(
+        (who) => {
+          if (!who) return next(new Error('unauthorized'));
+          admitted(socket, { moderator: who.moderator, expiresAt: who.expiresAt?.toISOString() ?? null });
+          next();
+        },
+        (err: unknown) => {
+          // The session store (Redis) is unreachable: refuse, and say so in the log.
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime: could not check a moderator session');
+          next(new Error('unavailable'));
+        },
+      );
+    };
+  }
+
+  /** The client's address for the per-address cap: the same rule as chat's and HTTP's. */
+  #addressOf(req: IncomingMessage): string {
+    const forwarded = clientAddress(undefined, req.headers['x-forwarded-for'], this.#settings.trustProxy ?? false);
+    return forwarded === 'unknown' ? (req.socket.remoteAddress ?? 'unknown') : forwarded;
+  }
+}
