@@ -41,6 +41,8 @@ export const configSchema = z.strictObject({
     allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name without port or scheme, e.g. yayin.kutuphane.example')).default([]),
     /** Socket.IO connections one address may hold at once (a school's NAT fits). */
     maxSocketsPerAddress: z.number().int().min(1).default(256),
+    /** API requests one address may make a minute. */
+    apiRequestsPerMinute: z.number().int().min(1).default(300),
   }),
   paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
   schedule: z.strictObject({

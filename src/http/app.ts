@@ -67,6 +67,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       rateLimits,
       trustProxy: deps.config.server.trustProxy,
       hosts: hostRule(deps.config.server.publicUrl, deps.config.server.allowedHosts),
+      apiLimit: { points: deps.config.server.apiRequestsPerMinute, windowMs: 60_000 },
       // Every attempt at a staff action is recorded, refused or not, whatever its spelling.
       ...(deps.controlRoom ? { afterLimits: auditStaffAttempts({ audit: deps.controlRoom.audit, clock: deps.clock ?? systemClock, logger: deps.logger }) } : {}),
     }),

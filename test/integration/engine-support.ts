@@ -16,9 +16,10 @@ export interface ProgrammeSpec {
   cancelled?: boolean;
 }
 
-/** The occurrence id onair gives it: programme id @ nominal local (UTC) start, to the minute. */
+/** The occurrence id onair gives it: programme id @ nominal local (UTC) start, with its seconds when not :00. */
 export function occurrenceId(p: ProgrammeSpec): string {
-  return `${p.id}@${p.start.toISOString().slice(0, 16)}`;
+  const sec = p.start.getUTCSeconds();
+  return `${p.id}@${p.start.toISOString().slice(0, 16)}${sec ? `:${String(sec).padStart(2, '0')}` : ''}`;
 }
 
 function programmeYaml(p: ProgrammeSpec): string {

@@ -6,6 +6,10 @@
 import { expect } from 'chai';
 import { hashPassword } from '../../src/chat/index.js';
 import { startJourney, type Journey } from '../support/journey.js';
+import { loadConfig } from '../../src/config/index.js';
+
+/** The API limit as shipped (config/default.yaml). */
+const SHIPPED_API_LIMIT = loadConfig({ env: {} }).server.apiRequestsPerMinute;
 
 const STORY = `id: story-hour
 title: { tr: Masal Saati, en: Story Hour }
@@ -28,7 +32,7 @@ describe('journey: rate limits and the login throttle', function () {
     j = await startJourney({
       schedules: { 'story.yaml': STORY },
       start: '2026-12-05T08:00:00Z',
-      config: { server: { trustProxy: true }, moderation: { accounts } },
+      config: { server: { trustProxy: true, apiRequestsPerMinute: SHIPPED_API_LIMIT }, moderation: { accounts } },
     });
   });
   after(async () => {

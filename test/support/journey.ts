@@ -48,8 +48,12 @@ export interface Journey {
   stop(): Promise<void>;
 }
 
-/** Engine leads short enough for tests: prepared 5 s before air, slate from 3 s before. */
-const TEST_DEFAULTS = { engine: { prepareLead: '5s', ffmpegLead: '3s' } };
+/**
+ * Engine leads short enough for tests: prepared 5 s before air, slate from 3 s before. Tests
+ * poll the API far faster than a person does: the API limit itself is tested with the
+ * shipped figure in rate-limits.test.ts.
+ */
+const TEST_DEFAULTS = { engine: { prepareLead: '5s', ffmpegLead: '3s' }, server: { apiRequestsPerMinute: 20_000 } };
 
 function flatten(tree: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
   for (const [k, v] of Object.entries(tree)) {
