@@ -217,7 +217,7 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     programme('outage-b', '2026-12-05T09:01', '15s');
     const worker = await startWorker('2026-12-05T08:59:56Z');
     await worker.waitFor((l) => l.msg === 'this node now leads: starting the scheduler');
-    expect(await worker.leaderGauge()).to.equal(1);
+    await until('onair_leader 1', async () => (await worker.leaderGauge()) === 1);
     await worker.waitFor(isTransition(A, 'live'));
     await until('A live on its destination', async () => (await stateOf(A))?.destinations[0]?.status === 'live');
     await until('ffmpeg for A', () => ffmpegProcessesMentioning(root).length === 1);
