@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { stringify } from 'yaml';
 import { RedisBroadcastStore } from '../../src/store/redis/broadcast-store.js';
-import { ffmpegProcessesMentioning } from '../support/onair-process.js';
+import { ffmpegProcessesMentioning, outputFfmpegMentioning } from '../support/onair-process.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -160,8 +160,8 @@ describe('cluster: real onair web ×2 + onair worker processes, real ffmpeg (rea
     // The dead worker's ffmpeg dies with its guard a moment after the kill, so allow it a
     // few seconds to go; two still running after that is the failure this checks for.
     const settleBy = Date.now() + 5_000;
-    while (ffmpegProcessesMentioning(root).length !== 1 && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 50));
-    expect(ffmpegProcessesMentioning(root).length).to.equal(1);
+    while (outputFfmpegMentioning(root).length !== 1 && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 50));
+    expect(outputFfmpegMentioning(root).length).to.equal(1);
 
     // The playlist grows again under the new worker: wait for a segment it did not have.
     const before = fs.readFileSync(playlist!, 'utf8');

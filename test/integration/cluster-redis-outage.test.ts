@@ -22,7 +22,7 @@ import { RedisChatStore } from '../../src/store/redis/chat-store.js';
 import { RedisSessionStore } from '../../src/store/redis/session-store.js';
 import { RedisStaffAudit } from '../../src/store/redis/staff-audit.js';
 import type { BroadcastRecord } from '../../src/scheduler/ports.js';
-import { ffmpegProcessesMentioning } from '../support/onair-process.js';
+import { ffmpegProcessesMentioning, outputFfmpegMentioning } from '../support/onair-process.js';
 import { freePort, killRedisServer, startRedisServer } from '../support/redis-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -220,7 +220,7 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     await until('onair_leader 1', async () => (await worker.leaderGauge()) === 1);
     await worker.waitFor(isTransition(A, 'live'));
     await until('A live on its destination', async () => (await stateOf(A))?.destinations[0]?.status === 'live');
-    await until('ffmpeg for A', () => ffmpegProcessesMentioning(root).length === 1);
+    await until('ffmpeg for A', () => outputFfmpegMentioning(root).length === 1);
     const before = (await stateOf(A))!;
 
     await outage(worker);
@@ -233,7 +233,7 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     const after = (await stateOf(A))!;
     expect(after.liveAt, 'the same broadcast carries on (no second go-live)').to.equal(before.liveAt);
     expect(after.destinations.map((d) => d.status)).to.deep.equal(['live']);
-    await until('ffmpeg for A again', () => ffmpegProcessesMentioning(root).length === 1);
+    await until('ffmpeg for A again', () => outputFfmpegMentioning(root).length === 1);
     const lost = await worker.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Redis came back without its data'));
     expect(lost.level).to.be.at.least(50);
 
@@ -258,7 +258,7 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     const worker = await startWorker('2026-12-05T08:59:56Z');
     await worker.waitFor(isTransition(A, 'live'));
     await until('A live on its destination', async () => (await stateOf(A))?.destinations[0]?.status === 'live');
-    await until('ffmpeg for A', () => ffmpegProcessesMentioning(root).length === 1);
+    await until('ffmpeg for A', () => outputFfmpegMentioning(root).length === 1);
     const before = (await stateOf(A))!;
     // What web nodes keep in Redis: a chat message, a moderator session, a staff audit entry.
     const chat = new RedisChatStore({ redis: admin, prefix: PREFIX });
@@ -285,7 +285,7 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     await startRedis(true);
     await worker.waitFor((l) => l.msg === 'this node now leads: starting the scheduler', 2);
     await until('onair_leader 1', async () => (await worker.leaderGauge()) === 1);
-    await until('ffmpeg for A again', () => ffmpegProcessesMentioning(root).length === 1);
+    await until('ffmpeg for A again', () => outputFfmpegMentioning(root).length === 1);
     const after = (await stateOf(A))!;
     expect(after.state).to.equal('live');
     expect(after.liveAt).to.equal(before.liveAt);

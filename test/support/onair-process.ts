@@ -187,8 +187,16 @@ export class OnairProcess {
   }
 }
 
+/**
+ * Pids of the broadcasts' output ffmpeg (the long-lived one writing every destination through
+ * the tee muxer) mentioning `needle`: one per broadcast on air, whatever decoder feeds it.
+ */
+export function outputFfmpegMentioning(needle: string): number[] {
+  return ffmpegProcessesMentioning(needle, (args) => args.some((a, i) => a === 'tee' && args[i - 1] === '-f'));
+}
+
 /** Pids of running ffmpeg processes whose command line mentions `needle` (e.g. a temp data dir). */
-export function ffmpegProcessesMentioning(needle: string): number[] {
+export function ffmpegProcessesMentioning(needle: string, also: (args: string[]) => boolean = () => true): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -206,7 +214,7 @@ export function ffmpegProcessesMentioning(needle: string): number[] {
     } catch {
       continue;
     }
-    if (cmdline.includes(needle)) pids.push(Number(entry));
+    if (cmdline.includes(needle) && also(args)) pids.push(Number(entry));
   }
   return pids;
 }
