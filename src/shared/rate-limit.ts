@@ -59,26 +59,18 @@ function limits(clock: Clock, backend: Backend): RateLimits {
       if (!(limit.points >= 1) || !(limit.windowMs >= 1)) throw new RangeError(`rate limit "${name}": points and windowMs must be at least 1`);
       // Two windows of life: a count outlives its window even when the clocks differ a little.
       const store = backend.make(name, Math.max(1, Math.ceil((2 * limit.windowMs) / 1000)), limit.points, options.local ?? false);
-      // A sliding window, estimated from two fixed ones: the previous window's count weighs
-      // by the share of it still inside the last `windowMs`. A bare fixed window forgets
-      // everything at its boundary (a guesser gets twice the limit across it).
-      const windowOf = (): { key: (k: string) => string; previous: (k: string) => string; leftMs: number; weight: number } => {
+      const windowOf = (): { key: (k: string) => string; leftMs: number } => {
         const now = clock.now().getTime();
         const n = Math.floor(now / limit.windowMs);
-        const leftMs = (n + 1) * limit.windowMs - now;
-        return { key: (k) => `${k}@${n}`, previous: (k) => `${k}@${n - 1}`, leftMs, weight: leftMs / limit.windowMs };
+        return { key: (k) => `${k}@${n}`, leftMs: (n + 1) * limit.windowMs - now };
       };
-      const carried = async (w: ReturnType<typeof windowOf>, key: string): Promise<number> => ((await store.get(w.previous(key)))?.consumedPoints ?? 0) * w.weight;
       return {
         limit,
         async consume(key, points = 1) {
           const w = windowOf();
-          const before = await carried(w, key);
           try {
             const res = await store.consume(w.key(key), points);
-            const used = res.consumedPoints + before;
-            if (used > limit.points) return { allowed: false, remaining: 0, retryAfterMs: w.leftMs };
-            return { allowed: true, remaining: Math.floor(limit.points - used), retryAfterMs: 0 };
+            return { allowed: true, remaining: res.remainingPoints, retryAfterMs: 0 };
           } catch (err) {
             if (err instanceof RateLimiterRes) return { allowed: false, remaining: 0, retryAfterMs: w.leftMs };
             throw err;
@@ -87,14 +79,13 @@ function limits(clock: Clock, backend: Backend): RateLimits {
         async peek(key) {
           const w = windowOf();
           const res = await store.get(w.key(key));
-          const used = (res?.consumedPoints ?? 0) + (await carried(w, key));
+          const used = res?.consumedPoints ?? 0;
           return used < limit.points
-            ? { allowed: true, remaining: Math.floor(limit.points - used), retryAfterMs: 0 }
+            ? { allowed: true, remaining: limit.points - used, retryAfterMs: 0 }
             : { allowed: false, remaining: 0, retryAfterMs: w.leftMs };
         },
         async reset(key) {
-          const w = windowOf();
-          await Promise.all([store.delete(w.key(key)), store.delete(w.previous(key))]);
+          await store.delete(windowOf().key(key));
         },
       };
     },

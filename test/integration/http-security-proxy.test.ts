@@ -14,6 +14,7 @@ import { createHttpApp } from '../../src/http/app.js';
 import type { TranscriptPort } from '../../src/http/routes/chat-export.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 describe('http: the client address behind a proxy (server.trustProxy)', function () {
   this.timeout(30_000);
@@ -38,7 +39,9 @@ describe('http: the client address behind a proxy (server.trustProxy)', function
       clock: systemClock,
     });
     const transcripts = { transcriptRows: async () => [] } satisfies TranscriptPort;
-    const server = http.createServer(createHttpApp({ config, logger: createLogger('silent'), moderation: { auth, transcripts } }));
+    // A clock that stands still: the limits count in windows of the clock, and a run that
+    // crossed a minute on the wall clock would start a fresh window halfway.
+    const server = http.createServer(createHttpApp({ config, logger: createLogger('silent'), clock: new ManualClock('2026-12-05T08:00:10Z'), moderation: { auth, transcripts } }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

