@@ -46,12 +46,13 @@ export class RtmpReceiver {
 
   #accepting(): Promise<boolean> {
     // Probing with a bare TCP connect would take the listener's single connection, so
-    // look at the kernel's table of listening sockets instead.
+    // look at the kernel's table of sockets instead: listening (0A), or already connected
+    // (01) — an encoder retrying every second can take the listener the moment it opens.
     return import('node:fs').then(({ readFileSync }) => {
       const hex = this.port.toString(16).toUpperCase().padStart(4, '0');
       return readFileSync('/proc/net/tcp', 'utf8')
         .split('\n')
-        .some((l) => l.includes(`:${hex} `) && / 0A /.test(l));
+        .some((l) => l.includes(`:${hex} `) && / (0A|01) /.test(l));
     });
   }
 
