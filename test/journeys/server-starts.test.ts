@@ -1,6 +1,9 @@
 // Journey: the real composed server (what `npm start` runs) starts on a test clock, puts a
-// programme on the local destination at its second, and its HLS stream gets segments.
+// programme on the local destination at its second, and its HLS stream gets segments. On the
+// way it pins what any Socket.IO client gets on the wire (docs/realtime-api.md,
+// "Reconnection"): each viewer event is its payload followed by the recovery offset.
 import { expect } from 'chai';
+import { io as connect } from 'socket.io-client';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/ffmpeg-tools.js';
 
@@ -23,6 +26,30 @@ describe('journey: the composed server puts a programme on air', function () {
   });
   after(async () => {
     await j?.stop();
+  });
+
+  it('sends each event as its payload followed by one string: the recovery offset', async () => {
+    const socket = connect(j.url, { transports: ['websocket'], forceNew: true });
+    const seen = new Map<string, unknown[]>();
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (!seen.has(event)) seen.set(event, args);
+    });
+    try {
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (seen.has('schedule') && seen.has('programme:live')) resolve();
+        };
+        socket.onAny(check);
+      });
+      for (const event of ['schedule', 'programme:live']) {
+        const args = seen.get(event)!;
+        expect(args, event).to.have.length(2);
+        expect(args[0], event).to.be.an('object');
+        expect(args[1], event).to.be.a('string').and.not.equal('');
+      }
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('reports the schedule as loaded and the programme live at its second, with a playable HLS stream', async () => {
