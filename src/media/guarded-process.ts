@@ -82,7 +82,9 @@ export class GuardedProcess {
           // The group is already empty.
         }
         if (pidFile) rmSync(pidFile, { force: true });
-        resolve(this.#exit);
+        // SIGKILL is sent, not done: a forced stop under load can leave ffmpeg tearing down
+        // for a moment. `exited` (and so stop()) resolves once nothing of the group runs.
+        void groupEnded(this.pid).then(() => resolve(this.#exit!));
       });
     });
   }
@@ -115,6 +117,42 @@ export class GuardedProcess {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** Live (not zombie) members of process group `pgid`, read from /proc (Linux; elsewhere none). */
+function liveGroupMembers(pgid: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  let live = 0;
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live++;
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return live;
+}
+
+/** Waits (at most `limitMs`) until no live process is left in group `pgid`. */
+async function groupEnded(pgid: number, limitMs = 5000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (liveGroupMembers(pgid) > 0 && Date.now() < until) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      return; // The group is empty.
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
