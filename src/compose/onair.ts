@@ -145,6 +145,7 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
             clock,
             db,
             schedule,
+            scheduleStatus: schedule,
             engineEvents,
             initialRecords: await (embedded?.store ?? node!.broadcastStore()).listUnfinished(),
             ...(node ? { chatStore: node.chatStore(), sessions: node.sessionStore() } : { youtubeChat: youtube?.chatPort }),

@@ -29,6 +29,7 @@ import {
   type RealtimeChatPort,
   type RealtimeServer,
   type RealtimeSettings,
+  type ScheduleStatusPort,
   type ViewerIdentityPort,
   type YoutubeStatusPort,
 } from '../realtime/index.js';
@@ -39,6 +40,8 @@ export interface RealtimePartsDeps {
   clock: Clock;
   db: SqliteDatabase;
   schedule: ScheduleReader;
+  /** The schedule files' problems, pushed live to staff sockets. @defaultValue none sent */
+  scheduleStatus?: ScheduleStatusPort;
   engineEvents: Pick<TypedEmitter<EngineEvents>, 'on'>;
   /** Broadcast records at start (from the broadcast store), so a restart knows what is live. */
   initialRecords?: readonly BroadcastRecord[];
@@ -164,6 +167,7 @@ export function buildRealtimeParts(deps: RealtimePartsDeps): RealtimeParts {
         moderators: auth satisfies ModeratorIdentityPort,
         viewers: viewers satisfies ViewerIdentityPort,
         ...(youtubeChat ? { youtube: youtubeChat satisfies YoutubeStatusPort } : {}),
+        ...(deps.scheduleStatus ? { scheduleStatus: deps.scheduleStatus } : {}),
         ...(deps.initialRecords ? { initialRecords: deps.initialRecords } : {}),
         settings: {
           chatOpensBeforeMs: config.chat.opensBefore,

@@ -183,6 +183,56 @@ export interface ChatRoomSummary {
 }
 
 // ---------------------------------------------------------------------------------------
+// Schedule files (staff only)
+// ---------------------------------------------------------------------------------------
+
+/** One problem of a schedule file, as staff read it. */
+export interface ScheduleProblemView {
+  file: string;
+  line: number;
+  col: number;
+  severity: 'error' | 'warning';
+  /** `file:line:col: error: message`, in both languages (shown as text, never HTML). */
+  text: Localized;
+}
+
+/** A schedule file whose latest read has problems. */
+export interface ScheduleFileView {
+  file: string;
+  /** false: the latest read has errors, so it did not take effect. */
+  ok: boolean;
+  /** Programmes in force from this file (its last good version when `ok` is false). */
+  programmeCount: number;
+  /** When the file was last read, and when the version in force was (null: none is). */
+  loadedAt: string;
+  lastGoodAt: string | null;
+  /** Its first problems, errors first. */
+  problems: ScheduleProblemView[];
+  /** Problems of this file not listed in `problems`. */
+  moreProblems: number;
+  /** What stays on the air meanwhile (the previous version, since when, or nothing); null when `ok`. */
+  note: Localized | null;
+}
+
+/**
+ * The schedule files as last read, sent to staff on connect and whenever a file is read or
+ * removed: a broken save shows the moment it has settled, and clears once fixed. Bounded:
+ * only files with problems, MAX_LISTED_PROBLEMS problems in all, the rest counted.
+ */
+export interface ScheduleStatusPayload {
+  at: string;
+  /** No file has an error. */
+  ok: boolean;
+  /** Increases whenever the programmes in force change. */
+  version: number;
+  /** Files read (with or without problems). */
+  fileCount: number;
+  files: ScheduleFileView[];
+  /** Files with problems left out of `files`. */
+  moreFiles: number;
+}
+
+// ---------------------------------------------------------------------------------------
 // Event maps
 // ---------------------------------------------------------------------------------------
 
@@ -235,6 +285,8 @@ export interface ModerationServerToClientEvents {
   /** The ban list changed (a time-out or ban given or lifted): every sanction in force now. */
   'sanctions:changed': (sanctions: SanctionPayload[]) => void;
   'youtube:status': (status: YoutubeChatStatus) => void;
+  /** The schedule files' problems, on connect and on every change (a broken save, its fix). */
+  'schedule:status': (status: ScheduleStatusPayload) => void;
   /** The session ran out; the console should ask for a new login. */
   'session:expired': () => void;
   /** As for viewers: this server is shutting down; the console reconnects by itself. */

@@ -9,7 +9,7 @@ import type {
   SanctionPayload,
   YoutubeChatStatus,
 } from './events.js';
-import type { Localized } from '../schedule/types.js';
+import type { FileStatus, Localized } from '../schedule/types.js';
 import type { Credentials } from '../shared/credentials.js';
 
 export type PortResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
@@ -84,4 +84,14 @@ export interface ModeratorIdentityPort {
 export interface YoutubeStatusPort {
   statuses(): YoutubeChatStatus[];
   onStatus(listener: (status: YoutubeChatStatus) => void): () => void;
+}
+
+/**
+ * The schedule files as last read, for staff (ScheduleService fits). Contract: `onStatus`
+ * fires after every read of a file (fine or broken) and every removal, and `snapshot()` then
+ * already answers with the new state. It says nothing of what the engine does with it.
+ */
+export interface ScheduleStatusPort {
+  snapshot(): { version: number; files: readonly FileStatus[] };
+  onStatus(listener: () => void): () => void;
 }

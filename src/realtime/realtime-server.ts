@@ -30,7 +30,8 @@ import type {
   ServerToClientEvents,
   ShutdownNoticePayload,
 } from './events.js';
-import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ViewerIdentityPort, YoutubeStatusPort } from './ports.js';
+import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ScheduleStatusPort, ViewerIdentityPort, YoutubeStatusPort } from './ports.js';
+import { scheduleStatusPayload } from './schedule-status.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
 import { SocketGate, type RawConnection } from './socket-gate.js';
 
@@ -71,6 +72,8 @@ export interface RealtimeDeps {
   /** Signs viewers' chat identities; without it each connection is a new, unsigned identity. */
   viewers?: ViewerIdentityPort;
   youtube?: YoutubeStatusPort;
+  /** The schedule files' problems, pushed to staff as `schedule:status`; without it none is sent. */
+  scheduleStatus?: ScheduleStatusPort;
   /** Records known at start (from the broadcast store), so a restart knows what is live. */
   initialRecords?: readonly BroadcastRecord[];
   settings: RealtimeSettings;
@@ -183,6 +186,7 @@ export class RealtimeServer {
     this.moderation.on('connection', (socket) => this.#onModerator(socket));
     this.feed.start();
     this.#wireChat();
+    this.#wireScheduleStatus();
     this.#prune = setInterval(() => {
       this.#deps.chat?.prune();
       this.#chat.flushAll();
@@ -269,6 +273,8 @@ export class RealtimeServer {
 
   #onModerator(socket: ModeratorSocket): void {
     socket.use((packet) => this.#moderatorEvents.dispatch(socket, packet));
+    const schedule = this.#deps.scheduleStatus;
+    if (schedule) socket.emit('schedule:status', scheduleStatusPayload(schedule.snapshot(), this.#deps.clock.now()));
     if (socket.data.expiresAt) {
       const cancel = this.#deps.clock.at(new Date(socket.data.expiresAt), () => this.#endSession(socket));
       socket.on('disconnect', cancel);
@@ -318,6 +324,19 @@ export class RealtimeServer {
     }
     const youtube = this.#deps.youtube;
     if (youtube) this.#unsubscribe.push(youtube.onStatus((st) => this.moderation.emit('youtube:status', st)));
+  }
+
+  /**
+   * Staff hear every read of a schedule file at once: a broken save, and its fix. Local
+   * emits: every node reads the same schedules folder and tells its own staff (through the
+   * cluster adapter each node's emit would reach every node's staff again).
+   */
+  #wireScheduleStatus(): void {
+    const schedule = this.#deps.scheduleStatus;
+    if (!schedule) return;
+    this.#unsubscribe.push(
+      schedule.onStatus(() => this.moderation.local.emit('schedule:status', scheduleStatusPayload(schedule.snapshot(), this.#deps.clock.now()))),
+    );
   }
 
   /** This node's viewer sockets a sanction holds for: its identity, or its address for an address ban. */

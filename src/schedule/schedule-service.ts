@@ -44,6 +44,8 @@ export interface ScheduleEvents {
   change: () => void;
   /** A file was read; `diagnostics` are its problems (errors mean its last good version stays). */
   file: (status: FileStatus) => void;
+  /** snapshot().files changed: a file was read (fine or not) or removed. */
+  status: () => void;
 }
 
 /** Problems of one file written to the log; the rest are counted. */
@@ -139,6 +141,11 @@ export class ScheduleService {
 
   onChange(listener: () => void): () => void {
     return this.#events.on('change', listener);
+  }
+
+  /** Fires whenever snapshot().files changed: after every read of a file, and a file's removal. */
+  onStatus(listener: () => void): () => void {
+    return this.#events.on('status', listener);
   }
 
   on<K extends keyof ScheduleEvents & string>(event: K, listener: ScheduleEvents[K]): () => void {
@@ -338,6 +345,7 @@ export class ScheduleService {
     for (const d of result.diagnostics) this.#deps.logger.warn(formatDiagnostic(d));
     this.#deps.logger.info({ file: result.file, programmes: status.programmeIds }, 'schedule loaded');
     this.#events.emit('file', status);
+    this.#events.emit('status');
     return true;
   }
 
@@ -378,11 +386,12 @@ export class ScheduleService {
     const note = fileStatusNote(status);
     if (note) this.#deps.logger.error({ file, inForce: status.programmeIds, lastGoodAt: status.lastGoodAt?.toISOString() ?? null }, note);
     this.#events.emit('file', status);
+    this.#events.emit('status');
   }
 
   async #removed(file: string): Promise<void> {
     this.#refused.delete(file);
-    this.#status.delete(file);
+    if (this.#status.delete(file)) this.#events.emit('status');
     await this.#checker.request({ op: 'remove', file });
     if (this.#inForce.has(file)) {
       this.#takeOutOfForce(file);

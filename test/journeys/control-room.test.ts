@@ -4,14 +4,17 @@
 // ended, stops the player and does not list it as coming up. The room itself: a label on
 // the 45-minute bar, a whole 24:00 tick, the status panels above the day's table, a
 // coloured state badge, only the switch that applies, the reason in local time, and a
-// bitrate that says when it is only the nominal rate.
+// bitrate that says when it is only the nominal rate. A schedule file broken meanwhile shows
+// in the room as it is saved, pushed over the staff socket, and goes once fixed.
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/chat/password.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { launchChromium } from '../browser/browser-support.js';
 import { videoPlays } from '../support/viewer-page.js';
+import { waitFor } from '../support/wait.js';
 
 // 11:50 in Istanbul; the workshop is planned for 12:00 and started by staff at once.
 const START = '2026-12-05T08:50:00Z';
@@ -25,6 +28,15 @@ source: { testPattern: {} }
 destinations: [local]
 `;
 const PASSWORD = 'control room secret';
+/** Another day's talk: saved, broken and fixed while the room is open. */
+const TALK = `id: author-talk
+title: { tr: Yazar Söyleşisi, en: Author Talk }
+duration: 30m
+recurrence:
+  once: 2026-12-12T15:00
+source: { testPattern: {} }
+destinations: [local]
+`;
 
 describe('journey: staff run a broadcast from the control room', function () {
   this.timeout(120_000);
@@ -33,6 +45,8 @@ describe('journey: staff run a broadcast from the control room', function () {
   let room: Page;
   let viewer: Page;
   const errors: string[] = [];
+  /** Text frames the room's sockets received. */
+  const frames: string[] = [];
   const id = 'robot-workshop@2026-12-05T12:00';
 
   before(async () => {
@@ -47,6 +61,7 @@ describe('journey: staff run a broadcast from the control room', function () {
     const vctx = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Istanbul', viewport: { width: 390, height: 844 } });
     viewer = await vctx.newPage();
     for (const p of [room, viewer]) p.on('pageerror', (e) => errors.push(e.message));
+    room.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload === 'string' && frames.push(f.payload))));
   });
   after(async () => {
     await browser?.close();
@@ -126,5 +141,22 @@ describe('journey: staff run a broadcast from the control room', function () {
     await viewer.reload();
     await viewer.locator('#programmes-empty').waitFor();
     expect(await viewer.locator('#programmes li').count()).to.equal(0);
+  });
+
+  it('schedule problems: a broken save shows as it happens, pushed over the staff socket, with its position and what stays on air', async () => {
+    const file = `${j.dirs.schedules}/talk.yaml`;
+    writeFileSync(file, TALK);
+    await waitFor('the talk to be on the schedule', async () => ((await (await fetch(`${j.url}/api/status`)).json()) as { programmes: Array<{ id: string }> }).programmes.some((p) => p.id === 'author-talk'));
+    await room.locator('#errors-none').waitFor();
+    writeFileSync(file, TALK.replace('[local]', '[local'));
+    const item = room.locator('#errors li', { hasText: 'talk.yaml:8:1: error:' });
+    await item.waitFor({ timeout: 15_000 });
+    expect(await item.locator('.error-note').textContent()).to.match(/^the previous version of .*talk\.yaml \(read .*\) stays on air until the errors are fixed$/);
+    expect(await room.locator('#errors-none').isHidden()).to.equal(true);
+    // It came over the socket, not only with the two-second poll.
+    await waitFor('the schedule:status frame naming the error', () => frames.some((f) => f.includes('"schedule:status"') && f.includes('talk.yaml:8:1: error:')));
+    writeFileSync(file, TALK.replace('30m', '40m'));
+    await room.locator('#errors-none').waitFor({ timeout: 15_000 });
+    expect(await room.locator('#errors li').count()).to.equal(0);
   });
 });

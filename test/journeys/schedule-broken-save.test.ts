@@ -1,13 +1,16 @@
 // Journey: a librarian breaks a schedule file that is on the air, whatever way the file is
 // written (in place, truncate-then-write, rename over, an editor's swap-file save, sed -i).
-// Once the file has settled, /api/status, the control room's data and the log name the
-// error with file:line:col and say that the previous version stays on air, since when.
+// Once the file has settled, /api/status, the control room's data, the log and the staff's
+// live feed (`schedule:status` on "/moderation") name the error with file:line:col and say
+// that the previous version stays on air, since when.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startJourney, type Journey } from '../support/journey.js';
-import { waitFor } from '../support/ffmpeg-tools.js';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { ModerationClientToServerEvents, ModerationServerToClientEvents, ScheduleStatusPayload } from '../../src/realtime/index.js';
+import { waitFor } from '../support/wait.js';
 
 const TOKEN = 'broken-save-staff-token-0123456789';
 
@@ -27,7 +30,11 @@ function programme(id: string, day: number): string {
 }
 
 const WAYS = ['in-place', 'truncate', 'rename', 'swap', 'sed'] as const;
-const FILES = Object.fromEntries(WAYS.map((w, i) => [`${w}.yaml`, programme(`story-${w}`, 20 + i)]));
+const FILES: Record<string, string> = {
+  ...Object.fromEntries(WAYS.map((w, i) => [`${w}.yaml`, programme(`story-${w}`, 20 + i)])),
+  // Broken and fixed while staff and a viewer are connected over Socket.IO.
+  'live-feed.yaml': programme('story-live-feed', 27),
+};
 
 interface StatusFile {
   file: string;
@@ -49,6 +56,8 @@ describe('journey: a broken save of a schedule on the air is reported, never fin
   this.timeout(60_000);
   let j: Journey;
   let initial: Status;
+  let staff: Socket<ModerationServerToClientEvents, ModerationClientToServerEvents> | undefined;
+  let viewer: Socket | undefined;
 
   const status = async (lang = ''): Promise<Status> => (await (await fetch(`${j.url}/api/status${lang ? `?lang=${lang}` : ''}`)).json()) as Status;
   const fileOf = (s: Status, name: string): StatusFile => s.files.find((f) => path.basename(f.file) === name)!;
@@ -100,6 +109,8 @@ describe('journey: a broken save of a schedule on the air is reported, never fin
     expect(initial.ok, JSON.stringify(initial.errors)).to.equal(true);
   });
   after(async () => {
+    staff?.close();
+    viewer?.close();
     await j?.stop();
   });
 
@@ -155,5 +166,51 @@ describe('journey: a broken save of a schedule on the air is reported, never fin
     }, 10_000);
     expect(fixed.note).to.equal(null);
     expect(fixed.diagnostics).to.deep.equal([]);
+  });
+
+  it('pushes the error with line, column and the version in force to staff, clears it once fixed, and tells viewers nothing', async () => {
+    const name = 'live-feed.yaml';
+    const seen: ScheduleStatusPayload[] = [];
+    staff = connect(`${j.url}/moderation`, { auth: { token: TOKEN }, transports: ['websocket'], reconnection: false });
+    staff.on('schedule:status', (s) => void seen.push(s));
+    const viewerEvents: string[] = [];
+    viewer = connect(j.url, { transports: ['websocket'], reconnection: false });
+    viewer.onAny((event: string) => void viewerEvents.push(event));
+    // On connect staff get the files as they are: every one read, this one without a problem.
+    const first = await waitFor('the first schedule:status', () => seen[0]);
+    expect(first.fileCount).to.equal(Object.keys(FILES).length);
+    expect(first.files.map((x) => path.basename(x.file))).to.not.include(name);
+    await waitFor('the viewer to be connected', () => viewerEvents.includes('schedule'));
+    const loadedAt = fileOf(await status(), name).loadedAt;
+
+    // An unclosed [ saved over the good file.
+    fs.writeFileSync(path.join(j.dirs.schedules, name), FILES[name]!.replace('[local]', '[local'));
+    const broken = await waitFor('staff to be told of the broken file', () =>
+      seen.find((s) => s.files.some((f) => path.basename(f.file) === name && f.problems.some((p) => p.severity === 'error'))),
+    );
+    const f = broken.files.find((x) => path.basename(x.file) === name)!;
+    expect(broken.ok).to.equal(false);
+    expect(f.ok).to.equal(false);
+    expect(f.problems[0]).to.include({ line: 9, col: 1, severity: 'error' });
+    expect(f.problems[0]!.text.en).to.match(/live-feed\.yaml:9:1: error: /);
+    expect(f.problems[0]!.text.tr).to.match(/live-feed\.yaml:9:1: hata: /);
+    expect(f.programmeCount).to.equal(1);
+    expect(f.lastGoodAt).to.equal(loadedAt);
+    expect(f.note?.en).to.equal(`the previous version of ${f.file} (read ${loadedAt}) stays on air until the errors are fixed`);
+    expect(f.note?.tr).to.match(/önceki sürümü \(okunma: .*\) hatalar düzeltilene kadar yayında kalıyor/);
+
+    // Fixed: the next status lists no problem.
+    const at = seen.indexOf(broken);
+    fs.writeFileSync(path.join(j.dirs.schedules, name), FILES[name]!.replace('20m', '25m'));
+    const fixed = await waitFor('staff to be told the file is fine again', () =>
+      seen.slice(at + 1).find((s) => !s.files.some((x) => path.basename(x.file) === name)),
+    );
+    expect(fixed.fileCount).to.equal(Object.keys(FILES).length);
+
+    // The fix changed the programme, so the viewer heard of it (a fresh `schedule`), but
+    // never of the file's problems.
+    await waitFor('the viewer to get the changed schedule', () => viewerEvents.filter((e) => e === 'schedule').length >= 2);
+    expect(viewerEvents).to.not.include('schedule:status');
+    expect(viewer.connected).to.equal(true);
   });
 });

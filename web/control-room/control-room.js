@@ -2,13 +2,19 @@
 // The staff control room: polls /api/control-room every two seconds and draws the day's
 // timeline (SVG bars in the programme zone's local time, coloured by state), each running
 // stream's health as sparklines, the YouTube quota against the projection, schedule errors
-// with file:line:col and the staff audit log. Actions call /api/broadcasts/:id/<action>
+// with file:line:col and the staff audit log. Schedule problems also come live over the
+// staff socket ("/moderation", `schedule:status`): a broken save shows the moment it has
+// settled, and while the socket is up it is what the panel shows. Actions call /api/broadcasts/:id/<action>
 // after a confirmation dialog; the server audits each one. Text is set with textContent only.
 
 import { say } from '../shared/action-status.js';
 import { $ } from '../shared/dom.js';
 import { wireStaffLogin } from '../shared/staff-login.js';
 
+/** @typedef {import('../../src/realtime/events.js').ModerationServerToClientEvents} ServerEvents */
+/** @typedef {import('../../src/realtime/events.js').ModerationClientToServerEvents} ClientEvents */
+/** @typedef {import('../../src/realtime/events.js').ScheduleStatusPayload} ScheduleStatus */
+/** @typedef {import('socket.io-client').Socket<ServerEvents, ClientEvents>} StaffSocket */
 /**
  * @typedef {{ name: string; kind: string; status: string; watchUrl?: string }} DestinationView
  * @typedef {{ occurrenceId: string; programmeId: string; title: { tr: string; en: string }; state: string;
@@ -47,6 +53,10 @@ let state = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let timer;
 let busy = false;
+/** @type {StaffSocket | undefined} */
+let socket;
+/** The latest `schedule:status` while the staff socket is up; null: the poll's list is shown. @type {ScheduleStatus | null} */
+let liveStatus = null;
 
 /** @param {string} iso @param {string} zone */
 function hhmm(iso, zone) {
@@ -85,6 +95,7 @@ async function load() {
     if (!res.ok) throw new Error(`the server answered ${res.status}`);
     state = /** @type {ControlRoomState} */ (await res.json());
     showRoom();
+    listen();
     render(state);
   } catch (err) {
     say(`Could not refresh: ${err instanceof Error ? err.message : String(err)}. Retrying.`, true);
@@ -109,9 +120,30 @@ wireStaffLogin({
   onLogin: () => load(),
   onLogout: () => {
     clearTimeout(timer);
+    socket?.disconnect();
+    socket = undefined;
+    liveStatus = null;
     showLogin();
   },
 });
+
+/** Opens the staff socket (with the session cookie the page already has) once logged in. */
+function listen() {
+  if (socket || typeof window.io !== 'function') return;
+  const s = window.io('/moderation', { reconnectionAttempts: 5 });
+  socket = s;
+  s.on('schedule:status', (st) => {
+    liveStatus = st;
+    renderLiveErrors(st);
+  });
+  // Until it is back, the poll's list is shown again.
+  s.on('disconnect', () => {
+    liveStatus = null;
+  });
+  s.io.on('reconnect_failed', () => {
+    if (socket === s) socket = undefined;
+  });
+}
 
 // -------------------------------------------------------------------------------------
 // Rendering
@@ -126,7 +158,8 @@ function render(s) {
   renderBroadcasts(s);
   renderHealth(s);
   renderQuota(s.quota);
-  renderErrors(s.scheduleErrors);
+  if (liveStatus) renderLiveErrors(liveStatus);
+  else renderErrors(s.scheduleErrors);
   renderAudit(s);
 }
 
@@ -347,6 +380,29 @@ function renderErrors(errors) {
     }),
   );
   $('errors-none').hidden = errors.length > 0;
+}
+
+/**
+ * The problems the staff socket sent: each file's first problems (errors first), what stays
+ * on the air meanwhile, and how many more there are.
+ * @param {ScheduleStatus} st
+ */
+function renderLiveErrors(st) {
+  const lang = document.documentElement.lang === 'tr' ? 'tr' : 'en';
+  /** @type {HTMLElement[]} */
+  const items = [];
+  for (const f of st.files) {
+    f.problems.forEach((p, i) => {
+      const li = h('li');
+      li.append(h('code', p.text[lang]));
+      if (i === 0 && f.note) li.append(h('p', f.note[lang], 'meta error-note'));
+      items.push(li);
+    });
+    if (f.moreProblems > 0) items.push(h('li', `… ${f.moreProblems} more in ${f.file} (onair validate lists them all)`, 'meta'));
+  }
+  if (st.moreFiles > 0) items.push(h('li', `… and ${st.moreFiles} more files with problems (onair validate lists them all)`, 'meta'));
+  $('errors').replaceChildren(...items);
+  $('errors-none').hidden = !st.ok;
 }
 
 /** @param {ControlRoomState} s */
