@@ -108,6 +108,8 @@ export class SupervisedEncoder implements Encoder {
   #started = false;
   #stopping = false;
   #fatal = false;
+  /** Numbers the slate text files' temp names (two writes may overlap). */
+  #slateWrites = 0;
   #prepared: PreparedSource | undefined;
   #wanted: Kind = 'slate';
   /** What the destinations see (the kind of the decoder feeding the output). */
@@ -481,15 +483,18 @@ export class SupervisedEncoder implements Encoder {
   /**
    * The slate reads its text from files (drawtext reload=1), so a changed message
    * ("starting soon" -> "we'll be right back") needs no restart. Written by rename so
-   * drawtext never reads half a file.
+   * drawtext never reads half a file; each write has its own temp name, because a slate
+   * switch and the slate's input both write at once (with one shared name the second rename
+   * found nothing and failed the encoder: ENOENT on slate-title.txt.tmp).
    */
   async #writeSlateText(): Promise<{ titleFile: string; messageFile: string }> {
     const titleFile = path.join(this.#scratch, 'slate-title.txt');
     const messageFile = path.join(this.#scratch, 'slate-message.txt');
     if (this.#stopping) return { titleFile, messageFile };
     const put = async (file: string, text: string): Promise<void> => {
-      await writeFile(`${file}.tmp`, text);
-      await rename(`${file}.tmp`, file);
+      const tmp = `${file}.${++this.#slateWrites}.tmp`;
+      await writeFile(tmp, text);
+      await rename(tmp, file);
     };
     await put(titleFile, slateTitle(this.#spec.occurrence.title));
     await put(messageFile, slateMessage(this.#slateMessage()));
