@@ -6,7 +6,7 @@ import type { Diagnostic, FileStatus, Language } from './types.js';
 /** `path:line:col: error|warning: message` (the severity word in `lang`; English by default). */
 export function formatDiagnostic(d: Diagnostic, lang: Language = 'en'): string {
   const severity = scheduleMessage(lang, d.severity === 'error' ? 'severityError' : 'severityWarning');
-  return `${d.file}:${d.line}:${d.col}: ${severity}: ${d.message}`;
+  return `${d.file}:${d.line}:${d.col}: ${severity}: ${lang === 'tr' ? (d.tr ?? d.message) : d.message}`;
 }
 
 /** What is on the air from a file whose latest read has errors; undefined when it has none. */

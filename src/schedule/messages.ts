@@ -1,14 +1,16 @@
 // The one TR/EN catalogue of what staff read about their schedule files: the CLI
 // (validate, preview, rehearse), /api/status and the control room all take their words
 // from here, so a Turkish-speaking librarian reads the same sentence everywhere.
-import type { Language } from './types.js';
+import { DIAGNOSTIC_MESSAGES, type Entry, type Resolved } from './diagnostic-messages.js';
+import type { Language, Localized } from './types.js';
 
-type Params = Record<string, string | number>;
-type Entry = { [L in Language]: string | ((p: Params) => string) };
+/** Placeholders: a Localized one is put in the sentence in the sentence's own language. */
+export type MessageParams = Record<string, string | number | Localized>;
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 const CATALOGUE = {
+  ...DIAGNOSTIC_MESSAGES,
   emptyExisting: {
     en: 'the file is empty (or holds only comments); an existing schedule file must hold its programmes. Write them back, or delete the file to remove its programmes',
     tr: 'dosya boş (ya da yalnızca yorum içeriyor); var olan bir program dosyası programlarını içermeli. Programları geri yazın ya da programlarını kaldırmak için dosyayı silin',
@@ -53,11 +55,22 @@ const CATALOGUE = {
 
 export type MessageKey = keyof typeof CATALOGUE;
 
+/** Every key of the catalogue (its tests check each has both languages). */
+export const MESSAGE_KEYS = Object.keys(CATALOGUE) as MessageKey[];
+
 /** The message `key` in `lang`, its placeholders filled from `params`. */
-export function scheduleMessage(lang: Language, key: MessageKey, params: Params = {}): string {
+export function scheduleMessage(lang: Language, key: MessageKey, params: MessageParams = {}): string {
   const entry: Entry = CATALOGUE[key];
   const m = entry[lang];
-  return typeof m === 'function' ? m(params) : m;
+  if (typeof m !== 'function') return m;
+  const resolved: Resolved = {};
+  for (const [k, v] of Object.entries(params)) resolved[k] = typeof v === 'object' ? v[lang] : v;
+  return m(resolved);
+}
+
+/** The message `key` in both languages: what a diagnostic carries, to be shown in either. */
+export function bothLanguages(key: MessageKey, params: MessageParams = {}): Localized {
+  return { en: scheduleMessage('en', key, params), tr: scheduleMessage('tr', key, params) };
 }
 
 /**
@@ -71,4 +84,9 @@ export function staffLanguage(explicit?: string, configured?: Language, env: Nod
   const m = /^(tr|en)(?:[_.@-]|$)/i.exec(locale);
   if (m) return m[1]!.toLowerCase() as Language;
   return configured ?? 'en';
+}
+
+/** A diagnostic's `message` (English) and `tr` from a text in both languages. */
+export function diagnosticText(text: Localized): { message: string; tr: string } {
+  return { message: text.en, tr: text.tr };
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { formatDuration, parseDuration } from '../shared/duration.js';
 import { cronWithShortNames } from './calendar-names.js';
 import { didYouMean } from './did-you-mean.js';
+import { bothLanguages as say } from './messages.js';
 import type { Expander } from './expand.js';
 import { DAY_MS, formatLocalDate, parseLocalDate, parseLocalTime } from './local-time.js';
 import { DATE_PATTERN, DATETIME_PATTERN, NTH_NAMES, TIME_PATTERN, type RawLocalized, type RawProgramme, type RawSource } from './schema.js';
@@ -46,23 +47,23 @@ class Checker {
   /** How many of `diagnostics` are errors. */
   errors = 0;
 
-  error(rel: Path, message: string, preferKey = false): void {
+  error(rel: Path, message: Localized, preferKey = false): void {
     this.errors++;
     this.diagnostics.push(this.src.diag([...this.base, ...rel], 'error', message, preferKey));
   }
-  warn(rel: Path, message: string, preferKey = false): void {
+  warn(rel: Path, message: Localized, preferKey = false): void {
     this.diagnostics.push(this.src.diag([...this.base, ...rel], 'warning', message, preferKey));
   }
 
   date(rel: Path, text: string): boolean {
     if (parseLocalDate(text) !== undefined) return true;
-    this.error(rel, `${text} is not a date that exists; check the month and day (YYYY-MM-DD)`);
+    this.error(rel, say('notADate', { text }));
     return false;
   }
 
   time(rel: Path, text: string): boolean {
     if (parseLocalTime(text) !== undefined) return true;
-    this.error(rel, `"${text}" is not a time of day; write HH:mm between "00:00" and "23:59"`);
+    this.error(rel, say('notATime', { text }));
     return false;
   }
 
@@ -71,14 +72,14 @@ class Checker {
     return this.date(rel, d) && this.time(rel, t);
   }
 
-  duration(rel: Path, text: string, what: string, allowZero = false): number | undefined {
+  duration(rel: Path, text: string, what: string | Localized, allowZero = false): number | undefined {
     const ms = parseDuration(text);
     if (ms === undefined) {
-      this.error(rel, `${what} "${text}" is not a duration; write e.g. 45m, 1h30m or PT45M`);
+      this.error(rel, say('notADuration', { what, text }));
       return undefined;
     }
     if (ms <= 0 && !allowZero) {
-      this.error(rel, `${what} must be longer than zero; write e.g. 45m`);
+      this.error(rel, say('durationNotPositive', { what }));
       return undefined;
     }
     return ms;
@@ -87,7 +88,7 @@ class Checker {
   programmeDuration(rel: Path, text: string): number | undefined {
     const ms = this.duration(rel, text, 'duration');
     if (ms !== undefined && ms > this.ctx.maxDurationMs) {
-      this.error(rel, `duration ${text} is longer than the ${formatDuration(this.ctx.maxDurationMs)} a programme may last; split it or shorten it`);
+      this.error(rel, say('durationTooLong', { text, max: formatDuration(this.ctx.maxDurationMs) }));
       return undefined;
     }
     return ms;
@@ -98,7 +99,7 @@ class Checker {
     const tr = value.tr ?? value.en;
     const en = value.en ?? value.tr;
     if (tr === undefined || en === undefined) {
-      this.error(rel, 'give the text in at least one language: { tr: ..., en: ... }');
+      this.error(rel, say('textNoLanguage'));
       return { tr: '', en: '' };
     }
     return { tr, en };
@@ -113,7 +114,7 @@ class Checker {
       return rp !== '' && !rp.startsWith('..') && !path.isAbsolute(rp);
     };
     if (!inside(abs, root)) {
-      this.error(rel, `"${written}" lies outside the media folder ${root}; copy the file into it and write its path relative to that folder`);
+      this.error(rel, say('mediaOutside', { written, root }));
       return undefined;
     }
     if (!existsSync(abs)) {
@@ -121,9 +122,9 @@ class Checker {
       const stripped = first === path.basename(root) ? written.slice(first.length + 1) : undefined;
       const hint =
         stripped && existsSync(path.resolve(root, stripped))
-          ? `; paths are relative to the media folder, so write "${stripped}"`
-          : `; check the spelling, or copy the file into ${root}`;
-      this.error(rel, `file "${written}" does not exist under the media folder${hint}`);
+          ? say('mediaHintRelative', { stripped })
+          : say('mediaHintSpelling', { root });
+      this.error(rel, say('mediaMissing', { written, hint }));
       return undefined;
     }
     // A symlink inside the root may point outside it: judge the real path.
@@ -133,15 +134,15 @@ class Checker {
       real = realpathSync(abs);
       realRoot = realpathSync(root);
     } catch {
-      this.error(rel, `file "${written}" cannot be read; check its permissions`);
+      this.error(rel, say('mediaUnreadable', { written }));
       return undefined;
     }
     if (!inside(real, realRoot)) {
-      this.error(rel, `"${written}" is a link to a file outside the media folder; copy the file itself into ${root}`);
+      this.error(rel, say('mediaLinkOutside', { written, root }));
       return undefined;
     }
     if (!statSync(real).isFile()) {
-      this.error(rel, `"${written}" is a folder, not a file; name a video file`);
+      this.error(rel, say('mediaIsFolder', { written }));
       return undefined;
     }
     return abs;
@@ -153,14 +154,12 @@ class Checker {
     if (given.length !== 1) {
       this.error(
         rel,
-        given.length === 0
-          ? 'source needs one of file, playlist, url or testPattern (e.g. source: { testPattern: {} })'
-          : `source has ${given.join(' and ')}; give exactly one of them`,
+        given.length === 0 ? say('sourceNone') : say('sourceSeveral', { kinds: joined(given, 'and') }),
         true,
       );
       return undefined;
     }
-    if (s.loop !== undefined && s.file === undefined && s.playlist === undefined) this.warn([...rel, 'loop'], 'loop applies only to file and playlist; it is ignored here', true);
+    if (s.loop !== undefined && s.file === undefined && s.playlist === undefined) this.warn([...rel, 'loop'], say('loopIgnored'), true);
     if (s.file !== undefined) {
       const p = this.mediaFile([...rel, 'file'], s.file);
       return p ? { kind: 'file', path: p, loop: s.loop ?? false } : undefined;
@@ -171,7 +170,7 @@ class Checker {
     }
     if (s.url !== undefined) {
       if (!/^(https?|rtmps?|srt|rtsp):\/\/\S+$/i.test(s.url)) {
-        this.error([...rel, 'url'], `"${s.url}" is not a stream URL; write one starting with http://, https://, rtmp://, rtmps://, rtsp:// or srt://`);
+        this.error([...rel, 'url'], say('notStreamUrl', { url: s.url }));
         return undefined;
       }
       return { kind: 'url', url: s.url };
@@ -185,7 +184,7 @@ class Checker {
     const seen = new Set<string>();
     names.forEach((name, i) => {
       if (seen.has(name)) {
-        this.warn([...rel, i], `destination "${name}" is listed twice; the second is ignored`);
+        this.warn([...rel, i], say('destinationTwice', { name }));
         return;
       }
       seen.add(name);
@@ -193,8 +192,7 @@ class Checker {
         const guess = didYouMean(name, this.ctx.destinations);
         this.error(
           [...rel, i],
-          `destination "${name}" is not defined in the configuration; ` +
-            (guess ? `did you mean "${guess}"?` : `defined destinations are ${this.ctx.destinations.join(', ') || '(none)'}`),
+          say('destinationUnknown', { name, fix: guess ? say('didYouMean', { guess }) : say('definedDestinations', { list: this.ctx.destinations.join(', ') }) }),
         );
         return;
       }
@@ -216,9 +214,7 @@ class Checker {
       })[0];
       this.error(
         given.length === 0 ? rel : [...rel, last!],
-        given.length === 0
-          ? 'recurrence needs one of once, weekly, monthly, cron or dates (e.g. weekly: { days: [sat], at: "11:00" })'
-          : `recurrence has ${given.join(' and ')}; give exactly one of them (split into two programmes if both are meant)`,
+        given.length === 0 ? say('recurrenceNone') : say('recurrenceSeveral', { kinds: joined(given, 'and') }),
         true,
       );
       return undefined;
@@ -239,22 +235,22 @@ class Checker {
       const p: Path = [...rel, 'monthly'];
       const at = times(m.at, [...p, 'at']);
       if (m.day !== undefined && (m.nth !== undefined || m.weekday !== undefined)) {
-        this.error(p, 'monthly takes either day (e.g. day: 15) or nth and weekday (e.g. nth: first, weekday: sat), not both', true);
+        this.error(p, say('monthlyBoth'), true);
         return undefined;
       }
       if (m.day === undefined && (m.nth === undefined || m.weekday === undefined)) {
-        this.error(p, 'monthly needs day (e.g. day: 15 or day: last) or nth and weekday (e.g. nth: first, weekday: sat)', true);
+        this.error(p, say('monthlyNeeds'), true);
         return undefined;
       }
       if (!at) return undefined;
       if (m.day !== undefined) {
         if (typeof m.day === 'number' && m.day > 28)
-          this.warn([...p, 'day'], `months without a day ${m.day} have no broadcast; use day: last for the month's last day`);
+          this.warn([...p, 'day'], say('monthDayMissing', { day: m.day }));
         return { kind: 'monthly', at, dayOfMonth: m.day === 'last' ? -1 : m.day };
       }
       const nth = typeof m.nth === 'string' ? (m.nth === 'last' ? -1 : NTH_NAMES.indexOf(m.nth) + 1) : m.nth!;
       if (nth === 0) {
-        this.error([...p, 'nth'], 'nth must be first, second, third, fourth, fifth or last (or 1 to 5, -1 for last)');
+        this.error([...p, 'nth'], say('nthValues'));
         return undefined;
       }
       return { kind: 'monthly', at, weekday: { nth: nth as 1 | 2 | 3 | 4 | 5 | -1, day: m.weekday! } };
@@ -265,7 +261,7 @@ class Checker {
       const check = this.expander.crons.check(expression);
       if (!check.valid) {
         const why = check.errors.map((e) => e.message).join('; ') || 'not a cron expression';
-        this.error([...rel, 'cron'], `cron "${expression}" is not valid: ${why}; write minute hour day-of-month month day-of-week, e.g. "0 10 * * mon-fri"`);
+        this.error([...rel, 'cron'], say('cronInvalid', { expression, why }));
         return undefined;
       }
       // A broadcast is at least a minute apart from the next: an every-second expression
@@ -273,7 +269,7 @@ class Checker {
       const f = this.expander.crons.fields(expression);
       const perDay = f.hour.length * f.minute.length * f.second.length;
       if (perDay > 1440) {
-        this.error([...rel, 'cron'], `cron "${expression}" starts ${perDay} broadcasts a day; at most one a minute is allowed (use 0 as the seconds field, or leave it out)`);
+        this.error([...rel, 'cron'], say('cronTooOften', { expression, perDay }));
         return undefined;
       }
       return { kind: 'cron', expression };
@@ -312,7 +308,7 @@ export function normalizeProgramme(
     const guess = didYouMean(timezone, knownZones());
     c.error(
       raw.timezone !== undefined ? ['timezone'] : [],
-      `unknown timezone "${timezone}"; ` + (guess ? `did you mean "${guess}"?` : 'write an IANA name such as Europe/Istanbul'),
+      say('timezoneUnknown', { zone: timezone, fix: guess ? say('didYouMean', { guess }) : say('timezoneHint') }),
     );
   }
   const durationMs = raw.duration !== undefined ? c.programmeDuration(['duration'], raw.duration) : undefined;
@@ -326,23 +322,23 @@ export function normalizeProgramme(
   const fromOk = r.from === undefined || c.date(['recurrence', 'from'], r.from);
   const untilOk = r.until === undefined || c.date(['recurrence', 'until'], r.until);
   if (r.from && r.until && fromOk && untilOk && r.until < r.from)
-    c.error(['recurrence', 'until'], `until ${r.until} is before from ${r.from}; the programme would never air — check the years and months`);
+    c.error(['recurrence', 'until'], say('untilBeforeFrom', { until: r.until, from: r.from }));
   if (r.count !== undefined && r.until !== undefined)
-    c.error(['recurrence', 'count'], 'give either until or count, not both', true);
+    c.error(['recurrence', 'count'], say('untilOrCount'), true);
   if (r.count !== undefined && r.from === undefined && rule && rule.kind !== 'once' && rule.kind !== 'dates')
-    c.error(['recurrence', 'count'], 'count needs from (the date the counting starts), e.g. from: 2026-12-05', true);
+    c.error(['recurrence', 'count'], say('countNeedsFrom'), true);
   const except = (r.except ?? []).filter((d, i) => c.date(['recurrence', 'except', i], d));
 
   let slowModeMs = 0;
   if (raw.chat?.slowMode !== undefined) slowModeMs = c.duration(['chat', 'slowMode'], raw.chat.slowMode, 'slowMode', true) ?? 0;
   const remindersMs = (raw.reminders ?? [])
-    .map((t, i) => c.duration(['reminders', i], t, 'reminder'))
+    .map((t, i) => c.duration(['reminders', i], t, say('reminderWord')))
     .filter((x): x is number => x !== undefined)
     .sort((a, b) => b - a);
   let thumbnail: string | undefined;
   if (raw.youtube?.thumbnail !== undefined) thumbnail = c.mediaFile(['youtube', 'thumbnail'], raw.youtube.thumbnail);
   if (destinations.includes('youtube') && raw.youtube?.madeForKids === undefined && raw.audience?.includes('children'))
-    c.warn(['youtube'], 'a programme for children on YouTube should say youtube: { madeForKids: true } (YouTube requires it to be declared)', true);
+    c.warn(['youtube'], say('madeForKids'), true);
 
   const overrides: Record<string, Override> = {};
   for (const [date, o] of Object.entries(raw.overrides ?? {})) {
@@ -361,7 +357,7 @@ export function normalizeProgramme(
       if (s) ov.source = s;
     }
     if (o.cancelled !== undefined) ov.cancelled = o.cancelled;
-    if (Object.keys(o).length === 0) c.warn(rel, 'this override changes nothing; add at, duration, title, description, source or cancelled: true', true);
+    if (Object.keys(o).length === 0) c.warn(rel, say('overrideNoop'), true);
     overrides[date] = ov;
   }
 
@@ -391,11 +387,11 @@ export function normalizeProgramme(
   // Overrides and exceptions must name dates the recurrence really gives.
   for (const [date, ov] of Object.entries(overrides)) {
     const n = expander.hasDate(programme, date);
-    if (n === 0) c.error(['overrides', date], `${date} is not a date this programme airs on, so the override would never apply; use a date the recurrence gives${nearHint(expander, programme, date)}`, true);
-    else if (n > 1 && ov.at !== undefined) c.error(['overrides', date, 'at'], `${date} has ${n} broadcasts, so "at" cannot say which one moves; use dates: for that day instead`);
+    if (n === 0) c.error(['overrides', date], say('overrideNotADate', { date, near: nearHint(expander, programme, date) }), true);
+    else if (n > 1 && ov.at !== undefined) c.error(['overrides', date, 'at'], say('overrideAmbiguous', { date, n }));
   }
   except.forEach((date, i) => {
-    if (expander.hasDate(programme, date) === 0) c.warn(['recurrence', 'except', i], `${date} is not a date this programme airs on, so excepting it changes nothing${nearHint(expander, programme, date)}`);
+    if (expander.hasDate(programme, date) === 0) c.warn(['recurrence', 'except', i], say('exceptNoop', { date, near: nearHint(expander, programme, date) }));
   });
   // A programme with errors is still expandable: `candidate` lets `onair validate` report
   // its overlaps too, so a person sees every problem in one run.
@@ -403,13 +399,19 @@ export function normalizeProgramme(
   return { programme, diagnostics: c.diagnostics };
 }
 
-function nearHint(expander: Expander, p: Programme, date: string): string {
+function nearHint(expander: Expander, p: Programme, date: string): Localized | string {
   const day = parseLocalDate(date);
   if (day === undefined) return '';
   const starts = expander.nominalStarts(p, day - 7, day + 7);
   const dates = [...new Set(starts.map((t) => formatLocalDate(Math.floor(t / DAY_MS))))];
   if (dates.length === 0) return '';
-  return ` (nearby: ${dates.slice(0, 4).join(', ')})`;
+  return say('nearby', { dates: dates.slice(0, 4).join(', ') });
+}
+
+/** Names joined with "and" (or "or") in each language: "once and weekly", "once ve weekly". */
+function joined(names: readonly string[], word: 'and' | 'or'): Localized {
+  const sep = say(word);
+  return { en: names.join(sep.en), tr: names.join(sep.tr) };
 }
 
 /**

@@ -147,7 +147,10 @@ export interface Diagnostic {
   line: number;
   col: number;
   severity: Severity;
+  /** What is wrong and how to fix it, in English. */
   message: string;
+  /** The same in Turkish, from the catalogue (messages.ts); absent only for a text onair did not write. */
+  tr?: string;
 }
 
 /** State of one schedule file as the loader last saw it. */

@@ -2,7 +2,8 @@
 // each problem can be reported at the 1-based line:col of the node a person has to change.
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import { MAX_DOCUMENTS, MAX_PROGRAMMES_PER_FILE } from './limits.js';
-import type { Diagnostic, Severity } from './types.js';
+import { bothLanguages, diagnosticText } from './messages.js';
+import type { Diagnostic, Localized, Severity } from './types.js';
 
 export type Path = ReadonlyArray<string | number>;
 
@@ -11,7 +12,8 @@ export interface PositionSource {
   readonly file: string;
   /** The best 1-based position for a problem at `path` (see YamlSource.at). */
   at(path: Path, preferKey?: boolean): { line: number; col: number };
-  diag(path: Path, severity: Severity, message: string, preferKey?: boolean): Diagnostic;
+  /** `message`: in both languages (bothLanguages), or a text onair did not write. */
+  diag(path: Path, severity: Severity, message: string | Localized, preferKey?: boolean): Diagnostic;
 }
 
 /** One YAML document of a file, with a way to find the position of any path in it. */
@@ -72,8 +74,8 @@ export class YamlSource implements PositionSource {
     return { line: 1, col: 1 };
   }
 
-  diag(path: Path, severity: Severity, message: string, preferKey = false): Diagnostic {
-    return { file: this.file, ...this.at(path, preferKey), severity, message };
+  diag(path: Path, severity: Severity, message: string | Localized, preferKey = false): Diagnostic {
+    return { file: this.file, ...this.at(path, preferKey), severity, ...(typeof message === 'string' ? { message } : diagnosticText(message)) };
   }
 }
 
@@ -104,15 +106,15 @@ export function parseScheduleText(text: string, file: string): ParsedText {
   const documents: ParsedText['documents'] = [];
   const tooMany = documentPastLimit(text, MAX_DOCUMENTS);
   if (tooMany !== undefined) {
-    const message = `this file holds more than ${MAX_DOCUMENTS.toLocaleString('en')} YAML documents (sections after ---); split it into several files`;
-    return { documents, diagnostics: [{ file, line: tooMany, col: 1, severity: 'error', message }] };
+    const text = bothLanguages('tooManyDocuments', { max: MAX_DOCUMENTS.toLocaleString('en') });
+    return { documents, diagnostics: [{ file, line: tooMany, col: 1, severity: 'error', ...diagnosticText(text) }] };
   }
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
     // The parser is not expected to throw, but a staff member's file must never crash us.
-    return { documents, diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `cannot read the file as YAML: ${unreadable(err)}` }] };
+    return { documents, diagnostics: [{ file, line: 1, col: 1, severity: 'error', ...diagnosticText(bothLanguages('cannotReadYaml', { detail: unreadable(err) })) }] };
   }
   if (!Array.isArray(docs)) docs = [];
   let programmes = 0;
@@ -120,58 +122,60 @@ export function parseScheduleText(text: string, file: string): ParsedText {
     const source = new YamlSource(file, doc, lines);
     for (const e of doc.errors) {
       const p = lines.linePos(e.pos[0]);
-      diagnostics.push({ file, line: p.line, col: p.col, severity: 'error', message: yamlMessage(e.code, e.message) });
+      diagnostics.push({ file, line: p.line, col: p.col, severity: 'error', ...diagnosticText(yamlMessage(e.code, e.message)) });
     }
     for (const w of doc.warnings) {
       const p = lines.linePos(w.pos[0]);
-      diagnostics.push({ file, line: p.line, col: p.col, severity: 'warning', message: firstLine(w.message) });
+      diagnostics.push({ file, line: p.line, col: p.col, severity: 'warning', ...diagnosticText(bothLanguages('yamlWarning', { detail: firstLine(w.message), code: w.code })) });
     }
     if (doc.errors.length > 0) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      diagnostics.push({ ...source.diag([], 'error', `cannot read this document: ${unreadable(err)}`) });
+      diagnostics.push(source.diag([], 'error', bothLanguages('cannotReadDocument', { detail: unreadable(err) })));
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document (e.g. only comments)
     documents.push({ source, value });
     programmes += Array.isArray(value) ? value.length : 1;
     if (programmes > MAX_PROGRAMMES_PER_FILE) {
-      const message = `this file holds more than ${MAX_PROGRAMMES_PER_FILE.toLocaleString('en')} programmes; split it into several files`;
-      return { documents: [], diagnostics: [{ ...source.diag([], 'error', message) }] };
+      const text = bothLanguages('tooManyProgrammes', { max: MAX_PROGRAMMES_PER_FILE.toLocaleString('en') });
+      return { documents: [], diagnostics: [source.diag([], 'error', text)] };
     }
   }
   return { documents, diagnostics };
 }
 
 /** An exception from the parser as a person can read it. */
-function unreadable(err: unknown): string {
+function unreadable(err: unknown): Localized {
   // Deep nesting ([[[[...) exhausts the parser's stack: say what to change, not the stack.
-  if (err instanceof RangeError) return TOO_DEEP;
-  return firstLine((err as Error).message);
+  if (err instanceof RangeError) return bothLanguages('tooDeep');
+  return bothLanguages('parserFailed', { detail: firstLine((err as Error).message) });
 }
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-const TOO_DEEP = 'lists or mappings are nested too deeply; a programme needs only a few levels';
-
-function yamlMessage(code: string, message: string): string {
-  const base = firstLine(message);
+/**
+ * A YAML syntax error in words: English keeps the parser's own sentence; Turkish says what
+ * the error code means (the parser speaks English only).
+ */
+function yamlMessage(code: string, message: string): Localized {
+  const detail = firstLine(message);
   // The parser reports its own stack overflow on deep nesting ([[[[...) as a syntax error.
-  if (/Maximum call stack size exceeded/.test(base)) return `YAML syntax: ${TOO_DEEP}`;
+  if (/Maximum call stack size exceeded/.test(detail)) return bothLanguages('yamlTooDeep', { detail: bothLanguages('tooDeep') });
   switch (code) {
     case 'DUPLICATE_KEY':
-      return `${base}; each key may appear once in a mapping — remove or rename one`;
+      return bothLanguages('yamlDuplicateKey', { detail, code });
     case 'TAB_AS_INDENT':
-      return `${base}; indent with spaces, not tabs`;
+      return bothLanguages('yamlTab', { detail, code });
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
     case 'UNEXPECTED_TOKEN':
-      return `YAML syntax: ${base}; check the indentation and that quotes and brackets are closed`;
+      return bothLanguages('yamlStructure', { detail, code });
     default:
-      return `YAML syntax: ${base}`;
+      return bothLanguages('yamlOther', { detail, code });
   }
 }

@@ -3,35 +3,39 @@
 import type { z } from 'zod';
 import { WEEKDAY_WORDS } from './calendar-names.js';
 import { didYouMean } from './did-you-mean.js';
+import { bothLanguages as say, type MessageKey } from './messages.js';
 import { WEEKDAY_NAMES } from './schema.js';
 import type { Path, PositionSource } from './yaml-source.js';
-import type { Diagnostic } from './types.js';
+import type { Diagnostic, Localized } from './types.js';
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
 
-/** Hints by key name, appended to type errors so the fix is obvious. */
-const HINTS: Record<string, string> = {
-  id: 'e.g. id: fairy-tale-time',
-  title: 'e.g. title: { tr: Masal Saati, en: Fairy Tale Time }',
-  description: 'e.g. description: { tr: "...", en: "..." }',
-  duration: 'e.g. duration: 45m (or 1h30m, 90s, PT45M)',
-  slowMode: 'e.g. slowMode: 10s',
-  at: 'e.g. at: "11:00" (in quotes)',
-  days: 'e.g. days: [sat] or days: [mon, wed, fri]',
-  destinations: 'e.g. destinations: [local]',
-  audience: 'e.g. audience: [children, families]',
-  reminders: 'e.g. reminders: [1d, 15m]',
-  except: 'e.g. except: [2027-01-02]',
-  dates: 'e.g. dates: [2026-12-12T14:00, 2026-12-19T14:00]',
-  recurrence: 'e.g. recurrence: { weekly: { days: [sat], at: "11:00" } }',
-  source: 'e.g. source: { file: fairy-tales/intro.mp4 } or source: { testPattern: {} }',
-  from: 'e.g. from: 2026-12-05',
-  until: 'e.g. until: 2027-06-26',
-  count: 'e.g. count: 10',
-  once: 'e.g. once: 2026-12-12T14:00',
-  cron: 'e.g. cron: "0 10 * * mon-fri"',
-  playlist: 'e.g. playlist: [part-1.mp4, part-2.mp4]',
+/**
+ * Hints by key name, appended to type errors so the fix is obvious: examples written as in
+ * the file, so the same in both languages but for the few words around them.
+ */
+const HINTS: Record<string, string | Localized> = {
+  id: 'id: fairy-tale-time',
+  title: 'title: { tr: Masal Saati, en: Fairy Tale Time }',
+  description: 'description: { tr: "...", en: "..." }',
+  duration: { en: 'duration: 45m (or 1h30m, 90s, PT45M)', tr: 'duration: 45m (ya da 1h30m, 90s, PT45M)' },
+  slowMode: 'slowMode: 10s',
+  at: { en: 'at: "11:00" (in quotes)', tr: 'at: "11:00" (tırnak içinde)' },
+  days: { en: 'days: [sat] or days: [mon, wed, fri]', tr: 'days: [sat] ya da days: [mon, wed, fri]' },
+  destinations: 'destinations: [local]',
+  audience: 'audience: [children, families]',
+  reminders: 'reminders: [1d, 15m]',
+  except: 'except: [2027-01-02]',
+  dates: 'dates: [2026-12-12T14:00, 2026-12-19T14:00]',
+  recurrence: 'recurrence: { weekly: { days: [sat], at: "11:00" } }',
+  source: { en: 'source: { file: fairy-tales/intro.mp4 } or source: { testPattern: {} }', tr: 'source: { file: fairy-tales/intro.mp4 } ya da source: { testPattern: {} }' },
+  from: 'from: 2026-12-05',
+  until: 'until: 2027-06-26',
+  count: 'count: 10',
+  once: 'once: 2026-12-12T14:00',
+  cron: 'cron: "0 10 * * mon-fri"',
+  playlist: 'playlist: [part-1.mp4, part-2.mp4]',
 };
 
 function def(schema: AnySchema): Record<string, unknown> & { type: string } {
@@ -68,22 +72,29 @@ function keysAt(schema: AnySchema, path: Path): string[] {
   return [...new Set(objectsAt(schema, path).flatMap((s) => Object.keys(def(s).shape as object)))];
 }
 
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
-  return `${typeof value === 'number' ? 'the number' : typeof value === 'boolean' ? 'the value' : ''} ${String(value)}`.trim();
+function describe(value: unknown): Localized {
+  if (value === null || value === undefined) return say('valueNothing');
+  if (Array.isArray(value)) return say('valueList');
+  if (typeof value === 'object') return say('valueMapping');
+  if (typeof value === 'string') return say('valueText', { text: value.length > 40 ? value.slice(0, 40) + '…' : value });
+  if (typeof value === 'number') return say('valueNumber', { value: String(value) });
+  return say('valueOther', { value: String(value) });
 }
 
-const TYPE_WORDS: Record<string, string> = {
-  string: 'a text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  object: 'a mapping (key: value lines, or { ... })',
-  array: 'a list ([a, b] or lines starting with -)',
+const TYPE_WORDS: Record<string, MessageKey> = {
+  string: 'typeString',
+  number: 'typeNumber',
+  int: 'typeInt',
+  boolean: 'typeBoolean',
+  object: 'typeObject',
+  array: 'typeArray',
 };
+
+/** The words for a type zod expected (its own name when onair has none). */
+function typeWords(expected: string | undefined): Localized | string {
+  const key = TYPE_WORDS[expected ?? ''];
+  return key ? say(key) : (expected ?? '?');
+}
 
 function valueAt(root: unknown, path: Path): unknown {
   let v: unknown = root;
@@ -94,15 +105,15 @@ function valueAt(root: unknown, path: Path): unknown {
   return v;
 }
 
-function label(path: Path): string {
+function label(path: Path): string | Localized {
   const parts = path.map((p) => (typeof p === 'number' ? `[${p}]` : p));
-  return parts.length ? parts.join('.').replace(/\.\[/g, '[') : 'the programme';
+  return parts.length ? parts.join('.').replace(/\.\[/g, '[') : say('theProgramme');
 }
 
-function hintFor(path: Path): string {
+function hintFor(path: Path): string | Localized {
   const key = [...path].reverse().find((k): k is string => typeof k === 'string');
   const h = key ? HINTS[key] : undefined;
-  return h ? ` (${h})` : '';
+  return h ? say('example', { example: h }) : '';
 }
 
 /**
@@ -126,27 +137,19 @@ export function issuesToDiagnostics(
         const allowed = keysAt(schema, rel);
         for (const key of issue.keys) {
           const guess = didYouMean(key, allowed);
-          const where = rel.length ? ` in ${what}` : '';
-          out.push(
-            source.diag(
-              [...full, key],
-              'error',
-              `unknown key "${key}"${where}; ` +
-                (guess ? `did you mean "${guess}"?` : `allowed keys are ${allowed.join(', ')}`),
-              true,
-            ),
-          );
+          const where = rel.length ? say('inWhat', { what }) : '';
+          const fix = guess ? say('didYouMean', { guess }) : say('allowedKeys', { list: allowed.join(', ') });
+          out.push(source.diag([...full, key], 'error', say('unknownKey', { key, where, fix }), true));
         }
         return;
       }
       case 'invalid_type': {
         const value = valueAt(root, rel);
         if (value === undefined) {
-          out.push(source.diag(full, 'error', `missing ${what}${hintFor(rel)}`, true));
+          out.push(source.diag(full, 'error', say('missingKey', { what, hint: hintFor(rel) }), true));
           return;
         }
-        const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
-        out.push(source.diag(full, 'error', `${what} must be ${expected}, not ${describe(value)}${hintFor(rel)}`));
+        out.push(source.diag(full, 'error', say('wrongType', { what, expected: typeWords(issue.expected), value: describe(value), hint: hintFor(rel) })));
         return;
       }
       case 'invalid_union': {
@@ -156,14 +159,14 @@ export function issuesToDiagnostics(
         if (typeOnly) {
           const value = valueAt(root, rel);
           if (value === undefined) {
-            out.push(source.diag(full, 'error', `missing ${what}${hintFor(rel)}`, true));
+            out.push(source.diag(full, 'error', say('missingKey', { what, hint: hintFor(rel) }), true));
             return;
           }
-          const words = branches.map((b) => {
-            const e = b[0] as { expected?: string };
-            return TYPE_WORDS[e.expected ?? ''] ?? e.expected ?? '?';
-          });
-          out.push(source.diag(full, 'error', `${what} must be ${words.join(' or ')}, not ${describe(value)}${hintFor(rel)}`));
+          const words = branches.map((b) => typeWords((b[0] as { expected?: string }).expected));
+          const or = say('or');
+          const inLang = (lang: 'tr' | 'en'): string => words.map((w) => (typeof w === 'string' ? w : w[lang])).join(or[lang]);
+          const expected = { en: inLang('en'), tr: inLang('tr') };
+          out.push(source.diag(full, 'error', say('wrongType', { what, expected, value: describe(value), hint: hintFor(rel) })));
           return;
         }
         // Otherwise report the branch that got furthest (its value had the right type).
@@ -179,37 +182,34 @@ export function issuesToDiagnostics(
         // Weekdays may be written in Turkish too: a misspelt "cumartsi" is offered "cumartesi".
         const weekdays = allowed.length === WEEKDAY_NAMES.length && WEEKDAY_NAMES.every((w) => allowed.includes(w));
         const guess = typeof value === 'string' ? didYouMean(value, weekdays ? WEEKDAY_WORDS : allowed) : undefined;
-        out.push(
-          source.diag(
-            full,
-            'error',
-            `${what}: ${describe(value)} is not allowed; ` +
-              (guess ? `did you mean "${guess}"?` : `write one of ${allowed.join(', ')}`),
-          ),
-        );
+        const fix = guess ? say('didYouMean', { guess }) : say('writeOneOf', { list: allowed.join(', ') });
+        out.push(source.diag(full, 'error', say('valueNotAllowed', { what, value: describe(value), fix })));
         return;
       }
       case 'invalid_key': {
-        for (const i of issue.issues) out.push(source.diag(full, 'error', `${what}: the key ${i.message}`, true));
+        for (const i of issue.issues) out.push(source.diag(full, 'error', say('badKey', { what, detail: i.message }), true));
         return;
       }
       case 'too_small': {
         const value = valueAt(root, rel);
         const msg =
           issue.origin === 'array'
-            ? `${what} must list at least ${String(issue.minimum)} item(s)`
+            ? say('tooFewItems', { what, min: String(issue.minimum) })
             : issue.origin === 'string'
-              ? `${what} must not be empty`
-              : `${what} must be at least ${String(issue.minimum)}, not ${describe(value)}`;
-        out.push(source.diag(full, 'error', msg + hintFor(rel)));
+              ? say('mustNotBeEmpty', { what })
+              : say('atLeast', { what, min: String(issue.minimum), value: describe(value) });
+        const hint = hintFor(rel);
+        out.push(source.diag(full, 'error', typeof hint === 'string' ? msg : { en: msg.en + hint.en, tr: msg.tr + hint.tr }));
         return;
       }
       case 'too_big': {
-        out.push(source.diag(full, 'error', `${what} must be at most ${String(issue.maximum)}${hintFor(rel)}`));
+        const msg = say('atMost', { what, max: String(issue.maximum) });
+        const hint = hintFor(rel);
+        out.push(source.diag(full, 'error', typeof hint === 'string' ? msg : { en: msg.en + hint.en, tr: msg.tr + hint.tr }));
         return;
       }
       default: {
-        out.push(source.diag(full, 'error', `${what} ${issue.message}`));
+        out.push(source.diag(full, 'error', say('otherIssue', { what, detail: issue.message })));
       }
     }
   };
