@@ -6,7 +6,7 @@ import { formatQuotaProjection, projectYoutubeQuota } from '../destinations/yout
 import type { ValidateSection } from './validate.js';
 
 export function youtubeQuotaSection(now: () => Date = () => new Date()): ValidateSection {
-  return ({ load, config }) => {
+  return ({ load, config, lang }) => {
     const names = new Set(Object.entries(config.destinations).filter(([, d]) => d.type === 'youtube').map(([name]) => name));
     if (names.size === 0) return [];
     const h = horizon(now());
@@ -14,6 +14,6 @@ export function youtubeQuotaSection(now: () => Date = () => new Date()): Validat
     const onYoutube = load.programmes.filter((p) => p.destinations.some((d) => names.has(d)));
     const occurrences = new Expander().expandAll(onYoutube, h.from, h.to);
     const days = projectYoutubeQuota(occurrences, { youtubeDestinations: names, dailyQuota: config.youtube.dailyQuota });
-    return formatQuotaProjection(days, config.youtube.dailyQuota);
+    return formatQuotaProjection(days, config.youtube.dailyQuota, { lang });
   };
 }

@@ -32,7 +32,7 @@ export type CheckRequest =
 
 export type CheckResponse =
   | { kind: 'missing' }
-  | { kind: 'unreadable'; message: string }
+  | { kind: 'unreadable'; message: string; tr: string }
   | {
       kind: 'checked';
       programmes: Programme[];

@@ -28,7 +28,7 @@ function handle(req: CheckRequest): CheckResponse {
       try {
         text = readScheduleFile(req.abs, { root: data.root });
       } catch (err) {
-        if (err instanceof UnreadableFileError) return err.reason === 'missing' ? { kind: 'missing' } : { kind: 'unreadable', message: err.message };
+        if (err instanceof UnreadableFileError) return err.reason === 'missing' ? { kind: 'missing' } : { kind: 'unreadable', message: err.text.en, tr: err.text.tr };
         throw err;
       }
       const result = validateScheduleText(text, req.file, data.ctx, expander);

@@ -7,7 +7,8 @@
 import { formatDuration } from '../shared/duration.js';
 import type { Expander, Slot } from './expand.js';
 import { MAX_LISTED_OVERLAPS } from './limits.js';
-import type { Diagnostic, Occurrence, Programme } from './types.js';
+import { bothLanguages as say, diagnosticText } from './messages.js';
+import type { Diagnostic, Localized, Occurrence, Programme } from './types.js';
 
 /** What one file contributes while in force. */
 export interface FileEntry {
@@ -48,13 +49,16 @@ function localClock(iso: string): string {
   return iso.slice(11, 16);
 }
 
-function weekdayDate(iso: string): string {
+const WEEKDAYS = { en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'], tr: ['Paz', 'Pzt', 'Sal', 'Çar', 'Per', 'Cum', 'Cmt'] };
+
+function weekdayDate(iso: string, lang: 'en' | 'tr'): string {
   const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-  return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${iso.slice(0, 10)}`;
+  return `${WEEKDAYS[lang][d.getUTCDay()]} ${iso.slice(0, 10)}`;
 }
 
-function describe(o: Occurrence): string {
-  return `${weekdayDate(o.localStart)} ${localClock(o.localStart)}–${localClock(o.localEnd)}`;
+function describe(o: Occurrence): Localized {
+  const at = (lang: 'en' | 'tr'): string => `${weekdayDate(o.localStart, lang)} ${localClock(o.localStart)}–${localClock(o.localEnd)}`;
+  return { en: at('en'), tr: at('tr') };
 }
 
 function where(p: Programme): string {
@@ -118,7 +122,7 @@ export class ConflictIndex {
     for (const p of entry.programmes) {
       const other = this.#ids.get(p.id);
       if (other && other.file !== entry.file)
-        out.push({ ...p.position, severity: 'error', message: `id "${p.id}" is already used by ${where(other)}; give each programme its own id` });
+        out.push({ ...p.position, severity: 'error', ...diagnosticText(say('idUsedBy', { id: p.id, at: where(other) })) });
     }
     const tally = new OverlapTally();
     const own = new Map<string, Slot[]>();
@@ -168,37 +172,31 @@ export class ConflictIndex {
         }
       }
     }
-    const describeOcc = (s: Slot): string => describe(this.#expander.occurrence(s));
+    const describeOcc = (s: Slot): Localized => describe(this.#expander.occurrence(s));
     // Each side in its own programme's local time; the zone is named once when they agree.
-    const pair = (x: Slot, y: Slot): string =>
+    const pair = (x: Slot, y: Slot): Localized =>
       x.programme.timezone === y.programme.timezone
-        ? `${describeOcc(x)} and ${describeOcc(y)} (${x.programme.timezone})`
-        : `${describeOcc(x)} (${x.programme.timezone}) and ${describeOcc(y)} (${y.programme.timezone})`;
+        ? say('overlapPairOneZone', { a: describeOcc(x), b: describeOcc(y), zone: x.programme.timezone })
+        : say('overlapPairTwoZones', { a: describeOcc(x), zoneA: x.programme.timezone, b: describeOcc(y), zoneB: y.programme.timezone });
+    const overlap = (x: Slot, y: Slot, dest: string, more: Localized | string): Localized =>
+      say('overlapOther', { id: x.programme.id, other: y.programme.id, at: where(y.programme), dest, pair: pair(x, y), more });
     for (const { a, b, n, dest } of tally.listed.values()) {
-      const more = n > 1 || tally.partial ? ` (and ${tally.partial ? 'at least ' : ''}${n - 1} more time${n === 2 ? '' : 's'})` : '';
+      const more = n > 1 || tally.partial ? say('overlapMore', { atLeast: tally.partial ? 1 : 0, n: n - 1 }) : '';
       const same = a.programme.id === b.programme.id;
       const msg = same
-        ? `two broadcasts of "${a.programme.id}" overlap on destination ${dest}: ${describeOcc(b)} and ${describeOcc(a)} (${a.programme.timezone})${more}; the duration ${formatDuration(a.programme.durationMs)} is longer than the time between them`
-        : `"${a.programme.id}" overlaps "${b.programme.id}" (${where(b.programme)}) on destination ${dest}: ${pair(a, b)}${more}; move one of them or use another destination`;
-      out.push({ ...a.programme.position, severity: 'error', message: msg });
+        ? say('overlapSame', { id: a.programme.id, dest, first: describeOcc(b), second: describeOcc(a), zone: a.programme.timezone, more, duration: formatDuration(a.programme.durationMs) })
+        : overlap(a, b, dest, more);
+      out.push({ ...a.programme.position, severity: 'error', ...diagnosticText(msg) });
       if (both && !same && b.programme.file !== entry.file) {
-        out.push({
-          ...b.programme.position,
-          severity: 'error',
-          message: `"${b.programme.id}" overlaps "${a.programme.id}" (${where(a.programme)}) on destination ${dest}: ${pair(b, a)}${more}; move one of them or use another destination`,
-        });
+        out.push({ ...b.programme.position, severity: 'error', ...diagnosticText(overlap(b, a, dest, more)) });
       }
     }
     const at = entry.programmes[0]?.position ?? { file: entry.file, line: 1, col: 1 };
     for (const [dest, n] of tally.unlisted) {
-      out.push({
-        ...at,
-        severity: 'error',
-        message: `${tally.stopped ? 'at least ' : ''}${n.toLocaleString('en')} more overlapping pair${n === 1 ? '' : 's'} of broadcasts on destination ${dest} are not listed; fix the overlaps above and check again`,
-      });
+      const text = say('overlapsUnlisted', { atLeast: tally.stopped ? 1 : 0, count: n.toLocaleString('en'), n, dest });
+      out.push({ ...at, severity: 'error', ...diagnosticText(text) });
     }
-    if (tally.stopped && tally.unlisted.size === 0)
-      out.push({ ...at, severity: 'error', message: 'too many broadcasts overlap to count them all; fix the overlaps above and check again' });
+    if (tally.stopped && tally.unlisted.size === 0) out.push({ ...at, severity: 'error', ...diagnosticText(say('overlapsUncounted')) });
     return out;
   }
 

@@ -251,10 +251,69 @@ export const DIAGNOSTIC_MESSAGES = {
     en: (p) => `id "${p.id}" is already used by ${p.at}; give each programme its own id`,
     tr: (p) => `"${p.id}" kimliği zaten ${p.at} konumunda kullanılıyor; her programa kendi kimliğini verin`,
   },
+  overlapSame: {
+    en: (p) => `two broadcasts of "${p.id}" overlap on destination ${p.dest}: ${p.first} and ${p.second} (${p.zone})${p.more}; the duration ${p.duration} is longer than the time between them`,
+    tr: (p) => `"${p.id}" programının iki yayını ${p.dest} hedefinde çakışıyor: ${p.first} ve ${p.second} (${p.zone})${p.more}; ${p.duration} süresi iki yayın arasındaki zamandan uzun`,
+  },
+  overlapOther: {
+    en: (p) => `"${p.id}" overlaps "${p.other}" (${p.at}) on destination ${p.dest}: ${p.pair}${p.more}; move one of them or use another destination`,
+    tr: (p) => `"${p.id}", "${p.other}" (${p.at}) ile ${p.dest} hedefinde çakışıyor: ${p.pair}${p.more}; birini kaydırın ya da başka bir hedef kullanın`,
+  },
+  overlapPairOneZone: { en: (p) => `${p.a} and ${p.b} (${p.zone})`, tr: (p) => `${p.a} ve ${p.b} (${p.zone})` },
+  overlapPairTwoZones: { en: (p) => `${p.a} (${p.zoneA}) and ${p.b} (${p.zoneB})`, tr: (p) => `${p.a} (${p.zoneA}) ve ${p.b} (${p.zoneB})` },
+  overlapMore: {
+    en: (p) => ` (and ${p.atLeast ? 'at least ' : ''}${p.n} more time${p.n === 1 ? '' : 's'})`,
+    tr: (p) => ` (ve ${p.atLeast ? 'en az ' : ''}${p.n} kez daha)`,
+  },
+  overlapsUnlisted: {
+    en: (p) => `${p.atLeast ? 'at least ' : ''}${p.count} more overlapping pair${p.n === 1 ? '' : 's'} of broadcasts on destination ${p.dest} are not listed; fix the overlaps above and check again`,
+    tr: (p) => `${p.dest} hedefinde çakışan ${p.atLeast ? 'en az ' : ''}${p.count} yayın çifti daha listelenmedi; yukarıdaki çakışmaları düzeltip yeniden denetleyin`,
+  },
+  overlapsUncounted: {
+    en: 'too many broadcasts overlap to count them all; fix the overlaps above and check again',
+    tr: 'sayılamayacak kadar çok yayın çakışıyor; yukarıdaki çakışmaları düzeltip yeniden denetleyin',
+  },
   tooManyBroadcasts: {
     en: (p) => `this file makes more than ${p.max} broadcasts in the next ${p.days} days; repeat less often or split it into several files`,
     tr: (p) => `bu dosya önümüzdeki ${p.days} günde ${p.max} yayından fazlasını oluşturuyor; daha seyrek tekrarlayın ya da birkaç dosyaya bölün`,
   },
+  // Reading the file (read-file.ts, schedule-service.ts)
+  fileLinkOutside: {
+    en: 'this is a link to a file outside the schedules folder; it is not read. Copy the file into the schedules folder instead',
+    tr: 'bu, program klasörü dışındaki bir dosyaya bağlantı; okunmuyor. Dosyanın kendisini program klasörüne kopyalayın',
+  },
+  fileGone: { en: 'the file is gone', tr: 'dosya artık yok' },
+  fileUnreadable: { en: (p) => `cannot read the file (${p.code})`, tr: (p) => `dosya okunamıyor (${p.code})` },
+  fileUnreadablePermissions: {
+    en: (p) => `cannot read the file (${p.code}); check its permissions`,
+    tr: (p) => `dosya okunamıyor (${p.code}); izinlerini kontrol edin`,
+  },
+  fileLinkChanged: {
+    en: 'this link changed while it was read; save the file again',
+    tr: 'bu bağlantı okunurken değişti; dosyayı yeniden kaydedin',
+  },
+  fileNotRegular: {
+    en: (p) => `this is ${p.kind}, not a schedule file; only regular files are read — remove it from the schedules folder`,
+    tr: (p) => `bu bir ${p.kind}, program dosyası değil; yalnızca normal dosyalar okunur — program klasöründen kaldırın`,
+  },
+  kindFifo: { en: 'a named pipe (FIFO)', tr: 'adlandırılmış boru (FIFO)' },
+  kindDevice: { en: 'a device', tr: 'aygıt' },
+  kindSocket: { en: 'a socket', tr: 'soket' },
+  kindFolder: { en: 'a folder', tr: 'klasör' },
+  kindOther: { en: 'not a regular file', tr: 'normal olmayan dosya' },
+  fileTooLargeSize: {
+    en: (p) => `the file is ${p.size}, larger than the ${p.max} a schedule file may be; split it into several files`,
+    tr: (p) => `dosya ${p.size}; bir program dosyası en fazla ${p.max} olabilir; birkaç dosyaya bölün`,
+  },
+  fileTooLarge: {
+    en: (p) => `the file is larger than the ${p.max} a schedule file may be; split it into several files`,
+    tr: (p) => `dosya, bir program dosyasının olabileceği en büyük boyuttan (${p.max}) büyük; birkaç dosyaya bölün`,
+  },
+  checkTimedOut: {
+    en: (p) => `checking this file took longer than ${p.seconds} s, so it was abandoned; split it into smaller files or repeat programmes less often`,
+    tr: (p) => `bu dosyanın denetimi ${p.seconds} saniyeden uzun sürdüğü için bırakıldı; daha küçük dosyalara bölün ya da programları daha seyrek tekrarlayın`,
+  },
+  checkerConfused: { en: 'unexpected answer from the schedule checker', tr: 'program denetleyicisinden beklenmeyen bir yanıt geldi' },
   couldNotCheck: {
     en: (p) => `onair could not check this file (${p.detail}); please report it`,
     tr: (p) => `onair bu dosyayı denetleyemedi (${p.detail}); lütfen bildirin`,

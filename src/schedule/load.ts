@@ -7,8 +7,9 @@ import { ConflictIndex } from './conflicts.js';
 import { Expander, TooManyOccurrencesError, type Slot } from './expand.js';
 import { MAX_OCCURRENCES_PER_FILE } from './limits.js';
 import { DAY_MS } from './local-time.js';
-import { readScheduleFile } from './read-file.js';
+import { readScheduleFile, UnreadableFileError } from './read-file.js';
 import type { ValidationContext } from './normalize.js';
+import { bothLanguages, diagnosticText } from './messages.js';
 import type { Diagnostic, Programme } from './types.js';
 import { hasErrors, sortDiagnostics, validateScheduleText, type FileResult } from './validate-file.js';
 
@@ -78,7 +79,7 @@ export function loadSchedules(files: readonly string[], ctx: ValidationContext, 
     try {
       text = read(file);
     } catch (err) {
-      const d: Diagnostic = { file, line: 1, col: 1, severity: 'error', message: (err as Error).message };
+      const d: Diagnostic = { file, line: 1, col: 1, severity: 'error', ...(err instanceof UnreadableFileError ? diagnosticText(err.text) : { message: (err as Error).message }) };
       results.push({ file, programmes: [], diagnostics: [d], empty: false, candidates: [] });
       diagnostics.push(d);
       continue;
@@ -122,7 +123,7 @@ export function slotsWithin(expander: Expander, programmes: Programme[], h: { fr
     result.diagnostics.push({
       ...(programmes[0]?.position ?? { file: result.file, line: 1, col: 1 }),
       severity: 'error',
-      message: `this file makes more than ${err.limit.toLocaleString('en')} broadcasts in the next ${days} days; repeat less often or split it into several files`,
+      ...diagnosticText(bothLanguages('tooManyBroadcasts', { max: err.limit.toLocaleString('en'), days })),
     });
     result.programmes = [];
     return undefined;

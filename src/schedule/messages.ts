@@ -51,6 +51,31 @@ const CATALOGUE = {
     tr: (p) => `onair preview: ${p.n} hata; hatalı dosyalar listeye alınmadı (onair validate ile görün)`,
   },
   noBroadcasts: { en: 'No broadcasts in this period.', tr: 'Bu aralıkta yayın yok.' },
+  // The YouTube quota section of `onair validate` (destinations/youtube/quota-projection.ts)
+  quotaNone: { en: 'YouTube quota: no YouTube broadcasts in the period.', tr: 'YouTube kotası: bu dönemde YouTube yayını yok.' },
+  quotaHeading: {
+    en: (p) => `YouTube quota (projected units per quota day, midnight Pacific; limit ${p.limit}):`,
+    tr: (p) => `YouTube kotası (kota günü başına öngörülen birim, Pasifik saatiyle gece yarısından; sınır ${p.limit}):`,
+  },
+  quotaDay: {
+    en: (p) => `${p.day}: ${p.units} units (${plural(Number(p.broadcasts), 'broadcast', 'broadcasts')}: ${p.lifecycle} lifecycle + ${p.chat} chat polling)`,
+    tr: (p) => `${p.day}: ${p.units} birim (${p.broadcasts} yayın: ${p.lifecycle} yayın yönetimi + ${p.chat} sohbet okuma)`,
+  },
+  quotaOver: { en: '  OVER QUOTA', tr: '  KOTA AŞILIYOR' },
+  quotaMoreDays: { en: (p) => `  ... ${p.n} more days with YouTube broadcasts`, tr: (p) => `  ... YouTube yayını olan ${p.n} gün daha` },
+  quotaBusiest: { en: (p) => `  busiest YouTube day: ${p.day}`, tr: (p) => `  en yoğun YouTube günü: ${p.day}` },
+  quotaWarning: {
+    en: (p) =>
+      `warning: ${p.day} needs about ${p.units} YouTube units, more than the daily quota of ${p.limit}: ` +
+      'move some programmes to another day, turn off chat for some, or ask Google for more quota (then set youtube.dailyQuota).',
+    tr: (p) =>
+      `uyarı: ${p.day} günü yaklaşık ${p.units} YouTube birimi gerektiriyor, günlük kota ${p.limit}: ` +
+      'bazı programları başka bir güne taşıyın, bazılarında sohbeti kapatın ya da Google\'dan ek kota isteyin (sonra youtube.dailyQuota değerini ayarlayın).',
+  },
+  quotaMoreWarnings: {
+    en: (p) => `warning: ${p.n} more days are over the YouTube quota`,
+    tr: (p) => `uyarı: ${p.n} gün daha YouTube kotasını aşıyor`,
+  },
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof CATALOGUE;

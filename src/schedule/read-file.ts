@@ -6,16 +6,18 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_FILE_BYTES } from './limits.js';
+import { bothLanguages as say } from './messages.js';
+import type { Localized } from './types.js';
 
-/** Why a file was not read; `message` is written for the staff member who saved it. */
+/** Why a file was not read; `message` (English) and `text` are written for the staff member who saved it. */
 export class UnreadableFileError extends Error {
   override name = 'UnreadableFileError';
   constructor(
-    message: string,
+    readonly text: Localized,
     /** 'missing' when the file is gone (a deletion, not a problem). */
     readonly reason: 'missing' | 'refused',
   ) {
-    super(message);
+    super(text.en);
   }
 }
 
@@ -26,12 +28,12 @@ export interface ReadOptions {
   maxBytes?: number;
 }
 
-function kindOf(st: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean }): string {
-  if (st.isFIFO()) return 'a named pipe (FIFO)';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  if (st.isSocket()) return 'a socket';
-  if (st.isDirectory()) return 'a folder';
-  return 'not a regular file';
+function kindOf(st: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean }): Localized {
+  if (st.isFIFO()) return say('kindFifo');
+  if (st.isCharacterDevice() || st.isBlockDevice()) return say('kindDevice');
+  if (st.isSocket()) return say('kindSocket');
+  if (st.isDirectory()) return say('kindFolder');
+  return say('kindOther');
 }
 
 function inside(root: string, file: string): boolean {
@@ -53,13 +55,13 @@ export function readScheduleFile(file: string, options: ReadOptions = {}): strin
       const real = realpathSync(file);
       const root = options.root ? realpathSync(options.root) : undefined;
       if (root && !inside(root, real))
-        throw new UnreadableFileError('this is a link to a file outside the schedules folder; it is not read. Copy the file into the schedules folder instead', 'refused');
+        throw new UnreadableFileError(say('fileLinkOutside'), 'refused');
       target = real;
     }
   } catch (err) {
     if (err instanceof UnreadableFileError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UnreadableFileError('the file is gone', 'missing');
-    throw new UnreadableFileError(`cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'refused');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UnreadableFileError(say('fileGone'), 'missing');
+    throw new UnreadableFileError(say('fileUnreadable', { code: (err as NodeJS.ErrnoException).code ?? 'error' }), 'refused');
   }
   let fd: number;
   try {
@@ -67,19 +69,16 @@ export function readScheduleFile(file: string, options: ReadOptions = {}): strin
     fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UnreadableFileError('the file is gone', 'missing');
-    if (code === 'ELOOP') throw new UnreadableFileError('this link changed while it was read; save the file again', 'refused');
-    throw new UnreadableFileError(`cannot read the file (${code ?? 'error'}); check its permissions`, 'refused');
+    if (code === 'ENOENT') throw new UnreadableFileError(say('fileGone'), 'missing');
+    if (code === 'ELOOP') throw new UnreadableFileError(say('fileLinkChanged'), 'refused');
+    throw new UnreadableFileError(say('fileUnreadablePermissions', { code: code ?? 'error' }), 'refused');
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile())
-      throw new UnreadableFileError(`this is ${kindOf(st)}, not a schedule file; only regular files are read — remove it from the schedules folder`, 'refused');
+      throw new UnreadableFileError(say('fileNotRegular', { kind: kindOf(st) }), 'refused');
     if (st.size > maxBytes)
-      throw new UnreadableFileError(
-        `the file is ${kb(st.size)}, larger than the ${kb(maxBytes)} a schedule file may be; split it into several files`,
-        'refused',
-      );
+      throw new UnreadableFileError(say('fileTooLargeSize', { size: kb(st.size), max: kb(maxBytes) }), 'refused');
     // Read at most one byte past the limit: a file growing while it is read is caught too.
     const buf = Buffer.allocUnsafe(maxBytes + 1);
     let n = 0;
@@ -88,7 +87,7 @@ export function readScheduleFile(file: string, options: ReadOptions = {}): strin
       if (got === 0) break;
       n += got;
       if (n > maxBytes)
-        throw new UnreadableFileError(`the file is larger than the ${kb(maxBytes)} a schedule file may be; split it into several files`, 'refused');
+        throw new UnreadableFileError(say('fileTooLarge', { max: kb(maxBytes) }), 'refused');
     }
     return buf.subarray(0, n).toString('utf8');
   } finally {

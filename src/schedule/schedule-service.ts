@@ -15,7 +15,7 @@ import { Checker, CheckTimeoutError } from './checker.js';
 import type { CheckResponse } from './check-protocol.js';
 import { compareSlots, Expander, parseOccurrenceId, type Slot } from './expand.js';
 import { fileStatusNote, formatDiagnostic } from './format.js';
-import { scheduleMessage } from './messages.js';
+import { bothLanguages, diagnosticText } from './messages.js';
 import { DAY_MS } from './local-time.js';
 import { DEFAULT_HORIZON_DAYS, horizon, isScheduleFile, listScheduleFiles } from './load.js';
 import type { ValidationContext } from './normalize.js';
@@ -276,23 +276,23 @@ export class ScheduleService {
       res = await this.#checker.request({ op: 'check', file, abs: absFile, horizon: this.#window() });
     } catch (err) {
       if (this.#stopped) return;
-      const message =
+      const text =
         err instanceof CheckTimeoutError
-          ? `checking this file took longer than ${Math.round(err.budgetMs / 1000)} s, so it was abandoned; split it into smaller files or repeat programmes less often`
-          : `onair could not check this file (${(err as Error).message}); please report it`;
+          ? bothLanguages('checkTimedOut', { seconds: Math.round(err.budgetMs / 1000) })
+          : bothLanguages('couldNotCheck', { detail: (err as Error).message });
       this.#refused.delete(file);
-      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message }]);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', ...diagnosticText(text) }]);
       return;
     }
     if (res.kind === 'missing') return this.#removed(file);
     if (res.kind === 'unreadable') {
       this.#refused.delete(file);
-      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: res.message }]);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: res.message, tr: res.tr }]);
       return;
     }
     if (res.kind !== 'checked') {
-      const message = res.kind === 'failed' ? `onair could not check this file (${res.message}); please report it` : 'unexpected answer from the schedule checker';
-      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message }]);
+      const text = res.kind === 'failed' ? bothLanguages('couldNotCheck', { detail: res.message }) : bothLanguages('checkerConfused');
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', ...diagnosticText(text) }]);
       return;
     }
     const result: FileResult = { file, programmes: res.programmes, diagnostics: res.diagnostics, empty: res.empty, candidates: [] };
@@ -307,7 +307,7 @@ export class ScheduleService {
       // An existing schedule emptied is most likely a save gone wrong: an error, so nobody
       // reads it as fine. Removing programmes is done by deleting the file.
       this.#refused.delete(file);
-      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', message: scheduleMessage('en', 'emptyExisting') }]);
+      this.#reject(file, now, [{ file, line: 1, col: 1, severity: 'error', ...diagnosticText(bothLanguages('emptyExisting')) }]);
       return;
     }
     if (!(await this.#accept(result, now, res.cross))) return;

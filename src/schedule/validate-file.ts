@@ -4,6 +4,7 @@ import type { Expander } from './expand.js';
 import { checkRejectedPart, normalizeProgramme, type ValidationContext } from './normalize.js';
 import type { z } from 'zod';
 import { programmeSchema, type RawProgramme } from './schema.js';
+import { bothLanguages, diagnosticText } from './messages.js';
 import type { Diagnostic, Programme } from './types.js';
 import { parseScheduleText, type ParsedText, type PositionSource } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-issues.js';
@@ -102,7 +103,7 @@ export function validateScheduleText(text: string, file: string, ctx: Validation
 
 function crashed(file: string, diagnostics: Diagnostic[], err: unknown): FileResult {
   // Nothing a person writes may crash the tool: report it as a problem in the file instead.
-  diagnostics.push({ file, line: 1, col: 1, severity: 'error', message: `onair could not check this file (${(err as Error).message}); please report it` });
+  diagnostics.push({ file, line: 1, col: 1, severity: 'error', ...diagnosticText(bothLanguages('couldNotCheck', { detail: (err as Error).message })) });
   return { file, programmes: [], diagnostics: sortDiagnostics(diagnostics), empty: false, candidates: [] };
 }
 
@@ -133,7 +134,7 @@ function validateDocuments(
         const p = r.programme;
         const first = ids.get(p.id);
         if (first) {
-          diagnostics.push(source.diag([...base, 'id'], 'error', `id "${p.id}" is already used at ${file}:${first.position.line}:${first.position.col}; give each programme its own id`));
+          diagnostics.push(source.diag([...base, 'id'], 'error', bothLanguages('idUsedAt', { id: p.id, at: `${file}:${first.position.line}:${first.position.col}` })));
           continue;
         }
         ids.set(p.id, p);
@@ -142,7 +143,7 @@ function validateDocuments(
     }
     result.candidates = candidates;
     if (!seenProgramme && !hasErrors(diagnostics))
-      diagnostics.push({ file, line: 1, col: 1, severity: 'warning', message: 'this file holds no programme; it is ignored (delete it if it is not needed)' });
+      diagnostics.push({ file, line: 1, col: 1, severity: 'warning', ...diagnosticText(bothLanguages('noProgramme')) });
   } catch (err) {
     return crashed(file, diagnostics, err);
   }

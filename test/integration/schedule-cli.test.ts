@@ -1,9 +1,10 @@
 // `onair validate` and `onair preview` as staff run them: a real process, real files.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { englishWords } from '../support/english-words.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = 'test/fixtures/schedules';
@@ -103,5 +104,61 @@ describe('onair validate / preview (CLI)', function () {
         cancelled: false,
       },
     ]);
+  });
+
+  it('speaks Turkish with --lang tr: every kind of mistake, the summary and the quota line, without an English sentence', async () => {
+    // Mistakes of each kind the fixtures lack: a misspelt Turkish weekday beside an impossible
+    // hour, two sources, a repeated and an unknown destination, a bad reminder, a wrong type,
+    // an empty override, two recurrences, an unknown key, a tab indent.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-tr-'));
+    const mistakes = path.join(dir, 'mistakes.yaml');
+    writeFileSync(
+      mistakes,
+      [
+        'id: tale-time',
+        'title: { tr: Masal, en: Tale }',
+        'duration: 45m',
+        'recurrence:',
+        '  weekly: { days: [cumartsi], at: "25:00" }',
+        'source: { file: missing.mp4, url: "http://example.org/a.m3u8" }',
+        'destinations: [local, local, yerel]',
+        'reminders: [soon]',
+        'chat: { enabled: "yes" }',
+        'overrides:',
+        '  2026-12-12: {}',
+        '---',
+        'id: other',
+        'title: 5',
+        'duration: 30m',
+        'recurrence: { once: 2026-12-12T14:00, weekly: { days: [sat], at: "10:00" } }',
+        'source: { testPattern: {} }',
+        'destinations: [local]',
+        'colour: red',
+        '---',
+        'id: tabbed',
+        'recurrence:',
+        '\tonce: 2026-12-12T14:00',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const tr = await onair(['validate', '--lang', 'tr', mistakes, `${FIXTURES}/broken`], { ONAIR_MEDIA_DIR: media });
+      expect(tr.code).to.equal(1);
+      const lines = tr.stdout.split('\n').filter((l) => l !== '');
+      const problems = lines.filter((l) => /^\S+:\d+:\d+: /.test(l));
+      expect(problems.length).to.be.at.least(20);
+      for (const l of problems) expect(l).to.match(/^\S+:\d+:\d+: (hata|uyarı): /);
+      expect(problems).to.include(`${mistakes}:5:20: hata: recurrence.weekly.days[0]: "cumartsi" metni geçerli değil; şunu mu demek istediniz: "cumartesi"?`);
+      expect(problems.some((l) => l.startsWith(`${mistakes}:5:35: hata: "25:00" geçerli bir saat değil`))).to.equal(true);
+      expect(problems.some((l) => l.startsWith(`${mistakes}:23:1: hata: girintide sekme`))).to.equal(true);
+      const english = lines.map((l) => [l, englishWords(l.replace(/^\S+:\d+:\d+: (hata|uyarı): /, ''))] as const).filter(([, w]) => w.length > 0);
+      expect(english, english.map(([l, w]) => `${l}  <- ${w.join(', ')}`).join('\n')).to.deep.equal([]);
+      expect(lines).to.include('YouTube kotası: bu dönemde YouTube yayını yok.');
+      // The same run in English is full of English: the check above can fail.
+      const en = await onair(['validate', '--lang', 'en', mistakes, `${FIXTURES}/broken`], { ONAIR_MEDIA_DIR: media });
+      expect(en.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: error: /.test(l) && englishWords(l).length > 0)).to.have.length(problems.filter((l) => / hata: /.test(l)).length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

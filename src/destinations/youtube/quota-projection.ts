@@ -2,7 +2,8 @@
 // can warn before a day runs out of quota (10,000 units by default). The per-broadcast
 // figure follows the destination's own calls (youtube-destination.ts) and the shared cost
 // table; chat polling (5 units a call) is projected separately because it dominates.
-import type { Occurrence } from '../../schedule/types.js';
+import { scheduleMessage } from '../../schedule/messages.js';
+import type { Language, Occurrence } from '../../schedule/types.js';
 import { youtubeQuotaCost as cost, youtubeQuotaDay } from '../../shared/youtube-quota.js';
 
 export interface QuotaProjectionOptions {
@@ -72,25 +73,21 @@ export function projectYoutubeQuota(occurrences: readonly Occurrence[], options:
 export function formatQuotaProjection(
   days: readonly DayProjection[],
   dailyQuota: number,
-  options: { detailDays?: number; maxWarnings?: number } = {},
+  options: { detailDays?: number; maxWarnings?: number; lang?: Language } = {},
 ): string[] {
-  if (days.length === 0) return ['YouTube quota: no YouTube broadcasts in the period.'];
+  const lang = options.lang ?? 'en';
+  if (days.length === 0) return [scheduleMessage(lang, 'quotaNone')];
   const detail = options.detailDays ?? 14;
   const maxWarnings = options.maxWarnings ?? 10;
   const describe = (d: DayProjection): string =>
-    `${d.day}: ${d.units} units (${d.broadcasts} broadcast${d.broadcasts === 1 ? '' : 's'}: ${d.lifecycleUnits} lifecycle + ${d.chatUnits} chat polling)`;
-  const lines = [`YouTube quota (projected units per quota day, midnight Pacific; limit ${dailyQuota}):`];
-  for (const d of days.slice(0, detail)) lines.push(`  ${describe(d)}${d.overQuota ? '  OVER QUOTA' : ''}`);
-  if (days.length > detail) lines.push(`  ... ${days.length - detail} more days with YouTube broadcasts`);
+    scheduleMessage(lang, 'quotaDay', { day: d.day, units: d.units, broadcasts: d.broadcasts, lifecycle: d.lifecycleUnits, chat: d.chatUnits });
+  const lines = [scheduleMessage(lang, 'quotaHeading', { limit: dailyQuota })];
+  for (const d of days.slice(0, detail)) lines.push(`  ${describe(d)}${d.overQuota ? scheduleMessage(lang, 'quotaOver') : ''}`);
+  if (days.length > detail) lines.push(scheduleMessage(lang, 'quotaMoreDays', { n: days.length - detail }));
   const busiest = days.reduce((a, b) => (b.units > a.units ? b : a));
-  lines.push(`  busiest YouTube day: ${describe(busiest)}`);
+  lines.push(scheduleMessage(lang, 'quotaBusiest', { day: describe(busiest) }));
   const over = days.filter((x) => x.overQuota);
-  for (const d of over.slice(0, maxWarnings)) {
-    lines.push(
-      `warning: ${d.day} needs about ${d.units} YouTube units, more than the daily quota of ${dailyQuota}: ` +
-        'move some programmes to another day, turn off chat for some, or ask Google for more quota (then set youtube.dailyQuota).',
-    );
-  }
-  if (over.length > maxWarnings) lines.push(`warning: ${over.length - maxWarnings} more days are over the YouTube quota`);
+  for (const d of over.slice(0, maxWarnings)) lines.push(scheduleMessage(lang, 'quotaWarning', { day: d.day, units: d.units, limit: dailyQuota }));
+  if (over.length > maxWarnings) lines.push(scheduleMessage(lang, 'quotaMoreWarnings', { n: over.length - maxWarnings }));
   return lines;
 }
