@@ -63,6 +63,11 @@ export interface Onair {
   port: number;
   /** The cluster membership, in cluster mode. */
   node?: ClusterNode;
+  /**
+   * From now on /readyz answers 503 ("shutting down") so a balancer stops sending new viewers
+   * here, while everything still serves; stop() begins with it.
+   */
+  drain(): void;
   /** Readiness fails first, then the engine (ffmpeg), Socket.IO, HTTP, schedules, stores. */
   stop(): Promise<void>;
 }
@@ -202,6 +207,7 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
       server,
       port,
       ...(node ? { node } : {}),
+      drain: () => ops.draining(),
       async stop() {
         // Readiness fails first so a balancer stops sending new viewers here.
         ops.draining();

@@ -10,14 +10,20 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { startOnair, type Onair } from '../../src/main.js';
 import { ScaledClock } from '../../src/cli/scaled-clock.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { SMALL_FORMAT } from './test-encoder-factory.js';
 
-export interface JourneyOptions {
+export interface JourneyOptions<C extends Clock = ScaledClock> {
   /** Schedule files by name (e.g. `story.yaml`), written before the server starts. */
   schedules?: Record<string, string>;
   /** Where the test clock starts; it runs at wall speed from there. @defaultValue the wall clock's now */
   start?: Date | string;
+  /**
+   * Another clock instead (e.g. a ManualClock that stands still, for a test counting in the
+   * rate limits' windows); `start` is then ignored. @defaultValue a ScaledClock at speed 1 from `start`
+   */
+  clock?: C;
   /** Config overrides as a nested object (`{ engine: { ffmpegLead: '3s' } }`). */
   config?: Record<string, unknown>;
   /** Extra environment: secrets such as ONAIR_MODERATOR_TOKEN or a stream key's variable. */
@@ -33,11 +39,11 @@ export interface JourneyDirs {
   media: string;
 }
 
-export interface Journey {
+export interface Journey<C extends Clock = ScaledClock> {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   port: number;
-  clock: ScaledClock;
+  clock: C;
   config: Readonly<Config>;
   dirs: JourneyDirs;
   onair: Onair;
@@ -64,7 +70,7 @@ function flatten(tree: Record<string, unknown>, prefix = '', out: Record<string,
   return out;
 }
 
-export async function startJourney(options: JourneyOptions = {}): Promise<Journey> {
+export async function startJourney<C extends Clock = ScaledClock>(options: JourneyOptions<C> = {}): Promise<Journey<C>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-journey-'));
   const dirs: JourneyDirs = {
     root,
@@ -106,7 +112,7 @@ export async function startJourney(options: JourneyOptions = {}): Promise<Journe
     },
   });
   const logger = createLogger(process.env['ONAIR_TEST_LOG_LEVEL'] ?? 'info', sink);
-  const clock = new ScaledClock(options.start ? new Date(options.start) : new Date(), 1);
+  const clock = options.clock ?? (new ScaledClock(options.start ? new Date(options.start) : new Date(), 1) as Clock as C);
   const onair = await startOnair(config, { clock, logger, encoders: { defaultFormat: SMALL_FORMAT } });
   let stopped = false;
 
