@@ -1,6 +1,9 @@
-// A real onair HTTP server with the chat and realtime layer wired as src/main.ts wires
-// them, on port 0, fed by a real TypedEmitter<EngineEvents> (the engine's port) and a
-// small in-memory ScheduleReader. Each harness owns a temp data dir and removes it.
+// Socket.IO clients and fixtures for the realtime tests. `startRealtime` starts the composed
+// server (startJourney) with the test's occurrences written as a schedule file (timezone UTC,
+// so an occurrence's id is the one makeOccurrence gives), and hands the test the server's
+// own engine to announce what the engine would (live with these watch URLs, a reminder, an
+// end). `startHarness` is the older hand-wired realtime layer, left for the cluster test
+// that puts its own adapter and shared chat store under it.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -23,7 +26,11 @@ import { createLogger } from '../../src/shared/logger.js';
 import { TypedEmitter } from '../../src/shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.js';
 import type { Clock } from '../../src/shared/clock.js';
+import type { ScaledClock as ScaledClockLike } from '../../src/cli/scaled-clock.js';
 import type { ChatStore, YoutubeChatPort } from '../../src/chat/index.js';
+import type { BroadcastEngine } from '../../src/scheduler/index.js';
+import type { ChatService } from '../../src/chat/index.js';
+import { startJourney, type Journey } from './journey.js';
 
 export type ViewerClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 export type ModeratorClient = ClientSocket<ModerationServerToClientEvents, ModerationClientToServerEvents>;
@@ -236,4 +243,130 @@ export function nextEvent<T>(socket: ClientSocket, event: string): Promise<T> {
 /** Emits with an ack and resolves with the ack. */
 export function request<T>(socket: ClientSocket, event: string, ...args: unknown[]): Promise<T> {
   return new Promise((resolve) => (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (ack: T) => resolve(ack)));
+}
+
+/** One programme of the schedule file that gives `o` (its id's time is the nominal start). */
+function programmeYaml(o: Occurrence): string {
+  const nominal = o.id.slice(o.id.indexOf('@') + 1);
+  const at = o.start.toISOString().slice(0, 16);
+  const override: Record<string, unknown> = {};
+  if (at !== nominal) override['at'] = at.slice(11);
+  if (o.cancelled) override['cancelled'] = true;
+  const lines = [
+    `- id: ${o.programmeId}`,
+    `  title: ${JSON.stringify(o.title)}`,
+    `  description: ${JSON.stringify(o.description)}`,
+    `  category: ${o.category}`,
+    `  audience: ${JSON.stringify(o.audience)}`,
+    '  timezone: UTC',
+    `  duration: ${Math.round((o.end.getTime() - o.start.getTime()) / 1000)}s`,
+    `  recurrence: { once: "${nominal}" }`,
+    '  source: { testPattern: {} }',
+    `  destinations: ${JSON.stringify(o.destinations)}`,
+    `  youtube: ${JSON.stringify(o.youtube)}`,
+    `  chat: { enabled: ${o.chat.enabled}, slowMode: ${o.chat.slowModeMs / 1000}s }`,
+    `  reminders: ${JSON.stringify(o.remindersMs.map((ms) => `${ms / 1000}s`))}`,
+  ];
+  if (Object.keys(override).length) lines.push(`  overrides: ${JSON.stringify({ [nominal.slice(0, 10)]: override })}`);
+  return lines.join('\n') + '\n';
+}
+
+const SCHEDULE_FILE = 'realtime.yaml';
+
+export interface RealtimeOptions<C extends Clock> {
+  /**
+   * A clock of the test's own. A ManualClock stands still, and so does the schedule's reload
+   * debounce on it: a test that edits the schedule uses `start` (a clock running from there).
+   */
+  clock?: C;
+  /** Where the default clock (running at wall speed) starts. */
+  start?: Date | string;
+  /** The programmes in force, as occurrences (one schedule file holds them all). */
+  occurrences?: Occurrence[];
+  /** Config keys, dotted ("chat.maxLength" → 50). */
+  overrides?: Record<string, unknown>;
+  /** Extra environment (the YouTube emulator's, say). */
+  env?: Record<string, string>;
+  moderatorToken?: string;
+}
+
+export interface Realtime<C extends Clock> {
+  url: string;
+  journey: Journey<C>;
+  /** The server's own engine, to announce what it would (transitions, reminders). */
+  engine: BroadcastEngine;
+  chat: ChatService;
+  /** Replaces the programmes in force, as staff saving the schedule file would (one reload). */
+  replaceSchedule(list: Occurrence[]): void;
+  viewer(options?: { identity?: string; transports?: string[]; headers?: Record<string, string> }): Promise<ViewerClient>;
+  moderator(auth?: { token?: string; cookie?: string }): Promise<ModeratorClient>;
+  /** Disconnects this harness's clients (the server keeps running). */
+  disconnectClients(): void;
+  stop(): Promise<void>;
+}
+
+function scheduleText(list: Occurrence[]): string {
+  return list.map(programmeYaml).join('');
+}
+
+/** The composed server with `occurrences` in its schedule, and clients for it. */
+export async function startRealtime<C extends Clock = ScaledClockLike>(options: RealtimeOptions<C> = {}): Promise<Realtime<C>> {
+  const list = options.occurrences ?? [];
+  const journey = await startJourney<C>({
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.start ? { start: options.start } : {}),
+    schedules: list.length ? { [SCHEDULE_FILE]: scheduleText(list) } : {},
+    config: options.overrides ?? {},
+    env: { ONAIR_MODERATOR_TOKEN: options.moderatorToken ?? TEST_TOKEN, ...options.env },
+  });
+  const { engine, chat } = journey.onair;
+  if (!engine || !chat) throw new Error('the composed server runs no embedded engine or chat');
+  const clients: ClientSocket[] = [];
+  const url = journey.url;
+  const connected = <S extends ClientSocket>(socket: S): Promise<S> =>
+    new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', (err) => reject(err));
+    });
+  return {
+    url,
+    journey,
+    engine,
+    chat,
+    replaceSchedule(next) {
+      if (next.length) journey.writeSchedule(SCHEDULE_FILE, scheduleText(next));
+      else journey.removeSchedule(SCHEDULE_FILE);
+    },
+    viewer(opts = {}) {
+      const socket: ViewerClient = connect(url, {
+        transports: opts.transports ?? ['websocket'],
+        auth: opts.identity ? { viewer: opts.identity } : {},
+        ...(opts.headers ? { extraHeaders: opts.headers } : {}),
+        forceNew: true,
+        reconnectionDelay: 50,
+        reconnectionDelayMax: 200,
+      });
+      socket.on('viewer:identity', ({ token }) => identities.set(socket, token));
+      clients.push(socket);
+      return connected(socket);
+    },
+    moderator(auth = { token: TEST_TOKEN }) {
+      const socket: ModeratorClient = connect(`${url}/moderation`, {
+        transports: ['websocket'],
+        auth: auth.token ? { token: auth.token } : {},
+        extraHeaders: auth.cookie ? { cookie: auth.cookie } : {},
+        forceNew: true,
+        reconnection: false,
+      });
+      clients.push(socket);
+      return connected(socket);
+    },
+    disconnectClients() {
+      for (const c of clients.splice(0)) c.disconnect();
+    },
+    async stop() {
+      for (const c of clients.splice(0)) c.disconnect();
+      await journey.stop();
+    },
+  };
 }
