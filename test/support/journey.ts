@@ -30,6 +30,8 @@ export interface JourneyOptions<C extends Clock = ScaledClock> {
   env?: Record<string, string>;
   /** Files to put under media/ (relative name → absolute path to copy). */
   media?: Record<string, string>;
+  /** A data folder of the test's own, to start again on what an earlier server left (kept at stop). @defaultValue a fresh one under the journey's temp folder */
+  dataDir?: string;
 }
 
 export interface JourneyDirs {
@@ -75,7 +77,7 @@ export async function startJourney<C extends Clock = ScaledClock>(options: Journ
   const dirs: JourneyDirs = {
     root,
     schedules: path.join(root, 'schedules'),
-    data: path.join(root, 'data'),
+    data: options.dataDir ?? path.join(root, 'data'),
     media: path.join(root, 'media'),
   };
   for (const d of [dirs.schedules, dirs.data, dirs.media]) fs.mkdirSync(d, { recursive: true });

@@ -288,6 +288,8 @@ export interface RealtimeOptions<C extends Clock> {
   /** Extra environment (the YouTube emulator's, say). */
   env?: Record<string, string>;
   moderatorToken?: string;
+  /** A data folder to reuse (a restart); the test removes it. */
+  dataDir?: string;
 }
 
 export interface Realtime<C extends Clock> {
@@ -315,6 +317,7 @@ export async function startRealtime<C extends Clock = ScaledClockLike>(options: 
   const journey = await startJourney<C>({
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.start ? { start: options.start } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     schedules: list.length ? { [SCHEDULE_FILE]: scheduleText(list) } : {},
     config: options.overrides ?? {},
     env: { ONAIR_MODERATOR_TOKEN: options.moderatorToken ?? TEST_TOKEN, ...options.env },
