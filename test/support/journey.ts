@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { startOnair, type Onair } from '../../src/main.js';
+import { composeOnair } from '../../src/compose/onair.js';
 import { ScaledClock } from '../../src/cli/scaled-clock.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
@@ -32,6 +33,11 @@ export interface JourneyOptions<C extends Clock = ScaledClock> {
   media?: Record<string, string>;
   /** A data folder of the test's own, to start again on what an earlier server left (kept at stop). @defaultValue a fresh one under the journey's temp folder */
   dataDir?: string;
+  /**
+   * `web`: a cluster's web node (`onair web`: pages, API, Socket.IO, no engine), which needs
+   * ONAIR_REDIS_URL in `env`. @defaultValue 'all' (what `npm start` runs)
+   */
+  role?: 'all' | 'web';
 }
 
 export interface JourneyDirs {
@@ -115,7 +121,10 @@ export async function startJourney<C extends Clock = ScaledClock>(options: Journ
   });
   const logger = createLogger(process.env['ONAIR_TEST_LOG_LEVEL'] ?? 'info', sink);
   const clock = options.clock ?? (new ScaledClock(options.start ? new Date(options.start) : new Date(), 1) as Clock as C);
-  const onair = await startOnair(config, { clock, logger, encoders: { defaultFormat: SMALL_FORMAT } });
+  const onair =
+    options.role === 'web'
+      ? await composeOnair(config, { clock, logger, role: 'web' })
+      : await startOnair(config, { clock, logger, encoders: { defaultFormat: SMALL_FORMAT } });
   let stopped = false;
 
   return {

@@ -2,34 +2,20 @@
 // server (startJourney) with the test's occurrences written as a schedule file (timezone UTC,
 // so an occurrence's id is the one makeOccurrence gives), and hands the test the server's
 // own engine to announce what the engine would (live with these watch URLs, a reminder, an
-// end). `startHarness` is the older hand-wired realtime layer, left for the cluster test
-// that puts its own adapter and shared chat store under it.
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+// end). FakeSchedule, makeOccurrence and makeRecord also serve the unit tests of the feed.
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { loadConfig, type Config } from '../../src/config/index.js';
-import { createHttpApp } from '../../src/http/app.js';
-import { buildRealtimeParts, type RealtimeParts } from '../../src/compose/index.js';
-import type { RealtimeServer } from '../../src/realtime/index.js';
 import type {
   ClientToServerEvents,
   ModerationClientToServerEvents,
   ModerationServerToClientEvents,
   ServerToClientEvents,
 } from '../../src/realtime/events.js';
-import type { BroadcastRecord, BroadcastState, EngineEvents, ScheduleReader } from '../../src/scheduler/ports.js';
+import type { BroadcastRecord, BroadcastState, ScheduleReader } from '../../src/scheduler/ports.js';
 import type { Occurrence } from '../../src/schedule/types.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { TypedEmitter } from '../../src/shared/typed-emitter.js';
-import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.js';
 import type { Clock } from '../../src/shared/clock.js';
-import type { ScaledClock as ScaledClockLike } from '../../src/cli/scaled-clock.js';
-import type { ChatStore, YoutubeChatPort } from '../../src/chat/index.js';
-import type { BroadcastEngine } from '../../src/scheduler/index.js';
+import type { ScaledClock } from '../../src/cli/scaled-clock.js';
 import type { ChatService } from '../../src/chat/index.js';
+import type { BroadcastEngine } from '../../src/scheduler/index.js';
 import { startJourney, type Journey } from './journey.js';
 
 export type ViewerClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
@@ -112,116 +98,7 @@ export function makeRecord(
   };
 }
 
-export interface HarnessOptions {
-  clock: Clock;
-  occurrences?: Occurrence[];
-  /** Extra config keys ("chat.maxLength" → 50). */
-  overrides?: Record<string, unknown>;
-  moderatorToken?: string;
-  youtubeChat?: YoutubeChatPort;
-  /** Reuse a data dir (to test a restart); the harness then does not delete it. */
-  dataDir?: string;
-  /** A chat store shared with other nodes (cluster tests). */
-  chatStore?: ChatStore;
-}
-
-export interface Harness {
-  url: string;
-  config: Readonly<Config>;
-  engine: TypedEmitter<EngineEvents>;
-  schedule: FakeSchedule;
-  parts: RealtimeParts;
-  realtime: RealtimeServer;
-  server: http.Server;
-  db: SqliteDatabase;
-  dataDir: string;
-  /** A viewer socket; `identity` = a signed chat identity to present (see identityOf). */
-  viewer(options?: { identity?: string; transports?: string[]; headers?: Record<string, string> }): Promise<ViewerClient>;
-  moderator(auth?: { token?: string; cookie?: string }): Promise<ModeratorClient>;
-  stop(): Promise<void>;
-}
-
 export const TEST_TOKEN = 'test-moderator-token-0123456789';
-
-export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const ownDir = !options.dataDir;
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'onair-rt-'));
-  const config = loadConfig({
-    env: { ONAIR_MODERATOR_TOKEN: options.moderatorToken ?? TEST_TOKEN },
-    overrides: { 'server.port': 0, 'server.host': '127.0.0.1', 'paths.data': dataDir, 'log.level': 'silent', ...options.overrides },
-  });
-  const logger = createLogger('silent');
-  const engine = new TypedEmitter<EngineEvents>();
-  const schedule = new FakeSchedule(options.occurrences ?? []);
-  const db = openDatabase(dataDir);
-  const parts = buildRealtimeParts({
-    config,
-    logger,
-    clock: options.clock,
-    db,
-    schedule,
-    engineEvents: engine,
-    ...(options.youtubeChat ? { youtubeChat: options.youtubeChat } : {}),
-    ...(options.chatStore ? { chatStore: options.chatStore } : {}),
-  });
-  await parts.start();
-  const app = createHttpApp({ config, logger, clock: options.clock, moderation: parts.http });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const realtime = parts.attach(server);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clients: ClientSocket[] = [];
-
-  const connected = <S extends ClientSocket>(socket: S): Promise<S> =>
-    new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', (err) => reject(err));
-    });
-
-  return {
-    url,
-    config,
-    engine,
-    schedule,
-    parts,
-    realtime,
-    server,
-    db,
-    dataDir,
-    viewer(opts = {}) {
-      const socket: ViewerClient = connect(url, {
-        transports: opts.transports ?? ['websocket'],
-        auth: opts.identity ? { viewer: opts.identity } : {},
-        ...(opts.headers ? { extraHeaders: opts.headers } : {}),
-        forceNew: true,
-        reconnectionDelay: 50,
-        reconnectionDelayMax: 200,
-      });
-      socket.on('viewer:identity', ({ token }) => identities.set(socket, token));
-      clients.push(socket);
-      return connected(socket);
-    },
-    moderator(auth = { token: TEST_TOKEN }) {
-      const socket: ModeratorClient = connect(`${url}/moderation`, {
-        transports: ['websocket'],
-        auth: auth.token ? { token: auth.token } : {},
-        extraHeaders: auth.cookie ? { cookie: auth.cookie } : {},
-        forceNew: true,
-        reconnection: false,
-      });
-      clients.push(socket);
-      return connected(socket);
-    },
-    async stop() {
-      for (const c of clients) c.disconnect();
-      await parts.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      db.close();
-      if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 const identities = new WeakMap<ClientSocket, string>();
 
@@ -290,13 +167,15 @@ export interface RealtimeOptions<C extends Clock> {
   moderatorToken?: string;
   /** A data folder to reuse (a restart); the test removes it. */
   dataDir?: string;
+  /** `web`: a cluster web node (set ONAIR_REDIS_URL in `env`); it has no engine. */
+  role?: 'all' | 'web';
 }
 
 export interface Realtime<C extends Clock> {
   url: string;
   journey: Journey<C>;
-  /** The server's own engine, to announce what it would (transitions, reminders). */
-  engine: BroadcastEngine;
+  /** The server's own engine, to announce what it would (transitions, reminders); a web node has none. */
+  readonly engine: BroadcastEngine;
   chat: ChatService;
   /** Replaces the programmes in force, as staff saving the schedule file would (one reload). */
   replaceSchedule(list: Occurrence[]): void;
@@ -312,18 +191,19 @@ function scheduleText(list: Occurrence[]): string {
 }
 
 /** The composed server with `occurrences` in its schedule, and clients for it. */
-export async function startRealtime<C extends Clock = ScaledClockLike>(options: RealtimeOptions<C> = {}): Promise<Realtime<C>> {
+export async function startRealtime<C extends Clock = ScaledClock>(options: RealtimeOptions<C> = {}): Promise<Realtime<C>> {
   const list = options.occurrences ?? [];
   const journey = await startJourney<C>({
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.start ? { start: options.start } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.role ? { role: options.role } : {}),
     schedules: list.length ? { [SCHEDULE_FILE]: scheduleText(list) } : {},
     config: options.overrides ?? {},
     env: { ONAIR_MODERATOR_TOKEN: options.moderatorToken ?? TEST_TOKEN, ...options.env },
   });
   const { engine, chat } = journey.onair;
-  if (!engine || !chat) throw new Error('the composed server runs no embedded engine or chat');
+  if (!chat) throw new Error('the composed server runs no chat');
   const clients: ClientSocket[] = [];
   const url = journey.url;
   const connected = <S extends ClientSocket>(socket: S): Promise<S> =>
@@ -334,7 +214,10 @@ export async function startRealtime<C extends Clock = ScaledClockLike>(options: 
   return {
     url,
     journey,
-    engine,
+    get engine(): BroadcastEngine {
+      if (!engine) throw new Error('a cluster web node runs no engine');
+      return engine;
+    },
     chat,
     replaceSchedule(next) {
       if (next.length) journey.writeSchedule(SCHEDULE_FILE, scheduleText(next));
