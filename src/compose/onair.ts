@@ -18,7 +18,7 @@ import { SqliteStaffAudit } from '../store/sqlite/staff-audit.js';
 import { resolveBinaries, type Binaries } from '../media/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { ProgrammeFeed, type RealtimeServer } from '../realtime/index.js';
-import type { Destination, EngineEvents } from '../scheduler/index.js';
+import type { BroadcastEngine, Destination, EngineEvents } from '../scheduler/index.js';
 import type { ScheduleService } from '../schedule/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { ConfigError } from '../shared/errors.js';
@@ -30,7 +30,7 @@ import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.js';
 import { buildEngine, destinationFactory, type EncodersOption } from './engine.js';
 import { buildOps, type Ops } from './ops.js';
 import { buildChat, buildRealtimeParts, buildYoutubeChatBridge, type RealtimeParts, type RealtimePartsDeps } from './realtime.js';
-import type { ChatStore, ExternalModerator, YoutubeChatPort } from '../chat/index.js';
+import type { ChatService, ChatStore, ExternalModerator, YoutubeChatPort } from '../chat/index.js';
 import { startSchedule } from './schedule.js';
 import { Teardown } from './teardown.js';
 
@@ -63,6 +63,18 @@ export interface Onair {
   port: number;
   /** The cluster membership, in cluster mode. */
   node?: ClusterNode;
+  /**
+   * The broadcast engine, when this process runs it embedded (a cluster's engine lives on its
+   * leader, one term at a time): its events are what the feed, chat and metrics hear.
+   */
+  engine?: BroadcastEngine;
+  /** The chat service of this node's Socket.IO layer (absent on a cluster worker). */
+  chat?: ChatService;
+  /**
+   * From now on /readyz answers 503 ("shutting down") so a balancer stops sending new viewers
+   * here, while everything still serves; stop() begins with it.
+   */
+  drain(): void;
   /** Readiness fails first, then the engine (ffmpeg), Socket.IO, HTTP, schedules, stores. */
   stop(): Promise<void>;
 }
@@ -203,6 +215,9 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
       server,
       port,
       ...(node ? { node } : {}),
+      ...(embedded ? { engine: embedded.engine } : {}),
+      ...(realtimeParts ? { chat: realtimeParts.chat } : {}),
+      drain: () => ops.draining(),
       async stop() {
         // Readiness fails first so a balancer stops sending new viewers here.
         ops.draining();

@@ -4,6 +4,7 @@
 import type { Clock } from '../shared/clock.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, BroadcastState, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
+import { diffOccurrence } from '../scheduler/index.js';
 import type { Occurrence } from '../schedule/types.js';
 import type {
   CancelledPayload,
@@ -136,9 +137,13 @@ export class ProgrammeFeed {
     else if (record && LIVE_STATES.has(record.state)) status = 'live';
     else if (record && (record.state === 'complete' || record.state === 'failed')) status = 'ended';
     const endMs = record?.endedAt ? Date.parse(record.endedAt) : occ.end.getTime();
-    // What aired, once it has: staff may have started it early or ended it early.
-    const start = record?.liveAt ?? (record ? record.scheduledStart : occ.start.toISOString());
-    const end = record?.endedAt ?? (record ? record.scheduledEnd : occ.end.toISOString());
+    // What aired, once it has: staff may have started it early or ended it early. Before
+    // that, the record's times (which hold staff actions) — unless the schedule has since
+    // moved them, which the engine is about to apply: this feed hears the edit first, and a
+    // viewer told "changed" must get the new time, not the one the record still holds.
+    const moved = record ? diffOccurrence(record, occ).patch : {};
+    const start = record?.liveAt ?? (record ? (moved.scheduledStart ?? record.scheduledStart) : occ.start.toISOString());
+    const end = record?.endedAt ?? (record ? (moved.scheduledEnd ?? record.scheduledEnd) : occ.end.toISOString());
     return {
       occurrenceId: occ.id,
       programmeId: occ.programmeId,

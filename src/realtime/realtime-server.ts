@@ -239,8 +239,11 @@ export class RealtimeServer {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000))),
     ]);
     clearTimeout(timer);
-    // Not io.close(): that would also close the HTTP server, which main.ts owns.
+    // Not io.close(): that would also close the HTTP server, which main.ts owns. Its other
+    // half is closing each namespace's adapter: a cluster's Redis Streams adapter holds
+    // connections of its own (a blocking stream reader, a subscriber) that stay open until then.
     this.io.engine.close();
+    await Promise.allSettled([...this.io._nsps.values()].map(async (nsp) => nsp.adapter.close()));
   }
 
   // -------------------------------------------------------------------------------------

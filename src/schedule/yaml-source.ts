@@ -1,11 +1,40 @@
 // Reads a schedule file's text into YAML documents that remember where every node is, so
 // each problem can be reported at the 1-based line:col of the node a person has to change.
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import { MAX_DOCUMENTS, MAX_PROGRAMMES_PER_FILE } from './limits.js';
 import { bothLanguages, diagnosticText } from './messages.js';
 import type { Diagnostic, Localized, Severity } from './types.js';
 
 export type Path = ReadonlyArray<string | number>;
+
+/**
+ * Line and column of an offset as an editor shows them: a line ends at \n, \r\n or a lone \r;
+ * the column counts UTF-16 units from 1. Counted from the text itself: the yaml parser's
+ * LineCounter misses the breaks its lexer does not pass on (past a syntax error, a lone \r),
+ * which placed problems on the wrong line, past its end (found by the schedule fuzz test).
+ */
+export class TextLines {
+  readonly #starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.#starts.push(i + 1);
+    }
+  }
+
+  linePos(offset: number): { line: number; col: number } {
+    const starts = this.#starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+  }
+}
 
 /** Where the nodes of one document are: what validation asks to place a diagnostic. */
 export interface PositionSource {
@@ -21,7 +50,7 @@ export class YamlSource implements PositionSource {
   constructor(
     readonly file: string,
     readonly doc: Document,
-    private readonly lines: LineCounter,
+    private readonly lines: TextLines,
   ) {}
 
   /** Position of an offset in the text, 1-based. */
@@ -101,7 +130,7 @@ function documentPastLimit(text: string, limit: number): number | undefined {
 
 /** Parses a file's text; YAML syntax errors become diagnostics and their document is dropped. */
 export function parseScheduleText(text: string, file: string): ParsedText {
-  const lines = new LineCounter();
+  const lines = new TextLines(text);
   const diagnostics: Diagnostic[] = [];
   const documents: ParsedText['documents'] = [];
   const tooMany = documentPastLimit(text, MAX_DOCUMENTS);
@@ -111,7 +140,7 @@ export function parseScheduleText(text: string, file: string): ParsedText {
   }
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
     // The parser is not expected to throw, but a staff member's file must never crash us.
     return { documents, diagnostics: [{ file, line: 1, col: 1, severity: 'error', ...diagnosticText(bothLanguages('cannotReadYaml', { detail: unreadable(err) })) }] };

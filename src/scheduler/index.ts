@@ -5,3 +5,4 @@ export { type EngineDeps, type EngineTiming, DEFAULT_TIMING } from './engine-dep
 export { type BroadcastStore, type TransitionEntry, StaleStateError } from './broadcast-store.js';
 export { TRANSITIONS, INITIAL_STATES, canTransition, PRE_AIR_STATES } from './state-machine.js';
 export { type BroadcastActions } from './broadcast-actions.js';
+export { diffOccurrence, type OccurrenceDiff } from './diff-occurrence.js';

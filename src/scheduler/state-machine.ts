@@ -28,5 +28,10 @@ export function canTransition(from: BroadcastState | undefined, to: BroadcastSta
   return TRANSITIONS[from].includes(to);
 }
 
-/** States in which the destinations have (or may have) a remote event to tear down. */
+/**
+ * Before air: the start may still move with the schedule, staff may start it now, its
+ * reminders stay armed, and at each step it may leave for cancelled, missed or failed. (What
+ * a destination needs on the way out — ended or torn down — is decided per destination by
+ * its own status: `finishing` in broadcast-run.ts.)
+ */
 export const PRE_AIR_STATES: ReadonlySet<BroadcastState> = new Set(['scheduled', 'preparing', 'ready']);

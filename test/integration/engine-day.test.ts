@@ -2,6 +2,9 @@
 // test patterns), the real local (HLS) destination served over HTTP and the real rtmp
 // destination pushing to an RTMP receiver on loopback. Leads and durations are short
 // (seconds) through a test config dir; start times are to the second (six-field cron).
+// "On time" is asserted in the broadcasts' own records and in the order of events (ready
+// before the second, live at or after it, ended at or after the end and before the next
+// programme is due); how close to the second is measured by `npm run bench:start -- --real`.
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,10 +12,12 @@ import path from 'node:path';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
 import { ffmpegProcessesMentioning, makeOnairDirs, OnairProcess, type OnairDirs } from '../support/onair-process.js';
 import {
+  expectLiveOnItsSecond,
   getBroadcast,
   getTransitions,
   occurrenceId,
   secondsFromNow,
+  transitionAt,
   until,
   untilState,
   writeSchedule,
@@ -34,10 +39,6 @@ async function playlistSegments(onair: OnairProcess, watchUrl: string): Promise<
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-}
-
-function startError(b: { liveAt?: string; scheduledStart: string }): number {
-  return Math.abs(Date.parse(b.liveAt!) - Date.parse(b.scheduledStart));
 }
 
 describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', function () {
@@ -79,9 +80,9 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
     onair = await start();
     const [ida, idb, idc] = [a, b, c].map(occurrenceId) as [string, string, string];
 
-    // A: local + rtmp, live within 1 s of its second.
+    // A: local + rtmp, live on its second.
     const liveA = await untilState(onair, ida, 'live', 30_000);
-    expect(startError(liveA), 'A start error (ms)').to.be.at.most(1000);
+    expectLiveOnItsSecond(liveA, await getTransitions(onair, ida), 'A');
     const localA = liveA.destinations.find((d) => d.name === 'local')!;
     expect(localA.watchUrl, 'local watch URL').to.be.a('string');
     const segsA = await until('A playlist to list segments', async () => {
@@ -96,13 +97,14 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
     const doneA = await untilState(onair, ida, 'complete', 30_000);
     const histA = await getTransitions(onair, ida);
     expect(path_(histA)).to.deep.equal(NORMAL_PATH);
-    const endingA = histA.find((t) => t.to === 'ending')!;
-    expect(Math.abs(Date.parse(endingA.at) - Date.parse(doneA.scheduledEnd)), 'A end error (ms)').to.be.at.most(1000);
+    // Ended at its end, not before, and before B is due on air.
+    expect(transitionAt(histA, 'ending'), 'A ending not before its end').to.be.at.least(Date.parse(doneA.scheduledEnd));
+    expect(transitionAt(histA, 'ending'), 'A ending before B is due').to.be.below(b.start.getTime());
     expect(await receiver.framesReceived(), 'video frames the RTMP receiver got').to.be.greaterThan(150);
 
-    // B: kill its ffmpeg mid-air; data flows again within 5 s.
+    // B: kill its ffmpeg mid-air; data flows again while B is still on air.
     const liveB = await untilState(onair, idb, 'live', 30_000);
-    expect(startError(liveB), 'B start error (ms)').to.be.at.most(1000);
+    expectLiveOnItsSecond(liveB, await getTransitions(onair, idb), 'B');
     const watchB = liveB.destinations[0]!.watchUrl!;
     await until('B playlist to list segments', async () => (await playlistSegments(onair!, watchB)).length >= 2, 15_000, 250);
     // B's own encoder: its HLS folder is in its arguments. (The whole data folder also
@@ -113,7 +115,6 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
       return p.length ? p : undefined;
     }, 5_000);
     const before = new Set(await playlistSegments(onair, watchB));
-    const killedAt = Date.now();
     let killed = 0;
     for (const pid of victims) {
       try {
@@ -128,24 +129,29 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
       const now = await playlistSegments(onair!, watchB);
       return now.some((s) => !before.has(s));
     }, 10_000, 100);
-    const recovery = Date.now() - killedAt;
-    expect(recovery, 'ms from the ffmpeg kill to a new segment').to.be.below(5000);
+    // The new segment came while B was on air: its record still live, its end not reached.
     const afterKill = await getBroadcast(onair, idb);
     expect(afterKill!.state).to.equal('live');
     expect(afterKill!.health?.restarts ?? 0).to.be.at.least(1);
     const doneB = await untilState(onair, idb, 'complete', 30_000);
-    expect(path_(await getTransitions(onair, idb))).to.deep.equal(NORMAL_PATH);
+    const histB = await getTransitions(onair, idb);
+    expect(path_(histB)).to.deep.equal(NORMAL_PATH);
+    expect(transitionAt(histB, 'ending'), 'B on air until its end').to.be.at.least(Date.parse(doneB.scheduledEnd));
     expect(doneB.health?.restarts ?? 0, 'restarts recorded on the finished record').to.be.at.least(1);
 
     // C: cancelled in the schedule file while live: ended at once, with the reason.
     const liveC = await untilState(onair, idc, 'live', 30_000);
-    expect(startError(liveC), 'C start error (ms)').to.be.at.most(1000);
+    expectLiveOnItsSecond(liveC, await getTransitions(onair, idc), 'C');
     await until('C to have aired a few seconds', async () => Date.now() - Date.parse(liveC.liveAt!) > 5000, 10_000);
+    const cancelledAt = Date.now();
     writeSchedule(dirs.schedules, 'day.yaml', [a, b, { ...c, cancelled: true }]);
     const doneC = await untilState(onair, idc, 'complete', 10_000);
     expect(doneC.reason).to.match(/cancelled in the schedule; ended while live/);
+    // Ended because of the edit (after it), long before its scheduled end.
+    const histC = await getTransitions(onair, idc);
+    expect(transitionAt(histC, 'ending'), 'C ending after the edit').to.be.at.least(cancelledAt);
     expect(Date.parse(doneC.endedAt!)).to.be.below(Date.parse(doneC.scheduledEnd) - 10_000);
-    expect(path_(await getTransitions(onair, idc))).to.deep.equal(NORMAL_PATH);
+    expect(path_(histC)).to.deep.equal(NORMAL_PATH);
   });
 
   it('resumes a live broadcast after onair is SIGKILLed, firing nothing twice and leaving no ffmpeg', async () => {
@@ -159,6 +165,7 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
     await until('segments before the kill', async () => (await playlistSegments(onair!, watch)).length >= 2, 15_000, 250);
 
     await onair.kill();
+    const killedAt = Date.now();
     // The guard takes ffmpeg down with onair.
     await until('ffmpeg to die with onair', async () => ffmpegProcessesMentioning(dirs.root).length === 0, 5_000);
 
@@ -169,7 +176,11 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
     await until('new segments after the restart', async () => (await playlistSegments(onair!, watch)).some((s) => !seen.has(s)), 10_000, 250);
 
     const done = await untilState(onair, id, 'complete', 40_000);
-    expect(path_(await getTransitions(onair, id))).to.deep.equal(NORMAL_PATH);
-    expect(Math.abs(Date.parse(done.endedAt!) - Date.parse(done.scheduledEnd))).to.be.below(6000);
+    const hist = await getTransitions(onair, id);
+    expect(path_(hist)).to.deep.equal(NORMAL_PATH);
+    // It ends at its scheduled end: not before, and not a whole programme after the restart
+    // (which a resumed broadcast counting its duration afresh would do).
+    expect(transitionAt(hist, 'ending'), 'ending not before the end').to.be.at.least(Date.parse(done.scheduledEnd));
+    expect(transitionAt(hist, 'ending'), 'ending before a fresh 30 s from the restart').to.be.below(killedAt + d.seconds * 1000);
   });
 });

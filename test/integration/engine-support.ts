@@ -1,5 +1,6 @@
 // Helpers of the engine's black-box tests: schedule files timed to the second (six-field
 // cron in UTC), and reading broadcasts from a running onair's API.
+import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OnairProcess } from '../support/onair-process.js';
@@ -76,4 +77,29 @@ export function untilState(onair: OnairProcess, id: string, state: string, timeo
     const b = await getBroadcast(onair, id);
     return b?.state === state ? b : undefined;
   }, timeoutMs);
+}
+
+/**
+ * "Live on its second", said in the broadcast's own record instead of a wall-clock tolerance
+ * (how close to the second is a figure for `npm run bench:start -- --real`): it was ready —
+ * destinations prepared, encoder pushing the slate — before its second, and its next
+ * transition was to live, at or after that second, never before. Returns the live transition.
+ */
+export function expectLiveOnItsSecond(b: { liveAt?: string; scheduledStart: string }, transitions: TransitionEntry[], label: string): TransitionEntry {
+  const start = Date.parse(b.scheduledStart);
+  const i = transitions.findIndex((t) => t.to === 'live');
+  expect(i, `${label}: a transition to live`).to.be.greaterThan(0);
+  const [ready, live] = [transitions[i - 1]!, transitions[i]!];
+  expect(ready.to, `${label}: the transition before live`).to.equal('ready');
+  expect(Date.parse(ready.at), `${label}: ready before its second`).to.be.below(start);
+  expect(Date.parse(live.at), `${label}: live not before its second`).to.be.at.least(start);
+  expect(Date.parse(b.liveAt!), `${label}: liveAt not before its second`).to.be.at.least(start);
+  return live;
+}
+
+/** When the broadcast's transition to `to` happened (its record's clock). */
+export function transitionAt(transitions: TransitionEntry[], to: string): number {
+  const t = transitions.find((e) => e.to === to);
+  if (!t) throw new Error(`no transition to ${to} in ${transitions.map((e) => e.to).join(', ')}`);
+  return Date.parse(t.at);
 }

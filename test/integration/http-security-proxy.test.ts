@@ -1,50 +1,30 @@
 // Behind a reverse proxy every request comes from the proxy's address: login throttling and
 // API limits must count the client the proxy names (last X-Forwarded-For entry) when — and
-// only when — config server.trustProxy says there is such a proxy. The real express app,
-// real moderator auth, real HTTP on port 0.
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+// only when — config server.trustProxy says there is such a proxy. The composed server
+// (startJourney), a configured moderator account, real HTTP on port 0.
 import { expect } from 'chai';
-import { hashPassword, ModeratorAuth } from '../../src/chat/index.js';
-import { loadConfig } from '../../src/config/index.js';
-import { createHttpApp } from '../../src/http/app.js';
-import type { TranscriptPort } from '../../src/http/routes/chat-export.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
+import { hashPassword } from '../../src/chat/index.js';
+import { startJourney, type Journey } from '../support/journey.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 describe('http: the client address behind a proxy (server.trustProxy)', function () {
   this.timeout(30_000);
-  let tmp: string;
-  const servers: http.Server[] = [];
+  // One server per setting: trustProxy is read when the server starts.
+  const journeys: Array<Journey<ManualClock>> = [];
 
-  beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-proxy-'));
-  });
   afterEach(async () => {
-    for (const s of servers.splice(0)) await new Promise<void>((resolve) => s.close(() => resolve()));
-    fs.rmSync(tmp, { recursive: true, force: true });
+    for (const j of journeys.splice(0)) await j.stop();
   });
 
   async function serve(trustProxy: boolean): Promise<string> {
-    const base = loadConfig({ env: { ONAIR_DATA_DIR: tmp } });
-    const config = { ...base, server: { ...base.server, trustProxy } };
-    const auth = new ModeratorAuth({
-      accounts: [{ name: 'ayse', passwordHash: await hashPassword('moderator secret') }],
-      token: undefined,
-      sessionTtlMs: 60_000,
-      clock: systemClock,
+    const j = await startJourney({
+      config: { server: { trustProxy }, moderation: { accounts: [{ name: 'ayse', passwordHash: await hashPassword('moderator secret') }] } },
+      // A clock that stands still: the limits count in windows of the clock, and a run that
+      // crossed a minute on the wall clock would start a fresh window halfway.
+      clock: new ManualClock('2026-12-05T08:00:10Z'),
     });
-    const transcripts = { transcriptRows: async () => [] } satisfies TranscriptPort;
-    // A clock that stands still: the limits count in windows of the clock, and a run that
-    // crossed a minute on the wall clock would start a fresh window halfway.
-    const server = http.createServer(createHttpApp({ config, logger: createLogger('silent'), clock: new ManualClock('2026-12-05T08:00:10Z'), moderation: { auth, transcripts } }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    journeys.push(j);
+    return j.url;
   }
 
   function login(base: string, forwardedFor: string): Promise<number> {

@@ -1,4 +1,5 @@
-// Chat and moderation over a real server, real socket.io-clients and real HTTP: every chat
+// Chat and moderation on the composed server (startRealtime → startJourney, on a clock that
+// stands still until a test moves it), real socket.io-clients and real HTTP: every chat
 // refusal, every moderator action reaching every viewer at once, the audit log surviving a
 // restart, transcript export, and authentication of the /moderation namespace.
 import os from 'node:os';
@@ -11,9 +12,9 @@ import {
   makeRecord,
   nextEvent,
   request,
-  startHarness,
+  startRealtime,
   TEST_TOKEN,
-  type Harness,
+  type Realtime,
   type ViewerClient,
 } from '../support/realtime-harness.js';
 import type {
@@ -35,9 +36,10 @@ function code(ack: Ack): string {
   return ack.ok ? 'ok' : ack.error.code;
 }
 
-describe('realtime: chat and moderation (socket.io + HTTP)', () => {
+describe('realtime: chat and moderation (socket.io + HTTP)', function () {
+  this.timeout(30_000);
   let clock: ManualClock;
-  let h: Harness;
+  let h: Realtime<ManualClock>;
   const fairy = makeOccurrence({ programmeId: 'fairy-tales', start: new Date('2026-12-05T08:15:00Z') });
   const later = makeOccurrence({ programmeId: 'chess', start: new Date('2026-12-05T12:00:00Z') });
   let passwordHash: string;
@@ -48,7 +50,7 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
 
   beforeEach(async () => {
     clock = new ManualClock(NOW);
-    h = await startHarness({
+    h = await startRealtime({
       clock,
       occurrences: [fairy, later],
       overrides: { 'chat.maxLength': 40, 'moderation.accounts': [{ name: 'ayse', passwordHash }], 'moderation.sessionTtl': '1h' },
@@ -202,7 +204,7 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     const fs = await import('node:fs');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-rt-restart-'));
     await h.stop();
-    h = await startHarness({ clock, occurrences: [fairy, later], dataDir: dir });
+    h = await startRealtime({ clock, occurrences: [fairy, later], dataDir: dir });
     const mod = await h.moderator();
     const v = await joined('Ali');
     const s1 = await request<SendAck>(v, 'chat:send', { occurrenceId: fairy.id, text: '=HYPERLINK("x")' });
@@ -210,7 +212,7 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     if (!s1.ok || !s2.ok) throw new Error('send failed');
     expect(code(await request(mod, 'mod:action', { action: 'delete', messageId: s1.message.id }))).to.equal('ok');
     await h.stop();
-    h = await startHarness({ clock, occurrences: [fairy, later], dataDir: dir });
+    h = await startRealtime({ clock, occurrences: [fairy, later], dataDir: dir });
     try {
       const mod2 = await h.moderator();
       const log = await request<Ack<{ entries: AuditEntryPayload[] }>>(mod2, 'mod:audit', { limit: 10 });
@@ -234,10 +236,9 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
       expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).to.equal('id,at (UTC),origin,nickname,authorId,text,deleted,deletedAt (UTC),deletedBy');
       expect(csv).to.contain('"a, ""quoted""\nline"');
     } finally {
-      // The restarted harness reused the first one's dir: remove it here.
-      await h.stop();
+      // The restarted server reused the first one's data folder: remove it here.
+      await h.stop(); // afterEach's stop is then a no-op
       fs.rmSync(dir, { recursive: true, force: true });
-      h = await startHarness({ clock });
     }
   });
 
@@ -259,7 +260,7 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
     expect(code(await request(v, 'subscribe', { programmes: many('b') }))).to.equal('ok');
     expect(code(await request(v, 'subscribe', { programmes: ['c'] }))).to.equal('too-many');
     // A YouTube message cannot be acted on when YouTube chat is not connected.
-    await h.parts.chat.ingestExternal({
+    await h.chat.ingestExternal({
       id: 'yt_1', occurrenceId: fairy.id, origin: 'youtube', nickname: 'YT', authorId: 'a', text: 'hi', at: NOW.toISOString(),
       fingerprint: 'yt:UC1', ip: '', externalId: '1', deletedAt: null, deletedBy: null,
     });
@@ -268,7 +269,7 @@ describe('realtime: chat and moderation (socket.io + HTTP)', () => {
 
   it('a ban hits the identity, not others behind its address; an address ban is explicit, timed, and hits the address the proxy saw', async () => {
     await h.stop();
-    h = await startHarness({ clock, occurrences: [fairy], overrides: { 'server.trustProxy': true } });
+    h = await startRealtime({ clock, occurrences: [fairy], overrides: { 'server.trustProxy': true } });
     const mod = await h.moderator();
     const at = async (nickname: string, forwarded: string): Promise<ViewerClient> => {
       const v = await h.viewer({ headers: { 'x-forwarded-for': forwarded } });

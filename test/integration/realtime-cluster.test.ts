@@ -1,17 +1,12 @@
-// Two web nodes (two real servers) joined by the Redis Streams adapter on the real Redis and
-// sharing one chat store: a moderator on node A bans a viewer connected to node B — B's
-// viewer is told at once and B refuses its messages; a chat closed on A is closed on B.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Two web nodes of a cluster (`onair web`, the composed server with role web) on the real
+// Redis: the Redis Streams adapter joins their Socket.IO and the chat store is the cluster's
+// own in Redis. A moderator on node A bans a viewer connected to node B — B's viewer is told
+// at once and B refuses its messages; a chat closed on A is closed on B.
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { SqliteChatStore } from '../../src/chat/index.js';
-import { clusterAdapter } from '../../src/cluster/socket-adapter.js';
 import type { Ack, ChatMessagePayload, ChatSanctionPayload } from '../../src/realtime/events.js';
-import { openDatabase } from '../../src/store/sqlite/database.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { makeOccurrence, nextEvent, request, startHarness, type Harness } from '../support/realtime-harness.js';
+import { makeOccurrence, nextEvent, request, startRealtime, type Realtime } from '../support/realtime-harness.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
 
 type SendAck = Ack<{ message: ChatMessagePayload }>;
@@ -20,32 +15,30 @@ const code = (a: Ack): string => (a.ok ? 'ok' : a.error.code);
 describe('realtime: chat across two web nodes (Redis Streams adapter, real Redis)', function () {
   this.timeout(30_000);
   const fairy = makeOccurrence({ programmeId: 'fairy-tales', start: new Date('2026-12-05T08:15:00Z') });
-  let dir: string;
   let redis: Redis;
   let prefix: string;
-  const nodes: Harness[] = [];
-  const dbs: Array<{ close(): void }> = [];
+  const nodes: Array<Realtime<ManualClock>> = [];
 
-  beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-rt-cluster-'));
+  beforeEach(() => {
     redis = testRedis(REDIS_URL);
     prefix = uniquePrefix('realtime');
   });
   afterEach(async () => {
     for (const n of nodes.splice(0)) await n.stop();
-    for (const d of dbs.splice(0)) d.close();
     await deletePrefix(redis, prefix);
     redis.disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('a ban or a closed chat made on one node holds on the other', async () => {
     const clock = new ManualClock('2026-12-05T08:10:00Z');
-    const node = async (): Promise<Harness> => {
-      const db = openDatabase(dir, 'shared-chat.db');
-      dbs.push(db);
-      const h = await startHarness({ clock, occurrences: [fairy], chatStore: new SqliteChatStore(db), overrides: { 'server.trustProxy': true } });
-      h.realtime.io.adapter(clusterAdapter(redis.duplicate(), { prefix }));
+    const node = async (): Promise<Realtime<ManualClock>> => {
+      const h = await startRealtime({
+        clock,
+        role: 'web',
+        occurrences: [fairy],
+        overrides: { 'server.trustProxy': true },
+        env: { ONAIR_REDIS_URL: REDIS_URL, ONAIR_REDIS_PREFIX: prefix },
+      });
       nodes.push(h);
       return h;
     };

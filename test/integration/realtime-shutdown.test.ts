@@ -1,15 +1,25 @@
-// Graceful shutdown tells viewers: stopping a node's realtime layer (what SIGTERM does)
-// sends `server:shutdown` to every viewer and moderator of that node before their
-// connections close, and closes them so that Socket.IO reconnects by itself — here through
-// a small TCP "balancer" that sends new connections to a second node, where the viewer
-// lands and gets its schedule.
+// Graceful shutdown tells viewers: stopping a node (onair.stop(), what SIGTERM does) sends
+// `server:shutdown` to every viewer and moderator of that node before their connections
+// close, and closes them so that Socket.IO reconnects by itself — here through a small TCP
+// "balancer" that sends new connections to a second node, where the viewer lands and gets
+// its schedule. Both nodes are the composed server (startJourney).
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { io as connect } from 'socket.io-client';
 import type { ScheduleSnapshotPayload, ShutdownNoticePayload } from '../../src/realtime/events.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { nextEvent, startHarness, TEST_TOKEN, type Harness, type ViewerClient } from '../support/realtime-harness.js';
+import { startJourney, type Journey } from '../support/journey.js';
+import { nextEvent, type ViewerClient } from '../support/realtime-harness.js';
+
+const TOKEN = 'test-moderator-token-0123456789';
+
+/** The viewers connected to a node, as its /metrics counts them. */
+async function viewersOn(j: Journey): Promise<number> {
+  const text = await (await fetch(`${j.url}/metrics`)).text();
+  const m = /^onair_viewers_connected\{[^}]*\} (\d+)$/m.exec(text);
+  if (!m) throw new Error('no onair_viewers_connected in /metrics');
+  return Number(m[1]);
+}
 
 /** Forwards each new TCP connection to whichever backend `target()` names at that moment. */
 async function balancer(target: () => number): Promise<{ port: number; close(): Promise<void> }> {
@@ -46,12 +56,11 @@ describe('realtime: graceful shutdown tells viewers, who reconnect elsewhere', f
   });
 
   it('sends server:shutdown to viewers (websocket and polling) and moderators, then they reconnect to another node', async () => {
-    const a: Harness = await startHarness({ clock: systemClock });
-    const b: Harness = await startHarness({ clock: systemClock });
+    const a = await startJourney({ env: { ONAIR_MODERATOR_TOKEN: TOKEN } });
+    const b = await startJourney({ env: { ONAIR_MODERATOR_TOKEN: TOKEN } });
     let aStopped = false;
     cleanups.push(() => b.stop(), () => (aStopped ? undefined : a.stop()));
-    const portOf = (h: Harness): number => Number(new URL(h.url).port);
-    let backend = portOf(a);
+    let backend = a.port;
     const lb = await balancer(() => backend);
     cleanups.push(() => lb.close());
 
@@ -62,15 +71,14 @@ describe('realtime: graceful shutdown tells viewers, who reconnect elsewhere', f
       await nextEvent(v, 'connect');
       viewers.push(v);
     }
-    // Not the harness's own client: its stop() disconnects those before the server stops.
-    const moderator = connect(`${a.url}/moderation`, { transports: ['websocket'], auth: { token: TEST_TOKEN }, forceNew: true, reconnection: false });
+    const moderator = connect(`${a.url}/moderation`, { transports: ['websocket'], auth: { token: TOKEN }, forceNew: true, reconnection: false });
     cleanups.push(() => void moderator.disconnect());
     await nextEvent(moderator, 'connect');
 
     const notices = [...viewers, moderator].map((s) => nextEvent<ShutdownNoticePayload>(s, 'server:shutdown'));
     const reasons = viewers.map((v) => nextEvent<string>(v, 'disconnect'));
     // New connections go to node B from now on (A's readiness turned 503).
-    backend = portOf(b);
+    backend = b.port;
     const snapshotsOnB = viewers.map((v) => nextEvent<ScheduleSnapshotPayload>(v, 'schedule'));
     aStopped = true;
     await a.stop();
@@ -85,6 +93,6 @@ describe('realtime: graceful shutdown tells viewers, who reconnect elsewhere', f
     for (const reason of await Promise.all(reasons)) expect(reason).to.be.oneOf(['transport close', 'transport error']);
     await Promise.all(snapshotsOnB);
     expect(viewers.map((v) => v.connected)).to.deep.equal([true, true]);
-    expect(b.realtime.io.of('/').sockets.size).to.equal(2);
+    expect(await viewersOn(b)).to.equal(2);
   });
 });

@@ -1,14 +1,16 @@
-// YouTube live chat in the moderator console, against the YouTube emulator over HTTP:
-// chat/'s bridge polls liveChatMessages.list (through destinations/youtube's client and its
-// chatBridgePort, as main.ts wires it) once the engine says the broadcast is live, shows the
-// messages to moderators marked "youtube", deletes and bans through the API, counts quota.
+// YouTube live chat in the moderator console of the composed server (startRealtime →
+// startJourney, YouTube pointed at the emulator over HTTP): chat/'s bridge polls
+// liveChatMessages.list once the engine says the broadcast is live, shows the messages to
+// moderators marked "youtube", deletes and bans through the API, counts quota. The event is
+// prepared on the emulator beforehand, as the engine's prepare would; the programme starts
+// ten minutes ahead, so the engine itself stays idle and the test announces "live".
 import { expect } from 'chai';
+import type { Clock } from '../../src/shared/clock.js';
 import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
-import { LiveChatClient, chatBridgePort } from '../../src/destinations/youtube/index.js';
 import type { Ack, AuditEntryPayload, ChatMessagePayload, ChatRoomSummary, YoutubeChatStatus } from '../../src/realtime/events.js';
-import { systemClock } from '../../src/shared/clock.js';
+import { EMULATOR_CLIENT } from '../../src/emulator/youtube/index.js';
 import { destinationFor, initialState, RecordingContext, type DestinationRig } from '../support/youtube-fixtures.js';
-import { makeOccurrence, makeRecord, request, startHarness, type Harness, type ModeratorClient } from '../support/realtime-harness.js';
+import { makeOccurrence, makeRecord, request, startRealtime, type ModeratorClient, type Realtime } from '../support/realtime-harness.js';
 
 function nextMatching<T>(socket: ModeratorClient, event: string, match: (p: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
@@ -30,7 +32,7 @@ describe('realtime: YouTube live chat beside ours (emulator)', function () {
   this.timeout(30_000);
   let emu: YoutubeEmulator;
   let rig: DestinationRig;
-  let h: Harness;
+  let h: Realtime<Clock>;
 
   beforeEach(async () => {
     emu = new YoutubeEmulator({ settleMs: 100, chatPollingIntervalMs: 1000 });
@@ -44,11 +46,20 @@ describe('realtime: YouTube live chat beside ours (emulator)', function () {
   });
 
   it('shows YouTube messages to moderators by origin, deletes and bans through the API, and says what it costs', async () => {
-    const occ = makeOccurrence({ programmeId: 'fairy-tales', start: new Date(Date.now() - 60_000), destinations: ['youtube'] });
+    // On a whole minute (the schedule's `once` is to the minute), inside the chat's opening window.
+    const occ = makeOccurrence({ programmeId: 'fairy-tales', start: new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 10 * 60_000), destinations: ['youtube'] });
     const prepared = await rig.destination.prepare(occ, initialState(), new RecordingContext());
     const liveChatId = prepared.remote['liveChatId']!;
-    const port = chatBridgePort(new LiveChatClient({ api: rig.api, clock: systemClock, minPollMs: 50 }), rig.api);
-    h = await startHarness({ clock: systemClock, occurrences: [occ], youtubeChat: port });
+    h = await startRealtime({
+      occurrences: [occ],
+      env: {
+        ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
+        ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
+        ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
+        ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
+        ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+      },
+    });
     const mod = await h.moderator();
     const viewer = await h.viewer();
     await request(viewer, 'chat:join', { occurrenceId: occ.id, nickname: 'Zeynep' });

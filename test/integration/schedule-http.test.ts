@@ -1,58 +1,41 @@
-// GET /api/schedule, /calendar.ics, /calendar/<id>.ics and /api/status on a real server
-// (port 0); the iCalendar feed is read back with ical.js, a real RFC 5545 parser.
+// GET /api/schedule, /calendar.ics, /calendar/<id>.ics and /api/status of the composed server
+// (startJourney: what `npm start` runs, port 0); the iCalendar feed is read back with ical.js,
+// a real RFC 5545 parser. A schedule file changes as staff change it: written to the folder,
+// picked up by the hot reload.
 import { expect } from 'chai';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ICAL from 'ical.js';
-import { loadConfig } from '../../src/config/index.js';
-import { createHttpApp } from '../../src/http/app.js';
-import { ScheduleService } from '../../src/schedule/index.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { startJourney, type Journey } from '../support/journey.js';
+import { waitFor } from '../support/wait.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const GOOD = path.resolve(import.meta.dirname, '../fixtures/schedules/good');
+
+interface Status {
+  ok: boolean;
+  programmes: Array<{ id: string }>;
+  files: Array<{ file: string; ok: boolean; programmes: string[]; diagnostics: unknown[] }>;
+  errors: string[];
+}
 
 describe('schedule HTTP routes', function () {
   this.timeout(20_000);
-  let dir: string;
-  let media: string;
-  let server: http.Server;
+  let j: Journey;
   let base: string;
-  let service: ScheduleService;
-  const clock = new ManualClock('2026-12-01T09:00:00Z');
+  const status = async (): Promise<Status> => (await (await fetch(`${base}/api/status`)).json()) as Status;
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'onair-schedules-'));
-    media = mkdtempSync(path.join(os.tmpdir(), 'onair-media-'));
-    cpSync(path.join(ROOT, 'test/fixtures/schedules/good'), dir, { recursive: true });
-    writeFileSync(path.join(dir, 'broken.yaml'), 'id: broken\ntitle: B\nduration: 45 minutes\n');
-    const config = loadConfig({ env: {}, cwd: ROOT, overrides: { 'paths.media': media } });
-    const logger = createLogger('silent');
-    service = new ScheduleService({
-      dir,
-      mediaRoot: media,
-      destinations: Object.keys(config.destinations),
-      defaultTimezone: config.schedule.timezone,
-      maxDurationMs: config.schedule.maxDuration,
-      debounceMs: 50,
-      clock,
-      logger,
-      watch: false,
+    const schedules = Object.fromEntries(readdirSync(GOOD).map((f) => [f, readFileSync(path.join(GOOD, f), 'utf8')]));
+    // 09:03Z: no programme of the files is on air or about to be, so the engine stays idle.
+    j = await startJourney({
+      start: '2026-12-01T09:03:00Z',
+      schedules: { ...schedules, 'broken.yaml': 'id: broken\ntitle: B\nduration: 45 minutes\n' },
     });
-    await service.start();
-    server = http.createServer(createHttpApp({ config, logger, clock, schedule: service }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = j.url;
   });
 
   after(async () => {
-    await service.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(media, { recursive: true, force: true });
+    await j?.stop();
   });
 
   it('GET /api/schedule lists broadcasts like `onair preview --json`', async () => {
@@ -100,9 +83,10 @@ describe('schedule HTTP routes', function () {
 
   it('GET /calendar.ics keeps a feed small: a programme every ten minutes lists its next 200', async () => {
     const demo = ['id: demo', 'title: Demo', 'duration: 2m', 'recurrence: { cron: "*/10 * * * *" }', 'source: { testPattern: {} }', 'destinations: [youtube]', ''].join('\n');
-    writeFileSync(path.join(dir, 'demo.yaml'), demo);
-    await service.reloadFile(path.join(dir, 'demo.yaml'));
-    expect(service.snapshot().files.find((f) => f.file.endsWith('demo.yaml'))?.diagnostics).to.deep.equal([]);
+    j.writeSchedule('demo.yaml', demo);
+    const loaded = await waitFor('demo.yaml to be reloaded', async () => (await status()).files.find((f) => f.file.endsWith('demo.yaml')));
+    expect(loaded.diagnostics).to.deep.equal([]);
+    expect(loaded.programmes).to.deep.equal(['demo']);
     try {
       const cal = new ICAL.Component(ICAL.parse(await (await fetch(`${base}/calendar.ics`)).text()));
       const starts = cal
@@ -110,13 +94,13 @@ describe('schedule HTTP routes', function () {
         .map((v) => new ICAL.Event(v))
         .filter((e) => e.uid.startsWith('demo@'))
         .map((e) => e.startDate.toJSDate().getTime());
-      expect(starts.filter((t) => t >= clock.now().getTime())).to.have.length(200);
-      expect(Math.min(...starts)).to.be.at.least(clock.now().getTime() - 50 * 10 * 60_000);
+      expect(starts.filter((t) => t >= j.clock.now().getTime())).to.have.length(200);
+      expect(Math.min(...starts)).to.be.at.least(j.clock.now().getTime() - 50 * 10 * 60_000);
     } finally {
-      rmSync(path.join(dir, 'demo.yaml'));
-      await service.reloadFile(path.join(dir, 'demo.yaml'));
+      j.removeSchedule('demo.yaml');
+      await waitFor('demo.yaml to be unloaded', async () => !(await status()).files.some((f) => f.file.endsWith('demo.yaml')));
     }
-    expect(service.snapshot().programmes.map((p) => p.id)).to.deep.equal(['story', 'workshop']);
+    expect((await status()).programmes.map((p) => p.id)).to.deep.equal(['story', 'workshop']);
   });
 
   it('GET /calendar/<id>.ics holds one programme; an unknown id is 404', async () => {
@@ -128,13 +112,7 @@ describe('schedule HTTP routes', function () {
   });
 
   it('GET /api/status shows files, programmes in force and errors with file:line:col', async () => {
-    const res = await fetch(`${base}/api/status`);
-    const body = (await res.json()) as {
-      ok: boolean;
-      programmes: Array<{ id: string }>;
-      files: Array<{ file: string; ok: boolean; programmes: string[] }>;
-      errors: string[];
-    };
+    const body = await status();
     expect(body.ok).to.equal(false);
     expect(body.programmes.map((p) => p.id)).to.deep.equal(['story', 'workshop']);
     expect(body.files.map((f) => [path.basename(f.file), f.ok, f.programmes])).to.deep.equal([

@@ -76,14 +76,18 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
     const second = await launch(env);
     await waitFor('emu.broadcasts()[0]?.status?.lifeCycleStatus === live', () => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'live', 90_000);
     const accepted = emu.calls.find((c) => c.method === 'liveBroadcasts.transition' && c.status === 200)!;
-    expect(Math.abs(Date.parse(accepted.at) - start.getTime())).to.be.below(1000);
+    // Never public before its second (how close to it: npm run bench:youtube).
+    expect(Date.parse(accepted.at), 'the transition to live not before the second').to.be.at.least(start.getTime());
     await waitFor('Date.now() > start.getTime() + 6000', () => Date.now() > start.getTime() + 6000, 30_000, 200);
     await second.kill();
 
     // 3. Restart mid-air: it reattaches and completes the same event at the end.
+    const relaunchedAt = Date.now();
     await launch(env);
     const ended = await waitFor('emu.broadcasts()[0]?.status?.lifeCycleStatus === complete && emu.broad', () => emu.broadcasts()[0]?.status?.lifeCycleStatus === 'complete' && emu.broadcasts()[0], 90_000);
-    expect(Math.abs(Date.parse(ended.snippet!.actualEndTime!) - end.getTime())).to.be.below(5000);
+    // At its end: not cut short by the restarts, and not a fresh 20 s counted from the last one.
+    expect(Date.parse(ended.snippet!.actualEndTime!), 'ended not before the end').to.be.at.least(end.getTime());
+    expect(Date.parse(ended.snippet!.actualEndTime!), 'ended before 20 s from the last restart').to.be.below(relaunchedAt + 20_000);
     expect(emu.broadcasts()).to.have.length(1);
     expect(emu.calls.filter((c) => c.method === 'liveBroadcasts.insert')).to.have.length(1);
     expect(emu.streams()).to.have.length(1);

@@ -2,8 +2,10 @@
 // `npm start` runs). Viewers and the moderator are real Chromium pages in separate browser
 // contexts — separate browsers as far as the server knows, all on one address (127.0.0.1),
 // like a library's Wi-Fi. Each action must reach the viewer pages; a ban must hit one
-// browser's chat identity and leave the others behind the same address alone.
+// browser's chat identity and leave the others behind the same address alone. An XSS corpus
+// posted as chat renders as inert text everywhere, and the console passes axe.
 import { expect } from 'chai';
+import { AxeBuilder } from '@axe-core/playwright';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../../src/chat/index.js';
@@ -11,6 +13,21 @@ import { startJourney, type Journey } from '../support/journey.js';
 import { launchChromium } from '../browser/browser-support.js';
 
 const TOKEN = 'journey-moderator-token-0123456789';
+
+const XSS_CORPUS = [
+  '<script>window.__xss=1</script>',
+  '<img src=x onerror="window.__xss=1">',
+  '<svg onload=window.__xss=1><circle r=5></svg>',
+  '<a href="javascript:window.__xss=1">click me</a>',
+  'javascript:window.__xss=1',
+  '"><iframe src="javascript:window.__xss=1"></iframe>',
+  "'><body onload=window.__xss=1>",
+  '<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=1>',
+  '{{constructor.constructor("window.__xss=1")()}}',
+  '<details open ontoggle=window.__xss=1>',
+  '\u202E<b>gnp.exe</b>',
+  'zero\u200Bwidth\u2060joiner\uFEFF',
+];
 
 describe('journey: a moderator acts and every viewer page follows', function () {
   this.timeout(90_000);
@@ -36,7 +53,8 @@ destinations: [local]
 `,
       },
       config: {
-        chat: { rateLimitPerConnection: 100, rateLimitPerIp: 1000 },
+        // Links allowed: the XSS corpus must reach the pages, where what matters is how it renders.
+        chat: { rateLimitPerConnection: 100, rateLimitPerIp: 1000, allowLinks: true },
         moderation: { accounts: [{ name: 'ayse', passwordHash: await hashPassword('moderator secret') }] },
       },
       env: { ONAIR_MODERATOR_TOKEN: TOKEN },
@@ -117,6 +135,17 @@ destinations: [local]
     expect(await withToken.locator('#who').textContent()).to.equal('with the token');
   });
 
+  it('the moderator console has no serious or critical axe violations', async () => {
+    const login = await page('/moderation/');
+    await login.locator('#login-form').waitFor();
+    const mod = await moderator();
+    for (const p of [login, mod]) {
+      const result = await new AxeBuilder({ page: p }).analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+    }
+  });
+
   describe('with one moderator console open (as during a broadcast)', () => {
     let mod: Page;
     before(async () => {
@@ -130,6 +159,7 @@ destinations: [local]
       const kid = await viewer('Kid');
       const id = await said(troll, 'buy my stickers', kid);
       const row = mod.locator(`#messages li[data-id="${id}"]`);
+      expect(await row.locator('.badge').textContent()).to.equal('onair');
       await row.getByRole('button', { name: /^Delete message from Troll/ }).click();
       for (const p of [troll, kid, mod]) await p.waitForFunction((mid) => !document.querySelector(`li[data-id="${mid}"]`), id);
 
@@ -139,6 +169,9 @@ destinations: [local]
       await send(troll, 'again');
       await chatStatus(troll, /durduruldu/);
       await said(kid, 'hello', troll);
+      // Both actions are in the audit log on the console, newest first.
+      await mod.waitForFunction(() => document.querySelectorAll('#audit tr').length >= 2);
+      expect((await mod.locator('#audit tr td:nth-child(3)').allTextContents()).slice(0, 2)).to.deep.equal(['timeout', 'delete']);
     });
 
     it('a ban takes one browser out, not the viewer beside it on the same address; unban from the ban list lets it back', async () => {
@@ -199,6 +232,41 @@ destinations: [local]
       const rows = await mod.locator('#audit tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
       const byAction = (action: string): (string | null)[] => rows.find((r) => r[2] === action)!;
       for (const action of ['slow', 'pin', 'close', 'open']) expect(byAction(action)[3], action).to.match(/^Story Hour \(/);
+    });
+
+    it('renders an XSS corpus as inert text: no script runs, no element is created', async () => {
+      const a = await viewer('\u202Eevil\u200B.exe');
+      const b = await viewer('Reader');
+      for (const text of XSS_CORPUS) await send(a, text);
+      // The last message of the corpus (as neutralised) has reached every page.
+      for (const [p, list] of [[a, '#chat-log'], [b, '#chat-log'], [mod, '#messages']] as const) {
+        await p.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} .text`)).some((e) => e.textContent === 'zerowidthjoiner'), list);
+      }
+      for (const p of [a, b]) {
+        const report = await p.evaluate(() => ({
+          xss: (window as unknown as { __xss?: number }).__xss,
+          foreign: document.querySelectorAll(
+            '#chat-log script, #chat-log img, #chat-log svg, #chat-log a, #chat-log iframe, #chat-log b, #chat-log details, #chat-log math, #chat-log style, #chat-log table',
+          ).length,
+          textChildren: Array.from(document.querySelectorAll('#chat-log .text')).map((e) => e.childElementCount),
+          texts: Array.from(document.querySelectorAll('#chat-log .text')).map((e) => e.textContent),
+          nicks: Array.from(document.querySelectorAll('#chat-log .nick')).map((e) => e.textContent),
+        }));
+        expect(report.xss).to.equal(undefined);
+        expect(report.foreign).to.equal(0);
+        expect(report.textChildren.every((n) => n === 0)).to.equal(true);
+        const shown = report.texts.slice(-XSS_CORPUS.length);
+        expect(shown[0]).to.equal('<script>window.__xss=1</script>');
+        expect(shown[3]).to.equal('<a href="javascript:window.__xss=1">click me</a>');
+        expect(shown[10]).to.equal('<b>gnp.exe</b>'); // the RTL override is gone
+        expect(shown[11]).to.equal('zerowidthjoiner');
+        expect(new Set(report.nicks.slice(-XSS_CORPUS.length))).to.deep.equal(new Set(['evil.exe']));
+      }
+      const modReport = await mod.evaluate(() => ({
+        xss: (window as unknown as { __xss?: number }).__xss,
+        foreign: document.querySelectorAll('#messages script, #messages img, #messages svg, #messages a, #messages iframe, #messages b').length,
+      }));
+      expect(modReport).to.deep.equal({ xss: undefined, foreign: 0 });
     });
   });
 });

@@ -9,21 +9,35 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { startOnair, type Onair } from '../../src/main.js';
+import { composeOnair } from '../../src/compose/onair.js';
 import { ScaledClock } from '../../src/cli/scaled-clock.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { SMALL_FORMAT } from './test-encoder-factory.js';
 
-export interface JourneyOptions {
+export interface JourneyOptions<C extends Clock = ScaledClock> {
   /** Schedule files by name (e.g. `story.yaml`), written before the server starts. */
   schedules?: Record<string, string>;
   /** Where the test clock starts; it runs at wall speed from there. @defaultValue the wall clock's now */
   start?: Date | string;
+  /**
+   * Another clock instead (e.g. a ManualClock that stands still, for a test counting in the
+   * rate limits' windows); `start` is then ignored. @defaultValue a ScaledClock at speed 1 from `start`
+   */
+  clock?: C;
   /** Config overrides as a nested object (`{ engine: { ffmpegLead: '3s' } }`). */
   config?: Record<string, unknown>;
   /** Extra environment: secrets such as ONAIR_MODERATOR_TOKEN or a stream key's variable. */
   env?: Record<string, string>;
   /** Files to put under media/ (relative name → absolute path to copy). */
   media?: Record<string, string>;
+  /** A data folder of the test's own, to start again on what an earlier server left (kept at stop). @defaultValue a fresh one under the journey's temp folder */
+  dataDir?: string;
+  /**
+   * `web`: a cluster's web node (`onair web`: pages, API, Socket.IO, no engine), which needs
+   * ONAIR_REDIS_URL in `env`. @defaultValue 'all' (what `npm start` runs)
+   */
+  role?: 'all' | 'web';
 }
 
 export interface JourneyDirs {
@@ -33,11 +47,11 @@ export interface JourneyDirs {
   media: string;
 }
 
-export interface Journey {
+export interface Journey<C extends Clock = ScaledClock> {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   port: number;
-  clock: ScaledClock;
+  clock: C;
   config: Readonly<Config>;
   dirs: JourneyDirs;
   onair: Onair;
@@ -64,12 +78,12 @@ function flatten(tree: Record<string, unknown>, prefix = '', out: Record<string,
   return out;
 }
 
-export async function startJourney(options: JourneyOptions = {}): Promise<Journey> {
+export async function startJourney<C extends Clock = ScaledClock>(options: JourneyOptions<C> = {}): Promise<Journey<C>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-journey-'));
   const dirs: JourneyDirs = {
     root,
     schedules: path.join(root, 'schedules'),
-    data: path.join(root, 'data'),
+    data: options.dataDir ?? path.join(root, 'data'),
     media: path.join(root, 'media'),
   };
   for (const d of [dirs.schedules, dirs.data, dirs.media]) fs.mkdirSync(d, { recursive: true });
@@ -106,8 +120,11 @@ export async function startJourney(options: JourneyOptions = {}): Promise<Journe
     },
   });
   const logger = createLogger(process.env['ONAIR_TEST_LOG_LEVEL'] ?? 'info', sink);
-  const clock = new ScaledClock(options.start ? new Date(options.start) : new Date(), 1);
-  const onair = await startOnair(config, { clock, logger, encoders: { defaultFormat: SMALL_FORMAT } });
+  const clock = options.clock ?? (new ScaledClock(options.start ? new Date(options.start) : new Date(), 1) as Clock as C);
+  const onair =
+    options.role === 'web'
+      ? await composeOnair(config, { clock, logger, role: 'web' })
+      : await startOnair(config, { clock, logger, encoders: { defaultFormat: SMALL_FORMAT } });
   let stopped = false;
 
   return {

@@ -1,29 +1,22 @@
-// A real onair HTTP server with the chat and realtime layer wired as src/main.ts wires
-// them, on port 0, fed by a real TypedEmitter<EngineEvents> (the engine's port) and a
-// small in-memory ScheduleReader. Each harness owns a temp data dir and removes it.
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+// Socket.IO clients and fixtures for the realtime tests. `startRealtime` starts the composed
+// server (startJourney) with the test's occurrences written as a schedule file (timezone UTC,
+// so an occurrence's id is the one makeOccurrence gives), and hands the test the server's
+// own engine to announce what the engine would (live with these watch URLs, a reminder, an
+// end). FakeSchedule, makeOccurrence and makeRecord also serve the unit tests of the feed.
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { loadConfig, type Config } from '../../src/config/index.js';
-import { createHttpApp } from '../../src/http/app.js';
-import { buildRealtimeParts, type RealtimeParts } from '../../src/compose/index.js';
-import type { RealtimeServer } from '../../src/realtime/index.js';
 import type {
   ClientToServerEvents,
   ModerationClientToServerEvents,
   ModerationServerToClientEvents,
   ServerToClientEvents,
 } from '../../src/realtime/events.js';
-import type { BroadcastRecord, BroadcastState, EngineEvents, ScheduleReader } from '../../src/scheduler/ports.js';
+import type { BroadcastRecord, BroadcastState, ScheduleReader } from '../../src/scheduler/ports.js';
 import type { Occurrence } from '../../src/schedule/types.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { TypedEmitter } from '../../src/shared/typed-emitter.js';
-import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.js';
 import type { Clock } from '../../src/shared/clock.js';
-import type { ChatStore, YoutubeChatPort } from '../../src/chat/index.js';
+import type { ScaledClock } from '../../src/cli/scaled-clock.js';
+import type { ChatService } from '../../src/chat/index.js';
+import type { BroadcastEngine } from '../../src/scheduler/index.js';
+import { startJourney, type Journey } from './journey.js';
 
 export type ViewerClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 export type ModeratorClient = ClientSocket<ModerationServerToClientEvents, ModerationClientToServerEvents>;
@@ -105,82 +98,131 @@ export function makeRecord(
   };
 }
 
-export interface HarnessOptions {
-  clock: Clock;
-  occurrences?: Occurrence[];
-  /** Extra config keys ("chat.maxLength" → 50). */
-  overrides?: Record<string, unknown>;
-  moderatorToken?: string;
-  youtubeChat?: YoutubeChatPort;
-  /** Reuse a data dir (to test a restart); the harness then does not delete it. */
-  dataDir?: string;
-  /** A chat store shared with other nodes (cluster tests). */
-  chatStore?: ChatStore;
+export const TEST_TOKEN = 'test-moderator-token-0123456789';
+
+const identities = new WeakMap<ClientSocket, string>();
+
+/**
+ * The signed chat identity the server issued to this viewer socket (what the page keeps in
+ * localStorage): pass it as `identity` to connect again as the same browser.
+ */
+export async function identityOf(socket: ClientSocket): Promise<string> {
+  const known = identities.get(socket);
+  if (known) return known;
+  return new Promise((resolve) => socket.once('viewer:identity', ({ token }: { token: string }) => resolve(token)));
 }
 
-export interface Harness {
+/** Resolves with the next `event` the socket receives. */
+export function nextEvent<T>(socket: ClientSocket, event: string): Promise<T> {
+  return new Promise((resolve) => socket.once(event, (payload: T) => resolve(payload)));
+}
+
+/** Emits with an ack and resolves with the ack. */
+export function request<T>(socket: ClientSocket, event: string, ...args: unknown[]): Promise<T> {
+  return new Promise((resolve) => (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (ack: T) => resolve(ack)));
+}
+
+/** One programme of the schedule file that gives `o` (its id's time is the nominal start). */
+function programmeYaml(o: Occurrence): string {
+  const nominal = o.id.slice(o.id.indexOf('@') + 1);
+  const at = o.start.toISOString().slice(0, 16);
+  const override: Record<string, unknown> = {};
+  if (at !== nominal) override['at'] = at.slice(11);
+  if (o.cancelled) override['cancelled'] = true;
+  const lines = [
+    `- id: ${o.programmeId}`,
+    `  title: ${JSON.stringify(o.title)}`,
+    `  description: ${JSON.stringify(o.description)}`,
+    `  category: ${o.category}`,
+    `  audience: ${JSON.stringify(o.audience)}`,
+    '  timezone: UTC',
+    `  duration: ${Math.round((o.end.getTime() - o.start.getTime()) / 1000)}s`,
+    `  recurrence: { once: "${nominal}" }`,
+    '  source: { testPattern: {} }',
+    `  destinations: ${JSON.stringify(o.destinations)}`,
+    `  youtube: ${JSON.stringify(o.youtube)}`,
+    `  chat: { enabled: ${o.chat.enabled}, slowMode: ${o.chat.slowModeMs / 1000}s }`,
+    `  reminders: ${JSON.stringify(o.remindersMs.map((ms) => `${ms / 1000}s`))}`,
+  ];
+  if (Object.keys(override).length) lines.push(`  overrides: ${JSON.stringify({ [nominal.slice(0, 10)]: override })}`);
+  return lines.join('\n') + '\n';
+}
+
+const SCHEDULE_FILE = 'realtime.yaml';
+
+export interface RealtimeOptions<C extends Clock> {
+  /**
+   * A clock of the test's own. A ManualClock stands still, and so does the schedule's reload
+   * debounce on it: a test that edits the schedule uses `start` (a clock running from there).
+   */
+  clock?: C;
+  /** Where the default clock (running at wall speed) starts. */
+  start?: Date | string;
+  /** The programmes in force, as occurrences (one schedule file holds them all). */
+  occurrences?: Occurrence[];
+  /** Config keys, dotted ("chat.maxLength" → 50). */
+  overrides?: Record<string, unknown>;
+  /** Extra environment (the YouTube emulator's, say). */
+  env?: Record<string, string>;
+  moderatorToken?: string;
+  /** A data folder to reuse (a restart); the test removes it. */
+  dataDir?: string;
+  /** `web`: a cluster web node (set ONAIR_REDIS_URL in `env`); it has no engine. */
+  role?: 'all' | 'web';
+}
+
+export interface Realtime<C extends Clock> {
   url: string;
-  config: Readonly<Config>;
-  engine: TypedEmitter<EngineEvents>;
-  schedule: FakeSchedule;
-  parts: RealtimeParts;
-  realtime: RealtimeServer;
-  server: http.Server;
-  db: SqliteDatabase;
-  dataDir: string;
-  /** A viewer socket; `identity` = a signed chat identity to present (see identityOf). */
+  journey: Journey<C>;
+  /** The server's own engine, to announce what it would (transitions, reminders); a web node has none. */
+  readonly engine: BroadcastEngine;
+  chat: ChatService;
+  /** Replaces the programmes in force, as staff saving the schedule file would (one reload). */
+  replaceSchedule(list: Occurrence[]): void;
   viewer(options?: { identity?: string; transports?: string[]; headers?: Record<string, string> }): Promise<ViewerClient>;
   moderator(auth?: { token?: string; cookie?: string }): Promise<ModeratorClient>;
+  /** Disconnects this harness's clients (the server keeps running). */
+  disconnectClients(): void;
   stop(): Promise<void>;
 }
 
-export const TEST_TOKEN = 'test-moderator-token-0123456789';
+function scheduleText(list: Occurrence[]): string {
+  return list.map(programmeYaml).join('');
+}
 
-export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const ownDir = !options.dataDir;
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'onair-rt-'));
-  const config = loadConfig({
-    env: { ONAIR_MODERATOR_TOKEN: options.moderatorToken ?? TEST_TOKEN },
-    overrides: { 'server.port': 0, 'server.host': '127.0.0.1', 'paths.data': dataDir, 'log.level': 'silent', ...options.overrides },
+/** The composed server with `occurrences` in its schedule, and clients for it. */
+export async function startRealtime<C extends Clock = ScaledClock>(options: RealtimeOptions<C> = {}): Promise<Realtime<C>> {
+  const list = options.occurrences ?? [];
+  const journey = await startJourney<C>({
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.start ? { start: options.start } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.role ? { role: options.role } : {}),
+    schedules: list.length ? { [SCHEDULE_FILE]: scheduleText(list) } : {},
+    config: options.overrides ?? {},
+    env: { ONAIR_MODERATOR_TOKEN: options.moderatorToken ?? TEST_TOKEN, ...options.env },
   });
-  const logger = createLogger('silent');
-  const engine = new TypedEmitter<EngineEvents>();
-  const schedule = new FakeSchedule(options.occurrences ?? []);
-  const db = openDatabase(dataDir);
-  const parts = buildRealtimeParts({
-    config,
-    logger,
-    clock: options.clock,
-    db,
-    schedule,
-    engineEvents: engine,
-    ...(options.youtubeChat ? { youtubeChat: options.youtubeChat } : {}),
-    ...(options.chatStore ? { chatStore: options.chatStore } : {}),
-  });
-  await parts.start();
-  const app = createHttpApp({ config, logger, clock: options.clock, moderation: parts.http });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const realtime = parts.attach(server);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { engine, chat } = journey.onair;
+  if (!chat) throw new Error('the composed server runs no chat');
   const clients: ClientSocket[] = [];
-
+  const url = journey.url;
   const connected = <S extends ClientSocket>(socket: S): Promise<S> =>
     new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', (err) => reject(err));
     });
-
   return {
     url,
-    config,
-    engine,
-    schedule,
-    parts,
-    realtime,
-    server,
-    db,
-    dataDir,
+    journey,
+    get engine(): BroadcastEngine {
+      if (!engine) throw new Error('a cluster web node runs no engine');
+      return engine;
+    },
+    chat,
+    replaceSchedule(next) {
+      if (next.length) journey.writeSchedule(SCHEDULE_FILE, scheduleText(next));
+      else journey.removeSchedule(SCHEDULE_FILE);
+    },
     viewer(opts = {}) {
       const socket: ViewerClient = connect(url, {
         transports: opts.transports ?? ['websocket'],
@@ -205,35 +247,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       clients.push(socket);
       return connected(socket);
     },
+    disconnectClients() {
+      for (const c of clients.splice(0)) c.disconnect();
+    },
     async stop() {
-      for (const c of clients) c.disconnect();
-      await parts.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      db.close();
-      if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      for (const c of clients.splice(0)) c.disconnect();
+      await journey.stop();
     },
   };
-}
-
-const identities = new WeakMap<ClientSocket, string>();
-
-/**
- * The signed chat identity the server issued to this viewer socket (what the page keeps in
- * localStorage): pass it as `identity` to connect again as the same browser.
- */
-export async function identityOf(socket: ClientSocket): Promise<string> {
-  const known = identities.get(socket);
-  if (known) return known;
-  return new Promise((resolve) => socket.once('viewer:identity', ({ token }: { token: string }) => resolve(token)));
-}
-
-/** Resolves with the next `event` the socket receives. */
-export function nextEvent<T>(socket: ClientSocket, event: string): Promise<T> {
-  return new Promise((resolve) => socket.once(event, (payload: T) => resolve(payload)));
-}
-
-/** Emits with an ack and resolves with the ack. */
-export function request<T>(socket: ClientSocket, event: string, ...args: unknown[]): Promise<T> {
-  return new Promise((resolve) => (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (ack: T) => resolve(ack)));
 }
