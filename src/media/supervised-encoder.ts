@@ -415,15 +415,9 @@ export class SupervisedEncoder implements Encoder {
     this.#health = { ...this.#health, fps: 0, speed: 0 };
     // The decoder waited on the pipe meanwhile: it is not to blame for the pause.
     if (this.#decoder) this.#decoder.lastProgressAt = performance.now();
-    const decision = this.#restarts.crashed(this.#now());
+    const decision = this.#crashed();
+    if (!decision) return;
     const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
-    if (decision.giveUp) {
-      this.#giveUp(
-        'ffmpeg-exit',
-        `ffmpeg stopped ${decision.crashes} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
-      );
-      return;
-    }
     this.#health = { ...this.#health, restarts: this.#health.restarts + 1 };
     // The destinations are without data until it is back: the first restart is immediate.
     const delay = decision.streak === 0 ? 0 : decision.delayMs;
@@ -603,25 +597,29 @@ export class SupervisedEncoder implements Encoder {
     this.#decoderCrashed(info, 'slate');
   }
 
+  /** Counts a crash; past the restart budget, gives up (and returns undefined) instead of restarting. */
+  #crashed(): { delayMs: number; streak: number } | undefined {
+    const decision = this.#restarts.crashed(this.#now());
+    if (!decision.giveUp) return decision;
+    this.#giveUp(
+      'ffmpeg-exit',
+      `ffmpeg stopped ${decision.crashes} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
+    );
+    return undefined;
+  }
+
   /** A decoder failed: count it, and bring the programme back after the backoff (the slate runs meanwhile). */
   #decoderCrashed(info: ExitInfo, kind: Kind): void {
-    const now = this.#now();
-    const decision = this.#restarts.crashed(now);
+    const decision = this.#crashed();
+    if (!decision) return;
     const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
-    if (decision.giveUp) {
-      this.#giveUp(
-        'ffmpeg-exit',
-        `ffmpeg stopped ${decision.crashes} times in ${Math.round(this.#o.restartWindowMs / 60000)} min and onair gave up. Last message: ${maskUrlsIn(this.#lastStderr) || 'none'}.`,
-      );
-      return;
-    }
     this.#health = { ...this.#health, restarts: this.#health.restarts + 1 };
     if (kind === 'programme') {
       this.#problem('ffmpeg-exit', `The programme's decoder ${how}; the slate is on air and the programme returns in ${decision.delayMs} ms (restart ${this.#health.restarts}).`);
       this.#holdProgramme(decision.delayMs);
     } else {
       this.#problem('ffmpeg-exit', `The slate's decoder ${how}; restarting it in ${decision.delayMs} ms (restart ${this.#health.restarts}).`);
-      this.#restartTimer = this.#deps.clock.at(new Date(now + decision.delayMs), () => this.#switchIfNeeded());
+      this.#restartTimer = this.#deps.clock.at(new Date(this.#now() + decision.delayMs), () => this.#switchIfNeeded());
     }
   }
 

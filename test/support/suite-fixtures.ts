@@ -1,4 +1,5 @@
-// Mocha global fixtures (loaded by .mocharc.json's `require`): print the suite's wall time
+// Mocha global fixtures (loaded by .mocharc.json's `require`; they run in the main process,
+// also in parallel mode, where each worker runs whole test files): print the suite's wall time
 // and the load average at the end (the suite must stay well under 10 minutes on the shared
 // 2-core machine, and a slow run means little without the load), and name anything still
 // holding the event loop open once every test file is done. `exit: true` used to hide such
