@@ -2,9 +2,11 @@
 // `preview` of the shipped schedules and `run` until it listens, each against `node -e 0`
 // measured in the same run (the floor any Node command pays), with the load average.
 // It builds dist/ first (what `npm ci` / `npm start` do), so the compiled CLI is measured.
+// Last, on a running `onair run`: a YAML syntax error saved over a good schedule file, and
+// the time until /api/status names it with its line and column (issue 10: within 2 s).
 // Usage: npm run bench:cli [-- --runs N]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -49,6 +51,54 @@ function measure(args: string[], env: NodeJS.ProcessEnv, until?: RegExp): Promis
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+interface StatusFile {
+  file: string;
+  diagnostics: Array<{ severity: string; line: number; col: number }>;
+}
+
+/**
+ * Starts `onair run` on a copy of the shipped schedules, then `runs` times: saves a tab-indented
+ * line over a good file and times the poll of /api/status (every 20 ms) until that file shows an
+ * error with a line and column; then restores the file and waits until it is clean again.
+ */
+async function brokenSaveToStatus(env: NodeJS.ProcessEnv, runs: number): Promise<number[]> {
+  const schedules = mkdtempSync(path.join(os.tmpdir(), 'onair-bench-schedules-'));
+  cpSync(path.join(ROOT, 'schedules'), schedules, { recursive: true });
+  const child = spawn(process.execPath, ['bin/onair.js', 'run'], { cwd: ROOT, env: { ...env, ONAIR_SCHEDULES_DIR: schedules }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /"port":(\d+)[^\n]*"msg":"onair listening"|"msg":"onair listening"[^\n]*"port":(\d+)/.exec(out);
+        if (m) resolve(Number(m[1] ?? m[2]));
+      });
+      child.on('close', (code) => reject(new Error(`onair run exited (${code}) before listening`)));
+    });
+    const name = 'fairy-tale-time.yaml';
+    const file = path.join(schedules, name);
+    const good = readFileSync(file, 'utf8');
+    const errorsOf = async (): Promise<StatusFile['diagnostics']> => {
+      const status = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as { files: StatusFile[] };
+      return status.files.find((f) => path.basename(f.file) === name)?.diagnostics.filter((d) => d.severity === 'error' && d.line > 0) ?? [];
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      writeFileSync(file, `${good.trimEnd()}\n\tbroken: [tab\n`);
+      while ((await errorsOf()).length === 0) await sleep(20);
+      times.push(performance.now() - t0);
+      writeFileSync(file, good);
+      while ((await errorsOf()).length > 0) await sleep(20);
+    }
+    return times;
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(schedules, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const build0 = performance.now();
   const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
@@ -65,9 +115,11 @@ async function main(): Promise<void> {
     { name: 'onair run (until listening)', args: ['bin/onair.js', 'run'], env: runEnv, until: /"msg":"onair listening"/ },
   ];
   const results = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
+  let saves: number[] = [];
   try {
     // Interleaved, so a change of load during the run hits every case alike.
     for (let i = 0; i < RUNS; i++) for (const c of cases) results.get(c.name)!.push(await measure(c.args, c.env, c.until));
+    saves = await brokenSaveToStatus(runEnv, RUNS);
   } finally {
     rmSync(data, { recursive: true, force: true });
   }
@@ -87,6 +139,7 @@ async function main(): Promise<void> {
     const cpuText = cpu === undefined ? 'n/a' : `${cpu.toFixed(0)} ms${baseCpu !== undefined && c.name !== 'node -e 0' ? ` (+${(cpu - baseCpu).toFixed(0)})` : ''}`;
     console.log(`${c.name.padEnd(36)} ${wall.toFixed(0).padStart(8)} ms ${`(${min.toFixed(0)})`.padStart(8)}   ${over.padStart(14)}   ${cpuText}`);
   }
+  console.log(`broken save -> /api/status shows line:col   ${median(saves).toFixed(0)} ms median   (all: ${saves.map((t) => t.toFixed(0)).join(', ')})`);
   console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 

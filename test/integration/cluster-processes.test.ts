@@ -3,12 +3,10 @@
 // nodes get `programme:live` once; the worker is SIGKILLed mid-air and another started: it
 // resumes the same broadcast (no second go-live), its ffmpeg extends the same HLS playlist,
 // and no ffmpeg of the dead worker is left running.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
@@ -17,44 +15,12 @@ import { stringify } from 'yaml';
 import { RedisBroadcastStore } from '../../src/store/redis/broadcast-store.js';
 import { ffmpegProcessesMentioning, outputFfmpegMentioning } from '../support/onair-process.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
+import { LoggedProcess } from '../support/logged-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-class Proc {
-  readonly logs: Array<Record<string, unknown>> = [];
-  readonly #waiters: Array<{ match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];
-  constructor(readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      let l: Record<string, unknown>;
-      try {
-        l = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      this.logs.push(l);
-      for (const w of [...this.#waiters]) {
-        if (w.match(l)) {
-          this.#waiters.splice(this.#waiters.indexOf(w), 1);
-          w.resolve(l);
-        }
-      }
-    });
-    child.stderr!.on('data', () => {});
-  }
-  waitFor(match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    const seen = this.logs.find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ match, resolve });
-      this.child.once('exit', (code, sig) => reject(new Error(`onair exited (${code ?? sig}) while waiting`)));
-    });
-  }
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill(signal);
-    await once(this.child, 'exit');
-  }
-}
+/** An onair node process (its JSON log lines, waits on them, kill). */
+class Proc extends LoggedProcess {}
 
 describe('cluster: real onair web ×2 + onair worker processes, real ffmpeg (real Redis)', function () {
   this.timeout(120_000);

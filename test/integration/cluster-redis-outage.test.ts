@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
@@ -24,56 +23,16 @@ import { RedisStaffAudit } from '../../src/store/redis/staff-audit.js';
 import type { BroadcastRecord } from '../../src/scheduler/ports.js';
 import { ffmpegProcessesMentioning, outputFfmpegMentioning } from '../support/onair-process.js';
 import { freePort, killRedisServer, startRedisServer } from '../support/redis-server.js';
+import { LoggedProcess, type LogLine } from '../support/logged-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = path.join(ROOT, 'test/support/cluster-node-child.ts');
 
-type Line = Record<string, unknown> & { msg?: string; level?: number };
+type Line = LogLine;
 
 /** A cluster node process: its JSON log lines, waits on them, /metrics, SIGTERM and SIGKILL. */
-class NodeProcess {
-  readonly logs: Line[] = [];
-  readonly stderr: string[] = [];
-  readonly #waiters: Array<{ match: (l: Line) => boolean; resolve: (l: Line) => void }> = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+class NodeProcess extends LoggedProcess {
   port = 0;
-
-  constructor(readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      let l: Line;
-      try {
-        l = JSON.parse(text) as Line;
-      } catch {
-        return;
-      }
-      this.logs.push(l);
-      for (const w of [...this.#waiters]) {
-        if (w.match(l)) {
-          this.#waiters.splice(this.#waiters.indexOf(w), 1);
-          w.resolve(l);
-        }
-      }
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => this.stderr.push(d));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  /** The `n`-th log line (1-based, past or future) that matches. */
-  waitFor(match: (l: Line) => boolean, n = 1): Promise<Line> {
-    const seen = this.logs.filter(match);
-    if (seen.length >= n) return Promise.resolve(seen[n - 1]!);
-    let count = seen.length;
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        match: (l: Line) => match(l) && ++count >= n,
-        resolve,
-      };
-      this.#waiters.push(waiter);
-      void this.exited.then(({ code, signal }) =>
-        reject(new Error(`node exited (${code ?? signal}) while waiting:\n${this.stderr.join('')}\n${this.logs.slice(-20).map((x) => JSON.stringify(x)).join('\n')}`)),
-      );
-    });
-  }
 
   async leaderGauge(): Promise<number> {
     const text = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
@@ -81,14 +40,8 @@ class NodeProcess {
     return Number(line?.split(' ').pop());
   }
 
-  async sigterm(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    return this.exited;
-  }
-
-  async kill(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-    await this.exited;
+  sigterm(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.kill('SIGTERM');
   }
 }
 

@@ -579,9 +579,11 @@ $('send-form').addEventListener('submit', (ev) => {
   const input = /** @type {HTMLInputElement} */ ($('message'));
   const room = state.chatRoom;
   if (!room) return;
-  socket.emit('chat:send', { occurrenceId: room, text: input.value }, (ack) => {
+  const text = input.value;
+  socket.emit('chat:send', { occurrenceId: room, text }, (ack) => {
     if (ack.ok) {
-      input.value = '';
+      // Only what was sent is cleared: a next message typed while this one was on its way stays.
+      if (input.value === text) input.value = '';
       status('');
       appendMessage(ack.message);
     } else {
