@@ -43,6 +43,8 @@ export const configSchema = z.strictObject({
     maxSocketsPerAddress: z.number().int().min(1).default(256),
     /** API requests one address may make a minute. */
     apiRequestsPerMinute: z.number().int().min(1).default(300),
+    /** Serve /metrics without a credential to a scraper on loopback with no proxy header. @defaultValue true */
+    metricsFromLoopback: z.boolean().default(true),
   }),
   paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
   schedule: z.strictObject({
@@ -95,6 +97,8 @@ export interface Secrets {
   youtubeClientSecret?: string;
   youtubeRefreshToken?: string;
   moderatorToken?: string;
+  /** Bearer token a Prometheus scraper sends to read /metrics (ONAIR_METRICS_TOKEN). */
+  metricsToken?: string;
   /** Key that signs viewers' chat identities (ONAIR_VIEWER_ID_SECRET); else generated into the data folder. */
   viewerIdSecret?: string;
   /** Stream keys of rtmp destinations, by destination name. */
