@@ -382,6 +382,8 @@ export class BroadcastRun {
     const limit = method === 'awaitIngest' || method === 'goLive' ? this.#deps.timing.ffmpegLead + this.#deps.destinationTimeout : this.#deps.destinationTimeout;
     // Aborted when the call times out, so the destination stops its own polling too.
     const own = new AbortController();
+    // Aborted when the broadcast moves on (fails, ends, is cancelled) or the engine stops.
+    const run = this.#abort.signal;
     try {
       const next = await withTimeout(
         dest[method](this.occurrence, state, this.#ctx(own)),
@@ -402,6 +404,9 @@ export class BroadcastRun {
     } catch (err) {
       own.abort();
       this.#checkStopped();
+      // Called off by the broadcast itself: the destination did nothing wrong, and its
+      // "stopped while waiting" must not hide why the broadcast stopped.
+      if (run.aborted) return this.#current(given.name) ?? state;
       const now = this.#deps.clock.now();
       const info = errorInfo(err, now, `destination-${method}`);
       const latest = this.#current(given.name) ?? state;
@@ -499,6 +504,9 @@ export class BroadcastRun {
       encoder.on('problem', (e) => this.#onProblem(e)),
       encoder.on('fatal', (e) => {
         this.#fatal = e;
+        // What staff read first: the encoder's own error (a media file that is not a video,
+        // a full disk), saved with the transition to failed.
+        this.record = { ...this.record, lastError: e };
         this.kick();
       }),
     ];
