@@ -58,6 +58,12 @@ export interface EncoderDeps {
   ffprobe: string;
   /** Pidfiles and per-occurrence scratch files (slate text, concat lists): `<dataDir>/run`. */
   runDir: string;
+  /**
+   * The media folder (config paths.media): a programme's files are read only if they really
+   * lie under it, checked at the probe and again at every decoder spawn. none = not checked
+   * (an encoder outside a deployment, playing tests' own fixtures).
+   */
+  mediaRoot?: string;
   /** Font for the slate's text; none = a plain slate. */
   fontFile?: string;
   clock: Clock;

@@ -298,6 +298,7 @@ export class SupervisedEncoder implements Encoder {
         ffprobe: this.#deps.ffprobe,
         signal: this.#abort.signal,
         defaultFormat: this.#o.defaultFormat,
+        mediaRoot: this.#deps.mediaRoot,
       });
       this.#prepared = prepared;
       if (downReason !== undefined) this.#markSourceDown(downReason);
@@ -519,9 +520,16 @@ export class SupervisedEncoder implements Encoder {
     let kind = this.#kindWanted();
     let input: InputPart;
     if (kind === 'programme') {
-      const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch });
+      const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
       if (part === 'ended') {
         this.#endOfContent();
+        kind = 'slate';
+        input = await this.#slatePart(p.format);
+      } else if ('down' in part) {
+        // Gone, or swapped for a link out of the media folder, since it was last checked:
+        // no ffmpeg for it; the slate stays and the file is checked again every few seconds.
+        this.#markSourceDown(part.down);
+        this.#reportSourceDown();
         kind = 'slate';
         input = await this.#slatePart(p.format);
       } else {
@@ -635,7 +643,7 @@ export class SupervisedEncoder implements Encoder {
   }
 
   #checkSource(): Promise<string | undefined> {
-    return sourceDownReason(this.#spec.occurrence.source, this.#prepared!, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal });
+    return sourceDownReason(this.#spec.occurrence.source, this.#prepared!, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal, mediaRoot: this.#deps.mediaRoot });
   }
 
   async #afterProgrammeExit(info: ExitInfo, progressed: boolean): Promise<void> {
