@@ -205,7 +205,17 @@ export function issuesToDiagnostics(
         return;
       }
       case 'too_big': {
-        out.push(source.diag(full, 'error', `${what} must be at most ${String(issue.maximum)}${hintFor(rel)}`));
+        const value = valueAt(root, rel);
+        // A text too long needs shortening, not the shape hint.
+        if (issue.origin === 'string' && typeof value === 'string') {
+          out.push(source.diag(full, 'error', `${what} is ${value.length} characters long; at most ${String(issue.maximum)} are allowed, so shorten it`));
+          return;
+        }
+        const msg =
+          issue.origin === 'array' && Array.isArray(value)
+            ? `${what} lists ${value.length} items; at most ${String(issue.maximum)} are allowed`
+            : `${what} must be at most ${String(issue.maximum)}`;
+        out.push(source.diag(full, 'error', msg + hintFor(rel)));
         return;
       }
       default: {
