@@ -60,6 +60,8 @@ export const configSchema = z.strictObject({
     lateStartGrace: durationMs,
     planAhead: durationMs,
     stopTimeout: durationMs,
+    /** An output failing mid-stream this long without a break is reported failed. */
+    outputRetryBudget: durationMs,
   }),
   ffmpeg: z.strictObject({ path: z.string(), probePath: z.string() }),
   destinations: z.record(z.string().regex(/^[a-z0-9-]+$/, 'destination names use a-z, 0-9 and -'), destinationConfig),

@@ -38,6 +38,12 @@ export interface EncoderOptions {
    * writes. @defaultValue 100 MB
    */
   minFreeBytes: number;
+  /**
+   * An output (destination) that keeps failing this long without a break — ffmpeg
+   * reconnecting it every second in vain — is reported failed ('outputFailed'); the others
+   * go on (config engine.outputRetryBudget). @defaultValue 60000
+   */
+  outputRetryBudgetMs: number;
 }
 
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
@@ -51,6 +57,7 @@ export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
   defaultFormat: { width: 1280, height: 720, fps: 30 },
   diskFullGraceMs: 30_000,
   minFreeBytes: 100 * 1024 * 1024,
+  outputRetryBudgetMs: 60_000,
 };
 
 export interface EncoderDeps {

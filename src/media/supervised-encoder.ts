@@ -28,6 +28,7 @@ import { maskUrl } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { Encoder, EncoderEvents, EncoderHealth, EncoderSpec, ErrorInfo, IngestTarget } from '../scheduler/ports.js';
 import { DiskWatch } from './disk-watch.js';
+import { OutputWatch } from './output-watch.js';
 import type { SendMode } from './encoding-profile.js';
 import { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 import { decoderArgs, outputArgs } from './ffmpeg-args.js';
@@ -130,6 +131,7 @@ export class SupervisedEncoder implements Encoder {
   #lastHealthAt = 0;
   readonly #restarts: RestartPolicy;
   readonly #disk: DiskWatch;
+  readonly #outputsFailing: OutputWatch;
   #recording: RecordingParts | undefined;
   #lastStderr = '';
   /** When the programme was first asked for; positions in files are measured from it. */
@@ -156,6 +158,7 @@ export class SupervisedEncoder implements Encoder {
     this.#pidFile = path.join(deps.runDir, `${safe}.pid`);
     this.#pipe = new PlayoutPipe(path.join(this.#scratch, 'playout.ts'));
     this.#restarts = new RestartPolicy(this.#o);
+    this.#outputsFailing = new OutputWatch({ budgetMs: this.#o.outputRetryBudgetMs });
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
       options: this.#o,
@@ -441,6 +444,7 @@ export class SupervisedEncoder implements Encoder {
       return;
     }
     const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
+    this.#outputsFailing.failed(dest, maskUrlsIn(finding.detail), this.#now());
     const last = this.#outputProblemAt.get(dest) ?? 0;
     if (this.#now() - last < 20_000) return;
     this.#outputProblemAt.set(dest, this.#now());
@@ -703,6 +707,17 @@ export class SupervisedEncoder implements Encoder {
     if (d?.proc.running && !this.#switchPending && real - d.lastProgressAt > this.#o.stallMs) {
       this.#problem('ffmpeg-stalled', `The ${d.kind}'s decoder made no progress for ${Math.round((real - d.lastProgressAt) / 1000)} s; replacing it.`);
       d.proc.kill();
+    }
+    for (const f of this.#outputsFailing.due(now)) {
+      this.#events.emit(
+        'outputFailed',
+        f.destination,
+        this.#error(
+          'output-failed',
+          `Destination "${f.destination}" has not been receiving for ${Math.round(f.failingMs / 1000)} s (${f.detail}), so it is marked failed; the other destinations continue, and onair still reconnects it every second. Check that its server is up and that destinations.${f.destination}.url and its stream key are right.`,
+          true,
+        ),
+      );
     }
     if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
     if (this.#disk.mustFail(now)) {
