@@ -62,6 +62,8 @@ export const configSchema = z.strictObject({
     stopTimeout: durationMs,
     /** An output failing mid-stream this long without a break is reported failed. */
     outputRetryBudget: durationMs,
+    /** Free bytes on the data folder's disk below which it counts as full. */
+    minFreeBytes: z.number().int().min(0),
   }),
   ffmpeg: z.strictObject({ path: z.string(), probePath: z.string() }),
   destinations: z.record(z.string().regex(/^[a-z0-9-]+$/, 'destination names use a-z, 0-9 and -'), destinationConfig),
