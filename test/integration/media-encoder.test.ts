@@ -205,6 +205,8 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     const err = await fatal;
     expect(err.code).to.equal('disk-full');
     expect(err.message).to.include('Free space');
+    // POST /start answers 409 for a failed broadcast: the message must not send staff there.
+    expect(err.message).to.include('cannot be started again').and.not.include('then start the broadcast again');
     expect(seen.problems.map((p) => p.code)).to.include('disk-full');
     expect(e.pid).to.equal(undefined);
   });
