@@ -133,6 +133,10 @@ export class SupervisedEncoder implements Encoder {
   readonly #disk: DiskWatch;
   readonly #outputsFailing: OutputWatch;
   #recording: RecordingParts | undefined;
+  /** The disk filled up: the output runs without its recording slaves (the live stream first). */
+  #recordingStopped = false;
+  /** The output is being restarted on purpose (without its recording): not a crash. */
+  #outputRestartPlanned = false;
   #lastStderr = '';
   /** When the programme was first asked for; positions in files are measured from it. */
   #programmeSince: number | undefined;
@@ -164,9 +168,13 @@ export class SupervisedEncoder implements Encoder {
       options: this.#o,
       onFull: (detail) => {
         this.#log.warn({ detail: maskUrlsIn(detail) }, 'disk full');
+        // Degrade first: the recording grows without end, the live playlist does not.
+        const stopped = this.#stopRecording();
         this.#problem(
           'disk-full',
-          'The disk holding the data folder (ONAIR_DATA_DIR) is full: the local stream and the recording cannot be written. Free space on that disk; onair keeps retrying.',
+          stopped
+            ? 'The disk holding the data folder (ONAIR_DATA_DIR) is nearly full: the recording of this broadcast is stopped (the parts recorded so far are kept) so that the live stream goes on. Free space on that disk (old recordings are in <data>/archive).'
+            : 'The disk holding the data folder (ONAIR_DATA_DIR) is full: the local stream and the recording cannot be written. Free space on that disk; onair keeps retrying.',
           false,
         );
       },
@@ -358,7 +366,7 @@ export class SupervisedEncoder implements Encoder {
     // A restarted output continues each playlist's numbering (see tee.ts).
     for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0));
     for (const t of targets) {
-      if (!t.record) continue;
+      if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
       // One prefix per output run, so a restarted output never overwrites a part.
       slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`)));
@@ -417,6 +425,11 @@ export class SupervisedEncoder implements Encoder {
     this.#health = { ...this.#health, fps: 0, speed: 0 };
     // The decoder waited on the pipe meanwhile: it is not to blame for the pause.
     if (this.#decoder) this.#decoder.lastProgressAt = performance.now();
+    if (this.#outputRestartPlanned) {
+      this.#outputRestartPlanned = false;
+      this.#background(this.#launchOutput());
+      return;
+    }
     const decision = this.#restarts.crashed(this.#now());
     const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
     if (decision.giveUp) {
@@ -432,6 +445,23 @@ export class SupervisedEncoder implements Encoder {
     this.#problem('ffmpeg-exit', `The output ffmpeg ${how}; restarting it in ${delay} ms (restart ${this.#health.restarts}). The destinations reconnect.`);
     if (delay === 0) this.#background(this.#launchOutput());
     else this.#outputTimer = this.#deps.clock.at(new Date(this.#now() + delay), () => this.#background(this.#launchOutput()));
+  }
+
+  /**
+   * Stops recording (the disk is filling up): the output is restarted at once without its
+   * recording slaves, its timeline and playlists continued (a restart every destination
+   * already survives), and the parts recorded so far stay for the archive. False when there
+   * was no recording to stop.
+   */
+  #stopRecording(): boolean {
+    if (this.#recordingStopped || !this.#spec.outputs.some((o) => o.target.record)) return false;
+    this.#recordingStopped = true;
+    const out = this.#output;
+    if (out?.proc.running) {
+      this.#outputRestartPlanned = true;
+      out.proc.kill();
+    }
+    return true;
   }
 
   #onStderr(line: string, targets: readonly IngestTarget[]): void {

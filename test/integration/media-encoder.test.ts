@@ -3,7 +3,7 @@
 // failing output leaves the other alone and recovers, bad sources end in clear states,
 // and no ffmpeg survives stop().
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EncoderOptions, SupervisedEncoder } from '../../src/media/index.js';
@@ -185,6 +185,33 @@ describe('media: supervised encoder (real ffmpeg)', function () {
       300,
     );
     expect(e.health.restarts, 'the failed output was recovered inside the running ffmpeg').to.equal(0);
+    expect(seen.fatals).to.deep.equal([]);
+  });
+
+  it('degrades first on a full disk: stops the recording and keeps the live HLS going', async () => {
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    const record = path.join(dir, 'rec');
+    const e = encoder(
+      {
+        occurrence: occurrence('low@2026-12-05T11:00', pattern),
+        outputs: [{ destination: 'local', target: { url: playlist, format: 'hls', record } }],
+      },
+      // Full from the first look (the real statfs against a threshold no disk meets), and a
+      // grace long enough that this test never reaches the failure.
+      { minFreeBytes: Number.MAX_SAFE_INTEGER, diskFullGraceMs: 300_000 },
+    );
+    const seen = collectEncoderEvents(e);
+    e.start('programme');
+    const full = await waitFor('the disk-full problem', () => seen.problems.find((p) => p.code === 'disk-full'), 20_000);
+    expect(full.message).to.include('recording of this broadcast is stopped').and.include('live stream goes on');
+    const parts = (): string[] => (existsSync(record) ? readdirSync(record).filter((f) => f.endsWith('.ts')).sort() : []);
+    // The output runs again without its recording: HLS grows, the recording does not.
+    await waitFor('HLS segments after the recording stopped', () => hlsSegments(playlist).length >= 2, 30_000);
+    const partsThen = parts();
+    const before = new Set(hlsSegments(playlist));
+    await waitFor('two more HLS segments', () => hlsSegments(playlist).filter((s) => !before.has(s)).length >= 2, 30_000);
+    expect(parts()).to.deep.equal(partsThen);
+    expect(e.health.restarts, 'stopping the recording is not a crash').to.equal(0);
     expect(seen.fatals).to.deep.equal([]);
   });
 
