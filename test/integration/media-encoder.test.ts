@@ -3,7 +3,7 @@
 // failing output leaves the other alone and recovers, bad sources end in clear states,
 // and no ffmpeg survives stop().
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EncoderOptions, SupervisedEncoder } from '../../src/media/index.js';
@@ -196,9 +196,10 @@ describe('media: supervised encoder (real ffmpeg)', function () {
         occurrence: occurrence('low@2026-12-05T11:00', pattern),
         outputs: [{ destination: 'local', target: { url: playlist, format: 'hls', record } }],
       },
-      // Full from the first look (the real statfs against a threshold no disk meets), and a
-      // grace long enough that this test never reaches the failure.
-      { minFreeBytes: Number.MAX_SAFE_INTEGER, diskFullGraceMs: 300_000 },
+      // Full from the first look (the real statfs against a threshold no disk meets), with
+      // the factory's short grace (2 s): a disk under the threshold that still takes the
+      // live stream is no failure.
+      { minFreeBytes: Number.MAX_SAFE_INTEGER },
     );
     const seen = collectEncoderEvents(e);
     e.start('programme');
@@ -215,10 +216,11 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     expect(seen.fatals).to.deep.equal([]);
   });
 
-  it('ends in disk-full when the disk of the local output runs out of space', async () => {
+  it('ends in disk-full when the disk of the local output is full and the live stream is no longer written', async () => {
     // ffmpeg's HLS muxer ignores failed segment writes, so the encoder watches free space
-    // with statfs. A real full disk needs a mount (root); here the real statfs of the temp
-    // folder is compared with a threshold no disk meets.
+    // with statfs and whether the playlist is still rewritten. A real full disk needs a
+    // mount (root); here the real statfs of the temp folder is compared with a threshold no
+    // disk meets, and writes are made to fail by putting a file where the HLS folder was.
     const e = encoder(
       {
         occurrence: occurrence('full@2026-12-05T11:00', pattern),
@@ -229,6 +231,13 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     const seen = collectEncoderEvents(e);
     const fatal = new Promise<ErrorInfo>((resolve) => e.on('fatal', resolve));
     e.start('programme');
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    await waitFor('HLS segments', () => hlsSegments(playlist).length >= 1, 20_000);
+    // Full, yet written: not failed.
+    expect(seen.problems.map((p) => p.code)).to.include('disk-full');
+    expect(seen.fatals).to.deep.equal([]);
+    rmSync(path.dirname(playlist), { recursive: true, force: true });
+    writeFileSync(path.dirname(playlist), 'not a folder');
     const err = await fatal;
     expect(err.code).to.equal('disk-full');
     expect(err.message).to.include('Free space');
