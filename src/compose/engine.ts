@@ -64,9 +64,10 @@ function ffmpegEncoders(config: Readonly<Config>, logger: Logger, clock: Clock, 
     ...binaries,
     runDir,
     fontFile: findSlateFont(),
+    mediaRoot: config.dirs.media,
     clock,
     logger: logger.child({ module: 'media' }),
-    options: { stopTimeoutMs: config.engine.stopTimeout, ...options },
+    options: { stopTimeoutMs: config.engine.stopTimeout, outputRetryBudgetMs: config.engine.outputRetryBudget, minFreeBytes: config.engine.minFreeBytes, ...options },
   });
 }
 

@@ -14,6 +14,7 @@ import { createYoutubeServices } from '../destinations/youtube/index.js';
 import { LocalArchive } from '../destinations/index.js';
 import { hlsRoot } from '../destinations/local/index.js';
 import { createHttpApp } from '../http/app.js';
+import { dataFolderCheck } from '../http/routes/health.js';
 import { SqliteStaffAudit } from '../store/sqlite/staff-audit.js';
 import { resolveBinaries, type Binaries } from '../media/index.js';
 import { createMetrics } from '../metrics/index.js';
@@ -140,7 +141,11 @@ export async function composeOnair(config: Readonly<Config>, options: ComposeOpt
       schedule,
       engineEvents,
       audit: node ? node.staffAudit() : new SqliteStaffAudit(db),
-      readiness: node ? [node.readiness()] : [{ name: 'store', check: () => void db.prepare('SELECT 1').get() }],
+      readiness: [
+        ...(node ? [node.readiness()] : [{ name: 'store', check: () => void db.prepare('SELECT 1').get() }]),
+        // Where the engine writes the live stream and recordings.
+        ...(runsEngine ? [dataFolderCheck(config.dirs.data, config.engine.minFreeBytes)] : []),
+      ],
       ...(binaries ? { ffmpeg: binaries.ffmpeg } : {}),
       ...(youtube ? { youtubeLedger: youtube.ledger } : {}),
       countsYoutube: runsEngine,

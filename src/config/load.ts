@@ -93,6 +93,7 @@ function readSecrets(env: NodeJS.ProcessEnv, destinations: Config['destinations'
     youtubeClientSecret: opt('ONAIR_YOUTUBE_CLIENT_SECRET'),
     youtubeRefreshToken: opt('ONAIR_YOUTUBE_REFRESH_TOKEN'),
     moderatorToken: opt('ONAIR_MODERATOR_TOKEN'),
+    metricsToken: opt('ONAIR_METRICS_TOKEN'),
     viewerIdSecret: opt('ONAIR_VIEWER_ID_SECRET'),
     streamKeys,
   };

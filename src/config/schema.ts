@@ -43,6 +43,8 @@ export const configSchema = z.strictObject({
     maxSocketsPerAddress: z.number().int().min(1).default(256),
     /** API requests one address may make a minute. */
     apiRequestsPerMinute: z.number().int().min(1).default(300),
+    /** Serve /metrics without a credential to a scraper on loopback with no proxy header. @defaultValue true */
+    metricsFromLoopback: z.boolean().default(true),
   }),
   paths: z.strictObject({ schedules: z.string(), media: z.string(), data: z.string() }),
   schedule: z.strictObject({
@@ -58,6 +60,10 @@ export const configSchema = z.strictObject({
     lateStartGrace: durationMs,
     planAhead: durationMs,
     stopTimeout: durationMs,
+    /** An output failing mid-stream this long without a break is reported failed. */
+    outputRetryBudget: durationMs,
+    /** Free bytes on the data folder's disk below which it counts as full. */
+    minFreeBytes: z.number().int().min(0),
   }),
   ffmpeg: z.strictObject({ path: z.string(), probePath: z.string() }),
   destinations: z.record(z.string().regex(/^[a-z0-9-]+$/, 'destination names use a-z, 0-9 and -'), destinationConfig),
@@ -95,6 +101,8 @@ export interface Secrets {
   youtubeClientSecret?: string;
   youtubeRefreshToken?: string;
   moderatorToken?: string;
+  /** Bearer token a Prometheus scraper sends to read /metrics (ONAIR_METRICS_TOKEN). */
+  metricsToken?: string;
   /** Key that signs viewers' chat identities (ONAIR_VIEWER_ID_SECRET); else generated into the data folder. */
   viewerIdSecret?: string;
   /** Stream keys of rtmp destinations, by destination name. */

@@ -14,6 +14,7 @@ import { calendarRouter } from './routes/calendar.js';
 import { statusRouter } from './routes/status.js';
 import { broadcastsRouter, type BroadcastsPort } from './routes/broadcasts.js';
 import { requireStaff, type IdentifyStaff } from './require-staff.js';
+import { metricsAccess } from './metrics-access.js';
 import { auditStaffAttempts } from './staff-audit.js';
 import { LoginThrottle } from './login-throttle.js';
 import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
@@ -73,7 +74,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }),
   );
   app.use(healthRouter({ checks: deps.readiness ?? [], draining: deps.draining }));
-  if (deps.metrics) app.use(metricsRouter({ metrics: deps.metrics }));
+  if (deps.metrics) {
+    const access = metricsAccess({ token: deps.config.secrets.metricsToken, identify: staffIdentity(deps), loopback: deps.config.server.metricsFromLoopback });
+    app.use(metricsRouter({ metrics: deps.metrics, access }));
+  }
   if (deps.moderation) {
     const throttle = new LoginThrottle({ limits: rateLimits, ...(deps.moderation.deviceKey ? { deviceKey: deps.moderation.deviceKey } : {}) });
     app.use(authRouter({ auth: deps.moderation.auth, publicUrl: deps.config.server.publicUrl, throttle }));

@@ -1,8 +1,11 @@
 // Watches the disk under the local (HLS) outputs: ffmpeg's "No space left" lines and a
 // statfs every few seconds (the HLS muxer does not report failed segment writes) both
-// count as "full"; a disk that stays full for diskFullGraceMs tells the encoder to fail
-// a broadcast whose every output is local.
-import { statfs } from 'node:fs/promises';
+// count as "full". A full disk is not yet a failure: the live playlist needs little room
+// (the encoder stops the recording first). The encoder fails a broadcast whose every
+// output is local only once the disk has stayed full for diskFullGraceMs AND the live
+// playlists are no longer being written (their files stopped changing): then the stream
+// really cannot be written.
+import { stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncoderSpec } from '../scheduler/ports.js';
 import type { EncoderOptions } from './encoder-options.js';
@@ -22,6 +25,11 @@ export class DiskWatch {
   #firstFullAt: number | undefined;
   #lastFullAt = 0;
   #lastCheck = 0;
+  /**
+   * Real time (Date.now(), compared with file times) a live playlist was last seen
+   * rewritten; starts when the watch does, so a stream never written counts as stale.
+   */
+  #lastWriteReal = Date.now();
 
   constructor(private readonly deps: DiskWatchDeps) {}
 
@@ -46,6 +54,12 @@ export class DiskWatch {
       if (o.target.format !== 'hls') continue;
       const dir = path.dirname(o.target.url);
       try {
+        // The playlist is renamed into place at every segment while writes work.
+        this.#lastWriteReal = Math.max(this.#lastWriteReal, (await stat(o.target.url)).mtimeMs);
+      } catch {
+        // Not written yet, or its folder is gone: no sign of a write.
+      }
+      try {
         const fs = await statfs(dir);
         const free = fs.bavail * fs.bsize;
         if (free < this.deps.options.minFreeBytes) this.full(`${Math.round(free / 1024)} KiB free under ${dir}`, now());
@@ -55,10 +69,14 @@ export class DiskWatch {
     }
   }
 
-  /** The disk has been full for the whole grace period and every output is local. */
+  /**
+   * The disk has been full for the whole grace period, the live playlists have not been
+   * written for a while (RECENT_MS, real time), and every output is local.
+   */
   mustFail(now: number): boolean {
     const since = this.#firstFullAt;
     if (since === undefined || now - this.#lastFullAt >= RECENT_MS || now - since < this.deps.options.diskFullGraceMs) return false;
+    if (Date.now() - this.#lastWriteReal < RECENT_MS) return false;
     return this.deps.outputs.every((o) => o.target.format === 'hls');
   }
 }

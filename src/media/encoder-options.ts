@@ -38,6 +38,12 @@ export interface EncoderOptions {
    * writes. @defaultValue 100 MB
    */
   minFreeBytes: number;
+  /**
+   * An output (destination) that keeps failing this long without a break — ffmpeg
+   * reconnecting it every second in vain — is reported failed ('outputFailed'); the others
+   * go on (config engine.outputRetryBudget). @defaultValue 60000
+   */
+  outputRetryBudgetMs: number;
 }
 
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
@@ -51,6 +57,7 @@ export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
   defaultFormat: { width: 1280, height: 720, fps: 30 },
   diskFullGraceMs: 30_000,
   minFreeBytes: 100 * 1024 * 1024,
+  outputRetryBudgetMs: 60_000,
 };
 
 export interface EncoderDeps {
@@ -58,6 +65,12 @@ export interface EncoderDeps {
   ffprobe: string;
   /** Pidfiles and per-occurrence scratch files (slate text, concat lists): `<dataDir>/run`. */
   runDir: string;
+  /**
+   * The media folder (config paths.media): a programme's files are read only if they really
+   * lie under it, checked at the probe and again at every decoder spawn. none = not checked
+   * (an encoder outside a deployment, playing tests' own fixtures).
+   */
+  mediaRoot?: string;
   /** Font for the slate's text; none = a plain slate. */
   fontFile?: string;
   clock: Clock;

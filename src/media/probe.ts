@@ -9,7 +9,7 @@ import type { AudioInfo, MediaInfo, VideoInfo } from './media-info.js';
 import { ffmpegDialect } from './binaries.js';
 import { liveInput } from './inputs.js';
 
-export type ProbeErrorCode = 'media-missing' | 'media-unreadable' | 'source-unreachable';
+export type ProbeErrorCode = 'media-missing' | 'media-outside' | 'media-unreadable' | 'source-unreachable';
 
 export class ProbeError extends OnairError {
   constructor(

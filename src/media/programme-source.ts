@@ -1,9 +1,9 @@
 // The programme's source as the encoder sees it: probed once before the first run (copy
 // or encode, format, nominal bitrate, item durations), checked again after a run fails
 // (is the camera answering, are the files still there), and turned into ffmpeg's input for
-// a run that resumes at the wall-clock position of the programme.
-import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+// a run that resumes at the wall-clock position of the programme. Media files are checked
+// against the media folder each time (media-path.ts), and ffmpeg reads their real paths.
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceSpec } from '../schedule/types.js';
 import { ffmpegDialect } from './binaries.js';
@@ -18,6 +18,7 @@ import {
 } from './encoding-profile.js';
 import { concatList, fileInput, liveInput, playlistInput, testPatternInput, type InputPart } from './inputs.js';
 import type { MediaInfo, VideoFormat } from './media-info.js';
+import { checkMediaFiles } from './media-path.js';
 import { ProbeError, probeFile, probeLive } from './probe.js';
 import { maskUrlsIn } from './stderr-watch.js';
 
@@ -39,6 +40,8 @@ export interface SourceProbeDeps {
   signal: AbortSignal;
   /** Picture of test patterns, live sources and their slate. */
   defaultFormat: VideoFormat;
+  /** The media folder every file must really lie under (config paths.media); none = not checked. */
+  mediaRoot?: string | undefined;
 }
 
 /** Nominal kbit/s of an encoded run in this format (video + audio). */
@@ -73,14 +76,9 @@ export async function prepareSource(source: SourceSpec, deps: SourceProbeDeps): 
     }
     case 'file':
     case 'playlist': {
-      const files = source.kind === 'file' ? [source.path] : source.items;
-      for (const f of files) {
-        try {
-          await access(f, constants.R_OK);
-        } catch {
-          throw new ProbeError('media-missing', `${f} does not exist or cannot be read`);
-        }
-      }
+      const checked = await checkMediaFiles(source.kind === 'file' ? [source.path] : source.items, deps.mediaRoot);
+      if (!checked.ok) throw new ProbeError(checked.code, checked.reason);
+      const files = checked.real;
       const infos: MediaInfo[] = [];
       for (const f of files) infos.push(await probeFile(f, probeOpts));
       const decision = source.kind === 'file' ? decideMode(infos[0]!) : decidePlaylistMode(infos);
@@ -110,6 +108,9 @@ export function mediaMessage(programmeId: string, err: ProbeError): string {
   if (err.code === 'media-missing') {
     return `Programme "${programmeId}": the media file is missing (${err.message}). Copy the file there, or correct \`source:\` in the programme's schedule file.`;
   }
+  if (err.code === 'media-outside') {
+    return `Programme "${programmeId}": ${err.message}. Put the video file itself (not a link) in the media folder, or correct \`source:\` in the programme's schedule file.`;
+  }
   return `Programme "${programmeId}": ${err.message}. Replace the file with a working video, or correct \`source:\` in the programme's schedule file.`;
 }
 
@@ -130,15 +131,10 @@ export async function sourceDownReason(source: SourceSpec, prepared: PreparedSou
         return `the camera at ${maskUrlsIn(source.url)} does not answer (${maskUrlsIn((err as Error).message)})`;
       }
     case 'file':
-    case 'playlist':
-      for (const f of source.kind === 'file' ? [source.path] : source.items) {
-        try {
-          await access(f, constants.R_OK);
-        } catch {
-          return `the media file ${f} is gone`;
-        }
-      }
-      return undefined;
+    case 'playlist': {
+      const checked = await checkMediaFiles(source.kind === 'file' ? [source.path] : source.items, deps.mediaRoot);
+      return checked.ok ? undefined : checked.reason;
+    }
   }
 }
 
@@ -159,13 +155,17 @@ export function programmePosition(source: SourceSpec, prepared: PreparedSource, 
   return { index, offsetS: t < 1 ? 0 : t };
 }
 
-/** ffmpeg's input for a programme run starting `elapsedS` in (a playlist writes its concat list into `scratch`). */
+/**
+ * ffmpeg's input for a programme run starting `elapsedS` in (a playlist writes its concat
+ * list into `scratch`). Media files are checked right here, just before the spawn, and given
+ * to ffmpeg by their real paths; `{ down }` says why they cannot be read now.
+ */
 export async function programmeInput(
   source: SourceSpec,
   prepared: PreparedSource,
   elapsedS: number,
-  files: { ffmpeg: string; scratch: string },
-): Promise<InputPart | 'ended'> {
+  files: { ffmpeg: string; scratch: string; mediaRoot?: string | undefined },
+): Promise<InputPart | 'ended' | { down: string }> {
   switch (source.kind) {
     case 'testPattern':
       return testPatternInput(source.pattern, source.toneHz, prepared.format);
@@ -174,13 +174,17 @@ export async function programmeInput(
     case 'file': {
       const pos = programmePosition(source, prepared, elapsedS);
       if (pos === 'ended') return 'ended';
-      return fileInput(source.path, { loop: source.loop, seekS: pos.offsetS, hasAudio: prepared.hasAudio });
+      const checked = await checkMediaFiles([source.path], files.mediaRoot);
+      if (!checked.ok) return { down: checked.reason };
+      return fileInput(checked.real[0]!, { loop: source.loop, seekS: pos.offsetS, hasAudio: prepared.hasAudio });
     }
     case 'playlist': {
       const pos = programmePosition(source, prepared, elapsedS);
       if (pos === 'ended') return 'ended';
+      const checked = await checkMediaFiles(source.items.slice(pos.index), files.mediaRoot);
+      if (!checked.ok) return { down: checked.reason };
       const listFile = path.join(files.scratch, 'playlist.ffconcat');
-      await writeFile(listFile, concatList(source.items.slice(pos.index), pos.offsetS));
+      await writeFile(listFile, concatList(checked.real, pos.offsetS));
       return playlistInput(listFile, { loop: source.loop, hasAudio: prepared.hasAudio });
     }
   }

@@ -28,6 +28,7 @@ import { maskUrl } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { Encoder, EncoderEvents, EncoderHealth, EncoderSpec, ErrorInfo, IngestTarget } from '../scheduler/ports.js';
 import { DiskWatch } from './disk-watch.js';
+import { OutputWatch } from './output-watch.js';
 import type { SendMode } from './encoding-profile.js';
 import { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 import { decoderArgs, outputArgs } from './ffmpeg-args.js';
@@ -132,7 +133,12 @@ export class SupervisedEncoder implements Encoder {
   #lastHealthAt = 0;
   readonly #restarts: RestartPolicy;
   readonly #disk: DiskWatch;
+  readonly #outputsFailing: OutputWatch;
   #recording: RecordingParts | undefined;
+  /** The disk filled up: the output runs without its recording slaves (the live stream first). */
+  #recordingStopped = false;
+  /** The output is being restarted on purpose (without its recording): not a crash. */
+  #outputRestartPlanned = false;
   #lastStderr = '';
   /** When the programme was first asked for; positions in files are measured from it. */
   #programmeSince: number | undefined;
@@ -158,14 +164,19 @@ export class SupervisedEncoder implements Encoder {
     this.#pidFile = path.join(deps.runDir, `${safe}.pid`);
     this.#pipe = new PlayoutPipe(path.join(this.#scratch, 'playout.ts'));
     this.#restarts = new RestartPolicy(this.#o);
+    this.#outputsFailing = new OutputWatch({ budgetMs: this.#o.outputRetryBudgetMs });
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
       options: this.#o,
       onFull: (detail) => {
         this.#log.warn({ detail: maskUrlsIn(detail) }, 'disk full');
+        // Degrade first: the recording grows without end, the live playlist does not.
+        const stopped = this.#stopRecording();
         this.#problem(
           'disk-full',
-          'The disk holding the data folder (ONAIR_DATA_DIR) is full: the local stream and the recording cannot be written. Free space on that disk; onair keeps retrying.',
+          stopped
+            ? 'The disk holding the data folder (ONAIR_DATA_DIR) is nearly full: the recording of this broadcast is stopped (the parts recorded so far are kept) so that the live stream goes on. Free space on that disk (old recordings are in <data>/archive).'
+            : 'The disk holding the data folder (ONAIR_DATA_DIR) is full: the local stream and the recording cannot be written. Free space on that disk; onair keeps retrying.',
           false,
         );
       },
@@ -300,6 +311,7 @@ export class SupervisedEncoder implements Encoder {
         ffprobe: this.#deps.ffprobe,
         signal: this.#abort.signal,
         defaultFormat: this.#o.defaultFormat,
+        mediaRoot: this.#deps.mediaRoot,
       });
       this.#prepared = prepared;
       if (downReason !== undefined) this.#markSourceDown(downReason);
@@ -356,7 +368,7 @@ export class SupervisedEncoder implements Encoder {
     // A restarted output continues each playlist's numbering (see tee.ts).
     for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0));
     for (const t of targets) {
-      if (!t.record) continue;
+      if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
       // One prefix per output run, so a restarted output never overwrites a part.
       slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`)));
@@ -415,6 +427,11 @@ export class SupervisedEncoder implements Encoder {
     this.#health = { ...this.#health, fps: 0, speed: 0 };
     // The decoder waited on the pipe meanwhile: it is not to blame for the pause.
     if (this.#decoder) this.#decoder.lastProgressAt = performance.now();
+    if (this.#outputRestartPlanned) {
+      this.#outputRestartPlanned = false;
+      this.#background(this.#launchOutput());
+      return;
+    }
     const decision = this.#crashed();
     if (!decision) return;
     const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
@@ -424,6 +441,23 @@ export class SupervisedEncoder implements Encoder {
     this.#problem('ffmpeg-exit', `The output ffmpeg ${how}; restarting it in ${delay} ms (restart ${this.#health.restarts}). The destinations reconnect.`);
     if (delay === 0) this.#background(this.#launchOutput());
     else this.#outputTimer = this.#deps.clock.at(new Date(this.#now() + delay), () => this.#background(this.#launchOutput()));
+  }
+
+  /**
+   * Stops recording (the disk is filling up): the output is restarted at once without its
+   * recording slaves, its timeline and playlists continued (a restart every destination
+   * already survives), and the parts recorded so far stay for the archive. False when there
+   * was no recording to stop.
+   */
+  #stopRecording(): boolean {
+    if (this.#recordingStopped || !this.#spec.outputs.some((o) => o.target.record)) return false;
+    this.#recordingStopped = true;
+    const out = this.#output;
+    if (out?.proc.running) {
+      this.#outputRestartPlanned = true;
+      out.proc.kill();
+    }
+    return true;
   }
 
   #onStderr(line: string, targets: readonly IngestTarget[]): void {
@@ -436,6 +470,7 @@ export class SupervisedEncoder implements Encoder {
       return;
     }
     const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
+    this.#outputsFailing.failed(dest, maskUrlsIn(finding.detail), this.#now());
     const last = this.#outputProblemAt.get(dest) ?? 0;
     if (this.#now() - last < 20_000) return;
     this.#outputProblemAt.set(dest, this.#now());
@@ -518,9 +553,16 @@ export class SupervisedEncoder implements Encoder {
     let kind = this.#kindWanted();
     let input: InputPart;
     if (kind === 'programme') {
-      const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch });
+      const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
       if (part === 'ended') {
         this.#endOfContent();
+        kind = 'slate';
+        input = await this.#slatePart(p.format);
+      } else if ('down' in part) {
+        // Gone, or swapped for a link out of the media folder, since it was last checked:
+        // no ffmpeg for it; the slate stays and the file is checked again every few seconds.
+        this.#markSourceDown(part.down);
+        this.#reportSourceDown();
         kind = 'slate';
         input = await this.#slatePart(p.format);
       } else {
@@ -638,7 +680,7 @@ export class SupervisedEncoder implements Encoder {
   }
 
   #checkSource(): Promise<string | undefined> {
-    return sourceDownReason(this.#spec.occurrence.source, this.#prepared!, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal });
+    return sourceDownReason(this.#spec.occurrence.source, this.#prepared!, { ffmpeg: this.#deps.ffmpeg, ffprobe: this.#deps.ffprobe, signal: this.#abort.signal, mediaRoot: this.#deps.mediaRoot });
   }
 
   async #afterProgrammeExit(info: ExitInfo, progressed: boolean): Promise<void> {
@@ -699,11 +741,22 @@ export class SupervisedEncoder implements Encoder {
       this.#problem('ffmpeg-stalled', `The ${d.kind}'s decoder made no progress for ${Math.round((real - d.lastProgressAt) / 1000)} s; replacing it.`);
       d.proc.kill();
     }
+    for (const f of this.#outputsFailing.due(now)) {
+      this.#events.emit(
+        'outputFailed',
+        f.destination,
+        this.#error(
+          'output-failed',
+          `Destination "${f.destination}" has not been receiving for ${Math.round(f.failingMs / 1000)} s (${f.detail}), so it is marked failed; the other destinations continue, and onair still reconnects it every second. Check that its server is up and that destinations.${f.destination}.url and its stream key are right.`,
+          true,
+        ),
+      );
+    }
     if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
     if (this.#disk.mustFail(now)) {
       this.#giveUp(
         'disk-full',
-        'The disk holding the data folder (ONAIR_DATA_DIR) is full, so this broadcast cannot be written. Free space on that disk (old recordings are in <data>/archive), then start the broadcast again.',
+        'The disk holding the data folder (ONAIR_DATA_DIR) is full, so this broadcast cannot be written. Free space on that disk (old recordings are in <data>/archive) before the next broadcast; this one has failed and cannot be started again.',
       );
       return;
     }

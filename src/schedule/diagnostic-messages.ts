@@ -194,6 +194,14 @@ export const DIAGNOSTIC_MESSAGES = {
   mustNotBeEmpty: { en: (p) => `${p.what} must not be empty`, tr: (p) => `${p.what} boş olmamalı` },
   atLeast: { en: (p) => `${p.what} must be at least ${p.min}, not ${p.value}`, tr: (p) => `${p.what} en az ${p.min} olmalı, ${p.value} değil` },
   atMost: { en: (p) => `${p.what} must be at most ${p.max}`, tr: (p) => `${p.what} en fazla ${p.max} olmalı` },
+  textTooLong: {
+    en: (p) => `${p.what} is ${p.length} characters long; at most ${p.max} are allowed, so shorten it`,
+    tr: (p) => `${p.what} ${p.length} karakter uzunluğunda; en fazla ${p.max} karaktere izin var, kısaltın`,
+  },
+  tooManyItems: {
+    en: (p) => `${p.what} lists ${p.count} items; at most ${p.max} are allowed`,
+    tr: (p) => `${p.what} ${p.count} öğe içeriyor; en fazla ${p.max} öğeye izin var`,
+  },
   otherIssue: { en: (p) => `${p.what} ${p.detail}`, tr: (p) => `${p.what}: geçersiz değer; biçimini kontrol edin` },
   example: { en: (p) => ` (e.g. ${p.example})`, tr: (p) => ` (örn. ${p.example})` },
   valueNothing: { en: 'nothing', tr: 'boş değer' },

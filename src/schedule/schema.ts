@@ -4,6 +4,7 @@
 // under the media root, destinations in config, overlaps) is checked in normalize.ts.
 import { z } from 'zod';
 import { weekdayOf } from './calendar-names.js';
+import { MAX_LIST_ITEMS, MAX_PLAYLIST_ITEMS, TEXT_LIMITS } from './limits.js';
 import { CATEGORIES } from './types.js';
 
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -31,16 +32,20 @@ const durationText = z
   .regex(DURATION_PATTERN, { error: 'must be a duration such as 90s, 45m, 1h30m or PT45M' })
   .meta({ description: 'A duration: 90s, 45m, 1h30m, or ISO 8601 such as PT45M.', examples: ['45m', '1h30m'] });
 
-const text = z.string().min(1, { error: 'must not be empty' });
-const localized = z
-  .union([
-    text,
-    z.strictObject({
-      tr: text.optional().meta({ description: 'Turkish' }),
-      en: text.optional().meta({ description: 'English' }),
-    }),
-  ])
-  .meta({ description: 'Text in Turkish and English: { tr: ..., en: ... } (a missing one falls back to the other), or one text for both.' });
+/** A non-empty text of at most `max` characters. */
+const text = (max: number) => z.string().min(1, { error: 'must not be empty' }).max(max);
+const localizedText = (max: number) =>
+  z
+    .union([
+      text(max),
+      z.strictObject({
+        tr: text(max).optional().meta({ description: 'Turkish' }),
+        en: text(max).optional().meta({ description: 'English' }),
+      }),
+    ])
+    .meta({ description: `Text in Turkish and English: { tr: ..., en: ... } (a missing one falls back to the other), or one text for both; at most ${max} characters each.` });
+const title = localizedText(TEXT_LIMITS.title);
+const description = localizedText(TEXT_LIMITS.description);
 
 export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 // Turkish and long names ("Cumartesi", "cmt", "saturday") read as the short English name.
@@ -68,7 +73,7 @@ const recurrence = z
         at: times,
       })
       .optional(),
-    cron: z.string().optional().meta({ description: 'A node-cron expression in local time, e.g. "0 10 * * mon-fri".' }),
+    cron: z.string().max(TEXT_LIMITS.expression).optional().meta({ description: 'A node-cron expression in local time, e.g. "0 10 * * mon-fri".' }),
     dates: z.array(dateTimeText).min(1).optional().meta({ description: 'A list of local date-times.' }),
     from: dateText.optional().meta({ description: 'First date (inclusive).' }),
     until: dateText.optional().meta({ description: 'Last date (inclusive).' }),
@@ -79,9 +84,9 @@ const recurrence = z
 
 const source = z
   .strictObject({
-    file: z.string().min(1).optional().meta({ description: 'A video file, relative to the media folder.' }),
-    playlist: z.array(z.string().min(1)).min(1).optional().meta({ description: 'Video files played in order, relative to the media folder.' }),
-    url: z.string().min(1).optional().meta({ description: 'An http(s), rtmp(s) or srt URL ffmpeg reads.' }),
+    file: text(TEXT_LIMITS.path).optional().meta({ description: 'A video file, relative to the media folder.' }),
+    playlist: z.array(text(TEXT_LIMITS.path)).min(1).max(MAX_PLAYLIST_ITEMS).optional().meta({ description: 'Video files played in order, relative to the media folder.' }),
+    url: text(TEXT_LIMITS.url).optional().meta({ description: 'An http(s), rtmp(s) or srt URL ffmpeg reads.' }),
     testPattern: z
       .strictObject({
         pattern: z.enum(['testsrc2', 'smptebars', 'testsrc']).optional(),
@@ -96,8 +101,8 @@ const source = z
 const override = z.strictObject({
   at: timeText.optional(),
   duration: durationText.optional(),
-  title: localized.optional(),
-  description: localized.optional(),
+  title: title.optional(),
+  description: description.optional(),
   source: source.optional(),
   cancelled: z.boolean().optional(),
 });
@@ -106,13 +111,14 @@ export const programmeSchema = z
   .strictObject({
     id: z
       .string()
+      .max(TEXT_LIMITS.id)
       .regex(ID_PATTERN, { error: 'must use only a-z, 0-9 and single dashes, e.g. fairy-tale-time' })
       .meta({ description: 'Unique across all files: a-z, 0-9 and -.' }),
-    title: localized,
-    description: localized.optional(),
+    title,
+    description: description.optional(),
     category: z.enum(CATEGORIES).optional().meta({ description: 'Default other.' }),
-    audience: z.array(z.string().min(1)).optional(),
-    timezone: z.string().optional().meta({ description: 'IANA timezone, e.g. Europe/Istanbul; default from config.' }),
+    audience: z.array(text(TEXT_LIMITS.tag)).max(MAX_LIST_ITEMS).optional(),
+    timezone: z.string().max(TEXT_LIMITS.expression).optional().meta({ description: 'IANA timezone, e.g. Europe/Istanbul; default from config.' }),
     duration: durationText,
     recurrence,
     overrides: z
@@ -120,12 +126,12 @@ export const programmeSchema = z
       .optional()
       .meta({ description: 'Changes for one date (the date the recurrence gives): at, duration, title, description, source, cancelled.' }),
     source,
-    destinations: z.array(z.string().min(1)).min(1).meta({ description: 'Destination names defined in config, e.g. [local].' }),
+    destinations: z.array(text(TEXT_LIMITS.name)).min(1).max(MAX_LIST_ITEMS).meta({ description: 'Destination names defined in config, e.g. [local].' }),
     youtube: z
       .strictObject({
         privacy: z.enum(['public', 'unlisted', 'private']).optional().meta({ description: 'Default public.' }),
         madeForKids: z.boolean().optional().meta({ description: 'Default false.' }),
-        thumbnail: z.string().optional().meta({ description: 'A JPEG/PNG, relative to the media folder.' }),
+        thumbnail: z.string().max(TEXT_LIMITS.path).optional().meta({ description: 'A JPEG/PNG, relative to the media folder.' }),
       })
       .optional(),
     chat: z
@@ -134,7 +140,7 @@ export const programmeSchema = z
         slowMode: durationText.optional().meta({ description: 'Minimum time between two messages of one viewer; default 0s.' }),
       })
       .optional(),
-    reminders: z.array(durationText).optional().meta({ description: 'Remind viewers this long before air, e.g. [1d, 15m].' }),
+    reminders: z.array(durationText).max(MAX_LIST_ITEMS).optional().meta({ description: 'Remind viewers this long before air, e.g. [1d, 15m].' }),
     listed: z
       .boolean()
       .optional()
@@ -144,7 +150,7 @@ export const programmeSchema = z
 
 export type RawProgramme = z.infer<typeof programmeSchema>;
 export type RawSource = z.infer<typeof source>;
-export type RawLocalized = z.infer<typeof localized>;
+export type RawLocalized = z.infer<typeof title>;
 
 /** A schedule file: one programme, or a list of them (several YAML documents are also allowed). */
 export const scheduleFileSchema = z.union([programmeSchema, z.array(programmeSchema)]);

@@ -203,7 +203,16 @@ export function issuesToDiagnostics(
         return;
       }
       case 'too_big': {
-        const msg = say('atMost', { what, max: String(issue.maximum) });
+        const value = valueAt(root, rel);
+        // A text too long needs shortening, not the shape hint.
+        if (issue.origin === 'string' && typeof value === 'string') {
+          out.push(source.diag(full, 'error', say('textTooLong', { what, length: String(value.length), max: String(issue.maximum) })));
+          return;
+        }
+        const msg =
+          issue.origin === 'array' && Array.isArray(value)
+            ? say('tooManyItems', { what, count: String(value.length), max: String(issue.maximum) })
+            : say('atMost', { what, max: String(issue.maximum) });
         const hint = hintFor(rel);
         out.push(source.diag(full, 'error', typeof hint === 'string' ? msg : { en: msg.en + hint.en, tr: msg.tr + hint.tr }));
         return;

@@ -382,6 +382,8 @@ export class BroadcastRun {
     const limit = method === 'awaitIngest' || method === 'goLive' ? this.#deps.timing.ffmpegLead + this.#deps.destinationTimeout : this.#deps.destinationTimeout;
     // Aborted when the call times out, so the destination stops its own polling too.
     const own = new AbortController();
+    // Aborted when the broadcast moves on (fails, ends, is cancelled) or the engine stops.
+    const run = this.#abort.signal;
     try {
       const next = await withTimeout(
         dest[method](this.occurrence, state, this.#ctx(own)),
@@ -402,6 +404,9 @@ export class BroadcastRun {
     } catch (err) {
       own.abort();
       this.#checkStopped();
+      // Called off by the broadcast itself: the destination did nothing wrong, and its
+      // "stopped while waiting" must not hide why the broadcast stopped.
+      if (run.aborted) return this.#current(given.name) ?? state;
       const now = this.#deps.clock.now();
       const info = errorInfo(err, now, `destination-${method}`);
       const latest = this.#current(given.name) ?? state;
@@ -497,8 +502,12 @@ export class BroadcastRun {
     this.#encoderOff = [
       encoder.on('health', (h) => this.#onHealth(h)),
       encoder.on('problem', (e) => this.#onProblem(e)),
+      encoder.on('outputFailed', (name, e) => this.#onOutputFailed(name, e)),
       encoder.on('fatal', (e) => {
         this.#fatal = e;
+        // What staff read first: the encoder's own error (a media file that is not a video,
+        // a full disk), saved with the transition to failed.
+        this.record = { ...this.record, lastError: e };
         this.kick();
       }),
     ];
@@ -546,6 +555,19 @@ export class BroadcastRun {
     this.#deps.store
       .save(this.record, this.#deps.clock.now())
       .catch((err: unknown) => this.#log.error({ err }, 'cannot save encoder problem'));
+  }
+
+  /** A destination's output stopped mid-stream for good: it is failed; the rest go on. */
+  #onOutputFailed(name: string, e: ErrorInfo): void {
+    this.#exclusive(async () => {
+      const d = this.#current(name);
+      if (!d || d.status === 'failed' || this.record.state !== 'live') return;
+      this.record = { ...this.record, lastError: e };
+      this.#log.warn({ destination: name, code: e.code, message: e.message }, 'destination failed mid-stream');
+      await this.#setDestination({ ...d, status: 'failed', error: e });
+    })
+      .then(() => this.kick())
+      .catch((err: unknown) => this.#onError(err));
   }
 
   // -------------------------------------------------------------------------------------
@@ -742,7 +764,13 @@ export class BroadcastRun {
       this.record.destinations.map(async (d) => {
         const method = finishing(d);
         const dest = method && this.#destination(d.name);
-        if (method && dest) await this.#call(dest, method, d);
+        if (!method || !dest) return;
+        const after = await this.#call(dest, method, d);
+        // Cleaned up, a destination that failed still says so, with its error: that is
+        // what staff need to read afterwards, not "cancelled".
+        if (d.status === 'failed' && after.status !== 'failed') {
+          await this.#setDestination({ ...after, status: 'failed', ...(d.error ? { error: d.error } : {}) });
+        }
       }),
     );
   }

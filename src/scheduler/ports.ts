@@ -202,6 +202,12 @@ export interface EncoderEvents {
   problem: (error: ErrorInfo) => void;
   /** The encoder gave up for good (e.g. restarts exhausted); the engine fails the broadcast. */
   fatal: (error: ErrorInfo) => void;
+  /**
+   * One destination's output has failed for the encoder's whole retry budget (its server
+   * went away mid-stream and did not come back); the others go on. The engine marks that
+   * destination failed. Emitted once per destination and encoder.
+   */
+  outputFailed: (destination: string, error: ErrorInfo) => void;
 }
 
 /**

@@ -16,6 +16,7 @@ export const REDACTED_KEYS = [
   'clientSecret',
   'client_secret',
   'streamKey',
+  'metricsToken',
   'authorization',
   'cookie',
   'secrets',

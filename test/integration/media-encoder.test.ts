@@ -3,7 +3,7 @@
 // failing output leaves the other alone and recovers, bad sources end in clear states,
 // and no ffmpeg survives stop().
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EncoderOptions, SupervisedEncoder } from '../../src/media/index.js';
@@ -188,10 +188,39 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     expect(seen.fatals).to.deep.equal([]);
   });
 
-  it('ends in disk-full when the disk of the local output runs out of space', async () => {
+  it('degrades first on a full disk: stops the recording and keeps the live HLS going', async () => {
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    const record = path.join(dir, 'rec');
+    const e = encoder(
+      {
+        occurrence: occurrence('low@2026-12-05T11:00', pattern),
+        outputs: [{ destination: 'local', target: { url: playlist, format: 'hls', record } }],
+      },
+      // Full from the first look (the real statfs against a threshold no disk meets), with
+      // the factory's short grace (2 s): a disk under the threshold that still takes the
+      // live stream is no failure.
+      { minFreeBytes: Number.MAX_SAFE_INTEGER },
+    );
+    const seen = collectEncoderEvents(e);
+    e.start('programme');
+    const full = await waitFor('the disk-full problem', () => seen.problems.find((p) => p.code === 'disk-full'), 20_000);
+    expect(full.message).to.include('recording of this broadcast is stopped').and.include('live stream goes on');
+    const parts = (): string[] => (existsSync(record) ? readdirSync(record).filter((f) => f.endsWith('.ts')).sort() : []);
+    // The output runs again without its recording: HLS grows, the recording does not.
+    await waitFor('HLS segments after the recording stopped', () => hlsSegments(playlist).length >= 2, 30_000);
+    const partsThen = parts();
+    const before = new Set(hlsSegments(playlist));
+    await waitFor('two more HLS segments', () => hlsSegments(playlist).filter((s) => !before.has(s)).length >= 2, 30_000);
+    expect(parts()).to.deep.equal(partsThen);
+    expect(e.health.restarts, 'stopping the recording is not a crash').to.equal(0);
+    expect(seen.fatals).to.deep.equal([]);
+  });
+
+  it('ends in disk-full when the disk of the local output is full and the live stream is no longer written', async () => {
     // ffmpeg's HLS muxer ignores failed segment writes, so the encoder watches free space
-    // with statfs. A real full disk needs a mount (root); here the real statfs of the temp
-    // folder is compared with a threshold no disk meets.
+    // with statfs and whether the playlist is still rewritten. A real full disk needs a
+    // mount (root); here the real statfs of the temp folder is compared with a threshold no
+    // disk meets, and writes are made to fail by putting a file where the HLS folder was.
     const e = encoder(
       {
         occurrence: occurrence('full@2026-12-05T11:00', pattern),
@@ -202,9 +231,18 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     const seen = collectEncoderEvents(e);
     const fatal = new Promise<ErrorInfo>((resolve) => e.on('fatal', resolve));
     e.start('programme');
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    await waitFor('HLS segments', () => hlsSegments(playlist).length >= 1, 20_000);
+    // Full, yet written: not failed.
+    expect(seen.problems.map((p) => p.code)).to.include('disk-full');
+    expect(seen.fatals).to.deep.equal([]);
+    rmSync(path.dirname(playlist), { recursive: true, force: true });
+    writeFileSync(path.dirname(playlist), 'not a folder');
     const err = await fatal;
     expect(err.code).to.equal('disk-full');
     expect(err.message).to.include('Free space');
+    // POST /start answers 409 for a failed broadcast: the message must not send staff there.
+    expect(err.message).to.include('cannot be started again').and.not.include('then start the broadcast again');
     expect(seen.problems.map((p) => p.code)).to.include('disk-full');
     expect(e.pid).to.equal(undefined);
   });

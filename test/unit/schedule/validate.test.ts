@@ -210,4 +210,27 @@ describe('schedule validation', () => {
       '8:12: warning: 2026-12-07 is not a date this programme airs on, so excepting it changes nothing (nearby: 2026-12-05, 2026-12-12)',
     ]);
   });
+
+  it('bounds every text a programme carries, naming the field, its length and the limit at its position', () => {
+    const long = (n: number): string => 'a'.repeat(n);
+    const text = VALID.map((l) =>
+      l.startsWith('title:') ? `title: { tr: Masal, en: ${long(201)} }` : l.startsWith('duration:') ? `${l}\ndescription: ${long(5001)}\naudience: [${long(41)}]` : l,
+    ).join('\n');
+    expect(errorsOf(text)).to.deep.equal([
+      '2:25: error: title.en is 201 characters long; at most 200 are allowed, so shorten it',
+      '4:14: error: description is 5001 characters long; at most 5000 are allowed, so shorten it',
+      '5:12: error: audience[0] is 41 characters long; at most 40 are allowed, so shorten it',
+    ]);
+    const id = VALID.map((l) => (l.startsWith('id:') ? `id: ${long(81)}` : l)).join('\n');
+    expect(errorsOf(id)).to.deep.equal(['1:5: error: id is 81 characters long; at most 80 are allowed, so shorten it']);
+    const override = [...VALID, 'overrides:', `  2026-12-12: { title: ${long(300)} }`].join('\n');
+    expect(errorsOf(override)).to.deep.equal(['11:24: error: overrides.2026-12-12.title is 300 characters long; at most 200 are allowed, so shorten it']);
+  });
+
+  it('accepts texts at their limits', () => {
+    const text = VALID.map((l) => (l.startsWith('title:') ? `title: ${'ş'.repeat(200)}\ndescription: ${'a'.repeat(5000)}` : l)).join('\n');
+    const r = run(text);
+    expect(r.diagnostics).to.deep.equal([]);
+    expect(r.programmes[0]!.title.tr).to.have.length(200);
+  });
 });

@@ -1,0 +1,86 @@
+// Journey: a programme's file exists but is no video (random bytes named .mp4). The real
+// composed server (startOnair, real ffprobe/ffmpeg) refuses it before air, and staff read on
+// /api/broadcasts what is wrong with which file and what to do — not "aborted", not a generic
+// ffmpeg exit — while a programme with a good source beside it goes on air untouched.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { startJourney, type Journey } from '../support/journey.js';
+import { waitFor } from '../support/wait.js';
+
+// 11:59:50 in Istanbul: both programmes air at 12:00 (encoders start 3 s before).
+const START = '2026-12-05T08:59:50Z';
+const BROKEN = 'broken@2026-12-05T12:00';
+const GOOD = 'good@2026-12-05T12:00';
+const SHOWS = `id: broken
+title: { tr: Bozuk, en: Broken }
+duration: 1m
+recurrence:
+  once: 2026-12-05T12:00
+source: { file: broken.mp4 }
+destinations: [local]
+---
+id: good
+title: { tr: Sağlam, en: Good }
+duration: 1m
+recurrence:
+  once: 2026-12-05T12:00
+source: { testPattern: {} }
+destinations: [demo]
+`;
+
+interface View {
+  state: string;
+  reason?: string;
+  lastError?: { code: string; message: string; retryable: boolean };
+  destinations: Array<{ name: string; status: string; error?: { code: string } }>;
+  health?: { phase: string };
+}
+
+describe('journey: a corrupt media file is reported to staff as what it is', function () {
+  this.timeout(90_000);
+  let j: Journey;
+  let tmp: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-corrupt-'));
+    const junk = path.join(tmp, 'broken.mp4');
+    fs.writeFileSync(junk, randomBytes(64 * 1024));
+    j = await startJourney({
+      schedules: { 'shows.yaml': SHOWS },
+      media: { 'broken.mp4': junk },
+      start: START,
+    });
+  });
+  after(async () => {
+    await j?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function view(id: string): Promise<View> {
+    return (await (await fetch(`${j.url}/api/broadcasts/${encodeURIComponent(id)}`)).json()) as View;
+  }
+
+  it('fails the broadcast with the media error as its lastError, naming the file and the fix', async () => {
+    const failed = await waitFor('the broken broadcast to fail', async () => {
+      const v = await view(BROKEN);
+      return v.state === 'failed' && v;
+    }, 60_000);
+    expect(failed.lastError?.code, JSON.stringify(failed.lastError)).to.equal('media-unreadable');
+    expect(failed.lastError?.message).to.include('broken.mp4').and.include('is not a playable media file').and.include('Replace the file');
+    expect(failed.lastError?.retryable).to.equal(false);
+    expect(failed.reason).to.equal(failed.lastError?.message);
+    // What the local destination was waiting for when the broadcast failed is not its error.
+    for (const d of failed.destinations) expect(d.error?.code, d.name).to.not.equal('aborted');
+  });
+
+  it('leaves the other broadcast on air', async () => {
+    const live = await waitFor('the good broadcast on air', async () => {
+      const v = await view(GOOD);
+      return v.state === 'live' && v.health?.phase === 'programme' && v;
+    }, 60_000);
+    expect(live.lastError).to.equal(undefined);
+  });
+});
