@@ -29,6 +29,8 @@ describe('realtime: viewers (socket.io)', () => {
   let h: Harness;
   const fairy = makeOccurrence({ programmeId: 'fairy-tales', start: new Date('2026-12-05T08:15:00Z') });
   const chess = makeOccurrence({ programmeId: 'chess', start: new Date('2026-12-05T10:00:00Z'), category: 'class', audience: ['adults'] });
+  /** A destination that has the stream: "live" goes out once there is somewhere to watch. */
+  const onLocal = [{ name: 'local', kind: 'local' as const, status: 'live' as const, watchUrl: '/hls/fairy/index.m3u8', remote: {} }];
 
   beforeEach(async () => {
     clock = new ManualClock(NOW);
@@ -97,7 +99,7 @@ describe('realtime: viewers (socket.io)', () => {
     expect((await r2).programme.occurrenceId).to.equal(fairy.id);
     // "live" goes to everyone; reaching `nobody` after the reminder proves it got no reminder.
     const live = nextEvent(nobody, 'programme:live');
-    h.engine.emit('transition', makeRecord(fairy, 'live'), 'ready', fairy);
+    h.engine.emit('transition', makeRecord(fairy, 'live', onLocal), 'ready', fairy);
     await live;
     expect(reminders).to.deep.equal([]);
     // Unsubscribing stops them.
@@ -146,7 +148,7 @@ describe('realtime: viewers (socket.io)', () => {
     const ended = nextEvent<LivePayload>(v, 'programme:live');
     const reminder = nextEvent<ReminderPayload>(v, 'programme:reminder');
     h.engine.emit('reminder', fairy, 900_000);
-    h.engine.emit('transition', makeRecord(fairy, 'live'), 'ready', fairy);
+    h.engine.emit('transition', makeRecord(fairy, 'live', onLocal), 'ready', fairy);
     const [live, rem] = await Promise.all([ended, reminder]);
     expect(live.programme.occurrenceId).to.equal(fairy.id);
     expect(rem.offsetMs).to.equal(900_000);
