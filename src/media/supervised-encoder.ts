@@ -36,6 +36,7 @@ import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import { slateInput, type InputPart } from './inputs.js';
 import type { VideoFormat } from './media-info.js';
 import { nextMediaSequence } from './hls-playlist.js';
+import { PlaylistRate } from './output-rate.js';
 import { PlayoutPipe } from './playout-pipe.js';
 import { ProbeError } from './probe.js';
 import {
@@ -145,6 +146,8 @@ export class SupervisedEncoder implements Encoder {
   #pending = new Set<Promise<unknown>>();
   /** Aborts probes in flight when the encoder stops. */
   readonly #abort = new AbortController();
+  /** The output's rate, measured on its local HLS playlist (none without a local destination). */
+  readonly #rate: PlaylistRate | undefined;
 
   constructor(spec: EncoderSpec, deps: EncoderDeps) {
     this.#spec = spec;
@@ -156,6 +159,8 @@ export class SupervisedEncoder implements Encoder {
     this.#pidFile = path.join(deps.runDir, `${safe}.pid`);
     this.#pipe = new PlayoutPipe(path.join(this.#scratch, 'playout.ts'));
     this.#restarts = new RestartPolicy(this.#o);
+    const hls = spec.outputs.find((o) => o.target.format === 'hls');
+    this.#rate = hls ? new PlaylistRate(hls.target.url) : undefined;
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
       options: this.#o,
@@ -388,11 +393,13 @@ export class SupervisedEncoder implements Encoder {
     run.progressReal = performance.now();
     run.outTimeS = sample.outTimeS;
     this.#restarts.progressed(now, run.spawnedAt);
+    // ffmpeg's own figure is N/A through the tee: the bytes written are measured instead.
+    const measured = sample.bitrateKbps ?? this.#rate?.current(performance.now(), (p) => this.#background(p));
     this.#health = {
       phase: this.#showing ?? 'slate',
       fps: sample.fps,
-      bitrateKbps: sample.bitrateKbps ?? encodedKbps(this.#prepared!.format),
-      bitrateMeasured: sample.bitrateKbps !== undefined,
+      bitrateKbps: measured ?? encodedKbps(this.#prepared!.format),
+      bitrateMeasured: measured !== undefined,
       speed: sample.speed,
       droppedFrames: sample.droppedFrames,
       restarts: this.#health.restarts,

@@ -68,8 +68,9 @@ export interface EncoderHealth {
   fps: number;
   bitrateKbps: number;
   /**
-   * false when ffmpeg did not measure the output rate (it reports N/A through the tee muxer)
-   * and `bitrateKbps` is the configured, nominal rate. Absent = measured.
+   * false when the output rate could not be measured (ffmpeg reports N/A through the tee
+   * muxer, so it is measured on the local HLS output; a broadcast without one has none) and
+   * `bitrateKbps` is the configured, nominal rate. Absent = measured.
    */
   bitrateMeasured?: boolean;
   speed: number;
