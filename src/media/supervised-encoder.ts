@@ -146,6 +146,8 @@ export class SupervisedEncoder implements Encoder {
   #pending = new Set<Promise<unknown>>();
   /** Aborts probes in flight when the encoder stops. */
   readonly #abort = new AbortController();
+  /** The slate text's writes, one after another (#writeSlateText). */
+  #slateWrites: Promise<unknown> = Promise.resolve();
   /** The output's rate, measured on its local HLS playlist (none without a local destination). */
   readonly #rate: PlaylistRate | undefined;
 
@@ -493,13 +495,21 @@ export class SupervisedEncoder implements Encoder {
   async #writeSlateText(): Promise<{ titleFile: string; messageFile: string }> {
     const titleFile = path.join(this.#scratch, 'slate-title.txt');
     const messageFile = path.join(this.#scratch, 'slate-message.txt');
-    if (this.#stopping) return { titleFile, messageFile };
     const put = async (file: string, text: string): Promise<void> => {
       await writeFile(`${file}.tmp`, text);
       await rename(`${file}.tmp`, file);
     };
-    await put(titleFile, slateTitle(this.#spec.occurrence.title));
-    await put(messageFile, slateMessage(this.#slateMessage()));
+    // One write at a time: a switch to the slate writes the text in the background while
+    // the slate decoder it launches writes it too, and two writers sharing the .tmp file
+    // failed the second rename (ENOENT), which failed the broadcast. Each write takes the
+    // message as it is when its turn comes, so the last one has the latest.
+    const write = this.#slateWrites.then(async () => {
+      if (this.#stopping) return;
+      await put(titleFile, slateTitle(this.#spec.occurrence.title));
+      await put(messageFile, slateMessage(this.#slateMessage()));
+    });
+    this.#slateWrites = write.catch(() => undefined);
+    await write;
     return { titleFile, messageFile };
   }
 
