@@ -96,6 +96,7 @@ export class ProgrammeFeed {
     this.#unsubscribe = [
       this.#deps.engineEvents.on('transition', (record, from, occurrence) => this.#onTransition(record, from, occurrence)),
       this.#deps.engineEvents.on('destination', (record) => this.#onDestination(record)),
+      this.#deps.engineEvents.on('changed', (record) => this.#onRecordChanged(record)),
       this.#deps.engineEvents.on('reminder', (occurrence, offsetMs) => this.#onReminder(occurrence, offsetMs)),
       this.#deps.schedule.onChange(() => this.#onScheduleChange()),
     ];
@@ -281,6 +282,19 @@ export class ProgrammeFeed {
     if (programme.watch.length === 0) return;
     this.#watchSent.set(record.occurrenceId, JSON.stringify(programme.watch));
     output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
+  }
+
+  /**
+   * Staff moved a broadcast's end (extend): pages showing it — live, or coming up — get its
+   * new times. An unlisted one is told only while live (it is on no list before).
+   */
+  #onRecordChanged(record: BroadcastRecord, output = this.#deps.output): void {
+    this.#records.set(record.occurrenceId, record);
+    this.#cached = undefined;
+    const occ = this.#deps.schedule.find(record.occurrenceId);
+    const programme = occ ? this.info(occ, record) : this.#infoFromRecord(record);
+    if (programme.status !== 'live' && (programme.status !== 'upcoming' || !programme.listed)) return;
+    output.toAll('programme:changed', { programme, change: 'time' });
   }
 
   /** Sends `programme:watch` when an announced live broadcast's watch links differ from those last sent. */

@@ -117,6 +117,11 @@ export interface EngineEvents {
    * its ingest first), so this is how listeners learn where a live programme can be watched.
    */
   destination: (record: BroadcastRecord) => void;
+  /**
+   * A broadcast's times changed without a change of state: staff extended it (written to
+   * the store before this is emitted). Pages showing its end learn it from this.
+   */
+  changed: (record: BroadcastRecord) => void;
   /** Encoder figures for a broadcast, about once a second while ffmpeg runs. */
   health: (occurrenceId: string, health: EncoderHealth) => void;
   /** A reminder offset of an occurrence was reached (e.g. 15 minutes before). */

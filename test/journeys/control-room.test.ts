@@ -1,7 +1,8 @@
 // Journey: staff in the control room (real Chromium, the real composed server, real ffmpeg)
-// start a workshop early, put the slate up and take it down, and end it early; a viewer's
-// page, open all along, plays it from the early start with its real time, then says it
-// ended, stops the player and does not list it as coming up. The room itself: a label on
+// start a workshop early, put the slate up and take it down, extend it and end it early; a
+// viewer's page, open all along, plays it from the early start with its real time, shows
+// the new end at once, then says it ended, stops the player and does not list it as coming
+// up. The room itself: a label on
 // the 45-minute bar, a whole 24:00 tick, the status panels above the day's table, a
 // coloured state badge, only the switch that applies, the reason in local time, and the
 // bitrate measured on the output (not the configured rate).
@@ -121,6 +122,14 @@ describe('journey: staff run a broadcast from the control room', function () {
     const measured = state.health[id]!.filter((x) => x.bitrateMeasured);
     expect(measured.length).to.be.above(0);
     expect(measured.every((x) => x.bitrateKbps !== encodedKbps(SMALL_FORMAT))).to.equal(true);
+  });
+
+  it('extend: the viewer page shows the new end at once, and the programme plays on', async () => {
+    const time = viewer.locator('#live-list .live-time');
+    expect(await time.textContent()).to.match(/–12:45 \(GMT\+3\)$/);
+    await act('extend');
+    await viewer.locator('#live-list .live-time', { hasText: /–13:00 \(GMT\+3\)$/ }).waitFor({ timeout: 15_000 });
+    expect(await videoPlays(viewer)).to.equal(': Robot Workshop');
   });
 
   it('end now: the viewer page says it ended and stops; the room gives the reason in local time; it is not "coming up"', async () => {

@@ -23,9 +23,9 @@ describe('realtime: programme feed', () => {
   const clock = new ManualClock('2026-12-05T08:00:00Z');
   const occ = makeOccurrence({ programmeId: 'fairy-tales', start: new Date('2026-12-05T09:00:00Z'), audience: ['children', 'parents'] });
 
-  function feed(): { engine: TypedEmitter<EngineEvents>; schedule: FakeSchedule; out: RecordingOutput; feed: ProgrammeFeed } {
+  function feed(occs = [occ]): { engine: TypedEmitter<EngineEvents>; schedule: FakeSchedule; out: RecordingOutput; feed: ProgrammeFeed } {
     const engine = new TypedEmitter<EngineEvents>();
-    const schedule = new FakeSchedule([occ]);
+    const schedule = new FakeSchedule(occs);
     const out = new RecordingOutput();
     const f = new ProgrammeFeed({ engineEvents: engine, schedule, clock, output: out, chatOpensBeforeMs: 900_000, chatClosesAfterMs: 900_000 });
     f.start();
@@ -82,6 +82,23 @@ describe('realtime: programme feed', () => {
     engine.emit('destination', makeRecord(occ, 'live', [failed]));
     engine.emit('transition', makeRecord(occ, 'ending', [failed]), 'live', occ);
     expect(out.sent).to.deep.equal([]);
+  });
+
+  it('tells pages the new end of a live broadcast staff extended, and of a listed one to come, never of an unlisted one to come', () => {
+    const later = makeOccurrence({ programmeId: 'chess', start: new Date('2026-12-05T12:00:00Z') });
+    const hidden = makeOccurrence({ programmeId: 'demo', start: new Date('2026-12-05T12:00:00Z'), listed: false });
+    const { engine, out, feed: f } = feed([occ, later, hidden]);
+    const local = [{ name: 'local', kind: 'local' as const, status: 'live' as const, watchUrl: '/hls/x.m3u8', remote: {} }];
+    engine.emit('transition', makeRecord(occ, 'live', local), 'ready', occ);
+    engine.emit('changed', makeRecord(occ, 'live', local, { scheduledEnd: '2026-12-05T09:45:00.000Z' }));
+    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:changed']);
+    expect(out.sent[1]!.payload).to.deep.include({ change: 'time' });
+    expect((out.sent[1]!.payload as { programme: { end: string; status: string } }).programme).to.deep.include({ end: '2026-12-05T09:45:00.000Z', status: 'live' });
+    expect(f.snapshot().live[0]!.end).to.equal('2026-12-05T09:45:00.000Z');
+
+    engine.emit('changed', makeRecord(later, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z' }));
+    engine.emit('changed', makeRecord(hidden, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z' }));
+    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:changed', 'programme:changed']);
   });
 
   it('shares one snapshot among viewers within a second, and builds a new one after any change or a second', async () => {
