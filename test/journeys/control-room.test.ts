@@ -4,7 +4,8 @@
 // the new end at once, then says it ended, stops the player and does not list it as coming
 // up. The room itself: a label on
 // the 45-minute bar, a whole 24:00 tick, the status panels above the day's table, a
-// coloured state badge, only the switch that applies, the reason in local time, and the
+// coloured state badge, only the switch that applies (and the slate reaching the viewer's
+// picture), the reason in local time, and the
 // bitrate measured on the output (not the configured rate).
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -62,6 +63,25 @@ describe('journey: staff run a broadcast from the control room', function () {
     expect(errors).to.deep.equal([]);
   });
 
+  /**
+   * Runs in the viewer page: whether the share of the player's current picture in the
+   * slate's colour (SLATE_COLOUR) is above `min`, or, for a negative `min`, below `-min`.
+   */
+  function slateShare(min: number): boolean {
+    const video = document.querySelector<HTMLVideoElement>('#player-area video');
+    if (!video || video.readyState < 2) return false;
+    const canvas = document.createElement('canvas');
+    canvas.width = 32;
+    canvas.height = 18;
+    const g = canvas.getContext('2d', { willReadFrequently: true })!;
+    g.drawImage(video, 0, 0, 32, 18);
+    const px = g.getImageData(0, 0, 32, 18).data;
+    let slate = 0;
+    for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i]! - 0x1d) < 24 && Math.abs(px[i + 1]! - 0x35) < 24 && Math.abs(px[i + 2]! - 0x57) < 24) slate++;
+    const share = slate / (px.length / 4);
+    return min >= 0 ? share > min : share < -min;
+  }
+
   /** Clicks a broadcast's action button and confirms the dialog. */
   async function act(action: string): Promise<void> {
     await room.locator(`#broadcasts tr[data-occurrence="${id}"] button[data-action="${action}"]`).click();
@@ -99,7 +119,7 @@ describe('journey: staff run a broadcast from the control room', function () {
     expect(await colour.jsonValue()).to.equal('rgb(176, 0, 32)');
   });
 
-  it('the slate: only the switch that applies is offered; the bitrate is measured, not the configured rate', async () => {
+  it('the slate: only the switch that applies is offered, the viewer page shows it and then the programme again; the bitrate is measured, not the configured rate', async () => {
     const row = room.locator(`#broadcasts tr[data-occurrence="${id}"]`);
     await row.locator('button[data-action="slate"]').waitFor();
     expect(await row.locator('button[data-action="programme"]').count()).to.equal(0);
@@ -107,8 +127,11 @@ describe('journey: staff run a broadcast from the control room', function () {
     // Once the encoder reports the slate (a restart of ffmpeg).
     await row.locator('button[data-action="programme"]').waitFor({ timeout: 60_000 });
     expect(await row.locator('button[data-action="slate"]').count()).to.equal(0);
+    // The viewer's player, never reloaded, shows the slate's plain colour a few segments on.
+    await viewer.waitForFunction(slateShare, 0.8, { timeout: 60_000 });
     await act('programme');
     await row.locator('button[data-action="slate"]').waitFor({ timeout: 60_000 });
+    await viewer.waitForFunction(slateShare, -0.2, { timeout: 60_000 });
 
     // The bitrate is measured on the local HLS output (ffmpeg says N/A through its tee):
     // the card says so, and its figure is not the configured rate.
