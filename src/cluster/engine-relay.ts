@@ -13,7 +13,7 @@ export interface RelayedEngineEvents extends EngineEvents {
 }
 
 interface Envelope {
-  event: 'transition' | 'destination' | 'health' | 'reminder';
+  event: 'transition' | 'destination' | 'changed' | 'health' | 'reminder';
   args: unknown[];
 }
 
@@ -35,6 +35,7 @@ export function publishEngineEvents(engine: EngineEventSource, redis: Redis, pre
   const offs = [
     engine.on('transition', (record, from, occurrence) => send({ event: 'transition', args: [record, from ?? null, occurrence ?? null] })),
     engine.on('destination', (record) => send({ event: 'destination', args: [record] })),
+    engine.on('changed', (record) => send({ event: 'changed', args: [record] })),
     engine.on('health', (id, health) => send({ event: 'health', args: [id, health] })),
     engine.on('reminder', (occurrence, offsetMs) => send({ event: 'reminder', args: [occurrence, offsetMs] })),
   ];
@@ -106,6 +107,9 @@ export class EngineEventsRelay extends TypedEmitter<RelayedEngineEvents> {
         break;
       case 'destination':
         this.emit('destination', a[0] as Parameters<EngineEvents['destination']>[0]);
+        break;
+      case 'changed':
+        this.emit('changed', a[0] as Parameters<EngineEvents['changed']>[0]);
         break;
       case 'health':
         this.emit('health', a[0] as string, a[1] as Parameters<EngineEvents['health']>[1]);

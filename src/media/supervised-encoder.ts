@@ -37,6 +37,7 @@ import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import { slateInput, type InputPart } from './inputs.js';
 import type { VideoFormat } from './media-info.js';
 import { nextMediaSequence } from './hls-playlist.js';
+import { PlaylistRate } from './output-rate.js';
 import { PlayoutPipe } from './playout-pipe.js';
 import { ProbeError } from './probe.js';
 import {
@@ -109,8 +110,6 @@ export class SupervisedEncoder implements Encoder {
   #started = false;
   #stopping = false;
   #fatal = false;
-  /** Numbers the slate text files' temp names (two writes may overlap). */
-  #slateWrites = 0;
   #prepared: PreparedSource | undefined;
   #wanted: Kind = 'slate';
   /** What the destinations see (the kind of the decoder feeding the output). */
@@ -153,6 +152,10 @@ export class SupervisedEncoder implements Encoder {
   #pending = new Set<Promise<unknown>>();
   /** Aborts probes in flight when the encoder stops. */
   readonly #abort = new AbortController();
+  /** The slate text's writes, one after another (#writeSlateText). */
+  #slateWrites: Promise<unknown> = Promise.resolve();
+  /** The output's rate, measured on its local HLS playlist (none without a local destination). */
+  readonly #rate: PlaylistRate | undefined;
 
   constructor(spec: EncoderSpec, deps: EncoderDeps) {
     this.#spec = spec;
@@ -165,6 +168,8 @@ export class SupervisedEncoder implements Encoder {
     this.#pipe = new PlayoutPipe(path.join(this.#scratch, 'playout.ts'));
     this.#restarts = new RestartPolicy(this.#o);
     this.#outputsFailing = new OutputWatch({ budgetMs: this.#o.outputRetryBudgetMs });
+    const hls = spec.outputs.find((o) => o.target.format === 'hls');
+    this.#rate = hls ? new PlaylistRate(hls.target.url) : undefined;
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
       options: this.#o,
@@ -402,11 +407,13 @@ export class SupervisedEncoder implements Encoder {
     run.progressReal = performance.now();
     run.outTimeS = sample.outTimeS;
     this.#restarts.progressed(now, run.spawnedAt);
+    // ffmpeg's own figure is N/A through the tee: the bytes written are measured instead.
+    const measured = sample.bitrateKbps ?? this.#rate?.current(performance.now(), (p) => this.#background(p));
     this.#health = {
       phase: this.#showing ?? 'slate',
       fps: sample.fps,
-      bitrateKbps: sample.bitrateKbps ?? encodedKbps(this.#prepared!.format),
-      bitrateMeasured: sample.bitrateKbps !== undefined,
+      bitrateKbps: measured ?? encodedKbps(this.#prepared!.format),
+      bitrateMeasured: measured !== undefined,
       speed: sample.speed,
       droppedFrames: sample.droppedFrames,
       restarts: this.#health.restarts,
@@ -519,14 +526,21 @@ export class SupervisedEncoder implements Encoder {
   async #writeSlateText(): Promise<{ titleFile: string; messageFile: string }> {
     const titleFile = path.join(this.#scratch, 'slate-title.txt');
     const messageFile = path.join(this.#scratch, 'slate-message.txt');
-    if (this.#stopping) return { titleFile, messageFile };
     const put = async (file: string, text: string): Promise<void> => {
-      const tmp = `${file}.${++this.#slateWrites}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, file);
+      await writeFile(`${file}.tmp`, text);
+      await rename(`${file}.tmp`, file);
     };
-    await put(titleFile, slateTitle(this.#spec.occurrence.title));
-    await put(messageFile, slateMessage(this.#slateMessage()));
+    // One write at a time: a switch to the slate writes the text in the background while
+    // the slate decoder it launches writes it too, and two writers sharing the .tmp file
+    // failed the second rename (ENOENT), which failed the broadcast. Each write takes the
+    // message as it is when its turn comes, so the last one has the latest.
+    const write = this.#slateWrites.then(async () => {
+      if (this.#stopping) return;
+      await put(titleFile, slateTitle(this.#spec.occurrence.title));
+      await put(messageFile, slateMessage(this.#slateMessage()));
+    });
+    this.#slateWrites = write.catch(() => undefined);
+    await write;
     return { titleFile, messageFile };
   }
 

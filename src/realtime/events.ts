@@ -83,7 +83,10 @@ export interface ReminderPayload {
 export interface LivePayload {
   programme: ProgrammeInfo;
   liveAt: string;
-  /** Watch URL of each destination that went live (never one that failed). */
+  /**
+   * Watch URL of each destination that went live (never one that failed); never empty: the
+   * event is sent once the first destination has the stream.
+   */
   watch: WatchLink[];
 }
 

@@ -1,5 +1,6 @@
 // Turns the engine's events and the schedule's changes into the viewers' programme events.
-// It has no timers of its own: "live" is sent when the engine says a broadcast is live,
+// It has no timers of its own: "live" is sent when the engine says a broadcast is live and
+// one of its destinations has gone live (so there is somewhere to watch it),
 // reminders when the engine reaches a reminder offset, changes when the schedule reloads.
 import type { Clock } from '../shared/clock.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
@@ -96,6 +97,7 @@ export class ProgrammeFeed {
     this.#unsubscribe = [
       this.#deps.engineEvents.on('transition', (record, from, occurrence) => this.#onTransition(record, from, occurrence)),
       this.#deps.engineEvents.on('destination', (record) => this.#onDestination(record)),
+      this.#deps.engineEvents.on('changed', (record) => this.#onRecordChanged(record)),
       this.#deps.engineEvents.on('reminder', (occurrence, offsetMs) => this.#onReminder(occurrence, offsetMs)),
       this.#deps.schedule.onChange(() => this.#onScheduleChange()),
     ];
@@ -229,12 +231,8 @@ export class ProgrammeFeed {
     const wasLive = from !== undefined && LIVE_STATES.has(from);
     switch (record.state) {
       case 'live':
-        if (from !== 'live') {
-          this.#watchSent.set(record.occurrenceId, JSON.stringify(programme.watch));
-          output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
-        } else {
-          this.#announceWatch(record, output);
-        }
+        if (this.#watchSent.has(record.occurrenceId)) this.#announceWatch(record, output);
+        else this.#announceLive(record, programme, output);
         break;
       case 'ending':
         this.#announceWatch(record, output);
@@ -264,18 +262,49 @@ export class ProgrammeFeed {
   }
 
   /**
-   * A destination of a broadcast changed. Destinations go live after the broadcast does, so
-   * without this the `programme:live` of a broadcast (sent when the record turns live, before
-   * any destination has its stream) would be the last word, with no watch links.
+   * A destination of a broadcast changed. Destinations go live a moment after the broadcast
+   * does (each once it has the stream): the first one makes the programme watchable, and
+   * `programme:live` goes out then, with its link; later ones are `programme:watch`.
    */
   #onDestination(record: BroadcastRecord, output = this.#deps.output): void {
     this.#records.set(record.occurrenceId, record);
     this.#cached = undefined;
-    if (LIVE_STATES.has(record.state)) this.#announceWatch(record, output);
+    if (this.#watchSent.has(record.occurrenceId)) {
+      if (LIVE_STATES.has(record.state)) this.#announceWatch(record, output);
+    } else if (record.state === 'live') {
+      const occ = this.#deps.schedule.find(record.occurrenceId);
+      this.#announceLive(record, occ ? this.info(occ, record) : this.#infoFromRecord(record), output);
+    }
   }
 
-  /** Sends `programme:watch` when the live broadcast's watch links differ from those last sent. */
+  /**
+   * Sends `programme:live` once the live broadcast can be watched somewhere: a viewer told
+   * "live" with nowhere to watch (the record turns live at the scheduled second, before any
+   * destination has its stream) could do nothing with it, nor could a client that reads
+   * `watch` from this event alone.
+   */
+  #announceLive(record: BroadcastRecord, programme: ProgrammeInfo, output: FeedOutput): void {
+    if (programme.watch.length === 0) return;
+    this.#watchSent.set(record.occurrenceId, JSON.stringify(programme.watch));
+    output.toAll('programme:live', { programme, liveAt: record.liveAt ?? record.updatedAt, watch: programme.watch });
+  }
+
+  /**
+   * Staff moved a broadcast's end (extend): pages showing it — live, or coming up — get its
+   * new times. An unlisted one is told only while live (it is on no list before).
+   */
+  #onRecordChanged(record: BroadcastRecord, output = this.#deps.output): void {
+    this.#records.set(record.occurrenceId, record);
+    this.#cached = undefined;
+    const occ = this.#deps.schedule.find(record.occurrenceId);
+    const programme = occ ? this.info(occ, record) : this.#infoFromRecord(record);
+    if (programme.status !== 'live' && (programme.status !== 'upcoming' || !programme.listed)) return;
+    output.toAll('programme:changed', { programme, change: 'time' });
+  }
+
+  /** Sends `programme:watch` when an announced live broadcast's watch links differ from those last sent. */
   #announceWatch(record: BroadcastRecord, output: FeedOutput): void {
+    if (!this.#watchSent.has(record.occurrenceId)) return;
     const watch = watchLinks(record);
     const key = JSON.stringify(watch);
     if (this.#watchSent.get(record.occurrenceId) === key) return;

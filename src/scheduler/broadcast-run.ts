@@ -30,6 +30,7 @@ export interface RunHost {
   deps: Required<EngineDeps>;
   transitioned(record: BroadcastRecord, from: BroadcastState | undefined, occ: Occurrence | undefined): void;
   destinationChanged(record: BroadcastRecord): void;
+  recordChanged(record: BroadcastRecord): void;
   health(occurrenceId: string, health: EncoderHealth): void;
   reminder(occ: Occurrence, offsetMs: number): void;
   finished(run: BroadcastRun): void;
@@ -695,6 +696,7 @@ export class BroadcastRun {
       const end = new Date(Date.parse(this.record.scheduledEnd) + ms).toISOString();
       this.record = { ...this.record, scheduledEnd: end, updatedAt: now.toISOString() };
       await this.#deps.store.save(this.record, now);
+      this.#host.recordChanged(structuredClone(this.record));
       this.#updateDestinations();
       await this.#advance();
       return structuredClone(this.record);

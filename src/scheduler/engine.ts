@@ -47,6 +47,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
       deps: this.#deps,
       transitioned: (record, from, occ) => this.#emitSafely('transition', record, from, occ),
       destinationChanged: (record) => this.#emitSafely('destination', record),
+      recordChanged: (record) => this.#emitSafely('changed', record),
       health: (id, health) => this.#emitSafely('health', id, health),
       reminder: (occ, offset) => this.#emitSafely('reminder', occ, offset),
       finished: (run) => {
@@ -259,7 +260,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   }
 
   /** A listener that throws must not break the timeline that emitted the event. */
-  #emitSafely<K extends 'transition' | 'destination' | 'health' | 'reminder'>(event: K, ...args: Parameters<EngineEvents[K]>): void {
+  #emitSafely<K extends 'transition' | 'destination' | 'changed' | 'health' | 'reminder'>(event: K, ...args: Parameters<EngineEvents[K]>): void {
     try {
       this.emit(event, ...args);
     } catch (err) {

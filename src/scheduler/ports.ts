@@ -68,8 +68,9 @@ export interface EncoderHealth {
   fps: number;
   bitrateKbps: number;
   /**
-   * false when ffmpeg did not measure the output rate (it reports N/A through the tee muxer)
-   * and `bitrateKbps` is the configured, nominal rate. Absent = measured.
+   * false when the output rate could not be measured (ffmpeg reports N/A through the tee
+   * muxer, so it is measured on the local HLS output; a broadcast without one has none) and
+   * `bitrateKbps` is the configured, nominal rate. Absent = measured.
    */
   bitrateMeasured?: boolean;
   speed: number;
@@ -116,6 +117,11 @@ export interface EngineEvents {
    * its ingest first), so this is how listeners learn where a live programme can be watched.
    */
   destination: (record: BroadcastRecord) => void;
+  /**
+   * A broadcast's times changed without a change of state: staff extended it (written to
+   * the store before this is emitted). Pages showing its end learn it from this.
+   */
+  changed: (record: BroadcastRecord) => void;
   /** Encoder figures for a broadcast, about once a second while ffmpeg runs. */
   health: (occurrenceId: string, health: EncoderHealth) => void;
   /** A reminder offset of an occurrence was reached (e.g. 15 minutes before). */

@@ -32,6 +32,8 @@ describe('realtime: viewers (socket.io)', function () {
   let h: Realtime<Clock>;
   const fairy = makeOccurrence({ programmeId: 'fairy-tales', start: new Date('2026-12-05T08:15:00Z') });
   const chess = makeOccurrence({ programmeId: 'chess', start: new Date('2026-12-05T10:00:00Z'), category: 'class', audience: ['adults'] });
+  /** A destination that has the stream: "live" goes out once there is somewhere to watch. */
+  const onLocal = [{ name: 'local', kind: 'local' as const, status: 'live' as const, watchUrl: '/hls/fairy/index.m3u8', remote: {} }];
 
   // These change what is live or scheduled: each starts a server of its own, on a clock that
   // runs from NOW (the schedule's reload waits on it).
@@ -102,7 +104,7 @@ describe('realtime: viewers (socket.io)', function () {
       expect((await r2).programme.occurrenceId).to.equal(fairy.id);
       // "live" goes to everyone; reaching `nobody` after the reminder proves it got no reminder.
       const live = nextEvent(nobody, 'programme:live');
-      h.engine.emit('transition', makeRecord(fairy, 'live'), 'ready', fairy);
+      h.engine.emit('transition', makeRecord(fairy, 'live', onLocal), 'ready', fairy);
       await live;
       expect(reminders).to.deep.equal([]);
       // Unsubscribing stops them.
@@ -151,7 +153,7 @@ describe('realtime: viewers (socket.io)', function () {
       const ended = nextEvent<LivePayload>(v, 'programme:live');
       const reminder = nextEvent<ReminderPayload>(v, 'programme:reminder');
       h.engine.emit('reminder', fairy, 900_000);
-      h.engine.emit('transition', makeRecord(fairy, 'live'), 'ready', fairy);
+      h.engine.emit('transition', makeRecord(fairy, 'live', onLocal), 'ready', fairy);
       const [live, rem] = await Promise.all([ended, reminder]);
       expect(live.programme.occurrenceId).to.equal(fairy.id);
       expect(rem.offsetMs).to.equal(900_000);

@@ -1,11 +1,13 @@
 // Journey: staff in the control room (real Chromium, the real composed server, real ffmpeg)
-// start a workshop early, put the slate up and take it down, and end it early; a viewer's
-// page, open all along, plays it from the early start with its real time, then says it
-// ended, stops the player and does not list it as coming up. The room itself: a label on
+// start a workshop early, put the slate up and take it down, extend it and end it early; a
+// viewer's page, open all along, plays it from the early start with its real time, shows
+// the new end at once, then says it ended, stops the player and does not list it as coming
+// up. The room itself: a label on
 // the 45-minute bar, a whole 24:00 tick, the status panels above the day's table, a
-// coloured state badge, only the switch that applies, the reason in local time, and a
-// bitrate that says when it is only the nominal rate. A schedule file broken meanwhile shows
-// in the room as it is saved, pushed over the staff socket, and goes once fixed.
+// coloured state badge, only the switch that applies (and the slate reaching the viewer's
+// picture), the reason in local time, and the bitrate measured on the output (not the
+// configured rate). A schedule file broken meanwhile shows in the room as it is saved,
+// pushed over the staff socket, and goes once fixed.
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -15,6 +17,8 @@ import { startJourney, type Journey } from '../support/journey.js';
 import { launchChromium } from '../browser/browser-support.js';
 import { videoPlays } from '../support/viewer-page.js';
 import { waitFor } from '../support/wait.js';
+import { SMALL_FORMAT } from '../support/test-encoder-factory.js';
+import { encodedKbps } from '../../src/media/programme-source.js';
 
 // 11:50 in Istanbul; the workshop is planned for 12:00 and started by staff at once.
 const START = '2026-12-05T08:50:00Z';
@@ -74,6 +78,25 @@ describe('journey: staff run a broadcast from the control room', function () {
     expect(errors).to.deep.equal([]);
   });
 
+  /**
+   * Runs in the viewer page: whether the share of the player's current picture in the
+   * slate's colour (SLATE_COLOUR) is above `min`, or, for a negative `min`, below `-min`.
+   */
+  function slateShare(min: number): boolean {
+    const video = document.querySelector<HTMLVideoElement>('#player-area video');
+    if (!video || video.readyState < 2) return false;
+    const canvas = document.createElement('canvas');
+    canvas.width = 32;
+    canvas.height = 18;
+    const g = canvas.getContext('2d', { willReadFrequently: true })!;
+    g.drawImage(video, 0, 0, 32, 18);
+    const px = g.getImageData(0, 0, 32, 18).data;
+    let slate = 0;
+    for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i]! - 0x1d) < 24 && Math.abs(px[i + 1]! - 0x35) < 24 && Math.abs(px[i + 2]! - 0x57) < 24) slate++;
+    const share = slate / (px.length / 4);
+    return min >= 0 ? share > min : share < -min;
+  }
+
   /** Clicks a broadcast's action button and confirms the dialog. */
   async function act(action: string): Promise<void> {
     await room.locator(`#broadcasts tr[data-occurrence="${id}"] button[data-action="${action}"]`).click();
@@ -111,7 +134,7 @@ describe('journey: staff run a broadcast from the control room', function () {
     expect(await colour.jsonValue()).to.equal('rgb(176, 0, 32)');
   });
 
-  it('the slate: only the switch that applies is offered; the bitrate says whether it was measured', async () => {
+  it('the slate: only the switch that applies is offered, the viewer page shows it and then the programme again; the bitrate is measured, not the configured rate', async () => {
     const row = room.locator(`#broadcasts tr[data-occurrence="${id}"]`);
     await row.locator('button[data-action="slate"]').waitFor();
     expect(await row.locator('button[data-action="programme"]').count()).to.equal(0);
@@ -119,14 +142,32 @@ describe('journey: staff run a broadcast from the control room', function () {
     // Once the encoder reports the slate (a restart of ffmpeg).
     await row.locator('button[data-action="programme"]').waitFor({ timeout: 60_000 });
     expect(await row.locator('button[data-action="slate"]').count()).to.equal(0);
+    // The viewer's player, never reloaded, shows the slate's plain colour a few segments on.
+    await viewer.waitForFunction(slateShare, 0.8, { timeout: 60_000 });
     await act('programme');
     await row.locator('button[data-action="slate"]').waitFor({ timeout: 60_000 });
+    await viewer.waitForFunction(slateShare, -0.2, { timeout: 60_000 });
 
-    const state = (await room.evaluate(async () => (await fetch('/api/control-room')).json())) as { health: Record<string, Array<{ bitrateMeasured: boolean }>> };
-    const last = state.health[id]!.at(-1)!;
-    const shown = await room.locator(`.health-card[data-occurrence="${id}"] [data-metric="bitrate"]`).textContent();
-    if (last.bitrateMeasured) expect(shown).to.match(/^\d+ kbit\/s$/);
-    else expect(shown).to.match(/nominal \(not measured\)$/);
+    // The bitrate is measured on the local HLS output (ffmpeg says N/A through its tee):
+    // the card says so, and its figure is not the configured rate.
+    const card = room.locator(`.health-card[data-occurrence="${id}"]`);
+    // (The first figures of a fresh output, before a segment is written, are the nominal rate.)
+    const shown = await card.locator('[data-metric="bitrate"]', { hasText: /^\d+ kbit\/s measured$/ }).textContent({ timeout: 30_000 });
+    const match = /^(\d+) kbit\/s measured$/.exec(shown ?? '');
+    expect(match, String(shown)).to.not.equal(null);
+    expect(Number(match![1])).to.be.above(0).and.not.equal(encodedKbps(SMALL_FORMAT));
+    const state = (await room.evaluate(async () => (await fetch('/api/control-room')).json())) as { health: Record<string, Array<{ bitrateKbps: number; bitrateMeasured: boolean }>> };
+    const measured = state.health[id]!.filter((x) => x.bitrateMeasured);
+    expect(measured.length).to.be.above(0);
+    expect(measured.every((x) => x.bitrateKbps !== encodedKbps(SMALL_FORMAT))).to.equal(true);
+  });
+
+  it('extend: the viewer page shows the new end at once, and the programme plays on', async () => {
+    const time = viewer.locator('#live-list .live-time');
+    expect(await time.textContent()).to.match(/–12:45 \(GMT\+3\)$/);
+    await act('extend');
+    await viewer.locator('#live-list .live-time', { hasText: /–13:00 \(GMT\+3\)$/ }).waitFor({ timeout: 15_000 });
+    expect(await videoPlays(viewer)).to.equal(': Robot Workshop');
   });
 
   it('end now: the viewer page says it ended and stops; the room gives the reason in local time; it is not "coming up"', async () => {

@@ -3,7 +3,8 @@
 // playing by itself; a page opened while live plays at once; when the demo (listed: false)
 // goes live beside the programme, the page lists both, offers the demo with a button and
 // does not jump; switching moves the player and the chat; the end is said and the player
-// stops. Turkish and English, axe-clean, 390×844.
+// stops. Turkish and English, axe-clean, 390×844. Language clicks add no timers, and a
+// programme added to the schedule is announced as new.
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -48,6 +49,15 @@ source: { testPattern: {} }
 destinations: [local]
 `;
 
+const QUIZ = `id: quiz-night
+title: { tr: Bilgi Yarışması, en: Quiz Night }
+duration: 1h
+recurrence:
+  once: 2026-12-05T19:00
+source: { testPattern: {} }
+destinations: [local]
+`;
+
 describe('journey: a viewer watches', function () {
   this.timeout(180_000);
   let j: Journey;
@@ -60,6 +70,22 @@ describe('journey: a viewer watches', function () {
   async function open(options: { locale: string; width: number; height: number; path?: string }): Promise<Page> {
     const context = await browser.newContext({ locale: options.locale, timezoneId: 'Europe/Istanbul', viewport: { width: options.width, height: options.height } });
     contexts.push(context);
+    // Counts the page's running intervals, to see that none is added per click or event.
+    await context.addInitScript(() => {
+      const live = new Set<unknown>();
+      const set = window.setInterval.bind(window);
+      const clear = window.clearInterval.bind(window);
+      window.setInterval = ((fn: TimerHandler, ms?: number, ...args: unknown[]) => {
+        const id = set(fn, ms, ...args);
+        live.add(id);
+        return id;
+      }) as typeof window.setInterval;
+      window.clearInterval = ((id?: number) => {
+        live.delete(id);
+        clear(id);
+      }) as typeof window.clearInterval;
+      (window as unknown as { intervals: () => number }).intervals = () => live.size;
+    });
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('response', (r) => {
@@ -160,6 +186,23 @@ describe('journey: a viewer watches', function () {
     expect(await desk.locator('#live-h').textContent()).to.equal('Live now');
     expect(await videoPlays(desk)).to.equal(': Story Hour');
     await axe(desk);
+  });
+
+  it('language clicks add no timers; a programme added to the schedule is announced as new, not as a time change', async () => {
+    const intervals = (): Promise<number> => desk.evaluate(() => (window as unknown as { intervals: () => number }).intervals());
+    const before = await intervals();
+    for (const lang of ['tr', 'en', 'tr', 'en']) await desk.locator(`#lang-${lang}`).click();
+    expect(await desk.locator('#live-h').textContent()).to.equal('Live now');
+    expect(await intervals()).to.equal(before);
+
+    j.writeSchedule('quiz.yaml', QUIZ);
+    await desk.locator('#programmes li h3', { hasText: 'Quiz Night' }).waitFor({ timeout: 15_000 });
+    // (The live region is filled a moment after the list, so screen readers read it anew.)
+    const said = await desk.waitForFunction(() => document.querySelector('#announcer')?.textContent || false, undefined, { timeout: 5_000 });
+    expect(await said.jsonValue()).to.match(/^New programme: Quiz Night, Saturday 5 December( at)? 19:00$/);
+    j.removeSchedule('quiz.yaml');
+    await desk.locator('#programmes li h3', { hasText: 'Quiz Night' }).waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await intervals()).to.equal(before);
   });
 
   it('the demo goes live beside it: listed once, offered with a button, no jump; switching moves player and chat; its end is said and the player stops', async () => {

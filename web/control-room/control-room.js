@@ -316,19 +316,19 @@ function renderHealth(s) {
     };
     row('Showing', last.phase, 'phase');
     const measured = last.bitrateMeasured !== false;
-    row('Bitrate', measured ? `${Math.round(last.bitrateKbps)} kbit/s` : `${Math.round(last.bitrateKbps)} kbit/s nominal (not measured)`, 'bitrate');
+    row('Bitrate', `${Math.round(last.bitrateKbps)} kbit/s ${measured ? 'measured' : 'nominal (not measured)'}`, 'bitrate');
     row('Frames/s', last.fps.toFixed(1), 'fps');
     row('Dropped frames', String(last.droppedFrames), 'dropped');
     row('Restarts', String(last.restarts), 'restarts');
     card.append(dl);
     // A flat line at the configured rate would look like a healthy measurement: draw only
-    // what ffmpeg measured (it reports N/A through the tee muxer that feeds several outputs).
+    // what was measured (on the local HLS output: ffmpeg reports N/A through its tee).
     const measuredSamples = samples.filter((x) => x.bitrateMeasured !== false);
     if (measuredSamples.length > 1) {
       card.append(h('div', 'Output bitrate (measured), last two minutes', 'meta'));
       card.append(sparkline(measuredSamples.map((x) => x.bitrateKbps)));
     } else {
-      card.append(h('div', 'Output bitrate: not measured by ffmpeg for this stream; the figure above is the configured rate.', 'meta'));
+      card.append(h('div', 'Output bitrate: not measured for this stream (it is measured on the local destination, and this one has none); the figure above is the configured rate.', 'meta'));
     }
     card.append(h('div', 'Frames per second', 'meta'));
     card.append(sparkline(samples.map((x) => x.fps)));

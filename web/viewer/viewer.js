@@ -489,6 +489,14 @@ socket.on('programme:cancelled', (e) => {
   update();
 });
 socket.on('programme:changed', ({ programme, change }) => {
+  // A live programme's end moved (staff extended it): the live list shows the new times.
+  if (programme.status === 'live') {
+    if (!liveOne(programme.occurrenceId)) return;
+    state.live = state.live.map((p) => (p.occurrenceId === programme.occurrenceId ? { ...programme, watch: p.watch } : p));
+    announce(t(state.lang, 'announce.ends', { title: title(programme), time: localTime(programme.end, state.lang) }));
+    update();
+    return;
+  }
   const known = state.next.some((p) => p.occurrenceId === programme.occurrenceId);
   state.next = known
     ? state.next.map((p) => (p.occurrenceId === programme.occurrenceId ? programme : p))

@@ -21,7 +21,7 @@ export interface HealthSample {
   phase: EncoderHealth['phase'];
   fps: number;
   bitrateKbps: number;
-  /** false: ffmpeg did not measure it and bitrateKbps is the nominal rate. */
+  /** false: not measured (no local HLS output) and bitrateKbps is the nominal rate. */
   bitrateMeasured: boolean;
   droppedFrames: number;
   restarts: number;

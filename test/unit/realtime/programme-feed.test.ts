@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { ProgrammeFeed, type FeedOutput } from '../../../src/realtime/programme-feed.js';
 import { originAllowed } from '../../../src/shared/credentials.js';
 import type { EngineEvents } from '../../../src/scheduler/ports.js';
+import type { LivePayload } from '../../../src/realtime/events.js';
 import { TypedEmitter } from '../../../src/shared/typed-emitter.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { FakeSchedule, makeOccurrence, makeRecord } from '../../support/realtime-harness.js';
@@ -22,9 +23,9 @@ describe('realtime: programme feed', () => {
   const clock = new ManualClock('2026-12-05T08:00:00Z');
   const occ = makeOccurrence({ programmeId: 'fairy-tales', start: new Date('2026-12-05T09:00:00Z'), audience: ['children', 'parents'] });
 
-  function feed(): { engine: TypedEmitter<EngineEvents>; schedule: FakeSchedule; out: RecordingOutput; feed: ProgrammeFeed } {
+  function feed(occs = [occ]): { engine: TypedEmitter<EngineEvents>; schedule: FakeSchedule; out: RecordingOutput; feed: ProgrammeFeed } {
     const engine = new TypedEmitter<EngineEvents>();
-    const schedule = new FakeSchedule([occ]);
+    const schedule = new FakeSchedule(occs);
     const out = new RecordingOutput();
     const f = new ProgrammeFeed({ engineEvents: engine, schedule, clock, output: out, chatOpensBeforeMs: 900_000, chatClosesAfterMs: 900_000 });
     f.start();
@@ -52,20 +53,52 @@ describe('realtime: programme feed', () => {
     expect((out.sent[2]!.payload as { outcome: string }).outcome).to.equal('failed');
   });
 
-  it('announces a destination that goes live after the broadcast did, so watch is never empty while one is live', () => {
+  it('says "live" once the first destination has the stream, with its link, and announces the ones that follow', () => {
     const { engine, out, feed: f } = feed();
     const pending = { name: 'local', kind: 'local' as const, status: 'ready' as const, watchUrl: '/hls/x/index.m3u8', remote: {} };
-    engine.emit('transition', makeRecord(occ, 'live', [pending]), 'ready', occ);
-    expect((out.sent[0]!.payload as { watch: unknown[] }).watch).to.deep.equal([]);
-    const live = makeRecord(occ, 'live', [{ ...pending, status: 'live' }]);
-    engine.emit('destination', live);
-    engine.emit('destination', live);
+    const youtube = { name: 'youtube', kind: 'youtube' as const, status: 'ready' as const, remote: {} };
+    engine.emit('transition', makeRecord(occ, 'live', [pending, youtube]), 'ready', occ);
+    // Live at its second, but nowhere to watch yet: listed as live, not announced.
+    expect(out.sent).to.deep.equal([]);
+    expect(f.snapshot().live.map((p) => [p.occurrenceId, p.watch])).to.deep.equal([[occ.id, []]]);
+    const local = makeRecord(occ, 'live', [{ ...pending, status: 'live' }, youtube], { liveAt: '2026-12-05T09:00:00.000Z' });
+    engine.emit('destination', local);
+    engine.emit('destination', local);
+    const both = makeRecord(occ, 'live', [{ ...pending, status: 'live' }, { ...youtube, status: 'live', watchUrl: 'https://www.youtube.com/watch?v=abc123' }]);
+    engine.emit('destination', both);
     const link = { destination: 'local', kind: 'local', url: '/hls/x/index.m3u8' };
-    expect(out.sent.map((s) => [s.event, s.payload])).to.deep.equal([
-      ['programme:live', out.sent[0]!.payload],
-      ['programme:watch', { occurrenceId: occ.id, programmeId: 'fairy-tales', watch: [link] }],
-    ]);
-    expect(f.snapshot().live[0]!.watch).to.deep.equal([link]);
+    const yt = { destination: 'youtube', kind: 'youtube', url: 'https://www.youtube.com/watch?v=abc123' };
+    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:watch']);
+    const live = out.sent[0]!.payload as LivePayload;
+    expect([live.liveAt, live.watch, live.programme.watch]).to.deep.equal(['2026-12-05T09:00:00.000Z', [link], [link]]);
+    expect(out.sent[1]!.payload).to.deep.equal({ occurrenceId: occ.id, programmeId: 'fairy-tales', watch: [link, yt] });
+    expect(f.snapshot().live[0]!.watch).to.deep.equal([link, yt]);
+  });
+
+  it('never says "live" for a broadcast no destination carried: it ends without a watch list change', () => {
+    const { engine, out } = feed();
+    const failed = { name: 'local', kind: 'local' as const, status: 'failed' as const, remote: {} };
+    engine.emit('transition', makeRecord(occ, 'live', [failed]), 'ready', occ);
+    engine.emit('destination', makeRecord(occ, 'live', [failed]));
+    engine.emit('transition', makeRecord(occ, 'ending', [failed]), 'live', occ);
+    expect(out.sent).to.deep.equal([]);
+  });
+
+  it('tells pages the new end of a live broadcast staff extended, and of a listed one to come, never of an unlisted one to come', () => {
+    const later = makeOccurrence({ programmeId: 'chess', start: new Date('2026-12-05T12:00:00Z') });
+    const hidden = makeOccurrence({ programmeId: 'demo', start: new Date('2026-12-05T12:00:00Z'), listed: false });
+    const { engine, out, feed: f } = feed([occ, later, hidden]);
+    const local = [{ name: 'local', kind: 'local' as const, status: 'live' as const, watchUrl: '/hls/x.m3u8', remote: {} }];
+    engine.emit('transition', makeRecord(occ, 'live', local), 'ready', occ);
+    engine.emit('changed', makeRecord(occ, 'live', local, { scheduledEnd: '2026-12-05T09:45:00.000Z' }));
+    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:changed']);
+    expect(out.sent[1]!.payload).to.deep.include({ change: 'time' });
+    expect((out.sent[1]!.payload as { programme: { end: string; status: string } }).programme).to.deep.include({ end: '2026-12-05T09:45:00.000Z', status: 'live' });
+    expect(f.snapshot().live[0]!.end).to.equal('2026-12-05T09:45:00.000Z');
+
+    engine.emit('changed', makeRecord(later, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z' }));
+    engine.emit('changed', makeRecord(hidden, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z' }));
+    expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:changed', 'programme:changed']);
   });
 
   it('shares one snapshot among viewers within a second, and builds a new one after any change or a second', async () => {
