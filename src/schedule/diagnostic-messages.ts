@@ -195,8 +195,8 @@ export const DIAGNOSTIC_MESSAGES = {
   atLeast: { en: (p) => `${p.what} must be at least ${p.min}, not ${p.value}`, tr: (p) => `${p.what} en az ${p.min} olmalı, ${p.value} değil` },
   atMost: { en: (p) => `${p.what} must be at most ${p.max}`, tr: (p) => `${p.what} en fazla ${p.max} olmalı` },
   textTooLong: {
-    en: (p) => `${p.what} is ${p.length} characters long; at most ${p.max} are allowed, so shorten it`,
-    tr: (p) => `${p.what} ${p.length} karakter uzunluğunda; en fazla ${p.max} karaktere izin var, kısaltın`,
+    en: (p) => `${p.what} is ${p.count} characters long; at most ${p.max} are allowed, so shorten it`,
+    tr: (p) => `${p.what} ${p.count} karakter uzunluğunda; en fazla ${p.max} karaktere izin var, kısaltın`,
   },
   tooManyItems: {
     en: (p) => `${p.what} lists ${p.count} items; at most ${p.max} are allowed`,

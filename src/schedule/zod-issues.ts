@@ -206,7 +206,7 @@ export function issuesToDiagnostics(
         const value = valueAt(root, rel);
         // A text too long needs shortening, not the shape hint.
         if (issue.origin === 'string' && typeof value === 'string') {
-          out.push(source.diag(full, 'error', say('textTooLong', { what, length: String(value.length), max: String(issue.maximum) })));
+          out.push(source.diag(full, 'error', say('textTooLong', { what, count: String(value.length), max: String(issue.maximum) })));
           return;
         }
         const msg =

@@ -16,7 +16,9 @@ export const REDACTED_KEYS = [
   'clientSecret',
   'client_secret',
   'streamKey',
-  'metricsToken',
+  // The metrics token lives only in config.secrets (covered by 'secrets'). A key listed here
+  // that also sits inside the frozen config would make pino's nested redaction write into it
+  // and throw (seen with metricsToken), so the config's secret names are not repeated.
   'authorization',
   'cookie',
   'secrets',

@@ -55,7 +55,7 @@ describe('operations: health, readiness and metrics (composed server on port 0)'
     let r = await readyz(j.url);
     expect(r.status).to.equal(200);
     expect(r.body.ready).to.equal(true);
-    expect(r.body.checks).to.deep.equal({ store: { ok: true }, schedules: { ok: true }, ffmpeg: { ok: true } });
+    expect(r.body.checks).to.deep.equal({ store: { ok: true }, schedules: { ok: true }, ffmpeg: { ok: true }, data: { ok: true } });
 
     // ffmpeg gone from under a running server: not ready, and the answer says how to fix it.
     fs.rmSync(ffmpeg);

@@ -90,14 +90,16 @@ describe('realtime: programme feed', () => {
     const { engine, out, feed: f } = feed([occ, later, hidden]);
     const local = [{ name: 'local', kind: 'local' as const, status: 'live' as const, watchUrl: '/hls/x.m3u8', remote: {} }];
     engine.emit('transition', makeRecord(occ, 'live', local), 'ready', occ);
-    engine.emit('changed', makeRecord(occ, 'live', local, { scheduledEnd: '2026-12-05T09:45:00.000Z' }));
+    // As the engine keeps it: staff moved scheduledEnd; `planned` still holds the schedule's times.
+    const planned = (o: typeof occ) => ({ planned: { start: o.start.toISOString(), end: o.end.toISOString() } });
+    engine.emit('changed', makeRecord(occ, 'live', local, { scheduledEnd: '2026-12-05T09:45:00.000Z', ...planned(occ) }));
     expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:changed']);
     expect(out.sent[1]!.payload).to.deep.include({ change: 'time' });
     expect((out.sent[1]!.payload as { programme: { end: string; status: string } }).programme).to.deep.include({ end: '2026-12-05T09:45:00.000Z', status: 'live' });
     expect(f.snapshot().live[0]!.end).to.equal('2026-12-05T09:45:00.000Z');
 
-    engine.emit('changed', makeRecord(later, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z' }));
-    engine.emit('changed', makeRecord(hidden, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z' }));
+    engine.emit('changed', makeRecord(later, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z', ...planned(later) }));
+    engine.emit('changed', makeRecord(hidden, 'scheduled', [], { scheduledEnd: '2026-12-05T13:15:00.000Z', ...planned(hidden) }));
     expect(out.sent.map((s) => s.event)).to.deep.equal(['programme:live', 'programme:changed', 'programme:changed']);
   });
 
