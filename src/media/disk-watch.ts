@@ -3,8 +3,9 @@
 // count as "full". A full disk is not yet a failure: the live playlist needs little room
 // (the encoder stops the recording first). The encoder fails a broadcast whose every
 // output is local only once the disk has stayed full for diskFullGraceMs AND the live
-// playlists are no longer being written (their files stopped changing): then the stream
-// really cannot be written.
+// stream cannot be written: its playlists stopped changing, or the free space left is under
+// what a live window of segments needs (FLOOR_BYTES). The floor matters because ffmpeg's HLS
+// muxer keeps rewriting its small playlist while every segment it writes is cut short.
 import { stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncoderSpec } from '../scheduler/ports.js';
@@ -13,6 +14,8 @@ import type { EncoderOptions } from './encoder-options.js';
 /** How often the free space is checked, and how long a "full" finding counts as recent. */
 const CHECK_EVERY_MS = 5000;
 const RECENT_MS = 10_000;
+/** Under this much free space a live window (a few 2 s segments at up to ~8 Mbit/s) cannot be written. */
+const FLOOR_BYTES = 8 * 1024 * 1024;
 
 export interface DiskWatchDeps {
   outputs: EncoderSpec['outputs'];
@@ -30,6 +33,8 @@ export class DiskWatch {
    * rewritten; starts when the watch does, so a stream never written counts as stale.
    */
   #lastWriteReal = Date.now();
+  /** The least free space the last check found under an HLS output. */
+  #lastFree: number | undefined;
 
   constructor(private readonly deps: DiskWatchDeps) {}
 
@@ -50,6 +55,7 @@ export class DiskWatch {
   }
 
   async check(now: () => number): Promise<void> {
+    let least: number | undefined;
     for (const o of this.deps.outputs) {
       if (o.target.format !== 'hls') continue;
       const dir = path.dirname(o.target.url);
@@ -62,21 +68,25 @@ export class DiskWatch {
       try {
         const fs = await statfs(dir);
         const free = fs.bavail * fs.bsize;
+        least = Math.min(least ?? free, free);
         if (free < this.deps.options.minFreeBytes) this.full(`${Math.round(free / 1024)} KiB free under ${dir}`, now());
       } catch {
         // The folder is made at launch; a failed check is not a finding.
       }
     }
+    this.#lastFree = least;
   }
 
   /**
    * The disk has been full for the whole grace period, the live playlists have not been
-   * written for a while (RECENT_MS, real time), and every output is local.
+   * written for a while (RECENT_MS, real time) or the free space is under FLOOR_BYTES, and
+   * every output is local.
    */
   mustFail(now: number): boolean {
     const since = this.#firstFullAt;
     if (since === undefined || now - this.#lastFullAt >= RECENT_MS || now - since < this.deps.options.diskFullGraceMs) return false;
-    if (Date.now() - this.#lastWriteReal < RECENT_MS) return false;
+    const starved = this.#lastFree !== undefined && this.#lastFree < FLOOR_BYTES;
+    if (!starved && Date.now() - this.#lastWriteReal < RECENT_MS) return false;
     return this.deps.outputs.every((o) => o.target.format === 'hls');
   }
 }
