@@ -18,21 +18,9 @@ import { DestinationError, type DestinationContext, type DestinationState } from
 import type { Occurrence } from '../../src/schedule/types.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, countVideoFrames, hlsSegments } from '../support/ffmpeg-tools.js';
+import { parseMasterPlaylist } from '../support/stream-check.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
-
-/** The variants of a master playlist: each EXT-X-STREAM-INF's attributes and the URI after it. */
-function masterVariants(text: string): Array<{ uri: string; attrs: Record<string, string> }> {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const out: Array<{ uri: string; attrs: Record<string, string> }> = [];
-  lines.forEach((line, i) => {
-    if (!line.startsWith('#EXT-X-STREAM-INF:')) return;
-    const attrs: Record<string, string> = {};
-    for (const m of line.slice(18).matchAll(/([A-Z-]+)=("[^"]*"|[^,]*)/g)) attrs[m[1]!] = m[2]!;
-    out.push({ uri: lines[i + 1]!, attrs });
-  });
-  return out;
-}
 
 /** The streams ffprobe finds in a file. */
 async function probeStreams(file: string): Promise<Array<{ codec_type: string; codec_name: string; width?: number; height?: number }>> {
@@ -104,7 +92,7 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
       expect(master.headers.get('content-type')).to.include('application/vnd.apple.mpegurl');
       expect(master.headers.get('cache-control')).to.equal('public, max-age=1');
       // Every rendition, with what a player chooses by: 720 is above the picture, so left out.
-      const variants = masterVariants(await master.text());
+      const variants = parseMasterPlaylist(await master.text());
       expect(variants.map((v) => v.uri)).to.deep.equal(['index.m3u8', '90p.m3u8', 'audio.m3u8']);
       expect(variants.map((v) => v.attrs.RESOLUTION)).to.deep.equal(['320x180', '160x90', undefined]);
       for (const v of variants) expect(Number(v.attrs.BANDWIDTH), v.uri).to.be.greaterThan(0);

@@ -162,6 +162,8 @@ describe('journey: a viewer watches', function () {
     await phone.locator('#unmute').click();
     expect(await phone.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.muted)).to.equal(false);
     expect(await phone.locator('#unmute').textContent()).to.equal('Sesi kapat');
+    expect(await phone.locator('#audio-only').textContent()).to.equal('Yalnız ses');
+    expect(await phone.locator('#audio-only').getAttribute('aria-pressed')).to.equal('false');
     // The chat follows the programme watched.
     expect(await phone.locator('#chat-room').textContent()).to.equal('Sohbet: Masal Saati');
     await phone.locator('#nickname').fill('Ayşe');
