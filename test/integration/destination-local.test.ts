@@ -2,8 +2,6 @@
 // it, express serves it safely, and end() leaves an MP4 in the archive listed at
 // GET /api/archive with programme, date and duration.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import express from 'express';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -18,15 +16,9 @@ import { DestinationError, type DestinationContext, type DestinationState } from
 import type { Occurrence } from '../../src/schedule/types.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, countVideoFrames, hlsSegments } from '../support/ffmpeg-tools.js';
-import { parseMasterPlaylist } from '../support/stream-check.js';
+import { parseMasterPlaylist, probeStreams } from '../support/stream-check.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
-
-/** The streams ffprobe finds in a file. */
-async function probeStreams(file: string): Promise<Array<{ codec_type: string; codec_name: string; width?: number; height?: number }>> {
-  const { stdout } = await promisify(execFile)(binaries().ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', file]);
-  return (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number }> }).streams;
-}
 
 /** On a fixed day, so the archive lists a known date. */
 function occurrence(id: string): Occurrence {
@@ -149,6 +141,8 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
     expect(items[0]!.durationS).to.be.greaterThan(2);
     const mp4 = path.join(dir, 'archive', 'story_2026-12-05T11-00.mp4');
     expect(await countVideoFrames(mp4)).to.be.greaterThan(50);
+    // The archive keeps the picture alone, not the ladder's other renditions.
+    expect((await probeStreams(mp4)).map((x) => `${x.codec_type}${x.width ? ` ${x.width}x${x.height}` : ''}`)).to.deep.equal(['video 320x180', 'audio']);
     const video = await fetch(`${base}/archive/story_2026-12-05T11-00.mp4`, { headers: { range: 'bytes=0-99' } });
     expect(video.status).to.equal(206);
     expect(video.headers.get('content-type')).to.equal('video/mp4');

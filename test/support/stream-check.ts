@@ -35,6 +35,25 @@ export function probePackets(file: string): Promise<Packet[]> {
   });
 }
 
+export interface StreamInfo {
+  codec_type: string;
+  codec_name: string;
+  width?: number;
+  height?: number;
+}
+
+/** The streams ffprobe finds in `file`. */
+export function probeStreams(file: string): Promise<StreamInfo[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      binaries().ffprobe,
+      ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', file],
+      { timeout: 60_000 },
+      (err, stdout) => (err ? reject(err) : resolve((JSON.parse(String(stdout)) as { streams: StreamInfo[] }).streams)),
+    );
+  });
+}
+
 export interface Regression {
   type: Packet['type'];
   from: number;
