@@ -8,6 +8,10 @@
 //     run, and a new segment on disk). Target < 5 s.
 //  3. The gap of a slate → programme switch (show()), from the call to the new run's first
 //     progress.
+//  4. The adaptive ladder of local HLS (720p30 picture + 360p + audio only, from one decode):
+//     CPU per minute for onair's output against one bare ffmpeg making the same ladder
+//     (split + scale, var_stream_map, master playlist) in the same run, per rendition and
+//     above the single-rendition transcode of row 1.
 // Pushes go to local HLS in a temp folder and to a real RTMP receiver on loopback.
 // Env: BENCH_PUSH_S (default 15) seconds per push, BENCH_ROUNDS (default 2) runs of each.
 import { execFileSync, spawn } from 'node:child_process';
@@ -79,6 +83,12 @@ function targets(name: string): IngestTarget[] {
   ];
 }
 
+/** The local HLS output with the default ladder (720p + 360p below a 720p picture: 360p is added). */
+function ladderTargets(name: string): IngestTarget[] {
+  mkdirSync(path.join(dir, name), { recursive: true });
+  return [{ url: path.join(dir, name, 'index.m3u8'), format: 'hls', ladder: [720, 360] }];
+}
+
 function onProgress(e: SupervisedEncoder, fn: (h: EncoderHealth) => boolean): Promise<EncoderHealth> {
   return new Promise((resolve) => {
     const off = e.on('health', (h) => {
@@ -95,8 +105,8 @@ interface Cpu {
   total: number;
 }
 
-async function viaOnair(name: string, source: SourceSpec): Promise<Cpu> {
-  const e = factory.create({ occurrence: occurrence(name, source), outputs: targets(name).map((t, i) => ({ destination: `d${i}`, target: t })) });
+async function viaOnair(name: string, source: SourceSpec, outputs: IngestTarget[] = targets(name)): Promise<Cpu> {
+  const e = factory.create({ occurrence: occurrence(name, source), outputs: outputs.map((t, i) => ({ destination: `d${i}`, target: t })) });
   const node0 = process.cpuUsage();
   e.start('programme');
   await onProgress(e, (h) => h.phase === 'programme' && h.fps > 0);
@@ -186,6 +196,31 @@ try {
     () => viaOnair(`enc-onair-${run++}`, { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }),
     () => bare(encodeArgs),
   );
+  // The same ladder as one bare command: split + scale, three AACs (one per playlist), the
+  // hls muxer's variant streams and master playlist.
+  const ladderBare = (): string[] => {
+    const [hls] = ladderTargets('ladder-bare');
+    return [
+      ...quiet,
+      '-re', '-f', 'lavfi', '-i', `testsrc2=size=${HD.width}x${HD.height}:rate=${HD.fps}`,
+      '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+      '-filter_complex', '[0:v]split=2[v0][s1];[s1]scale=640:360[v1]',
+      '-map', '[v0]', '-map', '[v1]', '-map', '1:a', '-map', '1:a', '-map', '1:a',
+      ...houseEncode(HD),
+      '-b:v:1', '800k', '-minrate:v:1', '800k', '-maxrate:v:1', '800k', '-bufsize:v:1', '1600k',
+      '-f', 'hls', '-hls_time', '2', '-hls_list_size', '10',
+      '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0 v:1,a:1 a:2',
+      path.join(path.dirname(hls!.url), '%v.m3u8'),
+    ];
+  };
+  await best(
+    'ladder (720p30 + 360p + audio)',
+    () => {
+      const name = `ladder-onair-${run++}`;
+      return viaOnair(name, { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }, ladderTargets(name));
+    },
+    () => bare(ladderBare()),
+  );
   console.log('\nCPU seconds per minute of air');
   console.log('push                              | onair ffmpeg | onair total | bare ffmpeg | ratio ffmpeg | ratio total');
   for (const [name, onair, b] of rows) {
@@ -193,6 +228,13 @@ try {
       `${name.padEnd(33)} | ${perMinute(onair.ffmpeg).padStart(12)} | ${perMinute(onair.total).padStart(11)} | ${perMinute(b).padStart(11)} | ${(onair.ffmpeg / b).toFixed(3).padStart(12)} | ${(onair.total / b).toFixed(3).padStart(11)}`,
     );
   }
+  const single = rows.find(([n]) => n.startsWith('transcode'))!;
+  const ladder = rows.find(([n]) => n.startsWith('ladder'))!;
+  const RENDITIONS = 3;
+  console.log(`\nladder: CPU seconds per minute per rendition (${RENDITIONS}: 720p30, 360p, audio only), and what the two added renditions cost above one`);
+  console.log(`  onair: ${perMinute(ladder[1].ffmpeg / RENDITIONS)} per rendition, +${perMinute(ladder[1].ffmpeg - single[1].ffmpeg)} above the single 720p30 transcode`);
+  console.log(`  bare:  ${perMinute(ladder[2] / RENDITIONS)} per rendition, +${perMinute(ladder[2] - single[2])} above the single 720p30 transcode`);
+  console.log(`  load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
 
   // Recovery after a kill, and the slate <-> programme switch, at 720p30.
   const e = factory.create({

@@ -17,6 +17,15 @@ const localDestination = z.strictObject({
   type: z.literal('local'),
   /** Keep an MP4 of each broadcast in the archive. @defaultValue true */
   archive: z.boolean().default(true),
+  /**
+   * Heights of the lower renditions of the adaptive ladder (config/default.yaml); the
+   * broadcast's own picture and an audio-only rendition are always in it. [] = picture + audio only.
+   * @defaultValue [720, 360]
+   */
+  ladder: z
+    .array(z.number().int().min(90, 'a rendition must be at least 90 lines high').max(2160, 'a rendition can be at most 2160 lines high (4K)'))
+    .max(5, 'at most 5 renditions: each costs an encode')
+    .default([720, 360]),
 });
 const rtmpDestination = z.strictObject({
   type: z.literal('rtmp'),

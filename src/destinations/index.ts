@@ -29,6 +29,7 @@ const builders: { [T in DestinationConfig['type']]?: Builder<T> } = {
       dataDir: deps.config.dirs.data,
       ffmpeg: deps.ffmpeg,
       archive: conf.archive,
+      ladder: conf.ladder,
       logger: deps.logger.child({ destination: name }),
     }),
   rtmp: (name, conf, deps) =>

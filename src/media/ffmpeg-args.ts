@@ -12,6 +12,7 @@ import {
   videoBitrateKbps,
 } from './encoding-profile.js';
 import type { InputPart } from './inputs.js';
+import { ladderFilter, ladderMaps, type LadderStreams } from './ladder.js';
 import type { VideoFormat } from './media-info.js';
 
 /**
@@ -21,7 +22,7 @@ import type { VideoFormat } from './media-info.js';
  * the short gap while one decoder hands over to the next with repeated frames, and the
  * resampler fills the audio gap with silence, so the destinations see no hole.
  */
-export function encodeArgs(format: VideoFormat): string[] {
+export function encodeArgs(format: VideoFormat, opts: { audioFilter?: boolean } = {}): string[] {
   const kbps = videoBitrateKbps(format);
   const gop = Math.max(1, Math.round(format.fps * GOP_SECONDS));
   return [
@@ -39,7 +40,8 @@ export function encodeArgs(format: VideoFormat): string[] {
     '-minrate', `${kbps}k`,
     '-maxrate', `${kbps}k`,
     '-bufsize', `${kbps * GOP_SECONDS}k`,
-    '-af', 'aresample=async=1000',
+    // With a ladder the resampler sits in its filtergraph instead (ladder.ts).
+    ...(opts.audioFilter === false ? [] : ['-af', 'aresample=async=1000']),
     '-c:a', 'aac',
     '-b:a', `${AUDIO_KBPS}k`,
     '-ac', '2',
@@ -105,6 +107,11 @@ export interface OutputPlan {
    * a restart continues the HLS timeline instead of starting it over.
    */
   offsetS: number;
+  /**
+   * The lower renditions a local HLS output with a ladder takes (ladder.ts); then the
+   * slaves select their streams. Absent = one rendition (stream 0:v, 0:a).
+   */
+  ladder?: LadderStreams;
 }
 
 /** The output: reads the pipe, encodes once, writes every destination through the tee. */
@@ -122,9 +129,9 @@ export function outputArgs(plan: OutputPlan): string[] {
     '-fflags', '+genpts+discardcorrupt',
     '-f', 'mpegts',
     '-i', plan.pipe,
-    '-map', '0:v:0',
-    '-map', '0:a:0',
-    ...encodeArgs(plan.format),
+    ...(plan.ladder
+      ? ['-filter_complex', ladderFilter(plan.ladder), ...encodeArgs(plan.format, { audioFilter: false }), ...ladderMaps(plan.ladder, GOP_SECONDS)]
+      : ['-map', '0:v:0', '-map', '0:a:0', ...encodeArgs(plan.format)]),
     ...(plan.offsetS > 0 ? ['-output_ts_offset', plan.offsetS.toFixed(3)] : []),
     // flv wants the codec headers out of band; mpegts outputs get them back via auto bsf.
     '-flags', '+global_header',

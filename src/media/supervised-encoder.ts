@@ -38,6 +38,7 @@ import { slateInput, type InputPart } from './inputs.js';
 import type { VideoFormat } from './media-info.js';
 import { nextMediaSequence } from './hls-playlist.js';
 import { PlaylistRate } from './output-rate.js';
+import { MAIN_STREAMS, outputLadder, slaveStreams } from './ladder.js';
 import { PlayoutPipe } from './playout-pipe.js';
 import { ProbeError } from './probe.js';
 import {
@@ -370,16 +371,17 @@ export class SupervisedEncoder implements Encoder {
     // The HLS muxer does not create folders; a missing one would fail that output only.
     for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
     const slaves: string[] = [];
+    const ladder = outputLadder(p.format, targets);
     // A restarted output continues each playlist's numbering (see tee.ts).
-    for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0));
+    for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0, slaveStreams(ladder, t)));
     for (const t of targets) {
       if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
       // One prefix per output run, so a restarted output never overwrites a part.
-      slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`)));
+      slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}));
     }
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
-    const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS });
+    const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#output?.proc.running) return;
     const parser = new ProgressParser();

@@ -2,8 +2,10 @@
 // own fifo slave with `onfail=ignore`, so one failing output never drops the others,
 // and `attempt_recovery` reconnects that output on its own, in the same ffmpeg, while
 // the rest keep going (the fifo queues, then drops, packets while its output is down).
+import path from 'node:path';
 import type { IngestTarget } from '../scheduler/ports.js';
 import { escapeTeeOption, escapeTeeSlave } from './escape.js';
+import { MASTER_PLAYLIST } from './ladder.js';
 
 /** How an output behaves when it fails, as fifo options. */
 export interface RecoveryOptions {
@@ -50,19 +52,39 @@ function recovering(format: string, recovery: RecoveryOptions): Array<[string, s
   ];
 }
 
+/**
+ * Which of the output's streams a slave takes, when the output has a ladder (ladder.ts):
+ * `select` (stream indices or specifiers) and, for an HLS output with renditions, its
+ * `var_stream_map`. Empty = every stream, one rendition.
+ */
+export interface SlaveStreams {
+  select?: string;
+  varStreamMap?: string;
+}
+
+function selecting(streams: SlaveStreams): Array<[string, string | number]> {
+  return streams.select ? [['select', streams.select]] : [];
+}
+
 /** One destination's slave; an HLS playlist's segments are numbered from `hlsStartNumber`. */
-export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DEFAULT_RECOVERY, hlsStartNumber = 0): string {
+export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DEFAULT_RECOVERY, hlsStartNumber = 0, streams: SlaveStreams = {}): string {
   if (target.format === 'flv') {
-    return slave([...recovering('flv', recovery), ['onfail', 'ignore']], target.url);
+    return slave([...selecting(streams), ...recovering('flv', recovery), ['onfail', 'ignore']], target.url);
   }
+  const ladder: Array<[string, string | number]> = streams.varStreamMap
+    ? [['master_pl_name', MASTER_PLAYLIST], ['var_stream_map', streams.varStreamMap]]
+    : [];
   const hls = options([
     ['hls_time', HLS_TIME_S],
     ['hls_list_size', HLS_LIST_SIZE],
     ['hls_flags', HLS_FLAGS],
     ['start_number', hlsStartNumber],
+    ...ladder,
   ]);
+  // With renditions, each gets a playlist named by var_stream_map (%v), beside the master.
+  const file = streams.varStreamMap ? path.join(path.dirname(target.url), '%v.m3u8') : target.url;
   // format_opts is itself an option list, parsed once more by the fifo muxer.
-  return slave([...recovering('hls', recovery), ['format_opts', hls], ['onfail', 'ignore']], target.url);
+  return slave([...selecting(streams), ...recovering('hls', recovery), ['format_opts', hls], ['onfail', 'ignore']], file);
 }
 
 /** Length of one archive recording part. */
@@ -75,7 +97,7 @@ export const RECORDING_PART_S = 2;
  * (recording-parts.ts), so the archive keeps the programme. No recovery: reopening would
  * overwrite a part.
  */
-export function recordingSlave(prefix: string, recovery: RecoveryOptions = DEFAULT_RECOVERY): string {
+export function recordingSlave(prefix: string, recovery: RecoveryOptions = DEFAULT_RECOVERY, streams: SlaveStreams = {}): string {
   const segment = options([
     ['segment_time', RECORDING_PART_S],
     ['segment_format', 'mpegts'],
@@ -83,6 +105,7 @@ export function recordingSlave(prefix: string, recovery: RecoveryOptions = DEFAU
   ]);
   return slave(
     [
+      ...selecting(streams),
       ['f', 'fifo'],
       ['fifo_format', 'segment'],
       ['format_opts', segment],

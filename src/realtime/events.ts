@@ -37,7 +37,7 @@ export type AckFn<T extends object = object> = (ack: Ack<T>) => void;
 export interface WatchLink {
   destination: string;
   kind: 'local' | 'rtmp' | 'youtube';
-  /** YouTube watch URL, or the local HLS playlist path (relative to the site). */
+  /** YouTube watch URL, or the local HLS master playlist's path (relative to the site). */
   url: string;
 }
 

@@ -38,6 +38,13 @@ export interface IngestTarget {
    * MPEG-TS part per ffmpeg run, which the local destination turns into the archive MP4.
    */
   record?: string;
+  /**
+   * hls only: heights of lower renditions (e.g. [720, 360]) for an adaptive ladder. The
+   * output then writes a master playlist (`master.m3u8` beside `url`) listing the
+   * broadcast's own picture (its media playlist stays at `url`), each height below it, and
+   * an audio-only rendition (`audio.m3u8`). Absent = one media playlist at `url`.
+   */
+  ladder?: readonly number[];
 }
 
 export interface ErrorInfo {

@@ -16,6 +16,7 @@ import { DestinationError, type DestinationContext, type DestinationState } from
 import type { Occurrence } from '../../src/schedule/types.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { binaries, countVideoFrames, hlsSegments } from '../support/ffmpeg-tools.js';
+import { parseMasterPlaylist, probeStreams } from '../support/stream-check.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
 
@@ -60,14 +61,15 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('streams HLS that express serves, and archives the programme as an MP4 listed at /api/archive', async () => {
-    const dest = new LocalDestination({ name: 'local', dataDir: dir, ffmpeg: binaries().ffmpeg, logger: createLogger('silent'), minFreeBytes: 1 });
+  it('streams an HLS ladder (picture, a smaller one, audio only) that express serves, and archives the programme as an MP4 listed at /api/archive', async () => {
+    // A tiny ladder under the tests' 320x180 picture keeps the CPU low: 180p, 90p, audio.
+    const dest = new LocalDestination({ name: 'local', dataDir: dir, ffmpeg: binaries().ffmpeg, logger: createLogger('silent'), minFreeBytes: 1, ladder: [720, 90] });
     const occ = occurrence('story@2026-12-05T11:00');
     const ctx = context();
     let state = await dest.prepare(occ, pending('local'), ctx);
     expect(state.status).to.equal('ready');
     expect(state.ingest).to.deep.include({ format: 'hls' });
-    expect(state.watchUrl).to.equal('/hls/story_2026-12-05T11-00/index.m3u8');
+    expect(state.watchUrl).to.equal('/hls/story_2026-12-05T11-00/master.m3u8');
     expect(state.ingest!.record).to.be.a('string');
 
     const encoder = testEncoderFactory(dir).create({ occurrence: occ, outputs: [{ destination: 'local', target: state.ingest! }] });
@@ -77,16 +79,39 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
       state = await dest.goLive(occ, state, ctx);
       expect(state.status).to.equal('live');
 
-      const playlist = await fetch(base + state.watchUrl!);
-      expect(playlist.status).to.equal(200);
-      expect(playlist.headers.get('content-type')).to.include('application/vnd.apple.mpegurl');
-      expect(playlist.headers.get('cache-control')).to.equal('public, max-age=1');
-      const text = await playlist.text();
-      const segment = text.split('\n').find((l) => l.endsWith('.ts'))!;
-      const seg = await fetch(`${base}/hls/story_2026-12-05T11-00/${segment}`);
-      expect(seg.status).to.equal(200);
-      expect(seg.headers.get('content-type')).to.equal('video/mp2t');
-      expect((await seg.arrayBuffer()).byteLength).to.be.greaterThan(1000);
+      const master = await fetch(base + state.watchUrl!);
+      expect(master.status).to.equal(200);
+      expect(master.headers.get('content-type')).to.include('application/vnd.apple.mpegurl');
+      expect(master.headers.get('cache-control')).to.equal('public, max-age=1');
+      // Every rendition, with what a player chooses by: 720 is above the picture, so left out.
+      const variants = parseMasterPlaylist(await master.text());
+      expect(variants.map((v) => v.uri)).to.deep.equal(['index.m3u8', '90p.m3u8', 'audio.m3u8']);
+      expect(variants.map((v) => v.attrs.RESOLUTION)).to.deep.equal(['320x180', '160x90', undefined]);
+      for (const v of variants) expect(Number(v.attrs.BANDWIDTH), v.uri).to.be.greaterThan(0);
+      expect(variants[0]!.attrs.CODECS).to.match(/^"avc1\.[0-9a-f]{6},mp4a\.40\.2"$/);
+      expect(variants[1]!.attrs.CODECS).to.match(/^"avc1\.[0-9a-f]{6},mp4a\.40\.2"$/);
+      expect(variants[2]!.attrs.CODECS).to.equal('"mp4a.40.2"');
+      expect(Number(variants[0]!.attrs.BANDWIDTH)).to.be.greaterThan(Number(variants[1]!.attrs.BANDWIDTH));
+      expect(Number(variants[1]!.attrs.BANDWIDTH)).to.be.greaterThan(Number(variants[2]!.attrs.BANDWIDTH));
+      // Each rendition's first segment, served and read back by ffprobe (not by our code).
+      const expected = [
+        { video: '320x180', audio: true },
+        { video: '160x90', audio: true },
+        { video: undefined, audio: true },
+      ];
+      for (const [i, v] of variants.entries()) {
+        const text = await (await fetch(`${base}/hls/story_2026-12-05T11-00/${v.uri}`)).text();
+        const segment = text.split('\n').find((l) => l.endsWith('.ts'))!;
+        const seg = await fetch(`${base}/hls/story_2026-12-05T11-00/${segment}`);
+        expect(seg.status).to.equal(200);
+        expect(seg.headers.get('content-type')).to.equal('video/mp2t');
+        const file = path.join(dir, `probe-${i}.ts`);
+        writeFileSync(file, Buffer.from(await seg.arrayBuffer()));
+        const streams = await probeStreams(file);
+        const video = streams.find((s) => s.codec_type === 'video');
+        expect(video ? `${video.width}x${video.height}` : undefined, v.uri).to.equal(expected[i]!.video);
+        expect(streams.some((s) => s.codec_type === 'audio' && s.codec_name === 'aac'), v.uri).to.equal(expected[i]!.audio);
+      }
       // Let a few seconds of programme be recorded.
       await new Promise<void>((resolve) => {
         const off = encoder.on('health', (h) => {
@@ -99,7 +124,9 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
 
     state = await dest.end(occ, state, ctx);
     expect(state.status).to.equal('complete');
-    expect(readFileSync(state.ingest!.url, 'utf8')).to.include('#EXT-X-ENDLIST');
+    for (const name of ['index.m3u8', '90p.m3u8', 'audio.m3u8']) {
+      expect(readFileSync(path.join(path.dirname(state.ingest!.url), name), 'utf8'), name).to.include('#EXT-X-ENDLIST');
+    }
     const res = await fetch(`${base}/api/archive`);
     expect(res.status).to.equal(200);
     const { items } = (await res.json()) as { items: Array<Record<string, unknown>> };
@@ -114,6 +141,8 @@ describe('local destination (real ffmpeg, real HTTP)', function () {
     expect(items[0]!.durationS).to.be.greaterThan(2);
     const mp4 = path.join(dir, 'archive', 'story_2026-12-05T11-00.mp4');
     expect(await countVideoFrames(mp4)).to.be.greaterThan(50);
+    // The archive keeps the picture alone, not the ladder's other renditions.
+    expect((await probeStreams(mp4)).map((x) => `${x.codec_type}${x.width ? ` ${x.width}x${x.height}` : ''}`)).to.deep.equal(['video 320x180', 'audio']);
     const video = await fetch(`${base}/archive/story_2026-12-05T11-00.mp4`, { headers: { range: 'bytes=0-99' } });
     expect(video.status).to.equal(206);
     expect(video.headers.get('content-type')).to.equal('video/mp4');

@@ -15,7 +15,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { countVideoFrames, ffmpegChildOf, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
-import { probePackets, readMediaPlaylist, timestampRegressions } from '../support/stream-check.js';
+import { probePackets, probeStreams, readMediaPlaylist, timestampRegressions } from '../support/stream-check.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 
@@ -57,7 +57,7 @@ describe('media: one continuous output per broadcast (real ffmpeg, real RTMP rec
   /** Kinds of the decoders started, in order, read from the encoder's log as it writes it. */
   let decodersStarted: string[];
 
-  function create(id: string, playlist: string): SupervisedEncoder {
+  function create(id: string, playlist: string, ladder?: number[]): SupervisedEncoder {
     decodersStarted = [];
     const logger = createLogger('info', {
       write: (line: string) => {
@@ -68,7 +68,7 @@ describe('media: one continuous output per broadcast (real ffmpeg, real RTMP rec
     e = testEncoderFactory(dir, { stopTimeoutMs: 3000 }, { fontFile: findSlateFont(), logger }).create({
       occurrence: testOccurrence(`${id}@2026-12-05T11:00`, { source: pattern }),
       outputs: [
-        { destination: 'local', target: { url: playlist, format: 'hls' } },
+        { destination: 'local', target: { url: playlist, format: 'hls', ...(ladder ? { ladder } : {}) } },
         { destination: 'relay', target: { url: receiver.url, format: 'flv' } },
       ],
     });
@@ -133,9 +133,10 @@ describe('media: one continuous output per broadcast (real ffmpeg, real RTMP rec
     expect(seen.fatals).to.deep.equal([]);
   });
 
-  it('restarts a killed output at once: a new publish, and the HLS timeline continues', async () => {
+  it('restarts a killed output at once: a new publish, and the HLS timeline continues in every rendition of the ladder', async () => {
     const playlist = path.join(dir, 'hls', 'index.m3u8');
-    const enc = create('output', playlist);
+    // The picture, a 90p rendition and audio only; RTMP keeps the picture alone.
+    const enc = create('output', playlist, [90]);
     const seen = collectEncoderEvents(enc);
     enc.start('programme');
     await waitFor('3 HLS segments', () => hlsSegments(playlist).length >= 3, 30_000);
@@ -160,5 +161,24 @@ describe('media: one continuous output per broadcast (real ffmpeg, real RTMP rec
       if (first) all.push(first.dts);
     }
     expect(all, 'segment start times only go forward').to.deep.equal([...all].sort((a, b) => a - b));
+    // Every rendition continued too, cut at the same keyframes: the same segment numbers.
+    const numbers = (file: string): number[] => readMediaPlaylist(file).segments.map((x) => Number(/(\d+)\.ts$/.exec(x.uri)![1]));
+    const top = numbers(playlist);
+    for (const name of ['90p.m3u8', 'audio.m3u8']) {
+      const other = path.join(dir, 'hls', name);
+      const pl2 = readMediaPlaylist(other);
+      expect(pl2.problems, name).to.deep.equal([]);
+      expect(pl2.segments.filter((x) => x.discontinuity), name).to.deep.equal([]);
+      const mine = numbers(other);
+      expect(mine, `${name} numbers only go forward`).to.deep.equal([...mine].sort((a, b) => a - b));
+      // Each playlist is written on its own: compare where both are.
+      const common = mine.filter((n) => top.includes(n));
+      expect(common.length, `${name} shares segment numbers with index.m3u8`).to.be.at.least(3);
+      expect(Math.max(...mine)).to.be.greaterThan(segmentsBefore);
+    }
+    expect(readFileSync(path.join(dir, 'hls', 'master.m3u8'), 'utf8')).to.include('audio.m3u8');
+    // The relay got the picture alone: one video stream, one audio stream.
+    const relay = await probeStreams(receiver.recordings[1]!);
+    expect(relay.map((x) => `${x.codec_type}${x.width ? ` ${x.width}x${x.height}` : ''}`)).to.deep.equal(['video 320x180', 'audio']);
   });
 });

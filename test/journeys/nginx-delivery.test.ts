@@ -9,6 +9,7 @@ import { launchChromium } from '../browser/browser-support.js';
 import { waitFor } from '../support/ffmpeg-tools.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { startNginx, type Nginx } from '../support/nginx.js';
+import { firstMediaPlaylist } from '../support/stream-check.js';
 
 const START = '2026-12-05T08:59:54Z'; // 11:59:54 in Istanbul
 const ID = 'story-hour@2026-12-05T12:00';
@@ -41,8 +42,10 @@ describe('journey: a viewer watches through nginx (deploy/nginx/onair.conf)', fu
       const b = list.broadcasts.find((x) => x.occurrenceId === ID);
       const url = b?.state === 'live' ? b.destinations.find((d) => d.status === 'live' && d.watchUrl)?.watchUrl : undefined;
       if (!url) return undefined;
-      const text = await (await fetch(`${nginx.url}${url}`)).text();
-      return /\.ts\s*$/m.test(text) ? url : undefined;
+      // The watch URL is the master playlist; its top rendition's playlist lists the segments.
+      const media = firstMediaPlaylist(url, await (await fetch(`${nginx.url}${url}`)).text());
+      const text = await (await fetch(`${nginx.url}${media}`)).text();
+      return /\.ts\s*$/m.test(text) ? media : undefined;
     }, 60_000);
   });
 

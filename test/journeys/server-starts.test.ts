@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { io as connect } from 'socket.io-client';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/ffmpeg-tools.js';
+import { firstMediaPlaylist } from '../support/stream-check.js';
 
 const START = '2026-12-05T08:59:52Z'; // 11:59:52 in Istanbul
 const STORY = `id: story-hour
@@ -63,9 +64,10 @@ describe('journey: the composed server puts a programme on air', function () {
     }, 40_000);
     expect(j.clock.now().getTime()).to.be.at.least(Date.parse('2026-12-05T09:00:00Z'));
     const url = live.destinations.find((d) => d.watchUrl)?.watchUrl;
-    expect(url).to.match(/\.m3u8$/);
-    const playlist = await (await fetch(`${j.url}${url}`)).text();
-    expect(playlist).to.match(/#EXTM3U/);
+    expect(url).to.match(/\/master\.m3u8$/);
+    const master = await (await fetch(`${j.url}${url}`)).text();
+    expect(master).to.match(/#EXTM3U/);
+    const playlist = await (await fetch(`${j.url}${firstMediaPlaylist(url!, master)}`)).text();
     expect(playlist).to.match(/\.ts/);
   });
 });

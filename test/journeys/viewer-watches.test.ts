@@ -3,8 +3,9 @@
 // playing by itself; a page opened while live plays at once; when the demo (listed: false)
 // goes live beside the programme, the page lists both, offers the demo with a button and
 // does not jump; switching moves the player and the chat; the end is said and the player
-// stops. Turkish and English, axe-clean, 390×844. Language clicks add no timers, and a
-// programme added to the schedule is announced as new.
+// stops. The player plays the master playlist; "audio only" switches to its audio-only
+// rendition and is remembered across a reload. Turkish and English, axe-clean, 390×844.
+// Language clicks add no timers, and a programme added to the schedule is announced as new.
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -66,6 +67,8 @@ describe('journey: a viewer watches', function () {
   let phone: Page;
   let desk: Page;
   const errors: string[] = [];
+  /** Every URL each page asked for, in order. */
+  const requested = new Map<Page, string[]>();
 
   async function open(options: { locale: string; width: number; height: number; path?: string }): Promise<Page> {
     const context = await browser.newContext({ locale: options.locale, timezoneId: 'Europe/Istanbul', viewport: { width: options.width, height: options.height } });
@@ -87,6 +90,9 @@ describe('journey: a viewer watches', function () {
       (window as unknown as { intervals: () => number }).intervals = () => live.size;
     });
     const page = await context.newPage();
+    const urls: string[] = [];
+    requested.set(page, urls);
+    page.on('request', (r) => urls.push(new URL(r.url()).pathname));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('response', (r) => {
       if (r.status() >= 500) console.log(`[page ${options.locale}] ${r.status()} ${r.url()}`);
@@ -110,6 +116,29 @@ describe('journey: a viewer watches', function () {
   async function axe(page: Page): Promise<void> {
     const result = await new AxeBuilder({ page }).analyze();
     expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).to.deep.equal([]);
+  }
+
+  /**
+   * The page plays sound only: currentTime moves on by a second with no picture
+   * (videoWidth 0), and since request number `from` it fetched the audio-only playlist and
+   * its segments and no segment with a picture.
+   */
+  async function audioOnlyPlays(page: Page, from: number): Promise<void> {
+    const t0 = await page.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('#player-area video');
+      return v && v.classList.contains('audio-only') && v.currentTime > 0 ? v.currentTime : false;
+    }, undefined, { timeout: 30_000 });
+    const first = (await t0.jsonValue()) as number;
+    await page.waitForFunction((t) => (document.querySelector<HTMLVideoElement>('#player-area video')?.currentTime ?? 0) > t + 1, first, { timeout: 30_000 });
+    expect(await page.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.videoWidth)).to.equal(0);
+    const since = requested.get(page)!.slice(from);
+    const segments = since.filter((u) => u.endsWith('.ts'));
+    expect(since.filter((u) => u.endsWith('.m3u8')).map((u) => u.split('/').pop())).to.include.members(['master.m3u8', 'audio.m3u8']);
+    expect(segments.length).to.be.greaterThan(0);
+    // Segments already asked for by the picture player before the switch may finish; none starts after the first audio one.
+    const firstAudio = segments.findIndex((u) => /\/audio\d+\.ts$/.test(u));
+    expect(firstAudio).to.be.at.least(0);
+    expect(segments.slice(firstAudio).filter((u) => !/\/audio\d+\.ts$/.test(u))).to.deep.equal([]);
   }
 
   before(async () => {
@@ -159,6 +188,8 @@ describe('journey: a viewer watches', function () {
     await phone.locator('#unmute').click();
     expect(await phone.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.muted)).to.equal(false);
     expect(await phone.locator('#unmute').textContent()).to.equal('Sesi kapat');
+    expect(await phone.locator('#audio-only').textContent()).to.equal('Yalnız ses');
+    expect(await phone.locator('#audio-only').getAttribute('aria-pressed')).to.equal('false');
     // The chat follows the programme watched.
     expect(await phone.locator('#chat-room').textContent()).to.equal('Sohbet: Masal Saati');
     await phone.locator('#nickname').fill('Ayşe');
@@ -185,6 +216,9 @@ describe('journey: a viewer watches', function () {
     desk = await open({ locale: 'en-GB', width: 1280, height: 900, path: '/watch/story-hour' });
     expect(await desk.locator('#live-h').textContent()).to.equal('Live now');
     expect(await videoPlays(desk)).to.equal(': Story Hour');
+    // The watch link is the master playlist; hls.js chose a rendition with a picture.
+    expect(requested.get(desk)!.filter((u) => u.endsWith('.m3u8'))[0]).to.match(/^\/hls\/story-hour_[^/]+\/master\.m3u8$/);
+    expect(await desk.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.videoWidth)).to.equal(320);
     await axe(desk);
   });
 
@@ -203,6 +237,35 @@ describe('journey: a viewer watches', function () {
     j.removeSchedule('quiz.yaml');
     await desk.locator('#programmes li h3', { hasText: 'Quiz Night' }).waitFor({ state: 'detached', timeout: 15_000 });
     expect(await intervals()).to.equal(before);
+  });
+
+  it('"audio only" plays the audio-only rendition (no picture loaded), says so, and is remembered after a reload', async () => {
+    const button = desk.locator('#audio-only');
+    expect(await button.textContent()).to.equal('Audio only');
+    expect(await button.getAttribute('aria-pressed')).to.equal('false');
+    expect(await desk.locator('#player-mode').textContent()).to.equal('');
+    const urls = requested.get(desk)!;
+    const from = urls.length;
+    await button.click();
+    expect(await button.getAttribute('aria-pressed')).to.equal('true');
+    await desk.locator('#player-mode', { hasText: 'Audio only is on: no picture is loaded, so less data is used.' }).waitFor();
+    // The sound plays on (currentTime moves) with no picture, from audio-only segments only.
+    await audioOnlyPlays(desk, from);
+    await axe(desk);
+
+    const before = urls.length;
+    await desk.reload();
+    await desk.locator('#player-area video').waitFor();
+    expect(await desk.locator('#audio-only').getAttribute('aria-pressed')).to.equal('true');
+    await desk.locator('#player-mode', { hasText: 'Audio only is on' }).waitFor();
+    await audioOnlyPlays(desk, before);
+
+    // And back: the picture returns, and so does the choice after a reload.
+    await desk.locator('#audio-only').click();
+    expect(await desk.locator('#audio-only').getAttribute('aria-pressed')).to.equal('false');
+    expect(await desk.locator('#player-mode').textContent()).to.equal('');
+    await desk.waitForFunction(() => (document.querySelector<HTMLVideoElement>('#player-area video')?.videoWidth ?? 0) > 0);
+    expect(await videoPlays(desk)).to.equal(': Story Hour');
   });
 
   it('the demo goes live beside it: listed once, offered with a button, no jump; switching moves player and chat; its end is said and the player stops', async () => {

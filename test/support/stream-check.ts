@@ -35,6 +35,25 @@ export function probePackets(file: string): Promise<Packet[]> {
   });
 }
 
+export interface StreamInfo {
+  codec_type: string;
+  codec_name: string;
+  width?: number;
+  height?: number;
+}
+
+/** The streams ffprobe finds in `file`. */
+export function probeStreams(file: string): Promise<StreamInfo[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      binaries().ffprobe,
+      ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', file],
+      { timeout: 60_000 },
+      (err, stdout) => (err ? reject(err) : resolve((JSON.parse(String(stdout)) as { streams: StreamInfo[] }).streams)),
+    );
+  });
+}
+
 export interface Regression {
   type: Packet['type'];
   from: number;
@@ -124,4 +143,32 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
 
 export function readMediaPlaylist(file: string): MediaPlaylist {
   return parseMediaPlaylist(readFileSync(file, 'utf8'));
+}
+
+/** One variant of an HLS master playlist: its EXT-X-STREAM-INF attributes (quotes kept) and URI. */
+export interface MasterVariant {
+  uri: string;
+  attrs: Record<string, string>;
+}
+
+/** The variants of an HLS master playlist, in order. */
+export function parseMasterPlaylist(text: string): MasterVariant[] {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const out: MasterVariant[] = [];
+  lines.forEach((line, i) => {
+    if (!line.startsWith('#EXT-X-STREAM-INF:')) return;
+    const attrs: Record<string, string> = {};
+    for (const m of line.slice('#EXT-X-STREAM-INF:'.length).matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) attrs[m[1]!] = m[2]!;
+    out.push({ uri: lines[i + 1]!, attrs });
+  });
+  return out;
+}
+
+/**
+ * The URL path of the first media playlist behind a watch URL path: the master's first
+ * variant (the top rendition), or the playlist itself when it is a media playlist.
+ */
+export function firstMediaPlaylist(watchPath: string, text: string): string {
+  const first = parseMasterPlaylist(text)[0];
+  return first ? watchPath.replace(/[^/]+$/, first.uri) : watchPath;
 }

@@ -31,6 +31,13 @@ describe('configuration', () => {
     );
   });
 
+  it('gives local destinations the documented ladder and names a bad one', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.destinations.local).to.deep.include({ type: 'local', ladder: [720, 360] });
+    expect(c.destinations.demo).to.deep.include({ ladder: [720, 360] });
+    expect(() => loadConfig({ env: {}, overrides: { 'destinations.local.ladder': [720, 4000] } })).to.throw(/destinations\.local\.ladder\.1.*at most 2160/);
+  });
+
   it('rejects an unknown setting by name', () => {
     expect(() => loadConfig({ env: {}, overrides: { 'engine.prepareLeed': '5m' } })).to.throw(/prepareLeed/);
   });

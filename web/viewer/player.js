@@ -3,6 +3,10 @@
 // through hls.js wherever it runs, natively where it cannot (iOS without MSE); YouTube through
 // its privacy-enhanced embed. Both start muted, because browsers only autoplay muted media,
 // and the page shows its own unmute button so nobody has to find the player's.
+// Local HLS is a master playlist of renditions: hls.js picks among the pictures by bandwidth.
+// In audio-only mode (viewers on mobile data, listeners who need no picture) the player plays
+// the master's audio-only rendition itself: hls.js leaves audio-only variants out of its
+// levels when the master also has pictures, so it is loaded as a playlist of its own.
 
 /** @typedef {import('../../src/realtime/events.js').WatchLink} WatchLink */
 
@@ -20,6 +24,23 @@ const STALL_MS = 8000;
  */
 const FIRST_FRAME_MS = 12_000;
 const YOUTUBE_ORIGIN = 'https://www.youtube-nocookie.com';
+
+/**
+ * The audio-only rendition of a master playlist: the first variant whose CODECS name no
+ * video codec and which has no RESOLUTION.
+ * @param {string} text the master playlist @param {string} base its URL @returns {string | null} absolute URL
+ */
+export function audioOnlyVariant(text, base) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  for (const [i, line] of lines.entries()) {
+    if (!line.startsWith('#EXT-X-STREAM-INF:') || /RESOLUTION=/.test(line)) continue;
+    const codecs = /CODECS="([^"]*)"/.exec(line)?.[1];
+    if (!codecs || !codecs.split(',').every((c) => /^mp4a\./.test(c.trim()))) continue;
+    const uri = lines.slice(i + 1).find((l) => l && !l.startsWith('#'));
+    if (uri) return new URL(uri, new URL(base, location.href)).href;
+  }
+  return null;
+}
 
 /** @param {string} url @returns {string | null} the embed URL of a YouTube watch URL */
 export function youtubeEmbed(url) {
@@ -52,11 +73,43 @@ export class Player {
   #muted = true;
   /** @type {() => void} */
   #onMuteChange;
+  /** The viewer asked for sound only. */
+  #audioOnly = false;
+  /** What plays: 'audio' once the audio-only rendition is loaded, 'picture' otherwise. @type {'picture' | 'audio'} */
+  #rendition = 'picture';
 
-  /** @param {HTMLElement} area where the <video> or <iframe> goes @param {() => void} onMuteChange */
-  constructor(area, onMuteChange) {
+  /**
+   * @param {HTMLElement} area where the <video> or <iframe> goes
+   * @param {() => void} onChange called when the sound or the rendition changes
+   * @param {{ audioOnly?: boolean }} [options]
+   */
+  constructor(area, onChange, options = {}) {
     this.#area = area;
-    this.#onMuteChange = onMuteChange;
+    this.#onMuteChange = onChange;
+    this.#audioOnly = options.audioOnly === true;
+  }
+
+  /** Whether the viewer asked for sound only (it applies to local streams). */
+  get audioOnly() {
+    return this.#audioOnly;
+  }
+
+  /** 'audio' when the audio-only rendition plays (a local stream that has one), else 'picture'. */
+  get rendition() {
+    return this.#rendition;
+  }
+
+  /** Sound only, or the picture back; a playing local stream reloads in the chosen rendition. @param {boolean} on */
+  setAudioOnly(on) {
+    if (on === this.#audioOnly) return;
+    this.#audioOnly = on;
+    const video = this.#video;
+    const link = this.#link;
+    if (!video || !link) return;
+    clearTimeout(this.#retry);
+    this.#hls?.destroy();
+    this.#hls = null;
+    this.#attach(video, link.url);
   }
 
   /** The link playing now, if any. */
@@ -109,6 +162,7 @@ export class Player {
       });
       this.#video = video;
       this.#area.append(video);
+      this.#rendition = 'picture';
       this.#attach(video, link.url);
       this.#watch(video, link.url);
     } else {
@@ -151,8 +205,39 @@ export class Player {
     }, 1000);
   }
 
-  /** @param {HTMLVideoElement} video @param {string} url */
+  /**
+   * Plays `url` (a master playlist), or in audio-only mode its audio-only rendition when it
+   * has one. @param {HTMLVideoElement} video @param {string} url
+   */
   #attach(video, url) {
+    if (!this.#audioOnly) {
+      this.#setRendition(video, 'picture');
+      this.#load(video, url);
+      return;
+    }
+    const wanted = this.#audioOnly;
+    fetch(url, { cache: 'no-store' })
+      .then((res) => (res.ok ? res.text() : ''))
+      .catch(() => '')
+      .then((text) => {
+        // Stopped, switched or toggled meanwhile: that call attaches what is wanted now.
+        if (this.#video !== video || this.#audioOnly !== wanted || this.#hls) return;
+        const audio = text ? audioOnlyVariant(text, url) : null;
+        this.#setRendition(video, audio ? 'audio' : 'picture');
+        this.#load(video, audio ?? url);
+      });
+  }
+
+  /** @param {HTMLVideoElement} video @param {'picture' | 'audio'} rendition */
+  #setRendition(video, rendition) {
+    video.classList.toggle('audio-only', rendition === 'audio');
+    if (this.#rendition === rendition) return;
+    this.#rendition = rendition;
+    this.#onMuteChange();
+  }
+
+  /** @param {HTMLVideoElement} video @param {string} url a master or media playlist */
+  #load(video, url) {
     const Hls = window.Hls;
     // hls.js wherever it runs (Media Source Extensions): it copes with a live stream joined
     // at its very start. Chromium 156 also answers "maybe" for HLS, but its own player

@@ -79,7 +79,8 @@ const state = {
 /** @type {ViewerSocket} */
 const socket = window.io({ auth: (cb) => cb({ viewer: load(VIEWER_KEY) ?? undefined }) });
 socket.on('viewer:identity', ({ token }) => save(VIEWER_KEY, token));
-const player = new Player($('player-area'), () => renderPlayerControls());
+const AUDIO_ONLY_KEY = 'onair.audioOnly';
+const player = new Player($('player-area'), () => renderPlayerControls(), { audioOnly: load(AUDIO_ONLY_KEY) === 'on' });
 
 // -------------------------------------------------------------------------------------
 // Announcements (aria-live) and browser notifications
@@ -248,6 +249,13 @@ function renderPlayerControls() {
   $('source-choice').hidden = !both;
   $('source-local').setAttribute('aria-pressed', String(player.link?.kind === 'local'));
   $('source-youtube').setAttribute('aria-pressed', String(player.link?.kind === 'youtube'));
+  // Sound only is a rendition of local streams (YouTube's embed has none).
+  const local = player.link?.kind === 'local';
+  const audioOnly = $('audio-only');
+  audioOnly.hidden = !local;
+  audioOnly.setAttribute('aria-pressed', String(player.audioOnly));
+  const mode = local && player.audioOnly && player.rendition === 'audio' ? t(state.lang, 'player.audioOnly.on') : '';
+  if ($('player-mode').textContent !== mode) $('player-mode').textContent = mode;
 }
 
 /** @param {ProgrammeInfo} p @returns {HTMLElement} when it is on: times, time zone, duration */
@@ -559,6 +567,13 @@ $('notify').addEventListener('click', async () => {
   renderAll();
 });
 $('unmute').addEventListener('click', () => player.toggleMute());
+$('audio-only').addEventListener('click', () => {
+  const on = !player.audioOnly;
+  save(AUDIO_ONLY_KEY, on ? 'on' : 'off');
+  player.setAudioOnly(on);
+  renderPlayerControls();
+  if (!on) announce(t(state.lang, 'player.audioOnly.off'));
+});
 /** @param {Source} source */
 function setSource(source) {
   state.source = source;

@@ -32,7 +32,15 @@ export interface LocalDestinationDeps {
    * @defaultValue 1 hour
    */
   hlsRetentionMs?: number;
+  /**
+   * Heights of the lower renditions of the adaptive ladder; the picture itself and an
+   * audio-only rendition are always in it (IngestTarget.ladder). @defaultValue [720, 360]
+   */
+  ladder?: readonly number[];
 }
+
+/** The master playlist the encoder writes beside index.m3u8 (media/ladder.ts MASTER_PLAYLIST). */
+const MASTER = 'master.m3u8';
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -57,10 +65,10 @@ export class LocalDestination implements Destination {
     this.name = deps.name;
   }
 
-  #paths(occ: Occurrence): { folder: string; dir: string; playlist: string; parts: string } {
+  #paths(occ: Occurrence): { folder: string; dir: string; playlist: string; master: string; parts: string } {
     const folder = occurrenceFolder(occ.id);
     const dir = path.join(hlsRoot(this.#deps.dataDir), folder);
-    return { folder, dir, playlist: path.join(dir, 'index.m3u8'), parts: partsDir(this.#deps.dataDir, folder) };
+    return { folder, dir, playlist: path.join(dir, 'index.m3u8'), master: path.join(dir, MASTER), parts: partsDir(this.#deps.dataDir, folder) };
   }
 
   async prepare(occ: Occurrence, state: DestinationState, _ctx?: DestinationContext): Promise<DestinationState> {
@@ -93,18 +101,26 @@ export class LocalDestination implements Destination {
       name: this.name,
       kind: 'local',
       status: state.status === 'pending' ? 'ready' : state.status,
-      ingest: this.#deps.archive === false ? { url: p.playlist, format: 'hls' } : { url: p.playlist, format: 'hls', record: p.parts },
-      watchUrl: `/hls/${p.folder}/index.m3u8`,
+      ingest: {
+        url: p.playlist,
+        format: 'hls',
+        ...(this.#deps.archive === false ? {} : { record: p.parts }),
+        ladder: this.#deps.ladder ?? [720, 360],
+      },
+      // The master playlist: players switch renditions by bandwidth (and the viewer page
+      // offers the audio-only one).
+      watchUrl: `/hls/${p.folder}/${MASTER}`,
     };
   }
 
   async awaitIngest(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
-    const { playlist } = this.#paths(occ);
+    const { playlist, master } = this.#paths(occ);
     const limit = this.#deps.ingestTimeoutMs ?? 60_000;
     const deadline = ctx.now().getTime() + limit;
     while (!ctx.signal.aborted) {
       try {
-        if (/^[^#].*\.ts\s*$/m.test(await readFile(playlist, 'utf8'))) return state;
+        // Viewers open the master playlist: wait for it too.
+        if (/^[^#].*\.ts\s*$/m.test(await readFile(playlist, 'utf8')) && (await readFile(master, 'utf8')).includes('#EXT-X-STREAM-INF')) return state;
       } catch {
         // Not written yet.
       }
@@ -135,11 +151,16 @@ export class LocalDestination implements Destination {
    */
   async end(occ: Occurrence, state: DestinationState, ctx: DestinationContext): Promise<DestinationState> {
     const p = this.#paths(occ);
-    try {
-      const text = await readFile(p.playlist, 'utf8');
-      if (!text.includes('#EXT-X-ENDLIST')) await appendFile(p.playlist, '#EXT-X-ENDLIST\n');
-    } catch {
-      // No playlist: nothing was streamed.
+    // Every rendition's media playlist (index.m3u8, 360p.m3u8, audio.m3u8, ...), not the master.
+    const playlists = (await readdir(p.dir).catch(() => [] as string[])).filter((n) => n.endsWith('.m3u8') && n !== MASTER);
+    for (const name of playlists) {
+      const file = path.join(p.dir, name);
+      try {
+        const text = await readFile(file, 'utf8');
+        if (!text.includes('#EXT-X-ENDLIST')) await appendFile(file, '#EXT-X-ENDLIST\n');
+      } catch {
+        // Gone meanwhile: nothing to end.
+      }
     }
     const entry =
       this.#deps.archive === false

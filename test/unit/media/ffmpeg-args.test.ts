@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { escapeFilterValue, escapeTeeOption, escapeTeeSlave } from '../../../src/media/escape.js';
 import { decoderArgs, outputArgs } from '../../../src/media/ffmpeg-args.js';
 import { concatList, fileInput, liveInput, slateInput, testPatternInput } from '../../../src/media/inputs.js';
+import { lowerRenditions, outputLadder, slaveStreams } from '../../../src/media/ladder.js';
 import { recordingSlave, targetSlave, teeArgument } from '../../../src/media/tee.js';
 
 const hd = { width: 1280, height: 720, fps: 30 };
@@ -77,6 +78,72 @@ describe('media: ffmpeg arguments', () => {
   it('writes a concat script that quotes paths and can enter the first item part-way', () => {
     const text = concatList(["/m/it's.mp4", '/m/b.mp4'], 7.25);
     expect(text).to.equal("ffconcat version 1.0\nfile '/m/it'\\''s.mp4'\ninpoint 7.250\nfile '/m/b.mp4'\n");
+  });
+});
+
+describe('media: the adaptive ladder of local HLS', () => {
+  const full = { width: 1920, height: 1080, fps: 30 };
+  const hls = { url: '/data/hls/x/index.m3u8', format: 'hls' as const, ladder: [720, 360] };
+  const rtmp = { url: 'rtmp://h/live/KEY', format: 'flv' as const };
+
+  it('keeps the lower heights, never scales up, and keeps widths even at the picture\'s aspect', () => {
+    expect(lowerRenditions(full, [360, 720, 1080, 2160, 720])).to.deep.equal([
+      { name: '720p', width: 1280, height: 720, videoKbps: 3000 },
+      { name: '360p', width: 640, height: 360, videoKbps: 800 },
+    ]);
+    expect(lowerRenditions(hd, [720, 360]).map((r) => r.name)).to.deep.equal(['360p']);
+    expect(lowerRenditions({ width: 320, height: 180, fps: 25 }, [90])).to.deep.equal([{ name: '90p', width: 160, height: 90, videoKbps: 100 }]);
+    expect(lowerRenditions({ width: 720, height: 576, fps: 25 }, [360])[0]!.width).to.equal(450);
+  });
+
+  it('decodes once, splits and scales the picture, encodes each rendition at its own CBR, and one more AAC for audio only', () => {
+    const ladder = outputLadder(full, [hls, rtmp])!;
+    const args = outputArgs({ format: full, pipe: 'p', slaves: ['x'], offsetS: 0, ladder });
+    expect(value(args, '-filter_complex')).to.equal(
+      '[0:v:0]split=3[v0][s1][s2];[s1]scale=1280:720,setsar=1[v1];[s2]scale=640:360,setsar=1[v2];' +
+        '[0:a:0]aresample=async=1000,asplit=4[a0][a1][a2][a3]',
+    );
+    expect(args.filter((a, i) => args[i - 1] === '-map')).to.deep.equal(['[v0]', '[v1]', '[v2]', '[a0]', '[a1]', '[a2]', '[a3]']);
+    expect(args).to.not.include('-af'); // the resampler is in the graph (both cannot feed one stream)
+    // The picture keeps the house encode (generic options); each lower rendition overrides them after.
+    expect(value(args, '-b:v')).to.equal('4500k');
+    expect(args.indexOf('-b:v:1')).to.be.greaterThan(args.indexOf('-b:v'));
+    expect([value(args, '-b:v:1'), value(args, '-minrate:v:1'), value(args, '-maxrate:v:1'), value(args, '-bufsize:v:1')]).to.deep.equal(['3000k', '3000k', '3000k', '6000k']);
+    expect(value(args, '-b:v:2')).to.equal('800k');
+    // One GOP setting for every rendition: segments cut at the same frames in each.
+    expect(value(args, '-g')).to.equal('60');
+    expect(value(args, '-sc_threshold')).to.equal('0');
+  });
+
+  it('gives the HLS output every rendition with a master playlist, and the others the picture alone', () => {
+    const ladder = outputLadder(full, [hls, rtmp])!;
+    expect(slaveStreams(ladder, hls)).to.deep.equal({
+      select: '0,1,2,3,4,5,6',
+      varStreamMap: 'v:0,a:0,name:index v:1,a:1,name:720p v:2,a:2,name:360p a:3,name:audio',
+    });
+    expect(slaveStreams(ladder, rtmp)).to.deep.equal({ select: 'v:0,a:0' });
+    const s = targetSlave(hls, undefined, 0, slaveStreams(ladder, hls));
+    expect(s).to.match(/^\[select=0,1,2,3,4,5,6:f=fifo:fifo_format=hls:/);
+    expect(s).to.include('master_pl_name\\\\=master.m3u8');
+    expect(s).to.include('var_stream_map\\\\=v\\\\\\\\\\\\:0');
+    expect(s).to.match(/\]\/data\/hls\/x\/%v\.m3u8$/);
+    expect(targetSlave(rtmp, undefined, 0, { select: 'v:0,a:0' })).to.match(/^\[select=v\\\\:0,a\\\\:0:f=fifo:fifo_format=flv/);
+    expect(recordingSlave('/p/part-1', undefined, { select: 'v:0,a:0' })).to.match(/^\[select=v\\\\:0,a\\\\:0:f=fifo:fifo_format=segment/);
+    // A second local output with a shorter ladder takes its own rungs from the same encodes.
+    const small = { url: '/data/hls/y/index.m3u8', format: 'hls' as const, ladder: [360] };
+    expect(slaveStreams(outputLadder(full, [hls, small]), small)).to.deep.equal({
+      select: '0,2,3,5,6',
+      varStreamMap: 'v:0,a:0,name:index v:1,a:1,name:360p a:2,name:audio',
+    });
+  });
+
+  it('leaves outputs without a ladder exactly as they were', () => {
+    expect(outputLadder(full, [rtmp, { url: '/h/index.m3u8', format: 'hls' }])).to.equal(undefined);
+    const args = outputArgs({ format: full, pipe: 'p', slaves: ['x'], offsetS: 0 });
+    expect(args).to.not.include('-filter_complex');
+    expect(value(args, '-af')).to.equal('aresample=async=1000');
+    expect(args.filter((a, i) => args[i - 1] === '-map')).to.deep.equal(['0:v:0', '0:a:0']);
+    expect(slaveStreams(undefined, rtmp)).to.deep.equal({});
   });
 });
 

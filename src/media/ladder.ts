@@ -1,0 +1,116 @@
+// Pure: the adaptive ladder of a local HLS output. The output ffmpeg decodes the pipe once,
+// splits the picture and scales it to each lower rendition, encodes the audio once per
+// rendition (the HLS muxer puts each stream in one playlist only) and writes them with the
+// hls muxer's `var_stream_map` and a master playlist: the broadcast's own picture (encoded
+// anyway for RTMP and the archive) on top, the configured lower heights, and an audio-only
+// rendition for viewers on mobile data and listeners who need no picture. Every rendition
+// comes from the same encode settings (2 s GOP, no scene cuts), so their segments align.
+import path from 'node:path';
+import type { IngestTarget } from '../scheduler/ports.js';
+import { videoBitrateKbps } from './encoding-profile.js';
+import type { VideoFormat } from './media-info.js';
+
+/** The master playlist's name, beside the renditions' playlists. */
+export const MASTER_PLAYLIST = 'master.m3u8';
+/** The audio-only rendition's playlist name (`audio.m3u8`). */
+export const AUDIO_ONLY_RENDITION = 'audio';
+
+export interface Rendition {
+  /** Playlist and segment name prefix: `360p` -> `360p.m3u8`, `360p0.ts`. */
+  name: string;
+  width: number;
+  height: number;
+  videoKbps: number;
+}
+
+/** Bitrate of a lower rendition: YouTube's band from 360p up, scaled by area below (tiny test ladders). */
+function rungKbps(height: number, fps: number): number {
+  if (height >= 360) return videoBitrateKbps({ width: 0, height, fps });
+  return Math.max(100, Math.round((videoBitrateKbps({ width: 0, height: 360, fps }) * height * height) / (360 * 360)));
+}
+
+/**
+ * The lower renditions for a broadcast picture: each configured height below the picture's
+ * (never scaled up; the picture itself is the top), widest first, width from the picture's
+ * aspect ratio rounded to even (H.264 4:2:0 needs even sizes).
+ */
+export function lowerRenditions(format: VideoFormat, heights: readonly number[]): Rendition[] {
+  const below = [...new Set(heights.map((h) => h - (h % 2)))].filter((h) => h >= 2 && h < format.height).sort((a, b) => b - a);
+  return below.map((height) => {
+    const width = Math.max(2, Math.round((format.width * height) / format.height / 2) * 2);
+    return { name: `${height}p`, width, height, videoKbps: rungKbps(height, format.fps) };
+  });
+}
+
+/**
+ * The output's streams when any output has a ladder: video 0 is the broadcast picture,
+ * videos 1..n the lower renditions; audio 0 goes with video 0, audio i with video i, and
+ * the last audio is the audio-only rendition's.
+ */
+export interface LadderStreams {
+  renditions: readonly Rendition[];
+}
+
+/** The filtergraph making every rendition from one decode of the pipe. */
+export function ladderFilter(l: LadderStreams): string {
+  const n = l.renditions.length;
+  const videoOuts = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? '[v0]' : `[s${i}]`)).join('');
+  const scales = l.renditions.map((r, i) => `;[s${i + 1}]scale=${r.width}:${r.height},setsar=1[v${i + 1}]`).join('');
+  const audioOuts = Array.from({ length: n + 2 }, (_, i) => `[a${i}]`).join('');
+  // aresample fills the gap at a decoder handover with silence (see encodeArgs), once for all.
+  return `[0:v:0]split=${n + 1}${videoOuts}${scales};[0:a:0]aresample=async=1000,asplit=${n + 2}${audioOuts}`;
+}
+
+/** `-map` and per-rendition bitrate arguments (after the house encode's, which they override for videos 1..n). */
+export function ladderMaps(l: LadderStreams, gopSeconds: number): string[] {
+  const n = l.renditions.length;
+  const args: string[] = [];
+  for (let i = 0; i <= n; i++) args.push('-map', `[v${i}]`);
+  for (let i = 0; i < n + 2; i++) args.push('-map', `[a${i}]`);
+  l.renditions.forEach((r, i) => {
+    const k = `${r.videoKbps}k`;
+    const s = `v:${i + 1}`;
+    args.push(`-b:${s}`, k, `-minrate:${s}`, k, `-maxrate:${s}`, k, `-bufsize:${s}`, `${r.videoKbps * gopSeconds}k`);
+  });
+  return args;
+}
+
+/** What a single-rendition output (RTMP, the archive, HLS without a ladder) takes from a laddered output. */
+export const MAIN_STREAMS = 'v:0,a:0';
+
+/**
+ * The output's renditions for its targets: the union of the HLS targets' ladders below the
+ * picture; undefined when no target has a ladder (the output then has one rendition).
+ */
+export function outputLadder(format: VideoFormat, targets: readonly IngestTarget[]): LadderStreams | undefined {
+  const laddered = targets.filter((t) => t.format === 'hls' && t.ladder);
+  if (laddered.length === 0) return undefined;
+  return { renditions: lowerRenditions(format, laddered.flatMap((t) => t.ladder ?? [])) };
+}
+
+/** The streams one target takes from the output (see tee.ts SlaveStreams). */
+export function slaveStreams(l: LadderStreams | undefined, target: IngestTarget): { select?: string; varStreamMap?: string } {
+  if (!l) return {};
+  if (target.format !== 'hls' || !target.ladder) return { select: MAIN_STREAMS };
+  return ladderSelection(l, target.ladder, path.basename(target.url, '.m3u8'));
+}
+
+/**
+ * For an HLS output with the ladder `heights`: the output's stream indices it takes and
+ * its `var_stream_map` (in the slave's own stream numbering); the top rendition's playlist
+ * is `topName`.m3u8.
+ */
+export function ladderSelection(l: LadderStreams, heights: readonly number[], topName: string): { select: string; varStreamMap: string } {
+  const n = l.renditions.length;
+  const wanted = new Set(heights.map((h) => h - (h % 2)));
+  const mine = l.renditions.map((r, i) => ({ r, i: i + 1 })).filter(({ r }) => wanted.has(r.height));
+  // Output stream indices: videos 0..n, then audios n+1..2n+2.
+  const audio = (i: number): number => n + 1 + i;
+  const indices = [0, ...mine.map((m) => m.i), audio(0), ...mine.map((m) => audio(m.i)), audio(n + 1)];
+  const variants = [
+    `v:0,a:0,name:${topName}`,
+    ...mine.map((m, j) => `v:${j + 1},a:${j + 1},name:${m.r.name}`),
+    `a:${mine.length + 1},name:${AUDIO_ONLY_RENDITION}`,
+  ];
+  return { select: indices.join(','), varStreamMap: variants.join(' ') };
+}
