@@ -34,6 +34,7 @@ import { decoderArgs, outputArgs } from './ffmpeg-args.js';
 import { assertPlayoutCapable, unsupportedOutput } from './ffmpeg-capabilities.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import { slateInput, type InputPart } from './inputs.js';
+import { SlateClips, slateClipInput, type SlateClipText } from './slate-clip.js';
 import type { VideoFormat } from './media-info.js';
 import { nextMediaSequence } from './hls-playlist.js';
 import { PlayoutPipe } from './playout-pipe.js';
@@ -50,7 +51,7 @@ import {
 import { ProgressParser, type ProgressSample } from './progress-parser.js';
 import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
-import { slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
+import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
 import { recordingSlave, targetSlave } from './tee.js';
 
@@ -117,7 +118,8 @@ export class SupervisedEncoder implements Encoder {
   #output: Run | undefined;
   /** The output's timeline end when it last exited (a restart continues from there). */
   #outputEndS = 0;
-  #decoder: (Run & { kind: Kind }) | undefined;
+  /** The running decoder; `clip` is the pre-rendered slate it loops. */
+  #decoder: (Run & { kind: Kind; clip?: string }) | undefined;
   /** The decoders' timeline end when the last one exited. */
   #decodersEndS = 0;
   #launchingDecoder = false;
@@ -147,6 +149,10 @@ export class SupervisedEncoder implements Encoder {
   #pending = new Set<Promise<unknown>>();
   /** Aborts probes in flight when the encoder stops. */
   readonly #abort = new AbortController();
+  /** Pre-rendered slates (slate-clip.ts), shared with the factory's other encoders. */
+  readonly #slates: SlateClips;
+  /** Set once a render failed: this broadcast's slate is then drawn live (drawtext). */
+  #liveSlate = false;
 
   constructor(spec: EncoderSpec, deps: EncoderDeps) {
     this.#spec = spec;
@@ -158,6 +164,7 @@ export class SupervisedEncoder implements Encoder {
     this.#pidFile = path.join(deps.runDir, `${safe}.pid`);
     this.#pipe = new PlayoutPipe(path.join(this.#scratch, 'playout.ts'));
     this.#restarts = new RestartPolicy(this.#o);
+    this.#slates = deps.slates ?? slateClipsFor(deps);
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
       options: this.#o,
@@ -341,6 +348,7 @@ export class SupervisedEncoder implements Encoder {
     this.#tick();
     this.#background(this.#launchOutput());
     this.#launchDecoder();
+    this.#background(this.#renderSlatesAhead());
   }
 
   // --- the output ------------------------------------------------------------------
@@ -472,7 +480,7 @@ export class SupervisedEncoder implements Encoder {
     } else {
       this.#launchDecoder();
     }
-    this.#background(this.#writeSlateText());
+    this.#background(this.#refreshSlate());
   }
 
   #slateMessage(): SlateMessage {
@@ -480,8 +488,52 @@ export class SupervisedEncoder implements Encoder {
     return this.#programmeSince === undefined ? 'starting' : 'back-soon';
   }
 
+  #slateText(message = this.#slateMessage()): SlateClipText {
+    return { title: slateTitle(this.#spec.occurrence.title), message: slateMessage(message) };
+  }
+
   /**
-   * The slate reads its text from files (drawtext reload=1), so a changed message
+   * Brings the slate on air in line with its text: a pre-rendered slate whose message
+   * changed ("starting soon" -> "we'll be right back") is replaced by the new text's clip
+   * (rendered first when not cached); a live one rereads its text files.
+   */
+  async #refreshSlate(): Promise<void> {
+    if (this.#liveSlate) {
+      await this.#writeSlateText();
+      return;
+    }
+    const clip = await this.#slateClip();
+    if (this.#liveSlate) {
+      await this.#writeSlateText();
+      return;
+    }
+    const d = this.#decoder;
+    if (this.#stopping || !d?.proc.running || d.kind !== 'slate' || d.clip === clip || this.#switchPending) return;
+    this.#switchPending = true;
+    void d.proc.stop(this.#o.switchTimeoutMs);
+  }
+
+  /** The clip of the slate's current text; undefined (and a live slate from now on) when it cannot be rendered. */
+  async #slateClip(): Promise<string | undefined> {
+    try {
+      return await this.#slates.clip(this.#slateText(), this.#prepared!.format);
+    } catch (err) {
+      if (!this.#liveSlate) this.#log.warn({ err }, 'could not pre-render the slate; drawing it live instead');
+      this.#liveSlate = true;
+      return undefined;
+    }
+  }
+
+  /** Renders the other messages' slates ahead, so a switch to them waits on no render. */
+  async #renderSlatesAhead(): Promise<void> {
+    for (const message of SLATE_MESSAGES) {
+      if (this.#stopping || this.#liveSlate) return;
+      await this.#slates.clip(this.#slateText(message), this.#prepared!.format).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A live slate (when pre-rendering failed) reads its text from files (drawtext reload=1), so a changed message
    * ("starting soon" -> "we'll be right back") needs no restart. Written by rename so
    * drawtext never reads half a file; each write has its own temp name, because a slate
    * switch and the slate's input both write at once (with one shared name the second rename
@@ -501,7 +553,13 @@ export class SupervisedEncoder implements Encoder {
     return { titleFile, messageFile };
   }
 
-  async #slatePart(format: VideoFormat): Promise<InputPart> {
+  async #slatePart(format: VideoFormat): Promise<{ input: InputPart; clip?: string }> {
+    const clip = this.#liveSlate ? undefined : await this.#slateClip();
+    if (clip) return { input: slateClipInput(clip), clip };
+    return { input: await this.#liveSlatePart(format) };
+  }
+
+  async #liveSlatePart(format: VideoFormat): Promise<InputPart> {
     const font = this.#deps.fontFile;
     if (!font) return slateInput(format, undefined);
     const files = await this.#writeSlateText();
@@ -523,17 +581,18 @@ export class SupervisedEncoder implements Encoder {
     const p = this.#prepared!;
     let kind = this.#kindWanted();
     let input: InputPart;
+    let clip: string | undefined;
     if (kind === 'programme') {
       const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch });
       if (part === 'ended') {
         this.#endOfContent();
         kind = 'slate';
-        input = await this.#slatePart(p.format);
+        ({ input, clip } = await this.#slatePart(p.format));
       } else {
         input = part;
       }
     } else {
-      input = await this.#slatePart(p.format);
+      ({ input, clip } = await this.#slatePart(p.format));
     }
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#decoder?.proc.running) return;
@@ -543,7 +602,7 @@ export class SupervisedEncoder implements Encoder {
     const nowReal = performance.now();
     this.#timelineEpoch ??= nowReal;
     const offsetS = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - this.#timelineEpoch) / 1000);
-    const args = decoderArgs({ input, format: p.format, offsetS, pipe: this.#pipe.path });
+    const args = decoderArgs({ input, format: p.format, offsetS, pipe: this.#pipe.path, houseFormat: clip !== undefined });
     const parser = new ProgressParser();
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
       pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.decoder.pid`),
@@ -559,11 +618,12 @@ export class SupervisedEncoder implements Encoder {
       },
     });
     const now = this.#now();
-    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0 };
-    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS }, 'ffmpeg started');
+    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0, ...(clip ? { clip } : {}) };
+    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS, ...(clip ? { clip: path.basename(clip) } : {}) }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onDecoderExit(proc, info));
-    // What should be on air may have changed while the input was being prepared.
+    // What should be on air (or the slate's text) may have changed while the input was being prepared.
     if (this.#kindWanted() !== kind) this.#switchIfNeeded();
+    else if (clip) this.#background(this.#refreshSlate());
   }
 
   #onDecoderProgress(sample: ProgressSample): void {
@@ -636,7 +696,7 @@ export class SupervisedEncoder implements Encoder {
     if (this.#contentEnded) return;
     this.#contentEnded = true;
     this.#problem('source-ended', `Programme "${this.#spec.occurrence.programmeId}": its media ended before the scheduled end; the slate is shown until then.`, false);
-    this.#background(this.#writeSlateText());
+    this.#background(this.#refreshSlate());
   }
 
   #checkSource(): Promise<string | undefined> {
@@ -725,4 +785,15 @@ export class SupervisedEncoder implements Encoder {
     if (this.#recording) this.#background(this.#recording.prune());
     this.#tickTimer = this.#deps.clock.at(new Date(now + 1000), () => this.#tick());
   }
+}
+
+/** A cache of pre-rendered slates under `<data>/slates` (beside `runDir`) for an encoder built without one. */
+export function slateClipsFor(deps: EncoderDeps): SlateClips {
+  return new SlateClips({
+    ffmpeg: deps.ffmpeg,
+    dir: deps.slateDir ?? path.join(path.dirname(deps.runDir), 'slates'),
+    ...(deps.fontFile ? { fontFile: deps.fontFile } : {}),
+    ffmpegVersion: async () => (await deps.capabilities)?.version ?? 'unknown',
+    logger: deps.logger.child({ component: 'slates' }),
+  });
 }
