@@ -26,6 +26,7 @@ import type { Cancel } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { maskUrl } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
+import type { Localized } from '../schedule/types.js';
 import type { Encoder, EncoderEvents, EncoderHealth, EncoderSpec, ErrorInfo, IngestTarget } from '../scheduler/ports.js';
 import { DiskWatch } from './disk-watch.js';
 import type { SendMode } from './encoding-profile.js';
@@ -151,6 +152,8 @@ export class SupervisedEncoder implements Encoder {
   readonly #abort = new AbortController();
   /** Pre-rendered slates (slate-clip.ts), shared with the factory's other encoders. */
   readonly #slates: SlateClips;
+  /** The title the slate shows (a schedule edit may change it: retitle()). */
+  #title: Localized;
   /** Set once a render failed: this broadcast's slate is then drawn live (drawtext). */
   #liveSlate = false;
 
@@ -165,6 +168,7 @@ export class SupervisedEncoder implements Encoder {
     this.#pipe = new PlayoutPipe(path.join(this.#scratch, 'playout.ts'));
     this.#restarts = new RestartPolicy(this.#o);
     this.#slates = deps.slates ?? slateClipsFor(deps);
+    this.#title = spec.occurrence.title;
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
       options: this.#o,
@@ -224,6 +228,15 @@ export class SupervisedEncoder implements Encoder {
     if (!this.#prepared || this.#stopping) return;
     if (phase === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#switchIfNeeded();
+  }
+
+  /** A new title: the slate is re-rendered with it (and its other messages ahead). */
+  retitle(title: Localized): void {
+    if (JSON.stringify(title) === JSON.stringify(this.#title)) return;
+    this.#title = title;
+    if (!this.#prepared || this.#stopping) return;
+    this.#background(this.#refreshSlate());
+    this.#background(this.#renderSlatesAhead());
   }
 
   async stop(): Promise<void> {
@@ -489,7 +502,7 @@ export class SupervisedEncoder implements Encoder {
   }
 
   #slateText(message = this.#slateMessage()): SlateClipText {
-    return { title: slateTitle(this.#spec.occurrence.title), message: slateMessage(message) };
+    return { title: slateTitle(this.#title), message: slateMessage(message) };
   }
 
   /**
@@ -548,7 +561,7 @@ export class SupervisedEncoder implements Encoder {
       await writeFile(tmp, text);
       await rename(tmp, file);
     };
-    await put(titleFile, slateTitle(this.#spec.occurrence.title));
+    await put(titleFile, slateTitle(this.#title));
     await put(messageFile, slateMessage(this.#slateMessage()));
     return { titleFile, messageFile };
   }
