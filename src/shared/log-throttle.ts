@@ -33,6 +33,8 @@ export class LogThrottle {
     const seen = this.#causes.get(cause);
     if (seen && now - seen.at < this.#windowMs) {
       seen.suppressed += 1;
+      // Kept at debug level (free when debug is off), so a ref quoted by a client can still be found.
+      this.#logger.debug(fields, msg);
       return;
     }
     const suppressed = seen?.suppressed ?? 0;
