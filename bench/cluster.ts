@@ -5,12 +5,14 @@
 //    same N viewers and no Redis, in the same run. Viewers live in two client processes (one
 //    process may hold 20,000 sockets here); latency = arrival - emit on the machine's clock.
 // 2. Failover: two real `onair worker` processes and a live local-HLS broadcast (real ffmpeg);
-//    the leader is SIGKILLed 5 times; time until the other leads and its ffmpeg runs again,
-//    and checks that the broadcast never went live twice (one →live in its log) and how many
-//    ffmpeg processes for it were running right after each takeover (1 = the old one is gone).
+//    the leader is SIGKILLed 5 times; the clock stops at the first NEW HLS segment in the
+//    playlist (what a viewer's player gets next), one the new leader's ffmpeg wrote — not at
+//    a log line. Also printed: when the other led and when its ffmpeg started; and checks that the broadcast never went live twice (one →live in its log) and how many
+//    ffmpeg processes for it were running right after each takeover (2 = one output and one decoder: the old leader's are gone).
 //
 // Env: BENCH_VIEWERS (default 3000), BENCH_EMITS (default 10), BENCH_KILLS (default 5),
-// ONAIR_TEST_REDIS_URL (default redis://127.0.0.1:6379). Prints figures; asserts nothing.
+// BENCH_PARTS (default "fanout,failover"), ONAIR_TEST_REDIS_URL (default
+// redis://127.0.0.1:6379). Prints figures and the load average; asserts nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -27,6 +29,8 @@ const REDIS_URL = process.env['ONAIR_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379
 const VIEWERS = Number(process.env['BENCH_VIEWERS'] ?? 3000);
 const EMITS = Number(process.env['BENCH_EMITS'] ?? 10);
 const KILLS = Number(process.env['BENCH_KILLS'] ?? 5);
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'fanout,failover').split(','));
+const load = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`;
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -139,10 +143,11 @@ function startWorker(env: NodeJS.ProcessEnv): Worker {
   return w;
 }
 
-async function waitLine(w: Worker, re: RegExp, from: number, timeoutMs = 60_000): Promise<number> {
+async function waitLine(w: Worker, re: RegExp | ((line: string) => boolean), from: number, timeoutMs = 60_000): Promise<number> {
   const t0 = Date.now();
+  const matches = typeof re === 'function' ? re : (l: string): boolean => re.test(l);
   for (;;) {
-    const i = w.lines.findIndex((l, idx) => idx >= from && re.test(l));
+    const i = w.lines.findIndex((l, idx) => idx >= from && matches(l));
     if (i >= 0) return i;
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -176,6 +181,28 @@ async function failover(): Promise<void> {
   const workers = [startWorker(env), startWorker(env)];
   const times: number[] = [];
   let maxEncoders = 0;
+  /** The segments the broadcast's playlist lists now (renamed into place, so never half-written). */
+  const segments = (): string[] => {
+    const hls = path.join(root, 'data', 'hls');
+    for (const folder of fs.existsSync(hls) ? fs.readdirSync(hls) : []) {
+      try {
+        return fs.readFileSync(path.join(hls, folder, 'index.m3u8'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+      } catch {
+        /* not written yet */
+      }
+    }
+    return [];
+  };
+  const firstNewSegment = async (seen: Set<string>, timeoutMs = 60_000): Promise<string> => {
+    const t0 = Date.now();
+    for (;;) {
+      const fresh = segments().find((s) => !seen.has(s));
+      if (fresh) return fresh;
+      if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting for a new HLS segment');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const outputStarted = (l: string): boolean => l.includes('"msg":"ffmpeg started"') && l.includes('"role":"output"');
   try {
     // Whoever leads first: wait for the broadcast to be live.
     const leaderOf = async (): Promise<Worker> => {
@@ -190,17 +217,22 @@ async function failover(): Promise<void> {
     for (let k = 0; k < KILLS; k++) {
       const standby = workers.find((w) => w !== leader)!;
       const mark = standby.lines.length;
+      // What viewers had at the kill; a segment the dying ffmpeg still finished is not the new leader's.
+      const seen = new Set(segments());
       const killedAt = Date.now();
       leader.child.kill('SIGKILL');
       await once(leader.child, 'exit');
       await waitLine(standby, /now leads/, mark);
       const ledAt = Date.now();
-      await waitLine(standby, /"msg":"ffmpeg started"/, mark);
+      await waitLine(standby, outputStarted, mark);
       const ffmpegAt = Date.now();
-      times.push(ledAt - killedAt);
+      for (const s of segments()) seen.add(s);
+      const segment = await firstNewSegment(seen);
+      const segmentAt = Date.now();
+      times.push(segmentAt - killedAt);
       maxEncoders = Math.max(maxEncoders, ffmpegProcessesMentioning(root).length);
       console.log(
-        `kill ${k + 1}: new leader after ${((ledAt - killedAt) / 1000).toFixed(1)} s, its ffmpeg running after ${((ffmpegAt - killedAt) / 1000).toFixed(1)} s; ffmpeg processes for the broadcast now: ${ffmpegProcessesMentioning(root).length}`,
+        `kill ${k + 1}: first new HLS segment (${segment}) after ${((segmentAt - killedAt) / 1000).toFixed(1)} s; new leader after ${((ledAt - killedAt) / 1000).toFixed(1)} s, its output ffmpeg started after ${((ffmpegAt - killedAt) / 1000).toFixed(1)} s; ffmpeg processes for the broadcast now: ${ffmpegProcessesMentioning(root).length}`,
       );
       // A fresh standby replaces the killed process.
       const replacement = startWorker(env);
@@ -213,9 +245,9 @@ async function failover(): Promise<void> {
     const record = await store.get(occId);
     const sorted = [...times].sort((a, b) => a - b);
     console.log(
-      `failover: min ${(sorted[0]! / 1000).toFixed(1)} s  median ${(pct(sorted, 50) / 1000).toFixed(1)} s  max ${(sorted[sorted.length - 1]! / 1000).toFixed(1)} s  (target ≤ 15 s)`,
+      `failover, kill → first new HLS segment: min ${(sorted[0]! / 1000).toFixed(1)} s  median ${(pct(sorted, 50) / 1000).toFixed(1)} s  max ${(sorted[sorted.length - 1]! / 1000).toFixed(1)} s  (target ≤ 15 s); ${load()}`,
     );
-    console.log(`broadcast state after ${KILLS} kills: ${record?.state}; transitions to live in its log: ${lives} (1 = no duplicate go-live); most ffmpeg processes seen at once: ${maxEncoders}`);
+    console.log(`broadcast state after ${KILLS} kills: ${record?.state}; transitions to live in its log: ${lives} (1 = no duplicate go-live); most ffmpeg processes seen at once: ${maxEncoders} (2 = one output + one decoder)`);
   } finally {
     for (const w of workers) {
       if (w.child.exitCode === null && w.child.signalCode === null) {
@@ -230,7 +262,8 @@ async function failover(): Promise<void> {
   }
 }
 
-console.log(`bench:cluster on ${os.cpus().length} cores, Node ${process.version}`);
-await fanout();
-await failover();
+console.log(`bench:cluster on ${os.cpus().length} cores, Node ${process.version}; ${load()}`);
+if (PARTS.has('fanout')) await fanout();
+if (PARTS.has('failover')) await failover();
+console.log(`done; ${load()}`);
 process.exit(0);

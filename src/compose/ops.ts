@@ -42,7 +42,7 @@ export interface OpsDeps {
 
 export interface Ops {
   metrics: Metrics;
-  http: Pick<HttpDeps, 'metrics' | 'readiness' | 'draining' | 'controlRoom'>;
+  http: Pick<HttpDeps, 'metrics' | 'outcomes' | 'readiness' | 'draining' | 'controlRoom'>;
   /** Counts this node's viewers once Socket.IO is attached. */
   viewers(realtime: RealtimeServer): void;
   /** Counts chat messages and moderation actions of this node's chat service. */
@@ -67,6 +67,7 @@ export function buildOps(deps: OpsDeps): Ops {
     metrics,
     http: {
       metrics,
+      outcomes: { aborted: (route) => metrics.httpAborted(route), failed: (status) => metrics.httpFailed(status) },
       draining: () => draining,
       readiness: [
         ...deps.readiness,

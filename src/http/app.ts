@@ -21,6 +21,7 @@ import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
 import { hostRule, sameSecret } from '../shared/credentials.js';
 import { controlRoomRouter, type ControlRoomDeps } from './routes/control-room.js';
 import { errorHandler } from './error-handler.js';
+import type { RequestOutcomes } from './request-outcomes.js';
 import { hlsRouter } from './routes/hls.js';
 import { archiveRouter } from './routes/archive.js';
 import type { ArchiveReader } from '../scheduler/ports.js';
@@ -34,6 +35,8 @@ export interface HttpDeps {
   readiness?: readonly ReadinessCheck[];
   /** Set once shutdown began, so `/readyz` turns 503 while connections drain. */
   draining?: () => boolean;
+  /** Counts aborted downloads and failed requests (the /metrics counters). */
+  outcomes?: RequestOutcomes;
   /** The Prometheus registry served at `/metrics` (src/metrics createMetrics()). */
   metrics?: MetricsRouteDeps['metrics'];
   /**
@@ -114,7 +117,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   // The viewer page at /, the moderator console at /moderation/ (static, no build step).
   app.use(webRouter());
   // Last: the one place errors become HTTP answers.
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler({ logger: deps.logger, clock: deps.clock ?? systemClock, ...(deps.outcomes ? { outcomes: deps.outcomes } : {}) }));
   return app;
 }
 

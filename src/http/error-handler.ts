@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
 import { AuthError, ConfigError, ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { LogThrottle } from '../shared/log-throttle.js';
+import { isClientAbort, routeLabel, type RequestOutcomes } from './request-outcomes.js';
 import { DestinationError } from '../scheduler/ports.js';
 
 /** The body of every error answer: `{ error, message }` (plus `issues` for bad input). */
@@ -68,21 +71,54 @@ export function mapError(err: unknown): MappedError | undefined {
   return undefined;
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req, res, next) => {
+export interface ErrorHandlerDeps {
+  logger: Logger;
+  /** Cuts the error log's windows (one line per cause per minute). @defaultValue systemClock */
+  clock?: Clock;
+  /** Counts aborts and failures (the /metrics counters). */
+  outcomes?: RequestOutcomes;
+}
+
+export function errorHandler(deps: ErrorHandlerDeps): ErrorRequestHandler {
+  const { logger } = deps;
+  // The same failure on every request (a broken disk under /hls) is one line a minute, with
+  // the number held back; /metrics counts each of them.
+  const throttle = new LogThrottle({ logger, clock: deps.clock ?? systemClock });
+  const causeOf = (err: unknown): string => {
+    const e = err as { name?: unknown; code?: unknown; message?: unknown } | null;
+    if (!e || typeof e !== 'object') return String(err);
+    return `${String(e.name)}:${typeof e.code === 'string' ? e.code : String(e.message)}`;
+  };
+  return (err: unknown, req, res, _next) => {
+    // A viewer who leaves mid-segment is ordinary: counted, and a debug line at most.
+    if (isClientAbort(err, req)) {
+      const route = routeLabel(req.path);
+      deps.outcomes?.aborted(route);
+      logger.debug({ route, path: req.path, code: (err as { code?: unknown }).code }, 'client went away before the answer was sent');
+      if (!res.headersSent) res.destroy();
+      return;
+    }
     if (res.headersSent) {
-      next(err);
+      // Too late for an answer: cut the connection so the client sees a broken transfer.
+      deps.outcomes?.failed(500);
+      throttle.error(causeOf(err), { err, method: req.method, path: req.path }, 'request failed while its answer was being sent');
+      res.destroy();
       return;
     }
     const mapped = mapError(err);
     if (mapped) {
       if (mapped.status === 401) res.set('WWW-Authenticate', 'Bearer');
-      if (mapped.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+      if (mapped.status >= 500) {
+        deps.outcomes?.failed(mapped.status);
+        throttle.error(causeOf(err), { err, method: req.method, path: req.path }, 'request failed');
+      }
       res.status(mapped.status).json(mapped.body);
       return;
     }
     const ref = randomUUID();
-    logger.error({ err, ref, method: req.method, path: req.path }, 'unexpected error in a request');
+    deps.outcomes?.failed(500);
+    // The ref the client got may point at a held-back line: the line that did go out has the same cause.
+    throttle.error(causeOf(err), { err, ref, method: req.method, path: req.path }, 'unexpected error in a request');
     const body: ErrorBody = { error: 'internal', message: `something went wrong on the server; the log has the details under ref ${ref}`, ref };
     res.status(500).json(body);
   };

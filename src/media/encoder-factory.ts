@@ -4,7 +4,7 @@
 // to install; every broadcast then fails before air with that message.
 import type { EncoderFactory, EncoderSpec } from '../scheduler/ports.js';
 import { assertPlayoutCapable, ffmpegCapabilities, type FfmpegCapabilities } from './ffmpeg-capabilities.js';
-import { SupervisedEncoder, type EncoderDeps } from './supervised-encoder.js';
+import { SupervisedEncoder, slateClipsFor, type EncoderDeps } from './supervised-encoder.js';
 
 export class FfmpegEncoderFactory implements EncoderFactory {
   readonly #deps: EncoderDeps;
@@ -12,7 +12,9 @@ export class FfmpegEncoderFactory implements EncoderFactory {
 
   constructor(deps: EncoderDeps) {
     const caps = Promise.resolve(deps.capabilities ?? ffmpegCapabilities(deps.ffmpeg));
-    this.#deps = { ...deps, capabilities: caps };
+    const withCaps = { ...deps, capabilities: caps };
+    // One cache of pre-rendered slates for every broadcast: a render is shared, never repeated.
+    this.#deps = { ...withCaps, slates: deps.slates ?? slateClipsFor(withCaps) };
     this.#ready = caps.then((c) => {
       assertPlayoutCapable(c);
       const from = /@ffmpeg-installer/.test(c.path) ? 'the npm-installed build (a last resort: install ffmpeg from your system)' : 'configured or on PATH';

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { VideoFormat } from './media-info.js';
+import type { SlateClips } from './slate-clip.js';
 
 export interface EncoderOptions {
   /** SIGINT, then SIGKILL after this long (config engine.stopTimeout). @defaultValue 5000 */
@@ -73,6 +74,10 @@ export interface EncoderDeps {
   mediaRoot?: string;
   /** Font for the slate's text; none = a plain slate. */
   fontFile?: string;
+  /** Where pre-rendered slates are cached. @defaultValue `<dataDir>/slates` (beside runDir) */
+  slateDir?: string;
+  /** The cache of pre-rendered slates, shared by the factory's encoders. @defaultValue one per encoder in slateDir */
+  slates?: SlateClips;
   clock: Clock;
   logger: Logger;
   options?: Partial<EncoderOptions>;

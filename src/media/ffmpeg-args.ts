@@ -67,6 +67,17 @@ export interface DecoderPlan {
   offsetS: number;
   /** The broadcast's pipe (a FIFO). */
   pipe: string;
+  /** The input already is in the house format (a pre-rendered slate, slate-clip.ts): copy it. @defaultValue false */
+  houseFormat?: boolean;
+}
+
+/** The house format's codecs: intra-only MPEG-2 at high quality and 16-bit stereo PCM (SMPTE 302M). */
+export function houseCodecArgs(): string[] {
+  return [
+    '-pix_fmt', 'yuv420p',
+    '-c:v', 'mpeg2video', '-q:v', '2', '-g', '1',
+    '-c:a', 's302m', '-strict', '-2', '-sample_fmt', 's16', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '2',
+  ];
 }
 
 /**
@@ -85,10 +96,8 @@ export function decoderArgs(plan: DecoderPlan): string[] {
     ...plan.input.args,
     '-map', plan.input.videoMap,
     '-map', plan.input.audioMap,
-    ...fitFilter(plan.format, plan.input.generated),
-    '-pix_fmt', 'yuv420p',
-    '-c:v', 'mpeg2video', '-q:v', '2', '-g', '1',
-    '-c:a', 's302m', '-strict', '-2', '-sample_fmt', 's16', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '2',
+    // A pre-rendered slate already is the house format: copied, nothing decoded.
+    ...(plan.houseFormat ? ['-c', 'copy'] : [...fitFilter(plan.format, plan.input.generated), ...houseCodecArgs()]),
     '-output_ts_offset', plan.offsetS.toFixed(3),
     '-muxdelay', '0', '-muxpreload', '0',
     '-f', 'mpegts',

@@ -41,21 +41,31 @@ export interface SlateText {
 /** Background colour of the slate: the city's dark blue. */
 export const SLATE_COLOUR = '0x1d3557';
 
-/** A still slate: a coloured frame with the title and message when a font exists, and silence. */
-export function slateInput(format: VideoFormat, text: SlateText | undefined): InputPart {
+/**
+ * The slate's picture as a lavfi graph: a coloured frame with the title and message when a
+ * font exists. `reload` re-reads the text files every frame (a live slate); a pre-rendered
+ * one (slate-clip.ts) reads them once.
+ */
+export function slateGraph(format: VideoFormat, text: SlateText | undefined, o: { reload: boolean } = { reload: true }): string {
   let graph = `color=c=${SLATE_COLOUR}:size=${size(format)}:rate=${format.fps}`;
   if (text) {
     const font = escapeFilterValue(text.fontFile);
     const big = Math.round(format.height / 14);
     const small = Math.round(format.height / 22);
+    const reload = o.reload ? ':reload=1' : '';
     graph +=
-      `,drawtext=fontfile=${font}:textfile=${escapeFilterValue(text.titleFile)}:reload=1:expansion=none` +
+      `,drawtext=fontfile=${font}:textfile=${escapeFilterValue(text.titleFile)}${reload}:expansion=none` +
       `:fontcolor=white:fontsize=${big}:x=(w-text_w)/2:y=h*0.30` +
-      `,drawtext=fontfile=${font}:textfile=${escapeFilterValue(text.messageFile)}:reload=1:expansion=none` +
+      `,drawtext=fontfile=${font}:textfile=${escapeFilterValue(text.messageFile)}${reload}:expansion=none` +
       `:fontcolor=0xf1faee:fontsize=${small}:line_spacing=${Math.round(small / 2)}:x=(w-text_w)/2:y=h*0.55`;
   }
+  return graph;
+}
+
+/** A still slate drawn live: {@link slateGraph} and silence. */
+export function slateInput(format: VideoFormat, text: SlateText | undefined): InputPart {
   return {
-    args: ['-re', '-f', 'lavfi', '-i', graph, '-re', ...silence()],
+    args: ['-re', '-f', 'lavfi', '-i', slateGraph(format, text), '-re', ...silence()],
     videoMap: '0:v:0',
     audioMap: '1:a:0',
     generated: true,

@@ -1,7 +1,8 @@
 // Pure: what the slate says, in Turkish and English (the city's two languages).
 import type { Localized } from '../schedule/types.js';
 
-export type SlateMessage = 'starting' | 'back-soon' | 'ended';
+export const SLATE_MESSAGES = ['starting', 'back-soon', 'ended'] as const;
+export type SlateMessage = (typeof SLATE_MESSAGES)[number];
 
 const MESSAGES: Record<SlateMessage, Localized> = {
   starting: { tr: 'Yayın birazdan başlıyor', en: 'Starting soon' },

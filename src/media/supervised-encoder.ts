@@ -26,6 +26,7 @@ import type { Cancel } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { maskUrl } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
+import type { Localized } from '../schedule/types.js';
 import type { Encoder, EncoderEvents, EncoderHealth, EncoderSpec, ErrorInfo, IngestTarget } from '../scheduler/ports.js';
 import { DiskWatch } from './disk-watch.js';
 import { OutputWatch } from './output-watch.js';
@@ -35,6 +36,7 @@ import { decoderArgs, outputArgs } from './ffmpeg-args.js';
 import { assertPlayoutCapable, unsupportedOutput } from './ffmpeg-capabilities.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import { slateInput, type InputPart } from './inputs.js';
+import { SlateClips, slateClipInput, type SlateClipText } from './slate-clip.js';
 import type { VideoFormat } from './media-info.js';
 import { nextMediaSequence } from './hls-playlist.js';
 import { PlaylistRate } from './output-rate.js';
@@ -53,7 +55,7 @@ import {
 import { ProgressParser, type ProgressSample } from './progress-parser.js';
 import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
-import { slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
+import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
 import { recordingSlave, targetSlave } from './tee.js';
 
@@ -118,7 +120,8 @@ export class SupervisedEncoder implements Encoder {
   #output: Run | undefined;
   /** The output's timeline end when it last exited (a restart continues from there). */
   #outputEndS = 0;
-  #decoder: (Run & { kind: Kind }) | undefined;
+  /** The running decoder; `clip` is the pre-rendered slate it loops. */
+  #decoder: (Run & { kind: Kind; clip?: string }) | undefined;
   /** The decoders' timeline end when the last one exited. */
   #decodersEndS = 0;
   #launchingDecoder = false;
@@ -157,6 +160,12 @@ export class SupervisedEncoder implements Encoder {
   #slateWrites: Promise<unknown> = Promise.resolve();
   /** The output's rate, measured on its local HLS playlist (none without a local destination). */
   readonly #rate: PlaylistRate | undefined;
+  /** Pre-rendered slates (slate-clip.ts), shared with the factory's other encoders. */
+  readonly #slates: SlateClips;
+  /** The title the slate shows (a schedule edit may change it: retitle()). */
+  #title: Localized;
+  /** Set once a render failed: this broadcast's slate is then drawn live (drawtext). */
+  #liveSlate = false;
 
   constructor(spec: EncoderSpec, deps: EncoderDeps) {
     this.#spec = spec;
@@ -171,6 +180,8 @@ export class SupervisedEncoder implements Encoder {
     this.#outputsFailing = new OutputWatch({ budgetMs: this.#o.outputRetryBudgetMs });
     const hls = spec.outputs.find((o) => o.target.format === 'hls');
     this.#rate = hls ? new PlaylistRate(hls.target.url) : undefined;
+    this.#slates = deps.slates ?? slateClipsFor(deps);
+    this.#title = spec.occurrence.title;
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
       options: this.#o,
@@ -234,6 +245,15 @@ export class SupervisedEncoder implements Encoder {
     if (!this.#prepared || this.#stopping) return;
     if (phase === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#switchIfNeeded();
+  }
+
+  /** A new title: the slate is re-rendered with it (and its other messages ahead). */
+  retitle(title: Localized): void {
+    if (JSON.stringify(title) === JSON.stringify(this.#title)) return;
+    this.#title = title;
+    if (!this.#prepared || this.#stopping) return;
+    this.#background(this.#refreshSlate());
+    this.#background(this.#renderSlatesAhead());
   }
 
   async stop(): Promise<void> {
@@ -359,6 +379,7 @@ export class SupervisedEncoder implements Encoder {
     this.#tick();
     this.#background(this.#launchOutput());
     this.#launchDecoder();
+    this.#background(this.#renderSlatesAhead());
   }
 
   // --- the output ------------------------------------------------------------------
@@ -510,7 +531,7 @@ export class SupervisedEncoder implements Encoder {
     } else {
       this.#launchDecoder();
     }
-    this.#background(this.#writeSlateText());
+    this.#background(this.#refreshSlate());
   }
 
   #slateMessage(): SlateMessage {
@@ -518,12 +539,54 @@ export class SupervisedEncoder implements Encoder {
     return this.#programmeSince === undefined ? 'starting' : 'back-soon';
   }
 
+  #slateText(message = this.#slateMessage()): SlateClipText {
+    return { title: slateTitle(this.#title), message: slateMessage(message) };
+  }
+
   /**
-   * The slate reads its text from files (drawtext reload=1), so a changed message
+   * Brings the slate on air in line with its text: a pre-rendered slate whose message
+   * changed ("starting soon" -> "we'll be right back") is replaced by the new text's clip
+   * (rendered first when not cached); a live one rereads its text files.
+   */
+  async #refreshSlate(): Promise<void> {
+    if (this.#liveSlate) {
+      await this.#writeSlateText();
+      return;
+    }
+    const clip = await this.#slateClip();
+    if (this.#liveSlate) {
+      await this.#writeSlateText();
+      return;
+    }
+    const d = this.#decoder;
+    if (this.#stopping || !d?.proc.running || d.kind !== 'slate' || d.clip === clip || this.#switchPending) return;
+    this.#switchPending = true;
+    void d.proc.stop(this.#o.switchTimeoutMs);
+  }
+
+  /** The clip of the slate's current text; undefined (and a live slate from now on) when it cannot be rendered. */
+  async #slateClip(): Promise<string | undefined> {
+    try {
+      return await this.#slates.clip(this.#slateText(), this.#prepared!.format);
+    } catch (err) {
+      if (!this.#liveSlate) this.#log.warn({ err }, 'could not pre-render the slate; drawing it live instead');
+      this.#liveSlate = true;
+      return undefined;
+    }
+  }
+
+  /** Renders the other messages' slates ahead, so a switch to them waits on no render. */
+  async #renderSlatesAhead(): Promise<void> {
+    for (const message of SLATE_MESSAGES) {
+      if (this.#stopping || this.#liveSlate) return;
+      await this.#slates.clip(this.#slateText(message), this.#prepared!.format).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A live slate (when pre-rendering failed) reads its text from files (drawtext reload=1), so a changed message
    * ("starting soon" -> "we'll be right back") needs no restart. Written by rename so
-   * drawtext never reads half a file; each write has its own temp name, because a slate
-   * switch and the slate's input both write at once (with one shared name the second rename
-   * found nothing and failed the encoder: ENOENT on slate-title.txt.tmp).
+   * drawtext never reads half a file.
    */
   async #writeSlateText(): Promise<{ titleFile: string; messageFile: string }> {
     const titleFile = path.join(this.#scratch, 'slate-title.txt');
@@ -538,7 +601,7 @@ export class SupervisedEncoder implements Encoder {
     // message as it is when its turn comes, so the last one has the latest.
     const write = this.#slateWrites.then(async () => {
       if (this.#stopping) return;
-      await put(titleFile, slateTitle(this.#spec.occurrence.title));
+      await put(titleFile, slateTitle(this.#title));
       await put(messageFile, slateMessage(this.#slateMessage()));
     });
     this.#slateWrites = write.catch(() => undefined);
@@ -546,7 +609,13 @@ export class SupervisedEncoder implements Encoder {
     return { titleFile, messageFile };
   }
 
-  async #slatePart(format: VideoFormat): Promise<InputPart> {
+  async #slatePart(format: VideoFormat): Promise<{ input: InputPart; clip?: string }> {
+    const clip = this.#liveSlate ? undefined : await this.#slateClip();
+    if (clip) return { input: slateClipInput(clip), clip };
+    return { input: await this.#liveSlatePart(format) };
+  }
+
+  async #liveSlatePart(format: VideoFormat): Promise<InputPart> {
     const font = this.#deps.fontFile;
     if (!font) return slateInput(format, undefined);
     const files = await this.#writeSlateText();
@@ -568,24 +637,25 @@ export class SupervisedEncoder implements Encoder {
     const p = this.#prepared!;
     let kind = this.#kindWanted();
     let input: InputPart;
+    let clip: string | undefined;
     if (kind === 'programme') {
       const part = await programmeInput(this.#spec.occurrence.source, p, this.#elapsedS(), { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
       if (part === 'ended') {
         this.#endOfContent();
         kind = 'slate';
-        input = await this.#slatePart(p.format);
+        ({ input, clip } = await this.#slatePart(p.format));
       } else if ('down' in part) {
         // Gone, or swapped for a link out of the media folder, since it was last checked:
         // no ffmpeg for it; the slate stays and the file is checked again every few seconds.
         this.#markSourceDown(part.down);
         this.#reportSourceDown();
         kind = 'slate';
-        input = await this.#slatePart(p.format);
+        ({ input, clip } = await this.#slatePart(p.format));
       } else {
         input = part;
       }
     } else {
-      input = await this.#slatePart(p.format);
+      ({ input, clip } = await this.#slatePart(p.format));
     }
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#decoder?.proc.running) return;
@@ -595,7 +665,7 @@ export class SupervisedEncoder implements Encoder {
     const nowReal = performance.now();
     this.#timelineEpoch ??= nowReal;
     const offsetS = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - this.#timelineEpoch) / 1000);
-    const args = decoderArgs({ input, format: p.format, offsetS, pipe: this.#pipe.path });
+    const args = decoderArgs({ input, format: p.format, offsetS, pipe: this.#pipe.path, houseFormat: clip !== undefined });
     const parser = new ProgressParser();
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
       pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.decoder.pid`),
@@ -611,11 +681,12 @@ export class SupervisedEncoder implements Encoder {
       },
     });
     const now = this.#now();
-    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0 };
-    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS }, 'ffmpeg started');
+    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0, ...(clip ? { clip } : {}) };
+    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS, ...(clip ? { clip: path.basename(clip) } : {}) }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onDecoderExit(proc, info));
-    // What should be on air may have changed while the input was being prepared.
+    // What should be on air (or the slate's text) may have changed while the input was being prepared.
     if (this.#kindWanted() !== kind) this.#switchIfNeeded();
+    else if (clip) this.#background(this.#refreshSlate());
   }
 
   #onDecoderProgress(sample: ProgressSample): void {
@@ -692,7 +763,7 @@ export class SupervisedEncoder implements Encoder {
     if (this.#contentEnded) return;
     this.#contentEnded = true;
     this.#problem('source-ended', `Programme "${this.#spec.occurrence.programmeId}": its media ended before the scheduled end; the slate is shown until then.`, false);
-    this.#background(this.#writeSlateText());
+    this.#background(this.#refreshSlate());
   }
 
   #checkSource(): Promise<string | undefined> {
@@ -792,4 +863,15 @@ export class SupervisedEncoder implements Encoder {
     if (this.#recording) this.#background(this.#recording.prune());
     this.#tickTimer = this.#deps.clock.at(new Date(now + 1000), () => this.#tick());
   }
+}
+
+/** A cache of pre-rendered slates under `<data>/slates` (beside `runDir`) for an encoder built without one. */
+export function slateClipsFor(deps: EncoderDeps): SlateClips {
+  return new SlateClips({
+    ffmpeg: deps.ffmpeg,
+    dir: deps.slateDir ?? path.join(path.dirname(deps.runDir), 'slates'),
+    ...(deps.fontFile ? { fontFile: deps.fontFile } : {}),
+    ffmpegVersion: async () => (await deps.capabilities)?.version ?? 'unknown',
+    logger: deps.logger.child({ component: 'slates' }),
+  });
 }

@@ -39,6 +39,10 @@ export interface Metrics {
   youtubeCall(method: string, outcome: 'ok' | 'error', units: number): void;
   /** A schedule reload left `errors` error diagnostics (0 when the files are clean). */
   scheduleReload(errors: number): void;
+  /** An HTTP client went away before its answer was sent (`route`: hls, archive, api, other). */
+  httpAborted(route: string): void;
+  /** An HTTP request failed on the server's side with `status`. */
+  httpFailed(status: number): void;
   /** Leadership of this node changed (cluster mode; always 1 in the embedded default). */
   leader(leading: boolean): void;
   /** Redis came back without its data (cluster mode: chat, sessions and audits before it are gone). */
@@ -188,6 +192,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
   });
 
+  const httpAborted = new client.Counter({
+    name: 'onair_http_aborted_downloads_total',
+    help: 'Requests whose client went away before the answer was sent (viewers leaving mid-segment), by route.',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+  const httpFailed = new client.Counter({
+    name: 'onair_http_errors_total',
+    help: 'Requests that failed on the server side, by status (the log holds one line per cause per minute).',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+
   const clearStream = (occurrenceId: string): void => {
     const programme = programmeOf.get(occurrenceId);
     if (programme === undefined) return;
@@ -246,6 +263,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
       currentErrors.set(errors);
       if (errors > 0) reloadErrors.inc(errors);
     },
+    httpAborted: (route) => httpAborted.inc({ route }),
+    httpFailed: (status) => httpFailed.inc({ status: String(status) }),
     leader: (isLeader) => leading.set(isLeader ? 1 : 0),
     redisDataLost: () => redisLost.inc(),
     setViewerSource(source) {

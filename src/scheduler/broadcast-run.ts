@@ -655,6 +655,7 @@ export class BroadcastRun {
       };
       await this.#deps.store.save(this.record, now);
     }
+    if (diff.patch.title) this.#encoder?.retitle?.(diff.patch.title);
     if (diff.changed) this.#updateDestinations();
   }
 

@@ -234,6 +234,8 @@ export interface Encoder {
   start(phase: 'slate' | 'programme'): void;
   show(phase: 'slate' | 'programme'): void;
   stop(): Promise<void>;
+  /** The programme was retitled (a schedule edit) while the encoder runs: the slate shows the new title. Optional: an encoder without a slate ignores it. */
+  retitle?(title: Localized): void;
   readonly health: EncoderHealth;
   on<K extends keyof EncoderEvents & string>(event: K, listener: EncoderEvents[K]): () => void;
 }

@@ -6,3 +6,4 @@ export * from './duration.js';
 export * from './typed-emitter.js';
 export * from './logger.js';
 export * from './youtube-quota.js';
+export * from './log-throttle.js';

@@ -30,8 +30,9 @@ export function archiveRouter(deps: ArchiveRouteDeps): express.Router {
       return;
     }
     res.sendFile(file, { root: path.resolve(deps.archive.dir), dotfiles: 'deny', headers: { 'Content-Type': 'video/mp4' } }, (err?: Error & { status?: number; statusCode?: number }) => {
-      if (!err || res.headersSent) return;
-      if ((err.status ?? err.statusCode) === 404) res.status(404).json({ error: 'not found' });
+      if (!err) return;
+      // Aborts and failures alike go to the error handler, which tells them apart (see hls.ts).
+      if (!res.headersSent && (err.status ?? err.statusCode) === 404) res.status(404).json({ error: 'not found' });
       else next(err);
     });
   });

@@ -36,8 +36,9 @@ export function hlsRouter(deps: HlsRouteDeps): express.Router {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.sendFile(path.join(folder, file), { root, dotfiles: 'deny', lastModified: !playlist, etag: !playlist }, (err?: Error & { status?: number; statusCode?: number }) => {
       if (!err) return;
-      if (res.headersSent) return;
-      if ((err.status ?? err.statusCode) === 404) {
+      // Everything else, a viewer who left mid-segment included, goes to the error handler:
+      // it counts aborts (a debug line) apart from real failures (an error line, rate-limited).
+      if (!res.headersSent && (err.status ?? err.statusCode) === 404) {
         res.removeHeader('Cache-Control');
         res.removeHeader('Access-Control-Allow-Origin');
         res.status(404).json({ error: 'not found' });
