@@ -834,7 +834,7 @@ export class SupervisedEncoder implements Encoder {
         f.destination,
         this.#error(
           'output-failed',
-          `Destination "${f.destination}" has not been receiving for ${Math.round(f.failingMs / 1000)} s (${f.detail}), so it is marked failed; the other destinations continue, and onair still reconnects it every second. Check that its server is up and that destinations.${f.destination}.url and its stream key are right.`,
+          `Destination "${f.destination}" has not been receiving for ${Math.round(f.failingMs / 1000)} s (${f.detail}), longer than engine.outputRetryBudget (${Math.round(this.#o.outputRetryBudgetMs / 1000)} s), so it is marked failed; the other destinations continue, and onair still reconnects it every second. Check that its server is up and that destinations.${f.destination}.url and its stream key are right.`,
           true,
         ),
       );

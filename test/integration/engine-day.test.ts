@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
 import { ffmpegProcessesMentioning, makeOnairDirs, OnairProcess, type OnairDirs } from '../support/onair-process.js';
+import { firstMediaPlaylist } from '../support/stream-check.js';
 import {
   expectLiveOnItsSecond,
   getBroadcast,
@@ -32,13 +33,22 @@ function path_(t: Array<{ from?: string; to: string }>): string[] {
 }
 
 /** Segment URIs of an HLS playlist served by onair (watch URL relative to the server). */
+/** The segment URLs (absolute) of the top rendition behind a watch URL (a master playlist, or a media one). */
 async function playlistSegments(onair: OnairProcess, watchUrl: string): Promise<string[]> {
-  const res = await fetch(new URL(watchUrl, onair.baseUrl));
-  if (!res.ok) return [];
-  return (await res.text())
+  const read = async (url: URL): Promise<string | undefined> => {
+    const res = await fetch(url);
+    return res.ok ? res.text() : undefined;
+  };
+  const watch = new URL(watchUrl, onair.baseUrl);
+  const text = await read(watch);
+  if (text === undefined) return [];
+  const media = new URL(firstMediaPlaylist(watch.pathname, text), onair.baseUrl);
+  const list = media.pathname === watch.pathname ? text : await read(media);
+  return (list ?? '')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => new URL(l, media).href);
 }
 
 describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', function () {
@@ -89,7 +99,7 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
       const s = await playlistSegments(onair!, localA.watchUrl!);
       return s.length >= 2 ? s : undefined;
     }, 15_000, 250);
-    const seg = await fetch(new URL(segsA[0]!, new URL(localA.watchUrl!, onair.baseUrl)));
+    const seg = await fetch(segsA[0]!);
     expect(seg.status).to.equal(200);
     expect((await seg.arrayBuffer()).byteLength).to.be.greaterThan(1000);
     await until('A relay to be live', async () => (await getBroadcast(onair!, ida))?.destinations.find((d) => d.name === 'relay')?.status === 'live', 10_000);
