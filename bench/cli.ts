@@ -3,7 +3,7 @@
 // measured in the same run (the floor any Node command pays), with the load average.
 // It builds dist/ first (what `npm ci` / `npm start` do), so the compiled CLI is measured.
 // Last, on a running `onair run`: a YAML syntax error saved over a good schedule file, and
-// the time until /api/status names it with its line and column (issue 10: within 2 s).
+// the time until /api/status names it with its line and column (the target: within 2 s).
 // Usage: npm run bench:cli [-- --runs N]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

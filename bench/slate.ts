@@ -8,7 +8,7 @@
 //  - the new decoder's command run bare into /dev/null (the same work as onair's, alone);
 //  - the minimal bare command for a slate on air: one ffmpeg looping the clip into one
 //    x264 encode to HLS (the floor for any design that encodes the slate live).
-// The target (issue 15) is ≤ 5 % of a core for the pre-air slate.
+// The target is ≤ 5 % of a core for the pre-air slate.
 // Env: BENCH_SLATE_S (default 30) seconds per measurement.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

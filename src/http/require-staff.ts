@@ -1,9 +1,11 @@
-// The hook guarding staff actions (start, extend, end, slate, programme) and the control
-// room's data. A request passes only with a credential — a moderator session cookie or a
-// bearer token (ONAIR_MODERATOR_TOKEN, or the local staff token file, src/http/staff-token.ts)
-// — read by credentialsOf() and judged by identify(). Where a request comes from never counts:
-// "loopback means staff" made any local proxy or tunnel, and any page rebinding a name to
-// 127.0.0.1, staff. Otherwise it fails with AuthError (401 through the error handler).
+// The hook guarding staff routes: the broadcast actions (start, extend, end, slate,
+// programme), the control room's data (/api/control-room) and the moderator-only routes
+// (requireModerator). A request passes only with a credential — a moderator session cookie or
+// a bearer token (ONAIR_MODERATOR_TOKEN, or the local staff token file, src/http/staff-token.ts)
+// — read by credentialsOf() and judged by the identify() it is given. Where a request comes
+// from never counts: trusting loopback would make any local proxy or tunnel, and any page
+// rebinding a name to 127.0.0.1, staff. Otherwise it fails with AuthError (401 through the
+// error handler).
 import type { Request, RequestHandler } from 'express';
 import { credentialsOf, type Credentials } from '../shared/credentials.js';
 import { AuthError } from '../shared/errors.js';

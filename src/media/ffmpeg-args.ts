@@ -18,7 +18,7 @@ import type { VideoFormat } from './media-info.js';
 /**
  * Codec arguments of the output's encode: H.264 with a 2 s GOP at a constant bitrate
  * (x264's HRD in CBR mode pads with filler, b = minrate = maxrate, a one-GOP buffer), as
- * YouTube asks (../shared/YOUTUBE.md), and AAC 128k stereo. A constant frame rate fills
+ * YouTube asks (support.google.com/youtube/answer/2853702), and AAC 128k stereo. A constant frame rate fills
  * the short gap while one decoder hands over to the next with repeated frames, and the
  * resampler fills the audio gap with silence, so the destinations see no hole.
  */

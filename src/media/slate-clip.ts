@@ -1,5 +1,5 @@
 // The pre-rendered slate: instead of drawing the slate live (lavfi + drawtext + an MPEG-2
-// encode for every frame, the whole time it is on air — 32 % of a core, issue 15), it is
+// encode for every frame, the whole time it is on air — 32 % of a core, see bench:slate), it is
 // rendered once per text and picture into a short clip in the house format (intra-only
 // MPEG-2 + PCM in MPEG-TS, see ffmpeg-args.ts) and the slate decoder loops that clip with
 // stream copy: it reads and writes packets, it decodes and encodes nothing.

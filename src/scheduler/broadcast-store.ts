@@ -1,6 +1,8 @@
-// The BroadcastStore port: where the engine persists its records and their transition log.
-// Implemented by SQLite for the embedded server (src/store/sqlite/broadcast-store.ts) and by
-// Redis, fenced by the leader's token, in a cluster (RedisBroadcastStore).
+// The BroadcastStore port: where the engine persists its records, their transition log and
+// the last valid occurrence of each broadcast (so one whose schedule file turns invalid carries
+// on, docs/broadcast-states.md). Implemented by SQLite for the embedded server
+// (src/store/sqlite/broadcast-store.ts) and by Redis, fenced by the leader's token, in a
+// cluster (src/store/redis/broadcast-store.ts); one contract test runs against both.
 import { OnairError } from '../shared/errors.js';
 import type { Occurrence } from '../schedule/types.js';
 import type { BroadcastRecord, BroadcastState } from './ports.js';

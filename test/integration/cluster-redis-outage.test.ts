@@ -4,7 +4,7 @@
 // (SIGKILL) and starts again — empty, or with its append-only file. The shared Redis on 6379
 // is never touched.
 //
-// What must hold (issue 14 item 2): losing the lease stops ffmpeg (checked in /proc); regaining
+// What must hold: losing the lease stops ffmpeg (checked in /proc); regaining
 // it brings the broadcast on air back with its own record (the same liveAt, no second
 // go-live) even when Redis lost everything, and the next programme airs on time; onair_leader
 // follows; a Redis that lost its data is reported; SIGTERM afterwards is an orderly exit.

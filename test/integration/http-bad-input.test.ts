@@ -1,7 +1,6 @@
-// Bad requests get a 4xx that says what to fix, never a 500 with a stack trace (issue 14's
-// minor bullets): a body in an unsupported charset or encoding, a broken gzip body, dates
-// that are not dates, a schedule window past the year 9999, a Host header that is no host;
-// and no HSTS header over plain HTTP.
+// Bad requests get a 4xx that says what to fix, never a 500 with a stack trace: a body in an
+// unsupported charset or encoding, a broken gzip body, dates that are not dates, a schedule
+// window past the year 9999, a Host header that is no host; and no HSTS header over plain HTTP.
 // Through the real composed server (startOnair via the journey harness), one for the file.
 import http from 'node:http';
 import zlib from 'node:zlib';

@@ -12,6 +12,7 @@ import type {
 } from '../../src/realtime/events.js';
 import type { BroadcastRecord, BroadcastState, ScheduleReader } from '../../src/scheduler/ports.js';
 import type { Occurrence } from '../../src/schedule/types.js';
+import { testOccurrence } from './test-occurrence.js';
 import type { Clock } from '../../src/shared/clock.js';
 import type { ScaledClock } from '../../src/cli/scaled-clock.js';
 import type { ChatService } from '../../src/chat/index.js';
@@ -21,28 +22,23 @@ import { startJourney, type Journey } from './journey.js';
 export type ViewerClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 export type ModeratorClient = ClientSocket<ModerationServerToClientEvents, ModerationClientToServerEvents>;
 
-/** An occurrence with sensible defaults; `start` as an ISO string. */
+/**
+ * The realtime tests' occurrence (test/support/test-occurrence.ts): an hour from `start`, id
+ * `<programmeId>@<start in UTC to the minute>`, public, for children, chat on, a reminder
+ * 15 minutes before.
+ */
 export function makeOccurrence(over: Partial<Occurrence> & { programmeId: string; start: Date }): Occurrence {
   const end = over.end ?? new Date(over.start.getTime() + 3600_000);
-  const local = over.start.toISOString().slice(0, 16);
-  return {
-    id: `${over.programmeId}@${local}`,
+  return testOccurrence(`${over.programmeId}@${over.start.toISOString().slice(0, 16)}`, {
     title: { tr: `${over.programmeId} (tr)`, en: `${over.programmeId} (en)` },
     description: { tr: 'Açıklama', en: 'Description' },
-    category: 'reading',
     audience: ['children'],
-    timezone: 'Europe/Istanbul',
-    localStart: over.start.toISOString(),
-    localEnd: end.toISOString(),
-    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
-    destinations: ['local'],
     youtube: { privacy: 'public', madeForKids: true },
     chat: { enabled: true, slowModeMs: 0 },
     remindersMs: [900_000],
-    cancelled: false,
     ...over,
     end,
-  };
+  });
 }
 
 /** A ScheduleReader over a list the test changes by hand. */

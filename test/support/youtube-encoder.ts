@@ -1,7 +1,8 @@
 // Test helper: an Encoder (the engine's port) made of real ffmpeg processes pushing lavfi
 // testsrc2 + sine to each output (one process per RTMP output), restarted when one exits
-// while running, as the media layer's supervised encoder does. Used until/unless the
-// media helper's encoder is wired; checked against its port with `satisfies`.
+// while running, as the media layer's supervised encoder does. youtube-engine.test.ts uses it
+// to drive the engine's YouTube path with a plain ingest stream; checked against its port
+// with `satisfies`.
 import { TypedEmitter } from '../../src/shared/typed-emitter.js';
 import type { Encoder, EncoderEvents, EncoderFactory, EncoderHealth, EncoderSpec } from '../../src/scheduler/ports.js';
 import { startPush, type Push } from './youtube-push.js';

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Occurrence } from '../../src/schedule/types.js';
+import { testOccurrence } from './test-occurrence.js';
 import type { DestinationContext, DestinationState } from '../../src/scheduler/ports.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger, type Logger } from '../../src/shared/logger.js';
@@ -12,30 +13,25 @@ import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/databa
 import { EMULATOR_CLIENT, type YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import { QuotaLedger, YoutubeApi, YoutubeDestination } from '../../src/destinations/youtube/index.js';
 
+/**
+ * The YouTube tests' occurrence (test/support/test-occurrence.ts): a minute from now for 30
+ * minutes, to 'youtube', unlisted and for children, chat on; its id ends in a random suffix so
+ * every test makes its own broadcast on a shared emulator.
+ */
 export function makeOccurrence(overrides: Partial<Occurrence> = {}): Occurrence {
   const start = overrides.start ?? new Date(Date.now() + 60_000);
-  const end = overrides.end ?? new Date(start.getTime() + 30 * 60_000);
   const id = overrides.id ?? `masal-saati@${start.toISOString().slice(0, 16)}-${Math.random().toString(36).slice(2, 7)}`;
-  return {
-    id,
+  return testOccurrence(id, {
     programmeId: 'masal-saati',
-    title: { tr: 'Masal Saati', en: 'Story Time' },
     description: { tr: 'Çocuklar için masallar.', en: 'Stories for children.' },
-    category: 'reading',
     audience: ['children'],
-    timezone: 'Europe/Istanbul',
     start,
-    end,
-    localStart: start.toISOString(),
-    localEnd: end.toISOString(),
-    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    end: new Date(start.getTime() + 30 * 60_000),
     destinations: ['youtube'],
     youtube: { privacy: 'unlisted', madeForKids: true },
     chat: { enabled: true, slowModeMs: 0 },
-    remindersMs: [],
-    cancelled: false,
     ...overrides,
-  };
+  });
 }
 
 export function initialState(name = 'youtube'): DestinationState {

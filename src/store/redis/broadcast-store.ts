@@ -1,5 +1,6 @@
-// The cluster BroadcastStore: broadcast records and their transition log in Redis, shared by
-// every node, so a new leader reattaches to live broadcasts from where the old one left them.
+// The cluster BroadcastStore: broadcast records, their transition log and the remembered
+// occurrences in Redis, shared by every node, so a new leader reattaches to live broadcasts
+// from where the old one left them.
 //
 // Every write is one Lua script that first checks the writer's fencing token against the
 // lease's fence counter (see fencing.ts): a leader that lost the lease while paused cannot

@@ -1,6 +1,6 @@
-// The embedded BroadcastStore: broadcast records and their transition log in the SQLite
-// database opened by openDatabase(). Each write is one SQLite transaction, so a record and
-// its log line never disagree, even after a SIGKILL.
+// The embedded BroadcastStore: broadcast records, their transition log and the remembered
+// occurrences in the SQLite database opened by openDatabase(). Each write is one SQLite
+// transaction, so a record and its log line never disagree, even after a SIGKILL.
 import type { BroadcastStore, TransitionEntry } from '../../scheduler/broadcast-store.js';
 import { StaleStateError } from '../../scheduler/broadcast-store.js';
 import type { Occurrence } from '../../schedule/types.js';

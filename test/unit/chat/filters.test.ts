@@ -79,7 +79,7 @@ describe('chat: filters', () => {
   });
 });
 
-describe('chat: text the abuse campaign found (issue 14)', () => {
+describe('chat: text an abuse campaign sends', () => {
   it('refuses invisible nicknames: Braille blank, tag characters, fillers, variation selectors', () => {
     for (const n of ['\u2800\u2800\u2800', '\u{E0041}\u{E0042}\u{E0043}', 'a\u2800', '\u3164\uFFA0\u115F', '\uFE0F\uFE0F\u{1D159}']) {
       expect(sanitiseNickname(n), JSON.stringify(n)).to.equal(undefined);

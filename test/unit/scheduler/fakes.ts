@@ -1,6 +1,7 @@
 // Hand-written fakes of the engine's ports (schedule reader, destination, encoder), each
 // checked against its port with `satisfies`, recording every call for assertions.
 import type { Occurrence } from '../../../src/schedule/types.js';
+import { testOccurrence } from '../../support/test-occurrence.js';
 import {
   DestinationError,
   type Destination,
@@ -15,34 +16,19 @@ import {
   type ScheduleReader,
 } from '../../../src/scheduler/ports.js';
 
-export function occurrence(
-  id: string,
-  start: string,
-  minutes: number,
-  extra: Partial<Occurrence> = {},
-): Occurrence {
+/** The engine tests' occurrence (test/support/test-occurrence.ts): `minutes` long from `start`, in UTC, to the fake destination 'alpha', chat on. */
+export function occurrence(id: string, start: string, minutes: number, extra: Partial<Occurrence> = {}): Occurrence {
   const s = new Date(start);
-  const e = new Date(s.getTime() + minutes * 60_000);
-  return {
-    id,
-    programmeId: id.split('@')[0]!,
+  return testOccurrence(id, {
     title: { tr: `Program ${id}`, en: `Programme ${id}` },
-    description: { tr: '', en: '' },
-    category: 'reading',
-    audience: [],
     timezone: 'UTC',
     start: s,
-    end: e,
-    localStart: s.toISOString(),
-    localEnd: e.toISOString(),
-    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    end: new Date(s.getTime() + minutes * 60_000),
     destinations: ['alpha'],
     youtube: { privacy: 'public', madeForKids: false },
     chat: { enabled: true, slowModeMs: 0 },
-    remindersMs: [],
-    cancelled: false,
     ...extra,
-  };
+  });
 }
 
 export function fakeSchedule(initial: Occurrence[] = []) {

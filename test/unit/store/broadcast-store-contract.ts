@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { StaleStateError, type BroadcastStore } from '../../../src/scheduler/broadcast-store.js';
 import type { BroadcastRecord } from '../../../src/scheduler/ports.js';
 import type { Occurrence } from '../../../src/schedule/types.js';
+import { testOccurrence } from '../../support/test-occurrence.js';
 
 export function record(id: string, start: string, minutes: number, over: Partial<BroadcastRecord> = {}): BroadcastRecord {
   const s = new Date(start);
@@ -22,26 +23,21 @@ export function record(id: string, start: string, minutes: number, over: Partial
   };
 }
 
+/** A remembered occurrence with values unlike the factory's defaults, so a round trip that dropped one would show. */
 function occurrence(id: string, start: string): Occurrence {
-  return {
-    id,
-    programmeId: id.split('@')[0]!,
+  const end = new Date(Date.parse(start) + 30 * 60_000);
+  return testOccurrence(id, {
     title: { tr: 'A', en: 'A' },
-    description: { tr: '', en: '' },
     category: 'other',
-    audience: [],
     timezone: 'UTC',
     start: new Date(start),
-    end: new Date(Date.parse(start) + 30 * 60_000),
+    end,
     localStart: `${start.slice(0, 19)}.000+00:00`,
-    localEnd: new Date(Date.parse(start) + 30 * 60_000).toISOString().replace('Z', '+00:00'),
+    localEnd: end.toISOString().replace('Z', '+00:00'),
     source: { kind: 'url', url: 'rtsp://camera.local/stream' },
-    destinations: ['local'],
     youtube: { privacy: 'unlisted', madeForKids: true },
     chat: { enabled: true, slowModeMs: 0 },
-    remindersMs: [],
-    cancelled: false,
-  };
+  });
 }
 
 /** Registers the contract's tests for the store `open()` gives (a fresh, empty one per test). */
