@@ -1,9 +1,13 @@
-// The Redis ChatStore against the real Redis: the ChatStore contract as the SQLite store keeps it.
+// The ChatStore contract (src/chat/types.ts), one suite run against every implementation:
+// chat-stores.test.ts runs it on SQLite (the embedded default) and on Redis (cluster mode), so
+// the two keep messages, audit entries, sanctions and room settings alike.
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
 import type { ChatStore, StoredMessage } from '../../../src/chat/types.js';
-import { RedisChatStore } from '../../../src/store/redis/chat-store.js';
-import { deletePrefix, testRedis, uniquePrefix } from './redis-test-support.js';
+
+export interface ChatStoreUnderTest {
+  store: ChatStore;
+  close(): Promise<void>;
+}
 
 function msg(id: string, occ: string, at: string, over: Partial<StoredMessage> = {}): StoredMessage {
   return {
@@ -23,19 +27,16 @@ function msg(id: string, occ: string, at: string, over: Partial<StoredMessage> =
   };
 }
 
-describe('cluster/redis-chat-store (real Redis)', () => {
-  let redis: Redis;
-  let prefix: string;
+export function chatStoreContract(make: () => Promise<ChatStoreUnderTest>): void {
+  let t: ChatStoreUnderTest;
   let store: ChatStore;
 
-  beforeEach(() => {
-    redis = testRedis();
-    prefix = uniquePrefix('chat');
-    store = new RedisChatStore({ redis, prefix }) satisfies ChatStore;
+  beforeEach(async () => {
+    t = await make();
+    store = t.store;
   });
   afterEach(async () => {
-    await deletePrefix(redis, prefix);
-    await redis.quit();
+    await t.close();
   });
 
   it('keeps messages once, in send order, with deletions flagged and skipped by recent()', async () => {
@@ -76,4 +77,4 @@ describe('cluster/redis-chat-store (real Redis)', () => {
     expect(await store.roomSettings('story@1')).to.deep.equal({ occurrenceId: 'story@1', slowModeMs: 30_000, pinnedMessageId: null, closedByModerator: true });
     expect(await store.roomSettings('other@1')).to.equal(undefined);
   });
-});
+}
