@@ -843,7 +843,7 @@ export class SupervisedEncoder implements Encoder {
     if (this.#disk.mustFail(now)) {
       this.#giveUp(
         'disk-full',
-        'The disk holding the data folder (ONAIR_DATA_DIR) is full, so this broadcast cannot be written. Free space on that disk (old recordings are in <data>/archive) before the next broadcast; this one has failed and cannot be started again.',
+        'The disk holding the data folder (ONAIR_DATA_DIR) is full, so this broadcast cannot be written. Free space on that disk (old recordings are in <data>/archive), then start this broadcast again from the control room (Start again) while its time has not passed.',
       );
       return;
     }

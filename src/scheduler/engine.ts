@@ -3,7 +3,7 @@
 // actions to them, and emits typed events for every transition. Air times come from the
 // injected clock (clock.at), periodic re-planning and housekeeping included (every()).
 import { every, type Cancel } from '../shared/clock.js';
-import { NotFoundError } from '../shared/errors.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { Occurrence } from '../schedule/types.js';
 import { BroadcastRun, type RunHost } from './broadcast-run.js';
@@ -11,6 +11,7 @@ import type { TransitionEntry } from './broadcast-store.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { BroadcastRecord, BroadcastState, EngineEvents } from './ports.js';
 import { FINAL_STATES } from './ports.js';
+import { canTransition, PRE_AIR_STATES } from './state-machine.js';
 import { newRecord } from './records.js';
 
 /** A broadcast as a running engine knows it. */
@@ -213,9 +214,40 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
   // Staff actions
   // -------------------------------------------------------------------------------------
 
-  /** Starts a broadcast that has not started yet, now (prepares what is needed at once). */
+  /**
+   * Starts a broadcast that has not started yet, now (prepares what is needed at once). A
+   * failed one whose time has not passed starts again (staff resume it, e.g. once the disk
+   * has room): a fresh record from its occurrence, every destination prepared anew.
+   */
   async startNow(occurrenceId: string): Promise<BroadcastRecord> {
+    await this.#planning;
+    if (!this.#runs.has(occurrenceId)) {
+      const stored = await this.#deps.store.get(occurrenceId);
+      if (stored?.state === 'failed') return this.#resume(stored);
+    }
     return (await this.#runFor(occurrenceId)).startNow();
+  }
+
+  async #resume(failed: BroadcastRecord): Promise<BroadcastRecord> {
+    const id = failed.occurrenceId;
+    const occ = this.#find(id);
+    if (!occ) throw new NotFoundError(`broadcast "${id}" is no longer in the schedule; it cannot be started again`);
+    const now = this.#deps.clock.now();
+    if (Date.parse(failed.scheduledEnd) <= now.getTime()) {
+      throw new ConflictError(`broadcast ${id} failed and its time has passed (it was due to end at ${failed.scheduledEnd}); it cannot be started again`);
+    }
+    if (!canTransition('failed', 'scheduled')) throw new ConflictError(`broadcast ${id} is failed; it cannot be started again`);
+    // Its planned times from the schedule, the end staff may have moved, and a start of now.
+    const record = { ...newRecord(occ, 'scheduled', this.#deps.destinations, now), scheduledStart: now.toISOString(), scheduledEnd: failed.scheduledEnd };
+    const reason = `started again by staff after it failed (${failed.reason ?? 'no reason recorded'})`;
+    await this.#deps.store.transition(record, 'failed', { at: now, reason });
+    this.#deps.logger.info({ occurrence: id, previous: failed.reason }, 'failed broadcast started again by staff');
+    this.#emitSafely('transition', structuredClone(record), 'failed', occ);
+    const run = new BroadcastRun(this.#host, record, occ);
+    this.#runs.set(id, run);
+    // Reconciling already walks it towards air (its start is now); startNow covers the rest.
+    await run.reconcile(occ);
+    return PRE_AIR_STATES.has(run.record.state) ? run.startNow() : structuredClone(run.record);
   }
 
   /** Moves the end of a live or coming broadcast later by `ms`. */

@@ -5,7 +5,8 @@ import type { BroadcastState } from './ports.js';
 /**
  * Legal transitions. `scheduled → preparing → ready → live → ending → complete` is the
  * normal path; `failed`, `missed` and `cancelled` are the ways out. A late start (onair
- * was down at air time, still within the grace) walks the normal path, only faster.
+ * was down at air time, still within the grace) walks the normal path, only faster. A failed
+ * broadcast goes back to `scheduled` only when staff start it again before its end.
  */
 export const TRANSITIONS: Readonly<Record<BroadcastState, readonly BroadcastState[]>> = {
   scheduled: ['preparing', 'missed', 'cancelled', 'failed'],
@@ -15,7 +16,8 @@ export const TRANSITIONS: Readonly<Record<BroadcastState, readonly BroadcastStat
   live: ['ending', 'failed'],
   ending: ['complete', 'failed'],
   complete: [],
-  failed: [],
+  // Staff may start a failed broadcast again while its time has not passed (engine.startNow).
+  failed: ['scheduled'],
   missed: [],
   cancelled: [],
 };

@@ -242,7 +242,7 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     expect(err.code).to.equal('disk-full');
     expect(err.message).to.include('Free space');
     // POST /start answers 409 for a failed broadcast: the message must not send staff there.
-    expect(err.message).to.include('cannot be started again').and.not.include('then start the broadcast again');
+    expect(err.message).to.include('start this broadcast again from the control room (Start again) while its time has not passed');
     expect(seen.problems.map((p) => p.code)).to.include('disk-full');
     expect(e.pid).to.equal(undefined);
   });

@@ -1,12 +1,15 @@
 // Journey: a programme's file exists but is no video (random bytes named .mp4). The real
 // composed server (startOnair, real ffprobe/ffmpeg) refuses it before air, and staff read on
 // /api/broadcasts what is wrong with which file and what to do — not "aborted", not a generic
-// ffmpeg exit — while a programme with a good source beside it goes on air untouched.
+// ffmpeg exit — while a programme with a good source beside it goes on air untouched. Staff
+// then replace the file and start the failed broadcast again: it goes on air before its end.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { binaries } from '../support/ffmpeg-tools.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/wait.js';
 
@@ -74,6 +77,28 @@ describe('journey: a corrupt media file is reported to staff as what it is', fun
     expect(failed.reason).to.equal(failed.lastError?.message);
     // What the local destination was waiting for when the broadcast failed is not its error.
     for (const d of failed.destinations) expect(d.error?.code, d.name).to.not.equal('aborted');
+  });
+
+  it('goes on air when staff replace the file and start it again (Start again), its time not passed', async () => {
+    await waitFor('the broken broadcast to fail', async () => (await view(BROKEN)).state === 'failed', 60_000);
+    const file = path.join(j.dirs.media, 'broken.mp4');
+    fs.rmSync(file, { force: true });
+    execFileSync(binaries().ffmpeg, [
+      '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-t', '90', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-c:a', 'aac', '-pix_fmt', 'yuv420p', file,
+    ]);
+    const token = fs.readFileSync(path.join(j.dirs.data, 'staff-token'), 'utf8').trim();
+    const res = await fetch(`${j.url}/api/broadcasts/${encodeURIComponent(BROKEN)}/start`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status, await res.clone().text()).to.equal(200);
+    const live = await waitFor('the replaced file on air', async () => {
+      const v = await view(BROKEN);
+      return v.state === 'live' && v.health?.phase === 'programme' && v.destinations.every((d) => d.status === 'live') && v;
+    }, 60_000);
+    expect(live.reason).to.equal(undefined);
+    expect(live.destinations.map((d) => d.name)).to.deep.equal(['local']);
+    const log = (await (await fetch(`${j.url}/api/broadcasts/${encodeURIComponent(BROKEN)}/transitions`)).json()) as { transitions: Array<{ from?: string; to: string; reason?: string }> } | Array<{ from?: string; to: string; reason?: string }>;
+    const entries = Array.isArray(log) ? log : log.transitions;
+    expect(entries.find((t) => t.from === 'failed')).to.deep.include({ to: 'scheduled' });
   });
 
   it('leaves the other broadcast on air', async () => {

@@ -230,13 +230,16 @@ function renderTimeline(s) {
 
 /**
  * @param {Broadcast} b @param {string | undefined} phase what its encoder shows now ('slate' or 'programme')
+ * @param {number} now the server's time (ms)
  * @returns {Array<{ action: string; label: string; confirm: string; body?: object }>}
  */
-function actionsFor(b, phase) {
+function actionsFor(b, phase, now) {
   const name = title(b);
   /** @type {Array<{ action: string; label: string; confirm: string; body?: object }>} */
   const list = [];
   if (['scheduled', 'preparing', 'ready'].includes(b.state)) list.push({ action: 'start', label: 'Start now', confirm: `Start “${name}” now, before its time?` });
+  // A failed broadcast (a full disk, a source that gave up) may go on air again until its end.
+  if (b.state === 'failed' && Date.parse(b.scheduledEnd) > now) list.push({ action: 'start', label: 'Start again', confirm: `Start “${name}” again? Its destinations are prepared anew.` });
   if (!FINAL.has(b.state) && b.state !== 'ending') list.push({ action: 'extend', label: 'Extend 15 min', confirm: `Extend “${name}” by 15 minutes?`, body: { minutes: 15 } });
   if (b.state === 'live') {
     // Only the switch that changes something: to the slate while the programme shows, back after.
@@ -263,7 +266,7 @@ function renderBroadcasts(s) {
     const cell = h('td');
     const actions = h('div', undefined, 'actions');
     const samples = s.health[b.occurrenceId];
-    for (const a of actionsFor(b, samples?.[samples.length - 1]?.phase)) {
+    for (const a of actionsFor(b, samples?.[samples.length - 1]?.phase, Date.parse(s.now))) {
       const btn = /** @type {HTMLButtonElement} */ (h('button', a.label, a.action === 'end' ? '' : 'secondary'));
       btn.type = 'button';
       btn.dataset.action = a.action;

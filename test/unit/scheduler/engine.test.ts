@@ -437,6 +437,41 @@ describe('broadcast engine', () => {
     expect(h.destinations.alpha!.count('end')).to.equal(1);
   });
 
+  it('starts a failed broadcast again when staff ask before its end, with fresh destinations; not once its time has passed', async () => {
+    h = harness([occurrence(OCC, START, 30)], '2026-12-05T09:00:00Z');
+    const engine = h.build();
+    await engine.start();
+    await h.at(engine, '2026-12-05T10:01:00.000Z');
+    h.encoders.created[0]!.emitFatal({ code: 'disk-full', message: 'the disk is full', retryable: false, at: '2026-12-05T10:01:00.000Z' });
+    await engine.settled();
+    expect(await h.state(OCC)).to.equal('failed');
+
+    await h.at(engine, '2026-12-05T10:05:00.000Z');
+    const again = await engine.startNow(OCC);
+    await engine.settled();
+    expect(again.state).to.equal('live');
+    expect(again.liveAt).to.equal('2026-12-05T10:05:00.000Z');
+    expect(again.reason).to.equal(undefined);
+    expect(again.lastError).to.equal(undefined);
+    expect(again.scheduledEnd).to.equal(END);
+    expect((await h.store.get(OCC))!.destinations.map((d) => d.status)).to.deep.equal(['live']);
+    expect(h.destinations.alpha!.count('prepare')).to.equal(2);
+    expect(h.encoders.created).to.have.length(2);
+    const log = await h.store.transitions(OCC);
+    const resumed = log.find((t) => t.from === 'failed')!;
+    expect(resumed.to).to.equal('scheduled');
+    expect(resumed.reason).to.match(/started again by staff after it failed \(the disk is full\)/);
+
+    // It fails again; after its end it cannot be started any more.
+    h.encoders.created[1]!.emitFatal({ code: 'disk-full', message: 'the disk is full', retryable: false, at: '2026-12-05T10:06:00.000Z' });
+    await engine.settled();
+    await h.at(engine, END);
+    const late = await engine.startNow(OCC).catch((e: unknown) => e);
+    expect(late).to.have.property('name', 'ConflictError');
+    expect((late as Error).message).to.match(/its time has passed/);
+    expect(await h.state(OCC)).to.equal('failed');
+  });
+
   it('does what staff ask: start now, extend, slate and back, end now', async () => {
     h = harness([occurrence(OCC, START, 30)], '2026-12-05T09:00:00Z');
     const engine = h.build();

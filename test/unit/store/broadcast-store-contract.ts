@@ -111,6 +111,20 @@ export function broadcastStoreContract(open: () => Promise<{ store: BroadcastSto
     expect(await store.get('a@1')).to.not.equal(undefined);
   });
 
+  it('takes a failed record back to scheduled (staff start it again) and lists it as unfinished once more', async () => {
+    const r = record('retry@1', '2026-12-05T07:00:00Z', 30);
+    await store.transition(r, undefined, { at: now });
+    await store.transition({ ...r, state: 'failed', reason: 'the disk is full' }, 'scheduled', { at: now });
+    expect(await store.listUnfinished()).to.deep.equal([]);
+    const again: BroadcastRecord = { ...r, state: 'scheduled', scheduledStart: '2026-12-05T07:05:00.000Z' };
+    await store.transition(again, 'failed', { at: now, reason: 'started again by staff after it failed (the disk is full)' });
+    expect((await store.listUnfinished()).map((x) => x.occurrenceId)).to.deep.equal(['retry@1']);
+    const got = await store.get('retry@1');
+    expect(got?.state).to.equal('scheduled');
+    expect(got?.reason).to.equal(undefined);
+    expect((await store.transitions('retry@1')).map((t) => `${t.from ?? '∅'}→${t.to}`)).to.deep.equal(['∅→scheduled', 'scheduled→failed', 'failed→scheduled']);
+  });
+
   it('keeps a copy of the occurrence (dates revived, replaced by a newer one) and prunes it with its record', async () => {
     const occ = occurrence('a@1', '2026-11-01T06:00:00Z');
     expect(await store.recallOccurrence('a@1')).to.equal(undefined);
