@@ -110,6 +110,9 @@ async function start(kind: ServerKind): Promise<void> {
         // Throughput through the filters, not the anti-spam limits, is what is measured.
         'chat.rateLimitPerConnection': 1_000_000_000,
         'chat.rateLimitPerIp': 1_000_000_000,
+        // Every bench viewer comes from 127.0.0.1; the per-address cap (256) would refuse all
+        // but the first few hundred.
+        'server.maxSocketsPerAddress': 1_000_000,
       },
     });
     const chatOcc = occurrence(CHAT_ROOM, new Date(Date.now() + 60_000));
