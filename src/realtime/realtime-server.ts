@@ -34,6 +34,7 @@ import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ScheduleS
 import { scheduleStatusPayload } from './schedule-status.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
 import { SocketGate, type RawConnection } from './socket-gate.js';
+import { emitWelcome } from './welcome-emit.js';
 
 export interface RealtimeSettings {
   chatOpensBeforeMs: number;
@@ -260,18 +261,18 @@ export class RealtimeServer {
       if (viewerId === undefined) {
         const issued = viewers?.issue();
         viewerId = issued?.id ?? randomUUID();
-        if (issued) socket.emit('viewer:identity', { token: issued.token });
+        if (issued) emitWelcome(socket, 'viewer:identity', { token: issued.token });
       }
       const ip = this.#gate.factsOf(socket.conn)?.forwardedFor ?? socket.handshake.address;
       socket.data = { viewerId, ip, nickname: null };
     }
     // Handled here and never passed on: no per-event listeners on the socket.
     socket.use((packet) => this.#viewerEvents.dispatch(socket, packet));
-    // Through the adapter on purpose: with connection state recovery this packet carries the
+    // With connection state recovery this packet carries the
     // offset a dropped viewer needs to be recovered at all (socket.io recovers from the last
-    // offset received). The feed shares one snapshot object among viewers connecting in the
-    // same second, so what the adapter keeps per viewer is a small wrapper.
-    socket.emit('schedule', this.feed.snapshot());
+    // offset received); welcome-emit.ts lends it the newest buffered packet's offset, so a
+    // connection storm does not keep a copy per viewer for the whole recovery window.
+    emitWelcome(socket, 'schedule', this.feed.snapshot());
   }
 
   #onModerator(socket: ModeratorSocket): void {
