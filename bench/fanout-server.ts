@@ -19,11 +19,18 @@ import { TypedEmitter } from '../src/shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 
 export type ServerKind = 'sio' | 'plain' | 'ws';
-export type ServerCommand = { cmd: 'start'; kind: ServerKind } | { cmd: 'rss' } | { cmd: 'emit'; round: number } | { cmd: 'stop' };
+export type ServerCommand =
+  | { cmd: 'start'; kind: ServerKind }
+  | { cmd: 'rss' }
+  | { cmd: 'emit'; round: number }
+  | { cmd: 'count-chat'; expect: number }
+  | { cmd: 'stop' };
 export type ServerReport =
   | { type: 'listening'; url: string; chatRoom: string }
   | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
   | { type: 'emitted'; round: number; emitMs: number }
+  /** The server handed its last chat batch to every member's socket: `messages` of them, `members` in the room. */
+  | { type: 'chat-fanned-out'; at: number; messages: number; members: number }
   | { type: 'stopped' };
 
 export const CHAT_ROOM = 'bench@chat';
@@ -87,6 +94,59 @@ let plain: SocketIoServer | undefined;
 let db: SqliteDatabase | undefined;
 let dataDir: string | undefined;
 const engine = new TypedEmitter<EngineEvents>();
+const CHAT_ROOM_NAME = `chat:${CHAT_ROOM}`;
+const CHAT_BATCH_MS = 100;
+let chatExpected = 0;
+let chatCounted = 0;
+
+/**
+ * Counts the chat messages the server broadcasts to the chat room (socket.io writes each
+ * broadcast to every member's socket before broadcast() returns): the server's fan-out
+ * rate, apart from the one client process that has to decode all 1,000 members' copies.
+ * Measurement only: the packet goes on unchanged.
+ */
+function countChatFanOut(io: SocketIoServer): void {
+  const adapter = io.of('/').adapter;
+  const broadcast = adapter.broadcast.bind(adapter);
+  adapter.broadcast = (packet, opts) => {
+    broadcast(packet, opts);
+    const data = (packet as { data?: unknown[] }).data;
+    if (chatExpected > 0 && data?.[0] === 'chat:messages' && opts.rooms.has(CHAT_ROOM_NAME) && Array.isArray(data[1])) {
+      chatCounted += data[1].length;
+      if (chatCounted >= chatExpected) {
+        reply({ type: 'chat-fanned-out', at: Date.now(), messages: chatCounted, members: adapter.rooms.get(CHAT_ROOM_NAME)?.size ?? 0 });
+        chatExpected = 0;
+      }
+    }
+  };
+}
+
+/**
+ * The baseline for chat: plain socket.io that accepts every message (no filters, no store)
+ * and batches a room's messages as onair's ChatFanOut does (one frame per 100 ms).
+ */
+function plainChat(io: SocketIoServer): void {
+  let queue: unknown[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let seq = 0;
+  io.on('connection', (socket) => {
+    socket.on('chat:join', (_req: unknown, ack: (r: unknown) => void) => {
+      void socket.join(CHAT_ROOM_NAME);
+      ack({ ok: true, history: [] });
+    });
+    socket.on('chat:send', (req: { occurrenceId: string; text: string }, ack: (r: unknown) => void) => {
+      const message = { id: String(++seq), occurrenceId: req.occurrenceId, origin: 'onair', nickname: 'Viewer', authorId: socket.id, text: req.text, at: new Date().toISOString() };
+      queue.push(message);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        const batch = queue;
+        queue = [];
+        io.to(CHAT_ROOM_NAME).emit('chat:messages', batch);
+      }, CHAT_BATCH_MS);
+      ack({ ok: true, message });
+    });
+  });
+}
 
 async function start(kind: ServerKind): Promise<void> {
   server = http.createServer();
@@ -100,6 +160,8 @@ async function start(kind: ServerKind): Promise<void> {
       maxHttpBufferSize: 16 * 1024,
       connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
     });
+    plainChat(plain);
+    countChatFanOut(plain);
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-bench-'));
     const config = loadConfig({
@@ -135,7 +197,7 @@ async function start(kind: ServerKind): Promise<void> {
     await parts.start();
   }
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  if (parts) parts.attach(server);
+  if (parts) countChatFanOut(parts.attach(server).io as unknown as SocketIoServer);
   const port = (server.address() as AddressInfo).port;
   reply({ type: 'listening', url: kind === 'ws' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, chatRoom: CHAT_ROOM });
 }
@@ -185,6 +247,10 @@ process.on('message', (msg: ServerCommand) => {
       break;
     case 'emit':
       emit(msg.round);
+      break;
+    case 'count-chat':
+      chatCounted = 0;
+      chatExpected = msg.expect;
       break;
     case 'stop':
       void stop();
