@@ -11,6 +11,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, WebSocket } from 'ws';
 import { loadConfig } from '../src/config/index.js';
 import { buildRealtimeParts, type RealtimeParts } from '../src/compose/index.js';
+import { ChatFanOut } from '../src/realtime/chat-fan-out.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../src/scheduler/ports.js';
 import type { Occurrence } from '../src/schedule/types.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -95,7 +96,6 @@ let db: SqliteDatabase | undefined;
 let dataDir: string | undefined;
 const engine = new TypedEmitter<EngineEvents>();
 const CHAT_ROOM_NAME = `chat:${CHAT_ROOM}`;
-const CHAT_BATCH_MS = 100;
 let chatExpected = 0;
 let chatCounted = 0;
 
@@ -123,11 +123,14 @@ function countChatFanOut(io: SocketIoServer): void {
 
 /**
  * The baseline for chat: plain socket.io that accepts every message (no filters, no store)
- * and batches a room's messages as onair's ChatFanOut does (one frame per 100 ms).
+ * and sends a room's messages through onair's own ChatFanOut (the same batching), so the
+ * difference is what the chat service costs.
  */
 function plainChat(io: SocketIoServer): void {
-  let queue: unknown[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  const fanOut = new ChatFanOut({
+    toViewers: (_occurrenceId, messages) => io.to(CHAT_ROOM_NAME).emit('chat:messages', messages),
+    toModerators: () => {},
+  });
   let seq = 0;
   io.on('connection', (socket) => {
     socket.on('chat:join', (_req: unknown, ack: (r: unknown) => void) => {
@@ -135,14 +138,8 @@ function plainChat(io: SocketIoServer): void {
       ack({ ok: true, history: [] });
     });
     socket.on('chat:send', (req: { occurrenceId: string; text: string }, ack: (r: unknown) => void) => {
-      const message = { id: String(++seq), occurrenceId: req.occurrenceId, origin: 'onair', nickname: 'Viewer', authorId: socket.id, text: req.text, at: new Date().toISOString() };
-      queue.push(message);
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        const batch = queue;
-        queue = [];
-        io.to(CHAT_ROOM_NAME).emit('chat:messages', batch);
-      }, CHAT_BATCH_MS);
+      const message = { id: String(++seq), occurrenceId: CHAT_ROOM, origin: 'onair' as const, nickname: 'Viewer', authorId: socket.id, text: String(req.text), at: new Date().toISOString() };
+      fanOut.queue(message, false);
       ack({ ok: true, message });
     });
   });
