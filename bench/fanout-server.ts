@@ -31,7 +31,7 @@ export type ServerReport =
   | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
   | { type: 'emitted'; round: number; emitMs: number }
   /** The server handed its last chat batch to every member's socket: `messages` of them, `members` in the room. */
-  | { type: 'chat-fanned-out'; at: number; messages: number; members: number }
+  | { type: 'chat-fanned-out'; at: number; messages: number; members: number; cpuMs: number }
   | { type: 'stopped' };
 
 export const CHAT_ROOM = 'bench@chat';
@@ -98,6 +98,8 @@ const engine = new TypedEmitter<EngineEvents>();
 const CHAT_ROOM_NAME = `chat:${CHAT_ROOM}`;
 let chatExpected = 0;
 let chatCounted = 0;
+/** The server's CPU time when counting began: what chat cost it, whatever else the machine runs. */
+let chatCpu: NodeJS.CpuUsage | undefined;
 
 /**
  * Counts the chat messages the server broadcasts to the chat room (socket.io writes each
@@ -114,7 +116,8 @@ function countChatFanOut(io: SocketIoServer): void {
     if (chatExpected > 0 && data?.[0] === 'chat:messages' && opts.rooms.has(CHAT_ROOM_NAME) && Array.isArray(data[1])) {
       chatCounted += data[1].length;
       if (chatCounted >= chatExpected) {
-        reply({ type: 'chat-fanned-out', at: Date.now(), messages: chatCounted, members: adapter.rooms.get(CHAT_ROOM_NAME)?.size ?? 0 });
+        const cpu = process.cpuUsage(chatCpu);
+        reply({ type: 'chat-fanned-out', at: Date.now(), messages: chatCounted, members: adapter.rooms.get(CHAT_ROOM_NAME)?.size ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 });
         chatExpected = 0;
       }
     }
@@ -248,6 +251,7 @@ process.on('message', (msg: ServerCommand) => {
     case 'count-chat':
       chatCounted = 0;
       chatExpected = msg.expect;
+      chatCpu = process.cpuUsage();
       break;
     case 'stop':
       void stop();

@@ -143,6 +143,8 @@ interface ChatResult {
   /** The server had written the batch with the last message to every member's socket. */
   fannedOutPerSecond: number;
   members: number;
+  /** Server CPU time per message, from the first send to its last batch written (acceptance and fan-out). */
+  cpuUsPerMessage: number;
   delivered: number;
   refused: number;
 }
@@ -188,7 +190,7 @@ async function measureChat(kind: 'sio' | 'plain'): Promise<ChatResult> {
   const timeout = new Promise<{ lastAt: number; received: number }>((r) => {
     timer = setTimeout(() => r({ lastAt: Date.now(), received: -1 }), 120_000);
   });
-  const [{ lastAt, received }, , fan] = await Promise.all([Promise.race([done, timeout]), allAcked, Promise.race([fannedOut, timeout.then(() => ({ at: NaN, members: 0 }))])]);
+  const [{ lastAt, received }, , fan] = await Promise.all([Promise.race([done, timeout]), allAcked, Promise.race([fannedOut, timeout.then(() => ({ at: NaN, members: 0, cpuMs: NaN }))])]);
   clearTimeout(timer);
   for (const s of senders) s.disconnect();
   await members.request({ cmd: 'close' }, 'closed');
@@ -200,6 +202,7 @@ async function measureChat(kind: 'sio' | 'plain'): Promise<ChatResult> {
     acceptedPerSecond: CHAT_MESSAGES / ((lastAck - start) / 1000),
     fannedOutPerSecond: CHAT_MESSAGES / ((fan.at - start) / 1000),
     members: fan.members,
+    cpuUsPerMessage: (fan.cpuMs * 1000) / CHAT_MESSAGES,
     delivered: received,
     refused,
   };
@@ -233,13 +236,13 @@ async function main(): Promise<void> {
   const chat = await measureChat('sio');
   const plainChat = await measureChat('plain');
   const line = (c: ChatResult): string =>
-    `accepted ${fmt(c.acceptedPerSecond, 0)} msg/s, fanned out by the server to ${c.members} members ${fmt(c.fannedOutPerSecond, 0)} msg/s, ` +
+    `server CPU ${fmt(c.cpuUsPerMessage, 0)} µs/msg (${fmt(1e6 / c.cpuUsPerMessage, 0)} msg/s a core), accepted ${fmt(c.acceptedPerSecond, 0)} msg/s, fanned out by the server to ${c.members} members ${fmt(c.fannedOutPerSecond, 0)} msg/s, ` +
     `every member had every message ${fmt(c.perSecond, 0)} msg/s (${c.delivered} deliveries, ${c.refused} refused)`;
   console.log(`chat: ${CHAT_MESSAGES} messages from ${CHAT_SENDERS} senders to ${CHAT_MEMBERS} room members, batched per 100 ms`);
   console.log(`           onair (filters, SQLite store, fan-out): ${line(chat)}`);
   console.log(`           plain socket.io (accept and batch only): ${line(plainChat)}`);
   console.log(
-    `           onair against it: accepted ${fmt(chat.acceptedPerSecond / plainChat.acceptedPerSecond, 2)}×, fanned out ${fmt(chat.fannedOutPerSecond / plainChat.fannedOutPerSecond, 2)}×; ` +
+    `           onair against it: server CPU per message ${fmt(chat.cpuUsPerMessage / plainChat.cpuUsPerMessage, 2)}×, accepted ${fmt(chat.acceptedPerSecond / plainChat.acceptedPerSecond, 2)}×, fanned out ${fmt(chat.fannedOutPerSecond / plainChat.fannedOutPerSecond, 2)}×; ` +
       `filters alone ${fmt(filtersPerSecond(), 0)} msg/s; "every member had" is bound by one client process decoding all 1,000 members' copies`,
   );
   console.log('targets: p99 ≤ 1.2× bare ws at 10,000 viewers; ≤ 10 KB RSS per viewer; ≥ 2,000 chat messages/s');
