@@ -175,6 +175,7 @@ export class RealtimeServer {
   }
 
   start(): void {
+    this.io.engine.use((req: http.IncomingMessage, res: object, next: (err?: unknown) => void) => this.#gate.noteResponse(req, res, next));
     this.io.engine.on('connection', (raw: RawConnection) => this.#gate.admit(raw));
     this.io.on('connection', (socket) => this.#onViewer(socket));
     this.io.on('chat:sanction', (s) => this.#applySanction(s));

@@ -3,7 +3,7 @@
 // credentials say, and the moderator namespace's authentication. It keeps only what later
 // checks need from each handshake request and lets the request itself go.
 import type http from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Logger } from '../shared/logger.js';
 import { clientAddress } from '../shared/client-address.js';
 import { credentialsOf, hostAllowed, hostRule, originAllowed, type Credentials } from '../shared/credentials.js';
@@ -43,6 +43,8 @@ export class SocketGate {
   readonly #perAddress = new Map<string, number>();
   /** Open engine.io connections, so shutdown can close each gracefully. */
   readonly #open = new Set<RawConnection>();
+  /** The upgrade's response of each handshake request (engine.io's WebSocketResponse), until admitted. */
+  readonly #responses = new WeakMap<object, { req?: unknown }>();
 
   constructor(settings: GateSettings) {
     this.#settings = settings;
@@ -62,6 +64,16 @@ export class SocketGate {
     const count = this.#perAddress.get(this.#addressOf(req)) ?? 0;
     const cap = s.maxSocketsPerAddress ?? 256;
     callback(count >= cap ? 'too many connections from this address' : null, count < cap);
+  }
+
+  /**
+   * An engine.io middleware: notes each request's response, so admit() can cut the link a
+   * WebSocket upgrade's response keeps to its request until the TCP socket closes.
+   */
+  noteResponse(req: IncomingMessage, res: object, next: (err?: unknown) => void): void {
+    // Only an upgrade's: a polling request's ServerResponse is still being written.
+    if (!(res instanceof ServerResponse)) this.#responses.set(req, res as { req?: unknown });
+    next();
   }
 
   /** engine.io's 'connection': counts the address, keeps the credentials, drops the request. */
@@ -94,6 +106,10 @@ export class SocketGate {
       req.websocket = undefined;
       req._query = undefined;
     }
+    // engine.io's WebSocketResponse stays referenced by the TCP socket's 'close' listener for
+    // the whole connection, and it holds the request; nothing reads it after the upgrade.
+    const res = req ? this.#responses.get(req) : undefined;
+    if (res && 'req' in res) res.req = undefined;
     raw.request = null;
   }
 
