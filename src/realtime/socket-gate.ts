@@ -31,6 +31,7 @@ export interface ConnectionFacts {
 /** An engine.io connection as the gate sees it (engine.io does not export its client list). */
 export interface RawConnection {
   request: http.IncomingMessage | null;
+  on(event: 'close', fn: () => void): void;
   once(event: 'close', fn: () => void): void;
   close(discard?: boolean): void;
 }
@@ -79,16 +80,16 @@ export class SocketGate {
   /** engine.io's 'connection': counts the address, keeps the credentials, drops the request. */
   admit(raw: RawConnection): void {
     this.#open.add(raw);
-    raw.once('close', () => this.#open.delete(raw));
-    if (raw.request) {
-      const address = this.#addressOf(raw.request);
-      this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
-      raw.once('close', () => {
-        const left = (this.#perAddress.get(address) ?? 1) - 1;
-        if (left > 0) this.#perAddress.set(address, left);
-        else this.#perAddress.delete(address);
-      });
-    }
+    const address = raw.request ? this.#addressOf(raw.request) : undefined;
+    if (address !== undefined) this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+    // One listener, not once(): 'close' comes once, and every connection carries what it adds.
+    raw.on('close', () => {
+      this.#open.delete(raw);
+      if (address === undefined) return;
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(address, left);
+      else this.#perAddress.delete(address);
+    });
     // Keep only what authentication needs, then drop the handshake request: holding on to
     // it for every connection costs memory (socket.io's own performance advice).
     const headers = raw.request?.headers;
