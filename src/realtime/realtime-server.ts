@@ -33,7 +33,7 @@ import type {
 import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ScheduleStatusPort, ViewerIdentityPort, YoutubeStatusPort } from './ports.js';
 import { scheduleStatusPayload } from './schedule-status.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
-import { SocketGate, type RawConnection } from './socket-gate.js';
+import { forgetHandshake, SocketGate, type RawConnection } from './socket-gate.js';
 import { emitWelcome } from './welcome-emit.js';
 
 export interface RealtimeSettings {
@@ -267,6 +267,7 @@ export class RealtimeServer {
       const ip = this.#gate.factsOf(socket.conn)?.forwardedFor ?? socket.handshake.address;
       socket.data = { viewerId, ip, nickname: null };
     }
+    forgetHandshake(socket);
     // Handled here and never passed on: no per-event listeners on the socket.
     socket.use((packet) => this.#viewerEvents.dispatch(socket, packet));
     // With connection state recovery this packet carries the
