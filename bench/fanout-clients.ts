@@ -26,6 +26,8 @@ function send(report: ClientReport): void {
 }
 
 let sockets: Socket[] = [];
+/** Viewers whose connection succeeded: a round is complete when each of them has the event. */
+let connected = 0;
 let raws: WebSocket[] = [];
 let latencies: number[] = [];
 let expectedRound = -1;
@@ -70,10 +72,11 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
             const s = io(c.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { fingerprint: `bench-${process.pid}-${index}` } });
             // The bench server sets liveAt to the instant it emitted, and a round number in the id.
             s.on('programme:live', (p: { liveAt: string; programme: { occurrenceId: string } }) => {
-              onLive(Date.parse(p.liveAt), Number(p.programme.occurrenceId.split('round-')[1]), sockets.length);
+              onLive(Date.parse(p.liveAt), Number(p.programme.occurrenceId.split('round-')[1]), connected);
             });
             s.on('chat:messages', (batch: unknown[]) => onChat(index, batch.length));
             s.once('connect', () => {
+              connected++;
               if (!c.chatRoom) return resolve();
               s.emit('chat:join', { occurrenceId: c.chatRoom, nickname: `Viewer ${index}` }, () => resolve());
             });
@@ -86,9 +89,12 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
             const ws = new WebSocket(c.url, { perMessageDeflate: false });
             ws.on('message', (data) => {
               const m = JSON.parse(String(data)) as { sentAt: number; round: number };
-              onLive(m.sentAt, m.round, raws.length);
+              onLive(m.sentAt, m.round, connected);
             });
-            ws.once('open', () => resolve());
+            ws.once('open', () => {
+              connected++;
+              resolve();
+            });
             ws.once('error', () => {
               failed++;
               resolve();
@@ -99,8 +105,8 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
       }),
     );
   }
-  if (c.chatRoom) chatMembers = sockets.length;
-  send({ type: 'connected', n: c.kind !== 'ws' ? sockets.length : raws.length, failed, ms: wallNow() - started });
+  if (c.chatRoom) chatMembers = connected;
+  send({ type: 'connected', n: connected, failed, ms: wallNow() - started });
 }
 
 process.on('message', (msg: ClientCommand) => {

@@ -11,6 +11,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, WebSocket } from 'ws';
 import { loadConfig } from '../src/config/index.js';
 import { buildRealtimeParts, type RealtimeParts } from '../src/compose/index.js';
+import { ChatFanOut } from '../src/realtime/chat-fan-out.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../src/scheduler/ports.js';
 import type { Occurrence } from '../src/schedule/types.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -19,11 +20,18 @@ import { TypedEmitter } from '../src/shared/typed-emitter.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 
 export type ServerKind = 'sio' | 'plain' | 'ws';
-export type ServerCommand = { cmd: 'start'; kind: ServerKind } | { cmd: 'rss' } | { cmd: 'emit'; round: number } | { cmd: 'stop' };
+export type ServerCommand =
+  | { cmd: 'start'; kind: ServerKind }
+  | { cmd: 'rss' }
+  | { cmd: 'emit'; round: number }
+  | { cmd: 'count-chat'; expect: number }
+  | { cmd: 'stop' };
 export type ServerReport =
   | { type: 'listening'; url: string; chatRoom: string }
   | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
   | { type: 'emitted'; round: number; emitMs: number }
+  /** The server handed its last chat batch to every member's socket: `messages` of them, `members` in the room. */
+  | { type: 'chat-fanned-out'; at: number; messages: number; members: number; cpuMs: number }
   | { type: 'stopped' };
 
 export const CHAT_ROOM = 'bench@chat';
@@ -87,6 +95,58 @@ let plain: SocketIoServer | undefined;
 let db: SqliteDatabase | undefined;
 let dataDir: string | undefined;
 const engine = new TypedEmitter<EngineEvents>();
+const CHAT_ROOM_NAME = `chat:${CHAT_ROOM}`;
+let chatExpected = 0;
+let chatCounted = 0;
+/** The server's CPU time when counting began: what chat cost it, whatever else the machine runs. */
+let chatCpu: NodeJS.CpuUsage | undefined;
+
+/**
+ * Counts the chat messages the server broadcasts to the chat room (socket.io writes each
+ * broadcast to every member's socket before broadcast() returns): the server's fan-out
+ * rate, apart from the one client process that has to decode all 1,000 members' copies.
+ * Measurement only: the packet goes on unchanged.
+ */
+function countChatFanOut(io: SocketIoServer): void {
+  const adapter = io.of('/').adapter;
+  const broadcast = adapter.broadcast.bind(adapter);
+  adapter.broadcast = (packet, opts) => {
+    broadcast(packet, opts);
+    const data = (packet as { data?: unknown[] }).data;
+    if (chatExpected > 0 && data?.[0] === 'chat:messages' && opts.rooms.has(CHAT_ROOM_NAME) && Array.isArray(data[1])) {
+      chatCounted += data[1].length;
+      if (chatCounted >= chatExpected) {
+        const cpu = process.cpuUsage(chatCpu);
+        reply({ type: 'chat-fanned-out', at: Date.now(), messages: chatCounted, members: adapter.rooms.get(CHAT_ROOM_NAME)?.size ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 });
+        chatExpected = 0;
+      }
+    }
+  };
+}
+
+/**
+ * The baseline for chat: plain socket.io that accepts every message (no filters, no store)
+ * and sends a room's messages through onair's own ChatFanOut (the same batching), so the
+ * difference is what the chat service costs.
+ */
+function plainChat(io: SocketIoServer): void {
+  const fanOut = new ChatFanOut({
+    toViewers: (_occurrenceId, messages) => io.to(CHAT_ROOM_NAME).emit('chat:messages', messages),
+    toModerators: () => {},
+  });
+  let seq = 0;
+  io.on('connection', (socket) => {
+    socket.on('chat:join', (_req: unknown, ack: (r: unknown) => void) => {
+      void socket.join(CHAT_ROOM_NAME);
+      ack({ ok: true, history: [] });
+    });
+    socket.on('chat:send', (req: { occurrenceId: string; text: string }, ack: (r: unknown) => void) => {
+      const message = { id: String(++seq), occurrenceId: CHAT_ROOM, origin: 'onair' as const, nickname: 'Viewer', authorId: socket.id, text: String(req.text), at: new Date().toISOString() };
+      fanOut.queue(message, false);
+      ack({ ok: true, message });
+    });
+  });
+}
 
 async function start(kind: ServerKind): Promise<void> {
   server = http.createServer();
@@ -100,6 +160,8 @@ async function start(kind: ServerKind): Promise<void> {
       maxHttpBufferSize: 16 * 1024,
       connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
     });
+    plainChat(plain);
+    countChatFanOut(plain);
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-bench-'));
     const config = loadConfig({
@@ -110,6 +172,9 @@ async function start(kind: ServerKind): Promise<void> {
         // Throughput through the filters, not the anti-spam limits, is what is measured.
         'chat.rateLimitPerConnection': 1_000_000_000,
         'chat.rateLimitPerIp': 1_000_000_000,
+        // Every bench viewer comes from 127.0.0.1; the per-address cap (256) would refuse all
+        // but the first few hundred.
+        'server.maxSocketsPerAddress': 1_000_000,
       },
     });
     const chatOcc = occurrence(CHAT_ROOM, new Date(Date.now() + 60_000));
@@ -132,7 +197,7 @@ async function start(kind: ServerKind): Promise<void> {
     await parts.start();
   }
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  if (parts) parts.attach(server);
+  if (parts) countChatFanOut(parts.attach(server).io as unknown as SocketIoServer);
   const port = (server.address() as AddressInfo).port;
   reply({ type: 'listening', url: kind === 'ws' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, chatRoom: CHAT_ROOM });
 }
@@ -182,6 +247,11 @@ process.on('message', (msg: ServerCommand) => {
       break;
     case 'emit':
       emit(msg.round);
+      break;
+    case 'count-chat':
+      chatCounted = 0;
+      chatExpected = msg.expect;
+      chatCpu = process.cpuUsage();
       break;
     case 'stop':
       void stop();

@@ -4,7 +4,7 @@
 // Three processes on loopback: this one (orchestrator and chat senders), the server
 // (bench/fanout-server.ts: onair's realtime layer as main.ts builds it, or bare ws) and the
 // viewers (bench/fanout-clients.ts).
-// Usage: npm run bench:fanout [-- 1000,5000,10000]   (ulimit -n must exceed N + 200)
+// Usage: npm run bench:fanout [-- 1000,5000,10000]   (ulimit -n must exceed N + 200; -- 0: chat only)
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,8 @@ import type { ClientCommand, ClientReport } from './fanout-clients.js';
 import type { ServerCommand, ServerKind, ServerReport } from './fanout-server.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SIZES = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number);
+// 0 measures chat only.
+const SIZES = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0);
 const ROUNDS = 7;
 const CHAT_MEMBERS = 1000;
 const CHAT_MESSAGES = 4000;
@@ -123,22 +124,42 @@ async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
   };
 }
 
-async function measureChat(): Promise<{ perSecond: number; acceptedPerSecond: number; filterOnlyPerSecond: number; delivered: number; refused: number }> {
-  // Filters alone: the ceiling the moderation checks put on chat.
+const SAMPLES = ['Merhaba herkese!', 'Bu masal çok güzel 😀', 'What happens next?', 'Ayşe buradayım', 'harika bir gün'];
+
+/** Filters alone: the ceiling the moderation checks put on chat. */
+function filtersPerSecond(): number {
   const filters = buildFilters({ maxLength: 300, allowLinks: false, bannedWords: [] });
-  const samples = ['Merhaba herkese!', 'Bu masal çok güzel 😀', 'What happens next?', 'Ayşe buradayım', 'harika bir gün'];
   const t0 = performance.now();
   let k = 0;
-  while (performance.now() - t0 < 1000) runFilters(filters, samples[k++ % samples.length]!);
-  const filterOnlyPerSecond = k / ((performance.now() - t0) / 1000);
+  while (performance.now() - t0 < 1000) runFilters(filters, SAMPLES[k++ % SAMPLES.length]!);
+  return k / ((performance.now() - t0) / 1000);
+}
 
+interface ChatResult {
+  /** Every member's client had every message. */
+  perSecond: number;
+  /** The server acknowledged every message. */
+  acceptedPerSecond: number;
+  /** The server had written the batch with the last message to every member's socket. */
+  fannedOutPerSecond: number;
+  members: number;
+  /** Server CPU time per message, from the first send to its last batch written (acceptance and fan-out). */
+  cpuUsPerMessage: number;
+  delivered: number;
+  refused: number;
+}
+
+async function measureChat(kind: 'sio' | 'plain'): Promise<ChatResult> {
+  const samples = SAMPLES;
   const server: Server = new Peer('fanout-server.ts');
-  const { url, chatRoom } = await server.request({ cmd: 'start', kind: 'sio' }, 'listening');
+  const { url, chatRoom } = await server.request({ cmd: 'start', kind }, 'listening');
   const members: Clients = new Peer('fanout-clients.ts');
-  await members.request({ cmd: 'connect', kind: 'sio', url, n: CHAT_MEMBERS, chatRoom }, 'connected');
+  await members.request({ cmd: 'connect', kind, url, n: CHAT_MEMBERS, chatRoom }, 'connected');
   members.send({ cmd: 'expect-chat', count: CHAT_MESSAGES });
+  server.send({ cmd: 'count-chat', expect: CHAT_MESSAGES });
   await sleep(200);
   const done = members.wait('chat-done');
+  const fannedOut = server.wait('chat-fanned-out');
   const senders = await Promise.all(
     Array.from(
       { length: CHAT_SENDERS },
@@ -169,7 +190,7 @@ async function measureChat(): Promise<{ perSecond: number; acceptedPerSecond: nu
   const timeout = new Promise<{ lastAt: number; received: number }>((r) => {
     timer = setTimeout(() => r({ lastAt: Date.now(), received: -1 }), 120_000);
   });
-  const [{ lastAt, received }] = await Promise.all([Promise.race([done, timeout]), allAcked]);
+  const [{ lastAt, received }, , fan] = await Promise.all([Promise.race([done, timeout]), allAcked, Promise.race([fannedOut, timeout.then(() => ({ at: NaN, members: 0, cpuMs: NaN }))])]);
   clearTimeout(timer);
   for (const s of senders) s.disconnect();
   await members.request({ cmd: 'close' }, 'closed');
@@ -179,7 +200,9 @@ async function measureChat(): Promise<{ perSecond: number; acceptedPerSecond: nu
   return {
     perSecond: CHAT_MESSAGES / ((lastAt - start) / 1000),
     acceptedPerSecond: CHAT_MESSAGES / ((lastAck - start) / 1000),
-    filterOnlyPerSecond,
+    fannedOutPerSecond: CHAT_MESSAGES / ((fan.at - start) / 1000),
+    members: fan.members,
+    cpuUsPerMessage: (fan.cpuMs * 1000) / CHAT_MESSAGES,
     delivered: received,
     refused,
   };
@@ -210,13 +233,17 @@ async function main(): Promise<void> {
         ' the p50/p99 above include one client process decoding every viewer\'s copy',
     );
   }
-  const chat = await measureChat();
+  const chat = await measureChat('sio');
+  const plainChat = await measureChat('plain');
+  const line = (c: ChatResult): string =>
+    `server CPU ${fmt(c.cpuUsPerMessage, 0)} µs/msg (${fmt(1e6 / c.cpuUsPerMessage, 0)} msg/s a core), accepted ${fmt(c.acceptedPerSecond, 0)} msg/s, fanned out by the server to ${c.members} members ${fmt(c.fannedOutPerSecond, 0)} msg/s, ` +
+    `every member had every message ${fmt(c.perSecond, 0)} msg/s (${c.delivered} deliveries, ${c.refused} refused)`;
+  console.log(`chat: ${CHAT_MESSAGES} messages from ${CHAT_SENDERS} senders to ${CHAT_MEMBERS} room members, batched per 100 ms`);
+  console.log(`           onair (filters, SQLite store, fan-out): ${line(chat)}`);
+  console.log(`           plain socket.io (accept and batch only): ${line(plainChat)}`);
   console.log(
-    `chat: ${CHAT_MESSAGES} messages from ${CHAT_SENDERS} senders through the filters to ${CHAT_MEMBERS} room members: ` +
-      `server accepted (filters, store, fan-out queued) ${fmt(chat.acceptedPerSecond, 0)} messages/s; ` +
-      `every member had every message at ${fmt(chat.perSecond, 0)} messages/s (${chat.delivered} deliveries, ${chat.refused} refused; ` +
-      `bound by one process decoding all 1,000 members' copies on a 2-core machine); ` +
-      `filters alone ${fmt(chat.filterOnlyPerSecond, 0)} messages/s`,
+    `           onair against it: server CPU per message ${fmt(chat.cpuUsPerMessage / plainChat.cpuUsPerMessage, 2)}×, accepted ${fmt(chat.acceptedPerSecond / plainChat.acceptedPerSecond, 2)}×, fanned out ${fmt(chat.fannedOutPerSecond / plainChat.fannedOutPerSecond, 2)}×; ` +
+      `filters alone ${fmt(filtersPerSecond(), 0)} msg/s; "every member had" is bound by one client process decoding all 1,000 members' copies`,
   );
   console.log('targets: p99 ≤ 1.2× bare ws at 10,000 viewers; ≤ 10 KB RSS per viewer; ≥ 2,000 chat messages/s');
   console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -33,7 +33,8 @@ import type {
 import type { ModeratorIdentityPort, RealtimeChatPort, SanctionNotice, ScheduleStatusPort, ViewerIdentityPort, YoutubeStatusPort } from './ports.js';
 import { scheduleStatusPayload } from './schedule-status.js';
 import { ProgrammeFeed, roomOf, type BroadcastRecordReader } from './programme-feed.js';
-import { SocketGate, type RawConnection } from './socket-gate.js';
+import { forgetHandshake, SocketGate, type RawConnection } from './socket-gate.js';
+import { emitWelcome } from './welcome-emit.js';
 
 export interface RealtimeSettings {
   chatOpensBeforeMs: number;
@@ -174,6 +175,7 @@ export class RealtimeServer {
   }
 
   start(): void {
+    this.io.engine.use((req: http.IncomingMessage, res: object, next: (err?: unknown) => void) => this.#gate.noteResponse(req, res, next));
     this.io.engine.on('connection', (raw: RawConnection) => this.#gate.admit(raw));
     this.io.on('connection', (socket) => this.#onViewer(socket));
     this.io.on('chat:sanction', (s) => this.#applySanction(s));
@@ -260,18 +262,19 @@ export class RealtimeServer {
       if (viewerId === undefined) {
         const issued = viewers?.issue();
         viewerId = issued?.id ?? randomUUID();
-        if (issued) socket.emit('viewer:identity', { token: issued.token });
+        if (issued) emitWelcome(socket, 'viewer:identity', { token: issued.token });
       }
       const ip = this.#gate.factsOf(socket.conn)?.forwardedFor ?? socket.handshake.address;
       socket.data = { viewerId, ip, nickname: null };
     }
+    forgetHandshake(socket);
     // Handled here and never passed on: no per-event listeners on the socket.
     socket.use((packet) => this.#viewerEvents.dispatch(socket, packet));
-    // Through the adapter on purpose: with connection state recovery this packet carries the
+    // With connection state recovery this packet carries the
     // offset a dropped viewer needs to be recovered at all (socket.io recovers from the last
-    // offset received). The feed shares one snapshot object among viewers connecting in the
-    // same second, so what the adapter keeps per viewer is a small wrapper.
-    socket.emit('schedule', this.feed.snapshot());
+    // offset received); welcome-emit.ts lends it the newest buffered packet's offset, so a
+    // connection storm does not keep a copy per viewer for the whole recovery window.
+    emitWelcome(socket, 'schedule', this.feed.snapshot());
   }
 
   #onModerator(socket: ModeratorSocket): void {

@@ -3,11 +3,15 @@
 // credentials say, and the moderator namespace's authentication. It keeps only what later
 // checks need from each handshake request and lets the request itself go.
 import type http from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Logger } from '../shared/logger.js';
 import { clientAddress } from '../shared/client-address.js';
 import { credentialsOf, hostAllowed, hostRule, originAllowed, type Credentials } from '../shared/credentials.js';
 import type { ModeratorIdentityPort } from './ports.js';
+import type { Socket } from 'socket.io';
+
+/** socket.io's handshake record (its type is not exported by name). */
+type Handshake = Socket['handshake'];
 
 /** What the gate needs from the realtime settings. */
 export interface GateSettings {
@@ -31,6 +35,7 @@ export interface ConnectionFacts {
 /** An engine.io connection as the gate sees it (engine.io does not export its client list). */
 export interface RawConnection {
   request: http.IncomingMessage | null;
+  on(event: 'close', fn: () => void): void;
   once(event: 'close', fn: () => void): void;
   close(discard?: boolean): void;
 }
@@ -43,6 +48,8 @@ export class SocketGate {
   readonly #perAddress = new Map<string, number>();
   /** Open engine.io connections, so shutdown can close each gracefully. */
   readonly #open = new Set<RawConnection>();
+  /** The upgrade's response of each handshake request (engine.io's WebSocketResponse), until admitted. */
+  readonly #responses = new WeakMap<object, { req?: unknown }>();
 
   constructor(settings: GateSettings) {
     this.#settings = settings;
@@ -64,19 +71,29 @@ export class SocketGate {
     callback(count >= cap ? 'too many connections from this address' : null, count < cap);
   }
 
+  /**
+   * An engine.io middleware: notes each request's response, so admit() can cut the link a
+   * WebSocket upgrade's response keeps to its request until the TCP socket closes.
+   */
+  noteResponse(req: IncomingMessage, res: object, next: (err?: unknown) => void): void {
+    // Only an upgrade's: a polling request's ServerResponse is still being written.
+    if (!(res instanceof ServerResponse)) this.#responses.set(req, res as { req?: unknown });
+    next();
+  }
+
   /** engine.io's 'connection': counts the address, keeps the credentials, drops the request. */
   admit(raw: RawConnection): void {
     this.#open.add(raw);
-    raw.once('close', () => this.#open.delete(raw));
-    if (raw.request) {
-      const address = this.#addressOf(raw.request);
-      this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
-      raw.once('close', () => {
-        const left = (this.#perAddress.get(address) ?? 1) - 1;
-        if (left > 0) this.#perAddress.set(address, left);
-        else this.#perAddress.delete(address);
-      });
-    }
+    const address = raw.request ? this.#addressOf(raw.request) : undefined;
+    if (address !== undefined) this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+    // One listener, not once(): 'close' comes once, and every connection carries what it adds.
+    raw.on('close', () => {
+      this.#open.delete(raw);
+      if (address === undefined) return;
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(address, left);
+      else this.#perAddress.delete(address);
+    });
     // Keep only what authentication needs, then drop the handshake request: holding on to
     // it for every connection costs memory (socket.io's own performance advice).
     const headers = raw.request?.headers;
@@ -94,6 +111,10 @@ export class SocketGate {
       req.websocket = undefined;
       req._query = undefined;
     }
+    // engine.io's WebSocketResponse stays referenced by the TCP socket's 'close' listener for
+    // the whole connection, and it holds the request; nothing reads it after the upgrade.
+    const res = req ? this.#responses.get(req) : undefined;
+    if (res && 'req' in res) res.req = undefined;
     raw.request = null;
   }
 
@@ -146,4 +167,29 @@ export class SocketGate {
     const forwarded = clientAddress(undefined, req.headers['x-forwarded-for'], this.#settings.trustProxy ?? false);
     return forwarded === 'unknown' ? (req.socket.remoteAddress ?? 'unknown') : forwarded;
   }
+}
+
+const NOTHING = Object.freeze({});
+
+/**
+ * Replaces a viewer socket's handshake, once the connection handler has read it, by one that
+ * keeps only the address and the times: socket.io keeps the whole handshake for the life of
+ * the socket (its date string, URL, query and auth objects: about 0.4 KB a viewer in
+ * bench:fanout) and nothing of onair reads it afterwards; the cluster adapter's fetchSockets,
+ * the one reader in socket.io, is not used.
+ */
+export function forgetHandshake(socket: { handshake: Handshake }): void {
+  const h = socket.handshake;
+  const slim: Handshake = {
+    headers: NOTHING as Handshake['headers'],
+    time: '',
+    address: h.address,
+    xdomain: h.xdomain,
+    secure: h.secure,
+    issued: h.issued,
+    url: '',
+    query: NOTHING as Handshake['query'],
+    auth: NOTHING,
+  };
+  (socket as { handshake: Handshake }).handshake = slim;
 }

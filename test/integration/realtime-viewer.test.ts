@@ -159,6 +159,26 @@ describe('realtime: viewers (socket.io)', function () {
       expect(rem.offsetMs).to.equal(900_000);
       expect(v.recovered).to.equal(true);
     });
+
+    it('recovers a viewer that connected right after another (its snapshot lends the newest buffered offset)', async () => {
+      // The first viewer's snapshot is stored in the recovery buffer; the second one's
+      // carries that packet's offset instead of a copy of its own (src/realtime/welcome-emit.ts).
+      const first = await h.viewer();
+      const v = await h.viewer();
+      await request(v, 'subscribe', { programmes: ['fairy-tales'] });
+      const down = nextEvent(v, 'disconnect');
+      v.io.engine.close();
+      await down;
+      const live = nextEvent<LivePayload>(v, 'programme:live');
+      const reminder = nextEvent<ReminderPayload>(v, 'programme:reminder');
+      h.engine.emit('reminder', fairy, 900_000);
+      h.engine.emit('transition', makeRecord(fairy, 'live', onLocal), 'ready', fairy);
+      const [got, rem] = await Promise.all([live, reminder]);
+      expect(got.programme.occurrenceId).to.equal(fairy.id);
+      expect(rem.offsetMs).to.equal(900_000);
+      expect(v.recovered).to.equal(true);
+      first.disconnect();
+    });
   });
 
   // Nothing here changes the programmes: one server for all of them.
