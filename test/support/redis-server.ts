@@ -34,7 +34,11 @@ export async function startRedisServer(port: number, dir: string, options: { app
 }
 
 export async function killRedisServer(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  await once(child, 'exit');
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill(signal);
+    await once(child, 'exit');
+  }
+  // Its output pipes would otherwise stay open (stderr is never read) and hold the test process.
+  child.stdout?.destroy();
+  child.stderr?.destroy();
 }
