@@ -5,6 +5,8 @@
 // anyway for RTMP and the archive) on top, the configured lower heights, and an audio-only
 // rendition for viewers on mobile data and listeners who need no picture. Every rendition
 // comes from the same encode settings (2 s GOP, no scene cuts), so their segments align.
+// The same graph carries the branches of destinations whose profile is smaller than the
+// picture (destination-profile.ts): their videos come after the renditions' and take audio 0.
 import path from 'node:path';
 import type { IngestTarget } from '../scheduler/ports.js';
 import { branchIndex, profileBranches, type ProfileBranch } from './destination-profile.js';
