@@ -2,6 +2,7 @@
 // where each key is documented; this schema only states types and limits.
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.js';
+import { outputProfile } from './output-profile.js';
 
 /** A duration written as staff write it ("10m", "90s"), turned into milliseconds. */
 export const durationMs = z.string().transform((text, ctx) => {
@@ -32,8 +33,14 @@ const rtmpDestination = z.strictObject({
   url: z.string().regex(/^rtmps?:\/\//, 'must start with rtmp:// or rtmps://'),
   /** Name of the environment variable that holds the stream key. */
   keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+  /** The most this destination takes (output-profile.ts). @defaultValue none: the broadcast's own picture */
+  profile: outputProfile.optional(),
 });
-const youtubeDestination = z.strictObject({ type: z.literal('youtube') });
+const youtubeDestination = z.strictObject({
+  type: z.literal('youtube'),
+  /** The most YouTube takes (output-profile.ts). @defaultValue 720p30 */
+  profile: outputProfile.prefault('720p30'),
+});
 
 export const destinationConfig = z.discriminatedUnion('type', [localDestination, rtmpDestination, youtubeDestination]);
 export type DestinationConfig = z.infer<typeof destinationConfig>;

@@ -3,7 +3,7 @@
 import type { Config, DestinationConfig } from '../config/index.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { Destination } from '../scheduler/ports.js';
+import type { Destination, IngestTarget } from '../scheduler/ports.js';
 import { LocalDestination } from './local/index.js';
 import { RtmpDestination } from './rtmp/index.js';
 
@@ -13,7 +13,7 @@ export interface DestinationFactoryDeps {
   /** The ffmpeg binary (the local archive joins recordings with it). */
   ffmpeg: string;
   /** Builds the YouTube destination of a name (destinations/youtube's services), when configured. */
-  youtube?: { destination(name: string): Destination };
+  youtube?: { destination(name: string, options?: { profile?: IngestTarget['profile'] }): Destination };
 }
 
 type Builder<T extends DestinationConfig['type']> = (
@@ -38,11 +38,12 @@ const builders: { [T in DestinationConfig['type']]?: Builder<T> } = {
       url: conf.url,
       keyEnv: conf.keyEnv,
       streamKey: deps.config.secrets.streamKeys[name],
+      ...(conf.profile ? { profile: conf.profile } : {}),
       logger: deps.logger.child({ destination: name }),
     }),
-  youtube: (name, _conf, deps) => {
+  youtube: (name, conf, deps) => {
     if (!deps.youtube) throw new ConfigError(`destinations.${name}`, 'YouTube is not set up in this onair (no youtube services given)');
-    return deps.youtube.destination(name);
+    return deps.youtube.destination(name, { profile: conf.profile });
   },
 };
 

@@ -5,8 +5,11 @@
 // anyway for RTMP and the archive) on top, the configured lower heights, and an audio-only
 // rendition for viewers on mobile data and listeners who need no picture. Every rendition
 // comes from the same encode settings (2 s GOP, no scene cuts), so their segments align.
+// The same graph carries the branches of destinations whose profile is smaller than the
+// picture (destination-profile.ts): their videos come after the renditions' and take audio 0.
 import path from 'node:path';
 import type { IngestTarget } from '../scheduler/ports.js';
+import { branchIndex, profileBranches, type ProfileBranch } from './destination-profile.js';
 import { videoBitrateKbps } from './encoding-profile.js';
 import type { VideoFormat } from './media-info.js';
 
@@ -43,34 +46,58 @@ export function lowerRenditions(format: VideoFormat, heights: readonly number[])
 }
 
 /**
- * The output's streams when any output has a ladder: video 0 is the broadcast picture,
- * videos 1..n the lower renditions; audio 0 goes with video 0, audio i with video i, and
- * the last audio is the audio-only rendition's.
+ * The output's streams when it makes more than one picture (an HLS ladder, or a destination
+ * whose profile is smaller than the picture, destination-profile.ts): video 0 is the
+ * broadcast picture, videos 1..n the lower renditions, videos n+1..n+m the profiles'
+ * branches; audio 0 goes with video 0 (and with every branch), audio i with video i, and
+ * with a ladder the last audio is the audio-only rendition's.
  */
 export interface LadderStreams {
   renditions: readonly Rendition[];
+  /** The profiles' own encodes. @defaultValue none */
+  branches?: readonly ProfileBranch[];
+  /** An audio-only rendition (any HLS output has a ladder). @defaultValue true */
+  audioOnly?: boolean;
+  /** The broadcast picture the branches were made for (to find a target's branch). */
+  format?: VideoFormat;
 }
 
-/** The filtergraph making every rendition from one decode of the pipe. */
+function audioCount(l: LadderStreams): number {
+  return l.audioOnly === false ? 1 : l.renditions.length + 2;
+}
+
+/** The filtergraph making every rendition and branch from one decode of the pipe. */
 export function ladderFilter(l: LadderStreams): string {
   const n = l.renditions.length;
-  const videoOuts = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? '[v0]' : `[s${i}]`)).join('');
+  const branches = l.branches ?? [];
+  const videoOuts = ['[v0]', ...l.renditions.map((_, i) => `[s${i + 1}]`), ...branches.map((_, j) => `[t${j + 1}]`)].join('');
   const scales = l.renditions.map((r, i) => `;[s${i + 1}]scale=${r.width}:${r.height},setsar=1[v${i + 1}]`).join('');
-  const audioOuts = Array.from({ length: n + 2 }, (_, i) => `[a${i}]`).join('');
+  const fitted = branches.map((b, j) => `;[t${j + 1}]scale=${b.width}:${b.height},setsar=1,fps=${b.fps}[v${n + 1 + j}]`).join('');
+  const a = audioCount(l);
+  const audioOuts = Array.from({ length: a }, (_, i) => `[a${i}]`).join('');
   // aresample fills the gap at a decoder handover with silence (see encodeArgs), once for all.
-  return `[0:v:0]split=${n + 1}${videoOuts}${scales};[0:a:0]aresample=async=1000,asplit=${n + 2}${audioOuts}`;
+  const audio = a === 1 ? '[0:a:0]aresample=async=1000[a0]' : `[0:a:0]aresample=async=1000,asplit=${a}${audioOuts}`;
+  return `[0:v:0]split=${1 + n + branches.length}${videoOuts}${scales}${fitted};${audio}`;
 }
 
-/** `-map` and per-rendition bitrate arguments (after the house encode's, which they override for videos 1..n). */
+function constantRate(stream: string, kbps: number, gopSeconds: number): string[] {
+  const k = `${kbps}k`;
+  return [`-b:${stream}`, k, `-minrate:${stream}`, k, `-maxrate:${stream}`, k, `-bufsize:${stream}`, `${kbps * gopSeconds}k`];
+}
+
+/** `-map` and per-stream arguments (after the house encode's, which they override for videos 1..n+m). */
 export function ladderMaps(l: LadderStreams, gopSeconds: number): string[] {
   const n = l.renditions.length;
+  const branches = l.branches ?? [];
   const args: string[] = [];
-  for (let i = 0; i <= n; i++) args.push('-map', `[v${i}]`);
-  for (let i = 0; i < n + 2; i++) args.push('-map', `[a${i}]`);
-  l.renditions.forEach((r, i) => {
-    const k = `${r.videoKbps}k`;
-    const s = `v:${i + 1}`;
-    args.push(`-b:${s}`, k, `-minrate:${s}`, k, `-maxrate:${s}`, k, `-bufsize:${s}`, `${r.videoKbps * gopSeconds}k`);
+  for (let i = 0; i <= n + branches.length; i++) args.push('-map', `[v${i}]`);
+  for (let i = 0; i < audioCount(l); i++) args.push('-map', `[a${i}]`);
+  l.renditions.forEach((r, i) => args.push(...constantRate(`v:${i + 1}`, r.videoKbps, gopSeconds)));
+  branches.forEach((b, j) => {
+    const s = `v:${n + 1 + j}`;
+    // Its own frame rate, and a GOP of the same 2 s in its frames.
+    const gop = String(Math.max(1, Math.round(b.fps * gopSeconds)));
+    args.push(...constantRate(s, b.videoKbps, gopSeconds), `-r:${s}`, String(b.fps), `-g:${s}`, gop, `-keyint_min:${s}`, gop);
   });
   return args;
 }
@@ -84,13 +111,22 @@ export const MAIN_STREAMS = 'v:0,a:0';
  */
 export function outputLadder(format: VideoFormat, targets: readonly IngestTarget[]): LadderStreams | undefined {
   const laddered = targets.filter((t) => t.format === 'hls' && t.ladder);
-  if (laddered.length === 0) return undefined;
-  return { renditions: lowerRenditions(format, laddered.flatMap((t) => t.ladder ?? [])) };
+  const branches = profileBranches(format, targets);
+  if (laddered.length === 0 && branches.length === 0) return undefined;
+  return {
+    renditions: lowerRenditions(format, laddered.flatMap((t) => t.ladder ?? [])),
+    ...(branches.length > 0 ? { branches, format } : {}),
+    ...(laddered.length === 0 ? { audioOnly: false } : {}),
+  };
 }
 
 /** The streams one target takes from the output (see tee.ts SlaveStreams). */
 export function slaveStreams(l: LadderStreams | undefined, target: IngestTarget): { select?: string; varStreamMap?: string } {
   if (!l) return {};
+  if (target.format === 'flv' && l.branches && l.format) {
+    const j = branchIndex(l.format, l.branches, target);
+    if (j >= 0) return { select: `v:${l.renditions.length + 1 + j},a:0` };
+  }
   if (target.format !== 'hls' || !target.ladder) return { select: MAIN_STREAMS };
   return ladderSelection(l, target.ladder, path.basename(target.url, '.m3u8'));
 }
@@ -104,8 +140,8 @@ export function ladderSelection(l: LadderStreams, heights: readonly number[], to
   const n = l.renditions.length;
   const wanted = new Set(heights.map((h) => h - (h % 2)));
   const mine = l.renditions.map((r, i) => ({ r, i: i + 1 })).filter(({ r }) => wanted.has(r.height));
-  // Output stream indices: videos 0..n, then audios n+1..2n+2.
-  const audio = (i: number): number => n + 1 + i;
+  // Output stream indices: videos 0..n+m (m profile branches), then audios n+m+1..2n+m+2.
+  const audio = (i: number): number => n + (l.branches?.length ?? 0) + 1 + i;
   const indices = [0, ...mine.map((m) => m.i), audio(0), ...mine.map((m) => audio(m.i)), audio(n + 1)];
   const variants = [
     `v:0,a:0,name:${topName}`,

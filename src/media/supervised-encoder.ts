@@ -418,7 +418,7 @@ export class SupervisedEncoder implements Encoder {
     });
     const now = this.#now();
     this.#output = { proc, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0 };
-    this.#log.info({ role: 'output', pid: proc.pid, offsetS, format: p.format }, 'ffmpeg started');
+    this.#log.info({ role: 'output', pid: proc.pid, offsetS, format: p.format, ...(ladder?.branches ? { branches: ladder.branches } : {}) }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onOutputExit(proc, info));
   }
 

@@ -45,6 +45,12 @@ export interface IngestTarget {
    * an audio-only rendition (`audio.m3u8`). Absent = one media playlist at `url`.
    */
   ladder?: readonly number[];
+  /**
+   * flv only: the most this destination takes (config `profile`, resolved). The broadcast's
+   * picture within it is sent as is; a larger one (or a higher frame rate) gets an encode of
+   * its own, scaled down to fit. Absent = the broadcast's own picture.
+   */
+  profile?: { width: number; height: number; fps: number; videoKbps: number };
 }
 
 export interface ErrorInfo {

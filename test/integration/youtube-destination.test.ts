@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DestinationError, type DestinationState } from '../../src/scheduler/ports.js';
 import { YoutubeEmulator, EMULATOR_CLIENT } from '../../src/emulator/youtube/index.js';
-import { QuotaLedger, YoutubeApi, YoutubeDestination, occurrenceMarker } from '../../src/destinations/youtube/index.js';
+import { QuotaLedger, YoutubeApi, YoutubeDestination, createYoutubeServices, occurrenceMarker } from '../../src/destinations/youtube/index.js';
+import { createDestinationFactory } from '../../src/destinations/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { destinationFor, initialState, makeOccurrence, RecordingContext, type DestinationRig } from '../support/youtube-fixtures.js';
@@ -46,6 +49,35 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
     const state = await rig.destination.prepare(occ, initialState(), ctx);
     return { state, ctx };
   }
+
+  it('is built from config with its profile (720p30 unless set), which its ingest carries to the output', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-yt-profile-'));
+    const db = openDatabase(dir);
+    try {
+      const build = (overrides: Record<string, unknown>) => {
+        const config = loadConfig({
+          env: {
+            ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
+            ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
+            ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
+            ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
+            ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+          },
+          overrides: { 'paths.data': dir, ...overrides },
+        });
+        const logger = createLogger('silent');
+        const youtube = createYoutubeServices({ config, clock: systemClock, logger, db });
+        return createDestinationFactory({ config, logger, ffmpeg: 'ffmpeg', youtube })('youtube');
+      };
+      const byDefault = await build({}).prepare(makeOccurrence(), initialState(), new RecordingContext());
+      expect(byDefault.ingest?.profile).to.deep.equal({ width: 1280, height: 720, fps: 30, videoKbps: 3000 });
+      const full = await build({ 'destinations.youtube.profile': '1080p30' }).prepare(makeOccurrence(), initialState(), new RecordingContext());
+      expect(full.ingest?.profile).to.deep.equal({ width: 1920, height: 1080, fps: 30, videoKbps: 4500 });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('prepare → push → awaitIngest → goLive → end: one broadcast, real video, ids persisted first', async () => {
     const occ = makeOccurrence();

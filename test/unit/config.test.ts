@@ -38,6 +38,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: {}, overrides: { 'destinations.local.ladder': [720, 4000] } })).to.throw(/destinations\.local\.ladder\.1.*at most 2160/);
   });
 
+  it('gives YouTube the 720p30 profile, resolves a named or explicit one for RTMP, and names a bad one', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.destinations.youtube).to.deep.equal({ type: 'youtube', profile: { width: 1280, height: 720, fps: 30, videoKbps: 3000 } });
+    const relay = (profile: unknown) => loadConfig({ env: {}, overrides: { 'destinations.relay': { type: 'rtmp', url: 'rtmp://media.example.org/live', profile } } });
+    expect(relay('phone').destinations.relay).to.deep.include({ profile: { width: 640, height: 360, fps: 30, videoKbps: 800 } });
+    expect(relay({ width: 854, height: 480, fps: 25, videoKbps: 1200 }).destinations.relay).to.deep.include({ profile: { width: 854, height: 480, fps: 25, videoKbps: 1200 } });
+    expect(loadConfig({ env: {}, overrides: { 'destinations.relay': { type: 'rtmp', url: 'rtmp://h/live' } } }).destinations.relay).to.not.have.property('profile');
+    expect(() => relay('4k')).to.throw(/destinations\.relay\.profile: "4k" is not a profile; use one of 720p30, 1080p30, phone/);
+    expect(() => relay({ width: 853, height: 480, fps: 30, videoKbps: 1200 })).to.throw(/destinations\.relay\.profile\.width: must be even/);
+  });
+
   it('rejects an unknown setting by name', () => {
     expect(() => loadConfig({ env: {}, overrides: { 'engine.prepareLeed': '5m' } })).to.throw(/prepareLeed/);
   });

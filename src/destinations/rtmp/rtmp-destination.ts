@@ -12,6 +12,7 @@ import {
   type Destination,
   type DestinationContext,
   type DestinationState,
+  type IngestTarget,
 } from '../../scheduler/ports.js';
 
 export interface RtmpDestinationDeps {
@@ -22,6 +23,8 @@ export interface RtmpDestinationDeps {
   keyEnv?: string;
   /** The stream key (config.secrets.streamKeys[name]). */
   streamKey?: string;
+  /** The most this destination takes (config `profile`, resolved; IngestTarget.profile). @defaultValue the broadcast's own picture */
+  profile?: IngestTarget['profile'];
   logger: Logger;
   /** awaitIngest's check (connect + RTMP handshake) gives up after this long. @defaultValue 5000 */
   connectTimeoutMs?: number;
@@ -61,7 +64,7 @@ export class RtmpDestination implements Destination {
       name,
       kind: 'rtmp',
       status: state.status === 'pending' ? 'ready' : state.status,
-      ingest: { url: ingest, format: 'flv' },
+      ingest: { url: ingest, format: 'flv', ...(this.#deps.profile ? { profile: this.#deps.profile } : {}) },
     };
   }
 

@@ -9,7 +9,7 @@ import { resolveCredentials } from './credentials.js';
 import { QuotaLedger } from '../../store/sqlite/quota-ledger.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { YoutubeApi, type YoutubeApiDeps } from './youtube-api.js';
-import { YoutubeDestination } from './youtube-destination.js';
+import { YoutubeDestination, type YoutubeDestinationDeps } from './youtube-destination.js';
 import { LiveChatClient, chatBridgePort, type ChatBridgePort } from './live-chat-client.js';
 
 export { YoutubeDestination, occurrenceMarker, watchUrl, type YoutubeDestinationDeps } from './youtube-destination.js';
@@ -49,7 +49,7 @@ export interface YoutubeServicesDeps {
 export function createYoutubeServices(deps: YoutubeServicesDeps): {
   api: YoutubeApi | { problem: string };
   ledger: QuotaLedger;
-  destination(name: string, options?: { pollMs?: number }): YoutubeDestination;
+  destination(name: string, options?: { pollMs?: number; profile?: YoutubeDestinationDeps['profile'] }): YoutubeDestination;
   chat: LiveChatClient | undefined;
   /** For chat/'s YoutubeChatBridge (buildRealtimeParts' youtubeChat), when YouTube is configured. */
   chatPort: ChatBridgePort | undefined;

@@ -15,6 +15,7 @@ import {
   type Destination,
   type DestinationContext,
   type DestinationState,
+  type IngestTarget,
 } from '../../scheduler/ports.js';
 import { LiveCalls, type Broadcast, type Stream } from './live-calls.js';
 import { sleep } from './retry-policy.js';
@@ -39,6 +40,8 @@ export interface YoutubeDestinationDeps {
    * but cannot stop our loop, so we stop it ourselves (and stop spending quota). @defaultValue 180000 ms
    */
   maxWaitMs?: number;
+  /** The most YouTube takes (config `profile`, resolved; IngestTarget.profile). @defaultValue the broadcast's own picture */
+  profile?: IngestTarget['profile'];
 }
 
 /** The marker that ties a broadcast (and stream) on the channel to an occurrence. */
@@ -156,7 +159,7 @@ export class YoutubeDestination implements Destination {
         {},
         {
           status: live ? 'live' : 'ready',
-          ingest: { url: `${info.ingestionAddress}/${info.streamName}`, format: 'flv' },
+          ingest: { url: `${info.ingestionAddress}/${info.streamName}`, format: 'flv', ...(this.#deps.profile ? { profile: this.#deps.profile } : {}) },
           watchUrl: watchUrl(broadcast.id!),
         },
       );
