@@ -10,7 +10,7 @@
 //    x264 encode to HLS (the floor for any design that encodes the slate live).
 // The target is ≤ 5 % of a core for the pre-air slate.
 // Env: BENCH_SLATE_S (default 30) seconds per measurement.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,33 +22,13 @@ import type { EncoderHealth } from '../src/scheduler/ports.js';
 import type { Occurrence } from '../src/schedule/types.js';
 import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
+import { childOf, cpuOf } from './process-cpu.js';
 import { binaries } from '../test/support/ffmpeg-tools.js';
 
 const SECONDS = Number(process.env.BENCH_SLATE_S ?? 30);
 const HD = { width: 1280, height: 720, fps: 30 };
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const TITLE = { tr: 'Yazar Söyleşisi', en: 'Author Talk' };
-
-/** utime + stime of a process, in seconds (0 when gone). */
-function cpuOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch {
-    return 0;
-  }
-}
-
-function childOf(pid: number): number | undefined {
-  try {
-    return Number(execFileSync('pgrep', ['-P', String(pid), '-f', binaries().ffmpeg], { encoding: 'utf8' }).split('\n')[0]) || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-bench-slate-'));
 const logs: Array<Record<string, unknown>> = [];

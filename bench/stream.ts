@@ -14,8 +14,8 @@
 //     above the single-rendition transcode of row 1.
 // Pushes go to local HLS in a temp folder and to a real RTMP receiver on loopback.
 // Env: BENCH_PUSH_S (default 15) seconds per push, BENCH_ROUNDS (default 2) runs of each.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEncoderFactory, decideMode, encodeArgs as houseEncode, probeFile, type SupervisedEncoder } from '../src/media/index.js';
@@ -23,6 +23,7 @@ import type { EncoderHealth, IngestTarget } from '../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../src/schedule/types.js';
 import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
+import { childOf, cpuOf } from './process-cpu.js';
 import { makeClip } from '../test/support/ffmpeg-fixtures.js';
 import { binaries, hlsSegments } from '../test/support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../test/support/rtmp-receiver.js';
@@ -31,28 +32,7 @@ const PUSH_S = Number(process.env.BENCH_PUSH_S ?? 15);
 /** Each push runs this many times, alternating onair and bare; the least CPU of each counts (noise only adds). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const HD = { width: 1280, height: 720, fps: 30 };
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** utime + stime of a process, in seconds (0 when gone). */
-function cpuOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch {
-    return 0;
-  }
-}
-
-function childOf(pid: number): number | undefined {
-  try {
-    return Number(execFileSync('pgrep', ['-P', String(pid), '-f', binaries().ffmpeg], { encoding: 'utf8' }).split('\n')[0]) || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function occurrence(id: string, source: SourceSpec): Occurrence {
   const start = new Date();
