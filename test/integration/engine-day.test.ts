@@ -155,7 +155,7 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
     await until('C to have aired a few seconds', async () => Date.now() - Date.parse(liveC.liveAt!) > 5000, 10_000);
     const cancelledAt = Date.now();
     writeSchedule(dirs.schedules, 'day.yaml', [a, b, { ...c, cancelled: true }]);
-    const doneC = await untilState(onair, idc, 'complete', 10_000);
+    const doneC = await untilState(onair, idc, 'complete', 30_000);
     expect(doneC.reason).to.match(/cancelled in the schedule; ended while live/);
     // Ended because of the edit (after it), long before its scheduled end.
     const histC = await getTransitions(onair, idc);
