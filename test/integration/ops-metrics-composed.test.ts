@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { emulatorEnv } from '../support/youtube-fixtures.js';
 import { expect } from 'chai';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { loadConfig } from '../../src/config/index.js';
-import { EMULATOR_CLIENT, YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import { startOnair, type Onair } from '../../src/main.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
@@ -47,9 +48,7 @@ describe('metrics: /metrics of the composed server after real traffic', function
       env: {
         PORT: '0', ONAIR_HOST: '127.0.0.1', ONAIR_DATA_DIR: path.join(dir, 'data'), ONAIR_SCHEDULES_DIR: path.join(dir, 'schedules'),
         ONAIR_MEDIA_DIR: path.join(dir, 'media'),
-        ONAIR_YOUTUBE_API_ROOT: emu.rootUrl, ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
-        ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId, ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
-        ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+        ...emulatorEnv(emu),
       },
     });
     clock = new ManualClock('2026-12-05T06:49:00Z');

@@ -8,8 +8,7 @@ import { expect } from 'chai';
 import type { Clock } from '../../src/shared/clock.js';
 import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import type { Ack, AuditEntryPayload, ChatMessagePayload, ChatRoomSummary, YoutubeChatStatus } from '../../src/realtime/events.js';
-import { EMULATOR_CLIENT } from '../../src/emulator/youtube/index.js';
-import { destinationFor, initialState, RecordingContext, type DestinationRig } from '../support/youtube-fixtures.js';
+import { destinationFor, initialState, RecordingContext, type DestinationRig, emulatorEnv } from '../support/youtube-fixtures.js';
 import { makeOccurrence, makeRecord, request, startRealtime, type ModeratorClient, type Realtime } from '../support/realtime-harness.js';
 
 function nextMatching<T>(socket: ModeratorClient, event: string, match: (p: T) => boolean): Promise<T> {
@@ -53,11 +52,7 @@ describe('realtime: YouTube live chat beside ours (emulator)', function () {
     h = await startRealtime({
       occurrences: [occ],
       env: {
-        ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
-        ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
-        ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
-        ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
-        ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+        ...emulatorEnv(emu),
       },
     });
     const mod = await h.moderator();

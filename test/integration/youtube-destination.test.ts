@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { systemClock } from '../../src/shared/clock.js';
-import { destinationFor, initialState, makeOccurrence, RecordingContext, type DestinationRig } from '../support/youtube-fixtures.js';
+import { destinationFor, initialState, makeOccurrence, RecordingContext, type DestinationRig, emulatorEnv } from '../support/youtube-fixtures.js';
 import { startPush, type Push } from '../support/youtube-push.js';
 import { waitFor } from '../support/wait.js';
 
@@ -57,11 +57,7 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
       const build = (overrides: Record<string, unknown>) => {
         const config = loadConfig({
           env: {
-            ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
-            ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
-            ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
-            ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
-            ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+            ...emulatorEnv(emu),
           },
           overrides: { 'paths.data': dir, ...overrides },
         });

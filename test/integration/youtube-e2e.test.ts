@@ -2,11 +2,12 @@
 // short day against the YouTube emulator. SIGKILL between the event's insert and its bind,
 // and again mid-air: each restart reuses the same event, none is duplicated, it goes live
 // within 1 s of its scheduled second and completes on time.
+import { emulatorEnv } from '../support/youtube-fixtures.js';
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { EMULATOR_CLIENT, YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import { ffmpegProcessesMentioning, makeOnairDirs, OnairProcess, type OnairDirs } from '../support/onair-process.js';
 import { waitFor } from '../support/wait.js';
 
@@ -56,13 +57,7 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
         '',
       ].join('\n'),
     );
-    const env = {
-      ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
-      ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
-      ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
-      ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
-      ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
-    };
+    const env = emulatorEnv(emu);
 
     // 1. Hold the bind so onair is killed after the insert, before the bind.
     emu.setLatency(4000, ['liveBroadcasts.bind']);

@@ -6,10 +6,11 @@
 // by itself. The machine has no internet, and a viewer page must not need it to be tested:
 // every request off this server is refused in the browser and recorded, and the embed is
 // checked by its attributes, not by YouTube loading.
+import { emulatorEnv } from '../support/youtube-fixtures.js';
 import { expect } from 'chai';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { EMULATOR_CLIENT, YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import type { Ack, EndedPayload, LivePayload, ProgrammeInfo, ScheduleSnapshotPayload, WatchLink } from '../../src/realtime/events.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/wait.js';
@@ -93,11 +94,7 @@ describe('journey: a viewer watches a programme on YouTube', function () {
       schedules: { 'both.yaml': BOTH, 'only.yaml': ONLY },
       start: START,
       env: {
-        ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
-        ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
-        ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
-        ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
-        ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+        ...emulatorEnv(emu),
       },
     });
     socket = connect(j.url, { transports: ['websocket'], forceNew: true });

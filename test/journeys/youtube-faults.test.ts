@@ -4,8 +4,9 @@
 // /api/broadcasts, and the local destination carries on: quota exhausted before air, the
 // token revoked after the event was prepared, a 5xx burst while preparing and a stream drop
 // mid-air. One server per fault: each leaves the emulator (quota, tokens) changed.
+import { emulatorEnv } from '../support/youtube-fixtures.js';
 import { expect } from 'chai';
-import { EMULATOR_CLIENT, YoutubeEmulator } from '../../src/emulator/youtube/index.js';
+import { YoutubeEmulator } from '../../src/emulator/youtube/index.js';
 import type { BroadcastRecord } from '../../src/scheduler/index.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { waitFor } from '../support/wait.js';
@@ -45,20 +46,13 @@ describe('journey: YouTube faults end in their documented states, and the local 
   async function day(fault: (engineTransitions: (listener: (r: BroadcastRecord) => void) => void) => void): Promise<{ done: View; youtube: View['destinations'][number]; local: View['destinations'][number] }> {
     emu = new YoutubeEmulator({ settleMs: 300, inactiveAfterMs: 1500 });
     await emu.start();
-    const refreshToken = emu.oauth.issueRefreshToken();
     const listeners: Array<(r: BroadcastRecord) => void> = [];
     fault((l) => listeners.push(l));
     j = await startJourney({
       schedules: { 'fault.yaml': PROGRAMME },
       start: START,
       config: { engine: { prepareLead: '8s' } },
-      env: {
-        ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
-        ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
-        ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
-        ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
-        ONAIR_YOUTUBE_REFRESH_TOKEN: refreshToken,
-      },
+      env: emulatorEnv(emu),
     });
     j.onair.engine!.on('transition', (r) => {
       for (const l of listeners) l(r);

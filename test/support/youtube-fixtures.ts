@@ -116,3 +116,18 @@ export function destinationFor(emu: YoutubeEmulator, options: { refreshToken?: s
     },
   };
 }
+
+/**
+ * The environment that points onair's YouTube client at the emulator (API root, token URL) with
+ * the emulator's OAuth client and a fresh refresh token it issued — what `onair auth youtube`
+ * would leave in a real deployment's environment.
+ */
+export function emulatorEnv(emu: YoutubeEmulator): Record<string, string> {
+  return {
+    ONAIR_YOUTUBE_API_ROOT: emu.rootUrl,
+    ONAIR_YOUTUBE_TOKEN_URL: emu.tokenUrl,
+    ONAIR_YOUTUBE_CLIENT_ID: EMULATOR_CLIENT.clientId,
+    ONAIR_YOUTUBE_CLIENT_SECRET: EMULATOR_CLIENT.clientSecret,
+    ONAIR_YOUTUBE_REFRESH_TOKEN: emu.oauth.issueRefreshToken(),
+  };
+}
