@@ -10,7 +10,6 @@
 //    x264 encode to HLS (the floor for any design that encodes the slate live).
 // The target is ≤ 5 % of a core for the pre-air slate.
 // Env: BENCH_SLATE_S (default 30) seconds per measurement.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +21,7 @@ import type { EncoderHealth } from '../src/scheduler/ports.js';
 import type { Occurrence } from '../src/schedule/types.js';
 import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
-import { childOf, cpuOf } from './process-cpu.js';
+import { bareCpu, childOf, cpuOf } from './process-cpu.js';
 import { binaries } from '../test/support/ffmpeg-tools.js';
 
 const SECONDS = Number(process.env.BENCH_SLATE_S ?? 30);
@@ -83,23 +82,8 @@ async function viaOnair(id: string): Promise<{ decoder: number; output: number; 
 }
 
 /** A bare ffmpeg for SECONDS after its first progress: its CPU. */
-async function bare(args: string[]): Promise<number> {
-  const child = spawn(binaries().ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => {
-    child.stdout!.on('data', function first(chunk: Buffer) {
-      if (chunk.toString().includes('progress=')) {
-        child.stdout!.off('data', first);
-        child.stdout!.resume();
-        resolve();
-      }
-    });
-  });
-  const t0 = cpuOf(child.pid);
-  await sleep(SECONDS * 1000);
-  const cpu = cpuOf(child.pid) - t0;
-  child.kill('SIGINT');
-  await new Promise((r) => child.once('exit', r));
-  return cpu;
+function bare(args: string[]): Promise<number> {
+  return bareCpu(['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', ...args], SECONDS, 'inherit');
 }
 
 /** A decoder's arguments writing into /dev/null instead of the broadcast's pipe (the -progress pipe:1 of decoderArgs is dropped: bare() adds its own). */

@@ -14,7 +14,6 @@
 //     above the single-rendition transcode of row 1.
 // Pushes go to local HLS in a temp folder and to a real RTMP receiver on loopback.
 // Env: BENCH_PUSH_S (default 15) seconds per push, BENCH_ROUNDS (default 2) runs of each.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +22,7 @@ import type { EncoderHealth, IngestTarget } from '../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../src/schedule/types.js';
 import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
-import { childOf, cpuOf } from './process-cpu.js';
+import { bareCpu, childOf, cpuOf } from './process-cpu.js';
 import { makeClip } from '../test/support/ffmpeg-fixtures.js';
 import { binaries, hlsSegments } from '../test/support/ffmpeg-tools.js';
 import { RtmpReceiver } from '../test/support/rtmp-receiver.js';
@@ -106,24 +105,8 @@ async function viaOnair(name: string, source: SourceSpec, outputs: IngestTarget[
   return { ffmpeg: cpu, total: cpu + guardCpu + nodeCpu };
 }
 
-async function bare(args: string[]): Promise<number> {
-  const child = spawn(binaries().ffmpeg, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  // Wait for the first progress line, as for the onair run, then measure the same span.
-  await new Promise<void>((resolve) => {
-    child.stdout!.on('data', function first(chunk: Buffer) {
-      if (chunk.toString().includes('progress=')) {
-        child.stdout!.off('data', first);
-        child.stdout!.resume();
-        resolve();
-      }
-    });
-  });
-  const t0 = cpuOf(child.pid);
-  await sleep(PUSH_S * 1000);
-  const cpu = cpuOf(child.pid) - t0;
-  child.kill('SIGINT');
-  await new Promise((r) => child.once('exit', r));
-  return cpu;
+function bare(args: string[]): Promise<number> {
+  return bareCpu(args, PUSH_S);
 }
 
 const perMinute = (cpu: number): string => ((cpu / PUSH_S) * 60).toFixed(2);
