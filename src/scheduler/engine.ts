@@ -221,9 +221,17 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
    */
   async startNow(occurrenceId: string): Promise<BroadcastRecord> {
     await this.#planning;
-    if (!this.#runs.has(occurrenceId)) {
+    const failedRun = this.#runs.get(occurrenceId);
+    // A run that has just failed may still be letting go of its encoder and destinations:
+    // that finishes first, so nothing of the old run writes over the new record.
+    if (failedRun?.record.state === 'failed') await failedRun.settled();
+    const run = this.#runs.get(occurrenceId);
+    if (!run || run.record.state === 'failed') {
       const stored = await this.#deps.store.get(occurrenceId);
-      if (stored?.state === 'failed') return this.#resume(stored);
+      if (stored?.state === 'failed') {
+        if (run) this.#runs.delete(occurrenceId);
+        return this.#resume(stored);
+      }
     }
     return (await this.#runFor(occurrenceId)).startNow();
   }
