@@ -181,6 +181,7 @@ async function start(kind: ServerKind): Promise<void> {
     const schedule: ScheduleReader = {
       occurrences: (from, to) => (chatOcc.end >= from && chatOcc.start <= to ? [chatOcc] : []),
       find: (id) => (id === chatOcc.id ? chatOcc : undefined),
+      standing: () => 'in-force',
       onChange: () => () => {},
     };
     db = openDatabase(dataDir);

@@ -64,6 +64,7 @@ const occs: Occurrence[] = Array.from({ length: COUNT }, (_, i) => {
 const schedule = {
   occurrences: (from: Date, to: Date) => occs.filter((o) => o.start < to && o.end > from),
   find: (id: string) => occs.find((o) => o.id === id),
+  standing: () => 'in-force',
   onChange: () => () => undefined,
 } satisfies ScheduleReader;
 

@@ -201,6 +201,16 @@ export class ScheduleService {
     return around.find((o) => o.id === occurrenceId);
   }
 
+  /**
+   * 'in-force' when a valid file holds the programme; 'gone' when no file does and every file
+   * is valid; 'unknown' while some file is invalid (with no good version it may be the one).
+   */
+  standing(programmeId: string): 'in-force' | 'gone' | 'unknown' {
+    if (this.#ids.has(programmeId)) return 'in-force';
+    for (const status of this.#status.values()) if (status.diagnostics.some((d) => d.severity === 'error')) return 'unknown';
+    return 'gone';
+  }
+
   /** Occurrences starting at or after `now`, not cancelled, the first `n` of them. */
   next(n: number, now = this.#deps.clock.now()): Occurrence[] {
     const out: Occurrence[] = [];

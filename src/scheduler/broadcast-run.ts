@@ -616,6 +616,10 @@ export class BroadcastRun {
         } else if (!this.#occ) {
           this.#cancelReason ??=
             'not in the schedule when onair started and no stored copy to carry on from; check its schedule file (GET /api/status lists file errors)';
+        } else if (this.#deps.schedule.standing(this.#occ.programmeId) !== 'unknown') {
+          // Every file reads well now (or its programme is back) and this date is not in it:
+          // the stored copy stood in for an invalid file, and that file has let it go.
+          this.#cancelReason ??= 'removed from the schedule (its file, valid again, no longer has this date)';
         } else if (!this.#warnedMissing) {
           // Its file may be invalid right now (at start-up there is no last good version):
           // carry on with the copy stored when it was planned rather than drop a broadcast.

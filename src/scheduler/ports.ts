@@ -264,10 +264,15 @@ export interface EncoderFactory {
  * every occurrence (cancelled ones included, flagged) whose [start, end] intersects
  * [from, to]; `find` looks one up by id in the same expansion; `onChange` fires after
  * the programmes in force changed (a hot reload), never for an invalid file whose last
- * good version stays in force.
+ * good version stays in force. `standing` tells whether a programme is in force, or surely
+ * gone (every file valid and none has it), or unknown (some file is invalid and may hold it).
  */
 export interface ScheduleReader {
   occurrences(from: Date, to: Date): Occurrence[];
   find(occurrenceId: string): Occurrence | undefined;
+  standing(programmeId: string): ProgrammeStanding;
   onChange(listener: () => void): () => void;
 }
+
+/** Whether the schedule holds a programme; see ScheduleReader.standing. */
+export type ProgrammeStanding = 'in-force' | 'gone' | 'unknown';

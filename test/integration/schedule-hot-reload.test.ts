@@ -116,6 +116,21 @@ describe('schedule hot reload (real files)', function () {
     expect(service.occurrences(new Date('2026-12-04T00:00:00Z'), new Date('2026-12-06T00:00:00Z'))[0]!.localStart.slice(11, 16)).to.equal('15:00');
   });
 
+  it('tells whether a programme is in force, surely gone, or unknown while a file is invalid', async () => {
+    expect(service.standing('story')).to.equal('in-force');
+    expect(service.standing('puppets')).to.equal('gone');
+    const broken = waitFile('puppets.yaml', (s) => s.diagnostics.length > 0);
+    writeFileSync(path.join(dir, 'puppets.yaml'), programme('puppets', '15:00').replace('duration: 45m', 'duration: 45 minutes'));
+    await broken;
+    // puppets.yaml has no good version: any programme missing may be in it.
+    expect(service.standing('puppets')).to.equal('unknown');
+    expect(service.standing('story')).to.equal('in-force');
+    const mended = waitFile('puppets.yaml', (s) => s.diagnostics.length === 0);
+    writeFileSync(path.join(dir, 'puppets.yaml'), programme('shadows', '15:00'));
+    await mended;
+    expect(service.standing('puppets')).to.equal('gone');
+  });
+
   it('refuses a change that would overlap another file, keeping both in force as they were', async () => {
     let status = waitFile('book.yaml');
     writeFileSync(path.join(dir, 'book.yaml'), programme('book', '14:00'));

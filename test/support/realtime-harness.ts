@@ -60,6 +60,10 @@ export class FakeSchedule {
     return this.#list.find((o) => o.id === id);
   }
 
+  standing(programmeId: string): 'in-force' | 'gone' {
+    return this.#list.some((o) => o.programmeId === programmeId) ? 'in-force' : 'gone';
+  }
+
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

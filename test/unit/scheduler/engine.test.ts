@@ -126,7 +126,7 @@ describe('broadcast engine', () => {
     await first.stop();
 
     // At the restart the file is invalid: the schedule has no version of it at all.
-    h.schedule.set([]);
+    h.schedule.set([], { invalid: true });
     const second = h.build();
     await second.start();
     await second.settled();
@@ -136,6 +136,29 @@ describe('broadcast engine', () => {
     await h.at(second, END);
     expect(await h.state(OCC)).to.equal('complete');
     expect(await h.log(OCC)).to.deep.equal(NORMAL_PATH);
+  });
+
+  it('ends a broadcast carried on from its stored copy once its file reads well again without it', async () => {
+    const occ = occurrence(OCC, START, 30);
+    h = harness([occ], '2026-12-05T09:00:00Z');
+    const first = h.build();
+    await first.start();
+    await h.at(first, '2026-12-05T10:05:00.000Z');
+    await first.stop();
+
+    h.schedule.set([], { invalid: true });
+    const second = h.build();
+    await second.start();
+    await second.settled();
+    expect(await h.state(OCC)).to.equal('live');
+    // Staff mend the file and, in the same save, take this programme out of it.
+    h.schedule.set([]);
+    await second.settled();
+    const rec = await h.store.get(OCC);
+    expect(rec!.state).to.equal('complete');
+    expect(rec!.reason).to.match(/valid again, no longer has this date.*ended while live/);
+    expect(h.destinations.alpha!.count('end')).to.equal(1);
+    expect(h.encoders.created.at(-1)!.stopped).to.equal(true);
   });
 
   it('resumes a prepared broadcast after a restart before air without preparing again', async () => {

@@ -13,6 +13,7 @@ import {
   type EncoderHealth,
   type EncoderSpec,
   type ErrorInfo,
+  type ProgrammeStanding,
   type ScheduleReader,
 } from '../../../src/scheduler/ports.js';
 
@@ -33,6 +34,7 @@ export function occurrence(id: string, start: string, minutes: number, extra: Pa
 
 export function fakeSchedule(initial: Occurrence[] = []) {
   let occs = initial;
+  let invalid = false;
   const listeners = new Set<() => void>();
   const reader = {
     occurrences(from: Date, to: Date): Occurrence[] {
@@ -41,13 +43,20 @@ export function fakeSchedule(initial: Occurrence[] = []) {
     find(id: string): Occurrence | undefined {
       return occs.find((o) => o.id === id);
     },
+    standing(programmeId: string): ProgrammeStanding {
+      return occs.some((o) => o.programmeId === programmeId) ? 'in-force' : invalid ? 'unknown' : 'gone';
+    },
     onChange(listener: () => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    /** Replaces the occurrences (a hot reload) and tells the listeners. */
-    set(next: Occurrence[]): void {
+    /**
+     * Replaces the occurrences (a hot reload) and tells the listeners; `invalid`: some file
+     * could not be read, so a programme missing from `next` may still be in it.
+     */
+    set(next: Occurrence[], opts: { invalid?: boolean } = {}): void {
       occs = next;
+      invalid = opts.invalid ?? false;
       for (const l of listeners) l();
     },
     get listenerCount(): number {
