@@ -34,7 +34,10 @@ describe('configuration', () => {
   it('gives local destinations the documented ladder and names a bad one', () => {
     const c = loadConfig({ env: {} });
     expect(c.destinations.local).to.deep.include({ type: 'local', ladder: [720, 360] });
-    expect(c.destinations.demo).to.deep.include({ ladder: [720, 360] });
+    // The demo's test pattern gets no lower renditions; a local destination that names none gets the default.
+    expect(c.destinations.demo).to.deep.include({ ladder: [] });
+    const plain = loadConfig({ env: {}, overrides: { 'destinations.branch': { type: 'local' } } });
+    expect(plain.destinations.branch).to.deep.include({ ladder: [720, 360] });
     expect(() => loadConfig({ env: {}, overrides: { 'destinations.local.ladder': [720, 4000] } })).to.throw(/destinations\.local\.ladder\.1.*at most 2160/);
   });
 
