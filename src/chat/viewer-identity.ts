@@ -34,7 +34,12 @@ export class ViewerIdentities {
   /** A new identity: 128 random bits and their signature. */
   issue(): IssuedViewerId {
     const id = randomBytes(16).toString('base64url');
-    return { id, token: `${id}.${this.#sign(id)}` };
+    return { id, token: this.tokenFor(id) };
+  }
+
+  /** The token of an id this server issued (sent again to a viewer that never got it). */
+  tokenFor(id: string): string {
+    return `${id}.${this.#sign(id)}`;
   }
 
   /** The id inside a token this server signed, or undefined (absent, malformed, forged). */

@@ -71,6 +71,8 @@ export interface RealtimeChatPort {
  */
 export interface ViewerIdentityPort {
   issue(): { id: string; token: string };
+  /** The token of an id issued earlier. */
+  tokenFor(id: string): string;
   verify(token: unknown): string | undefined;
 }
 

@@ -266,6 +266,13 @@ export class RealtimeServer {
       }
       const ip = this.#gate.factsOf(socket.conn)?.forwardedFor ?? socket.handshake.address;
       socket.data = { viewerId, ip, nickname: null };
+    } else {
+      // Recovered with its old identity; a viewer dropped before its `viewer:identity`
+      // arrived does not present it, so it gets it again (else its next fresh connection
+      // would be a new identity, and a sanction on this one would not follow it).
+      const viewers = this.#deps.viewers;
+      const presented = viewers?.verify((socket.handshake.auth as { viewer?: unknown } | undefined)?.viewer);
+      if (viewers && presented !== socket.data.viewerId) emitWelcome(socket, 'viewer:identity', { token: viewers.tokenFor(socket.data.viewerId) });
     }
     forgetHandshake(socket);
     // Handled here and never passed on: no per-event listeners on the socket.

@@ -7,6 +7,7 @@ import { io as connect } from 'socket.io-client';
 import type { Clock } from '../../src/shared/clock.js';
 import { ManualClock } from '../support/manual-clock.js';
 import {
+  identityOf,
   makeOccurrence,
   makeRecord,
   nextEvent,
@@ -162,6 +163,16 @@ describe('realtime: viewers (socket.io)', function () {
 
     it('recovers a dropped connection: an event sent while it was away arrives after reconnecting', async () => {
       await dropThenCatchUp(await h.viewer());
+    });
+
+    it('sends a recovered viewer its identity again when it does not present it (it dropped before keeping it)', async () => {
+      const v = await h.viewer();
+      const token = await identityOf(v);
+      // This client never keeps its token (its auth stays empty), like a page that dropped
+      // before the identity arrived.
+      const again = nextEvent<{ token: string }>(v, 'viewer:identity');
+      await dropThenCatchUp(v);
+      expect((await again).token).to.equal(token);
     });
 
     it('recovers a viewer that connected right after another (its snapshot lends the newest buffered offset)', async () => {
