@@ -377,7 +377,11 @@ export function normalizeProgramme(
     overrides,
     source: source ?? { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
     destinations,
-    youtube: { privacy: raw.youtube?.privacy ?? 'public', madeForKids: raw.youtube?.madeForKids ?? false, ...(thumbnail ? { thumbnail } : {}) },
+    youtube: {
+      privacy: raw.youtube?.privacy ?? 'public',
+      madeForKids: raw.youtube?.madeForKids ?? false,
+      ...(thumbnail ? { thumbnail, thumbnailAt: { file: src.file, ...src.at([...base, 'youtube', 'thumbnail']) } } : {}),
+    },
     chat: { enabled: raw.chat?.enabled ?? true, slowModeMs },
     remindersMs,
     ...(raw.listed === false ? { listed: false } : {}),
