@@ -150,6 +150,14 @@ export const DIAGNOSTIC_MESSAGES = {
     en: 'count needs from (the date the counting starts), e.g. from: 2026-12-05',
     tr: 'count için from (saymanın başladığı tarih) gerekli, örn. from: 2026-12-05',
   },
+  youtubeTitleLong: {
+    en: (p) => `${p.key} is ${p.count} characters long and YouTube takes at most ${p.max}: the YouTube event's title will end at "…${p.text}"; shorten the title to ${p.max} characters or fewer`,
+    tr: (p) => `${p.key} ${p.count} karakter, YouTube en çok ${p.max} karakter alıyor: YouTube'daki yayının başlığı "…${p.text}" ile bitecek; başlığı ${p.max} karaktere ya da daha kısaya indirin`,
+  },
+  youtubeTitleAngle: {
+    en: (p) => `${p.key} holds < or >, which YouTube does not take in a title: they will be left out of the YouTube event's title; write the title without them`,
+    tr: (p) => `${p.key} < ya da > içeriyor; YouTube bunları başlıkta kabul etmiyor: YouTube'daki yayının başlığında yer almayacaklar; başlığı bu karakterler olmadan yazın`,
+  },
   madeForKids: {
     en: 'a programme for children on YouTube should say youtube: { madeForKids: true } (YouTube requires it to be declared)',
     tr: "YouTube'daki bir çocuk programı youtube: { madeForKids: true } belirtmeli (YouTube bunun bildirilmesini şart koşuyor)",
