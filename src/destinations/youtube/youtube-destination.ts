@@ -128,7 +128,7 @@ export class YoutubeDestination implements Destination {
         stream = await this.#api().insertStream(
           {
             snippet: { title: `onair ${occ.id}`.slice(0, 128), description: occurrenceMarker(occ.id) },
-            cdn: { ingestionType: 'rtmp', resolution: 'variable', frameRate: 'variable' },
+            cdn: { ingestionType: 'rtmp', ...cdnFormat(this.#deps.profile) },
             contentDetails: { isReusable: false },
           },
           ctx.signal,
@@ -371,6 +371,23 @@ export class YoutubeDestination implements Destination {
     const marker = occurrenceMarker(occ.id);
     return this.#api().findStream((st) => st.snippet?.description?.includes(marker) ?? false, this.#deps.markerSearchPages ?? 10, ctx.signal);
   }
+}
+
+/** The resolutions and frame rates liveStreams cdn declares (Google's documented values). */
+const CDN_HEIGHTS = [240, 360, 480, 720, 1080, 1440, 2160] as const;
+const CDN_FPS = [30, 60] as const;
+
+/**
+ * What the stream declares to YouTube: the destination's profile (config `profile`), which is
+ * the most it is sent, as Google's enum values (`720p`, `30fps`); `variable` for a picture
+ * or rate the enum has no value for (an explicit profile such as 1024×576 at 25 fps), or
+ * without a profile.
+ */
+export function cdnFormat(profile: IngestTarget['profile'] | undefined): { resolution: string; frameRate: string } {
+  if (!profile) return { resolution: 'variable', frameRate: 'variable' };
+  const height = CDN_HEIGHTS.find((h) => h === profile.height);
+  const fps = CDN_FPS.find((f) => f === profile.fps);
+  return { resolution: height ? `${height}p` : 'variable', frameRate: fps ? `${fps}fps` : 'variable' };
 }
 
 export function watchUrl(broadcastId: string): string {
