@@ -236,6 +236,10 @@ export const DIAGNOSTIC_MESSAGES = {
   cannotReadYaml: { en: (p) => `cannot read the file as YAML: ${p.detail}`, tr: (p) => `dosya YAML olarak okunamıyor: ${p.detail}` },
   cannotReadDocument: { en: (p) => `cannot read this document: ${p.detail}`, tr: (p) => `bu belge okunamıyor: ${p.detail}` },
   parserFailed: { en: (p) => `${p.detail}`, tr: 'YAML okuyucusu bir hata verdi; dosyanın biçimini kontrol edin' },
+  tooManyAliases: {
+    en: (p) => `this document expands its aliases (*name) more than ${p.max} times, which could exhaust the server's memory; write the values out, or refer to each anchor (&name) fewer times`,
+    tr: (p) => `bu belge takma adlarını (*ad) ${p.max} kereden fazla açıyor, bu da sunucunun belleğini tüketebilir; değerleri açıkça yazın ya da her çapaya (&ad) daha az başvurun`,
+  },
   tooDeep: {
     en: 'lists or mappings are nested too deeply; a programme needs only a few levels',
     tr: 'listeler ya da eşlemeler çok derin iç içe; bir program için birkaç düzey yeter',
