@@ -1,7 +1,7 @@
 // `onair validate [paths...]`: every problem in the schedule files, one per line as
 // path:line:col: error|warning: message, then a summary. Exit 0 clean, 1 errors, 2 usage.
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig, type Config } from '../config/index.js';
+import { loadConfig, youtubeDestinationNames, type Config } from '../config/index.js';
 import {
   formatDiagnostic,
   horizon,
@@ -58,6 +58,7 @@ export function validationContext(config: Readonly<Config>): ValidationContext {
   return {
     mediaRoot: config.dirs.media,
     destinations: Object.keys(config.destinations),
+    youtubeDestinations: youtubeDestinationNames(config),
     defaultTimezone: config.schedule.timezone,
     maxDurationMs: config.schedule.maxDuration,
   };

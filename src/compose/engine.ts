@@ -7,6 +7,7 @@ import type { SqliteDatabase } from '../store/sqlite/database.js';
 import type { EncoderFactory, ScheduleReader } from '../scheduler/ports.js';
 import type { createYoutubeServices } from '../destinations/youtube/index.js';
 import path from 'node:path';
+import { folderNamer } from '../shared/public-paths.js';
 import { BroadcastEngine, type BroadcastStore, type Destination } from '../scheduler/index.js';
 import { SqliteBroadcastStore } from '../store/index.js';
 import { createEncoderFactory, findSlateFont, killLeftovers, type Binaries, type EncoderOptions } from '../media/index.js';
@@ -47,6 +48,11 @@ export function buildEngine(deps: {
     clock,
     timing: { ...config.engine },
     logger: logger.child({ module: 'engine' }),
+    // Records are public (/api/broadcasts, the viewers' feed): they name folders, never spell them.
+    publicText: folderNamer([
+      { dir: config.dirs.media, name: 'media folder' },
+      { dir: config.dirs.data, name: 'data folder' },
+    ]),
   });
   return { engine, store };
 }

@@ -4,12 +4,14 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import { ScheduleService, formatLocalRange, pick } from '../schedule/index.js';
+import { youtubeDestinationNames } from '../config/index.js';
 
 export async function startSchedule(config: Readonly<Config>, logger: Logger, clock: Clock): Promise<ScheduleService> {
   const service = new ScheduleService({
     dir: config.dirs.schedules,
     mediaRoot: config.dirs.media,
     destinations: Object.keys(config.destinations),
+    youtubeDestinations: youtubeDestinationNames(config),
     defaultTimezone: config.schedule.timezone,
     maxDurationMs: config.schedule.maxDuration,
     debounceMs: config.schedule.reloadDebounce,

@@ -130,3 +130,10 @@ export type Config = z.infer<typeof configSchema> & {
   dirs: { schedules: string; media: string; data: string };
   secrets: Secrets;
 };
+
+/** Names of the configured destinations that are YouTube channels (`type: youtube`). */
+export function youtubeDestinationNames(config: Pick<Config, 'destinations'>): string[] {
+  return Object.entries(config.destinations)
+    .filter(([, d]) => d.type === 'youtube')
+    .map(([name]) => name);
+}

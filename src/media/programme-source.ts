@@ -2,7 +2,7 @@
 // or encode, format, nominal bitrate, item durations), checked again after a run fails
 // (is the camera answering, are the files still there), and turned into ffmpeg's input for
 // a run that resumes at the wall-clock position of the programme. Media files are checked
-// against the media folder each time (media-path.ts), and ffmpeg reads their real paths.
+// against the media folder each time (src/shared/media-path.ts), and ffmpeg reads their real paths.
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceSpec } from '../schedule/types.js';
@@ -18,7 +18,7 @@ import {
 } from './encoding-profile.js';
 import { concatList, fileInput, liveInput, playlistInput, testPatternInput, type InputPart } from './inputs.js';
 import type { MediaInfo, VideoFormat } from './media-info.js';
-import { checkMediaFiles } from './media-path.js';
+import { checkMediaFiles } from '../shared/media-path.js';
 import { ProbeError, probeFile, probeLive } from './probe.js';
 import { maskUrlsIn } from './stderr-watch.js';
 

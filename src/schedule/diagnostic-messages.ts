@@ -150,6 +150,14 @@ export const DIAGNOSTIC_MESSAGES = {
     en: 'count needs from (the date the counting starts), e.g. from: 2026-12-05',
     tr: 'count için from (saymanın başladığı tarih) gerekli, örn. from: 2026-12-05',
   },
+  youtubeTitleLong: {
+    en: (p) => `${p.key} is ${p.count} characters long and YouTube takes at most ${p.max}: the YouTube event's title will end at "…${p.text}"; shorten the title to ${p.max} characters or fewer`,
+    tr: (p) => `${p.key} ${p.count} karakter, YouTube en çok ${p.max} karakter alıyor: YouTube'daki yayının başlığı "…${p.text}" ile bitecek; başlığı ${p.max} karaktere ya da daha kısaya indirin`,
+  },
+  youtubeTitleAngle: {
+    en: (p) => `${p.key} holds < or >, which YouTube does not take in a title: they will be left out of the YouTube event's title; write the title without them`,
+    tr: (p) => `${p.key} < ya da > içeriyor; YouTube bunları başlıkta kabul etmiyor: YouTube'daki yayının başlığında yer almayacaklar; başlığı bu karakterler olmadan yazın`,
+  },
   madeForKids: {
     en: 'a programme for children on YouTube should say youtube: { madeForKids: true } (YouTube requires it to be declared)',
     tr: "YouTube'daki bir çocuk programı youtube: { madeForKids: true } belirtmeli (YouTube bunun bildirilmesini şart koşuyor)",
@@ -228,6 +236,10 @@ export const DIAGNOSTIC_MESSAGES = {
   cannotReadYaml: { en: (p) => `cannot read the file as YAML: ${p.detail}`, tr: (p) => `dosya YAML olarak okunamıyor: ${p.detail}` },
   cannotReadDocument: { en: (p) => `cannot read this document: ${p.detail}`, tr: (p) => `bu belge okunamıyor: ${p.detail}` },
   parserFailed: { en: (p) => `${p.detail}`, tr: 'YAML okuyucusu bir hata verdi; dosyanın biçimini kontrol edin' },
+  tooManyAliases: {
+    en: (p) => `this document expands its aliases (*name) more than ${p.max} times, which could exhaust the server's memory; write the values out, or refer to each anchor (&name) fewer times`,
+    tr: (p) => `bu belge takma adlarını (*ad) ${p.max} kereden fazla açıyor, bu da sunucunun belleğini tüketebilir; değerleri açıkça yazın ya da her çapaya (&ad) daha az başvurun`,
+  },
   tooDeep: {
     en: 'lists or mappings are nested too deeply; a programme needs only a few levels',
     tr: 'listeler ya da eşlemeler çok derin iç içe; bir program için birkaç düzey yeter',

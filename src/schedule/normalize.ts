@@ -23,7 +23,16 @@ export interface ValidationContext {
   defaultTimezone: string;
   /** Longest programme allowed (config schedule.maxDuration). */
   maxDurationMs: number;
+  /**
+   * Names of the destinations that are YouTube channels (config `type: youtube`), whose titles
+   * YouTube limits. @defaultValue ['youtube'], the name config/default.yaml gives it
+   */
+  youtubeDestinations?: readonly string[];
 }
+
+/** The most YouTube takes in a broadcast's title (liveBroadcasts snippet.title), and what it refuses in one. */
+export const YOUTUBE_TITLE_MAX = 100;
+const YOUTUBE_TITLE_REFUSED = /[<>]/;
 
 const RECURRENCE_KINDS = ['once', 'weekly', 'monthly', 'cron', 'dates'] as const;
 const SOURCE_KINDS = ['file', 'playlist', 'url', 'testPattern'] as const;
@@ -103,6 +112,21 @@ class Checker {
       return { tr: '', en: '' };
     }
     return { tr, en };
+  }
+
+  /**
+   * Warns of a title YouTube will not take as written: the YouTube destination cuts it to 100
+   * characters and leaves out < and > (src/destinations/youtube), so staff learn it here, before air.
+   */
+  youtubeTitle(value: RawLocalized, rel: Path): void {
+    const texts: Array<[Path, string]> = typeof value === 'string' ? [[rel, value]] : (['tr', 'en'] as const).filter((l) => value[l] !== undefined).map((l) => [[...rel, l], value[l]!]);
+    for (const [at, text] of texts) {
+      const t = text.trim();
+      if (t.length > YOUTUBE_TITLE_MAX) {
+        this.warn(at, say('youtubeTitleLong', { key: at.join('.'), count: t.length, max: YOUTUBE_TITLE_MAX, text: t.slice(YOUTUBE_TITLE_MAX - 20, YOUTUBE_TITLE_MAX) }));
+      }
+      if (YOUTUBE_TITLE_REFUSED.test(t)) this.warn(at, say('youtubeTitleAngle', { key: at.join('.') }));
+    }
   }
 
   /** Resolves a media path under the root: relative paths are relative to the media folder. */
@@ -316,6 +340,8 @@ export function normalizeProgramme(
   const description = raw.description !== undefined ? c.localized(raw.description, ['description']) : { tr: '', en: '' };
   const source = raw.source !== undefined ? c.source(raw.source, ['source']) : undefined;
   const destinations = raw.destinations !== undefined ? c.destinations(raw.destinations, ['destinations']) : [];
+  const onYoutube = destinations.some((d) => (ctx.youtubeDestinations ?? ['youtube']).includes(d));
+  if (onYoutube && raw.title !== undefined) c.youtubeTitle(raw.title, ['title']);
 
   const r = raw.recurrence ?? {};
   const rule = raw.recurrence !== undefined ? c.rule(r) : undefined;
@@ -337,7 +363,7 @@ export function normalizeProgramme(
     .sort((a, b) => b - a);
   let thumbnail: string | undefined;
   if (raw.youtube?.thumbnail !== undefined) thumbnail = c.mediaFile(['youtube', 'thumbnail'], raw.youtube.thumbnail);
-  if (destinations.includes('youtube') && raw.youtube?.madeForKids === undefined && raw.audience?.includes('children'))
+  if (onYoutube && raw.youtube?.madeForKids === undefined && raw.audience?.includes('children'))
     c.warn(['youtube'], say('madeForKids'), true);
 
   const overrides: Record<string, Override> = {};
@@ -350,7 +376,10 @@ export function normalizeProgramme(
       const ms = c.programmeDuration([...rel, 'duration'], o.duration);
       if (ms !== undefined) ov.duration = ms;
     }
-    if (o.title !== undefined) ov.title = c.localized(o.title, [...rel, 'title']);
+    if (o.title !== undefined) {
+      ov.title = c.localized(o.title, [...rel, 'title']);
+      if (onYoutube) c.youtubeTitle(o.title, [...rel, 'title']);
+    }
     if (o.description !== undefined) ov.description = c.localized(o.description, [...rel, 'description']);
     if (o.source !== undefined) {
       const s = c.source(o.source, [...rel, 'source']);
@@ -377,7 +406,11 @@ export function normalizeProgramme(
     overrides,
     source: source ?? { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
     destinations,
-    youtube: { privacy: raw.youtube?.privacy ?? 'public', madeForKids: raw.youtube?.madeForKids ?? false, ...(thumbnail ? { thumbnail } : {}) },
+    youtube: {
+      privacy: raw.youtube?.privacy ?? 'public',
+      madeForKids: raw.youtube?.madeForKids ?? false,
+      ...(thumbnail ? { thumbnail, thumbnailAt: { file: src.file, ...src.at([...base, 'youtube', 'thumbnail']) } } : {}),
+    },
     chat: { enabled: raw.chat?.enabled ?? true, slowModeMs },
     remindersMs,
     ...(raw.listed === false ? { listed: false } : {}),

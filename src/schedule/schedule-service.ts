@@ -98,9 +98,12 @@ export class ScheduleService {
     this.#maxDurationMs = deps.maxDurationMs;
     this.#display = displayer(deps.dir);
     this.#horizon = horizon(deps.clock.now(), deps.horizonDays ?? DEFAULT_HORIZON_DAYS);
-    const { mediaRoot, destinations, defaultTimezone, maxDurationMs } = deps;
+    const { mediaRoot, destinations, defaultTimezone, maxDurationMs, youtubeDestinations } = deps;
     this.#checker = new Checker({
-      data: { ctx: { mediaRoot, destinations: [...destinations], defaultTimezone, maxDurationMs }, root: path.resolve(deps.dir) },
+      data: {
+        ctx: { mediaRoot, destinations: [...destinations], defaultTimezone, maxDurationMs, ...(youtubeDestinations ? { youtubeDestinations: [...youtubeDestinations] } : {}) },
+        root: path.resolve(deps.dir),
+      },
       ...(deps.checkBudgetMs !== undefined ? { budgetMs: deps.checkBudgetMs } : {}),
       inForce: () => ({ horizon: this.#window(), entries: [...this.#inForce].map(([file, programmes]) => ({ file, programmes })) }),
       onError: (err) => this.#deps.logger.error({ err }, 'the schedule checker stopped; it starts again with the next change'),

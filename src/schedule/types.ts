@@ -28,6 +28,8 @@ export interface YoutubeOptions {
   madeForKids: boolean;
   /** Absolute path of a JPEG/PNG under the media root, if the programme names one. */
   thumbnail?: string;
+  /** Where the schedule names the thumbnail, for the message when it cannot be uploaded. */
+  thumbnailAt?: SourcePosition;
 }
 
 export interface ChatOptions {

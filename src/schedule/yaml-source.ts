@@ -160,7 +160,7 @@ export function parseScheduleText(text: string, file: string): ParsedText {
     if (doc.errors.length > 0) continue;
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 100 });
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       diagnostics.push(source.diag([], 'error', bothLanguages('cannotReadDocument', { detail: unreadable(err) })));
       continue;
@@ -176,8 +176,13 @@ export function parseScheduleText(text: string, file: string): ParsedText {
   return { documents, diagnostics };
 }
 
+/** Most alias expansions a document may make (yaml's default; a "billion laughs" file needs millions). */
+const MAX_ALIAS_COUNT = 100;
+
 /** An exception from the parser as a person can read it. */
 function unreadable(err: unknown): Localized {
+  // yaml's guard against alias bombs: its own words call the file an attack and say nothing to do.
+  if (/Excessive alias count/.test((err as Error).message)) return bothLanguages('tooManyAliases', { max: MAX_ALIAS_COUNT });
   // Deep nesting ([[[[...) exhausts the parser's stack: say what to change, not the stack.
   if (err instanceof RangeError) return bothLanguages('tooDeep');
   return bothLanguages('parserFailed', { detail: firstLine((err as Error).message) });

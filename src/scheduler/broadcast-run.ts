@@ -324,8 +324,9 @@ export class BroadcastRun {
     return `nothing aired: onair was not running at its start (${when}) and came back ${formatDuration(now - start)} later, beyond the late-start grace of ${formatDuration(this.#deps.timing.lateStartGrace)} (engine.lateStartGrace in config)`;
   }
 
-  async #transition(to: BroadcastState, reason?: string, patch: Partial<BroadcastRecord> = {}): Promise<void> {
+  async #transition(to: BroadcastState, given?: string, patch: Partial<BroadcastRecord> = {}): Promise<void> {
     this.#checkStopped();
+    const reason = given === undefined ? undefined : this.#deps.publicText(given);
     const from = this.record.state;
     if (!canTransition(from, to)) throw new Error(`illegal broadcast transition ${from} → ${to} for ${this.id}`);
     const now = this.#deps.clock.now();
@@ -409,7 +410,7 @@ export class BroadcastRun {
       // "stopped while waiting" must not hide why the broadcast stopped.
       if (run.aborted) return this.#current(given.name) ?? state;
       const now = this.#deps.clock.now();
-      const info = errorInfo(err, now, `destination-${method}`);
+      const info = this.#public(errorInfo(err, now, `destination-${method}`));
       const latest = this.#current(given.name) ?? state;
       const failed: DestinationState = FATAL_METHODS.has(method)
         ? { ...latest, status: 'failed', error: info }
@@ -495,16 +496,17 @@ export class BroadcastRun {
     try {
       encoder = this.#deps.encoders.create({ occurrence: this.occurrence, outputs });
     } catch (err) {
-      this.#fatal = errorInfo(err, this.#deps.clock.now(), 'encoder-start');
+      this.#fatal = this.#public(errorInfo(err, this.#deps.clock.now(), 'encoder-start'));
       this.#fatal.message = `the encoder could not start: ${this.#fatal.message}`;
       return;
     }
     this.#encoder = encoder;
     this.#encoderOff = [
       encoder.on('health', (h) => this.#onHealth(h)),
-      encoder.on('problem', (e) => this.#onProblem(e)),
-      encoder.on('outputFailed', (name, e) => this.#onOutputFailed(name, e)),
-      encoder.on('fatal', (e) => {
+      encoder.on('problem', (e) => this.#onProblem(this.#public(e))),
+      encoder.on('outputFailed', (name, e) => this.#onOutputFailed(name, this.#public(e))),
+      encoder.on('fatal', (raw) => {
+        const e = this.#public(raw);
         this.#fatal = e;
         // What staff read first: the encoder's own error (a media file that is not a video,
         // a full disk), saved with the transition to failed.
@@ -538,6 +540,11 @@ export class BroadcastRun {
       for (const off of this.#encoderOff) off();
       this.#encoderOff = [];
     }
+  }
+
+  /** The error as records may hold it (deps.publicText: no absolute folder paths). */
+  #public(e: ErrorInfo): ErrorInfo {
+    return { ...e, message: this.#deps.publicText(e.message) };
   }
 
   #onHealth(h: EncoderHealth): void {

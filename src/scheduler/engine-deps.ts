@@ -49,6 +49,13 @@ export interface EngineDeps {
   healthSaveInterval?: number;
   /** Longest a single destination call (prepare, update, end, teardown) may take. @defaultValue 60 s */
   destinationTimeout?: number;
+  /**
+   * Rewrites a message before it enters a record (lastError, reason, a destination's error),
+   * which the public API, the control room and the viewers' feed show as is. The composition
+   * root passes one that names the media and data folders instead of spelling their absolute
+   * paths (src/shared/public-paths.ts). @defaultValue the text unchanged
+   */
+  publicText?: (text: string) => string;
 }
 
 export const DEFAULT_TIMING: EngineTiming = {

@@ -42,6 +42,7 @@ export class BroadcastEngine extends TypedEmitter<EngineEvents> {
       retention: 400 * 86_400_000,
       healthSaveInterval: 5_000,
       destinationTimeout: 60_000,
+      publicText: (text: string) => text,
       ...deps,
     };
     this.#host = {

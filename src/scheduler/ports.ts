@@ -73,6 +73,11 @@ export interface DestinationState {
   /** What the destination must remember across restarts (YouTube broadcast and stream ids). */
   remote: Record<string, string>;
   error?: ErrorInfo;
+  /**
+   * Something the destination did without, though it went on (a YouTube thumbnail refused):
+   * kept across its later steps, unlike `error`, until the destination clears it.
+   */
+  warning?: ErrorInfo;
 }
 
 /** Live encoder figures, parsed from ffmpeg's progress output. */

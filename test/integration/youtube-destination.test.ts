@@ -69,6 +69,15 @@ describe('YouTube destination (emulator, real ffmpeg)', function () {
       expect(byDefault.ingest?.profile).to.deep.equal({ width: 1280, height: 720, fps: 30, videoKbps: 3000 });
       const full = await build({ 'destinations.youtube.profile': '1080p30' }).prepare(makeOccurrence(), initialState(), new RecordingContext());
       expect(full.ingest?.profile).to.deep.equal({ width: 1920, height: 1080, fps: 30, videoKbps: 4500 });
+      // The stream declares that profile to YouTube in Google's values, not "variable".
+      const cdn = (s: DestinationState) => {
+        const c = emu.stream(s.remote.streamId!)!.cdn!;
+        return { resolution: c.resolution, frameRate: c.frameRate };
+      };
+      expect(cdn(byDefault)).to.deep.equal({ resolution: '720p', frameRate: '30fps' });
+      expect(cdn(full)).to.deep.equal({ resolution: '1080p', frameRate: '30fps' });
+      const odd = await build({ 'destinations.youtube.profile': { width: 1024, height: 576, fps: 25, videoKbps: 2000 } }).prepare(makeOccurrence(), initialState(), new RecordingContext());
+      expect(cdn(odd)).to.deep.equal({ resolution: 'variable', frameRate: 'variable' });
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });

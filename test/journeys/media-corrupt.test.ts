@@ -79,6 +79,21 @@ describe('journey: a corrupt media file is reported to staff as what it is', fun
     for (const d of failed.destinations) expect(d.error?.code, d.name).to.not.equal('aborted');
   });
 
+  it('names the file relative to the media folder: no absolute path of the media or data folder is public', async () => {
+    const failed = await view(BROKEN);
+    expect(failed.lastError?.message).to.include('media folder/broken.mp4');
+    const pages = await Promise.all(
+      [
+        `/api/broadcasts/${encodeURIComponent(BROKEN)}`,
+        `/api/broadcasts/${encodeURIComponent(BROKEN)}/transitions`,
+        '/api/broadcasts?from=2026-12-05T00:00:00Z&to=2026-12-06T00:00:00Z',
+      ].map(async (p) => (await fetch(`${j.url}${p}`)).text()),
+    );
+    for (const dir of [j.dirs.media, j.dirs.data, fs.realpathSync(j.dirs.media), fs.realpathSync(j.dirs.data)]) {
+      for (const page of pages) expect(page).to.not.include(dir);
+    }
+  });
+
   it('goes on air when staff replace the file and start it again (Start again), its time not passed', async () => {
     await waitFor('the broken broadcast to fail', async () => (await view(BROKEN)).state === 'failed', 60_000);
     const file = path.join(j.dirs.media, 'broken.mp4');

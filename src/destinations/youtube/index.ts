@@ -66,7 +66,7 @@ export function createYoutubeServices(deps: YoutubeServicesDeps): {
     api,
     ledger,
     destination: (name, options = {}) =>
-      new YoutubeDestination({ name, api, language: config.schedule.language, clock, logger: logger.child({ destination: name }), ...options }),
+      new YoutubeDestination({ name, api, language: config.schedule.language, clock, logger: logger.child({ destination: name }), mediaRoot: config.dirs.media, ...options }),
     chat,
     chatPort: chat && api instanceof YoutubeApi ? chatBridgePort(chat, api) : undefined,
   };

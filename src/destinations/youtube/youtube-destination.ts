@@ -5,7 +5,6 @@
 // teardown: delete an event that never aired. Every method is idempotent given the last
 // persisted state, so a restart (even a SIGKILL between two calls) resumes without
 // duplicating anything on the channel.
-import { readFile } from 'node:fs/promises';
 import type { youtube_v3 } from '@googleapis/youtube';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -19,6 +18,7 @@ import {
 } from '../../scheduler/ports.js';
 import { LiveCalls, type Broadcast, type Stream } from './live-calls.js';
 import { sleep } from './retry-policy.js';
+import { readThumbnail } from './thumbnail-file.js';
 import { YoutubeCallError, type YoutubeApi } from './youtube-api.js';
 
 export interface YoutubeDestinationDeps {
@@ -42,6 +42,11 @@ export interface YoutubeDestinationDeps {
   maxWaitMs?: number;
   /** The most YouTube takes (config `profile`, resolved; IngestTarget.profile). @defaultValue the broadcast's own picture */
   profile?: IngestTarget['profile'];
+  /**
+   * The media folder (config `paths.media`): a thumbnail is read only from inside it, checked
+   * again right before the read. @defaultValue none (tests' fixtures: only existence is checked)
+   */
+  mediaRoot?: string;
 }
 
 /** The marker that ties a broadcast (and stream) on the channel to an occurrence. */
@@ -123,7 +128,7 @@ export class YoutubeDestination implements Destination {
         stream = await this.#api().insertStream(
           {
             snippet: { title: `onair ${occ.id}`.slice(0, 128), description: occurrenceMarker(occ.id) },
-            cdn: { ingestionType: 'rtmp', resolution: 'variable', frameRate: 'variable' },
+            cdn: { ingestionType: 'rtmp', ...cdnFormat(this.#deps.profile) },
             contentDetails: { isReusable: false },
           },
           ctx.signal,
@@ -136,17 +141,18 @@ export class YoutubeDestination implements Destination {
         await this.#api().bind(broadcast.id!, stream.id!, ctx.signal);
       }
 
-      // 4. Thumbnail, once per image (a failure here never stops the broadcast).
+      // 4. Thumbnail, once per image. A failure never stops the broadcast: staff read it as
+      // the destination's warning on /api/broadcasts, kept until an upload succeeds.
       const thumb = occ.youtube.thumbnail;
       if (thumb && current.remote.thumbnail !== thumb) {
-        try {
-          const image = await readFile(thumb);
-          const mimeType = /\.png$/i.test(thumb) ? 'image/png' : 'image/jpeg';
-          await this.#api().setThumbnail(broadcast.id!, { mimeType, body: image }, ctx.signal);
+        const refused = await this.#setThumbnail(occ, broadcast.id!, thumb, ctx);
+        if (refused) {
+          this.#deps.logger.warn({ occurrence: occ.id, reason: refused }, 'YouTube: thumbnail not set; the event goes on without it');
+          await save({}, { warning: { code: 'thumbnail-refused', message: refused, retryable: false, at: this.#deps.clock.now().toISOString() } });
+        } else {
+          const { warning: _cleared, ...rest } = current;
+          current = rest;
           await save({ thumbnail: thumb });
-        } catch (err) {
-          if (ctx.signal.aborted) throw err;
-          this.#deps.logger.warn({ occurrence: occ.id, file: thumb, err: (err as Error).message }, 'YouTube: thumbnail not set; the event goes on without it');
         }
       }
 
@@ -307,6 +313,20 @@ export class YoutubeDestination implements Destination {
     }
   }
 
+  /** Uploads the programme's thumbnail; undefined when set, else why not (in words for staff). */
+  async #setThumbnail(occ: Occurrence, broadcastId: string, file: string, ctx: DestinationContext): Promise<string | undefined> {
+    const read = await readThumbnail(file, this.#deps.mediaRoot, occ.youtube.thumbnailAt);
+    if (!read.ok) return read.message;
+    try {
+      await this.#api().setThumbnail(broadcastId, { mimeType: read.mimeType, body: read.image }, ctx.signal);
+      return undefined;
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      const why = err instanceof YoutubeCallError ? err.toDestinationError().message : (err as Error).message;
+      return `YouTube did not take the thumbnail (${why}), so the event goes on without it.`;
+    }
+  }
+
   #deadline(): number {
     return this.#deps.clock.now().getTime() + (this.#deps.maxWaitMs ?? 180_000);
   }
@@ -351,6 +371,23 @@ export class YoutubeDestination implements Destination {
     const marker = occurrenceMarker(occ.id);
     return this.#api().findStream((st) => st.snippet?.description?.includes(marker) ?? false, this.#deps.markerSearchPages ?? 10, ctx.signal);
   }
+}
+
+/** The resolutions and frame rates liveStreams cdn declares (Google's documented values). */
+const CDN_HEIGHTS = [240, 360, 480, 720, 1080, 1440, 2160] as const;
+const CDN_FPS = [30, 60] as const;
+
+/**
+ * What the stream declares to YouTube: the destination's profile (config `profile`), which is
+ * the most it is sent, as Google's enum values (`720p`, `30fps`); `variable` for a picture
+ * or rate the enum has no value for (an explicit profile such as 1024×576 at 25 fps), or
+ * without a profile.
+ */
+export function cdnFormat(profile: IngestTarget['profile'] | undefined): { resolution: string; frameRate: string } {
+  if (!profile) return { resolution: 'variable', frameRate: 'variable' };
+  const height = CDN_HEIGHTS.find((h) => h === profile.height);
+  const fps = CDN_FPS.find((f) => f === profile.fps);
+  return { resolution: height ? `${height}p` : 'variable', frameRate: fps ? `${fps}fps` : 'variable' };
 }
 
 export function watchUrl(broadcastId: string): string {

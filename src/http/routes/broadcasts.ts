@@ -24,6 +24,7 @@ export interface DestinationView {
   status: DestinationState['status'];
   watchUrl?: string;
   error?: DestinationState['error'];
+  warning?: DestinationState['warning'];
 }
 
 export type BroadcastView = Omit<BroadcastRecord, 'destinations'> & { destinations: DestinationView[] };
@@ -35,6 +36,7 @@ export function toView(record: BroadcastRecord): BroadcastView {
       const view: DestinationView = { name: d.name, kind: d.kind, status: d.status };
       if (d.watchUrl) view.watchUrl = d.watchUrl;
       if (d.error) view.error = d.error;
+      if (d.warning) view.warning = d.warning;
       return view;
     }),
   };

@@ -61,6 +61,17 @@ describe('schedule files that are not schedules, or ask too much', function () {
     expect(all).not.to.match(/call stack|could not check this file/);
   });
 
+  it('reports an alias bomb ("billion laughs") as what it is and what to do, in both languages, not as an empty file', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e']] as const) levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    fs.writeFileSync(path.join(dir, 'laughs.yaml'), `${levels.join('\n')}\n`);
+    const r = loadSchedules([path.join(dir, 'laughs.yaml')], media.ctx, { now, root: dir });
+    expect(r.diagnostics.map((d) => `${d.line}:${d.col}: ${d.severity}: ${d.message}`)).to.deep.equal([
+      "1:1: error: cannot read this document: this document expands its aliases (*name) more than 100 times, which could exhaust the server's memory; write the values out, or refer to each anchor (&name) fewer times",
+    ]);
+    expect(r.diagnostics[0]!.tr).to.include('takma adlarını (*ad) 100 kereden fazla');
+  });
+
   it('checks 1,000 overlapping programmes in one file: the first pairs listed, the rest counted', () => {
     const text = Array.from(
       { length: 1000 },

@@ -227,6 +227,22 @@ describe('schedule validation', () => {
     expect(errorsOf(override)).to.deep.equal(['11:24: error: overrides.2026-12-12.title is 300 characters long; at most 200 are allowed, so shorten it']);
   });
 
+  it('warns before air, in both languages, of a title YouTube would cut or change, only for a programme on YouTube', () => {
+    const onYoutube = (title: string, extra: string[] = []): string =>
+      [...VALID.map((l) => (l.startsWith('title:') ? `title: ${title}` : l.replace('[local]', '[local, youtube]'))), ...extra].join('\n');
+    const r = run(onYoutube(`{ tr: Masal, en: ${'a'.repeat(110)}bcd }`, ['overrides:', '  2026-12-12: { title: "Masal <canlı>" }']));
+    expect(r.programmes).to.have.length(1);
+    expect(lines(r.diagnostics)).to.deep.equal([
+      `2:25: warning: title.en is 113 characters long and YouTube takes at most 100: the YouTube event's title will end at "…${'a'.repeat(20)}"; shorten the title to 100 characters or fewer`,
+      "11:24: warning: overrides.2026-12-12.title holds < or >, which YouTube does not take in a title: they will be left out of the YouTube event's title; write the title without them",
+    ]);
+    expect(r.diagnostics[0]!.tr).to.include('title.en 113 karakter').and.include('YouTube en çok 100');
+    expect(r.diagnostics[1]!.tr).to.include('< ya da > içeriyor');
+    // A programme not on YouTube may use its 200 characters freely; 100 on YouTube is fine.
+    expect(run(VALID.map((l) => (l.startsWith('title:') ? `title: ${'a'.repeat(200)}` : l)).join('\n')).diagnostics).to.deep.equal([]);
+    expect(run(onYoutube('a'.repeat(100))).diagnostics).to.deep.equal([]);
+  });
+
   it('accepts texts at their limits', () => {
     const text = VALID.map((l) => (l.startsWith('title:') ? `title: ${'ş'.repeat(200)}\ndescription: ${'a'.repeat(5000)}` : l)).join('\n');
     const r = run(text);

@@ -74,6 +74,18 @@ describe('YouTube emulator API (googleapis over HTTP)', () => {
     expect(body.error.errors[0]!.reason).to.equal('invalidValue');
   });
 
+  it('takes only Google\'s values for a stream\'s cdn resolution and frame rate', async () => {
+    const { yt } = emulatorClient(emu);
+    const insert = (cdn: { resolution?: string; frameRate?: string }) =>
+      yt.liveStreams.insert({ part: ['snippet', 'cdn'], requestBody: { snippet: { title: 's' }, cdn: { ingestionType: 'rtmp', ...cdn } } });
+    const ok = await insert({ resolution: '720p', frameRate: '60fps' });
+    expect(ok.data.cdn).to.deep.include({ resolution: '720p', frameRate: '60fps' });
+    expect(reasonOf(await rejection(insert({ resolution: '576p', frameRate: '30fps' })))).to.equal('invalidValue');
+    expect(reasonOf(await rejection(insert({ resolution: '720p', frameRate: '25fps' })))).to.equal('invalidValue');
+    expect(reasonOf(await rejection(insert({ frameRate: '30fps' })))).to.equal('required');
+    expect(reasonOf(await rejection(insert({ resolution: '720p' })))).to.equal('required');
+  });
+
   it('wants exactly one of id, mine and broadcastStatus in liveBroadcasts.list, and pages', async () => {
     const { yt } = emulatorClient(emu);
     const err = await rejection(yt.liveBroadcasts.list({ part: ['id'], mine: true, broadcastStatus: 'upcoming' }));
