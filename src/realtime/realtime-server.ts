@@ -234,10 +234,13 @@ export class RealtimeServer {
     this.moderation.local.emit('server:shutdown', notice);
     const clients = this.#gate.open();
     // A graceful close waits for each client's queue to drain; slow ones get 2 s, then the
-    // engine closes what is left.
+    // engine closes what is left. Discarded once drained: a polling client's transport would
+    // otherwise hold its close packet for the client's next poll, which goes to another node,
+    // and keep this process open on engine.io's 30 s close timer (the client sees its poll
+    // refused and reconnects, as a websocket client sees its socket closed).
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(clients.map((c) => new Promise<void>((resolve) => (c.once('close', resolve), c.close())))),
+      Promise.all(clients.map((c) => new Promise<void>((resolve) => (c.once('close', resolve), c.close(true))))),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000))),
     ]);
     clearTimeout(timer);

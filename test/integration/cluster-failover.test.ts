@@ -16,7 +16,7 @@ import { startClusterNode, type ClusterOnair } from '../../src/main-cluster.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { occurrence } from '../unit/scheduler/fakes.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
-import { WorkerProcess as Worker, startWorkerChild } from '../unit/cluster/worker-process.js';
+import { startWorkerChild, type WorkerProcess as Worker } from '../unit/cluster/worker-process.js';
 
 describe('cluster: two web nodes and a worker, failover (real Redis)', function () {
   this.timeout(90_000);

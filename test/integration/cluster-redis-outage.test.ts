@@ -40,6 +40,11 @@ class NodeProcess extends LoggedProcess {
     return Number(line?.split(' ').pop());
   }
 
+  /** Runs its test clock `speed` times faster until `until`, then at wall speed again. */
+  hurry(until: string, speed: number): void {
+    this.child.stdin!.write(`hurry ${until} ${speed}\n`);
+  }
+
   sigterm(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return this.kill('SIGTERM');
   }
@@ -130,7 +135,7 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
         PORT: '0',
         ONAIR_LOG_LEVEL: 'info',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const node = new NodeProcess(child);
     nodes.push(node);
@@ -190,7 +195,8 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     const lost = await worker.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Redis came back without its data'));
     expect(lost.level).to.be.at.least(50);
 
-    // A ends at its time and B airs on time.
+    // A ends at its time and B airs on time (the rest of A hurried through).
+    worker.hurry('2026-12-05T09:00:50Z', 4);
     await until('A complete', async () => (await stateOf(A))?.state === 'complete');
     await until('B live', async () => (await stateOf(B))?.state === 'live');
     expect(worker.logs.filter(isTransition(A, 'live'))).to.have.length(1);
@@ -248,6 +254,7 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     expect((await sessions.get('session-1'))?.moderator).to.equal('zeynep');
     expect(await audit.recent(10)).to.deep.equal([entry]);
 
+    worker.hurry('2026-12-05T09:00:25Z', 4);
     await until('A complete', async () => (await stateOf(A))?.state === 'complete');
     const exit = await worker.sigterm();
     expect(exit).to.deep.equal({ code: 0, signal: null });

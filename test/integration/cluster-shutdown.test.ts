@@ -39,14 +39,14 @@ describe('cluster: worker shutdown and lost leases (real Redis)', function () {
     workers.push(b);
     // The standby is up and contending (its first 'calls' line comes after its start).
     await b.waitFor((l) => l.event === 'calls');
-    expect(b.lines.some((l) => l.event === 'acquired')).to.equal(false);
+    expect(b.logs.some((l) => l.event === 'acquired')).to.equal(false);
 
     a.child.kill('SIGTERM');
     const stopped = await a.waitFor((l) => l.event === 'engine-stopped');
     expect(stopped.encodersRunning, 'encoders stopped before the lease went').to.equal(0);
     const lost = await a.waitFor((l) => l.event === 'lost');
     expect(lost.reason).to.equal('stopped');
-    expect(a.lines.findIndex((l) => l.event === 'engine-stopped')).to.be.lessThan(a.lines.findIndex((l) => l.event === 'lost'));
+    expect(a.logs.findIndex((l) => l.event === 'engine-stopped')).to.be.lessThan(a.logs.findIndex((l) => l.event === 'lost'));
     await a.waitFor((l) => l.event === 'stopped');
 
     // Released, not left to expire: once A is done the lease key is gone (or already B's).

@@ -2,14 +2,19 @@
 // `server:shutdown` to every viewer and moderator of that node before their connections
 // close, and closes them so that Socket.IO reconnects by itself — here through a small TCP
 // "balancer" that sends new connections to a second node, where the viewer lands and gets
-// its schedule. Both nodes are the composed server (startJourney).
+// its schedule. Both nodes are the composed server (startJourney). A stopped node leaves
+// nothing open even when a polling viewer's next poll goes elsewhere: its process (the
+// composed server in test/support/journey-stop-child.ts) exits by itself.
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { io as connect } from 'socket.io-client';
 import type { ScheduleSnapshotPayload, ShutdownNoticePayload } from '../../src/realtime/events.js';
 import { startJourney, type Journey } from '../support/journey.js';
+import { LoggedProcess } from '../support/logged-process.js';
 import { nextEvent, type ViewerClient } from '../support/realtime-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const TOKEN = 'test-moderator-token-0123456789';
 
@@ -94,5 +99,27 @@ describe('realtime: graceful shutdown tells viewers, who reconnect elsewhere', f
     await Promise.all(snapshotsOnB);
     expect(viewers.map((v) => v.connected)).to.deep.equal([true, true]);
     expect(await viewersOn(b)).to.equal(2);
+  });
+
+  it('a stopped node leaves nothing open, though a polling viewer never polls it again (its process exits by itself)', async () => {
+    const node = new LoggedProcess<{ event: string; url?: string }>(
+      spawn(process.execPath, ['--import', 'tsx', new URL('../support/journey-stop-child.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'pipe'] }),
+    );
+    cleanups.push(async () => void (await node.kill()));
+    const { url } = await node.waitFor((l) => l.event === 'ready');
+    // A polling viewer by hand (engine.io v4 over HTTP): its long poll is pending when the
+    // node stops and carries the notice; its next poll would go to another node, so none
+    // comes here.
+    const poll = `${url}/socket.io/?EIO=4&transport=polling`;
+    const open = await (await fetch(poll)).text();
+    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    expect(await (await fetch(`${poll}&sid=${sid}`, { method: 'POST', body: '40' })).text()).to.equal('ok');
+    await waitFor('the viewer connected and sent its schedule', async () => (await (await fetch(`${poll}&sid=${sid}`)).text()).includes('"schedule"'));
+    const pending = fetch(`${poll}&sid=${sid}`).then((r) => r.text());
+    node.child.stdin!.write('stop\n');
+    expect(await pending).to.include('server:shutdown');
+    await node.waitFor((l) => l.event === 'stopped');
+    const exited = node.exited;
+    expect(await waitFor('the stopped node to exit by itself', () => Promise.race([exited, undefined]))).to.deep.equal({ code: 0, signal: null });
   });
 });

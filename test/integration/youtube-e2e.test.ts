@@ -35,8 +35,9 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
   }
 
   it('SIGKILL between insert and bind, and mid-air: one event, live on time, complete on time', async () => {
-    // The next whole minute at least 30 s away (schedules are written to the minute).
-    const startAt = DateTime.now().setZone('Europe/Istanbul').plus({ seconds: 16 }).endOf('minute').plus({ milliseconds: 1 });
+    // A whole second 25 s away (a six-field cron, to the second): time for the prepare lead
+    // (15 s), the first launch's insert and kill, and the relaunch before air.
+    const startAt = DateTime.now().setZone('Europe/Istanbul').plus({ seconds: 25 }).startOf('second').plus({ seconds: 1 });
     const start = startAt.toJSDate();
     const end = new Date(start.getTime() + 20_000);
     fs.writeFileSync(
@@ -49,7 +50,7 @@ describe('onair + YouTube emulator end to end (real binary, SIGKILL)', function 
         'audience: [children]',
         'timezone: Europe/Istanbul',
         'duration: 20s',
-        `recurrence: { once: "${startAt.toFormat("yyyy-MM-dd'T'HH:mm")}" }`,
+        `recurrence: { cron: "${startAt.toFormat('s m H d L')} *" }`,
         'source: { testPattern: {} }',
         'destinations: [youtube]',
         'youtube: { privacy: unlisted, madeForKids: true }',

@@ -20,8 +20,27 @@ export function mochaGlobalTeardown(): void {
   // Only a handle some test left open keeps the process alive this long: name it, then end
   // with mocha's own verdict (a leak is reported, not allowed to hang CI).
   setTimeout(() => {
-    const open = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'Timeout');
-    process.stderr.write(`still open 10 s after the suite: ${open.join(', ') || '(unnamed)'}; a test left a server, socket, child process or timer running\n`);
+    process.stderr.write(`still open 10 s after the suite: ${leftOpen().join(', ') || '(unnamed)'}; a test left a server, socket, child process or timer running\n`);
     process.exit(process.exitCode ?? 0);
   }, 10_000).unref();
+}
+
+/**
+ * What keeps the event loop alive, named: handles other than this process's own stdout and
+ * stderr (pipes when the output is piped, as on CI, which are no leak), and timers still
+ * referenced (this file's own is unref'd).
+ */
+function leftOpen(): string[] {
+  const own = new Set<unknown>([process.stdout, process.stderr]);
+  const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles().filter((h) => !own.has(h));
+  const named = handles.map((h) => {
+    const o = h as { constructor: { name: string }; spawnfile?: string; pid?: number; remoteAddress?: string; remotePort?: number; address?: () => unknown };
+    if (o.spawnfile) return `child process ${o.spawnfile} (pid ${o.pid})`;
+    if (o.remotePort) return `${o.constructor.name} to ${o.remoteAddress}:${o.remotePort}`;
+    const address = typeof o.address === 'function' ? o.address() : undefined;
+    if (address && typeof address === 'object' && 'port' in address) return `${o.constructor.name} on port ${String(address.port)}`;
+    return o.constructor.name;
+  });
+  const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  return timers ? [...named, `${timers} timer(s)`] : named;
 }
