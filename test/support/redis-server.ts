@@ -4,16 +4,9 @@
 // `appendOnly: false` nothing is persisted: a restart comes back empty.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
+/** The one free-port helper, under the name these tests import it by. */
+export { freePort } from './free-port.js';
 
 export async function startRedisServer(port: number, dir: string, options: { appendOnly?: boolean } = {}): Promise<ChildProcess> {
   const persistence = options.appendOnly === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
