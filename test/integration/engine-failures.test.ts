@@ -76,7 +76,8 @@ describe('engine end to end: failures end in documented states with reasons', fu
     expectLiveOnItsSecond(live, await getTransitions(onair, occurrenceId(camera)), 'the silent camera');
     const slate = await until('the camera problem to be recorded', async () => {
       const b = await getBroadcast(onair!, occurrenceId(camera));
-      return b?.lastError?.code === 'source-unavailable' ? b : undefined;
+      // Health is saved to the record every few seconds, apart from the error: wait for both.
+      return b?.lastError?.code === 'source-unavailable' && b.health ? b : undefined;
     }, 15_000);
     expect(slate.lastError!.message).to.match(/does not answer/).and.match(/Check the camera/);
     expect(slate.health?.phase, 'what the encoder shows').to.equal('slate');
