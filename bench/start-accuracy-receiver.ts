@@ -12,7 +12,8 @@
 //     written into the HLS output (a player sees it only once its segment is listed, 2 s later
 //     at most; this figure is the frame's own time, comparable with the RTMP one).
 // Prints each start's errors, the median and worst |error| and the load average.
-// Env: BENCH_STARTS (default 20), BENCH_LOAD=n adds n busy loops (a loaded run).
+// Env: BENCH_STARTS (default 20), BENCH_LOAD=n adds n busy loops (a loaded run),
+// BENCH_MODES=preroll skips the baseline, BENCH_DEBUG=1 prints onair's switch log per start.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
