@@ -57,6 +57,8 @@ export interface CueHost {
   switchBack(): void;
   /** Whether the programme is what is wanted on air now (switched, or asked for by show()). */
   programmeWanted(): boolean;
+  /** Whether the encoder can act yet (its source probed); until then a cue only waits, and plan() is called again once it can. */
+  ready(): boolean;
 }
 
 export class CuedSwitch {
@@ -96,7 +98,7 @@ export class CuedSwitch {
     this.#timer?.();
     this.#timer = undefined;
     const at = this.#at;
-    if (at === undefined) return;
+    if (at === undefined || !this.#host.ready()) return;
     const now = this.#host.clock.now().getTime();
     const switchAt = at - this.#host.leadMs();
     if (this.#switched && this.#host.programmeWanted()) {

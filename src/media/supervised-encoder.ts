@@ -214,6 +214,7 @@ export class SupervisedEncoder implements Encoder {
         this.#switchIfNeeded();
       },
       programmeWanted: () => this.#wanted === 'programme',
+      ready: () => this.#prepared !== undefined && !this.#stopping,
     });
     this.#title = spec.occurrence.title;
     this.#disk = new DiskWatch({

@@ -11,6 +11,7 @@ function harness(leadMs: number) {
   const clock = new ManualClock(new Date(T0));
   const calls: Array<{ what: string; at: number; switchAt?: number }> = [];
   let wanted = false;
+  let ready = true;
   let lead = leadMs;
   const host: CueHost = {
     clock,
@@ -25,8 +26,9 @@ function harness(leadMs: number) {
       calls.push({ what: 'back', at: clock.now().getTime() });
     },
     programmeWanted: () => wanted,
+    ready: () => ready,
   };
-  return { clock, calls, cue: new CuedSwitch(host), setLead: (ms: number) => (lead = ms) };
+  return { clock, calls, cue: new CuedSwitch(host), setLead: (ms: number) => (lead = ms), setReady: (r: boolean) => (ready = r) };
 }
 
 describe('media: a cued switch (pre-roll and compensation)', () => {
@@ -71,6 +73,19 @@ describe('media: a cued switch (pre-roll and compensation)', () => {
     h.cue.set(T0 + 60_000);
     await h.clock.set(new Date(T0 + 61_000));
     expect(h.calls.map((c) => c.what)).to.deep.equal(['switch', 'back', 'preroll', 'switch']);
+  });
+
+  it('waits, doing nothing, until the encoder is ready (its source probed), then acts on the cue', async () => {
+    const h = harness(500);
+    h.setReady(false);
+    h.cue.set(T0 + 2000);
+    await h.clock.set(new Date(T0 + 1000));
+    expect(h.calls).to.deep.equal([]);
+    h.setReady(true);
+    h.cue.plan();
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['preroll']);
+    await h.clock.set(new Date(T0 + 2000));
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['preroll', 'switch']);
   });
 });
 
