@@ -5,6 +5,8 @@
 // engine's own timing, not ffmpeg's start-up (the encoder starts ffmpegLead earlier anyway).
 //   npm run bench:start            (the engine alone)
 //   npm run bench:start -- --real  (the whole onair process with real ffmpeg)
+//   npm run bench:start -- --receiver  (the programme's first frame at a real RTMP receiver
+//                                       and in the HLS output, with and without pre-roll)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +28,10 @@ import { SqliteBroadcastStore } from '../src/store/sqlite/broadcast-store.js';
 // `-- --real` runs the same measurement on the whole onair process instead (start-accuracy-onair.ts).
 if (process.argv.includes('--real')) {
   await import('./start-accuracy-onair.js');
+  process.exit(0);
+}
+if (process.argv.includes('--receiver')) {
+  await import('./start-accuracy-receiver.js');
   process.exit(0);
 }
 

@@ -73,6 +73,8 @@ export const configSchema = z.strictObject({
     prepareLead: durationMs,
     ffmpegLead: durationMs,
     switchLead: durationMs,
+    /** Open the programme ahead and switch early by the measured output latency (media/preroll.ts). @defaultValue true */
+    preroll: z.boolean().default(true),
     lateStartGrace: durationMs,
     planAhead: durationMs,
     stopTimeout: durationMs,

@@ -4,6 +4,7 @@
 // to install; every broadcast then fails before air with that message.
 import type { EncoderFactory, EncoderSpec } from '../scheduler/ports.js';
 import { assertPlayoutCapable, ffmpegCapabilities, type FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import { SwitchCost } from './pipeline-latency.js';
 import { SupervisedEncoder, slateClipsFor, type EncoderDeps } from './supervised-encoder.js';
 
 export class FfmpegEncoderFactory implements EncoderFactory {
@@ -14,7 +15,8 @@ export class FfmpegEncoderFactory implements EncoderFactory {
     const caps = Promise.resolve(deps.capabilities ?? ffmpegCapabilities(deps.ffmpeg));
     const withCaps = { ...deps, capabilities: caps };
     // One cache of pre-rendered slates for every broadcast: a render is shared, never repeated.
-    this.#deps = { ...withCaps, slates: deps.slates ?? slateClipsFor(withCaps) };
+    // One measure of a cued switch's cost too: a broadcast's first switch is its start.
+    this.#deps = { ...withCaps, slates: deps.slates ?? slateClipsFor(withCaps), switchCost: deps.switchCost ?? new SwitchCost() };
     this.#ready = caps.then((c) => {
       assertPlayoutCapable(c);
       const from = /@ffmpeg-installer/.test(c.path) ? 'the npm-installed build (a last resort: install ffmpeg from your system)' : 'configured or on PATH';

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { VideoFormat } from './media-info.js';
+import type { SwitchCost } from './pipeline-latency.js';
 import type { SlateClips } from './slate-clip.js';
 
 export interface EncoderOptions {
@@ -45,6 +46,12 @@ export interface EncoderOptions {
    * go on (config engine.outputRetryBudget). @defaultValue 60000
    */
   outputRetryBudgetMs: number;
+  /**
+   * A cue (Encoder.cue) pre-rolls the programme and switches early by the measured output
+   * latency (preroll.ts); false: cues are ignored and the programme starts when show() asks
+   * (config engine.preroll). @defaultValue true
+   */
+  preroll: boolean;
 }
 
 export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
@@ -59,6 +66,7 @@ export const DEFAULT_ENCODER_OPTIONS: EncoderOptions = {
   diskFullGraceMs: 30_000,
   minFreeBytes: 100 * 1024 * 1024,
   outputRetryBudgetMs: 60_000,
+  preroll: true,
 };
 
 export interface EncoderDeps {
@@ -78,6 +86,8 @@ export interface EncoderDeps {
   slateDir?: string;
   /** The cache of pre-rendered slates, shared by the factory's encoders. @defaultValue one per encoder in slateDir */
   slates?: SlateClips;
+  /** The measured cost of a cued switch, shared by the factory's encoders (pipeline-latency.ts). @defaultValue one per encoder */
+  switchCost?: SwitchCost;
   clock: Clock;
   logger: Logger;
   options?: Partial<EncoderOptions>;

@@ -35,6 +35,25 @@ kill $watcher 2>/dev/null
 exit $status
 `;
 
+// A held (pre-rolled) run: ffmpeg writes into its own FIFO ($1) that nobody reads yet, so
+// it opens and probes its input (and seeks) and then waits in open() of that FIFO. SIGUSR1
+// (release()) starts a `cat` from that FIFO into the real output ($2): ffmpeg's open
+// returns and its first frame follows at once. The trap is set first, before anything can
+// be released. After ffmpeg ends, the relay is given its end of file (a writer that comes
+// and goes at once, in case ffmpeg never opened the FIFO) and waited for, so what ffmpeg
+// wrote last still reaches the output.
+const HELD_GUARD_SCRIPT = `
+trap 'cat "$hold" >"$out" & relay=$!' USR1
+hold=$1 out=$2
+shift 2
+${GUARD_SCRIPT.replace('kill $watcher 2>/dev/null\nexit $status', `if [ -n "$relay" ]; then
+  exec 4<>"$hold"
+  exec 4>&-
+  wait $relay
+fi
+kill $watcher 2>/dev/null
+exit $status`)}`;
+
 export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -45,6 +64,11 @@ export interface GuardedOptions {
   pidFile?: string;
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
+  /**
+   * Hold the run: ffmpeg's output must be the FIFO `fifo` (made beforehand), which is
+   * relayed into `out` from release() on (see HELD_GUARD_SCRIPT).
+   */
+  hold?: { fifo: string; out: string };
 }
 
 export class GuardedProcess {
@@ -52,9 +76,12 @@ export class GuardedProcess {
   readonly exited: Promise<ExitInfo>;
   readonly #child: ChildProcess;
   #exit: ExitInfo | undefined;
+  #held: boolean;
 
   constructor(binary: string, args: readonly string[], options: GuardedOptions = {}) {
-    this.#child = spawn('sh', ['-c', GUARD_SCRIPT, GUARD_NAME, binary, ...args], {
+    const script = options.hold ? ['-c', HELD_GUARD_SCRIPT, GUARD_NAME, options.hold.fifo, options.hold.out] : ['-c', GUARD_SCRIPT, GUARD_NAME];
+    this.#held = options.hold !== undefined;
+    this.#child = spawn('sh', [...script, binary, ...args], {
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -91,6 +118,22 @@ export class GuardedProcess {
 
   get running(): boolean {
     return this.#exit === undefined;
+  }
+
+  /** A held run that has not been released yet. */
+  get held(): boolean {
+    return this.#held && this.running;
+  }
+
+  /** Lets a held run's output through (see GuardedOptions.hold); once. */
+  release(): void {
+    if (!this.held) return;
+    this.#held = false;
+    try {
+      process.kill(this.pid, 'SIGUSR1');
+    } catch {
+      // Gone meanwhile: its exit is reported as usual.
+    }
   }
 
   /** Kills guard, ffmpeg and watcher at once. */

@@ -11,6 +11,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** Makes a FIFO at `file` (replacing whatever is there), readable and writable by onair only. */
+export async function makeFifo(file: string): Promise<void> {
+  await rm(file, { force: true });
+  // Node has no mkfifo(); coreutils' does it (POSIX, present wherever ffmpeg runs).
+  await run('mkfifo', ['-m', '600', file]);
+}
+
 export class PlayoutPipe {
   #handle: FileHandle | undefined;
 
@@ -18,9 +25,7 @@ export class PlayoutPipe {
 
   /** Creates the FIFO and holds it open (read-write: Linux opens that without waiting for a peer). */
   async open(): Promise<void> {
-    await rm(this.path, { force: true });
-    // Node has no mkfifo(); coreutils' does it (POSIX, present wherever ffmpeg runs).
-    await run('mkfifo', ['-m', '600', this.path]);
+    await makeFifo(this.path);
     this.#handle = await open(this.path, constants.O_RDWR);
   }
 

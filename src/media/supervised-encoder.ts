@@ -41,7 +41,9 @@ import type { VideoFormat } from './media-info.js';
 import { nextMediaSequence } from './hls-playlist.js';
 import { PlaylistRate } from './output-rate.js';
 import { MAIN_STREAMS, outputLadder, slaveStreams } from './ladder.js';
-import { PlayoutPipe } from './playout-pipe.js';
+import { OutputClock, PipelineLatency, SwitchCost } from './pipeline-latency.js';
+import { makeFifo, PlayoutPipe } from './playout-pipe.js';
+import { CuedSwitch, heldFits, heldOffsetS } from './preroll.js';
 import { ProbeError } from './probe.js';
 import {
   encodedKbps,
@@ -57,7 +59,7 @@ import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
-import { recordingSlave, targetSlave } from './tee.js';
+import { recordingSlave, targetSlave, timingSlave } from './tee.js';
 
 export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 
@@ -90,7 +92,12 @@ interface Run {
   /** Real time of the last progress and its out_time, for the end of its timeline. */
   progressReal: number;
   outTimeS: number;
+  /** Real time of its first progress. */
+  firstProgressReal?: number;
 }
+
+/** A decoder run and what it decodes; `clip` is the pre-rendered slate it loops; `prerolled`: it was held, then let through (preroll.ts). */
+type DecoderRun = Run & { kind: Kind; clip?: string; prerolled?: boolean };
 
 /** The last timestamp a run can have written, in seconds on the broadcast's timeline. */
 function timelineEnd(run: Run, nowReal: number): number {
@@ -120,8 +127,16 @@ export class SupervisedEncoder implements Encoder {
   #output: Run | undefined;
   /** The output's timeline end when it last exited (a restart continues from there). */
   #outputEndS = 0;
-  /** The running decoder; `clip` is the pre-rendered slate it loops. */
-  #decoder: (Run & { kind: Kind; clip?: string }) | undefined;
+  /** The running decoder. */
+  #decoder: DecoderRun | undefined;
+  /** The programme's decoder, pre-rolled and held for a cued switch (preroll.ts). */
+  #held: DecoderRun | undefined;
+  readonly #cue: CuedSwitch;
+  /** The output's pipeline latency, measured on air (pipeline-latency.ts). */
+  readonly #latency = new PipelineLatency();
+  readonly #switchCost: SwitchCost;
+  /** Real time a cued switch was decided, until its cost is measured. */
+  #cueSwitchReal: number | undefined;
   /** The decoders' timeline end when the last one exited. */
   #decodersEndS = 0;
   #launchingDecoder = false;
@@ -181,6 +196,26 @@ export class SupervisedEncoder implements Encoder {
     const hls = spec.outputs.find((o) => o.target.format === 'hls');
     this.#rate = hls ? new PlaylistRate(hls.target.url) : undefined;
     this.#slates = deps.slates ?? slateClipsFor(deps);
+    this.#switchCost = deps.switchCost ?? new SwitchCost();
+    this.#cue = new CuedSwitch({
+      clock: deps.clock,
+      leadMs: () => this.#leadMs(),
+      preroll: (switchAt) => this.#background(this.#preroll(switchAt)),
+      switchNow: () => {
+        this.#wanted = 'programme';
+        this.#programmeSince ??= this.#now();
+        this.#cueSwitchReal = performance.now();
+        this.#log.info({ cueAt: new Date(this.#cue.at ?? 0).toISOString(), leadMs: Math.round(this.#leadMs()) }, 'cued switch to the programme');
+        this.#switchIfNeeded();
+      },
+      switchBack: () => {
+        this.#wanted = 'slate';
+        this.#programmeSince = undefined;
+        this.#switchIfNeeded();
+      },
+      programmeWanted: () => this.#wanted === 'programme',
+      ready: () => this.#prepared !== undefined && !this.#stopping,
+    });
     this.#title = spec.occurrence.title;
     this.#disk = new DiskWatch({
       outputs: spec.outputs,
@@ -243,8 +278,23 @@ export class SupervisedEncoder implements Encoder {
     this.#wanted = phase;
     if (phase === 'programme') this.#programmeSince ??= this.#now();
     if (!this.#prepared || this.#stopping) return;
+    this.#cue.plan();
     if (phase === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#switchIfNeeded();
+  }
+
+  /**
+   * The programme's first frame should leave the output at `at` (preroll.ts): its source
+   * is opened ahead and held, and the switch is made early by the output's measured
+   * latency. undefined drops the cue. show('programme') still switches at once.
+   */
+  cue(at: Date | undefined): void {
+    if (this.#o.preroll) this.#cue.set(at?.getTime());
+  }
+
+  /** How early a cued switch is made (ms): the output's latency and the switch's own cost, as measured. */
+  #leadMs(): number {
+    return (this.#latency.ms ?? this.#switchCost.lastLatencyMs ?? 0) + this.#switchCost.ms;
   }
 
   /** A new title: the slate is re-rendered with it (and its other messages ahead). */
@@ -258,6 +308,8 @@ export class SupervisedEncoder implements Encoder {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#cue.clear();
+    this.#held?.proc.kill();
     this.#restartTimer?.();
     this.#outputTimer?.();
     this.#tickTimer?.();
@@ -314,6 +366,8 @@ export class SupervisedEncoder implements Encoder {
     this.#outputTimer?.();
     this.#tickTimer?.();
     this.#health = { ...this.#health, phase: 'stopped', fps: 0, speed: 0 };
+    this.#cue.clear();
+    this.#held?.proc.kill();
     this.#log.error({ code }, message);
     const error = this.#error(code, message, false);
     // 'fatal' is emitted once no process is left, so the engine can act on it at once.
@@ -380,6 +434,7 @@ export class SupervisedEncoder implements Encoder {
     this.#background(this.#launchOutput());
     this.#launchDecoder();
     this.#background(this.#renderSlatesAhead());
+    this.#cue.plan();
   }
 
   // --- the output ------------------------------------------------------------------
@@ -401,11 +456,14 @@ export class SupervisedEncoder implements Encoder {
       // One prefix per output run, so a restarted output never overwrites a part.
       slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}));
     }
+    slaves.push(timingSlave());
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
     const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#output?.proc.running) return;
     const parser = new ProgressParser();
+    const clock = new OutputClock();
+    let packets = 0;
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
       pidFile: this.#pidFile,
       onStdoutLine: (line) => {
@@ -413,7 +471,11 @@ export class SupervisedEncoder implements Encoder {
         if (sample && this.#output?.proc === proc) this.#onOutputProgress(sample);
       },
       onStderrLine: (line) => {
-        if (this.#output?.proc === proc) this.#onStderr(line, targets);
+        const dtsS = clock.push(line);
+        if (dtsS === 'header') return;
+        if (dtsS === undefined) {
+          if (this.#output?.proc === proc) this.#onStderr(line, targets);
+        } else if (this.#output?.proc === proc && ++packets % 5 === 0) this.#sampleLatency(this.#output, dtsS);
       },
     });
     const now = this.#now();
@@ -429,6 +491,7 @@ export class SupervisedEncoder implements Encoder {
     run.progressed = true;
     run.progressReal = performance.now();
     run.outTimeS = sample.outTimeS;
+    run.firstProgressReal ??= run.progressReal;
     this.#restarts.progressed(now, run.spawnedAt);
     // ffmpeg's own figure is N/A through the tee: the bytes written are measured instead.
     const measured = sample.bitrateKbps ?? this.#rate?.current(performance.now(), (p) => this.#background(p));
@@ -446,6 +509,19 @@ export class SupervisedEncoder implements Encoder {
       this.#lastHealthAt = now;
       this.#events.emit('health', this.health);
     }
+  }
+
+  /**
+   * The output's latency, from a steady state only: the first output run (a restarted one
+   * counts its timeline from an estimate) on air for 2 s, and one decoder for 1 s.
+   */
+  #sampleLatency(out: Run, dtsS: number): void {
+    const d = this.#decoder;
+    const real = performance.now();
+    if (out.offsetS !== 0 || out.firstProgressReal === undefined || real - out.firstProgressReal < 2000) return;
+    if (!d?.firstProgressReal || real - d.firstProgressReal < 1000 || this.#switchPending) return;
+    this.#latency.sample(timelineEnd(d, real), dtsS);
+    if (this.#latency.ms !== undefined) this.#switchCost.lastLatencyMs = this.#latency.ms;
   }
 
   #onOutputExit(proc: GuardedProcess, info: ExitInfo): void {
@@ -636,6 +712,7 @@ export class SupervisedEncoder implements Encoder {
   async #launchDecoderAsync(): Promise<void> {
     const p = this.#prepared!;
     let kind = this.#kindWanted();
+    if (kind === 'programme' && this.#letHeldThrough()) return;
     let input: InputPart;
     let clip: string | undefined;
     if (kind === 'programme') {
@@ -665,28 +742,89 @@ export class SupervisedEncoder implements Encoder {
     const nowReal = performance.now();
     this.#timelineEpoch ??= nowReal;
     const offsetS = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - this.#timelineEpoch) / 1000);
-    const args = decoderArgs({ input, format: p.format, offsetS, pipe: this.#pipe.path, houseFormat: clip !== undefined });
+    this.#decoder = this.#spawnDecoder(kind, input, offsetS, clip);
+    // What should be on air (or the slate's text) may have changed while the input was being prepared.
+    if (this.#kindWanted() !== kind) this.#switchIfNeeded();
+    else if (clip) this.#background(this.#refreshSlate());
+  }
+
+  /**
+   * Starts a decoder writing into the pipe at `offsetS` on the broadcast's timeline; `hold`:
+   * held on a FIFO of its own until released (a pre-roll, preroll.ts).
+   */
+  #spawnDecoder(kind: Kind, input: InputPart, offsetS: number, clip?: string, hold?: string): DecoderRun {
+    const p = this.#prepared!;
+    const args = decoderArgs({ input, format: p.format, offsetS, pipe: hold ?? this.#pipe.path, houseFormat: clip !== undefined });
     const parser = new ProgressParser();
+    const ours = (): boolean => this.#decoder?.proc === proc;
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
-      pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.decoder.pid`),
+      pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.${hold ? 'preroll' : 'decoder'}.pid`),
       onStdoutLine: (line) => {
         const sample = parser.push(line);
-        if (sample && this.#decoder?.proc === proc) this.#onDecoderProgress(sample);
+        if (sample && ours()) this.#onDecoderProgress(sample);
       },
       onStderrLine: (line) => {
-        if (this.#decoder?.proc === proc) {
+        if (ours() || this.#held?.proc === proc) {
           this.#lastStderr = line;
           this.#log.debug({ line: maskUrlsIn(line), kind }, 'decoder');
         }
       },
+      ...(hold ? { hold: { fifo: hold, out: this.#pipe.path } } : {}),
     });
-    const now = this.#now();
-    this.#decoder = { proc, kind, offsetS, spawnedAt: now, lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0, ...(clip ? { clip } : {}) };
-    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS, ...(clip ? { clip: path.basename(clip) } : {}) }, 'ffmpeg started');
+    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS, ...(clip ? { clip: path.basename(clip) } : {}), ...(hold ? { held: true } : {}) }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onDecoderExit(proc, info));
-    // What should be on air (or the slate's text) may have changed while the input was being prepared.
-    if (this.#kindWanted() !== kind) this.#switchIfNeeded();
-    else if (clip) this.#background(this.#refreshSlate());
+    return { proc, kind, offsetS, spawnedAt: this.#now(), lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0, ...(clip ? { clip } : {}) };
+  }
+
+  /**
+   * Pre-rolls the programme for a cued switch at `switchAt` (clock ms): its decoder is
+   * started held, its timestamps placed where the slate's will end after that switch.
+   * Not for live sources (see preroll.ts), nor when the programme cannot be read now (the
+   * switch then starts it the usual way and reports why).
+   */
+  async #preroll(switchAt: number): Promise<void> {
+    const source = this.#spec.occurrence.source;
+    if (source.kind === 'url' || this.#sourceDown || this.#contentEnded || this.#held) return;
+    const p = this.#prepared!;
+    const part = await programmeInput(source, p, 0, { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
+    if (part === 'ended' || 'down' in part) return;
+    const fifo = path.join(this.#scratch, 'preroll.ts');
+    await makeFifo(fifo);
+    // Checked here, with no await before the spawn, so stop() never races a new process.
+    if (this.#stopping || this.#held || this.#wanted === 'programme') return;
+    const nowReal = performance.now();
+    const switchReal = nowReal + (switchAt - this.#now());
+    this.#timelineEpoch ??= nowReal;
+    const d = this.#decoder;
+    const slateEndS = d ? timelineEnd(d, switchReal) : this.#decodersEndS;
+    const offsetS = Math.max(heldOffsetS(slateEndS, this.#switchCost.ms) + HANDOVER_MARGIN_S, (switchReal - this.#timelineEpoch) / 1000);
+    this.#held = { ...this.#spawnDecoder('programme', part, offsetS, undefined, fifo), prerolled: true };
+  }
+
+  /**
+   * Lets the held programme decoder through instead of starting one; false (and the held
+   * one dropped) when there is none, it died, or its timestamps no longer fit after the
+   * previous decoder's (the switch came much later or earlier than it was held for).
+   */
+  #letHeldThrough(): boolean {
+    const h = this.#held;
+    this.#held = undefined;
+    if (!h) return false;
+    const nowReal = performance.now();
+    const after = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - (this.#timelineEpoch ?? nowReal)) / 1000);
+    if (!h.proc.held || !heldFits(h.offsetS, after)) {
+      this.#log.info({ offsetS: h.offsetS, after, held: h.proc.held }, 'pre-rolled programme not used');
+      h.proc.kill();
+      return false;
+    }
+    if (this.#stopping || this.#decoder?.proc.running) {
+      h.proc.kill();
+      return true;
+    }
+    h.proc.release();
+    this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal };
+    this.#log.info({ role: 'decoder', kind: 'programme', pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, 'pre-rolled programme let through');
+    return true;
   }
 
   #onDecoderProgress(sample: ProgressSample): void {
@@ -694,6 +832,14 @@ export class SupervisedEncoder implements Encoder {
     d.lastProgressAt = performance.now();
     d.progressReal = performance.now();
     d.outTimeS = sample.outTimeS;
+    d.firstProgressReal ??= d.progressReal;
+    if (d.prerolled && this.#cueSwitchReal !== undefined && sample.outTimeS >= 0.5) {
+      // Decoders run at real-time speed: its first frame went out outTimeS before now.
+      const costMs = d.progressReal - sample.outTimeS * 1000 - this.#cueSwitchReal;
+      this.#cueSwitchReal = undefined;
+      this.#switchCost.record(costMs);
+      this.#log.info({ costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
+    }
     if (!d.progressed) {
       d.progressed = true;
       // Its first frame is in the pipe: this is what the destinations see from now on.
@@ -706,6 +852,12 @@ export class SupervisedEncoder implements Encoder {
   }
 
   #onDecoderExit(proc: GuardedProcess, info: ExitInfo): void {
+    if (this.#held?.proc === proc) {
+      // Died while held (its source failed): the switch starts the programme the usual way.
+      this.#held = undefined;
+      this.#log.info({ code: info.code, signal: info.signal }, 'pre-rolled programme decoder ended before the switch');
+      return;
+    }
     const d = this.#decoder;
     if (!d || d.proc !== proc) return;
     this.#decoder = undefined;

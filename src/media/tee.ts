@@ -87,6 +87,15 @@ export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DE
   return slave([...selecting(streams), ...recovering('hls', recovery), ['format_opts', hls], ['onfail', 'ignore']], file);
 }
 
+/**
+ * The output's own clock (pipeline-latency.ts): one text line per encoded video packet
+ * (ffmpeg's framecrc: stream, dts, pts, ...) on ffmpeg's stderr, flushed as each is written,
+ * so onair sees when each frame leaves the encoder for the destinations.
+ */
+export function timingSlave(select = 'v:0'): string {
+  return slave([['f', 'framecrc'], ['select', select], ['flush_packets', 1], ['onfail', 'ignore']], 'pipe:2');
+}
+
 /** Length of one archive recording part. */
 export const RECORDING_PART_S = 2;
 

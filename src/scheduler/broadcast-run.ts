@@ -88,7 +88,7 @@ export class BroadcastRun {
   #encoder: Encoder | undefined;
   #encoderOff: Array<() => void> = [];
   #liveSetup = false;
-  /** The encoder already shows the programme (switched switchLead before air). */
+  /** The engine already asked the encoder for the programme (switchLead before air). */
   #switched = false;
   #chains = new Set<Promise<void>>();
   /** awaitIngest calls begun with the slate, reused when going live. */
@@ -269,6 +269,8 @@ export class BroadcastRun {
       }
     }
     if (this.#encoder && now < start) {
+      // The encoder switches ahead of this by its own latency (a no-op when the cue is unchanged).
+      this.#encoder.cue?.(new Date(switchAt));
       const due = now >= switchAt;
       // A start moved later after the early switch goes back to the slate until then.
       if (due !== this.#switched) {

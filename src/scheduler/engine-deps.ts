@@ -11,12 +11,11 @@ export interface EngineTiming {
   /** Start the encoder (pushing the slate) this long before air. @defaultValue 60 s */
   ffmpegLead: number;
   /**
-   * Switch the encoder from the slate to the programme this long before the scheduled
-   * second: the switch restarts ffmpeg, which takes about a second, so switching early puts
-   * the programme's first frame (not just the record's liveAt) on the scheduled second.
-   * Off by default: YouTube reports the stream inactive while ffmpeg reconnects, so an
-   * early switch can make the transition to live at the scheduled second fail and retry.
-   * @defaultValue 0 (switch at the scheduled second)
+   * Cue the programme this long before the scheduled second. The encoder itself switches
+   * ahead of its cue by the latency it measures (Encoder.cue, config engine.preroll), so
+   * this is only for a latency it cannot see (a relay between onair and the viewers); an
+   * encoder without cue() is switched by show('programme') at this moment.
+   * @defaultValue 0 (the programme's first frame at the scheduled second)
    */
   switchLead: number;
   /** A start missed by less than this (onair was down) still happens; later ones are missed. @defaultValue 15 minutes */

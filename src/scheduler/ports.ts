@@ -244,6 +244,14 @@ export interface EncoderEvents {
 export interface Encoder {
   start(phase: 'slate' | 'programme'): void;
   show(phase: 'slate' | 'programme'): void;
+  /**
+   * The programme's first frame should reach the destinations at `at` (the scheduled
+   * second, less engine.switchLead): the encoder opens the programme ahead and switches to
+   * it early by its own measured latency; a later cue after that switch puts the slate back
+   * until then; undefined drops the cue. Optional: an encoder without it is switched by
+   * show('programme') at `at`, which the engine calls anyway.
+   */
+  cue?(at: Date | undefined): void;
   stop(): Promise<void>;
   /** The programme was retitled (a schedule edit) while the encoder runs: the slate shows the new title. Optional: an encoder without a slate ignores it. */
   retitle?(title: Localized): void;

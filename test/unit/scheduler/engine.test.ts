@@ -47,8 +47,9 @@ describe('broadcast engine', () => {
     expect(h.destinations.alpha!.count('awaitIngest')).to.equal(1);
     expect(await h.state(OCC)).to.equal('ready');
 
-    // The switch restarts ffmpeg (about a second), so with switchLead 1 s it happens early;
-    // the record goes live, and destinations are told, at the scheduled second.
+    // With switchLead 1 s the programme is asked for 1 s early (an encoder with cue() is cued
+    // for then and switches earlier still by its own latency); the record goes live, and
+    // destinations are told, at the scheduled second.
     await h.at(engine, '2026-12-05T09:59:58.999Z');
     expect(enc.log).to.deep.equal(['start:slate']);
     await h.at(engine, '2026-12-05T09:59:59.000Z');

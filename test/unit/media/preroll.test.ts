@@ -1,0 +1,115 @@
+// When a cued switch pre-rolls and switches (preroll.ts), on a hand-driven clock, and how the
+// output's timing slave and the latency figures are read (pipeline-latency.ts).
+import { expect } from 'chai';
+import { OutputClock, PipelineLatency, SwitchCost } from '../../../src/media/pipeline-latency.js';
+import { CuedSwitch, PREROLL_MS, type CueHost } from '../../../src/media/preroll.js';
+import { ManualClock } from '../../support/manual-clock.js';
+
+const T0 = Date.parse('2026-12-05T10:59:00Z');
+
+function harness(leadMs: number) {
+  const clock = new ManualClock(new Date(T0));
+  const calls: Array<{ what: string; at: number; switchAt?: number }> = [];
+  let wanted = false;
+  let ready = true;
+  let lead = leadMs;
+  const host: CueHost = {
+    clock,
+    leadMs: () => lead,
+    preroll: (switchAt) => calls.push({ what: 'preroll', at: clock.now().getTime(), switchAt }),
+    switchNow: () => {
+      wanted = true;
+      calls.push({ what: 'switch', at: clock.now().getTime() });
+    },
+    switchBack: () => {
+      wanted = false;
+      calls.push({ what: 'back', at: clock.now().getTime() });
+    },
+    programmeWanted: () => wanted,
+    ready: () => ready,
+  };
+  return { clock, calls, cue: new CuedSwitch(host), setLead: (ms: number) => (lead = ms), setReady: (r: boolean) => (ready = r) };
+}
+
+describe('media: a cued switch (pre-roll and compensation)', () => {
+  it('pre-rolls PREROLL_MS before the switch, and switches the lead before the cue', async () => {
+    const h = harness(800);
+    const at = T0 + 30_000;
+    h.cue.set(at);
+    await h.clock.set(new Date(at));
+    expect(h.calls).to.deep.equal([
+      { what: 'preroll', at: at - 800 - PREROLL_MS, switchAt: at - 800 },
+      { what: 'switch', at: at - 800 },
+    ]);
+  });
+
+  it('follows a lead that is measured only after the pre-roll', async () => {
+    const h = harness(0);
+    const at = T0 + 30_000;
+    h.cue.set(at);
+    await h.clock.set(new Date(at - PREROLL_MS));
+    h.setLead(750);
+    await h.clock.set(new Date(at));
+    const sw = h.calls.find((c) => c.what === 'switch')!;
+    expect(sw.at).to.be.at.most(at - 750).and.at.least(at - 750 - 200);
+  });
+
+  it('puts the slate back when the cue moves later after the switch, and cues again', async () => {
+    const h = harness(500);
+    const at = T0 + 30_000;
+    h.cue.set(at);
+    await h.clock.set(new Date(at - 400));
+    h.cue.set(at + 20_000);
+    await h.clock.set(new Date(at + 20_000));
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['preroll', 'switch', 'back', 'preroll', 'switch']);
+    expect(h.calls.at(-1)!.at).to.equal(at + 20_000 - 500);
+  });
+
+  it('switches at once for a cue already due; a cue moved well ahead after it puts the slate back and cues again', async () => {
+    const h = harness(500);
+    await h.clock.advance(1000);
+    h.cue.set(T0);
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['switch']);
+    h.cue.set(T0 + 60_000);
+    await h.clock.set(new Date(T0 + 61_000));
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['switch', 'back', 'preroll', 'switch']);
+  });
+
+  it('waits, doing nothing, until the encoder is ready (its source probed), then acts on the cue', async () => {
+    const h = harness(500);
+    h.setReady(false);
+    h.cue.set(T0 + 2000);
+    await h.clock.set(new Date(T0 + 1000));
+    expect(h.calls).to.deep.equal([]);
+    h.setReady(true);
+    h.cue.plan();
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['preroll']);
+    await h.clock.set(new Date(T0 + 2000));
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['preroll', 'switch']);
+  });
+});
+
+describe('media: the output latency and switch cost', () => {
+  it("reads the timing slave's framecrc lines: time base, then each packet's dts", () => {
+    const c = new OutputClock();
+    expect(c.push('0,  5,  7,  1,  100, 0xabc')).to.equal(undefined);
+    expect(c.push('#tb 0: 1/30')).to.equal('header');
+    expect(c.push('#media_type 0: video')).to.equal('header');
+    expect(c.push('0,         -2,          0,        1,    40359, 0x35035427, S=1,        8')).to.be.closeTo(-2 / 30, 1e-9);
+    expect(c.push('0,         90,         93,        1,    19565, 0x9ac2fd4b, F=0x0, S=1,        8')).to.be.closeTo(3, 1e-9);
+    expect(c.push('[flv @ 0x55] Failed to update header with correct duration.')).to.equal(undefined);
+  });
+
+  it('takes the median of recent samples once there are enough, and ignores impossible ones', () => {
+    const l = new PipelineLatency();
+    for (const lag of [0.8, 0.78, 0.82, 0.8, 0.79]) l.sample(10 + lag, 10);
+    expect(l.ms).to.equal(undefined);
+    l.sample(10.81, 10);
+    l.sample(10, 20); // an output restart: not a latency
+    expect(l.ms).to.be.closeTo(800, 10);
+    const cost = new SwitchCost();
+    expect(cost.ms).to.equal(0);
+    for (const ms of [60, 90, 70, 4000_000]) cost.record(ms);
+    expect(cost.ms).to.equal(70);
+  });
+});
