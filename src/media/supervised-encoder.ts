@@ -114,6 +114,8 @@ export class SupervisedEncoder implements Encoder {
   readonly #log: Logger;
   readonly #scratch: string;
   readonly #pidFile: string;
+  /** Decoders spawned so far: numbers their pidfiles. */
+  #decoderSpawns = 0;
   readonly #pipe: PlayoutPipe;
   #health: EncoderHealth = { phase: 'stopped', fps: 0, bitrateKbps: 0, speed: 0, droppedFrames: 0, restarts: 0 };
 
@@ -758,7 +760,8 @@ export class SupervisedEncoder implements Encoder {
     const parser = new ProgressParser();
     const ours = (): boolean => this.#decoder?.proc === proc;
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
-      pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.${hold ? 'preroll' : 'decoder'}.pid`),
+      // One name per spawn: a decoder still exiting must not remove its successor's file.
+      pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.${hold ? 'preroll' : 'decoder'}-${++this.#decoderSpawns}.pid`),
       onStdoutLine: (line) => {
         const sample = parser.push(line);
         if (sample && ours()) this.#onDecoderProgress(sample);
