@@ -6,8 +6,8 @@
 // break of `quietMs` without a failure line starts the count again (it reconnected).
 //
 // What it cannot see: an output that stops delivering without ffmpeg saying anything (a
-// receiver that freezes mid-handshake) — ffmpeg reports no per-output progress through the
-// tee muxer.
+// receiver that freezes mid-handshake or mid-stream): delivery-watch.ts judges those by the
+// bytes the receiver acknowledges.
 
 export interface OutputWatchOptions {
   /** Failing this long without a break = failed. */

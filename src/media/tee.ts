@@ -2,6 +2,8 @@
 // own fifo slave with `onfail=ignore`, so one failing output never drops the others,
 // and `attempt_recovery` reconnects that output on its own, in the same ffmpeg, while
 // the rest keep going (the fifo queues, then drops, packets while its output is down).
+// drop_pkts_on_overflow also means the tee never waits for a slave: a receiver that freezes
+// without closing blocks only its own fifo thread (delivery-watch.ts reports it).
 import path from 'node:path';
 import type { IngestTarget } from '../scheduler/ports.js';
 import { escapeTeeOption, escapeTeeSlave } from './escape.js';
