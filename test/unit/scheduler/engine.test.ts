@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { DestinationError } from '../../../src/scheduler/ports.js';
+import type { BroadcastEngine } from '../../../src/scheduler/engine.js';
+import type { Occurrence } from '../../../src/schedule/types.js';
 import { occurrence } from './fakes.js';
 import { harness, type Harness } from './harness.js';
 
@@ -118,20 +120,26 @@ describe('broadcast engine', () => {
     expect(encoders.every((e) => e.stopped)).to.equal(true);
   });
 
-  it('carries a live broadcast on from its stored copy when its schedule file cannot be read at restart', async () => {
-    const occ = occurrence(OCC, START, 30, { source: { kind: 'file', path: '/media/story.mp4' } });
+  /**
+   * Airs `occ`, stops onair mid-air and starts it again while its file is invalid (the
+   * schedule has no version of it at all); returns the second engine, the broadcast live.
+   */
+  async function restartLiveWithInvalidFile(occ: Occurrence): Promise<BroadcastEngine> {
     h = harness([occ], '2026-12-05T09:00:00Z');
     const first = h.build();
     await first.start();
     await h.at(first, '2026-12-05T10:05:00.000Z');
     await first.stop();
-
-    // At the restart the file is invalid: the schedule has no version of it at all.
     h.schedule.set([], { invalid: true });
     const second = h.build();
     await second.start();
     await second.settled();
     expect(await h.state(OCC)).to.equal('live');
+    return second;
+  }
+
+  it('carries a live broadcast on from its stored copy when its schedule file cannot be read at restart', async () => {
+    const second = await restartLiveWithInvalidFile(occurrence(OCC, START, 30, { source: { kind: 'file', path: '/media/story.mp4' } }));
     const resumed = h.encoders.created.at(-1)!;
     expect(resumed.spec.occurrence.source).to.deep.equal({ kind: 'file', path: '/media/story.mp4' });
     await h.at(second, END);
@@ -140,18 +148,7 @@ describe('broadcast engine', () => {
   });
 
   it('ends a broadcast carried on from its stored copy once its file reads well again without it', async () => {
-    const occ = occurrence(OCC, START, 30);
-    h = harness([occ], '2026-12-05T09:00:00Z');
-    const first = h.build();
-    await first.start();
-    await h.at(first, '2026-12-05T10:05:00.000Z');
-    await first.stop();
-
-    h.schedule.set([], { invalid: true });
-    const second = h.build();
-    await second.start();
-    await second.settled();
-    expect(await h.state(OCC)).to.equal('live');
+    const second = await restartLiveWithInvalidFile(occurrence(OCC, START, 30));
     // Staff mend the file and, in the same save, take this programme out of it.
     h.schedule.set([]);
     await second.settled();
