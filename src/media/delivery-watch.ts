@@ -15,6 +15,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import { promisify } from 'node:util';
 
 /** C0 + C1 (1 + 1536) and C2 (1536) bytes, and the SYN the kernel counts as one. */
 const HANDSHAKE_BYTES = 1 + 1536 + 1536 + 1;
@@ -108,11 +109,7 @@ export function rtmpEndpoint(url: string): { host: string; port: number } | unde
   }
 }
 
-function run(cmd: string, args: string[], signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { maxBuffer: 16 * 1024 * 1024, timeout: 5000, ...(signal ? { signal } : {}) }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+const run = promisify(execFile);
 
 /** `ss -tinpH state established` parsed: for the processes `owned`, bytes acknowledged per peer `ip:port`. */
 export function parseSs(text: string, owned: (pid: number) => boolean): Map<string, number> {
@@ -169,7 +166,8 @@ export async function sampleDelivery(group: number, targets: ReadonlyArray<Deliv
     if (!groups.has(pid)) groups.set(pid, processGroup(pid));
     return groups.get(pid) === group;
   };
-  const acked = parseSs(await run(ss, ['-tinpH', 'state', 'established'], signal), inGroup);
+  const { stdout } = await run(ss, ['-tinpH', 'state', 'established'], { maxBuffer: 16 * 1024 * 1024, timeout: 5000, ...(signal ? { signal } : {}) });
+  const acked = parseSs(stdout, inGroup);
   const out = new Map<string, number | undefined>();
   for (const t of targets) {
     let sum: number | undefined;

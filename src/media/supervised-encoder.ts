@@ -60,7 +60,7 @@ import { RestartPolicy } from './restart-policy.js';
 import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
 import { recordingSlave, targetSlave, timingSlave } from './tee.js';
-import { DeliveryWatch, resolveTargets, rtmpEndpoint, sampleDelivery, type DeliveryTarget } from './delivery-watch.js';
+import { DeliverySampler } from './delivery-sampler.js';
 
 export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 
@@ -155,16 +155,8 @@ export class SupervisedEncoder implements Encoder {
   readonly #restarts: RestartPolicy;
   readonly #disk: DiskWatch;
   readonly #outputsFailing: OutputWatch;
-  /** Whether each RTMP destination's receiver acknowledges what is sent (delivery-watch.ts). */
-  readonly #delivery: DeliveryWatch;
-  /** The RTMP outputs' endpoints, resolved once; empty = nothing to watch. */
-  #deliveryTargets: Promise<Array<DeliveryTarget & { addresses: string[] }>> | undefined;
-  /** The output ffmpeg the delivery samples are of (a new one starts afresh). */
-  #deliveryPid: number | undefined;
-  #sampling = false;
-  #sampledAt = 0;
-  /** `ss` failed (not Linux, not installed): said once, then not tried again. */
-  #deliveryOff = false;
+  /** Whether each RTMP destination's receiver acknowledges what is sent (delivery-sampler.ts). */
+  readonly #delivery: DeliverySampler;
   #recording: RecordingParts | undefined;
   /** The disk filled up: the output runs without its recording slaves (the live stream first). */
   #recordingStopped = false;
@@ -208,7 +200,15 @@ export class SupervisedEncoder implements Encoder {
     this.#outputsFailing = new OutputWatch({ budgetMs: this.#o.outputRetryBudgetMs });
     // The same budget as a receiver that refuses: not receiving is not receiving, whether ffmpeg
     // says so or only the kernel sees it. A handshake is a second's work: 10 s is generous.
-    this.#delivery = new DeliveryWatch({ stallMs: this.#o.outputRetryBudgetMs, handshakeTimeoutMs: Math.min(10_000, this.#o.outputRetryBudgetMs) });
+    this.#delivery = new DeliverySampler({
+      stallMs: this.#o.outputRetryBudgetMs,
+      handshakeTimeoutMs: Math.min(10_000, this.#o.outputRetryBudgetMs),
+      outputs: spec.outputs.filter((o) => o.target.format === 'flv').map((o) => ({ destination: o.destination, url: o.target.url })),
+      now: () => this.#now(),
+      stopped: () => this.#stopping,
+      signal: this.#abort.signal,
+      warn: (err) => this.#log.warn({ err }, 'cannot read the RTMP connections\' acknowledged bytes (ss); a receiver that freezes without closing will not be noticed'),
+    });
     const hls = spec.outputs.find((o) => o.target.format === 'hls');
     this.#rate = hls ? new PlaylistRate(hls.target.url) : undefined;
     this.#slates = deps.slates ?? slateClipsFor(deps);
@@ -580,35 +580,6 @@ export class SupervisedEncoder implements Encoder {
       out.proc.kill();
     }
     return true;
-  }
-
-  /** One sample of what each RTMP receiver acknowledged; never throws (a failed sample judges nothing). */
-  async #sampleDelivery(pid: number): Promise<void> {
-    try {
-      this.#deliveryTargets ??= resolveTargets(
-        this.#spec.outputs.flatMap((o) => {
-          const end = o.target.format === 'flv' ? rtmpEndpoint(o.target.url) : undefined;
-          return end ? [{ destination: o.destination, ...end }] : [];
-        }),
-      );
-      const targets = await this.#deliveryTargets;
-      if (targets.length === 0) {
-        this.#deliveryOff = true;
-        return;
-      }
-      const acked = await sampleDelivery(pid, targets, 'ss', this.#abort.signal);
-      if (this.#stopping) return;
-      if (pid !== this.#deliveryPid) {
-        this.#delivery.reset();
-        this.#deliveryPid = pid;
-      }
-      const now = this.#now();
-      for (const [destination, bytes] of acked) this.#delivery.observe(destination, bytes, now);
-    } catch (err) {
-      if (this.#stopping) return;
-      this.#deliveryOff = true;
-      this.#log.warn({ err: (err as Error).message }, 'cannot read the RTMP connections\' acknowledged bytes (ss); a receiver that freezes without closing will not be noticed');
-    }
   }
 
   #onStderr(line: string, targets: readonly IngestTarget[]): void {
@@ -1037,13 +1008,8 @@ export class SupervisedEncoder implements Encoder {
         ),
       );
     }
-    // Every 5 s: one `ss` for all of this encoder's RTMP outputs (about 30 ms of CPU each on a
-    // loaded 2-core machine, so 0.6 % of a core), well inside the 10 s and 60 s it judges by.
-    if (out?.proc.running && !this.#sampling && !this.#deliveryOff && now - this.#sampledAt >= 5000) {
-      this.#sampling = true;
-      this.#sampledAt = now;
-      this.#background(this.#sampleDelivery(out.proc.pid).finally(() => (this.#sampling = false)));
-    }
+    const sample = out?.proc.running ? this.#delivery.sampleIfDue(out.proc.pid, now) : undefined;
+    if (sample) this.#background(sample);
     for (const f of this.#delivery.due(now)) {
       const url = this.#spec.outputs.find((o) => o.destination === f.destination)?.target.url ?? '';
       this.#events.emit(
