@@ -30,9 +30,12 @@ export interface ValidationContext {
   youtubeDestinations?: readonly string[];
 }
 
-/** The most YouTube takes in a broadcast's title (liveBroadcasts snippet.title), and what it refuses in one. */
+/**
+ * The most YouTube takes in a broadcast's title (liveBroadcasts snippet.title), and what it
+ * refuses in one; the YouTube destination cuts a title by the same two rules.
+ */
 export const YOUTUBE_TITLE_MAX = 100;
-const YOUTUBE_TITLE_REFUSED = /[<>]/;
+export const YOUTUBE_TITLE_REFUSED = /[<>]/g;
 
 const RECURRENCE_KINDS = ['once', 'weekly', 'monthly', 'cron', 'dates'] as const;
 const SOURCE_KINDS = ['file', 'playlist', 'url', 'testPattern'] as const;
@@ -125,7 +128,7 @@ class Checker {
       if (t.length > YOUTUBE_TITLE_MAX) {
         this.warn(at, say('youtubeTitleLong', { key: at.join('.'), count: t.length, max: YOUTUBE_TITLE_MAX, text: t.slice(YOUTUBE_TITLE_MAX - 20, YOUTUBE_TITLE_MAX) }));
       }
-      if (YOUTUBE_TITLE_REFUSED.test(t)) this.warn(at, say('youtubeTitleAngle', { key: at.join('.') }));
+      if (t.search(YOUTUBE_TITLE_REFUSED) >= 0) this.warn(at, say('youtubeTitleAngle', { key: at.join('.') }));
     }
   }
 

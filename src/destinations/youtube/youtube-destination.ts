@@ -18,6 +18,7 @@ import {
 } from '../../scheduler/ports.js';
 import { LiveCalls, type Broadcast, type Stream } from './live-calls.js';
 import { sleep } from './retry-policy.js';
+import { YOUTUBE_TITLE_MAX, YOUTUBE_TITLE_REFUSED } from '../../schedule/normalize.js';
 import { readThumbnail } from './thumbnail-file.js';
 import { YoutubeCallError, type YoutubeApi } from './youtube-api.js';
 
@@ -54,7 +55,6 @@ export function occurrenceMarker(occurrenceId: string): string {
   return `[onair:${occurrenceId}]`;
 }
 
-const TITLE_MAX = 100;
 const DESCRIPTION_MAX = 5000;
 
 export class YoutubeDestination implements Destination {
@@ -349,7 +349,7 @@ export class YoutubeDestination implements Destination {
 
   #snippet(occ: Occurrence): youtube_v3.Schema$LiveBroadcastSnippet {
     // YouTube refuses < and > in titles; the marker ends the description so a restart finds it.
-    const title = this.#text(occ.title).replace(/[<>]/g, '').slice(0, TITLE_MAX) || occ.programmeId;
+    const title = this.#text(occ.title).replace(YOUTUBE_TITLE_REFUSED, '').slice(0, YOUTUBE_TITLE_MAX) || occ.programmeId;
     const marker = occurrenceMarker(occ.id);
     const body = this.#text(occ.description).slice(0, DESCRIPTION_MAX - marker.length - 2);
     return {
