@@ -404,13 +404,17 @@ export class ScheduleService {
 
   async #removed(file: string): Promise<void> {
     this.#refused.delete(file);
-    if (this.#status.delete(file)) this.#events.emit('status');
-    await this.#checker.request({ op: 'remove', file });
-    if (this.#inForce.has(file)) {
-      this.#takeOutOfForce(file);
+    // The file and its programmes leave together, before the checker is told: /api/status
+    // once showed the file gone and its programmes still in force while the worker answered.
+    const listed = this.#status.delete(file);
+    const inForce = this.#inForce.has(file);
+    if (inForce) this.#takeOutOfForce(file);
+    if (listed) this.#events.emit('status');
+    if (inForce) {
       this.#changed();
       this.#deps.logger.info({ file }, 'schedule file deleted; its programmes are removed');
     }
+    await this.#checker.request({ op: 'remove', file });
     await this.#retryRefused(this.#deps.clock.now());
   }
 
