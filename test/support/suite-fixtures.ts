@@ -44,3 +44,26 @@ function leftOpen(): string[] {
   const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
   return timers ? [...named, `${timers} timer(s)`] : named;
 }
+
+/**
+ * Each test file's wall time, hooks included (server starts, ffmpeg runs), printed as the file
+ * ends: the suite's time is the sum of a few heavy files, and this names them.
+ */
+export const mochaHooks = {
+  beforeAll(this: Mocha.Context): void {
+    fileStarted.set(fileOf(this), Date.now());
+  },
+  afterAll(this: Mocha.Context): void {
+    const file = fileOf(this);
+    const since = fileStarted.get(file);
+    if (since !== undefined) process.stdout.write(`  file time: ${file} ${((Date.now() - since) / 1000).toFixed(1)} s\n`);
+  },
+};
+
+const fileStarted = new Map<string, number>();
+
+function fileOf(context: Mocha.Context): string {
+  const root = context.test?.parent;
+  const file = root?.file ?? root?.suites.find((s) => s.file)?.file ?? '(unknown file)';
+  return file.replace(`${process.cwd()}/`, '');
+}
