@@ -73,7 +73,7 @@ function ffmpegEncoders(config: Readonly<Config>, logger: Logger, clock: Clock, 
     mediaRoot: config.dirs.media,
     clock,
     logger: logger.child({ module: 'media' }),
-    options: { stopTimeoutMs: config.engine.stopTimeout, preroll: config.engine.preroll, outputRetryBudgetMs: config.engine.outputRetryBudget, minFreeBytes: config.engine.minFreeBytes, ...options },
+    options: { stopTimeoutMs: config.engine.stopTimeout, preroll: config.engine.preroll, outputRetryBudgetMs: config.engine.outputRetryBudget, minFreeBytes: config.engine.minFreeBytes, defaultFormat: config.engine.picture, ...options },
   });
 }
 

@@ -82,6 +82,17 @@ export const configSchema = z.strictObject({
     outputRetryBudget: durationMs,
     /** Free bytes on the data folder's disk below which it counts as full. */
     minFreeBytes: z.number().int().min(0),
+    /**
+     * Picture of test patterns, live sources and the slate (a file keeps its own).
+     * @defaultValue 1280x720 at 30 fps
+     */
+    picture: z
+      .strictObject({
+        width: z.number().int().min(16).max(3840).refine((n) => n % 2 === 0, 'use an even number'),
+        height: z.number().int().min(16).max(2160).refine((n) => n % 2 === 0, 'use an even number'),
+        fps: z.number().int().min(1).max(60),
+      })
+      .default({ width: 1280, height: 720, fps: 30 }),
   }),
   ffmpeg: z.strictObject({ path: z.string(), probePath: z.string() }),
   destinations: z.record(z.string().regex(/^[a-z0-9-]+$/, 'destination names use a-z, 0-9 and -'), destinationConfig),

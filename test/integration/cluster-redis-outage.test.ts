@@ -24,6 +24,7 @@ import type { BroadcastRecord } from '../../src/scheduler/ports.js';
 import { ffmpegProcessesMentioning, outputFfmpegMentioning } from '../support/onair-process.js';
 import { freePort, killRedisServer, startRedisServer } from '../support/redis-server.js';
 import { LoggedProcess, type LogLine } from '../support/logged-process.js';
+import { SMALL_FORMAT } from '../support/test-encoder-factory.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = path.join(ROOT, 'test/support/cluster-node-child.ts');
@@ -105,9 +106,10 @@ describe('cluster: the leading worker through a Redis restart (private redis-ser
     fs.writeFileSync(
       path.join(root, 'config/outagetest.yaml'),
       stringify({
-        engine: { prepareLead: '5s', ffmpegLead: '3s' },
+        // The small test picture and no lower renditions: one small encode per broadcast.
+        engine: { prepareLead: '5s', ffmpegLead: '3s', picture: SMALL_FORMAT },
         cluster: { leaseTtl: '3s', ...cluster },
-        destinations: { demo: { type: 'local', archive: false } },
+        destinations: { demo: { type: 'local', archive: false, ladder: [] } },
       }),
     );
   }

@@ -85,12 +85,13 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
     OnairProcess.start({ dirs, env: { ONAIR_RELAY_KEY: receiver.key } });
 
   it('airs three occurrences on time, survives an ffmpeg kill, and ends a cancelled one mid-air', async () => {
+    // Timed from readiness, not from a guess at how long onair takes to start on a busy machine.
+    onair = await start();
     const t0 = secondsFromNow(12_000);
     const a: ProgrammeSpec = { id: 'day-a', start: t0, seconds: 20, destinations: ['local', 'relay'] };
     const b: ProgrammeSpec = { id: 'day-b', start: new Date(t0.getTime() + 25_000), seconds: 20, destinations: ['local'] };
     const c: ProgrammeSpec = { id: 'day-c', start: new Date(t0.getTime() + 50_000), seconds: 30, destinations: ['local'] };
     writeSchedule(dirs.schedules, 'day.yaml', [a, b, c]);
-    onair = await start();
     const [ida, idb, idc] = [a, b, c].map(occurrenceId) as [string, string, string];
 
     // A: local + rtmp, live on its second.
@@ -168,11 +169,11 @@ describe('engine end to end: a two-minute day (real onair, ffmpeg, HLS, RTMP)', 
   });
 
   it('resumes a live broadcast after onair is SIGKILLed, firing nothing twice and leaving no ffmpeg', async () => {
+    onair = await start();
     const t0 = secondsFromNow(12_000);
     const d: ProgrammeSpec = { id: 'restart-d', start: t0, seconds: 30, destinations: ['local'] };
     writeSchedule(dirs.schedules, 'day.yaml', [d]);
     const id = occurrenceId(d);
-    onair = await start();
     const live = await untilState(onair, id, 'live', 30_000);
     const watch = live.destinations[0]!.watchUrl!;
     await until('segments before the kill', async () => (await playlistSegments(onair!, watch)).length >= 2, 15_000, 250);

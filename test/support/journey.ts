@@ -63,11 +63,12 @@ export interface Journey<C extends Clock = ScaledClock> {
 }
 
 /**
- * Engine leads short enough for tests: prepared 5 s before air, slate from 3 s before. Tests
+ * Engine leads short enough for tests: prepared 5 s before air, slate from 3 s before; the
+ * small test picture (config engine.picture, as an operator would set it). Tests
  * poll the API far faster than a person does: the API limit itself is tested with the
  * shipped figure in rate-limits.test.ts.
  */
-const TEST_DEFAULTS = { engine: { prepareLead: '5s', ffmpegLead: '3s' }, server: { apiRequestsPerMinute: 20_000 } };
+const TEST_DEFAULTS = { engine: { prepareLead: '5s', ffmpegLead: '3s', picture: SMALL_FORMAT }, server: { apiRequestsPerMinute: 20_000 } };
 
 function flatten(tree: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
   for (const [k, v] of Object.entries(tree)) {
@@ -124,7 +125,7 @@ export async function startJourney<C extends Clock = ScaledClock>(options: Journ
   const onair =
     options.role === 'web'
       ? await composeOnair(config, { clock, logger, role: 'web' })
-      : await startOnair(config, { clock, logger, encoders: { defaultFormat: SMALL_FORMAT } });
+      : await startOnair(config, { clock, logger });
   let stopped = false;
 
   return {

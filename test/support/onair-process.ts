@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { SMALL_FORMAT } from './test-encoder-factory.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,7 +33,10 @@ export function makeOnairDirs(overrides: Record<string, unknown> = {}): OnairDir
   fs.copyFileSync(path.join(ROOT, 'config/default.yaml'), path.join(dirs.config, 'default.yaml'));
   // Tests poll the API far faster than a person does (the limit is tested in rate-limits.test.ts).
   const server = { apiRequestsPerMinute: 20_000, ...(overrides['server'] as Record<string, unknown> | undefined) };
-  fs.writeFileSync(path.join(dirs.config, 'onairtest.yaml'), stringify({ ...overrides, server }));
+  // The small test picture, as an operator would set it (config engine.picture): a 720p
+  // encode per broadcast would cost these tests most of a core.
+  const engine = { picture: SMALL_FORMAT, ...(overrides['engine'] as Record<string, unknown> | undefined) };
+  fs.writeFileSync(path.join(dirs.config, 'onairtest.yaml'), stringify({ ...overrides, server, engine }));
   return dirs;
 }
 

@@ -41,6 +41,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: {}, overrides: { 'destinations.local.ladder': [720, 4000] } })).to.throw(/destinations\.local\.ladder\.1.*at most 2160/);
   });
 
+  it('gives test patterns, cameras and the slate a 720p30 picture unless engine.picture says otherwise, and names a bad one', () => {
+    expect(loadConfig({ env: {} }).engine.picture).to.deep.equal({ width: 1280, height: 720, fps: 30 });
+    expect(loadConfig({ env: {}, overrides: { 'engine.picture': { width: 854, height: 480, fps: 25 } } }).engine.picture).to.deep.equal({ width: 854, height: 480, fps: 25 });
+    expect(() => loadConfig({ env: {}, overrides: { 'engine.picture': { width: 853, height: 480, fps: 25 } } })).to.throw(/engine\.picture\.width.*even/);
+  });
+
   it('gives YouTube the 720p30 profile, resolves a named or explicit one for RTMP, and names a bad one', () => {
     const c = loadConfig({ env: {} });
     expect(c.destinations.youtube).to.deep.equal({ type: 'youtube', profile: { width: 1280, height: 720, fps: 30, videoKbps: 3000 } });
