@@ -11,6 +11,7 @@ import { findSlateFont } from '../../src/media/binaries.js';
 import type { ErrorInfo, EncoderSpec } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
 import { ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
+import { ffmpegProcessesMentioning } from '../support/onair-process.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { testOccurrence } from '../support/test-occurrence.js';
@@ -206,7 +207,10 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     const full = await waitFor('the disk-full problem', () => seen.problems.find((p) => p.code === 'disk-full'), 20_000);
     expect(full.message).to.include('recording of this broadcast is stopped').and.include('live stream goes on');
     const parts = (): string[] => (existsSync(record) ? readdirSync(record).filter((f) => f.endsWith('.ts')).sort() : []);
-    // The output runs again without its recording: HLS grows, the recording does not.
+    // The output runs again without its recording: HLS grows, the recording does not. (The
+    // segments are counted once no ffmpeg writes the recording any more: before, a loaded
+    // machine let the old output add parts after the count.)
+    await waitFor('no ffmpeg writing the recording', () => ffmpegProcessesMentioning(record).length === 0, 30_000);
     await waitFor('HLS segments after the recording stopped', () => hlsSegments(playlist).length >= 2, 30_000);
     const partsThen = parts();
     const before = new Set(hlsSegments(playlist));
