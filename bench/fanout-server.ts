@@ -17,6 +17,7 @@ import type { Occurrence } from '../src/schedule/types.js';
 import { createLogger } from '../src/shared/logger.js';
 import { systemClock } from '../src/shared/clock.js';
 import { TypedEmitter } from '../src/shared/typed-emitter.js';
+import { profileStart, profileStop } from './cpu-profile.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 
 export type ServerKind = 'sio' | 'plain' | 'ws';
@@ -24,14 +25,20 @@ export type ServerCommand =
   | { cmd: 'start'; kind: ServerKind }
   | { cmd: 'rss' }
   | { cmd: 'emit'; round: number }
+  | { cmd: 'round-cpu' }
   | { cmd: 'count-chat'; expect: number }
+  | { cmd: 'profile-start' }
+  | { cmd: 'profile-stop'; name: string }
   | { cmd: 'stop' };
 export type ServerReport =
   | { type: 'listening'; url: string; chatRoom: string }
   | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
-  | { type: 'emitted'; round: number; emitMs: number }
+  | { type: 'emitted'; round: number; emitMs: number; emitCpuMs: number }
+  /** CPU time (user + system) the server spent since the last emit began: its loop and what the writes left to do after it. */
+  | { type: 'round-cpu'; cpuMs: number }
   /** The server handed its last chat batch to every member's socket: `messages` of them, `members` in the room. */
   | { type: 'chat-fanned-out'; at: number; messages: number; members: number; cpuMs: number }
+  | { type: 'profiled' }
   | { type: 'stopped' };
 
 export const CHAT_ROOM = 'bench@chat';
@@ -203,7 +210,15 @@ async function start(kind: ServerKind): Promise<void> {
   reply({ type: 'listening', url: kind === 'ws' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, chatRoom: CHAT_ROOM });
 }
 
+let roundCpu: NodeJS.CpuUsage | undefined;
+
+function cpuMs(since: NodeJS.CpuUsage | undefined): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+}
+
 function emit(round: number): void {
+  roundCpu = process.cpuUsage();
   const sentAt = Date.now();
   const t0 = performance.now();
   if (wss) {
@@ -218,7 +233,7 @@ function emit(round: number): void {
     engine.emit('transition', liveRecord(round, sentAt), 'ready', undefined);
   }
   // How long the server's own loop took to hand every viewer its frame (server cost alone).
-  reply({ type: 'emitted', round, emitMs: performance.now() - t0 });
+  reply({ type: 'emitted', round, emitMs: performance.now() - t0, emitCpuMs: cpuMs(roundCpu) });
 }
 
 async function stop(): Promise<void> {
@@ -245,14 +260,22 @@ process.on('message', (msg: ServerCommand) => {
       reply({ type: 'rss', kb, heapKb: m.heapUsed / 1024, externalKb: (m.external + m.arrayBuffers) / 1024 });
       break;
     }
-      break;
     case 'emit':
       emit(msg.round);
+      break;
+    case 'round-cpu':
+      reply({ type: 'round-cpu', cpuMs: cpuMs(roundCpu) });
       break;
     case 'count-chat':
       chatCounted = 0;
       chatExpected = msg.expect;
       chatCpu = process.cpuUsage();
+      break;
+    case 'profile-start':
+      void profileStart();
+      break;
+    case 'profile-stop':
+      void profileStop(msg.name).then(() => reply({ type: 'profiled' }));
       break;
     case 'stop':
       void stop();

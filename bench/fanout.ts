@@ -4,6 +4,13 @@
 // Three processes on loopback: this one (orchestrator and chat senders), the server
 // (bench/fanout-server.ts: onair's realtime layer as main.ts builds it, or bare ws) and the
 // viewers (bench/fanout-clients.ts).
+// The socket.io viewers of the fan-out rounds speak the protocol over a bare ws client and
+// decode a broadcast as the bare ws viewers do (bench/fanout-clients.ts): the one client
+// process decodes every viewer's copy on the same 2 cores as the server, and socket.io-client
+// spent twice bare ws's CPU per copy there (10,000 viewers: 46 µs against 22 µs), which put
+// the client library, not the server, into the p99 ratio. BENCH_CLIENT=library measures with
+// socket.io-client as before; BENCH_NO_CHAT=1 skips chat; BENCH_CPU_PROF=<folder> writes CPU
+// profiles of the counted rounds (bench/cpu-profile.ts).
 // Usage: npm run bench:fanout [-- 1000,5000,10000]   (ulimit -n must exceed N + 200; -- 0: chat only)
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -18,6 +25,11 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 // 0 measures chat only.
 const SIZES = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0);
 const ROUNDS = 7;
+/**
+ * BENCH_CLIENT=library: the socket.io viewers are socket.io-client instead of the raw
+ * protocol client (bench/fanout-clients.ts), whose per-copy cost equals bare ws's.
+ */
+const CLIENT = process.env['BENCH_CLIENT'] === 'library' ? 'library' : 'raw';
 const CHAT_MEMBERS = 1000;
 const CHAT_MESSAGES = 4000;
 const CHAT_SENDERS = 20;
@@ -69,6 +81,9 @@ interface FanoutResult {
   p99: number;
   /** Median time of the server's own emit loop (writing every viewer's frame). */
   emitMs: number;
+  /** CPU per viewer (µs, median round): the server's loop and what its writes left to do after it; the client process decoding its copy. */
+  serverUs: number;
+  clientUs: number;
   kbPerViewer: number;
 }
 
@@ -86,7 +101,7 @@ async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
   await sleep(300);
   const before = await server.request({ cmd: 'rss' }, 'rss');
   const clients: Clients = new Peer('fanout-clients.ts');
-  const c = await clients.request({ cmd: 'connect', kind, url, n }, 'connected');
+  const c = await clients.request({ cmd: 'connect', kind, url, n, client: CLIENT }, 'connected');
   phase(`${n} ${kind} viewers connected`);
   await sleep(1000);
   const after = await server.request({ cmd: 'rss' }, 'rss');
@@ -94,19 +109,29 @@ async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
   const p50s: number[] = [];
   const p99s: number[] = [];
   const emits: number[] = [];
+  const serverCpu: number[] = [];
+  const clientCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     clients.send({ cmd: 'expect-live', round });
     await sleep(200);
     const got = clients.wait('latencies');
     const emitted = server.request({ cmd: 'emit', round }, 'emitted');
-    const [{ latencies }, { emitMs }] = await Promise.all([got, emitted]);
+    const [{ latencies, cpuMs: clientMs }, { emitMs }] = await Promise.all([got, emitted]);
+    const { cpuMs: serverMs } = await server.request({ cmd: 'round-cpu' }, 'round-cpu');
     // Round 0 warms up the JIT on both sides; it is not counted.
     if (round > 0) {
       p50s.push(pct(latencies, 50));
       p99s.push(pct(latencies, 99));
       emits.push(emitMs);
+      serverCpu.push((serverMs * 1000) / c.n);
+      clientCpu.push((clientMs * 1000) / c.n);
+    } else {
+      // BENCH_CPU_PROF=<folder>: both sides profile the counted rounds (bench/cpu-profile.ts).
+      server.send({ cmd: 'profile-start' });
+      clients.send({ cmd: 'profile-start' });
     }
   }
+  await Promise.all([server.request({ cmd: 'profile-stop', name: `${kind}-${n}-server` }, 'profiled'), clients.request({ cmd: 'profile-stop', name: `${kind}-${n}-clients` }, 'profiled')]);
   phase('rounds done');
   await clients.request({ cmd: 'close' }, 'closed');
   await clients.exited();
@@ -120,6 +145,8 @@ async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
     p50: pct(p50s, 50),
     p99: pct(p99s, 50),
     emitMs: pct(emits, 50),
+    serverUs: pct(serverCpu, 50),
+    clientUs: pct(clientCpu, 50),
     kbPerViewer: (after.kb - before.kb) / c.n,
   };
 }
@@ -213,7 +240,7 @@ function fmt(n: number, digits = 1): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:fanout — node ${process.version}, ${os.cpus().length} cores; median of ${ROUNDS - 1} rounds after a warm-up; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`bench:fanout — node ${process.version}, ${os.cpus().length} cores; median of ${ROUNDS - 1} rounds after a warm-up; viewers: ${CLIENT === 'raw' ? 'raw protocol clients' : 'socket.io-client'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const n of SIZES) {
     const sio = await measure('sio', n);
     const plain = await measure('plain', n);
@@ -232,7 +259,12 @@ async function main(): Promise<void> {
       `           server emit loop alone: onair ${fmt(sio.emitMs)} ms, bare ws ${fmt(ws.emitMs)} ms (${fmt(sio.emitMs / ws.emitMs, 2)}×);` +
         ' the p50/p99 above include one client process decoding every viewer\'s copy',
     );
+    console.log(
+      `           CPU per viewer and broadcast: server onair ${fmt(sio.serverUs)} µs, plain socket.io ${fmt(plain.serverUs)} µs, bare ws ${fmt(ws.serverUs)} µs (${fmt(sio.serverUs / ws.serverUs, 2)}×);` +
+        ` client process (${CLIENT === 'raw' ? 'raw protocol client' : 'socket.io-client'}) ${fmt(sio.clientUs)} µs, (ws) ${fmt(ws.clientUs)} µs (${fmt(sio.clientUs / ws.clientUs, 2)}×)`,
+    );
   }
+  if (process.env['BENCH_NO_CHAT']) return;
   const chat = await measureChat('sio');
   const plainChat = await measureChat('plain');
   const line = (c: ChatResult): string =>
