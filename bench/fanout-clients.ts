@@ -50,6 +50,16 @@ let chatMembers = 0;
 let chatDoneMembers = 0;
 const perMember = new Map<number, number>();
 
+/** What a viewer reads of `programme:live`: the bench server sets liveAt to the instant it emitted, and a round number in the id. */
+interface LiveSeen {
+  liveAt: string;
+  programme: { occurrenceId: string };
+}
+
+function roundOf(p: LiveSeen): number {
+  return Number(p.programme.occurrenceId.split('round-')[1]);
+}
+
 function onLive(sentAt: number, round: number, total: number): void {
   if (round !== expectedRound) return;
   latencies.push(wallNow() - sentAt);
@@ -91,8 +101,8 @@ function rawSocketIo(url: string, fingerprint: string, resolve: () => void, fail
     const text = String(data);
     if (text.startsWith('42')) {
       // 42["event", payload, offset]: an EVENT of the default namespace.
-      const [event, p] = JSON.parse(text.slice(2)) as [string, { liveAt: string; programme: { occurrenceId: string } }];
-      if (event === 'programme:live') onLive(Date.parse(p.liveAt), Number(p.programme.occurrenceId.split('round-')[1]), connected);
+      const [event, p] = JSON.parse(text.slice(2)) as [string, LiveSeen];
+      if (event === 'programme:live') onLive(Date.parse(p.liveAt), roundOf(p), connected);
     } else if (text === '2') {
       ws.send('3');
     } else if (text.startsWith('0')) {
@@ -122,10 +132,7 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
             raws.push(rawSocketIo(c.url, `bench-${process.pid}-${index}`, resolve, () => failed++));
           } else if (c.kind !== 'ws') {
             const s = io(c.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { fingerprint: `bench-${process.pid}-${index}` } });
-            // The bench server sets liveAt to the instant it emitted, and a round number in the id.
-            s.on('programme:live', (p: { liveAt: string; programme: { occurrenceId: string } }) => {
-              onLive(Date.parse(p.liveAt), Number(p.programme.occurrenceId.split('round-')[1]), connected);
-            });
+            s.on('programme:live', (p: LiveSeen) => onLive(Date.parse(p.liveAt), roundOf(p), connected));
             s.on('chat:messages', (batch: unknown[]) => onChat(index, batch.length));
             s.once('connect', () => {
               connected++;
@@ -139,9 +146,10 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
             sockets.push(s);
           } else {
             const ws = new WebSocket(c.url, { perMessageDeflate: false });
+            // ["programme:live", payload]: what a raw Socket.IO viewer reads after "42".
             ws.on('message', (data) => {
-              const m = JSON.parse(String(data)) as { sentAt: number; round: number };
-              onLive(m.sentAt, m.round, connected);
+              const [event, p] = JSON.parse(String(data)) as [string, LiveSeen];
+              if (event === 'programme:live') onLive(Date.parse(p.liveAt), roundOf(p), connected);
             });
             ws.once('open', () => {
               connected++;

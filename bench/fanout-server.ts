@@ -12,6 +12,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { loadConfig } from '../src/config/index.js';
 import { buildRealtimeParts, type RealtimeParts } from '../src/compose/index.js';
 import { ChatFanOut } from '../src/realtime/chat-fan-out.js';
+import { ProgrammeFeed, type LivePayload } from '../src/realtime/index.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../src/scheduler/ports.js';
 import type { Occurrence } from '../src/schedule/types.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -93,6 +94,33 @@ export function liveRecord(round: number, at: number): BroadcastRecord {
     ],
     updatedAt: iso,
   };
+}
+
+/**
+ * The `programme:live` payload onair's feed builds for liveRecord(round, at): the baselines
+ * send these same bytes, so every kind's viewers decode the same JSON.
+ */
+export function livePayload(round: number, at: number): LivePayload {
+  const events = new TypedEmitter<EngineEvents>();
+  let payload: LivePayload | undefined;
+  const feed = new ProgrammeFeed({
+    engineEvents: events,
+    schedule: { occurrences: () => [], find: () => undefined, standing: () => 'unknown', onChange: () => () => {} },
+    clock: systemClock,
+    chatOpensBeforeMs: 0,
+    chatClosesAfterMs: 0,
+    output: {
+      toAll: (event: string, p: unknown) => {
+        if (event === 'programme:live') payload = p as LivePayload;
+      },
+      toRooms: () => {},
+    },
+  });
+  feed.start();
+  events.emit('transition', liveRecord(round, at), 'ready', undefined);
+  feed.stop();
+  if (!payload) throw new Error('the feed sent no programme:live');
+  return payload;
 }
 
 let server: http.Server | undefined;
@@ -222,13 +250,14 @@ function emit(round: number): void {
   const sentAt = Date.now();
   const t0 = performance.now();
   if (wss) {
-    // The same payload, serialised once, as socket.io does for a broadcast.
-    const frame = JSON.stringify({ sentAt, round, event: 'programme:live', payload: liveRecord(round, sentAt) });
-    for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    // What onair's feed sends (less the "42" prefix and the recovery offset), serialised and
+    // encoded once as socket.io does for a broadcast: a string would be encoded to UTF-8
+    // again for every viewer, which made this baseline's loop slower than socket.io's.
+    const frame = Buffer.from(JSON.stringify(['programme:live', livePayload(round, sentAt)]));
+    for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: false });
   } else if (plain) {
     // What the feed sends for a transition to live, emitted straight to everyone.
-    const record = liveRecord(round, sentAt);
-    plain.emit('programme:live', { programme: { occurrenceId: record.occurrenceId }, liveAt: record.liveAt, watch: record.destinations });
+    plain.emit('programme:live', livePayload(round, sentAt));
   } else {
     engine.emit('transition', liveRecord(round, sentAt), 'ready', undefined);
   }
