@@ -24,7 +24,7 @@ import type { ServerCommand, ServerKind, ServerReport } from './fanout-server.js
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // 0 measures chat only.
 const SIZES = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0);
-const ROUNDS = 7;
+const ROUNDS = 11;
 /**
  * BENCH_CLIENT=library: the socket.io viewers are socket.io-client instead of the raw
  * protocol client (bench/fanout-clients.ts), whose per-copy cost equals bare ws's.
@@ -94,7 +94,23 @@ function phase(name: string): void {
   if (process.env['BENCH_DEBUG']) console.log(`  [${((Date.now() - T0) / 1000).toFixed(1)} s] ${name}`);
 }
 
-async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
+/** One kind's server and viewers, connected, and its rounds so far. */
+interface Setup {
+  kind: ServerKind;
+  server: Server;
+  clients: Clients;
+  n: number;
+  connectMs: number;
+  failed: number;
+  kbPerViewer: number;
+  p50s: number[];
+  p99s: number[];
+  emits: number[];
+  serverCpu: number[];
+  clientCpu: number[];
+}
+
+async function connect(kind: ServerKind, n: number): Promise<Setup> {
   const server: Server = new Peer('fanout-server.ts', ['--expose-gc']);
   const { url } = await server.request({ cmd: 'start', kind }, 'listening');
   phase(`${kind} server listening`);
@@ -106,49 +122,63 @@ async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
   await sleep(1000);
   const after = await server.request({ cmd: 'rss' }, 'rss');
   phase(`per viewer: RSS ${((after.kb - before.kb) / c.n).toFixed(1)} KB, JS heap ${((after.heapKb - before.heapKb) / c.n).toFixed(1)} KB, buffers ${((after.externalKb - before.externalKb) / c.n).toFixed(1)} KB`);
-  const p50s: number[] = [];
-  const p99s: number[] = [];
-  const emits: number[] = [];
-  const serverCpu: number[] = [];
-  const clientCpu: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    clients.send({ cmd: 'expect-live', round });
-    await sleep(200);
-    const got = clients.wait('latencies');
-    const emitted = server.request({ cmd: 'emit', round }, 'emitted');
-    const [{ latencies, cpuMs: clientMs }, { emitMs }] = await Promise.all([got, emitted]);
-    const { cpuMs: serverMs } = await server.request({ cmd: 'round-cpu' }, 'round-cpu');
-    // Round 0 warms up the JIT on both sides; it is not counted.
-    if (round > 0) {
-      p50s.push(pct(latencies, 50));
-      p99s.push(pct(latencies, 99));
-      emits.push(emitMs);
-      serverCpu.push((serverMs * 1000) / c.n);
-      clientCpu.push((clientMs * 1000) / c.n);
-    } else {
-      // BENCH_CPU_PROF=<folder>: both sides profile the counted rounds (bench/cpu-profile.ts).
-      server.send({ cmd: 'profile-start' });
-      clients.send({ cmd: 'profile-start' });
-    }
+  return { kind, server, clients, n: c.n, connectMs: c.ms, failed: c.failed, kbPerViewer: (after.kb - before.kb) / c.n, p50s: [], p99s: [], emits: [], serverCpu: [], clientCpu: [] };
+}
+
+async function round(s: Setup, round: number): Promise<void> {
+  s.clients.send({ cmd: 'expect-live', round });
+  await sleep(200);
+  const got = s.clients.wait('latencies');
+  const emitted = s.server.request({ cmd: 'emit', round }, 'emitted');
+  const [{ latencies, cpuMs: clientMs }, { emitMs }] = await Promise.all([got, emitted]);
+  const { cpuMs: serverMs } = await s.server.request({ cmd: 'round-cpu' }, 'round-cpu');
+  // Round 0 warms up the JIT on both sides; it is not counted.
+  if (round > 0) {
+    s.p50s.push(pct(latencies, 50));
+    s.p99s.push(pct(latencies, 99));
+    s.emits.push(emitMs);
+    s.serverCpu.push((serverMs * 1000) / s.n);
+    s.clientCpu.push((clientMs * 1000) / s.n);
+  } else {
+    // BENCH_CPU_PROF=<folder>: both sides profile the counted rounds (bench/cpu-profile.ts).
+    s.server.send({ cmd: 'profile-start' });
+    s.clients.send({ cmd: 'profile-start' });
   }
-  await Promise.all([server.request({ cmd: 'profile-stop', name: `${kind}-${n}-server` }, 'profiled'), clients.request({ cmd: 'profile-stop', name: `${kind}-${n}-clients` }, 'profiled')]);
-  phase('rounds done');
-  await clients.request({ cmd: 'close' }, 'closed');
-  await clients.exited();
-  phase('clients closed');
-  await server.request({ cmd: 'stop' }, 'stopped');
-  await server.exited();
-  phase('server stopped');
+}
+
+async function close(s: Setup): Promise<FanoutResult> {
+  await Promise.all([s.server.request({ cmd: 'profile-stop', name: `${s.kind}-${s.n}-server` }, 'profiled'), s.clients.request({ cmd: 'profile-stop', name: `${s.kind}-${s.n}-clients` }, 'profiled')]);
+  await s.clients.request({ cmd: 'close' }, 'closed');
+  await s.clients.exited();
+  await s.server.request({ cmd: 'stop' }, 'stopped');
+  await s.server.exited();
+  phase(`${s.kind} stopped`);
   return {
-    connectS: c.ms / 1000,
-    failed: c.failed,
-    p50: pct(p50s, 50),
-    p99: pct(p99s, 50),
-    emitMs: pct(emits, 50),
-    serverUs: pct(serverCpu, 50),
-    clientUs: pct(clientCpu, 50),
-    kbPerViewer: (after.kb - before.kb) / c.n,
+    connectS: s.connectMs / 1000,
+    failed: s.failed,
+    p50: pct(s.p50s, 50),
+    p99: pct(s.p99s, 50),
+    emitMs: pct(s.emits, 50),
+    serverUs: pct(s.serverCpu, 50),
+    clientUs: pct(s.clientCpu, 50),
+    kbPerViewer: s.kbPerViewer,
   };
+}
+
+/**
+ * The three servers hold their viewers at once (each in processes of its own, so each one's
+ * memory is its own) and take turns round by round: the machine is shared, its load drifts
+ * over the minutes a run takes, and kinds measured one after another compared different
+ * loads (the p99 ratio swung 0.7x-1.3x between runs of the same code). An idle server's
+ * pings are all that runs beside another's round.
+ */
+async function measureAll(n: number): Promise<Record<ServerKind, FanoutResult>> {
+  const setups: Setup[] = [];
+  for (const kind of ['sio', 'plain', 'ws'] as const) setups.push(await connect(kind, n));
+  for (let r = 0; r < ROUNDS; r++) for (const s of setups) await round(s, r);
+  phase('rounds done');
+  const [sio, plain, ws] = [await close(setups[0]!), await close(setups[1]!), await close(setups[2]!)];
+  return { sio, plain, ws };
 }
 
 const SAMPLES = ['Merhaba herkese!', 'Bu masal çok güzel 😀', 'What happens next?', 'Ayşe buradayım', 'harika bir gün'];
@@ -242,9 +272,7 @@ function fmt(n: number, digits = 1): string {
 async function main(): Promise<void> {
   console.log(`bench:fanout — node ${process.version}, ${os.cpus().length} cores; median of ${ROUNDS - 1} rounds after a warm-up; viewers: ${CLIENT === 'raw' ? 'raw protocol clients' : 'socket.io-client'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const n of SIZES) {
-    const sio = await measure('sio', n);
-    const plain = await measure('plain', n);
-    const ws = await measure('ws', n);
+    const { sio, plain, ws } = await measureAll(n);
     console.log(
       `N=${String(n).padStart(6)} | onair socket.io: p50 ${fmt(sio.p50)} ms, p99 ${fmt(sio.p99)} ms, ${fmt(sio.kbPerViewer)} KB RSS/viewer` +
         ` (connect ${fmt(sio.connectS)} s, ${sio.failed} failed)` +
