@@ -3,17 +3,28 @@
 // how long one broadcast took to reach each, and how many chat messages each received.
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { profileStart, profileStop } from './cpu-profile.js';
 
 export type ClientCommand =
-  | { cmd: 'connect'; kind: 'sio' | 'plain' | 'ws'; url: string; n: number; chatRoom?: string }
+  /**
+   * client (socket.io servers only): 'raw' viewers speak the Socket.IO protocol over a bare
+   * `ws` client and decode a broadcast as the bare ws viewers do (one JSON.parse), so this
+   * one process spends the same per copy whichever server it measures; 'library' viewers
+   * are socket.io-client (about twice the CPU per copy). Chat members are always the library.
+   */
+  | { cmd: 'connect'; kind: 'sio' | 'plain' | 'ws'; url: string; n: number; chatRoom?: string; client?: 'raw' | 'library' }
   | { cmd: 'expect-live'; round: number }
   | { cmd: 'expect-chat'; count: number }
+  | { cmd: 'profile-start' }
+  | { cmd: 'profile-stop'; name: string }
   | { cmd: 'close' };
 
 export type ClientReport =
   | { type: 'connected'; n: number; failed: number; ms: number }
-  | { type: 'latencies'; round: number; latencies: number[] }
+  /** cpuMs: this process's CPU time from the round's announcement to its last viewer's copy (decoding every copy). */
+  | { type: 'latencies'; round: number; latencies: number[]; cpuMs: number }
   | { type: 'chat-done'; lastAt: number; received: number }
+  | { type: 'profiled' }
   | { type: 'closed' };
 
 /** Wall time in ms, comparable across processes on one machine (payloads carry ISO times). */
@@ -31,6 +42,7 @@ let connected = 0;
 let raws: WebSocket[] = [];
 let latencies: number[] = [];
 let expectedRound = -1;
+let roundCpu: NodeJS.CpuUsage | undefined;
 let chatExpected = 0;
 let chatReceived = 0;
 let chatLast = 0;
@@ -38,11 +50,22 @@ let chatMembers = 0;
 let chatDoneMembers = 0;
 const perMember = new Map<number, number>();
 
+/** What a viewer reads of `programme:live`: the bench server sets liveAt to the instant it emitted, and a round number in the id. */
+interface LiveSeen {
+  liveAt: string;
+  programme: { occurrenceId: string };
+}
+
+function roundOf(p: LiveSeen): number {
+  return Number(p.programme.occurrenceId.split('round-')[1]);
+}
+
 function onLive(sentAt: number, round: number, total: number): void {
   if (round !== expectedRound) return;
   latencies.push(wallNow() - sentAt);
   if (latencies.length === total) {
-    send({ type: 'latencies', round, latencies });
+    const cpu = process.cpuUsage(roundCpu);
+    send({ type: 'latencies', round, latencies, cpuMs: (cpu.user + cpu.system) / 1000 });
     latencies = [];
   }
 }
@@ -58,6 +81,43 @@ function onChat(member: number, count: number): void {
   }
 }
 
+/**
+ * A Socket.IO viewer on a bare `ws` client (Engine.IO protocol 4, websocket transport, the
+ * default namespace): answers the server's pings, connects with the same handshake auth as
+ * the library client, and reads `programme:live` with one JSON.parse of the packet.
+ */
+function rawSocketIo(url: string, fingerprint: string, resolve: () => void, fail: () => void): WebSocket {
+  const u = new URL(url);
+  const ws = new WebSocket(`ws://${u.host}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+  let settled = false;
+  const settle = (ok: boolean): void => {
+    if (settled) return;
+    settled = true;
+    if (ok) connected++;
+    else fail();
+    resolve();
+  };
+  ws.on('message', (data) => {
+    const text = String(data);
+    if (text.startsWith('42')) {
+      // 42["event", payload, offset]: an EVENT of the default namespace.
+      const [event, p] = JSON.parse(text.slice(2)) as [string, LiveSeen];
+      if (event === 'programme:live') onLive(Date.parse(p.liveAt), roundOf(p), connected);
+    } else if (text === '2') {
+      ws.send('3');
+    } else if (text.startsWith('0')) {
+      ws.send(`40${JSON.stringify({ fingerprint })}`);
+    } else if (text.startsWith('40')) {
+      settle(true);
+    } else if (text.startsWith('44')) {
+      settle(false);
+      ws.terminate();
+    }
+  });
+  ws.once('error', () => settle(false));
+  return ws;
+}
+
 async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promise<void> {
   const started = wallNow();
   let failed = 0;
@@ -68,12 +128,11 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
       Array.from({ length: size }, (_, j) => {
         const index = i + j;
         return new Promise<void>((resolve) => {
-          if (c.kind !== 'ws') {
+          if (c.kind !== 'ws' && c.client === 'raw' && !c.chatRoom) {
+            raws.push(rawSocketIo(c.url, `bench-${process.pid}-${index}`, resolve, () => failed++));
+          } else if (c.kind !== 'ws') {
             const s = io(c.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { fingerprint: `bench-${process.pid}-${index}` } });
-            // The bench server sets liveAt to the instant it emitted, and a round number in the id.
-            s.on('programme:live', (p: { liveAt: string; programme: { occurrenceId: string } }) => {
-              onLive(Date.parse(p.liveAt), Number(p.programme.occurrenceId.split('round-')[1]), connected);
-            });
+            s.on('programme:live', (p: LiveSeen) => onLive(Date.parse(p.liveAt), roundOf(p), connected));
             s.on('chat:messages', (batch: unknown[]) => onChat(index, batch.length));
             s.once('connect', () => {
               connected++;
@@ -87,9 +146,10 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
             sockets.push(s);
           } else {
             const ws = new WebSocket(c.url, { perMessageDeflate: false });
+            // ["programme:live", payload]: what a raw Socket.IO viewer reads after "42".
             ws.on('message', (data) => {
-              const m = JSON.parse(String(data)) as { sentAt: number; round: number };
-              onLive(m.sentAt, m.round, connected);
+              const [event, p] = JSON.parse(String(data)) as [string, LiveSeen];
+              if (event === 'programme:live') onLive(Date.parse(p.liveAt), roundOf(p), connected);
             });
             ws.once('open', () => {
               connected++;
@@ -117,12 +177,19 @@ process.on('message', (msg: ClientCommand) => {
     case 'expect-live':
       expectedRound = msg.round;
       latencies = [];
+      roundCpu = process.cpuUsage();
       break;
     case 'expect-chat':
       chatExpected = msg.count;
       chatReceived = 0;
       chatDoneMembers = 0;
       perMember.clear();
+      break;
+    case 'profile-start':
+      void profileStart();
+      break;
+    case 'profile-stop':
+      void profileStop(msg.name).then(() => send({ type: 'profiled' }));
       break;
     case 'close':
       for (const s of sockets) s.disconnect();

@@ -12,11 +12,13 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { loadConfig } from '../src/config/index.js';
 import { buildRealtimeParts, type RealtimeParts } from '../src/compose/index.js';
 import { ChatFanOut } from '../src/realtime/chat-fan-out.js';
+import { ProgrammeFeed, type LivePayload } from '../src/realtime/index.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../src/scheduler/ports.js';
 import type { Occurrence } from '../src/schedule/types.js';
 import { createLogger } from '../src/shared/logger.js';
 import { systemClock } from '../src/shared/clock.js';
 import { TypedEmitter } from '../src/shared/typed-emitter.js';
+import { profileStart, profileStop } from './cpu-profile.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 
 export type ServerKind = 'sio' | 'plain' | 'ws';
@@ -24,14 +26,20 @@ export type ServerCommand =
   | { cmd: 'start'; kind: ServerKind }
   | { cmd: 'rss' }
   | { cmd: 'emit'; round: number }
+  | { cmd: 'round-cpu' }
   | { cmd: 'count-chat'; expect: number }
+  | { cmd: 'profile-start' }
+  | { cmd: 'profile-stop'; name: string }
   | { cmd: 'stop' };
 export type ServerReport =
   | { type: 'listening'; url: string; chatRoom: string }
   | { type: 'rss'; kb: number; heapKb: number; externalKb: number }
-  | { type: 'emitted'; round: number; emitMs: number }
+  | { type: 'emitted'; round: number; emitMs: number; emitCpuMs: number }
+  /** CPU time (user + system) the server spent since the last emit began: its loop and what the writes left to do after it. */
+  | { type: 'round-cpu'; cpuMs: number }
   /** The server handed its last chat batch to every member's socket: `messages` of them, `members` in the room. */
   | { type: 'chat-fanned-out'; at: number; messages: number; members: number; cpuMs: number }
+  | { type: 'profiled' }
   | { type: 'stopped' };
 
 export const CHAT_ROOM = 'bench@chat';
@@ -86,6 +94,33 @@ export function liveRecord(round: number, at: number): BroadcastRecord {
     ],
     updatedAt: iso,
   };
+}
+
+/**
+ * The `programme:live` payload onair's feed builds for liveRecord(round, at): the baselines
+ * send these same bytes, so every kind's viewers decode the same JSON.
+ */
+export function livePayload(round: number, at: number): LivePayload {
+  const events = new TypedEmitter<EngineEvents>();
+  let payload: LivePayload | undefined;
+  const feed = new ProgrammeFeed({
+    engineEvents: events,
+    schedule: { occurrences: () => [], find: () => undefined, standing: () => 'unknown', onChange: () => () => {} },
+    clock: systemClock,
+    chatOpensBeforeMs: 0,
+    chatClosesAfterMs: 0,
+    output: {
+      toAll: (event: string, p: unknown) => {
+        if (event === 'programme:live') payload = p as LivePayload;
+      },
+      toRooms: () => {},
+    },
+  });
+  feed.start();
+  events.emit('transition', liveRecord(round, at), 'ready', undefined);
+  feed.stop();
+  if (!payload) throw new Error('the feed sent no programme:live');
+  return payload;
 }
 
 let server: http.Server | undefined;
@@ -203,22 +238,31 @@ async function start(kind: ServerKind): Promise<void> {
   reply({ type: 'listening', url: kind === 'ws' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, chatRoom: CHAT_ROOM });
 }
 
+let roundCpu: NodeJS.CpuUsage | undefined;
+
+function cpuMs(since: NodeJS.CpuUsage | undefined): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+}
+
 function emit(round: number): void {
+  roundCpu = process.cpuUsage();
   const sentAt = Date.now();
   const t0 = performance.now();
   if (wss) {
-    // The same payload, serialised once, as socket.io does for a broadcast.
-    const frame = JSON.stringify({ sentAt, round, event: 'programme:live', payload: liveRecord(round, sentAt) });
-    for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    // What onair's feed sends (less the "42" prefix and the recovery offset), serialised and
+    // encoded once as socket.io does for a broadcast: a string would be encoded to UTF-8
+    // again for every viewer, which made this baseline's loop slower than socket.io's.
+    const frame = Buffer.from(JSON.stringify(['programme:live', livePayload(round, sentAt)]));
+    for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: false });
   } else if (plain) {
     // What the feed sends for a transition to live, emitted straight to everyone.
-    const record = liveRecord(round, sentAt);
-    plain.emit('programme:live', { programme: { occurrenceId: record.occurrenceId }, liveAt: record.liveAt, watch: record.destinations });
+    plain.emit('programme:live', livePayload(round, sentAt));
   } else {
     engine.emit('transition', liveRecord(round, sentAt), 'ready', undefined);
   }
   // How long the server's own loop took to hand every viewer its frame (server cost alone).
-  reply({ type: 'emitted', round, emitMs: performance.now() - t0 });
+  reply({ type: 'emitted', round, emitMs: performance.now() - t0, emitCpuMs: cpuMs(roundCpu) });
 }
 
 async function stop(): Promise<void> {
@@ -245,14 +289,22 @@ process.on('message', (msg: ServerCommand) => {
       reply({ type: 'rss', kb, heapKb: m.heapUsed / 1024, externalKb: (m.external + m.arrayBuffers) / 1024 });
       break;
     }
-      break;
     case 'emit':
       emit(msg.round);
+      break;
+    case 'round-cpu':
+      reply({ type: 'round-cpu', cpuMs: cpuMs(roundCpu) });
       break;
     case 'count-chat':
       chatCounted = 0;
       chatExpected = msg.expect;
       chatCpu = process.cpuUsage();
+      break;
+    case 'profile-start':
+      void profileStart();
+      break;
+    case 'profile-stop':
+      void profileStop(msg.name).then(() => reply({ type: 'profiled' }));
       break;
     case 'stop':
       void stop();

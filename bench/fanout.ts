@@ -4,6 +4,13 @@
 // Three processes on loopback: this one (orchestrator and chat senders), the server
 // (bench/fanout-server.ts: onair's realtime layer as main.ts builds it, or bare ws) and the
 // viewers (bench/fanout-clients.ts).
+// The socket.io viewers of the fan-out rounds speak the protocol over a bare ws client and
+// decode a broadcast as the bare ws viewers do (bench/fanout-clients.ts): the one client
+// process decodes every viewer's copy on the same 2 cores as the server, and socket.io-client
+// spent twice bare ws's CPU per copy there (10,000 viewers: 46 µs against 22 µs), which put
+// the client library, not the server, into the p99 ratio. BENCH_CLIENT=library measures with
+// socket.io-client as before; BENCH_NO_CHAT=1 skips chat; BENCH_CPU_PROF=<folder> writes CPU
+// profiles of the counted rounds (bench/cpu-profile.ts).
 // Usage: npm run bench:fanout [-- 1000,5000,10000]   (ulimit -n must exceed N + 200; -- 0: chat only)
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -17,7 +24,12 @@ import type { ServerCommand, ServerKind, ServerReport } from './fanout-server.js
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // 0 measures chat only.
 const SIZES = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0);
-const ROUNDS = 7;
+const ROUNDS = 11;
+/**
+ * BENCH_CLIENT=library: the socket.io viewers are socket.io-client instead of the raw
+ * protocol client (bench/fanout-clients.ts), whose per-copy cost equals bare ws's.
+ */
+const CLIENT = process.env['BENCH_CLIENT'] === 'library' ? 'library' : 'raw';
 const CHAT_MEMBERS = 1000;
 const CHAT_MESSAGES = 4000;
 const CHAT_SENDERS = 20;
@@ -69,6 +81,9 @@ interface FanoutResult {
   p99: number;
   /** Median time of the server's own emit loop (writing every viewer's frame). */
   emitMs: number;
+  /** CPU per viewer (µs, median round): the server's loop and what its writes left to do after it; the client process decoding its copy. */
+  serverUs: number;
+  clientUs: number;
   kbPerViewer: number;
 }
 
@@ -79,49 +94,91 @@ function phase(name: string): void {
   if (process.env['BENCH_DEBUG']) console.log(`  [${((Date.now() - T0) / 1000).toFixed(1)} s] ${name}`);
 }
 
-async function measure(kind: ServerKind, n: number): Promise<FanoutResult> {
+/** One kind's server and viewers, connected, and its rounds so far. */
+interface Setup {
+  kind: ServerKind;
+  server: Server;
+  clients: Clients;
+  n: number;
+  connectMs: number;
+  failed: number;
+  kbPerViewer: number;
+  p50s: number[];
+  p99s: number[];
+  emits: number[];
+  serverCpu: number[];
+  clientCpu: number[];
+}
+
+async function connect(kind: ServerKind, n: number): Promise<Setup> {
   const server: Server = new Peer('fanout-server.ts', ['--expose-gc']);
   const { url } = await server.request({ cmd: 'start', kind }, 'listening');
   phase(`${kind} server listening`);
   await sleep(300);
   const before = await server.request({ cmd: 'rss' }, 'rss');
   const clients: Clients = new Peer('fanout-clients.ts');
-  const c = await clients.request({ cmd: 'connect', kind, url, n }, 'connected');
+  const c = await clients.request({ cmd: 'connect', kind, url, n, client: CLIENT }, 'connected');
   phase(`${n} ${kind} viewers connected`);
   await sleep(1000);
   const after = await server.request({ cmd: 'rss' }, 'rss');
   phase(`per viewer: RSS ${((after.kb - before.kb) / c.n).toFixed(1)} KB, JS heap ${((after.heapKb - before.heapKb) / c.n).toFixed(1)} KB, buffers ${((after.externalKb - before.externalKb) / c.n).toFixed(1)} KB`);
-  const p50s: number[] = [];
-  const p99s: number[] = [];
-  const emits: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    clients.send({ cmd: 'expect-live', round });
-    await sleep(200);
-    const got = clients.wait('latencies');
-    const emitted = server.request({ cmd: 'emit', round }, 'emitted');
-    const [{ latencies }, { emitMs }] = await Promise.all([got, emitted]);
-    // Round 0 warms up the JIT on both sides; it is not counted.
-    if (round > 0) {
-      p50s.push(pct(latencies, 50));
-      p99s.push(pct(latencies, 99));
-      emits.push(emitMs);
-    }
+  return { kind, server, clients, n: c.n, connectMs: c.ms, failed: c.failed, kbPerViewer: (after.kb - before.kb) / c.n, p50s: [], p99s: [], emits: [], serverCpu: [], clientCpu: [] };
+}
+
+async function round(s: Setup, round: number): Promise<void> {
+  s.clients.send({ cmd: 'expect-live', round });
+  await sleep(200);
+  const got = s.clients.wait('latencies');
+  const emitted = s.server.request({ cmd: 'emit', round }, 'emitted');
+  const [{ latencies, cpuMs: clientMs }, { emitMs }] = await Promise.all([got, emitted]);
+  const { cpuMs: serverMs } = await s.server.request({ cmd: 'round-cpu' }, 'round-cpu');
+  // Round 0 warms up the JIT on both sides; it is not counted.
+  if (round > 0) {
+    s.p50s.push(pct(latencies, 50));
+    s.p99s.push(pct(latencies, 99));
+    s.emits.push(emitMs);
+    s.serverCpu.push((serverMs * 1000) / s.n);
+    s.clientCpu.push((clientMs * 1000) / s.n);
+  } else {
+    // BENCH_CPU_PROF=<folder>: both sides profile the counted rounds (bench/cpu-profile.ts).
+    s.server.send({ cmd: 'profile-start' });
+    s.clients.send({ cmd: 'profile-start' });
   }
-  phase('rounds done');
-  await clients.request({ cmd: 'close' }, 'closed');
-  await clients.exited();
-  phase('clients closed');
-  await server.request({ cmd: 'stop' }, 'stopped');
-  await server.exited();
-  phase('server stopped');
+}
+
+async function close(s: Setup): Promise<FanoutResult> {
+  await Promise.all([s.server.request({ cmd: 'profile-stop', name: `${s.kind}-${s.n}-server` }, 'profiled'), s.clients.request({ cmd: 'profile-stop', name: `${s.kind}-${s.n}-clients` }, 'profiled')]);
+  await s.clients.request({ cmd: 'close' }, 'closed');
+  await s.clients.exited();
+  await s.server.request({ cmd: 'stop' }, 'stopped');
+  await s.server.exited();
+  phase(`${s.kind} stopped`);
   return {
-    connectS: c.ms / 1000,
-    failed: c.failed,
-    p50: pct(p50s, 50),
-    p99: pct(p99s, 50),
-    emitMs: pct(emits, 50),
-    kbPerViewer: (after.kb - before.kb) / c.n,
+    connectS: s.connectMs / 1000,
+    failed: s.failed,
+    p50: pct(s.p50s, 50),
+    p99: pct(s.p99s, 50),
+    emitMs: pct(s.emits, 50),
+    serverUs: pct(s.serverCpu, 50),
+    clientUs: pct(s.clientCpu, 50),
+    kbPerViewer: s.kbPerViewer,
   };
+}
+
+/**
+ * The three servers hold their viewers at once (each in processes of its own, so each one's
+ * memory is its own) and take turns round by round: the machine is shared, its load drifts
+ * over the minutes a run takes, and kinds measured one after another compared different
+ * loads (the p99 ratio swung 0.7x-1.3x between runs of the same code). An idle server's
+ * pings are all that runs beside another's round.
+ */
+async function measureAll(n: number): Promise<Record<ServerKind, FanoutResult>> {
+  const setups: Setup[] = [];
+  for (const kind of ['sio', 'plain', 'ws'] as const) setups.push(await connect(kind, n));
+  for (let r = 0; r < ROUNDS; r++) for (const s of setups) await round(s, r);
+  phase('rounds done');
+  const [sio, plain, ws] = [await close(setups[0]!), await close(setups[1]!), await close(setups[2]!)];
+  return { sio, plain, ws };
 }
 
 const SAMPLES = ['Merhaba herkese!', 'Bu masal çok güzel 😀', 'What happens next?', 'Ayşe buradayım', 'harika bir gün'];
@@ -213,11 +270,9 @@ function fmt(n: number, digits = 1): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:fanout — node ${process.version}, ${os.cpus().length} cores; median of ${ROUNDS - 1} rounds after a warm-up; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`bench:fanout — node ${process.version}, ${os.cpus().length} cores; median of ${ROUNDS - 1} rounds after a warm-up; viewers: ${CLIENT === 'raw' ? 'raw protocol clients' : 'socket.io-client'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const n of SIZES) {
-    const sio = await measure('sio', n);
-    const plain = await measure('plain', n);
-    const ws = await measure('ws', n);
+    const { sio, plain, ws } = await measureAll(n);
     console.log(
       `N=${String(n).padStart(6)} | onair socket.io: p50 ${fmt(sio.p50)} ms, p99 ${fmt(sio.p99)} ms, ${fmt(sio.kbPerViewer)} KB RSS/viewer` +
         ` (connect ${fmt(sio.connectS)} s, ${sio.failed} failed)` +
@@ -232,7 +287,12 @@ async function main(): Promise<void> {
       `           server emit loop alone: onair ${fmt(sio.emitMs)} ms, bare ws ${fmt(ws.emitMs)} ms (${fmt(sio.emitMs / ws.emitMs, 2)}×);` +
         ' the p50/p99 above include one client process decoding every viewer\'s copy',
     );
+    console.log(
+      `           CPU per viewer and broadcast: server onair ${fmt(sio.serverUs)} µs, plain socket.io ${fmt(plain.serverUs)} µs, bare ws ${fmt(ws.serverUs)} µs (${fmt(sio.serverUs / ws.serverUs, 2)}×);` +
+        ` client process (${CLIENT === 'raw' ? 'raw protocol client' : 'socket.io-client'}) ${fmt(sio.clientUs)} µs, (ws) ${fmt(ws.clientUs)} µs (${fmt(sio.clientUs / ws.clientUs, 2)}×)`,
+    );
   }
+  if (process.env['BENCH_NO_CHAT']) return;
   const chat = await measureChat('sio');
   const plainChat = await measureChat('plain');
   const line = (c: ChatResult): string =>

@@ -13,6 +13,7 @@ import { memoryRateLimits, type RateLimits } from '../shared/rate-limit.js';
 import type { TypedEmitter } from '../shared/typed-emitter.js';
 import type { BroadcastRecord, EngineEvents, ScheduleReader } from '../scheduler/ports.js';
 import { ChatFanOut } from './chat-fan-out.js';
+import { directFanOut } from './direct-fan-out.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import {
   moderatorHandlers,
@@ -130,6 +131,10 @@ export class RealtimeServer {
       serveClient: true,
       allowRequest: (req, callback) => this.#gate.allowRequest(req, callback),
     });
+    // Broadcasts to viewers go straight to each idle WebSocket (direct-fan-out.ts): engine.io's
+    // per-connection write path cost the server twice bare ws's CPU per viewer. A cluster
+    // replaces this adapter with its own (compose/onair.ts), which keeps socket.io's path.
+    directFanOut(this.io.of('/').adapter);
     this.moderation = moderationNamespace(this.io);
     this.feed = new ProgrammeFeed({
       engineEvents: deps.engineEvents,

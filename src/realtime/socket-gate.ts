@@ -13,6 +13,12 @@ import type { Socket } from 'socket.io';
 /** socket.io's handshake record (its type is not exported by name). */
 type Handshake = Socket['handshake'];
 
+/** The TCP socket under a WebSocket upgrade, as the gate touches it. */
+interface UpgradeSocket {
+  rawListeners(event: 'close'): unknown[];
+  removeListener(event: 'close', fn: () => void): unknown;
+}
+
 /** What the gate needs from the realtime settings. */
 export interface GateSettings {
   corsOrigins: readonly string[];
@@ -38,6 +44,8 @@ export interface RawConnection {
   on(event: 'close', fn: () => void): void;
   once(event: 'close', fn: () => void): void;
   close(discard?: boolean): void;
+  /** Its transport; a WebSocket one holds the `ws` socket. */
+  transport?: { socket?: { listeners(event: 'error'): Array<(...args: unknown[]) => void>; removeListener(event: 'error', fn: (...args: unknown[]) => void): unknown } };
 }
 
 export class SocketGate {
@@ -48,8 +56,11 @@ export class SocketGate {
   readonly #perAddress = new Map<string, number>();
   /** Open engine.io connections, so shutdown can close each gracefully. */
   readonly #open = new Set<RawConnection>();
-  /** The upgrade's response of each handshake request (engine.io's WebSocketResponse), until admitted. */
-  readonly #responses = new WeakMap<object, { req?: unknown }>();
+  /**
+   * The upgrade's response of each handshake request (engine.io's WebSocketResponse), and
+   * the 'close' listener it put on the TCP socket, until admitted.
+   */
+  readonly #responses = new WeakMap<object, { res: { req?: unknown }; tcp?: UpgradeSocket; onClose?: unknown }>();
 
   constructor(settings: GateSettings) {
     this.#settings = settings;
@@ -77,7 +88,14 @@ export class SocketGate {
    */
   noteResponse(req: IncomingMessage, res: object, next: (err?: unknown) => void): void {
     // Only an upgrade's: a polling request's ServerResponse is still being written.
-    if (!(res instanceof ServerResponse)) this.#responses.set(req, res as { req?: unknown });
+    if (!(res instanceof ServerResponse)) {
+      // engine.io's WebSocketResponse has just put its 'close' listener on the TCP socket
+      // (it re-emits 'close' for middlewares that wait for the response's end; onair has none):
+      // the newest one there now. Nothing else runs between that and this middleware.
+      const tcp = (res as { socket?: UpgradeSocket }).socket;
+      const onClose = tcp?.rawListeners('close').at(-1);
+      this.#responses.set(req, { res: res as { req?: unknown }, ...(tcp && onClose ? { tcp, onClose } : {}) });
+    }
     next();
   }
 
@@ -112,10 +130,20 @@ export class SocketGate {
       req._query = undefined;
     }
     // engine.io's WebSocketResponse stays referenced by the TCP socket's 'close' listener for
-    // the whole connection, and it holds the request; nothing reads it after the upgrade.
-    const res = req ? this.#responses.get(req) : undefined;
-    if (res && 'req' in res) res.req = undefined;
+    // the whole connection, and it holds the request; nothing reads either after the upgrade.
+    // Without that listener the response goes too (its emitter, the once wrapper: about
+    // 0.4 KB a viewer in bench:fanout).
+    const noted = req ? this.#responses.get(req) : undefined;
+    if (noted) {
+      if ('req' in noted.res) noted.res.req = undefined;
+      noted.tcp?.removeListener('close', noted.onClose as () => void);
+    }
     raw.request = null;
+    // engine.io leaves its pre-upgrade error listener on a new WebSocket for the connection's
+    // life (it removes it only when a polling client upgrades); the transport's own listener
+    // handles errors from here on.
+    const ws = raw.transport?.socket;
+    for (const fn of ws?.listeners('error') ?? []) if (fn.name === 'onUpgradeError') ws?.removeListener('error', fn);
   }
 
   /** What the handshake of this engine.io connection (a socket's `conn`) carried. */
