@@ -2,7 +2,8 @@
 // every 5 s for all of the output ffmpeg's RTMP connections (about 30 ms of CPU each on a
 // loaded 2-core machine, so 0.6 % of a core), well inside the 10 s and 60 s it judges by. The
 // endpoints are resolved once; a new output ffmpeg (new connections) starts the judging
-// afresh; without `ss` (not Linux, not installed) it says so once and judges nothing.
+// afresh; without `ss` (not Linux, not installed) it says so once and judges nothing; a
+// sample that fails otherwise (ss timed out under load) is said once and tried again.
 import { DeliveryWatch, resolveTargets, rtmpEndpoint, sampleDelivery, type DeliveryVerdict, type DeliveryWatchOptions } from './delivery-watch.js';
 
 const SAMPLE_EVERY_MS = 5000;
@@ -27,6 +28,8 @@ export class DeliverySampler {
   #sampling = false;
   #sampledAt = 0;
   #off = false;
+  /** A failed sample was reported (once). */
+  #warned = false;
 
   constructor(d: DeliverySamplerDeps) {
     this.#d = d;
@@ -70,8 +73,13 @@ export class DeliverySampler {
       for (const [destination, bytes] of acked) this.#watch.observe(destination, bytes, now);
     } catch (err) {
       if (this.#d.stopped()) return;
-      this.#off = true;
-      this.#d.warn((err as Error).message);
+      // Without ss nothing can be judged. Any other failure (ss timed out on a loaded machine)
+      // judges nothing this time only: turning the watch off for it left, in one loaded run
+      // of the frozen-receiver journey, two frozen receivers `live` for ever.
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      if (missing) this.#off = true;
+      if (missing || !this.#warned) this.#d.warn((err as Error).message);
+      this.#warned = true;
     }
   }
 }

@@ -124,6 +124,13 @@ export class SupervisedEncoder implements Encoder {
   #stopping = false;
   #fatal = false;
   #prepared: PreparedSource | undefined;
+  /**
+   * The pipe exists and is held open: decoders may start. Not before: a decoder started
+   * while the encoder boots (the broadcast went live while ffmpeg's capabilities were still
+   * being read) made a plain file where the pipe was to be, and the output then read an
+   * empty pipe for ever — no destination got anything — or the pipe could not be made.
+   */
+  #running = false;
   #wanted: Kind = 'slate';
   /** What the destinations see (the kind of the decoder feeding the output). */
   #showing: Kind | undefined;
@@ -207,7 +214,7 @@ export class SupervisedEncoder implements Encoder {
       now: () => this.#now(),
       stopped: () => this.#stopping,
       signal: this.#abort.signal,
-      warn: (err) => this.#log.warn({ err }, 'cannot read the RTMP connections\' acknowledged bytes (ss); a receiver that freezes without closing will not be noticed'),
+      warn: (err) => this.#log.warn({ err }, 'cannot read the RTMP connections\' acknowledged bytes (ss); until it can, a receiver that freezes without closing is not noticed'),
     });
     const hls = spec.outputs.find((o) => o.target.format === 'hls');
     this.#rate = hls ? new PlaylistRate(hls.target.url) : undefined;
@@ -230,7 +237,7 @@ export class SupervisedEncoder implements Encoder {
         this.#switchIfNeeded();
       },
       programmeWanted: () => this.#wanted === 'programme',
-      ready: () => this.#prepared !== undefined && !this.#stopping,
+      ready: () => this.#running && !this.#stopping,
     });
     this.#title = spec.occurrence.title;
     this.#disk = new DiskWatch({
@@ -293,7 +300,8 @@ export class SupervisedEncoder implements Encoder {
   show(phase: Kind): void {
     this.#wanted = phase;
     if (phase === 'programme') this.#programmeSince ??= this.#now();
-    if (!this.#prepared || this.#stopping) return;
+    // Still booting: the boot starts what is wanted once the pipe is there.
+    if (!this.#running || this.#stopping) return;
     this.#cue.plan();
     if (phase === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#switchIfNeeded();
@@ -317,7 +325,7 @@ export class SupervisedEncoder implements Encoder {
   retitle(title: Localized): void {
     if (JSON.stringify(title) === JSON.stringify(this.#title)) return;
     this.#title = title;
-    if (!this.#prepared || this.#stopping) return;
+    if (!this.#running || this.#stopping) return;
     this.#background(this.#refreshSlate());
     this.#background(this.#renderSlatesAhead());
   }
@@ -446,6 +454,7 @@ export class SupervisedEncoder implements Encoder {
     if (records.length > 0) this.#recording = new RecordingParts(records);
     this.#log.info({ mode: this.#prepared.mode, reason: this.#prepared.reason, format: this.#prepared.format }, 'encoder prepared');
     if (this.#wanted === 'programme' && this.#sourceDown) this.#reportSourceDown();
+    this.#running = true;
     this.#tick();
     this.#background(this.#launchOutput());
     this.#launchDecoder();
@@ -612,7 +621,7 @@ export class SupervisedEncoder implements Encoder {
 
   /** Brings the decoder in line with what should be on air (stop the wrong one, start the right one). */
   #switchIfNeeded(): void {
-    if (this.#stopping || !this.#prepared) return;
+    if (this.#stopping || !this.#running) return;
     const kind = this.#kindWanted();
     const d = this.#decoder;
     if (d?.proc.running) {
@@ -720,7 +729,7 @@ export class SupervisedEncoder implements Encoder {
   }
 
   #launchDecoder(): void {
-    if (this.#stopping || this.#launchingDecoder || this.#decoder?.proc.running) return;
+    if (this.#stopping || !this.#running || this.#launchingDecoder || this.#decoder?.proc.running) return;
     this.#launchingDecoder = true;
     this.#background(this.#launchDecoderAsync().finally(() => (this.#launchingDecoder = false)));
   }

@@ -3,19 +3,21 @@
 // failing output leaves the other alone and recovers, bad sources end in clear states,
 // and no ffmpeg survives stop().
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EncoderOptions, SupervisedEncoder } from '../../src/media/index.js';
+import { createEncoderFactory, type EncoderOptions, type SupervisedEncoder } from '../../src/media/index.js';
 import { findSlateFont } from '../../src/media/binaries.js';
 import type { ErrorInfo, EncoderSpec } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
-import { ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { binaries, ffmpegChildOf, groupPids, hlsSegments, isAlive, waitFor } from '../support/ffmpeg-tools.js';
 import { ffmpegProcessesMentioning } from '../support/onair-process.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { testOccurrence } from '../support/test-occurrence.js';
-import { testEncoderFactory } from '../support/test-encoder-factory.js';
+import { SMALL_FORMAT, testEncoderFactory } from '../support/test-encoder-factory.js';
 
 const occurrence = (id: string, source: SourceSpec): Occurrence => testOccurrence(id, { source });
 
@@ -72,6 +74,38 @@ describe('media: supervised encoder (real ffmpeg)', function () {
     expect(e.health.phase).to.equal('stopped');
     expect(isAlive(ffmpeg), 'ffmpeg left after stop()').to.equal(false);
     expect(groupPids(pgid), 'processes left after stop()').to.deep.equal([]);
+  });
+
+  it('starts the programme asked for while the encoder is still starting (ffmpeg\'s capabilities being read) into the pipe, not beside it', async () => {
+    // A link of its own to the same ffmpeg: its capabilities are read afresh (they are cached
+    // per path), as at a server's start, when a broadcast can go live while its encoder boots.
+    // The programme's decoder used to be started then, before the pipe existed: ffmpeg made a
+    // plain file there, and the output read an empty pipe (no data at all) or failed to make it.
+    const ffmpeg = path.join(dir, 'bin', 'ffmpeg');
+    mkdirSync(path.dirname(ffmpeg));
+    symlinkSync(binaries().ffmpeg, ffmpeg);
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    const e = createEncoderFactory({
+      ...binaries(),
+      ffmpeg,
+      runDir: path.join(dir, 'run'),
+      clock: systemClock,
+      logger: createLogger('silent'),
+      options: { defaultFormat: SMALL_FORMAT, stopTimeoutMs: 3000 },
+    }).create({ occurrence: occurrence('early@2026-12-05T11:00', pattern), outputs: [{ destination: 'local', target: { url: playlist, format: 'hls' } }] });
+    encoders.push(e);
+    const seen = collectEncoderEvents(e);
+    e.start('slate');
+    // The source is prepared (probing is done): the broadcast goes live now.
+    await waitFor('the source prepared', () => e.mode !== undefined, 10_000, 1);
+    e.show('programme');
+    await waitFor('an HLS segment', () => {
+      if (seen.fatals.length > 0) throw new Error(`fatal: ${seen.fatals[0]!.message}`);
+      return hlsSegments(playlist).length >= 1;
+    }, 30_000);
+    expect(seen.fatals).to.deep.equal([]);
+    expect(seen.problems.map((p) => p.code)).to.not.include('ffmpeg-stalled');
+    expect(e.health.phase).to.equal('programme');
   });
 
   it('is back on air within 5 s after ffmpeg is killed, and counts the restart', async () => {

@@ -1,6 +1,8 @@
-// Journey: RTMP receivers that freeze without closing. One takes the stream, drops it, and
-// then accepts ffmpeg's reconnection but never answers its handshake; the other takes the
-// stream, then stops reading with the connection left open.
+// Journey: RTMP receivers that freeze without closing. One accepts TCP and never answers the
+// RTMP handshake from the output's first start (a black hole, in the tee all along: refused
+// before air by the destination's own check, while the others deliver); one takes the stream,
+// drops it, and then accepts ffmpeg's reconnection but never answers its handshake; one takes
+// the stream, then stops reading with the connection left open.
 // ffmpeg says nothing about the last two (its fifo thread for that output just blocks), so
 // the real composed server judges each RTMP destination by the bytes its receiver
 // acknowledges (the kernel's count on ffmpeg's connection): each is marked failed after the
@@ -10,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { FreezingProxy } from '../support/frozen-receivers.js';
+import { BlackHole, FreezingProxy } from '../support/frozen-receivers.js';
 import { startJourney, type Journey } from '../support/journey.js';
 import { RtmpReceiver } from '../support/rtmp-receiver.js';
 import { waitFor } from '../support/wait.js';
@@ -23,7 +25,7 @@ duration: 10m
 recurrence:
   once: 2026-12-05T12:00
 source: { testPattern: {} }
-destinations: [local, frozen, rehole]
+destinations: [local, hole, frozen, rehole]
 `;
 
 interface View {
@@ -39,6 +41,7 @@ describe('journey: RTMP receivers that freeze without closing are found out', fu
   let proxy: FreezingProxy;
   let reproxy: FreezingProxy;
   let second: RtmpReceiver;
+  let hole: BlackHole;
   let dir: string;
 
   before(async () => {
@@ -47,23 +50,26 @@ describe('journey: RTMP receivers that freeze without closing are found out', fu
     proxy = await FreezingProxy.start(receiver.port);
     second = await RtmpReceiver.start(dir, 'second-key');
     reproxy = await FreezingProxy.start(second.port);
+    hole = await BlackHole.start();
     j = await startJourney({
       schedules: { 'show.yaml': SHOW },
       start: START,
       config: {
         destinations: {
+          hole: { type: 'rtmp', url: `rtmp://127.0.0.1:${hole.port}/live`, keyEnv: 'HOLE_KEY' },
           frozen: { type: 'rtmp', url: `rtmp://127.0.0.1:${proxy.port}/live`, keyEnv: 'FROZEN_KEY' },
           rehole: { type: 'rtmp', url: `rtmp://127.0.0.1:${reproxy.port}/live`, keyEnv: 'REHOLE_KEY' },
         },
         engine: { outputRetryBudget: '8s' },
       },
-      env: { FROZEN_KEY: receiver.key, REHOLE_KEY: second.key },
+      env: { HOLE_KEY: 'hole-key', FROZEN_KEY: receiver.key, REHOLE_KEY: second.key },
     });
   });
   after(async () => {
     await j?.stop();
     await proxy?.stop();
     await reproxy?.stop();
+    await hole?.stop();
     await receiver?.stop();
     await second?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -93,14 +99,25 @@ describe('journey: RTMP receivers that freeze without closing are found out', fu
     await waitFor('a new HLS segment', () => newestSegment() !== last, 20_000, 200);
   }
 
-  it('delivers to both receivers behind the proxies', async () => {
+  it('fails the server that never answers the RTMP handshake from the start, while the others deliver', async () => {
     await waitFor('the broadcast live', async () => (await view()).state === 'live', 60_000);
     await waitFor('video at both receivers behind the proxies', async () => (await receiver.framesReceived()) >= 25 && (await second.framesReceived()) >= 25, 60_000, 300).catch(async (err: Error) => {
       // Say where it stopped: the destinations as staff see them, and what the receivers got.
       throw new Error(`${err.message}; frames ${await receiver.framesReceived()} and ${await second.framesReceived()}; ${JSON.stringify((await view()).destinations)}`);
     });
-    const v = await view();
-    for (const name of ['local', 'frozen', 'rehole']) expect(dest(v, name).status, name).to.equal('live');
+    await hlsGoesOn();
+    expect(hole.connections, 'connections the black hole holds').to.be.above(0);
+    // As staff see it in the list of broadcasts.
+    const listed = await waitFor('the hole destination failed in the list', async () => {
+      const list = (await (await fetch(`${j.url}/api/broadcasts?from=2026-12-05T00:00:00Z&to=2026-12-06T00:00:00Z`)).json()) as { broadcasts: Array<View & { occurrenceId: string }> };
+      const v = list.broadcasts.find((b) => b.occurrenceId === ID);
+      return v && dest(v, 'hole').status === 'failed' && v;
+    }, 30_000, 250);
+    const error = dest(listed, 'hole').error!;
+    expect(error.message).to.include('Destination "hole"').and.include('did not answer the RTMP handshake').and.include('destinations.hole.url');
+    expect(error.message).to.not.include('hole-key');
+    expect(listed.state).to.equal('live');
+    for (const name of ['local', 'frozen', 'rehole']) expect(dest(listed, name).status, name).to.equal('live');
   });
 
   it('fails the destination whose server, after a drop, takes the reconnection but never answers its handshake', async () => {

@@ -1,6 +1,7 @@
-// An RTMP receiver that freezes without closing, for tests: a proxy in front of a real
-// receiver that forwards until freeze(), then stops reading — the connection stays open and
-// the kernel's buffers fill, as with a server that hangs mid-stream; after drop() too, a
+// RTMP receivers that freeze without closing, for tests: a black hole that accepts TCP and
+// never reads or answers (so the RTMP handshake never completes), and a proxy in front of a
+// real receiver that forwards until freeze(), then stops reading — the connection stays open
+// and the kernel's buffers fill, as with a server that hangs mid-stream; after drop() too, a
 // reconnecting sender is accepted but never answered (its RTMP handshake never completes).
 import net from 'node:net';
 
@@ -20,6 +21,28 @@ async function listen(onConnection: (socket: net.Socket) => void): Promise<{ ser
 async function close(server: net.Server, sockets: Set<net.Socket>): Promise<void> {
   for (const s of sockets) s.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Accepts every connection and never reads from it nor writes to it. */
+export class BlackHole {
+  private constructor(private readonly s: Awaited<ReturnType<typeof listen>>) {}
+
+  static async start(): Promise<BlackHole> {
+    return new BlackHole(await listen((socket) => socket.pause()));
+  }
+
+  get port(): number {
+    return this.s.port;
+  }
+
+  /** Connections accepted and still open. */
+  get connections(): number {
+    return this.s.sockets.size;
+  }
+
+  stop(): Promise<void> {
+    return close(this.s.server, this.s.sockets);
+  }
 }
 
 /**
