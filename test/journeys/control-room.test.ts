@@ -14,6 +14,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/chat/password.js';
 import { startJourney, type Journey } from '../support/journey.js';
+import { freePort } from '../support/free-port.js';
 import { launchChromium } from '../browser/browser-support.js';
 import { videoPlays } from '../support/viewer-page.js';
 import { waitFor } from '../support/wait.js';
@@ -29,9 +30,10 @@ duration: 45m
 recurrence:
   once: 2026-12-05T12:00
 source: { testPattern: {} }
-destinations: [local]
+destinations: [local, relay]
 `;
 const PASSWORD = 'control room secret';
+const RELAY_KEY = 'relay-secret-key';
 /** Another day's talk: saved, broken and fixed while the room is open. */
 const TALK = `id: author-talk
 title: { tr: Yazar Söyleşisi, en: Author Talk }
@@ -55,10 +57,13 @@ describe('journey: staff run a broadcast from the control room', function () {
 
   before(async () => {
     browser = await launchChromium();
+    // The relay's server is down (nothing listens on its port): it fails, the workshop goes on.
+    const relay = { type: 'rtmp', url: `rtmp://127.0.0.1:${await freePort()}/live`, keyEnv: 'ONAIR_RELAY_KEY' };
     j = await startJourney({
       schedules: { 'workshop.yaml': WORKSHOP },
       start: START,
-      config: { moderation: { accounts: [{ name: 'zeynep', passwordHash: await hashPassword(PASSWORD) }] } },
+      env: { ONAIR_RELAY_KEY: RELAY_KEY },
+      config: { moderation: { accounts: [{ name: 'zeynep', passwordHash: await hashPassword(PASSWORD) }] }, destinations: { relay } },
     });
     const ctx = await browser.newContext({ timezoneId: 'Europe/Istanbul', viewport: { width: 1280, height: 900 } });
     room = await ctx.newPage();
@@ -132,6 +137,13 @@ describe('journey: staff run a broadcast from the control room', function () {
       return b?.textContent === 'live' ? getComputedStyle(b).backgroundColor : false;
     }, `#broadcasts tr[data-occurrence="${id}"] .badge`, { timeout: 30_000 });
     expect(await colour.jsonValue()).to.equal('rgb(176, 0, 32)');
+    // The relay that never answered is named in the room, with its reason, never its key.
+    const relayLine = room.locator(`#broadcasts tr[data-occurrence="${id}"] .destination-problem[data-destination="relay"]`);
+    await relayLine.waitFor({ timeout: 30_000 });
+    const said = (await relayLine.textContent())!;
+    expect(said).to.match(/^relay: failed — \S/);
+    expect(said).to.not.include(RELAY_KEY);
+    expect(await relayLine.getAttribute('class')).to.include('error');
   });
 
   it('the slate: only the switch that applies is offered, the viewer page shows it and then the programme again; the bitrate is measured, not the configured rate', async () => {
@@ -175,7 +187,7 @@ describe('journey: staff run a broadcast from the control room', function () {
     await viewer.locator('#player-message', { hasText: 'Robot Workshop has ended.' }).waitFor({ timeout: 30_000 });
     expect(await viewer.locator('#player-area video').count()).to.equal(0);
     expect(await viewer.locator('#programmes li h3', { hasText: 'Robot' }).count()).to.equal(0);
-    const reason = room.locator(`#broadcasts tr[data-occurrence="${id}"] .meta`);
+    const reason = room.locator(`#broadcasts tr[data-occurrence="${id}"] .broadcast-reason`);
     await reason.waitFor();
     expect(await reason.textContent()).to.match(/^ended early by staff at 11:5\d:\d\d \(Europe\/Istanbul\)$/);
     // A page opened now does not list it as coming up either.

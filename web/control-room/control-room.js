@@ -16,7 +16,8 @@ import { wireStaffLogin } from '../shared/staff-login.js';
 /** @typedef {import('../../src/realtime/events.js').ScheduleStatusPayload} ScheduleStatus */
 /** @typedef {import('socket.io-client').Socket<ServerEvents, ClientEvents>} StaffSocket */
 /**
- * @typedef {{ name: string; kind: string; status: string; watchUrl?: string }} DestinationView
+ * @typedef {{ message: string; code?: string }} DestinationProblem
+ * @typedef {{ name: string; kind: string; status: string; watchUrl?: string; error?: DestinationProblem; warning?: DestinationProblem }} DestinationView
  * @typedef {{ occurrenceId: string; programmeId: string; title: { tr: string; en: string }; state: string;
  *   scheduledStart: string; scheduledEnd: string; liveAt?: string; endedAt?: string; reason?: string;
  *   destinations: DestinationView[] }} Broadcast
@@ -258,7 +259,16 @@ function renderBroadcasts(s) {
     tr.append(h('td', `${hhmm(b.scheduledStart, s.timezone)}–${hhmm(b.scheduledEnd, s.timezone)}`));
     const name = h('td');
     name.append(h('bdi', title(b)));
-    if (b.reason) name.append(h('div', localReason(b.reason, s.timezone), 'meta'));
+    if (b.reason) name.append(h('div', localReason(b.reason, s.timezone), 'meta broadcast-reason'));
+    // A destination that failed or went on without something (a receiver that never answered,
+    // a thumbnail refused) while the broadcast itself goes on: said here, by name, with its fix.
+    for (const d of b.destinations) {
+      const problem = d.error ?? d.warning;
+      if (d.status !== 'failed' && !problem) continue;
+      const line = h('div', `${d.name}: ${d.status}${problem ? ` — ${problem.message}` : ''}`, d.status === 'failed' || d.error ? 'meta destination-problem error' : 'meta destination-problem');
+      line.dataset.destination = d.name;
+      name.append(line);
+    }
     tr.append(name);
     const st = h('td');
     st.append(h('span', b.state, `badge state-text-${b.state}`));
