@@ -142,7 +142,7 @@ async function runMode(preroll: boolean, programmeFile: (media: string) => strin
       results.push(r);
       const b = await getBroadcast(onair, id);
       if (process.env.BENCH_DEBUG) {
-        for (const l of onair.logs) if (typeof l.msg === 'string' && /cued|pre-roll|let through|on air|ffmpeg started|transition|live/.test(l.msg) && String(l['occurrence'] ?? '').includes(p.id)) console.log('   ', (l['time'] as number) - start, l.msg, l['kind'] ?? '', l['leadMs'] ?? '', l['costMs'] ?? '', l['held'] ?? '', l['offsetS'] ?? '', l['after'] ?? '', l['gapS'] ?? '');
+        for (const l of onair.logs) if (typeof l.msg === 'string' && /cued|pre-roll|let through|on air|ffmpeg started|transition|live/.test(l.msg) && String(l['occurrence'] ?? '').includes(p.id)) console.log('   ', (l['time'] as number) - start, l.msg, l['kind'] ?? '', l['leadMs'] ?? '', l['costMs'] ?? '', l['held'] ?? '', l['offsetS'] ?? '', l['after'] ?? '', l['gapS'] ?? '', l['airMs'] ?? '');
       }
       console.log(`${id.padEnd(40)} RTMP ${String(r.rtmp ?? '—').padStart(6)} ms  HLS ${String(r.hls ?? '—').padStart(6)} ms  (${b?.state})  load ${load()}`);
     }

@@ -16,7 +16,7 @@ import { ladderFilter, ladderMaps, type LadderStreams } from './ladder.js';
 import type { VideoFormat } from './media-info.js';
 
 /**
- * Codec arguments of the output's encode: H.264 with a 2 s GOP at a constant bitrate
+ * Codec arguments of the output's encode: H.264 (no B-frames) with a 2 s GOP at a constant bitrate
  * (x264's HRD in CBR mode pads with filler, b = minrate = maxrate, a one-GOP buffer), as
  * YouTube asks (support.google.com/youtube/answer/2853702), and AAC 128k stereo. A constant frame rate fills
  * the short gap while one decoder hands over to the next with repeated frames, and the
@@ -36,6 +36,11 @@ export function encodeArgs(format: VideoFormat, opts: { audioFilter?: boolean } 
     '-keyint_min', String(gop),
     '-sc_threshold', '0',
     '-x264-params', 'nal-hrd=cbr',
+    // No B-frames: each frame leaves the encoder in display order with dts = pts, so a
+    // viewer's decoder shows it on arrival instead of holding it to reorder (2-4 frames
+    // with x264's B-pyramid, at every receiver), and the latency measured from the dts
+    // (pipeline-latency.ts) is the frame's own, whatever type x264 picked at a cut.
+    '-bf', '0',
     '-b:v', `${kbps}k`,
     '-minrate', `${kbps}k`,
     '-maxrate', `${kbps}k`,

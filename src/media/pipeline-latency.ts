@@ -71,6 +71,7 @@ export class OutputClock {
  */
 export class SwitchCost {
   readonly #ms = new RecentMedian(9);
+  readonly #airMs = new RecentMedian(9);
   /** The pipeline latency an encoder of this factory measured last (ms). */
   lastLatencyMs: number | undefined;
 
@@ -82,6 +83,23 @@ export class SwitchCost {
   /** The median cost, 0 before any pre-rolled switch was measured. */
   get ms(): number {
     return this.#ms.value ?? 0;
+  }
+
+  /**
+   * A pre-rolled switch's whole cost as the output's encoder shows it: from the decision
+   * to the programme's first frame leaving the encoder, less the output latency the lead
+   * counted (ms). It holds the cost above and what the steady latency does not: the
+   * timestamp gap a held programme leaves after the slate (preroll.ts) is filled by the
+   * output with repeated frames all at once, and x264 works through them before the
+   * programme's first frame (about 60 of them: 0.1-0.2 s at 720p on two busy cores).
+   */
+  recordAir(ms: number): void {
+    if (ms > -1000 && ms < 5000) this.#airMs.push(ms);
+  }
+
+  /** The median whole cost, undefined before any was measured. */
+  get airMs(): number | undefined {
+    return this.#airMs.value;
   }
 }
 

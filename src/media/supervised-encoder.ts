@@ -147,6 +147,12 @@ export class SupervisedEncoder implements Encoder {
   readonly #switchCost: SwitchCost;
   /** Real time a cued switch was decided, until its cost is measured. */
   #cueSwitchReal: number | undefined;
+  /**
+   * A pre-rolled switch whose first programme frame has not left the output's encoder yet:
+   * where its timestamps start (s on the output's timeline), when it was decided and the
+   * output latency its lead counted (SwitchCost.recordAir).
+   */
+  #airPending: { offsetS: number; switchReal: number; latencyMs: number } | undefined;
   /** The decoders' timeline end when the last one exited. */
   #decodersEndS = 0;
   #launchingDecoder = false;
@@ -316,9 +322,12 @@ export class SupervisedEncoder implements Encoder {
     if (this.#o.preroll) this.#cue.set(at?.getTime());
   }
 
-  /** How early a cued switch is made (ms): the output's latency and the switch's own cost, as measured. */
+  /**
+   * How early a cued switch is made (ms): the output's latency and the switch's own cost,
+   * as measured (the whole cost seen at the encoder once a pre-rolled switch was measured).
+   */
   #leadMs(): number {
-    return (this.#latency.ms ?? this.#switchCost.lastLatencyMs ?? 0) + this.#switchCost.ms;
+    return (this.#latency.ms ?? this.#switchCost.lastLatencyMs ?? 0) + (this.#switchCost.airMs ?? this.#switchCost.ms);
   }
 
   /** A new title: the slate is re-rendered with it (and its other messages ahead). */
@@ -500,7 +509,10 @@ export class SupervisedEncoder implements Encoder {
         if (dtsS === 'header') return;
         if (dtsS === undefined) {
           if (this.#output?.proc === proc) this.#onStderr(line, targets);
-        } else if (this.#output?.proc === proc && ++packets % 5 === 0) this.#sampleLatency(this.#output, dtsS);
+        } else if (this.#output?.proc === proc) {
+          this.#watchAir(this.#output, dtsS);
+          if (++packets % 5 === 0) this.#sampleLatency(this.#output, dtsS);
+        }
       },
     });
     const now = this.#now();
@@ -547,6 +559,20 @@ export class SupervisedEncoder implements Encoder {
     if (!d?.firstProgressReal || real - d.firstProgressReal < 1000 || this.#switchPending) return;
     this.#latency.sample(timelineEnd(d, real), dtsS);
     if (this.#latency.ms !== undefined) this.#switchCost.lastLatencyMs = this.#latency.ms;
+  }
+
+  /** The first programme frame of a pre-rolled switch leaves the encoder: its whole cost is measured. */
+  #watchAir(out: Run, dtsS: number): void {
+    const a = this.#airPending;
+    if (!a) return;
+    // A restarted output's timeline is counted from an estimate: no measure.
+    if (out.offsetS !== 0) this.#airPending = undefined;
+    else if (dtsS >= a.offsetS - 0.5 / this.#prepared!.format.fps) {
+      this.#airPending = undefined;
+      const airMs = performance.now() - a.switchReal - a.latencyMs;
+      this.#switchCost.recordAir(airMs);
+      this.#log.info({ airMs: Math.round(airMs) }, 'pre-rolled programme left the encoder');
+    }
   }
 
   #onOutputExit(proc: GuardedProcess, info: ExitInfo): void {
@@ -848,6 +874,8 @@ export class SupervisedEncoder implements Encoder {
       return true;
     }
     h.proc.release();
+    const latencyMs = this.#latency.ms ?? this.#switchCost.lastLatencyMs;
+    this.#airPending = this.#cueSwitchReal !== undefined && latencyMs !== undefined ? { offsetS: h.offsetS, switchReal: this.#cueSwitchReal, latencyMs } : undefined;
     this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal };
     this.#log.info({ role: 'decoder', kind: 'programme', pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, 'pre-rolled programme let through');
     return true;

@@ -1,5 +1,6 @@
 // A viewer on loopback for the start benches and tests: a real RTMP server (ffmpeg
-// `-listen 1`) that decodes what is published as it arrives, one thread and no buffering,
+// `-listen 1`) that decodes what is published as it arrives, one thread and no buffering
+// (in the decoder and in the raw output's encoder),
 // scales each frame to 8x8 and hands its mean colour to onair's tests with the wall-clock
 // time it arrived (Date.now()). So "when did the first programme frame reach a viewer" is
 // read where a viewer is, from the pictures themselves. One publisher per listener run; a
@@ -89,6 +90,10 @@ export class RtmpFrameWatcher {
         '-fflags', 'nobuffer', '-flags', 'low_delay', '-threads', '1',
         '-listen', '1', '-i', this.url,
         '-map', '0:v:0', '-vf', `scale=${SIDE}:${SIDE}`, '-fps_mode', 'passthrough',
+        // The raw output's own encoder in one thread too: rawvideo is frame-threaded, and
+        // with ffmpeg's automatic thread count it hands each frame out one or two frames
+        // (33-67 ms) after it was decoded, a delay of this watcher's, not of the stream.
+        '-threads', '1',
         '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
       ],
       { stdio: ['ignore', 'pipe', 'ignore'] },

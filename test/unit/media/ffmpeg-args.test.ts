@@ -12,7 +12,7 @@ const hd = { width: 1280, height: 720, fps: 30 };
 const value = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
 describe('media: ffmpeg arguments', () => {
-  it('encodes once at constant bitrate: 2 s GOP, nal-hrd=cbr, b = minrate = maxrate, one-GOP buffer, AAC 128k', () => {
+  it('encodes once at constant bitrate: 2 s GOP, no B-frames, nal-hrd=cbr, b = minrate = maxrate, one-GOP buffer, AAC 128k', () => {
     const args = outputArgs({ format: hd, pipe: '/run/x/playout.ts', slaves: ['[f=flv]x'], offsetS: 0 });
     expect(value(args, '-i')).to.equal('/run/x/playout.ts');
     expect(value(args, '-c:v')).to.equal('libx264');
@@ -20,6 +20,7 @@ describe('media: ffmpeg arguments', () => {
     expect(value(args, '-keyint_min')).to.equal('60');
     expect(value(args, '-sc_threshold')).to.equal('0');
     expect(value(args, '-x264-params')).to.equal('nal-hrd=cbr');
+    expect(value(args, '-bf')).to.equal('0');
     expect(value(args, '-b:v')).to.equal('3000k');
     expect(value(args, '-minrate')).to.equal('3000k');
     expect(value(args, '-maxrate')).to.equal('3000k');

@@ -111,5 +111,10 @@ describe('media: the output latency and switch cost', () => {
     expect(cost.ms).to.equal(0);
     for (const ms of [60, 90, 70, 4000_000]) cost.record(ms);
     expect(cost.ms).to.equal(70);
+    // The whole cost seen at the encoder (with the repeated frames filling the gap) is its own figure.
+    expect(cost.airMs).to.equal(undefined);
+    for (const ms of [180, 240, 200, 9_000]) cost.recordAir(ms);
+    expect(cost.airMs).to.equal(200);
+    expect(cost.ms).to.equal(70);
   });
 });
