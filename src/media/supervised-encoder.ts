@@ -327,7 +327,12 @@ export class SupervisedEncoder implements Encoder {
    * as measured (the whole cost seen at the encoder once a pre-rolled switch was measured).
    */
   #leadMs(): number {
-    return (this.#latency.ms ?? this.#switchCost.lastLatencyMs ?? 0) + (this.#switchCost.airMs ?? this.#switchCost.ms);
+    return (this.#latencyMs() ?? 0) + (this.#switchCost.airMs ?? this.#switchCost.ms);
+  }
+
+  /** The output latency a cued switch counts: this output's, else the factory's last measured. */
+  #latencyMs(): number | undefined {
+    return this.#latency.ms ?? this.#switchCost.lastLatencyMs;
   }
 
   /** A new title: the slate is re-rendered with it (and its other messages ahead). */
@@ -874,7 +879,7 @@ export class SupervisedEncoder implements Encoder {
       return true;
     }
     h.proc.release();
-    const latencyMs = this.#latency.ms ?? this.#switchCost.lastLatencyMs;
+    const latencyMs = this.#latencyMs();
     this.#airPending = this.#cueSwitchReal !== undefined && latencyMs !== undefined ? { offsetS: h.offsetS, switchReal: this.#cueSwitchReal, latencyMs } : undefined;
     this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal };
     this.#log.info({ role: 'decoder', kind: 'programme', pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, 'pre-rolled programme let through');
