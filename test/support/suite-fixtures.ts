@@ -5,6 +5,7 @@
 // holding the event loop open once every test file is done. `exit: true` used to hide such
 // handles by killing the process in silence; now a leftover handle is named after a short
 // grace, and the run then ends with mocha's verdict instead of hanging.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 let started = 0;
@@ -47,20 +48,38 @@ function leftOpen(): string[] {
 
 /**
  * Each test file's wall time, hooks included (server starts, ffmpeg runs), printed as the file
- * ends: the suite's time is the sum of a few heavy files, and this names them.
+ * ends, with the CPU it cost: the suite's time is the sum of a few heavy files, and this names
+ * them — and tells a file that waits (wall far above CPU) from one that works.
  */
 export const mochaHooks = {
   beforeAll(this: Mocha.Context): void {
-    fileStarted.set(fileOf(this), Date.now());
+    fileStarted.set(fileOf(this), { at: Date.now(), cpu: cpuSeconds() });
   },
   afterAll(this: Mocha.Context): void {
     const file = fileOf(this);
     const since = fileStarted.get(file);
-    if (since !== undefined) process.stdout.write(`  file time: ${file} ${((Date.now() - since) / 1000).toFixed(1)} s\n`);
+    if (since === undefined) return;
+    const wall = ((Date.now() - since.at) / 1000).toFixed(1);
+    const cpu = (cpuSeconds() - since.cpu).toFixed(1);
+    process.stdout.write(`  file time: ${file} ${wall} s (CPU ${cpu} s)\n`);
   },
 };
 
-const fileStarted = new Map<string, number>();
+const fileStarted = new Map<string, { at: number; cpu: number }>();
+
+/**
+ * CPU seconds of this process and of the children it has reaped (ffmpeg, servers, Chromium:
+ * a child's own children count once it reaped them), from /proc/self/stat; 0 off Linux.
+ */
+function cpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const [utime, stime, cutime, cstime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+    return (utime! + stime! + cutime! + cstime!) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 function fileOf(context: Mocha.Context): string {
   const root = context.test?.parent;
