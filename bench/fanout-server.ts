@@ -38,7 +38,7 @@ export type ServerReport =
   /** CPU time (user + system) the server spent since the last emit began: its loop and what the writes left to do after it. */
   | { type: 'round-cpu'; cpuMs: number }
   /** The server handed its last chat batch to every member's socket: `messages` of them, `members` in the room. */
-  | { type: 'chat-fanned-out'; at: number; messages: number; members: number; cpuMs: number }
+  | { type: 'chat-fanned-out'; at: number; messages: number; batches: number; members: number; cpuMs: number }
   | { type: 'profiled' }
   | { type: 'stopped' };
 
@@ -133,6 +133,8 @@ const engine = new TypedEmitter<EngineEvents>();
 const CHAT_ROOM_NAME = `chat:${CHAT_ROOM}`;
 let chatExpected = 0;
 let chatCounted = 0;
+/** How many batches (broadcasts of `chat:messages`) carried them. */
+let chatBatches = 0;
 /** The server's CPU time when counting began: what chat cost it, whatever else the machine runs. */
 let chatCpu: NodeJS.CpuUsage | undefined;
 
@@ -150,10 +152,12 @@ function countChatFanOut(io: SocketIoServer): void {
     const data = (packet as { data?: unknown[] }).data;
     if (chatExpected > 0 && data?.[0] === 'chat:messages' && opts.rooms.has(CHAT_ROOM_NAME) && Array.isArray(data[1])) {
       chatCounted += data[1].length;
+      chatBatches++;
       if (chatCounted >= chatExpected) {
         const cpu = process.cpuUsage(chatCpu);
-        reply({ type: 'chat-fanned-out', at: Date.now(), messages: chatCounted, members: adapter.rooms.get(CHAT_ROOM_NAME)?.size ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 });
+        reply({ type: 'chat-fanned-out', at: Date.now(), messages: chatCounted, batches: chatBatches, members: adapter.rooms.get(CHAT_ROOM_NAME)?.size ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 });
         chatExpected = 0;
+        void profileStop(`chat-${serverKind}`);
       }
     }
   };
@@ -183,7 +187,11 @@ function plainChat(io: SocketIoServer): void {
   });
 }
 
+/** The kind this process serves (names its chat profile). */
+let serverKind: ServerKind = 'sio';
+
 async function start(kind: ServerKind): Promise<void> {
+  serverKind = kind;
   server = http.createServer();
   if (kind === 'ws') {
     wss = new WebSocketServer({ server, perMessageDeflate: false });
@@ -297,8 +305,10 @@ process.on('message', (msg: ServerCommand) => {
       break;
     case 'count-chat':
       chatCounted = 0;
+      chatBatches = 0;
       chatExpected = msg.expect;
       chatCpu = process.cpuUsage();
+      void profileStart();
       break;
     case 'profile-start':
       void profileStart();

@@ -200,6 +200,8 @@ interface ChatResult {
   /** The server had written the batch with the last message to every member's socket. */
   fannedOutPerSecond: number;
   members: number;
+  /** Messages per batch written to the room (the fan-out writes one frame per member per batch). */
+  perBatch: number;
   /** Server CPU time per message, from the first send to its last batch written (acceptance and fan-out). */
   cpuUsPerMessage: number;
   delivered: number;
@@ -247,7 +249,7 @@ async function measureChat(kind: 'sio' | 'plain'): Promise<ChatResult> {
   const timeout = new Promise<{ lastAt: number; received: number }>((r) => {
     timer = setTimeout(() => r({ lastAt: Date.now(), received: -1 }), 120_000);
   });
-  const [{ lastAt, received }, , fan] = await Promise.all([Promise.race([done, timeout]), allAcked, Promise.race([fannedOut, timeout.then(() => ({ at: NaN, members: 0, cpuMs: NaN }))])]);
+  const [{ lastAt, received }, , fan] = await Promise.all([Promise.race([done, timeout]), allAcked, Promise.race([fannedOut, timeout.then(() => ({ at: NaN, members: 0, batches: NaN, cpuMs: NaN }))])]);
   clearTimeout(timer);
   for (const s of senders) s.disconnect();
   await members.request({ cmd: 'close' }, 'closed');
@@ -259,6 +261,7 @@ async function measureChat(kind: 'sio' | 'plain'): Promise<ChatResult> {
     acceptedPerSecond: CHAT_MESSAGES / ((lastAck - start) / 1000),
     fannedOutPerSecond: CHAT_MESSAGES / ((fan.at - start) / 1000),
     members: fan.members,
+    perBatch: CHAT_MESSAGES / fan.batches,
     cpuUsPerMessage: (fan.cpuMs * 1000) / CHAT_MESSAGES,
     delivered: received,
     refused,
@@ -296,7 +299,7 @@ async function main(): Promise<void> {
   const chat = await measureChat('sio');
   const plainChat = await measureChat('plain');
   const line = (c: ChatResult): string =>
-    `server CPU ${fmt(c.cpuUsPerMessage, 0)} µs/msg (${fmt(1e6 / c.cpuUsPerMessage, 0)} msg/s a core), accepted ${fmt(c.acceptedPerSecond, 0)} msg/s, fanned out by the server to ${c.members} members ${fmt(c.fannedOutPerSecond, 0)} msg/s, ` +
+    `server CPU ${fmt(c.cpuUsPerMessage, 0)} µs/msg (${fmt(1e6 / c.cpuUsPerMessage, 0)} msg/s a core), accepted ${fmt(c.acceptedPerSecond, 0)} msg/s, fanned out by the server to ${c.members} members ${fmt(c.fannedOutPerSecond, 0)} msg/s (${fmt(c.perBatch, 0)} per batch), ` +
     `every member had every message ${fmt(c.perSecond, 0)} msg/s (${c.delivered} deliveries, ${c.refused} refused)`;
   console.log(`chat: ${CHAT_MESSAGES} messages from ${CHAT_SENDERS} senders to ${CHAT_MEMBERS} room members, batched per 100 ms`);
   console.log(`           onair (filters, SQLite store, fan-out): ${line(chat)}`);
