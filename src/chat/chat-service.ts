@@ -12,6 +12,7 @@ import { buildFilters, runFilters, type ChatFilter } from './filters.js';
 import { memoryRateLimits, type Limiter, type RateLimits } from '../shared/rate-limit.js';
 import { looksLikeStaff } from './nickname-guard.js';
 import { neutraliseMessage, sanitiseNickname } from './text.js';
+import { trackedStore, type TrackedStore } from './tracked-store.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
 import {
   fail,
@@ -123,6 +124,7 @@ function toPublic(m: StoredMessage): ChatMessage {
 export class ChatService {
   readonly events = new TypedEmitter<ChatEvents>();
   readonly #deps: ChatServiceDeps;
+  readonly #store: TrackedStore;
   readonly #filters: ChatFilter[];
   readonly #perConnection: Limiter;
   readonly #perIp: Limiter;
@@ -136,7 +138,9 @@ export class ChatService {
   #unsubscribe: (() => void) | undefined;
 
   constructor(deps: ChatServiceDeps) {
-    this.#deps = deps;
+    // Every store call is counted until it settles: stop() waits for the writes in flight.
+    this.#store = trackedStore(deps.store);
+    this.#deps = { ...deps, store: this.#store.store };
     this.#filters = buildFilters(deps.settings);
     const limits = deps.rateLimits ?? memoryRateLimits(deps.clock);
     // A connection lives on one node; an address may have connections on several.
@@ -149,9 +153,11 @@ export class ChatService {
     this.#unsubscribe = this.#deps.engineEvents?.on('transition', (record) => this.#onTransition(record));
   }
 
+  /** Stops following the engine and waits for the store writes already started (messages, audit lines, sanctions). */
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    await this.#store.settled();
   }
 
   /** Lets the YouTube bridge carry out delete/ban for messages of origin "youtube". */

@@ -1,0 +1,37 @@
+// The chat store as the chat service uses it, with every call it has started still counted
+// until it settles, so that stopping the chat can wait for its writes: the SQLite store
+// gathers a burst of appends into one transaction on the next turn of the event loop, and a
+// shutdown that closed the database first refused the last messages and moderators'
+// actions (their audit lines) made in the moment before a stop.
+import type { ChatStore } from './types.js';
+
+export interface TrackedStore {
+  store: ChatStore;
+  /** Resolves once every call started so far has settled (fulfilled or not). */
+  settled(): Promise<void>;
+}
+
+export function trackedStore(inner: ChatStore): TrackedStore {
+  const inFlight = new Set<Promise<unknown>>();
+  const store = new Proxy(inner, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) {
+          inFlight.add(result);
+          const forget = (): void => void inFlight.delete(result);
+          result.then(forget, forget);
+        }
+        return result;
+      };
+    },
+  });
+  return {
+    store,
+    async settled(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
