@@ -108,7 +108,7 @@ try {
   writeFileSync(message, slateMessage('starting'));
   const live = slateInput(HD, font ? { titleFile: title, messageFile: message, fontFile: font } : undefined);
   const liveDecoder = await bare(decoderToNull({ input: live, format: HD, offsetS: 0, pipe: '/dev/null' }));
-  const clipDecoder = await bare(decoderToNull({ input: slateClipInput(clip), format: HD, offsetS: 0, pipe: '/dev/null', houseFormat: true }));
+  const clipDecoder = await bare(decoderToNull({ input: slateClipInput(clip), format: HD, offsetS: 0, pipe: '/dev/null', copy: true }));
   mkdirSync(path.join(dir, 'hls', 'bare'), { recursive: true });
   const minimal = await bare(['-re', '-stream_loop', '-1', '-i', clip, ...encodeArgs(HD), '-f', 'hls', '-hls_time', '2', '-hls_list_size', '10', path.join(dir, 'hls', 'bare', 'index.m3u8')]);
 

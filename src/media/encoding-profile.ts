@@ -22,22 +22,42 @@ export interface ModeDecision {
   reason: string;
 }
 
+/**
+ * Why the source's codecs cannot be copied (H.264 video + AAC audio at 44.1 or 48 kHz are
+ * wanted), or undefined when they can. Keyframe spacing is not looked at: that depends on
+ * the destinations (send-path.ts).
+ */
+export function codecsNotCopyable(info: MediaInfo): string | undefined {
+  const v = info.video;
+  const a = info.audio;
+  if (!v) return 'the source has no video stream';
+  if (v.codec !== 'h264') return `video is ${v.codec}, not H.264`;
+  if (!a) return 'the source has no audio stream';
+  if (a.codec !== 'aac') return `audio is ${a.codec}, not AAC`;
+  if (a.sampleRate !== 44100 && a.sampleRate !== 48000) return `audio sample rate ${a.sampleRate} Hz is not 44.1 or 48 kHz`;
+  if (v.maxKeyframeGapS === undefined) return 'no keyframe found in the probed window';
+  return undefined;
+}
+
 /** Copy when the source already is what destinations want; say why not otherwise. */
 export function decideMode(info: MediaInfo): ModeDecision {
   const v = info.video;
-  const a = info.audio;
-  if (!v) return { mode: 'encode', reason: 'the source has no video stream' };
-  if (v.codec !== 'h264') return { mode: 'encode', reason: `video is ${v.codec}, not H.264` };
-  if (!a) return { mode: 'encode', reason: 'the source has no audio stream' };
-  if (a.codec !== 'aac') return { mode: 'encode', reason: `audio is ${a.codec}, not AAC` };
-  if (a.sampleRate !== 44100 && a.sampleRate !== 48000) {
-    return { mode: 'encode', reason: `audio sample rate ${a.sampleRate} Hz is not 44.1 or 48 kHz` };
-  }
-  if (v.maxKeyframeGapS === undefined) return { mode: 'encode', reason: 'no keyframe found in the probed window' };
+  const why = codecsNotCopyable(info);
+  if (why !== undefined || !v || v.maxKeyframeGapS === undefined) return { mode: 'encode', reason: why ?? 'no keyframe found in the probed window' };
   if (v.maxKeyframeGapS > MAX_KEYFRAME_GAP_S + GAP_TOLERANCE_S) {
     return { mode: 'encode', reason: `keyframes are ${v.maxKeyframeGapS.toFixed(2)} s apart (more than ${MAX_KEYFRAME_GAP_S} s)` };
   }
   return { mode: 'copy', reason: 'H.264 + AAC with keyframes at most 2 s apart' };
+}
+
+const formatKey = (m: MediaInfo): string =>
+  `${m.video!.width}x${m.video!.height}@${Math.round(m.video!.fps)} ${m.audio!.sampleRate}Hz/${m.audio!.channels}ch`;
+
+/** Why the items of a playlist (each with video and audio) cannot be copied one after another, or undefined when they share one format. */
+export function formatsDiffer(items: readonly MediaInfo[]): string | undefined {
+  const first = formatKey(items[0]!);
+  const other = items.find((m) => formatKey(m) !== first);
+  return other ? `items differ in format (${first} vs ${formatKey(other)})` : undefined;
 }
 
 /** All sources of a playlist must suit, and share one format, for a gapless copy. */
@@ -47,11 +67,8 @@ export function decidePlaylistMode(items: readonly MediaInfo[]): ModeDecision {
     const d = decideMode(info);
     if (d.mode === 'encode') return { mode: 'encode', reason: `item ${i + 1}: ${d.reason}` };
   }
-  const key = (m: MediaInfo): string =>
-    `${m.video!.width}x${m.video!.height}@${Math.round(m.video!.fps)} ${m.audio!.sampleRate}Hz/${m.audio!.channels}ch`;
-  const first = key(items[0]!);
-  const other = items.find((m) => key(m) !== first);
-  if (other) return { mode: 'encode', reason: `items differ in format (${first} vs ${key(other)})` };
+  const differ = formatsDiffer(items);
+  if (differ) return { mode: 'encode', reason: differ };
   return { mode: 'copy', reason: 'every item is H.264 + AAC in one format with keyframes at most 2 s apart' };
 }
 

@@ -3,7 +3,9 @@
 // the output picture, intra-only MPEG-2 video and PCM audio in MPEG-TS — with timestamps
 // placed after what the previous decoder wrote, and writes it into the broadcast's pipe.
 // The output (long-lived, one per broadcast) reads that pipe, encodes once (H.264 CBR +
-// AAC) and writes every destination through one tee.
+// AAC) and writes every destination through one tee. On the copy path (send-path.ts) the
+// decoders pass the programme's own packets (and a slate made in its format) and the output
+// copies them: no filter and no encode anywhere.
 import {
   AUDIO_KBPS,
   AUDIO_SAMPLE_RATE,
@@ -12,7 +14,7 @@ import {
   videoBitrateKbps,
 } from './encoding-profile.js';
 import type { InputPart } from './inputs.js';
-import { ladderFilter, ladderMaps, type LadderStreams } from './ladder.js';
+import { ladderCopyMaps, ladderFilter, ladderMaps, type LadderStreams } from './ladder.js';
 import type { VideoFormat } from './media-info.js';
 
 /**
@@ -72,8 +74,13 @@ export interface DecoderPlan {
   offsetS: number;
   /** The broadcast's pipe (a FIFO). */
   pipe: string;
-  /** The input already is in the house format (a pre-rendered slate, slate-clip.ts): copy it. @defaultValue false */
-  houseFormat?: boolean;
+  /**
+   * The input already is what the output takes — a pre-rendered slate (slate-clip.ts), or
+   * the programme on the copy path (send-path.ts) — so its packets are copied. @defaultValue false
+   */
+  copy?: boolean;
+  /** Codec arguments instead of the house format's (a live-drawn slate on the copy path, source-codec.ts). @defaultValue houseCodecArgs() */
+  codecArgs?: string[];
 }
 
 /** The house format's codecs: intra-only MPEG-2 at high quality and 16-bit stereo PCM (SMPTE 302M). */
@@ -102,7 +109,7 @@ export function decoderArgs(plan: DecoderPlan): string[] {
     '-map', plan.input.videoMap,
     '-map', plan.input.audioMap,
     // A pre-rendered slate already is the house format: copied, nothing decoded.
-    ...(plan.houseFormat ? ['-c', 'copy'] : [...fitFilter(plan.format, plan.input.generated), ...houseCodecArgs()]),
+    ...(plan.copy ? ['-c', 'copy'] : [...fitFilter(plan.format, plan.input.generated), ...(plan.codecArgs ?? houseCodecArgs())]),
     '-output_ts_offset', plan.offsetS.toFixed(3),
     '-muxdelay', '0', '-muxpreload', '0',
     '-f', 'mpegts',
@@ -126,11 +133,18 @@ export interface OutputPlan {
    * slaves select their streams. Absent = one rendition (stream 0:v, 0:a).
    */
   ladder?: LadderStreams;
+  /** The copy path (send-path.ts): the pipe's packets are copied, nothing is encoded. @defaultValue false */
+  copy?: boolean;
 }
 
-/** The output: reads the pipe, encodes once, writes every destination through the tee. */
+/** The output: reads the pipe, encodes once (or copies), writes every destination through the tee. */
 export function outputArgs(plan: OutputPlan): string[] {
   if (plan.slaves.length === 0) throw new Error('an output needs at least one destination');
+  const codecs = plan.copy
+    ? [...(plan.ladder ? ladderCopyMaps(plan.ladder) : ['-map', '0:v:0', '-map', '0:a:0']), '-c', 'copy']
+    : plan.ladder
+      ? ['-filter_complex', ladderFilter(plan.ladder), ...encodeArgs(plan.format, { audioFilter: false }), ...ladderMaps(plan.ladder, GOP_SECONDS)]
+      : ['-map', '0:v:0', '-map', '0:a:0', ...encodeArgs(plan.format)];
   return [
     '-hide_banner',
     '-nostdin',
@@ -143,12 +157,11 @@ export function outputArgs(plan: OutputPlan): string[] {
     '-fflags', '+genpts+discardcorrupt',
     '-f', 'mpegts',
     '-i', plan.pipe,
-    ...(plan.ladder
-      ? ['-filter_complex', ladderFilter(plan.ladder), ...encodeArgs(plan.format, { audioFilter: false }), ...ladderMaps(plan.ladder, GOP_SECONDS)]
-      : ['-map', '0:v:0', '-map', '0:a:0', ...encodeArgs(plan.format)]),
+    ...codecs,
     ...(plan.offsetS > 0 ? ['-output_ts_offset', plan.offsetS.toFixed(3)] : []),
     // flv wants the codec headers out of band; mpegts outputs get them back via auto bsf.
-    '-flags', '+global_header',
+    // (An encoder's flag: a copy has no encoder, and the copy path has no flv.)
+    ...(plan.copy ? [] : ['-flags', '+global_header']),
     '-f', 'tee',
     plan.slaves.join('|'),
   ];

@@ -102,6 +102,18 @@ export function ladderMaps(l: LadderStreams, gopSeconds: number): string[] {
   return args;
 }
 
+/**
+ * `-map` arguments of a copying output (send-path.ts's copy path) with a ladder of no lower
+ * renditions: the picture, and its audio once per audio stream (the audio-only rendition
+ * takes its own copy, as the HLS muxer puts each stream in one playlist only).
+ */
+export function ladderCopyMaps(l: LadderStreams): string[] {
+  if (l.renditions.length > 0 || (l.branches?.length ?? 0) > 0) throw new Error('a copying output makes no renditions or branches');
+  const args = ['-map', '0:v:0'];
+  for (let i = 0; i < audioCount(l); i++) args.push('-map', '0:a:0');
+  return args;
+}
+
 /** What a single-rendition output (RTMP, the archive, HLS without a ladder) takes from a laddered output. */
 export const MAIN_STREAMS = 'v:0,a:0';
 

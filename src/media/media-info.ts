@@ -6,6 +6,8 @@ export interface VideoInfo {
   height: number;
   /** Frames per second (average), 0 when unknown. */
   fps: number;
+  /** ffprobe's profile name (H.264: "High", "Main", "Constrained Baseline"), when it said. */
+  profile?: string;
   /**
    * Longest distance between two keyframes seen in the probed window, in seconds;
    * undefined when the window held no keyframe at all.

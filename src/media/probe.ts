@@ -61,6 +61,7 @@ interface FfprobeJson {
   streams?: Array<{
     codec_type?: string;
     codec_name?: string;
+    profile?: string;
     width?: number;
     height?: number;
     avg_frame_rate?: string;
@@ -85,7 +86,7 @@ export function parseFfprobeJson(text: string): MediaInfo {
   return {
     durationS: Number.isFinite(duration) ? duration : undefined,
     video: v
-      ? { codec: v.codec_name ?? 'unknown', width: v.width ?? 0, height: v.height ?? 0, fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate) }
+      ? { codec: v.codec_name ?? 'unknown', width: v.width ?? 0, height: v.height ?? 0, fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), ...(v.profile ? { profile: v.profile } : {}) }
       : undefined,
     audio: a
       ? { codec: a.codec_name ?? 'unknown', sampleRate: Number(a.sample_rate ?? 0), channels: a.channels ?? 0 }

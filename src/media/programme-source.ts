@@ -1,5 +1,5 @@
 // The programme's source as the encoder sees it: probed once before the first run (copy
-// or encode, format, nominal bitrate, item durations), checked again after a run fails
+// or encode — send-path.ts, from the source and the destinations —, format, nominal bitrate, item durations), checked again after a run fails
 // (is the camera answering, are the files still there), and turned into ffmpeg's input for
 // a run that resumes at the wall-clock position of the programme. Media files are checked
 // against the media folder each time (src/shared/media-path.ts), and ffmpeg reads their real paths.
@@ -19,12 +19,20 @@ import {
 import { concatList, fileInput, liveInput, playlistInput, testPatternInput, type InputPart } from './inputs.js';
 import type { MediaInfo, VideoFormat } from './media-info.js';
 import { checkMediaFiles } from '../shared/media-path.js';
+import type { IngestTarget } from '../scheduler/ports.js';
+import { decideSendPath, type SendPathDecision } from './send-path.js';
+import { sourceCodecOf, type SourceCodec } from './source-codec.js';
 import { ProbeError, probeFile, probeLive } from './probe.js';
 import { maskUrlsIn } from './stderr-watch.js';
 
 export interface PreparedSource {
+  /** Whether the source itself suits every destination as it is (keyframes at most 2 s apart: decideMode). */
   mode: SendMode;
   reason: string;
+  /** How the broadcast is sent, from the source and its destinations (send-path.ts). */
+  path: SendPathDecision;
+  /** On the copy path: the source's codec parameters, which the slate is made to match. */
+  sourceCodec?: SourceCodec;
   format: VideoFormat;
   /** Nominal output kbit/s, reported when ffmpeg says N/A (it does through the tee). */
   nominalKbps: number;
@@ -42,6 +50,8 @@ export interface SourceProbeDeps {
   defaultFormat: VideoFormat;
   /** The media folder every file must really lie under (config paths.media); none = not checked. */
   mediaRoot?: string | undefined;
+  /** The broadcast's destinations, which decide copy or encode with the source (send-path.ts). @defaultValue none: encoded */
+  outputs?: ReadonlyArray<{ destination: string; target: IngestTarget }>;
 }
 
 /** Nominal kbit/s of an encoded run in this format (video + audio). */
@@ -56,10 +66,11 @@ export function encodedKbps(format: VideoFormat): number {
  */
 export async function prepareSource(source: SourceSpec, deps: SourceProbeDeps): Promise<{ prepared: PreparedSource; downReason?: string }> {
   const fallback = deps.defaultFormat;
+  const outputs = deps.outputs ?? [];
   const probeOpts = { ffmpeg: deps.ffmpeg, ffprobe: deps.ffprobe, signal: deps.signal };
   switch (source.kind) {
     case 'testPattern':
-      return { prepared: { mode: 'encode', reason: 'a generated test pattern', format: fallback, nominalKbps: encodedKbps(fallback), hasAudio: true, durationsS: [] } };
+      return { prepared: { mode: 'encode', reason: 'a generated test pattern', path: decideSendPath(source, outputs), format: fallback, nominalKbps: encodedKbps(fallback), hasAudio: true, durationsS: [] } };
     case 'url': {
       // Cameras are always encoded: their GOP and timestamps are not ours to trust,
       // and re-encoding gives every destination one steady format across reconnects.
@@ -71,7 +82,7 @@ export async function prepareSource(source: SourceSpec, deps: SourceProbeDeps): 
         if (!(err instanceof ProbeError)) throw err;
         downReason = `the camera at ${maskUrlsIn(source.url)} does not answer (${maskUrlsIn(err.message)})`;
       }
-      const prepared: PreparedSource = { mode: 'encode', reason: 'a live source', format: fallback, nominalKbps: encodedKbps(fallback), hasAudio: liveInfo?.audio !== undefined, durationsS: [], liveInfo };
+      const prepared: PreparedSource = { mode: 'encode', reason: 'a live source', path: decideSendPath(source, outputs), format: fallback, nominalKbps: encodedKbps(fallback), hasAudio: liveInfo?.audio !== undefined, durationsS: [], liveInfo };
       return downReason === undefined ? { prepared } : { prepared, downReason };
     }
     case 'file':
@@ -82,9 +93,12 @@ export async function prepareSource(source: SourceSpec, deps: SourceProbeDeps): 
       const infos: MediaInfo[] = [];
       for (const f of files) infos.push(await probeFile(f, probeOpts));
       const decision = source.kind === 'file' ? decideMode(infos[0]!) : decidePlaylistMode(infos);
-      const format = decision.mode === 'copy' ? copyFormatFor(infos[0]!) : encodeFormatFor(infos[0], fallback);
+      const sendPath = decideSendPath({ kind: 'files', items: infos }, outputs);
+      const copied = sendPath.path === 'copy';
+      // A source that suits lends the output its own picture; a copied one is that picture.
+      const format = decision.mode === 'copy' || copied ? copyFormatFor(infos[0]!) : encodeFormatFor(infos[0], fallback);
       let nominalKbps = encodedKbps(format);
-      if (decision.mode === 'copy') {
+      if (decision.mode === 'copy' || copied) {
         const first = infos[0]!;
         const size = (await stat(files[0]!)).size;
         if (first.durationS) nominalKbps = Math.round((size * 8) / first.durationS / 1000);
@@ -93,6 +107,8 @@ export async function prepareSource(source: SourceSpec, deps: SourceProbeDeps): 
         prepared: {
           mode: decision.mode,
           reason: decision.reason,
+          path: sendPath,
+          ...(copied ? { sourceCodec: sourceCodecOf(infos[0]!) } : {}),
           format,
           nominalKbps,
           hasAudio: infos.every((i) => i.audio !== undefined),

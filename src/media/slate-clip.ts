@@ -4,6 +4,10 @@
 // MPEG-2 + PCM in MPEG-TS, see ffmpeg-args.ts) and the slate decoder loops that clip with
 // stream copy: it reads and writes packets, it decodes and encodes nothing.
 //
+// On the copy path (send-path.ts) the output encodes nothing, so the clip is made in the
+// programme's own format instead (H.264 + AAC of its size, rate, profile, sample rate and
+// channels, source-codec.ts): the clip and the programme follow each other in one output.
+//
 // Clips are cached under `<data>/slates/<hash>.ts`, the hash taken over everything that
 // changes the picture (title and message text, size, rate, font, ffmpeg version, layout), so
 // a retitled programme or a new message gets a new clip and an unchanged one is reused
@@ -16,6 +20,7 @@ import path from 'node:path';
 import type { Logger } from '../shared/logger.js';
 import { AUDIO_SAMPLE_RATE } from './encoding-profile.js';
 import { houseCodecArgs } from './ffmpeg-args.js';
+import { sourceCodecArgs, type SourceCodec } from './source-codec.js';
 import { slateGraph, type InputPart, type SlateText } from './inputs.js';
 import type { VideoFormat } from './media-info.js';
 
@@ -38,6 +43,8 @@ export interface SlateClipKey extends SlateClipText {
   fontFile: string | undefined;
   /** The ffmpeg version that renders it (another build may draw text differently). */
   ffmpegVersion: string;
+  /** Made in a copied programme's format (source-codec.ts); undefined = the house format. */
+  source?: SourceCodec | undefined;
 }
 
 /** The cache key: a hash of everything that changes the clip. */
@@ -53,6 +60,8 @@ export function slateClipHash(key: SlateClipKey): string {
     key.fontFile ?? null,
     key.ffmpegVersion,
     SLATE_CLIP_SECONDS,
+    // Only when set, so house-format clips keep the keys they had.
+    ...(key.source ? [['h264+aac', key.source.profile ?? null, key.source.sampleRate, key.source.channels]] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
@@ -62,15 +71,18 @@ export function slateClipHash(key: SlateClipKey): string {
  * text files) and silence cut in audio frames of exactly one video frame, so the clip's
  * audio and video end together and the loop has no gap.
  */
-export function slateClipArgs(format: VideoFormat, text: SlateText | undefined, out: string): string[] {
-  const samplesPerFrame = Math.round(AUDIO_SAMPLE_RATE / format.fps);
+export function slateClipArgs(format: VideoFormat, text: SlateText | undefined, out: string, source?: SourceCodec): string[] {
+  const sampleRate = source?.sampleRate ?? AUDIO_SAMPLE_RATE;
+  const samplesPerFrame = Math.round(sampleRate / format.fps);
+  // In the source's format the clip is one GOP, so every loop starts on a keyframe.
+  const frames = Math.max(1, Math.round(SLATE_CLIP_SECONDS * format.fps));
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-f', 'lavfi', '-i', slateGraph(format, text, { reload: false }),
-    '-f', 'lavfi', '-i', `anullsrc=channel_layout=stereo:sample_rate=${AUDIO_SAMPLE_RATE}:nb_samples=${samplesPerFrame}`,
+    '-f', 'lavfi', '-i', `anullsrc=channel_layout=stereo:sample_rate=${sampleRate}:nb_samples=${samplesPerFrame}`,
     '-t', String(SLATE_CLIP_SECONDS),
     '-map', '0:v:0', '-map', '1:a:0',
-    ...houseCodecArgs(),
+    ...(source ? sourceCodecArgs(format, source, frames) : houseCodecArgs()),
     '-muxdelay', '0', '-muxpreload', '0',
     '-f', 'mpegts', '-y', out,
   ];
@@ -108,12 +120,12 @@ export class SlateClips {
     this.#deps = deps;
   }
 
-  /** The clip of `text` in `format`, rendered first when the cache has none. */
-  async clip(text: SlateClipText, format: VideoFormat): Promise<string> {
-    const hash = slateClipHash({ ...text, format, fontFile: this.#deps.fontFile, ffmpegVersion: await this.#deps.ffmpegVersion() });
+  /** The clip of `text` in `format` (and `source`'s codecs, on the copy path), rendered first when the cache has none. */
+  async clip(text: SlateClipText, format: VideoFormat, source?: SourceCodec): Promise<string> {
+    const hash = slateClipHash({ ...text, format, fontFile: this.#deps.fontFile, ffmpegVersion: await this.#deps.ffmpegVersion(), source });
     let clip = this.#clips.get(hash);
     if (!clip) {
-      clip = this.#obtain(hash, text, format);
+      clip = this.#obtain(hash, text, format, source);
       this.#clips.set(hash, clip);
       // A failed render is tried again next time, not remembered.
       clip.catch(() => this.#clips.delete(hash));
@@ -121,7 +133,7 @@ export class SlateClips {
     return clip;
   }
 
-  async #obtain(hash: string, text: SlateClipText, format: VideoFormat): Promise<string> {
+  async #obtain(hash: string, text: SlateClipText, format: VideoFormat, source: SourceCodec | undefined): Promise<string> {
     const dir = this.#deps.dir;
     await mkdir(dir, { recursive: true });
     if (!this.#pruned) {
@@ -146,9 +158,9 @@ export class SlateClips {
         await writeFile(files.titleFile, text.title);
         await writeFile(files.messageFile, text.message);
       }
-      await this.#render(slateClipArgs(format, font ? { ...files, fontFile: font } : undefined, `${tmp}.ts`));
+      await this.#render(slateClipArgs(format, font ? { ...files, fontFile: font } : undefined, `${tmp}.ts`, source));
       await rename(`${tmp}.ts`, file);
-      this.#deps.logger.info({ clip: file, format }, 'slate rendered');
+      this.#deps.logger.info({ clip: file, format, codec: source ? 'h264+aac' : 'house' }, 'slate rendered');
       return file;
     } finally {
       await Promise.all([files.titleFile, files.messageFile, `${tmp}.ts`].map((f) => rm(f, { force: true })));

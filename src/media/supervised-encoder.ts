@@ -2,8 +2,8 @@
 // fed by short-lived decoders (the shape of professional playout such as ffplayout).
 //
 // Design: a long-lived OUTPUT ffmpeg reads the broadcast's pipe (playout-pipe.ts),
-// encodes once (H.264 CBR + AAC) and writes every destination through one tee (tee.ts: a
-// fifo slave per output that reconnects on its own). DECODERS — the slate, the programme —
+// encodes once (H.264 CBR + AAC) — or, on the copy path (send-path.ts), copies — and writes
+// every destination through one tee (tee.ts: a fifo slave per output that reconnects on its own). DECODERS — the slate, the programme —
 // each turn their source into the house format and write it into the pipe, one at a time,
 // with timestamps placed after the previous decoder's (ffmpeg-args.ts). So slate ->
 // programme -> slate switches, a source that fails and a decoder that crashes all happen
@@ -33,6 +33,7 @@ import { OutputWatch } from './output-watch.js';
 import type { SendMode } from './encoding-profile.js';
 import { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
 import { decoderArgs, outputArgs } from './ffmpeg-args.js';
+import { decoderCodecs } from './decoder-codecs.js';
 import { assertPlayoutCapable, unsupportedOutput } from './ffmpeg-capabilities.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
 import { slateInput, type InputPart } from './inputs.js';
@@ -280,15 +281,17 @@ export class SupervisedEncoder implements Encoder {
   }
 
   /**
-   * How the programme is sent and why, once prepared. The continuous output encodes every
-   * source once (slate and programme must share one stream); a source that could be copied
-   * only lends the output its own picture size and rate, so nothing is scaled.
+   * How the programme is sent and why, once prepared. On the copy path (send-path.ts) the
+   * output copies the programme and a slate made in its format. Otherwise the continuous
+   * output encodes every source once (slate and programme must share one stream); a source
+   * that could be copied only lends the output its own picture size and rate, so nothing is scaled.
    */
   get mode(): { mode: SendMode; reason: string } | undefined {
     const p = this.#prepared;
     if (!p) return undefined;
-    if (p.mode === 'copy') return { mode: 'encode', reason: `encoded once by the continuous output in the source's own format (${p.reason})` };
-    return { mode: 'encode', reason: p.reason };
+    if (p.path.path === 'copy') return { mode: 'copy', reason: p.path.reason };
+    if (p.mode === 'copy') return { mode: 'encode', reason: `${p.path.reason}: encoded once by the continuous output in the source's own format` };
+    return { mode: 'encode', reason: p.path.reason };
   }
 
   on<K extends keyof EncoderEvents & string>(event: K, listener: EncoderEvents[K]): () => void {
@@ -430,6 +433,7 @@ export class SupervisedEncoder implements Encoder {
         signal: this.#abort.signal,
         defaultFormat: this.#o.defaultFormat,
         mediaRoot: this.#deps.mediaRoot,
+        outputs: this.#spec.outputs,
       });
       this.#prepared = prepared;
       if (downReason !== undefined) this.#markSourceDown(downReason);
@@ -466,7 +470,7 @@ export class SupervisedEncoder implements Encoder {
     await this.#pipe.open();
     const records = this.#spec.outputs.map((o) => o.target.record).filter((r): r is string => r !== undefined);
     if (records.length > 0) this.#recording = new RecordingParts(records);
-    this.#log.info({ mode: this.#prepared.mode, reason: this.#prepared.reason, format: this.#prepared.format }, 'encoder prepared');
+    this.#log.info({ ...this.mode, format: this.#prepared.format }, 'encoder prepared');
     if (this.#wanted === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#running = true;
     this.#tick();
@@ -497,7 +501,7 @@ export class SupervisedEncoder implements Encoder {
     }
     slaves.push(timingSlave());
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
-    const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}) });
+    const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}), copy: p.path.path === 'copy' });
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#output?.proc.running) return;
     const parser = new ProgressParser();
@@ -699,7 +703,7 @@ export class SupervisedEncoder implements Encoder {
   /** The clip of the slate's current text; undefined (and a live slate from now on) when it cannot be rendered. */
   async #slateClip(): Promise<string | undefined> {
     try {
-      return await this.#slates.clip(this.#slateText(), this.#prepared!.format);
+      return await this.#slates.clip(this.#slateText(), this.#prepared!.format, this.#prepared!.sourceCodec);
     } catch (err) {
       if (!this.#liveSlate) this.#log.warn({ err }, 'could not pre-render the slate; drawing it live instead');
       this.#liveSlate = true;
@@ -711,7 +715,7 @@ export class SupervisedEncoder implements Encoder {
   async #renderSlatesAhead(): Promise<void> {
     for (const message of SLATE_MESSAGES) {
       if (this.#stopping || this.#liveSlate) return;
-      await this.#slates.clip(this.#slateText(message), this.#prepared!.format).catch(() => undefined);
+      await this.#slates.clip(this.#slateText(message), this.#prepared!.format, this.#prepared!.sourceCodec).catch(() => undefined);
     }
   }
 
@@ -810,7 +814,7 @@ export class SupervisedEncoder implements Encoder {
    */
   #spawnDecoder(kind: Kind, input: InputPart, offsetS: number, clip?: string, hold?: string): DecoderRun {
     const p = this.#prepared!;
-    const args = decoderArgs({ input, format: p.format, offsetS, pipe: hold ?? this.#pipe.path, houseFormat: clip !== undefined });
+    const args = decoderArgs({ input, format: p.format, offsetS, pipe: hold ?? this.#pipe.path, ...decoderCodecs(p, kind, clip) });
     const parser = new ProgressParser();
     const ours = (): boolean => this.#decoder?.proc === proc;
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {

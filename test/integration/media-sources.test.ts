@@ -1,12 +1,12 @@
-// Sources against real ffmpeg: a file that could be copied keeps its own format and one
-// with sparse keyframes is fitted to a standard one; a playlist whose next item disappears mid-way puts the slate up, says so, and
+// Sources against real ffmpeg: a file on the local destination alone is copied as it is, and
+// one with sparse keyframes bound for RTMP is encoded, saying why; a playlist whose next item disappears mid-way puts the slate up, says so, and
 // goes back to the programme when the file is back.
 import { expect } from 'chai';
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decideMode, probeFile, type SupervisedEncoder } from '../../src/media/index.js';
-import type { EncoderHealth } from '../../src/scheduler/ports.js';
+import type { EncoderHealth, EncoderSpec } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
 import { FakeCamera } from '../support/ffmpeg-camera.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
@@ -22,8 +22,10 @@ describe('media: sources (real ffmpeg)', function () {
   let dir: string;
   const encoders: SupervisedEncoder[] = [];
 
-  const create = (id: string, source: SourceSpec): SupervisedEncoder => {
-    const e = testEncoderFactory(dir, { sourceRetryMs: 1000 }).create({ occurrence: occurrence(id, source), outputs: [{ destination: 'local', target: { url: path.join(dir, id.split('@')[0]!, 'index.m3u8'), format: 'hls' } }] });
+  const create = (id: string, source: SourceSpec, rtmp?: string): SupervisedEncoder => {
+    const outputs: EncoderSpec['outputs'] = [{ destination: 'local', target: { url: path.join(dir, id.split('@')[0]!, 'index.m3u8'), format: 'hls' } }];
+    if (rtmp) outputs.push({ destination: 'relay', target: { url: rtmp, format: 'flv' } });
+    const e = testEncoderFactory(dir, { sourceRetryMs: 1000 }).create({ occurrence: occurrence(id, source), outputs });
     encoders.push(e);
     return e;
   };
@@ -36,7 +38,7 @@ describe('media: sources (real ffmpeg)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('probes files: H.264/AAC with 2 s keyframes could be copied, a 5 s GOP could not', async () => {
+  it('probes files: H.264/AAC on local HLS alone is copied; a 5 s GOP bound for RTMP is encoded', async () => {
     const good = makeClip(path.join(dir, 'good.mp4'), { seconds: 6 });
     const sparse = makeClip(path.join(dir, 'sparse.mp4'), { seconds: 12, gopS: 5 });
     const info = await probeFile(good, binaries());
@@ -49,16 +51,17 @@ describe('media: sources (real ffmpeg)', function () {
     copy.on('health', (h) => health.push(h));
     copy.start('programme');
     await waitFor('the copied programme on air', () => health.some((h) => h.phase === 'programme' && h.fps > 0), 20_000);
-    // Copyable, but the continuous output encodes every source once, in the source's own format.
     expect(decideMode(info).mode).to.equal('copy');
-    expect(copy.mode).to.deep.equal({ mode: 'encode', reason: "encoded once by the continuous output in the source's own format (H.264 + AAC with keyframes at most 2 s apart)" });
+    expect(copy.mode!.mode).to.equal('copy');
+    expect(copy.mode!.reason).to.match(/local HLS without renditions/);
     await waitFor('HLS segments', () => hlsSegments(path.join(dir, 'copy', 'index.m3u8')).length >= 1, 20_000);
 
-    const enc = create('enc@x', { kind: 'file', path: sparse });
+    // Nothing listens there: the mode is decided before any connection.
+    const enc = create('enc@x', { kind: 'file', path: sparse }, 'rtmp://127.0.0.1:9/live/nobody');
     enc.start('slate');
     await waitFor('prepared', () => enc.mode, 20_000);
     expect(enc.mode!.mode).to.equal('encode');
-    expect(enc.mode!.reason).to.match(/keyframes are 5\.\d\d s apart/);
+    expect(enc.mode!.reason).to.match(/"relay" is RTMP, which needs keyframes at most 2 s apart; the source's are 5\.\d\d s apart/);
   });
 
   it('puts the slate up when the next playlist item is missing, and returns to the programme when it is back', async () => {

@@ -40,7 +40,7 @@ describe('media: the pre-rendered slate (pure)', () => {
   });
 
   it('loops the clip in the decoder with stream copy: no filter, no encode', () => {
-    const args = decoderArgs({ input: slateClipInput('/data/slates/abc.ts'), format: base.format, offsetS: 12.5, pipe: '/run/p.ts', houseFormat: true });
+    const args = decoderArgs({ input: slateClipInput('/data/slates/abc.ts'), format: base.format, offsetS: 12.5, pipe: '/run/p.ts', copy: true });
     const line = args.join(' ');
     expect(line).to.include('-re -stream_loop -1 -i /data/slates/abc.ts').and.include('-c copy').and.include('-output_ts_offset 12.500');
     expect(line).to.not.match(/mpeg2video|-vf|scale|lavfi/);

@@ -1,0 +1,73 @@
+// The copy path's ffmpeg commands, built purely: the output copies the pipe's packets (no
+// filter, no encode; the audio once more for the audio-only rendition), the programme's
+// decoder copies the file, a slate drawn live is encoded in the programme's format, and the
+// pre-rendered slate is made in that format (keyed apart from the house-format clip).
+import { expect } from 'chai';
+import { decoderCodecs } from '../../../src/media/decoder-codecs.js';
+import { decoderArgs, outputArgs } from '../../../src/media/ffmpeg-args.js';
+import { fileInput, slateInput } from '../../../src/media/inputs.js';
+import { outputLadder, slaveStreams } from '../../../src/media/ladder.js';
+import { slateClipArgs, slateClipHash } from '../../../src/media/slate-clip.js';
+import { sourceCodecArgs, x264Profile } from '../../../src/media/source-codec.js';
+import { targetSlave } from '../../../src/media/tee.js';
+
+const small = { width: 320, height: 180, fps: 25 };
+const codec = { sampleRate: 44100, channels: 1, profile: 'Constrained Baseline' };
+const copyPath = { path: { path: 'copy' as const, reason: 'r' }, sourceCodec: codec, format: small };
+const encodePath = { path: { path: 'encode' as const, reason: 'r' }, format: small };
+const value = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
+
+describe('media: the copy path\'s ffmpeg arguments', () => {
+  it('copies the pipe in the output: no filter, no encoder, no global header; the audio-only rendition gets its own copy', () => {
+    const target = { url: '/d/hls/x/index.m3u8', format: 'hls' as const, ladder: [] };
+    const ladder = outputLadder(small, [target])!;
+    const args = outputArgs({ format: small, pipe: '/run/p.ts', slaves: [targetSlave(target, undefined, 0, slaveStreams(ladder, target))], offsetS: 0, ladder, copy: true });
+    const line = args.join(' ');
+    expect(line).to.include('-map 0:v:0 -map 0:a:0 -map 0:a:0 -c copy');
+    expect(line).to.not.match(/libx264|aac|-vf|filter_complex|scale|global_header/);
+    expect(value(args, '-f')).to.equal('mpegts');
+    expect(args.at(-1)).to.include('var_stream_map');
+    const plain = outputArgs({ format: small, pipe: '/run/p.ts', slaves: ['/d/index.m3u8'], offsetS: 3.5, copy: true }).join(' ');
+    expect(plain).to.include('-map 0:v:0 -map 0:a:0 -c copy -output_ts_offset 3.500');
+  });
+
+  it('refuses a copying output with renditions to make', () => {
+    const target = { url: '/d/index.m3u8', format: 'hls' as const, ladder: [90] };
+    expect(() => outputArgs({ format: small, pipe: '/p', slaves: ['x'], offsetS: 0, ladder: outputLadder(small, [target])!, copy: true })).to.throw(/no renditions/);
+  });
+
+  it('copies the programme in its decoder, encodes a live slate in the source\'s format, and leaves the encode path as it was', () => {
+    const programme = decoderArgs({ input: fileInput('/m/f.mp4', { hasAudio: true }), format: small, offsetS: 4, pipe: '/p', ...decoderCodecs(copyPath, 'programme', undefined) }).join(' ');
+    expect(programme).to.include('-i /m/f.mp4 -map 0:v:0 -map 0:a:0 -c copy -output_ts_offset 4.000');
+    expect(programme).to.not.match(/-vf|mpeg2video|s302m/);
+
+    const live = decoderArgs({ input: slateInput(small, undefined), format: small, offsetS: 0, pipe: '/p', ...decoderCodecs(copyPath, 'slate', undefined) });
+    expect(value(live, '-c:v')).to.equal('libx264');
+    expect(value(live, '-profile:v')).to.equal('baseline');
+    expect(value(live, '-g')).to.equal('50');
+    expect(value(live, '-ar')).to.equal('44100');
+    expect(value(live, '-ac')).to.equal('1');
+    expect(decoderCodecs(copyPath, 'slate', '/data/slates/a.ts')).to.deep.equal({ copy: true });
+
+    expect(decoderCodecs(encodePath, 'programme', undefined)).to.deep.equal({});
+    const encoded = decoderArgs({ input: fileInput('/m/f.mp4', { hasAudio: true }), format: small, offsetS: 0, pipe: '/p', ...decoderCodecs(encodePath, 'programme', undefined) }).join(' ');
+    expect(encoded).to.include('mpeg2video').and.include('-vf scale=');
+  });
+
+  it('names libx264\'s profile from ffprobe\'s', () => {
+    expect(['Constrained Baseline', 'Baseline', 'Main', 'High', 'High 4:4:4 Predictive', undefined].map(x264Profile)).to.deep.equal(['baseline', 'baseline', 'main', 'high', 'high', 'high']);
+    expect(sourceCodecArgs(small, { sampleRate: 48000, channels: 2 }, 50).join(' ')).to.include('-bf 0').and.include('-keyint_min 50').and.include('-tune stillimage');
+  });
+
+  it('renders the slate clip in the source\'s format, one GOP long, keyed apart from the house-format clip', () => {
+    const args = slateClipArgs(small, undefined, '/d/out.ts', codec);
+    const line = args.join(' ');
+    expect(line).to.include('sample_rate=44100:nb_samples=1764').and.include('-c:v libx264').and.include('-c:a aac').and.include('-g 50');
+    expect(line).to.not.match(/mpeg2video|s302m/);
+    const key = { title: 't', message: 'm', format: small, fontFile: undefined, ffmpegVersion: '5.1' };
+    const hashes = new Set([slateClipHash(key), slateClipHash({ ...key, source: codec }), slateClipHash({ ...key, source: { ...codec, channels: 2 } }), slateClipHash({ ...key, source: { ...codec, profile: 'High' } })]);
+    expect(hashes.size).to.equal(4);
+    // A house-format clip keeps the key it had before the copy path existed.
+    expect(slateClipHash({ ...key, source: undefined })).to.equal(slateClipHash(key));
+  });
+});
