@@ -33,6 +33,8 @@ export interface PreparedSource {
   path: SendPathDecision;
   /** On the copy path: the source's codec parameters, which the slate is made to match. */
   sourceCodec?: SourceCodec;
+  /** On the copy path: the longest keyframe spacing of the source (s): recording parts are as long. */
+  keyframeGapS?: number;
   format: VideoFormat;
   /** Nominal output kbit/s, reported when ffmpeg says N/A (it does through the tee). */
   nominalKbps: number;
@@ -108,7 +110,7 @@ export async function prepareSource(source: SourceSpec, deps: SourceProbeDeps): 
           mode: decision.mode,
           reason: decision.reason,
           path: sendPath,
-          ...(copied ? { sourceCodec: sourceCodecOf(infos[0]!) } : {}),
+          ...(copied ? { sourceCodec: sourceCodecOf(infos[0]!), keyframeGapS: Math.max(...infos.map((i) => i.video?.maxKeyframeGapS ?? 0)) } : {}),
           format,
           nominalKbps,
           hasAudio: infos.every((i) => i.audio !== undefined),

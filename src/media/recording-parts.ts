@@ -1,20 +1,24 @@
 // Keeps the archive to the programme. The output records the whole broadcast in ~2 s
 // MPEG-TS parts (tee.ts recordingSlave) because it never restarts for a switch; this
 // remembers when the programme was on air and deletes the parts that hold none of it.
-// A part is judged once it is complete (a newer part exists) or at the end.
+// A part is judged once it is complete (a newer part exists) or at the end. A part is cut
+// at a keyframe, so on the copy path (send-path.ts) it is as long as the source's GOP, not 2 s.
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RECORDING_PART_S } from './tee.js';
 
-/** How far a part's content reaches back before its last write (one part plus slack). */
-const PART_SPAN_MS = RECORDING_PART_S * 1000 * 2;
 
 export class RecordingParts {
   /** [from, to) wall-clock ms while the programme was on air; `to` undefined = still on. */
   readonly #programme: Array<{ from: number; to: number | undefined }> = [];
   readonly #judged = new Set<string>();
+  /** How far a part's content reaches back before its last write (one part plus slack). */
+  readonly #spanMs: number;
 
-  constructor(readonly dirs: readonly string[]) {}
+  /** `partS`: the longest a part can be (the source's keyframe spacing when copied). @defaultValue RECORDING_PART_S */
+  constructor(readonly dirs: readonly string[], partS = RECORDING_PART_S) {
+    this.#spanMs = Math.max(partS, RECORDING_PART_S) * 1000 * 2;
+  }
 
   /** The programme went on air (true) or off (false) at `now`. */
   showing(programme: boolean, now: number): void {
@@ -44,7 +48,7 @@ export class RecordingParts {
         this.#judged.add(file);
         try {
           const written = (await stat(file)).mtimeMs;
-          if (!this.#hadProgramme(written - PART_SPAN_MS, written)) await rm(file, { force: true });
+          if (!this.#hadProgramme(written - this.#spanMs, written)) await rm(file, { force: true });
         } catch {
           // Gone meanwhile.
         }

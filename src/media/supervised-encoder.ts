@@ -469,7 +469,7 @@ export class SupervisedEncoder implements Encoder {
     if (this.#wanted === 'programme') this.#programmeSince = this.#now();
     await this.#pipe.open();
     const records = this.#spec.outputs.map((o) => o.target.record).filter((r): r is string => r !== undefined);
-    if (records.length > 0) this.#recording = new RecordingParts(records);
+    if (records.length > 0) this.#recording = new RecordingParts(records, this.#prepared.keyframeGapS);
     this.#log.info({ ...this.mode, format: this.#prepared.format }, 'encoder prepared');
     if (this.#wanted === 'programme' && this.#sourceDown) this.#reportSourceDown();
     this.#running = true;
