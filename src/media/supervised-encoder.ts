@@ -550,6 +550,7 @@ export class SupervisedEncoder implements Encoder {
       droppedFrames: sample.droppedFrames,
       restarts: this.#health.restarts,
       lastProgressAt: new Date(now).toISOString(),
+      ...(this.mode ? { mode: this.mode.mode, modeReason: this.mode.reason } : {}),
     };
     if (now - this.#lastHealthAt >= 900) {
       this.#lastHealthAt = now;

@@ -96,6 +96,12 @@ export interface EncoderHealth {
   restarts: number;
   /** ISO time of the last progress line. */
   lastProgressAt?: string;
+  /**
+   * How the broadcast is sent — `copy`: the source's own packets, nothing encoded; `encode`:
+   * one encode for every destination — and why (media/send-path.ts). Absent until the source is probed.
+   */
+  mode?: 'copy' | 'encode';
+  modeReason?: string;
 }
 
 /** The engine's record of one occurrence, as persisted and as served by the API. */

@@ -158,12 +158,14 @@ describe('browser: the staff control room (headless Chromium)', function () {
       // The encoder reports; the page charts it on its next poll.
       const enc = encoders.for(storyId)[0]!;
       enc.emitHealth({ phase: 'programme', fps: 25, bitrateKbps: 2400, droppedFrames: 0, restarts: 0 });
-      enc.emitHealth({ phase: 'programme', fps: 24, bitrateKbps: 2600, droppedFrames: 7, restarts: 1 });
+      enc.emitHealth({ phase: 'programme', fps: 24, bitrateKbps: 2600, droppedFrames: 7, restarts: 1, mode: 'copy', modeReason: 'every destination is local HLS without renditions' });
       const card = page.locator(`.health-card[data-occurrence="${storyId}"]`);
       await card.locator('dd[data-metric="bitrate"]', { hasText: '2600 kbit/s' }).waitFor();
       expect(await card.locator('dd[data-metric="fps"]').textContent()).to.equal('24.0');
       expect(await card.locator('dd[data-metric="dropped"]').textContent()).to.equal('7');
       expect(await card.locator('dd[data-metric="restarts"]').textContent()).to.equal('1');
+      // How it is sent, and why: a copied broadcast costs next to no CPU.
+      expect(await card.locator('dd[data-metric="mode"]').textContent()).to.equal('copied as it is: every destination is local HLS without renditions');
       expect((await card.locator('svg.spark polyline').first().getAttribute('points'))?.split(' ')).to.have.length(2);
 
       const quota = await page.locator('#quota-text').textContent();

@@ -1,8 +1,9 @@
 // Journey: an ordinary H.264/AAC file with keyframes 8 s apart, scheduled on the local
 // destination alone with no lower renditions (`ladder: []`), is sent as it is: the real
-// composed server (startOnair, real ffmpeg) logs the copy path and why, a viewer in
-// Chromium plays it, and the HLS segments the viewer fetches carry the file's own codec
-// parameters (profile, picture, rate, audio) and its 8 s GOP — not a re-encode's 2 s.
+// composed server (startOnair, real ffmpeg) logs the copy path and why, and says so in
+// /api/broadcasts; a viewer in Chromium plays it, and the HLS segments the viewer fetches
+// carry the file's own codec parameters (profile, picture, rate, audio) and its 8 s GOP —
+// not a re-encode's 2 s.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,10 +86,13 @@ describe('journey: a long-GOP file on the local destination alone is copied, not
     context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Istanbul' });
     const page = await context.newPage();
     await page.goto(`${j.url}/`);
-    await waitFor('the film live', async () => {
-      const b = (await (await fetch(`${j.url}/api/broadcasts/${encodeURIComponent(ID)}`)).json()) as { state: string };
-      return b.state === 'live';
+    // Staff read the same in /api/broadcasts (the encoder's health).
+    const live = await waitFor('the film live, with its health', async () => {
+      const b = (await (await fetch(`${j.url}/api/broadcasts/${encodeURIComponent(ID)}`)).json()) as { state: string; health?: { mode?: string; modeReason?: string } };
+      return b.state === 'live' && b.health?.mode !== undefined ? b.health : undefined;
     }, 60_000, 250);
+    expect(live.mode).to.equal('copy');
+    expect(live.modeReason).to.equal(prepared['reason']);
     expect(await videoPlays(page, 90_000)).to.include('Film');
 
     // A programme segment: the file's GOP makes it about 8 s long (the slate's are 2 s).

@@ -21,7 +21,7 @@ import { wireStaffLogin } from '../shared/staff-login.js';
  * @typedef {{ occurrenceId: string; programmeId: string; title: { tr: string; en: string }; state: string;
  *   scheduledStart: string; scheduledEnd: string; liveAt?: string; endedAt?: string; reason?: string;
  *   destinations: DestinationView[] }} Broadcast
- * @typedef {{ at: string; phase: string; fps: number; bitrateKbps: number; bitrateMeasured?: boolean; droppedFrames: number; restarts: number }} HealthSample
+ * @typedef {{ at: string; phase: string; fps: number; bitrateKbps: number; bitrateMeasured?: boolean; droppedFrames: number; restarts: number; mode?: 'copy' | 'encode'; modeReason?: string }} HealthSample
  * @typedef {{ day: string; usedUnits: number; projectedUnits: number; dailyQuota: number }} Quota
  * @typedef {{ file: string; line: number; col: number; message: string; text: string; note: { tr: string; en: string } }} ScheduleError
  * @typedef {{ id: number; at: string; staff: string; action: string; occurrenceId: string; status: number; detail: string }} AuditEntry
@@ -333,6 +333,8 @@ function renderHealth(s) {
     row('Frames/s', last.fps.toFixed(1), 'fps');
     row('Dropped frames', String(last.droppedFrames), 'dropped');
     row('Restarts', String(last.restarts), 'restarts');
+    // Copied (nothing encoded) or encoded, and why: what this broadcast costs the machine.
+    if (last.mode) row('Sent', `${last.mode === 'copy' ? 'copied as it is' : 'encoded'}: ${last.modeReason ?? ''}`, 'mode');
     card.append(dl);
     // A flat line at the configured rate would look like a healthy measurement: draw only
     // what was measured (on the local HLS output: ffmpeg reports N/A through its tee).

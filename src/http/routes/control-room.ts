@@ -25,6 +25,9 @@ export interface HealthSample {
   bitrateMeasured: boolean;
   droppedFrames: number;
   restarts: number;
+  /** Copy or encode, and why (EncoderHealth.mode). Absent before the source is probed. */
+  mode?: 'copy' | 'encode';
+  modeReason?: string;
 }
 
 /**
@@ -51,6 +54,7 @@ export class HealthHistory {
       bitrateMeasured: health.bitrateMeasured !== false,
       droppedFrames: health.droppedFrames,
       restarts: health.restarts,
+      ...(health.mode ? { mode: health.mode, modeReason: health.modeReason ?? '' } : {}),
     });
     if (list.length > this.size) list.splice(0, list.length - this.size);
     this.#samples.set(occurrenceId, list);
