@@ -8,6 +8,10 @@
 //  - the new decoder's command run bare into /dev/null (the same work as onair's, alone);
 //  - the minimal bare command for a slate on air: one ffmpeg looping the clip into one
 //    x264 encode to HLS (the floor for any design that encodes the slate live).
+//  - onair on the copy path (send-path.ts: an H.264/AAC file on the local destination alone,
+//    no lower renditions): the slate is a clip pre-rendered in the file's own format,
+//    looped with copy into an output that copies too — nothing is encoded while it is up.
+//    The encode path's slate above (its output's live x264 encode) is the baseline.
 // The target is ≤ 5 % of a core for the pre-air slate.
 // Env: BENCH_SLATE_S (default 30) seconds per measurement.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +27,7 @@ import { systemClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
 import { bareCpu, childOf, cpuOf } from './process-cpu.js';
 import { binaries } from '../test/support/ffmpeg-tools.js';
+import { makeClip } from '../test/support/ffmpeg-fixtures.js';
 
 const SECONDS = Number(process.env.BENCH_SLATE_S ?? 30);
 const HD = { width: 1280, height: 720, fps: 30 };
@@ -40,12 +45,12 @@ const factory = createEncoderFactory({
   options: { defaultFormat: HD },
 });
 
-function occurrence(id: string): Occurrence {
+function occurrence(id: string, source: Occurrence['source'] = { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 }): Occurrence {
   const start = new Date(Date.now() + 3_600_000);
   return {
     id, programmeId: id.split('@')[0]!, title: TITLE, description: { tr: '', en: '' }, category: 'other',
     audience: [], timezone: 'UTC', start, end: new Date(start.getTime() + 3_600_000), localStart: '', localEnd: '',
-    source: { kind: 'testPattern', pattern: 'testsrc2', toneHz: 440 },
+    source,
     destinations: ['local'], youtube: { privacy: 'unlisted', madeForKids: false }, chat: { enabled: false, slowModeMs: 0 },
     remindersMs: [], cancelled: false,
   };
@@ -63,9 +68,13 @@ function onHealth(e: SupervisedEncoder, fn: (h: EncoderHealth) => boolean): Prom
 }
 
 /** The slate on air through onair for SECONDS: CPU of its decoder and output ffmpeg, and of the Node process. */
-async function viaOnair(id: string): Promise<{ decoder: number; output: number; node: number; clip: string }> {
+async function viaOnair(id: string, file?: string): Promise<{ decoder: number; output: number; node: number; clip: string; mode: string }> {
   mkdirSync(path.join(dir, 'hls', id), { recursive: true });
-  const e = factory.create({ occurrence: occurrence(`${id}@2026-12-05T12:00`), outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', id, 'index.m3u8'), format: 'hls' } }] });
+  // A test pattern is encoded; a file on local alone with no lower renditions takes the copy path.
+  const e = factory.create({
+    occurrence: occurrence(`${id}@2026-12-05T12:00`, file ? { kind: 'file', path: file, loop: false } : undefined),
+    outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', id, 'index.m3u8'), format: 'hls', ...(file ? { ladder: [] } : {}) } }],
+  });
   e.start('slate');
   await onHealth(e, (h) => h.phase === 'slate' && h.fps > 0);
   await sleep(2000); // the other messages' clips are rendered ahead just after start
@@ -76,7 +85,7 @@ async function viaOnair(id: string): Promise<{ decoder: number; output: number; 
   const n0 = process.cpuUsage();
   await sleep(SECONDS * 1000);
   const n = process.cpuUsage(n0);
-  const result = { decoder: cpuOf(decoder) - d0, output: cpuOf(output) - o0, node: (n.user + n.system) / 1e6, clip: readFileSync(`/proc/${decoder}/cmdline`, 'utf8').split('\0').find((a) => a.endsWith('.ts') && a.includes('slates')) ?? '' };
+  const result = { mode: e.mode?.mode ?? '?', decoder: cpuOf(decoder) - d0, output: cpuOf(output) - o0, node: (n.user + n.system) / 1e6, clip: readFileSync(`/proc/${decoder}/cmdline`, 'utf8').split('\0').find((a) => a.endsWith('.ts') && a.includes('slates')) ?? '' };
   await e.stop();
   return result;
 }
@@ -100,6 +109,10 @@ try {
   console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
   const onair = await viaOnair('talk');
   const clip = onair.clip;
+  // A 720p30 H.264/AAC file, keyframes 8.33 s apart (x264's default 250 frames).
+  const film = makeClip(path.join(dir, 'film.mp4'), { seconds: 20, size: '1280x720', fps: 30, gopS: 250 / 30 });
+  const copied = await viaOnair('film', film);
+  if (copied.mode !== 'copy') throw new Error(`the file should take the copy path, took ${copied.mode}`);
 
   // The decoder as it was: lavfi + drawtext (reload=1 from text files) + MPEG-2, every frame.
   const title = path.join(dir, 'title.txt');
@@ -122,9 +135,15 @@ try {
   console.log(row('before: decoder + output (the live decoder + onair output now)', liveDecoder + onair.output));
   console.log(row('now: slate decoder (clip, copy), bare', clipDecoder));
   console.log(row('minimal bare: loop the clip into one x264 encode to HLS', minimal));
+  console.log(row('copy path: slate decoder (clip in the file\'s format, copy)', copied.decoder));
+  console.log(row('copy path: output (copy to HLS, no encode)', copied.output));
+  console.log(row('copy path: Node process', copied.node));
+  console.log(row('copy path: all of it', copied.decoder + copied.output + copied.node));
   const renders = logs.filter((l) => l['msg'] === 'slate rendered').length;
   console.log(`\nclips rendered: ${renders} (starting / back soon / ended), ${readdirSync(path.join(dir, 'slates')).length} files in <data>/slates`);
-  console.log(`decoder: ${(liveDecoder / Math.max(clipDecoder, 0.01)).toFixed(0)}× less CPU than the live drawtext decoder; target ≤ 5 % of a core for the whole slate: ${(((onair.decoder + onair.output + onair.node) / SECONDS) * 100).toFixed(1)} %`);
+  const whole = (r: { decoder: number; output: number; node: number }): number => ((r.decoder + r.output + r.node) / SECONDS) * 100;
+  console.log(`decoder: ${(liveDecoder / Math.max(clipDecoder, 0.01)).toFixed(0)}× less CPU than the live drawtext decoder`);
+  console.log(`the whole pre-air slate, target ≤ 5 % of a core: copy path ${whole(copied).toFixed(1)} %, against ${whole(onair).toFixed(1)} % encoded live by the output (encode path, same run)`);
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
