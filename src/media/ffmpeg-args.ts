@@ -135,11 +135,13 @@ export interface OutputPlan {
   ladder?: LadderStreams;
   /** The copy path (send-path.ts): the pipe's packets are copied, nothing is encoded. @defaultValue false */
   copy?: boolean;
+  /** One output's own muxer arguments and file (tee.ts directHlsArgs) instead of the tee of `slaves`. @defaultValue the tee */
+  direct?: string[];
 }
 
 /** The output: reads the pipe, encodes once (or copies), writes every destination through the tee. */
 export function outputArgs(plan: OutputPlan): string[] {
-  if (plan.slaves.length === 0) throw new Error('an output needs at least one destination');
+  if (plan.slaves.length === 0 && !plan.direct) throw new Error('an output needs at least one destination');
   const codecs = plan.copy
     ? [...(plan.ladder ? ladderCopyMaps(plan.ladder) : ['-map', '0:v:0', '-map', '0:a:0']), '-c', 'copy']
     : plan.ladder
@@ -162,7 +164,6 @@ export function outputArgs(plan: OutputPlan): string[] {
     // flv wants the codec headers out of band; mpegts outputs get them back via auto bsf.
     // (An encoder's flag: a copy has no encoder, and the copy path has no flv.)
     ...(plan.copy ? [] : ['-flags', '+global_header']),
-    '-f', 'tee',
-    plan.slaves.join('|'),
+    ...(plan.direct ?? ['-f', 'tee', plan.slaves.join('|')]),
   ];
 }

@@ -60,7 +60,7 @@ import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
-import { recordingSlave, targetSlave, timingSlave } from './tee.js';
+import { directHlsArgs, recordingSlave, targetSlave, timingSlave } from './tee.js';
 import { DeliverySampler } from './delivery-sampler.js';
 
 export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
@@ -335,6 +335,8 @@ export class SupervisedEncoder implements Encoder {
 
   /** The output latency a cued switch counts: this output's, else the factory's last measured. */
   #latencyMs(): number | undefined {
+    // A copying output passes packets on as they come: no encoder delays them.
+    if (this.#prepared?.path.path === 'copy') return 0;
     return this.#latency.ms ?? this.#switchCost.lastLatencyMs;
   }
 
@@ -492,16 +494,22 @@ export class SupervisedEncoder implements Encoder {
     const slaves: string[] = [];
     const ladder = outputLadder(p.format, targets);
     // A restarted output continues each playlist's numbering (see tee.ts).
-    for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0, slaveStreams(ladder, t)));
+    const starts: number[] = [];
+    for (const t of targets) starts.push(t.format === 'hls' ? await nextMediaSequence(t.url) : 0);
+    targets.forEach((t, i) => slaves.push(targetSlave(t, undefined, starts[i], slaveStreams(ladder, t))));
     for (const t of targets) {
       if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
       // One prefix per output run, so a restarted output never overwrites a part.
       slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}));
     }
-    slaves.push(timingSlave());
+    const copy = p.path.path === 'copy';
+    // A copy has no encoder whose latency to measure (#latencyMs), and one HLS output with
+    // no recording needs no tee: its own muxer writes it (bench:stream's long-GOP row).
+    if (!copy) slaves.push(timingSlave());
+    const direct = copy && slaves.length === 1 && targets[0]!.format === 'hls' ? directHlsArgs(targets[0]!, starts[0], slaveStreams(ladder, targets[0]!)) : undefined;
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
-    const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}), copy: p.path.path === 'copy' });
+    const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}), copy, ...(direct ? { direct } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#output?.proc.running) return;
     const parser = new ProgressParser();

@@ -90,6 +90,26 @@ export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DE
 }
 
 /**
+ * One HLS output written by its own muxer instead of a tee slave (`-f hls` and its options,
+ * the same as targetSlave's): a copying output with one destination and no recording
+ * (send-path.ts) has nothing to fan out, and the tee and its fifo thread cost a third of
+ * such an output's CPU. A failure then stops the output, which the encoder restarts.
+ */
+export function directHlsArgs(target: IngestTarget, hlsStartNumber = 0, streams: SlaveStreams = {}): string[] {
+  if (target.format !== 'hls') throw new Error('only an HLS output is written without the tee');
+  const file = streams.varStreamMap ? path.join(path.dirname(target.url), '%v.m3u8') : target.url;
+  return [
+    '-f', 'hls',
+    '-hls_time', String(HLS_TIME_S),
+    '-hls_list_size', String(HLS_LIST_SIZE),
+    '-hls_flags', HLS_FLAGS,
+    '-start_number', String(hlsStartNumber),
+    ...(streams.varStreamMap ? ['-master_pl_name', MASTER_PLAYLIST, '-var_stream_map', streams.varStreamMap] : []),
+    file,
+  ];
+}
+
+/**
  * The output's own clock (pipeline-latency.ts): one text line per encoded video packet
  * (ffmpeg's framecrc: stream, dts, pts, ...) on ffmpeg's stderr, flushed as each is written,
  * so onair sees when each frame leaves the encoder for the destinations.

@@ -94,6 +94,8 @@ describe('journey: a long-GOP file on the local destination alone is copied, not
     expect(live.mode).to.equal('copy');
     expect(live.modeReason).to.equal(prepared['reason']);
     expect(await videoPlays(page, 90_000)).to.include('Film');
+    // The picture, not the audio-only rendition.
+    expect(await page.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.videoWidth)).to.equal(320);
 
     // A programme segment: the file's GOP makes it about 8 s long (the slate's are 2 s).
     const watch = (await (await fetch(`${j.url}/api/broadcasts/${encodeURIComponent(ID)}`)).json()) as { destinations: Array<{ watchUrl?: string }> };

@@ -9,7 +9,7 @@ import { fileInput, slateInput } from '../../../src/media/inputs.js';
 import { outputLadder, slaveStreams } from '../../../src/media/ladder.js';
 import { slateClipArgs, slateClipHash } from '../../../src/media/slate-clip.js';
 import { sourceCodecArgs, x264Profile } from '../../../src/media/source-codec.js';
-import { targetSlave } from '../../../src/media/tee.js';
+import { directHlsArgs, targetSlave } from '../../../src/media/tee.js';
 
 const small = { width: 320, height: 180, fps: 25 };
 const codec = { sampleRate: 44100, channels: 1, profile: 'Constrained Baseline' };
@@ -29,6 +29,22 @@ describe('media: the copy path\'s ffmpeg arguments', () => {
     expect(args.at(-1)).to.include('var_stream_map');
     const plain = outputArgs({ format: small, pipe: '/run/p.ts', slaves: ['/d/index.m3u8'], offsetS: 3.5, copy: true }).join(' ');
     expect(plain).to.include('-map 0:v:0 -map 0:a:0 -c copy -output_ts_offset 3.500');
+  });
+
+  it('writes one HLS output with no recording by its own muxer, without the tee, its master and audio-only playlists kept', () => {
+    const target = { url: '/d/hls/x/index.m3u8', format: 'hls' as const, ladder: [] };
+    const ladder = outputLadder(small, [target])!;
+    const direct = directHlsArgs(target, 7, slaveStreams(ladder, target));
+    const args = outputArgs({ format: small, pipe: '/run/p.ts', slaves: [], offsetS: 0, ladder, copy: true, direct });
+    expect(args).to.not.include('tee');
+    expect(direct).to.deep.equal([
+      '-f', 'hls', '-hls_time', '2', '-hls_list_size', '10', '-hls_flags', 'delete_segments+omit_endlist+temp_file+independent_segments', '-start_number', '7',
+      '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0,name:index a:1,name:audio', '/d/hls/x/%v.m3u8',
+    ]);
+    expect(args.slice(-direct.length)).to.deep.equal(direct);
+    expect(args.join(' ')).to.include('-map 0:v:0 -map 0:a:0 -map 0:a:0 -c copy -f hls');
+    expect(directHlsArgs({ url: '/d/one/index.m3u8', format: 'hls' }).at(-1)).to.equal('/d/one/index.m3u8');
+    expect(() => directHlsArgs({ url: 'rtmp://x/live/k', format: 'flv' })).to.throw(/only an HLS output/);
   });
 
   it('refuses a copying output with renditions to make', () => {
