@@ -71,6 +71,8 @@ const LIVE_RETRY_MS = [300, 800, 1500];
 
 /** Space left between one decoder's last timestamp and the next one's first (seconds). */
 const HANDOVER_MARGIN_S = 0.1;
+/** How long a rehearsal's slate is held before it is switched to: a pre-rendered clip opens in a fraction of that. */
+const REHEARSAL_HOLD_MS = 1000;
 
 /** A file-system-safe form of an occurrence id ("story@2026-12-05T11:00" -> "story_2026-12-05T11-00"). */
 export function safeName(id: string): string {
@@ -139,8 +141,10 @@ export class SupervisedEncoder implements Encoder {
   #outputEndS = 0;
   /** The running decoder. */
   #decoder: DecoderRun | undefined;
-  /** The programme's decoder, pre-rolled and held for a cued switch (preroll.ts). */
+  /** The programme's decoder, pre-rolled and held for a cued switch, or the slate's for its rehearsal (preroll.ts). */
   #held: DecoderRun | undefined;
+  /** A rehearsal's switch, due once its held slate has opened. */
+  #rehearsalTimer: Cancel | undefined;
   readonly #cue: CuedSwitch;
   /** The output's pipeline latency, measured on air (pipeline-latency.ts). */
   readonly #latency = new PipelineLatency();
@@ -244,6 +248,10 @@ export class SupervisedEncoder implements Encoder {
       },
       programmeWanted: () => this.#wanted === 'programme',
       ready: () => this.#running && !this.#stopping,
+      // This output's own latency: the rehearsal's measure counts it (#airPending).
+      rehearsalWanted: () =>
+        this.#switchCost.airMs === undefined && this.#latency.ms !== undefined && !this.#held && !this.#liveSlate && !this.#switchPending && this.#decoder?.kind === 'slate',
+      rehearse: () => this.#background(this.#rehearse()),
     });
     this.#title = spec.occurrence.title;
     this.#disk = new DiskWatch({
@@ -348,6 +356,7 @@ export class SupervisedEncoder implements Encoder {
     this.#stopping = true;
     this.#cue.clear();
     this.#held?.proc.kill();
+    this.#rehearsalTimer?.();
     this.#restartTimer?.();
     this.#outputTimer?.();
     this.#tickTimer?.();
@@ -406,6 +415,7 @@ export class SupervisedEncoder implements Encoder {
     this.#health = { ...this.#health, phase: 'stopped', fps: 0, speed: 0 };
     this.#cue.clear();
     this.#held?.proc.kill();
+    this.#rehearsalTimer?.();
     this.#log.error({ code }, message);
     const error = this.#error(code, message, false);
     // 'fatal' is emitted once no process is left, so the engine can act on it at once.
@@ -576,7 +586,7 @@ export class SupervisedEncoder implements Encoder {
       this.#airPending = undefined;
       const airMs = performance.now() - a.switchReal - a.latencyMs;
       this.#switchCost.recordAir(airMs);
-      this.#log.info({ airMs: Math.round(airMs) }, 'pre-rolled programme left the encoder');
+      this.#log.info({ airMs: Math.round(airMs), kind: this.#decoder?.kind }, 'pre-rolled switch left the encoder');
     }
   }
 
@@ -768,7 +778,8 @@ export class SupervisedEncoder implements Encoder {
   async #launchDecoderAsync(): Promise<void> {
     const p = this.#prepared!;
     let kind = this.#kindWanted();
-    if (kind === 'programme' && this.#letHeldThrough()) return;
+    if (this.#held && this.#held.kind !== kind && this.#held.kind === 'slate') this.#dropHeld('the programme came before the rehearsal\'s switch');
+    if (this.#held?.kind === kind && this.#letHeldThrough()) return;
     let input: InputPart;
     let clip: string | undefined;
     if (kind === 'programme') {
@@ -841,6 +852,7 @@ export class SupervisedEncoder implements Encoder {
    */
   async #preroll(switchAt: number): Promise<void> {
     const source = this.#spec.occurrence.source;
+    if (this.#held?.kind === 'slate') this.#dropHeld('the pre-roll came before the rehearsal\'s switch');
     if (source.kind === 'url' || this.#sourceDown || this.#contentEnded || this.#held) return;
     const p = this.#prepared!;
     const part = await programmeInput(source, p, 0, { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
@@ -859,7 +871,47 @@ export class SupervisedEncoder implements Encoder {
   }
 
   /**
-   * Lets the held programme decoder through instead of starting one; false (and the held
+   * Rehearses the first cued switch (preroll.ts): the slate is held ahead and let through
+   * in place of the running slate exactly as the programme will be, so the switch's whole
+   * cost at the encoder (SwitchCost.airMs) is measured before the programme's lead is.
+   * Viewers see the slate throughout (its last frame held while the timestamp gap fills).
+   */
+  async #rehearse(): Promise<void> {
+    const { input, clip } = await this.#slatePart(this.#prepared!.format);
+    const fifo = path.join(this.#scratch, 'rehearsal.ts');
+    await makeFifo(fifo);
+    const d = this.#decoder;
+    // Checked here, with no await before the spawn, so stop() never races a new process.
+    if (!clip || this.#stopping || this.#held || this.#wanted === 'programme' || d?.kind !== 'slate' || this.#switchPending) return;
+    const nowReal = performance.now();
+    const switchReal = nowReal + REHEARSAL_HOLD_MS;
+    const offsetS = Math.max(heldOffsetS(timelineEnd(d, switchReal), this.#switchCost.ms) + HANDOVER_MARGIN_S, (switchReal - (this.#timelineEpoch ?? nowReal)) / 1000);
+    this.#held = { ...this.#spawnDecoder('slate', input, offsetS, clip, fifo), prerolled: true };
+    this.#rehearsalTimer = this.#deps.clock.at(new Date(this.#now() + REHEARSAL_HOLD_MS), () => {
+      this.#rehearsalTimer = undefined;
+      const running = this.#decoder;
+      if (this.#stopping || this.#held?.kind !== 'slate') return;
+      if (this.#wanted === 'programme' || running?.kind !== 'slate' || this.#switchPending) {
+        this.#dropHeld('the slate was switched meanwhile');
+        return;
+      }
+      this.#cueSwitchReal = performance.now();
+      this.#log.info({ offsetS }, 'rehearsal: switching the slate to itself to measure a pre-rolled switch');
+      this.#switchPending = true;
+      void running.proc.stop(this.#o.switchTimeoutMs);
+    });
+  }
+
+  #dropHeld(why: string): void {
+    const h = this.#held;
+    if (!h) return;
+    this.#held = undefined;
+    this.#log.info({ kind: h.kind, why }, 'held decoder dropped');
+    h.proc.kill();
+  }
+
+  /**
+   * Lets the held decoder through instead of starting one; false (and the held
    * one dropped) when there is none, it died, or its timestamps no longer fit after the
    * previous decoder's (the switch came much later or earlier than it was held for).
    */
@@ -870,7 +922,7 @@ export class SupervisedEncoder implements Encoder {
     const nowReal = performance.now();
     const after = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - (this.#timelineEpoch ?? nowReal)) / 1000);
     if (!h.proc.held || !heldFits(h.offsetS, after)) {
-      this.#log.info({ offsetS: h.offsetS, after, held: h.proc.held }, 'pre-rolled programme not used');
+      this.#log.info({ offsetS: h.offsetS, after, held: h.proc.held }, `pre-rolled ${h.kind} not used`);
       h.proc.kill();
       return false;
     }
@@ -882,7 +934,7 @@ export class SupervisedEncoder implements Encoder {
     const latencyMs = this.#latencyMs();
     this.#airPending = this.#cueSwitchReal !== undefined && latencyMs !== undefined ? { offsetS: h.offsetS, switchReal: this.#cueSwitchReal, latencyMs } : undefined;
     this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal };
-    this.#log.info({ role: 'decoder', kind: 'programme', pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, 'pre-rolled programme let through');
+    this.#log.info({ role: 'decoder', kind: h.kind, pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, `pre-rolled ${h.kind} let through`);
     return true;
   }
 
@@ -897,7 +949,7 @@ export class SupervisedEncoder implements Encoder {
       const costMs = d.progressReal - sample.outTimeS * 1000 - this.#cueSwitchReal;
       this.#cueSwitchReal = undefined;
       this.#switchCost.record(costMs);
-      this.#log.info({ costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
+      this.#log.info({ kind: d.kind, costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
     }
     if (!d.progressed) {
       d.progressed = true;
@@ -913,8 +965,9 @@ export class SupervisedEncoder implements Encoder {
   #onDecoderExit(proc: GuardedProcess, info: ExitInfo): void {
     if (this.#held?.proc === proc) {
       // Died while held (its source failed): the switch starts the programme the usual way.
+      const kind = this.#held.kind;
       this.#held = undefined;
-      this.#log.info({ code: info.code, signal: info.signal }, 'pre-rolled programme decoder ended before the switch');
+      this.#log.info({ kind, code: info.code, signal: info.signal }, 'pre-rolled decoder ended before the switch');
       return;
     }
     const d = this.#decoder;

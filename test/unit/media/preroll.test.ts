@@ -2,17 +2,18 @@
 // output's timing slave and the latency figures are read (pipeline-latency.ts).
 import { expect } from 'chai';
 import { OutputClock, PipelineLatency, SwitchCost } from '../../../src/media/pipeline-latency.js';
-import { CuedSwitch, PREROLL_MS, type CueHost } from '../../../src/media/preroll.js';
+import { CuedSwitch, PREROLL_MS, REHEARSAL_MS, type CueHost } from '../../../src/media/preroll.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 const T0 = Date.parse('2026-12-05T10:59:00Z');
 
-function harness(leadMs: number) {
+function harness(leadMs: number, rehearsal = false) {
   const clock = new ManualClock(new Date(T0));
   const calls: Array<{ what: string; at: number; switchAt?: number }> = [];
   let wanted = false;
   let ready = true;
   let lead = leadMs;
+  let rehearsalWanted = rehearsal;
   const host: CueHost = {
     clock,
     leadMs: () => lead,
@@ -27,8 +28,20 @@ function harness(leadMs: number) {
     },
     programmeWanted: () => wanted,
     ready: () => ready,
+    rehearsalWanted: () => rehearsalWanted,
+    rehearse: () => {
+      rehearsalWanted = false;
+      calls.push({ what: 'rehearse', at: clock.now().getTime() });
+    },
   };
-  return { clock, calls, cue: new CuedSwitch(host), setLead: (ms: number) => (lead = ms), setReady: (r: boolean) => (ready = r) };
+  return {
+    clock,
+    calls,
+    cue: new CuedSwitch(host),
+    setLead: (ms: number) => (lead = ms),
+    setReady: (r: boolean) => (ready = r),
+    setRehearsalWanted: (w: boolean) => (rehearsalWanted = w),
+  };
 }
 
 describe('media: a cued switch (pre-roll and compensation)', () => {
@@ -73,6 +86,43 @@ describe('media: a cued switch (pre-roll and compensation)', () => {
     h.cue.set(T0 + 60_000);
     await h.clock.set(new Date(T0 + 61_000));
     expect(h.calls.map((c) => c.what)).to.deep.equal(['switch', 'back', 'preroll', 'switch']);
+  });
+
+  it('rehearses an unmeasured switch REHEARSAL_MS before the pre-roll, once, then follows the lead it measured', async () => {
+    const h = harness(300, true);
+    const at = T0 + 30_000;
+    h.cue.set(at);
+    await h.clock.set(new Date(at - 300 - PREROLL_MS - REHEARSAL_MS + 100));
+    expect(h.calls).to.deep.equal([{ what: 'rehearse', at: at - 300 - PREROLL_MS - REHEARSAL_MS }]);
+    h.setLead(500); // the rehearsal measured the whole cost
+    await h.clock.set(new Date(at));
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['rehearse', 'preroll', 'switch']);
+    expect(h.calls.at(-1)!.at).to.be.at.most(at - 500).and.at.least(at - 500 - 200);
+  });
+
+  it('rehearses once the latency it needs is measured, but not so late that the measure would miss the pre-roll, nor when already measured', async () => {
+    const late = harness(0, false);
+    const at = T0 + 30_000;
+    late.cue.set(at);
+    const rehearseAt = at - PREROLL_MS - REHEARSAL_MS;
+    await late.clock.set(new Date(rehearseAt + 400));
+    expect(late.calls).to.deep.equal([]);
+    late.setRehearsalWanted(true);
+    await late.clock.set(new Date(rehearseAt + 700));
+    expect(late.calls.map((c) => c.what)).to.deep.equal(['rehearse']);
+    expect(late.calls[0]!.at).to.be.within(rehearseAt + 400, rehearseAt + 700);
+
+    const tooLate = harness(0, false);
+    tooLate.cue.set(at);
+    await tooLate.clock.set(new Date(rehearseAt + 2000));
+    tooLate.setRehearsalWanted(true);
+    await tooLate.clock.set(new Date(at));
+    expect(tooLate.calls.map((c) => c.what)).to.deep.equal(['preroll', 'switch']);
+
+    const measured = harness(0, false);
+    measured.cue.set(at);
+    await measured.clock.set(new Date(at));
+    expect(measured.calls.map((c) => c.what)).to.deep.equal(['preroll', 'switch']);
   });
 
   it('waits, doing nothing, until the encoder is ready (its source probed), then acts on the cue', async () => {
