@@ -585,8 +585,10 @@ export class SupervisedEncoder implements Encoder {
     else if (dtsS >= a.offsetS - 0.5 / this.#prepared!.format.fps) {
       this.#airPending = undefined;
       const airMs = performance.now() - a.switchReal - a.latencyMs;
-      this.#switchCost.recordAir(airMs);
-      this.#log.info({ airMs: Math.round(airMs), kind: this.#decoder?.kind }, 'pre-rolled switch left the encoder');
+      const kind = this.#decoder?.kind;
+      if (kind === 'slate') this.#switchCost.recordRehearsal(airMs);
+      else this.#switchCost.recordAir(airMs);
+      this.#log.info({ airMs: Math.round(airMs), kind }, 'pre-rolled switch left the encoder');
     }
   }
 
@@ -948,7 +950,8 @@ export class SupervisedEncoder implements Encoder {
       // Decoders run at real-time speed: its first frame went out outTimeS before now.
       const costMs = d.progressReal - sample.outTimeS * 1000 - this.#cueSwitchReal;
       this.#cueSwitchReal = undefined;
-      this.#switchCost.record(costMs);
+      // A rehearsal's slate is copied into the pipe, not decoded: not a programme's cost.
+      if (d.kind === 'programme') this.#switchCost.record(costMs);
       this.#log.info({ kind: d.kind, costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
     }
     if (!d.progressed) {

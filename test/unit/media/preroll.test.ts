@@ -163,6 +163,9 @@ describe('media: the output latency and switch cost', () => {
     expect(cost.ms).to.equal(70);
     // The whole cost seen at the encoder (with the repeated frames filling the gap) is its own figure.
     expect(cost.airMs).to.equal(undefined);
+    // A rehearsal's (slate to slate) counts until a programme's is measured, then no more.
+    cost.recordRehearsal(50);
+    expect(cost.airMs).to.equal(50);
     for (const ms of [180, 240, 200, 9_000]) cost.recordAir(ms);
     expect(cost.airMs).to.equal(200);
     expect(cost.ms).to.equal(70);
