@@ -59,7 +59,7 @@ import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
-import { recordingSlave, targetSlave, timingSlave } from './tee.js';
+import { inFinishingOrder, recordingSlave, targetSlave, timingSlave, type OrderedSlave } from './tee.js';
 import { DeliverySampler } from './delivery-sampler.js';
 
 export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
@@ -485,17 +485,21 @@ export class SupervisedEncoder implements Encoder {
     const targets = this.#spec.outputs.map((o) => o.target);
     // The HLS muxer does not create folders; a missing one would fail that output only.
     for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
-    const slaves: string[] = [];
+    const ordered: OrderedSlave[] = [];
     const ladder = outputLadder(p.format, targets);
     // A restarted output continues each playlist's numbering (see tee.ts).
-    for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0, slaveStreams(ladder, t)));
+    for (const t of targets) {
+      ordered.push({ slave: targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0, slaveStreams(ladder, t)), network: t.format === 'flv' });
+    }
     for (const t of targets) {
       if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
       // One prefix per output run, so a restarted output never overwrites a part.
-      slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}));
+      ordered.push({ slave: recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}), network: false });
     }
-    slaves.push(timingSlave());
+    ordered.push({ slave: timingSlave(), network: false });
+    // Files before receivers, so a stop finishes them even with a black hole in the tee.
+    const slaves = inFinishingOrder(ordered);
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
     const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
@@ -631,6 +635,8 @@ export class SupervisedEncoder implements Encoder {
       this.#disk.full(finding.detail, this.#now());
       return;
     }
+    // A stop's second SIGINT cuts a receiver still in its handshake ("Immediate exit requested"): not its fault.
+    if (this.#stopping) return;
     const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
     this.#outputsFailing.failed(dest, maskUrlsIn(finding.detail), this.#now());
     const last = this.#outputProblemAt.get(dest) ?? 0;

@@ -238,8 +238,8 @@ export interface EncoderEvents {
  * One supervised ffmpeg pipeline for one occurrence, feeding all its destinations.
  * Contract: `start('slate')` begins pushing the slate to every output; `show('programme')`
  * switches to the programme's source (and `show('slate')` back) without the outputs seeing
- * silence; a failing output is retried on its own; `stop()` ends cleanly (SIGINT, then
- * SIGKILL after the stop timeout) and leaves no process behind.
+ * silence; a failing output is retried on its own; `stop()` ends cleanly (SIGINT, a second
+ * SIGINT if a receiver holds ffmpeg, SIGKILL after the stop timeout) and leaves no process behind.
  */
 export interface Encoder {
   start(phase: 'slate' | 'programme'): void;
