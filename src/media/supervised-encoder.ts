@@ -1070,6 +1070,12 @@ export class SupervisedEncoder implements Encoder {
         ),
       );
     }
+    for (const destination of this.#delivery.back()) {
+      // Its receiver takes the stream (again): a later failure is counted afresh, and the
+      // engine makes a destination failed for want of delivery live again.
+      this.#outputsFailing.clear(destination);
+      this.#events.emit('outputDelivering', destination);
+    }
     if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
     if (this.#disk.mustFail(now)) {
       this.#giveUp(
