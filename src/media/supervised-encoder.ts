@@ -347,7 +347,8 @@ export class SupervisedEncoder implements Encoder {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#cue.clear();
-    this.#held?.proc.kill();
+    const held = this.#held?.proc;
+    held?.kill();
     this.#restartTimer?.();
     this.#outputTimer?.();
     this.#tickTimer?.();
@@ -358,7 +359,18 @@ export class SupervisedEncoder implements Encoder {
     const decoder = this.#decoder?.proc;
     const output = this.#output?.proc;
     if (decoder) await decoder.stop(Math.min(this.#o.stopTimeoutMs, this.#o.switchTimeoutMs));
-    if (output) await output.stop(this.#o.stopTimeoutMs);
+    // The output reads the pipe, which onair holds open (so a decoder's end is not the
+    // input's): with the decoder gone, it would wait in that read for good, deaf to SIGINT
+    // (ffmpeg checks for it between reads), and every stop ended in SIGKILL at the timeout,
+    // its outputs unfinished. Letting go of the pipe gives it the end of its input.
+    await held?.exited;
+    await this.#pipe.close();
+    if (output) {
+      const exit = await output.stop(this.#o.stopTimeoutMs);
+      // A SIGKILL leaves the outputs as they were (no last segment, a cut recording part).
+      if (exit.signal === 'SIGKILL') this.#log.warn({ role: 'output', stopTimeoutMs: this.#o.stopTimeoutMs }, 'output ffmpeg did not end on SIGINT; killed at engine.stopTimeout, its outputs unfinished');
+      else this.#log.info({ role: 'output', code: exit.code, signal: exit.signal }, 'output ffmpeg ended, its outputs finished');
+    }
     await Promise.allSettled([...this.#pending]);
     for (const run of [this.#decoder, this.#output]) if (run && run.proc.running) await run.proc.stop(this.#o.stopTimeoutMs);
     if (this.#health.phase !== 'stopped' || this.#health.fps !== 0) {
