@@ -41,7 +41,7 @@ interface Seen {
   /** When `acked` last grew (or the connection was new). */
   since: number;
   reported: boolean;
-  /** Seen taking the stream (past the handshake, growing) since it was last reported failed. */
+  /** This connection was seen taking the stream (past the handshake, growing) since it was last reported failed. */
   delivering: boolean;
   /** Went from not delivering to delivering; not yet told by back(). */
   cameBack: boolean;
@@ -60,8 +60,9 @@ export class DeliveryWatch {
   observe(destination: string, acked: number | undefined, now: number): void {
     const s = this.#seen.get(destination);
     if (acked === undefined) {
-      // Not connected: reconnecting (stderr says why). A new connection starts afresh.
-      if (s) this.#seen.set(destination, { ...s, acked: 0, since: now });
+      // Not connected: reconnecting (stderr says why). A new connection starts afresh, and
+      // is told by back() once it takes the stream (the server came back).
+      if (s) this.#seen.set(destination, { ...s, acked: 0, since: now, delivering: false });
       return;
     }
     if (!s) {
@@ -79,15 +80,17 @@ export class DeliveryWatch {
       since: now,
       // Taking the stream again: a later stall is a new failure, reported again.
       reported: cameBack ? false : s.reported,
-      delivering: s.delivering || taking,
+      // A fall is a new connection: not delivering until it is seen growing.
+      delivering: acked < s.acked ? false : s.delivering || taking,
       cameBack: s.cameBack || cameBack,
     });
   }
 
   /**
    * Destinations whose receiver has started taking the stream (acknowledging more and more
-   * past the RTMP handshake), the first time or since due() last reported them; each once.
-   * The caller decides whether that is news (a destination failed before) or not.
+   * past the RTMP handshake) on a connection: the first, or a new one after a drop, or the
+   * same one after due() reported it; each once. The caller decides whether that is news (a
+   * destination failed before) or not.
    */
   back(): string[] {
     const out: string[] = [];

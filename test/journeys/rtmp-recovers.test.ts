@@ -5,7 +5,8 @@
 // on); then a real RTMP receiver starts on that port, ffmpeg's reconnection reaches it, the
 // receiver acknowledges the stream (the kernel's count that onair reads) and gets frames, and
 // the destination reads `live` again on /api/broadcasts and in the control room (Chromium),
-// with its failure kept in its history. The stream key is never shown.
+// with its failure kept in its history; the same again when that server goes away mid-stream
+// and comes back. The stream key is never shown.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,7 @@ describe('journey: an RTMP destination down at air time is live again once its s
       config: {
         destinations: { relay: { type: 'rtmp', url: receiver.baseUrl, keyEnv: 'RELAY_KEY' } },
         moderation: { accounts: [{ name: 'zeynep', passwordHash: await hashPassword(PASSWORD) }] },
+        engine: { outputRetryBudget: '8s' },
       },
       env: { RELAY_KEY: KEY },
     });
@@ -118,5 +120,28 @@ describe('journey: an RTMP destination down at air time is live again once its s
     expect(said).to.match(/^relay: live — receiving again since \d\d:\d\d; it had failed at \d\d:\d\d: Destination "relay": cannot reach/);
     expect(said).to.not.include(KEY);
     expect(await line.getAttribute('class')).to.not.include('error');
+  });
+
+  it('fails it again when its server goes away mid-stream, and makes it live again when the server is back', async () => {
+    await receiver.stop();
+    await waitFor('the relay failed again', async () => {
+      const got = await listed();
+      return got.v && relay(got.v).status === 'failed' && relay(got.v).error?.code === 'output-failed';
+    }, 60_000, 500);
+    const frames = await receiver.framesReceived();
+    await receiver.start();
+    const { v, text } = await waitFor('the relay live again', async () => {
+      const got = await listed();
+      return got.v && relay(got.v).status === 'live' && got;
+    }, 60_000, 500);
+    expect(relay(v!).history!.map((e) => [e.event, e.code])).to.deep.equal([
+      ['failed', 'rtmp-unreachable'],
+      ['recovered', 'delivering'],
+      ['failed', 'output-failed'],
+      ['recovered', 'delivering'],
+    ]);
+    expect(v!.state).to.equal('live');
+    expect(text).to.not.include(KEY);
+    await waitFor('more video at the receiver', async () => (await receiver.framesReceived()) >= frames + 25, 60_000, 500);
   });
 });
