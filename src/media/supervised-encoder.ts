@@ -59,7 +59,7 @@ import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
-import { recordingSlave, targetSlave, timingSlave } from './tee.js';
+import { inFinishingOrder, recordingSlave, targetSlave, timingSlave, type OrderedSlave } from './tee.js';
 import { DeliverySampler } from './delivery-sampler.js';
 
 export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
@@ -355,7 +355,8 @@ export class SupervisedEncoder implements Encoder {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#cue.clear();
-    this.#held?.proc.kill();
+    const held = this.#held?.proc;
+    held?.kill();
     this.#rehearsalTimer?.();
     this.#restartTimer?.();
     this.#outputTimer?.();
@@ -367,7 +368,18 @@ export class SupervisedEncoder implements Encoder {
     const decoder = this.#decoder?.proc;
     const output = this.#output?.proc;
     if (decoder) await decoder.stop(Math.min(this.#o.stopTimeoutMs, this.#o.switchTimeoutMs));
-    if (output) await output.stop(this.#o.stopTimeoutMs);
+    // The output reads the pipe, which onair holds open (so a decoder's end is not the
+    // input's): with the decoder gone, it would wait in that read for good, deaf to SIGINT
+    // (ffmpeg checks for it between reads), and every stop ended in SIGKILL at the timeout,
+    // its outputs unfinished. Letting go of the pipe gives it the end of its input.
+    await held?.exited;
+    await this.#pipe.close();
+    if (output) {
+      const exit = await output.stop(this.#o.stopTimeoutMs);
+      // A SIGKILL leaves the outputs as they were (no last segment, a cut recording part).
+      if (exit.signal === 'SIGKILL') this.#log.warn({ role: 'output', stopTimeoutMs: this.#o.stopTimeoutMs }, 'output ffmpeg did not end on SIGINT; killed at engine.stopTimeout, its outputs unfinished');
+      else this.#log.info({ role: 'output', code: exit.code, signal: exit.signal }, 'output ffmpeg ended, its outputs finished');
+    }
     await Promise.allSettled([...this.#pending]);
     for (const run of [this.#decoder, this.#output]) if (run && run.proc.running) await run.proc.stop(this.#o.stopTimeoutMs);
     if (this.#health.phase !== 'stopped' || this.#health.fps !== 0) {
@@ -495,17 +507,21 @@ export class SupervisedEncoder implements Encoder {
     const targets = this.#spec.outputs.map((o) => o.target);
     // The HLS muxer does not create folders; a missing one would fail that output only.
     for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
-    const slaves: string[] = [];
+    const ordered: OrderedSlave[] = [];
     const ladder = outputLadder(p.format, targets);
     // A restarted output continues each playlist's numbering (see tee.ts).
-    for (const t of targets) slaves.push(targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0, slaveStreams(ladder, t)));
+    for (const t of targets) {
+      ordered.push({ slave: targetSlave(t, undefined, t.format === 'hls' ? await nextMediaSequence(t.url) : 0, slaveStreams(ladder, t)), network: t.format === 'flv' });
+    }
     for (const t of targets) {
       if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
       // One prefix per output run, so a restarted output never overwrites a part.
-      slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}));
+      ordered.push({ slave: recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}), network: false });
     }
-    slaves.push(timingSlave());
+    ordered.push({ slave: timingSlave(), network: false });
+    // Files before receivers, so a stop finishes them even with a black hole in the tee.
+    const slaves = inFinishingOrder(ordered);
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
     const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
@@ -643,6 +659,8 @@ export class SupervisedEncoder implements Encoder {
       this.#disk.full(finding.detail, this.#now());
       return;
     }
+    // A stop's second SIGINT cuts a receiver still in its handshake ("Immediate exit requested"): not its fault.
+    if (this.#stopping) return;
     const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
     this.#outputsFailing.failed(dest, maskUrlsIn(finding.detail), this.#now());
     const last = this.#outputProblemAt.get(dest) ?? 0;
@@ -1119,6 +1137,12 @@ export class SupervisedEncoder implements Encoder {
           true,
         ),
       );
+    }
+    for (const destination of this.#delivery.back()) {
+      // Its receiver takes the stream (again): a later failure is counted afresh, and the
+      // engine makes a destination failed for want of delivery live again.
+      this.#outputsFailing.clear(destination);
+      this.#events.emit('outputDelivering', destination);
     }
     if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
     if (this.#disk.mustFail(now)) {
