@@ -1,8 +1,12 @@
 // When a cued switch pre-rolls and switches (preroll.ts), on a hand-driven clock, and how the
 // output's timing slave and the latency figures are read (pipeline-latency.ts).
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { OutputClock, PipelineLatency, SwitchCost } from '../../../src/media/pipeline-latency.js';
 import { CuedSwitch, PREROLL_MS, REHEARSAL_MS, type CueHost } from '../../../src/media/preroll.js';
+import { SwitchCostFile } from '../../../src/media/switch-cost-file.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 const T0 = Date.parse('2026-12-05T10:59:00Z');
@@ -169,5 +173,31 @@ describe('media: the output latency and switch cost', () => {
     for (const ms of [180, 240, 200, 9_000]) cost.recordAir(ms);
     expect(cost.airMs).to.equal(200);
     expect(cost.ms).to.equal(70);
+  });
+
+  it('keeps the programmes\' whole cost across a restart: the next run counts it before its own, over a rehearsal\'s', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-switch-cost-'));
+    try {
+      const file = new SwitchCostFile(path.join(dir, 'run', 'switch-cost.json'));
+      expect(file.load(), 'no file, no figure').to.equal(undefined);
+      const saved: Promise<void>[] = [];
+      const first = new SwitchCost({ saved: file.load(), save: (ms) => saved.push(file.save(ms)) });
+      for (const ms of [190, 210, 200]) first.recordAir(ms);
+      await Promise.all(saved);
+      expect(file.load(), 'the last median told is the one kept').to.equal(200);
+
+      const next = new SwitchCost({ saved: new SwitchCostFile(file.file).load() });
+      next.recordRehearsal(50);
+      expect(next.airMs, 'the last run\'s programmes, not the rehearsal').to.equal(200);
+      next.recordAir(150);
+      expect(next.airMs, 'then this run\'s own').to.equal(150);
+
+      writeFileSync(file.file, '{"airMs": "soon"');
+      expect(file.load(), 'a damaged file is no figure').to.equal(undefined);
+      writeFileSync(file.file, '{"airMs": 99999}');
+      expect(file.load(), 'nor an implausible one').to.equal(undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
