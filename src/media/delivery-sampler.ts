@@ -49,6 +49,11 @@ export class DeliverySampler {
     return this.#watch.due(now);
   }
 
+  /** Destinations whose receiver has started taking the stream, each once per time (DeliveryWatch.back). */
+  back(): string[] {
+    return this.#watch.back();
+  }
+
   /** One sample; never throws (a failed sample judges nothing). */
   async #sample(pid: number): Promise<void> {
     try {

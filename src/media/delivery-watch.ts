@@ -10,7 +10,9 @@
 // second; a frozen one stops (once its receive buffer is full). The connection's first bytes
 // are the RTMP handshake (C0+C1 then C2, 3,073 bytes): a connection that has had no more than
 // that acknowledged, stuck, never completed it. Outputs with no connection are not judged
-// here: ffmpeg then reports each failed attempt on stderr (output-watch.ts).
+// here: ffmpeg then reports each failed attempt on stderr (output-watch.ts). The same count
+// says when a receiver takes the stream again (ffmpeg reconnected it, and it acknowledges
+// more and more past the handshake): back() tells, so a failed destination can be live again.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
@@ -39,6 +41,10 @@ interface Seen {
   /** When `acked` last grew (or the connection was new). */
   since: number;
   reported: boolean;
+  /** This connection was seen taking the stream (past the handshake, growing) since it was last reported failed. */
+  delivering: boolean;
+  /** Went from not delivering to delivering; not yet told by back(). */
+  cameBack: boolean;
 }
 
 /** The judging, pure: fed samples of bytes acknowledged per destination, says who is frozen. */
@@ -54,14 +60,46 @@ export class DeliveryWatch {
   observe(destination: string, acked: number | undefined, now: number): void {
     const s = this.#seen.get(destination);
     if (acked === undefined) {
-      // Not connected: reconnecting (stderr says why). A new connection starts afresh.
-      if (s) this.#seen.set(destination, { ...s, acked: 0, since: now });
+      // Not connected: reconnecting (stderr says why). A new connection starts afresh, and
+      // is told by back() once it takes the stream (the server came back).
+      if (s) this.#seen.set(destination, { ...s, acked: 0, since: now, delivering: false });
       return;
     }
-    if (!s || acked !== s.acked) {
-      // Grew (delivering), or fell (a new connection replaced the old one).
-      this.#seen.set(destination, { acked, since: now, reported: s?.reported ?? false });
+    if (!s) {
+      this.#seen.set(destination, { acked, since: now, reported: false, delivering: false, cameBack: false });
+      return;
     }
+    if (acked === s.acked) return;
+    // Grew on the same connection past the handshake: the receiver takes the stream. A first
+    // sight of a connection (s.acked 0) or a fall (a new connection) proves nothing yet: a
+    // receiver's kernel acknowledges what fits its buffers even when the receiver has frozen.
+    const taking = s.acked > 0 && acked > s.acked && acked > HANDSHAKE_BYTES;
+    const cameBack = taking && !s.delivering;
+    this.#seen.set(destination, {
+      acked,
+      since: now,
+      // Taking the stream again: a later stall is a new failure, reported again.
+      reported: cameBack ? false : s.reported,
+      // A fall is a new connection: not delivering until it is seen growing.
+      delivering: acked < s.acked ? false : s.delivering || taking,
+      cameBack: s.cameBack || cameBack,
+    });
+  }
+
+  /**
+   * Destinations whose receiver has started taking the stream (acknowledging more and more
+   * past the RTMP handshake) on a connection: the first, or a new one after a drop, or the
+   * same one after due() reported it; each once. The caller decides whether that is news (a
+   * destination failed before) or not.
+   */
+  back(): string[] {
+    const out: string[] = [];
+    for (const [destination, s] of this.#seen) {
+      if (!s.cameBack) continue;
+      s.cameBack = false;
+      out.push(destination);
+    }
+    return out;
   }
 
   /** Destinations whose receiver has stopped taking data, each returned once. */
@@ -73,6 +111,8 @@ export class DeliveryWatch {
       const inHandshake = s.acked <= HANDSHAKE_BYTES;
       if (stuck < (inHandshake ? this.#o.handshakeTimeoutMs : this.#o.stallMs)) continue;
       s.reported = true;
+      s.delivering = false;
+      s.cameBack = false;
       const seconds = Math.round(stuck / 1000);
       out.push({
         destination,

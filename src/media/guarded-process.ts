@@ -146,18 +146,33 @@ export class GuardedProcess {
     }
   }
 
-  /** SIGINT (ffmpeg finishes its outputs), then SIGKILL after `timeoutMs`. */
-  async stop(timeoutMs: number): Promise<ExitInfo> {
+  /**
+   * SIGINT (ffmpeg finishes its outputs), a second SIGINT after `interruptAfterMs`, then
+   * SIGKILL of the group at `timeoutMs`. One SIGINT ends ffmpeg's main loop, but its
+   * trailers are written one tee slave after another, and an RTMP slave whose receiver
+   * never answered (a black hole) waits there in its handshake for good: ffmpeg only gives
+   * up blocking I/O once it has had more signals than when its transcoding began, i.e. at
+   * the second one. That second SIGINT also cuts every write still to come, so the tee
+   * lists the file outputs before the network ones (tee.ts inFinishingOrder) and they are
+   * finished by then. The guard passes each SIGINT on to ffmpeg.
+   * @defaultValue interruptAfterMs the smaller of 2000 and half of timeoutMs
+   */
+  async stop(timeoutMs: number, interruptAfterMs = Math.min(2000, timeoutMs / 2)): Promise<ExitInfo> {
     if (!this.running) return this.exited;
-    try {
-      process.kill(this.pid, 'SIGINT');
-    } catch {
-      // Already gone.
-    }
+    const interrupt = (): void => {
+      try {
+        process.kill(this.pid, 'SIGINT');
+      } catch {
+        // Already gone.
+      }
+    };
+    interrupt();
+    const again = setTimeout(() => this.running && interrupt(), interruptAfterMs);
     const timer = setTimeout(() => this.kill(), timeoutMs);
     try {
       return await this.exited;
     } finally {
+      clearTimeout(again);
       clearTimeout(timer);
     }
   }

@@ -44,6 +44,11 @@ export class OutputWatch {
     this.#failing.set(destination, { since: now, last: now, detail, reported: f?.reported ?? false });
   }
 
+  /** The output is delivering again (its receiver takes the stream): a later failure counts afresh, and is reported again. */
+  clear(destination: string): void {
+    this.#failing.delete(destination);
+  }
+
   /** Outputs failing for the whole budget and not reported yet; each is returned once. */
   due(now: number): Array<{ destination: string; detail: string; failingMs: number }> {
     const out: Array<{ destination: string; detail: string; failingMs: number }> = [];

@@ -7,6 +7,10 @@
 //   - COMPENSATION: the switch is made early by the output's measured pipeline latency plus
 //     the measured cost of a pre-rolled switch (pipeline-latency.ts), so that the first
 //     programme frame leaves the output at the cued second.
+//   - REHEARSAL: the whole cost is only known once a pre-rolled switch has been measured.
+//     The first cue of a server (no such measure yet) first switches the slate to itself
+//     the same way, REHEARSAL_MS before the pre-roll: viewers see the slate throughout, and
+//     the programme's switch is then made early by a measured cost, not by a guess.
 // A cue moved later after the switch was made puts the slate back and cues again. Live
 // sources (cameras) are not held: a held camera's stream would queue up in the socket and
 // reach the air seconds old; they are only switched early.
@@ -45,6 +49,11 @@ export function heldFits(offsetS: number, afterS: number): boolean {
 /** How often the switch's moment is worked out again while the programme is held. */
 const RELEAD_MS = 200;
 
+/** How long before the pre-roll an unmeasured switch is rehearsed (slate to slate). */
+export const REHEARSAL_MS = 3000;
+/** A rehearsal is started only this long after its moment at most: the measure needs the rest. */
+const REHEARSAL_WINDOW_MS = 1000;
+
 export interface CueHost {
   clock: Clock;
   /** How long before the cue the switch must be made (ms). */
@@ -59,6 +68,10 @@ export interface CueHost {
   programmeWanted(): boolean;
   /** Whether the encoder can act yet (its source probed); until then a cue only waits, and plan() is called again once it can. */
   ready(): boolean;
+  /** Whether a pre-rolled switch's whole cost is still unmeasured and a rehearsal can measure it now. */
+  rehearsalWanted(): boolean;
+  /** Switches the slate to itself the way the programme will be switched (held, let through), to measure the cost. */
+  rehearse(): void;
 }
 
 export class CuedSwitch {
@@ -66,6 +79,7 @@ export class CuedSwitch {
   #at: number | undefined;
   #timer: Cancel | undefined;
   #prerolled = false;
+  #rehearsed = false;
   /** The programme was switched to by this cue (not by show()). */
   #switched = false;
 
@@ -82,6 +96,7 @@ export class CuedSwitch {
     if (at === this.#at) return;
     this.#at = at;
     this.#prerolled = false;
+    this.#rehearsed = false;
     this.plan();
   }
 
@@ -115,13 +130,24 @@ export class CuedSwitch {
       this.#host.switchNow();
       return;
     }
-    if (now >= switchAt - PREROLL_MS && !this.#prerolled) {
+    const prerollAt = switchAt - PREROLL_MS;
+    const rehearseAt = prerollAt - REHEARSAL_MS;
+    const rehearsing = !this.#rehearsed && now >= rehearseAt && now < rehearseAt + REHEARSAL_WINDOW_MS;
+    if (rehearsing && this.#host.rehearsalWanted()) {
+      this.#rehearsed = true;
+      this.#host.rehearse();
+    }
+    if (now >= prerollAt && !this.#prerolled) {
       this.#prerolled = true;
       this.#host.preroll(switchAt);
     }
-    // Wake for the pre-roll, then for the switch itself; in between, often enough to follow
-    // the lead as its measure changes (it is measured while the slate is up).
-    const next = now < switchAt - PREROLL_MS ? switchAt - PREROLL_MS : Math.min(switchAt, now + RELEAD_MS);
+    // Wake for the rehearsal (and while it waits for the latency's measure), the pre-roll,
+    // then the switch itself; in between, often enough to follow the lead as its measure
+    // changes (it is measured while the slate is up).
+    let next: number;
+    if (now < rehearseAt) next = rehearseAt;
+    else if (now < prerollAt) next = rehearsing && !this.#rehearsed ? now + RELEAD_MS : prerollAt;
+    else next = Math.min(switchAt, now + RELEAD_MS);
     this.#timer = this.#host.clock.at(new Date(next), () => this.plan());
   }
 }

@@ -60,7 +60,7 @@ import { RecordingParts } from './recording-parts.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SLATE_MESSAGES, slateMessage, slateTitle, type SlateMessage } from './slate-text.js';
 import { classifyStderr, maskUrlsIn } from './stderr-watch.js';
-import { directHlsArgs, recordingSlave, targetSlave, timingSlave } from './tee.js';
+import { directHlsArgs, inFinishingOrder, recordingSlave, targetSlave, timingSlave, type OrderedSlave } from './tee.js';
 import { DeliverySampler } from './delivery-sampler.js';
 
 export { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
@@ -72,6 +72,8 @@ const LIVE_RETRY_MS = [300, 800, 1500];
 
 /** Space left between one decoder's last timestamp and the next one's first (seconds). */
 const HANDOVER_MARGIN_S = 0.1;
+/** How long a rehearsal's slate is held before it is switched to: a pre-rendered clip opens in a fraction of that. */
+const REHEARSAL_HOLD_MS = 1000;
 
 /** A file-system-safe form of an occurrence id ("story@2026-12-05T11:00" -> "story_2026-12-05T11-00"). */
 export function safeName(id: string): string {
@@ -140,8 +142,10 @@ export class SupervisedEncoder implements Encoder {
   #outputEndS = 0;
   /** The running decoder. */
   #decoder: DecoderRun | undefined;
-  /** The programme's decoder, pre-rolled and held for a cued switch (preroll.ts). */
+  /** The programme's decoder, pre-rolled and held for a cued switch, or the slate's for its rehearsal (preroll.ts). */
   #held: DecoderRun | undefined;
+  /** A rehearsal's switch, due once its held slate has opened. */
+  #rehearsalTimer: Cancel | undefined;
   readonly #cue: CuedSwitch;
   /** The output's pipeline latency, measured on air (pipeline-latency.ts). */
   readonly #latency = new PipelineLatency();
@@ -245,6 +249,10 @@ export class SupervisedEncoder implements Encoder {
       },
       programmeWanted: () => this.#wanted === 'programme',
       ready: () => this.#running && !this.#stopping,
+      // This output's own latency: the rehearsal's measure counts it (#airPending).
+      rehearsalWanted: () =>
+        this.#switchCost.airMs === undefined && this.#latency.ms !== undefined && !this.#held && !this.#liveSlate && !this.#switchPending && this.#decoder?.kind === 'slate',
+      rehearse: () => this.#background(this.#rehearse()),
     });
     this.#title = spec.occurrence.title;
     this.#disk = new DiskWatch({
@@ -352,7 +360,9 @@ export class SupervisedEncoder implements Encoder {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#cue.clear();
-    this.#held?.proc.kill();
+    const held = this.#held?.proc;
+    held?.kill();
+    this.#rehearsalTimer?.();
     this.#restartTimer?.();
     this.#outputTimer?.();
     this.#tickTimer?.();
@@ -363,7 +373,18 @@ export class SupervisedEncoder implements Encoder {
     const decoder = this.#decoder?.proc;
     const output = this.#output?.proc;
     if (decoder) await decoder.stop(Math.min(this.#o.stopTimeoutMs, this.#o.switchTimeoutMs));
-    if (output) await output.stop(this.#o.stopTimeoutMs);
+    // The output reads the pipe, which onair holds open (so a decoder's end is not the
+    // input's): with the decoder gone, it would wait in that read for good, deaf to SIGINT
+    // (ffmpeg checks for it between reads), and every stop ended in SIGKILL at the timeout,
+    // its outputs unfinished. Letting go of the pipe gives it the end of its input.
+    await held?.exited;
+    await this.#pipe.close();
+    if (output) {
+      const exit = await output.stop(this.#o.stopTimeoutMs);
+      // A SIGKILL leaves the outputs as they were (no last segment, a cut recording part).
+      if (exit.signal === 'SIGKILL') this.#log.warn({ role: 'output', stopTimeoutMs: this.#o.stopTimeoutMs }, 'output ffmpeg did not end on SIGINT; killed at engine.stopTimeout, its outputs unfinished');
+      else this.#log.info({ role: 'output', code: exit.code, signal: exit.signal }, 'output ffmpeg ended, its outputs finished');
+    }
     await Promise.allSettled([...this.#pending]);
     for (const run of [this.#decoder, this.#output]) if (run && run.proc.running) await run.proc.stop(this.#o.stopTimeoutMs);
     if (this.#health.phase !== 'stopped' || this.#health.fps !== 0) {
@@ -411,6 +432,7 @@ export class SupervisedEncoder implements Encoder {
     this.#health = { ...this.#health, phase: 'stopped', fps: 0, speed: 0 };
     this.#cue.clear();
     this.#held?.proc.kill();
+    this.#rehearsalTimer?.();
     this.#log.error({ code }, message);
     const error = this.#error(code, message, false);
     // 'fatal' is emitted once no process is left, so the engine can act on it at once.
@@ -491,23 +513,25 @@ export class SupervisedEncoder implements Encoder {
     const targets = this.#spec.outputs.map((o) => o.target);
     // The HLS muxer does not create folders; a missing one would fail that output only.
     for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
-    const slaves: string[] = [];
+    const ordered: OrderedSlave[] = [];
     const ladder = outputLadder(p.format, targets);
     // A restarted output continues each playlist's numbering (see tee.ts).
     const starts: number[] = [];
     for (const t of targets) starts.push(t.format === 'hls' ? await nextMediaSequence(t.url) : 0);
-    targets.forEach((t, i) => slaves.push(targetSlave(t, undefined, starts[i], slaveStreams(ladder, t))));
+    targets.forEach((t, i) => ordered.push({ slave: targetSlave(t, undefined, starts[i], slaveStreams(ladder, t)), network: t.format === 'flv' }));
     for (const t of targets) {
       if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
       // One prefix per output run, so a restarted output never overwrites a part.
-      slaves.push(recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}));
+      ordered.push({ slave: recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}), network: false });
     }
     const copy = p.path.path === 'copy';
     // A copy has no encoder whose latency to measure (#latencyMs), and one HLS output with
     // no recording needs no tee: its own muxer writes it (bench:stream's long-GOP row).
-    if (!copy) slaves.push(timingSlave());
-    const direct = copy && slaves.length === 1 && targets[0]!.format === 'hls' ? directHlsArgs(targets[0]!, starts[0], slaveStreams(ladder, targets[0]!)) : undefined;
+    if (!copy) ordered.push({ slave: timingSlave(), network: false });
+    const direct = copy && ordered.length === 1 && targets[0]!.format === 'hls' ? directHlsArgs(targets[0]!, starts[0], slaveStreams(ladder, targets[0]!)) : undefined;
+    // Files before receivers, so a stop finishes them even with a black hole in the tee.
+    const slaves = inFinishingOrder(ordered);
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
     const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}), copy, ...(direct ? { direct } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
@@ -588,8 +612,10 @@ export class SupervisedEncoder implements Encoder {
     else if (dtsS >= a.offsetS - 0.5 / this.#prepared!.format.fps) {
       this.#airPending = undefined;
       const airMs = performance.now() - a.switchReal - a.latencyMs;
-      this.#switchCost.recordAir(airMs);
-      this.#log.info({ airMs: Math.round(airMs) }, 'pre-rolled programme left the encoder');
+      const kind = this.#decoder?.kind;
+      if (kind === 'slate') this.#switchCost.recordRehearsal(airMs);
+      else this.#switchCost.recordAir(airMs);
+      this.#log.info({ airMs: Math.round(airMs), kind }, 'pre-rolled switch left the encoder');
     }
   }
 
@@ -644,6 +670,8 @@ export class SupervisedEncoder implements Encoder {
       this.#disk.full(finding.detail, this.#now());
       return;
     }
+    // A stop's second SIGINT cuts a receiver still in its handshake ("Immediate exit requested"): not its fault.
+    if (this.#stopping) return;
     const dest = this.#spec.outputs.find((o) => o.target === finding.target)?.destination ?? '?';
     this.#outputsFailing.failed(dest, maskUrlsIn(finding.detail), this.#now());
     const last = this.#outputProblemAt.get(dest) ?? 0;
@@ -781,7 +809,8 @@ export class SupervisedEncoder implements Encoder {
   async #launchDecoderAsync(): Promise<void> {
     const p = this.#prepared!;
     let kind = this.#kindWanted();
-    if (kind === 'programme' && this.#letHeldThrough()) return;
+    if (this.#held && this.#held.kind !== kind && this.#held.kind === 'slate') this.#dropHeld('the programme came before the rehearsal\'s switch');
+    if (this.#held?.kind === kind && this.#letHeldThrough()) return;
     let input: InputPart;
     let clip: string | undefined;
     if (kind === 'programme') {
@@ -854,6 +883,7 @@ export class SupervisedEncoder implements Encoder {
    */
   async #preroll(switchAt: number): Promise<void> {
     const source = this.#spec.occurrence.source;
+    if (this.#held?.kind === 'slate') this.#dropHeld('the pre-roll came before the rehearsal\'s switch');
     if (source.kind === 'url' || this.#sourceDown || this.#contentEnded || this.#held) return;
     const p = this.#prepared!;
     const part = await programmeInput(source, p, 0, { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
@@ -872,7 +902,47 @@ export class SupervisedEncoder implements Encoder {
   }
 
   /**
-   * Lets the held programme decoder through instead of starting one; false (and the held
+   * Rehearses the first cued switch (preroll.ts): the slate is held ahead and let through
+   * in place of the running slate exactly as the programme will be, so the switch's whole
+   * cost at the encoder (SwitchCost.airMs) is measured before the programme's lead is.
+   * Viewers see the slate throughout (its last frame held while the timestamp gap fills).
+   */
+  async #rehearse(): Promise<void> {
+    const { input, clip } = await this.#slatePart(this.#prepared!.format);
+    const fifo = path.join(this.#scratch, 'rehearsal.ts');
+    await makeFifo(fifo);
+    const d = this.#decoder;
+    // Checked here, with no await before the spawn, so stop() never races a new process.
+    if (!clip || this.#stopping || this.#held || this.#wanted === 'programme' || d?.kind !== 'slate' || this.#switchPending) return;
+    const nowReal = performance.now();
+    const switchReal = nowReal + REHEARSAL_HOLD_MS;
+    const offsetS = Math.max(heldOffsetS(timelineEnd(d, switchReal), this.#switchCost.ms) + HANDOVER_MARGIN_S, (switchReal - (this.#timelineEpoch ?? nowReal)) / 1000);
+    this.#held = { ...this.#spawnDecoder('slate', input, offsetS, clip, fifo), prerolled: true };
+    this.#rehearsalTimer = this.#deps.clock.at(new Date(this.#now() + REHEARSAL_HOLD_MS), () => {
+      this.#rehearsalTimer = undefined;
+      const running = this.#decoder;
+      if (this.#stopping || this.#held?.kind !== 'slate') return;
+      if (this.#wanted === 'programme' || running?.kind !== 'slate' || this.#switchPending) {
+        this.#dropHeld('the slate was switched meanwhile');
+        return;
+      }
+      this.#cueSwitchReal = performance.now();
+      this.#log.info({ offsetS }, 'rehearsal: switching the slate to itself to measure a pre-rolled switch');
+      this.#switchPending = true;
+      void running.proc.stop(this.#o.switchTimeoutMs);
+    });
+  }
+
+  #dropHeld(why: string): void {
+    const h = this.#held;
+    if (!h) return;
+    this.#held = undefined;
+    this.#log.info({ kind: h.kind, why }, 'held decoder dropped');
+    h.proc.kill();
+  }
+
+  /**
+   * Lets the held decoder through instead of starting one; false (and the held
    * one dropped) when there is none, it died, or its timestamps no longer fit after the
    * previous decoder's (the switch came much later or earlier than it was held for).
    */
@@ -883,7 +953,7 @@ export class SupervisedEncoder implements Encoder {
     const nowReal = performance.now();
     const after = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - (this.#timelineEpoch ?? nowReal)) / 1000);
     if (!h.proc.held || !heldFits(h.offsetS, after)) {
-      this.#log.info({ offsetS: h.offsetS, after, held: h.proc.held }, 'pre-rolled programme not used');
+      this.#log.info({ offsetS: h.offsetS, after, held: h.proc.held }, `pre-rolled ${h.kind} not used`);
       h.proc.kill();
       return false;
     }
@@ -895,7 +965,7 @@ export class SupervisedEncoder implements Encoder {
     const latencyMs = this.#latencyMs();
     this.#airPending = this.#cueSwitchReal !== undefined && latencyMs !== undefined ? { offsetS: h.offsetS, switchReal: this.#cueSwitchReal, latencyMs } : undefined;
     this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal };
-    this.#log.info({ role: 'decoder', kind: 'programme', pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, 'pre-rolled programme let through');
+    this.#log.info({ role: 'decoder', kind: h.kind, pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, `pre-rolled ${h.kind} let through`);
     return true;
   }
 
@@ -909,8 +979,9 @@ export class SupervisedEncoder implements Encoder {
       // Decoders run at real-time speed: its first frame went out outTimeS before now.
       const costMs = d.progressReal - sample.outTimeS * 1000 - this.#cueSwitchReal;
       this.#cueSwitchReal = undefined;
-      this.#switchCost.record(costMs);
-      this.#log.info({ costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
+      // A rehearsal's slate is copied into the pipe, not decoded: not a programme's cost.
+      if (d.kind === 'programme') this.#switchCost.record(costMs);
+      this.#log.info({ kind: d.kind, costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
     }
     if (!d.progressed) {
       d.progressed = true;
@@ -926,8 +997,9 @@ export class SupervisedEncoder implements Encoder {
   #onDecoderExit(proc: GuardedProcess, info: ExitInfo): void {
     if (this.#held?.proc === proc) {
       // Died while held (its source failed): the switch starts the programme the usual way.
+      const kind = this.#held.kind;
       this.#held = undefined;
-      this.#log.info({ code: info.code, signal: info.signal }, 'pre-rolled programme decoder ended before the switch');
+      this.#log.info({ kind, code: info.code, signal: info.signal }, 'pre-rolled decoder ended before the switch');
       return;
     }
     const d = this.#decoder;
@@ -1076,6 +1148,12 @@ export class SupervisedEncoder implements Encoder {
           true,
         ),
       );
+    }
+    for (const destination of this.#delivery.back()) {
+      // Its receiver takes the stream (again): a later failure is counted afresh, and the
+      // engine makes a destination failed for want of delivery live again.
+      this.#outputsFailing.clear(destination);
+      this.#events.emit('outputDelivering', destination);
     }
     if (this.#disk.checkDue(now)) this.#background(this.#disk.check(() => this.#now()));
     if (this.#disk.mustFail(now)) {

@@ -68,6 +68,24 @@ function selecting(streams: SlaveStreams): Array<[string, string | number]> {
   return streams.select ? [['select', streams.select]] : [];
 }
 
+/** One tee slave, and whether it writes to a network receiver (RTMP) rather than a file or pipe. */
+export interface OrderedSlave {
+  slave: string;
+  network: boolean;
+}
+
+/**
+ * The slaves in the order the tee is to finish them at a stop: files and pipes first,
+ * network outputs last. ffmpeg writes the tee's trailers one slave after another; an RTMP
+ * slave whose receiver never answered its handshake blocks there until the stop's second
+ * SIGINT (guarded-process.ts), which also cuts every write after it — a slave listed behind
+ * it would lose its trailer (an HLS playlist missing its last segment, a recording part
+ * ffprobe cannot read). Otherwise stable.
+ */
+export function inFinishingOrder(slaves: readonly OrderedSlave[]): string[] {
+  return [...slaves.filter((s) => !s.network), ...slaves.filter((s) => s.network)].map((s) => s.slave);
+}
+
 /** One destination's slave; an HLS playlist's segments are numbered from `hlsStartNumber`. */
 export function targetSlave(target: IngestTarget, recovery: RecoveryOptions = DEFAULT_RECOVERY, hlsStartNumber = 0, streams: SlaveStreams = {}): string {
   if (target.format === 'flv') {

@@ -20,7 +20,7 @@ import type {
   ErrorInfo,
 } from './ports.js';
 import { FINAL_STATES } from './ports.js';
-import { describeDestinationErrors, effectiveOccurrence, errorInfo, initialDestinations, occurrenceFromRecord } from './records.js';
+import { describeDestinationErrors, effectiveOccurrence, errorInfo, initialDestinations, occurrenceFromRecord, recoversByDelivery, withEvent } from './records.js';
 import { canTransition, PRE_AIR_STATES } from './state-machine.js';
 import { diffOccurrence, type OccurrenceDiff } from './diff-occurrence.js';
 import { withTimeout } from './with-timeout.js';
@@ -415,7 +415,7 @@ export class BroadcastRun {
       const info = this.#public(errorInfo(err, now, `destination-${method}`));
       const latest = this.#current(given.name) ?? state;
       const failed: DestinationState = FATAL_METHODS.has(method)
-        ? { ...latest, status: 'failed', error: info }
+        ? withEvent({ ...latest, status: 'failed', error: info }, { at: info.at, event: 'failed', code: info.code, message: info.message })
         : { ...latest, error: info };
       this.record = { ...this.record, lastError: { ...info, message: `${dest.name}: ${info.message}` } };
       this.#log.warn({ destination: dest.name, method, code: info.code, message: info.message }, 'destination call failed');
@@ -507,6 +507,7 @@ export class BroadcastRun {
       encoder.on('health', (h) => this.#onHealth(h)),
       encoder.on('problem', (e) => this.#onProblem(this.#public(e))),
       encoder.on('outputFailed', (name, e) => this.#onOutputFailed(name, this.#public(e))),
+      encoder.on('outputDelivering', (name) => this.#onOutputDelivering(name)),
       encoder.on('fatal', (raw) => {
         const e = this.#public(raw);
         this.#fatal = e;
@@ -574,7 +575,35 @@ export class BroadcastRun {
       if (!d || d.status === 'failed' || this.record.state !== 'live') return;
       this.record = { ...this.record, lastError: e };
       this.#log.warn({ destination: name, code: e.code, message: e.message }, 'destination failed mid-stream');
-      await this.#setDestination({ ...d, status: 'failed', error: e });
+      await this.#setDestination(withEvent({ ...d, status: 'failed', error: e }, { at: e.at, event: 'failed', code: e.code, message: e.message }));
+    })
+      .then(() => this.kick())
+      .catch((err: unknown) => this.#onError(err));
+  }
+
+  /**
+   * A destination's receiver takes the stream (the encoder saw it acknowledge more and more):
+   * one that had failed only for want of delivery (recoversByDelivery) is back — live again
+   * while the broadcast is live (an RTMP destination's goLive does nothing remote), ready
+   * again before air (it is then awaited and put live at air time like the others). Its
+   * history keeps why it had failed; `error` goes.
+   */
+  #onOutputDelivering(name: string): void {
+    this.#exclusive(async () => {
+      const d = this.#current(name);
+      const state = this.record.state;
+      if (!d || !recoversByDelivery(d) || (state !== 'live' && state !== 'ready')) return;
+      const was = d.error!;
+      const at = this.#deps.clock.now().toISOString();
+      const back = withEvent(
+        { ...d, status: state === 'live' ? 'live' : 'ready' },
+        { at, event: 'recovered', code: 'delivering', message: `Destination "${name}" is receiving again: its server takes the stream (it had failed at ${was.at}: ${was.code}).` },
+      );
+      delete back.error;
+      // Before air, its failed awaitIngest is not to be reused: it is asked again at air time.
+      this.#ingest.delete(name);
+      this.#log.info({ destination: name, was: was.code }, 'destination receiving again');
+      await this.#setDestination(back);
     })
       .then(() => this.kick())
       .catch((err: unknown) => this.#onError(err));

@@ -78,7 +78,27 @@ export interface DestinationState {
    * kept across its later steps, unlike `error`, until the destination clears it.
    */
   warning?: ErrorInfo;
+  /**
+   * What befell it while the broadcast ran, oldest first (the last DESTINATION_HISTORY_SIZE):
+   * each time it failed, with the error's code and words, and each time it came back (its
+   * receiver took the stream again). `error` is the current failure only; a destination that
+   * came back has none, and this keeps why it had been down. Absent = nothing befell it.
+   */
+  history?: DestinationEvent[];
 }
+
+/** One entry of DestinationState.history. */
+export interface DestinationEvent {
+  /** ISO UTC. */
+  at: string;
+  /** `failed`: it failed (`code`, `message` from its error); `recovered`: it was live again. */
+  event: 'failed' | 'recovered';
+  code: string;
+  message: string;
+}
+
+/** How many entries DestinationState.history keeps (the oldest go first). */
+export const DESTINATION_HISTORY_SIZE = 20;
 
 /** Live encoder figures, parsed from ffmpeg's progress output. */
 export interface EncoderHealth {
@@ -234,18 +254,25 @@ export interface EncoderEvents {
   fatal: (error: ErrorInfo) => void;
   /**
    * One destination's output has failed for the encoder's whole retry budget (its server
-   * went away mid-stream and did not come back); the others go on. The engine marks that
-   * destination failed. Emitted once per destination and encoder.
+   * went away mid-stream and did not come back), or its receiver froze; the others go on.
+   * The engine marks that destination failed. Emitted once per failure: again only after
+   * `outputDelivering` said the output was back.
    */
   outputFailed: (destination: string, error: ErrorInfo) => void;
+  /**
+   * One destination's receiver takes the stream: it acknowledges more and more of what is
+   * sent, past the RTMP handshake (the first time, or again after a failure). The engine
+   * makes a destination that had failed for want of delivery live again.
+   */
+  outputDelivering: (destination: string) => void;
 }
 
 /**
  * One supervised ffmpeg pipeline for one occurrence, feeding all its destinations.
  * Contract: `start('slate')` begins pushing the slate to every output; `show('programme')`
  * switches to the programme's source (and `show('slate')` back) without the outputs seeing
- * silence; a failing output is retried on its own; `stop()` ends cleanly (SIGINT, then
- * SIGKILL after the stop timeout) and leaves no process behind.
+ * silence; a failing output is retried on its own; `stop()` ends cleanly (SIGINT, a second
+ * SIGINT if a receiver holds ffmpeg, SIGKILL after the stop timeout) and leaves no process behind.
  */
 export interface Encoder {
   start(phase: 'slate' | 'programme'): void;

@@ -1,7 +1,7 @@
 // Small pure helpers between occurrences, broadcast records and error infos.
 import type { Occurrence } from '../schedule/types.js';
-import { DestinationError } from './ports.js';
-import type { BroadcastRecord, BroadcastState, Destination, DestinationState, ErrorInfo } from './ports.js';
+import { DESTINATION_HISTORY_SIZE, DestinationError } from './ports.js';
+import type { BroadcastRecord, BroadcastState, Destination, DestinationEvent, DestinationState, ErrorInfo } from './ports.js';
 
 /** A fresh record for an occurrence; destinations start `pending` (or `failed` if unknown). */
 export function newRecord(
@@ -94,4 +94,22 @@ export function errorInfo(err: unknown, now: Date, code = 'error'): ErrorInfo {
 export function describeDestinationErrors(states: readonly DestinationState[]): string {
   const parts = states.filter((d) => d.error).map((d) => `${d.name}: ${d.error!.message}`);
   return parts.length ? parts.join('; ') : 'no destination reported an error';
+}
+
+/** `d` with `event` added to its history; the oldest entries beyond DESTINATION_HISTORY_SIZE go. */
+export function withEvent(d: DestinationState, event: DestinationEvent): DestinationState {
+  return { ...d, history: [...(d.history ?? []), event].slice(-DESTINATION_HISTORY_SIZE) };
+}
+
+/**
+ * Failures of an RTMP destination that mean only "its receiver was not taking the stream"
+ * (unreachable, no handshake, went away, froze): ffmpeg goes on trying it, so once its
+ * receiver takes the stream again the destination is live again. Any other failure (a
+ * stream key missing, a destination unknown) is not cured by delivery.
+ */
+const DELIVERY_FAILURES: ReadonlySet<string> = new Set(['rtmp-unreachable', 'rtmp-handshake', 'output-failed', 'output-stalled']);
+
+/** Whether `d` failed for want of delivery only, so that delivery makes it live again. */
+export function recoversByDelivery(d: DestinationState): boolean {
+  return d.kind === 'rtmp' && d.status === 'failed' && d.error !== undefined && DELIVERY_FAILURES.has(d.error.code);
 }

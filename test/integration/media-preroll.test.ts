@@ -3,12 +3,15 @@
 // the first programme picture a viewer gets is the programme's first second (red), not a
 // later one (green) — opened ahead, it still starts at its beginning. A cue moved later
 // after the switch puts the slate back, and the programme then starts from its beginning
-// again. Ordering and pictures only: how early is bench:start --receiver's business.
+// again. The first cue of a factory (no pre-rolled switch measured yet) is rehearsed on the
+// slate first, so the programme's switch already counts a measured cost. Ordering and
+// pictures only: how early is bench:start --receiver's business.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SupervisedEncoder } from '../../src/media/index.js';
+import { SwitchCost } from '../../src/media/pipeline-latency.js';
 import { SLATE_COLOUR } from '../../src/media/inputs.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { makeColourClip } from '../support/ffmpeg-fixtures.js';
@@ -35,6 +38,7 @@ describe('media: pre-roll of a cued programme (real ffmpeg, RTMP receiver)', fun
   let watcher: RtmpFrameWatcher;
   let encoder: SupervisedEncoder | undefined;
   let log: Line[];
+  let cost: SwitchCost;
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'onair-preroll-'));
@@ -45,7 +49,8 @@ describe('media: pre-roll of a cued programme (real ffmpeg, RTMP receiver)', fun
       { colour: 'green', seconds: 20 },
     ]);
     const logger = createLogger('info', { write: (l: string) => log.push({ ...(JSON.parse(l) as Line), at: Date.now() }) });
-    encoder = testEncoderFactory(dir, {}, { logger }).create({
+    cost = new SwitchCost();
+    encoder = testEncoderFactory(dir, {}, { logger, switchCost: cost }).create({
       occurrence: testOccurrence('preroll@2026-12-05T11:00', { source: { kind: 'file', path: clip } }),
       outputs: [{ destination: 'relay', target: { url: watcher.url, format: 'flv' } }],
     });
@@ -79,6 +84,35 @@ describe('media: pre-roll of a cued programme (real ffmpeg, RTMP receiver)', fun
     expect(log[through]!.pid, 'the decoder let through is the one started ahead').to.equal(log[held]!.pid);
     expect(index((l) => l.msg === 'ffmpeg started' && l.kind === 'programme' && !l.held), 'no programme decoder was started at the switch').to.equal(-1);
     expect(first.at, 'no programme picture before the switch').to.be.at.least(log[switched]!.at);
+    expect(near(first.rgb, RED, 60), `the first programme picture is the programme's first second (red), got rgb ${first.rgb.join(',')}`).to.equal(true);
+  });
+
+  it('rehearses the first cued switch on the slate (nothing but the slate on air), so the programme\'s switch counts a measured cost', async () => {
+    const e = encoder!;
+    e.start('slate');
+    await waitFor('the slate at the receiver', () => watcher.frames.find((f) => near(f.rgb, SLATE)), 45_000, 20);
+    // A rehearsal needs this output's latency (what its measure leaves out).
+    await waitFor('the output latency measured', () => cost.lastLatencyMs, 45_000, 50);
+    expect(cost.airMs, 'no pre-rolled switch measured before the cue').to.equal(undefined);
+    e.cue(new Date(Date.now() + 12_000));
+    const first = await firstProgrammeFrame(0);
+
+    const heldSlate = index((l) => l.msg === 'ffmpeg started' && l.kind === 'slate' && l.held === true);
+    const rehearsal = index((l) => l.msg === 'rehearsal: switching the slate to itself to measure a pre-rolled switch');
+    const slateThrough = index((l) => l.msg === 'pre-rolled slate let through');
+    const measured = index((l) => l.msg === 'pre-rolled switch left the encoder' && l.kind === 'slate');
+    const switched = index((l) => l.msg === 'cued switch to the programme');
+    const story = JSON.stringify(log.filter((l) => /ffmpeg started|cued|pre-roll|rehearsal|held|left the encoder/.test(l.msg)).map(({ msg, kind, held, pid }) => ({ msg, kind, held, pid })));
+    expect(heldSlate, `a held slate decoder was started: ${story}`).to.be.at.least(0);
+    expect(rehearsal, `then switched to: ${story}`).to.be.greaterThan(heldSlate);
+    expect(slateThrough, `the held slate was let through: ${story}`).to.be.greaterThan(rehearsal);
+    expect(log[slateThrough]!.pid, 'the slate let through is the one held').to.equal(log[heldSlate]!.pid);
+    expect(measured, `its cost was measured at the encoder: ${story}`).to.be.greaterThan(slateThrough);
+    expect(switched, `before the programme's switch: ${story}`).to.be.greaterThan(measured);
+    expect(cost.airMs, 'the measured cost is the one leads count').to.not.equal(undefined);
+    const beforeSwitch = watcher.frames.filter((f) => f.at < log[switched]!.at);
+    expect(beforeSwitch.length, 'the receiver got the slate before the switch').to.be.greaterThan(0);
+    expect(beforeSwitch.every((f) => near(f.rgb, SLATE)), 'nothing but the slate on air through the rehearsal').to.equal(true);
     expect(near(first.rgb, RED, 60), `the first programme picture is the programme's first second (red), got rgb ${first.rgb.join(',')}`).to.equal(true);
   });
 

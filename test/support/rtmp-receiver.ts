@@ -24,6 +24,11 @@ export class RtmpReceiver {
     return r;
   }
 
+  /** A receiver with a free port of its own that does not listen yet (a server that is down): start() it later. */
+  static async onFreePort(dir: string, key = 'test-key'): Promise<RtmpReceiver> {
+    return new RtmpReceiver(await freePort(), dir, key);
+  }
+
   /** The ingest URL without the key (what a destination's config holds). */
   get baseUrl(): string {
     return `rtmp://127.0.0.1:${this.port}/live`;

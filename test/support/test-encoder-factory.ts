@@ -13,7 +13,7 @@ export const SMALL_FORMAT = { width: 320, height: 180, fps: 25 };
 export function testEncoderFactory(
   dir: string,
   options: Partial<EncoderOptions> = {},
-  deps: Partial<Pick<EncoderDeps, 'logger' | 'fontFile'>> = {},
+  deps: Partial<Pick<EncoderDeps, 'logger' | 'fontFile' | 'switchCost'>> = {},
 ): ReturnType<typeof createEncoderFactory> {
   return createEncoderFactory({
     ...binaries(),

@@ -17,7 +17,8 @@ import { wireStaffLogin } from '../shared/staff-login.js';
 /** @typedef {import('socket.io-client').Socket<ServerEvents, ClientEvents>} StaffSocket */
 /**
  * @typedef {{ message: string; code?: string }} DestinationProblem
- * @typedef {{ name: string; kind: string; status: string; watchUrl?: string; error?: DestinationProblem; warning?: DestinationProblem }} DestinationView
+ * @typedef {{ at: string; event: 'failed' | 'recovered'; code: string; message: string }} DestinationEvent
+ * @typedef {{ name: string; kind: string; status: string; watchUrl?: string; error?: DestinationProblem; warning?: DestinationProblem; history?: DestinationEvent[] }} DestinationView
  * @typedef {{ occurrenceId: string; programmeId: string; title: { tr: string; en: string }; state: string;
  *   scheduledStart: string; scheduledEnd: string; liveAt?: string; endedAt?: string; reason?: string;
  *   destinations: DestinationView[] }} Broadcast
@@ -262,10 +263,18 @@ function renderBroadcasts(s) {
     if (b.reason) name.append(h('div', localReason(b.reason, s.timezone), 'meta broadcast-reason'));
     // A destination that failed or went on without something (a receiver that never answered,
     // a thumbnail refused) while the broadcast itself goes on: said here, by name, with its fix.
+    // One that failed and came back (its receiver takes the stream again) says so, with why it was down.
     for (const d of b.destinations) {
       const problem = d.error ?? d.warning;
-      if (d.status !== 'failed' && !problem) continue;
-      const line = h('div', `${d.name}: ${d.status}${problem ? ` — ${problem.message}` : ''}`, d.status === 'failed' || d.error ? 'meta destination-problem error' : 'meta destination-problem');
+      const last = d.history?.at(-1);
+      const downBefore = last?.event === 'recovered' ? [...(d.history ?? [])].reverse().find((e) => e.event === 'failed') : undefined;
+      if (d.status !== 'failed' && !problem && !downBefore) continue;
+      const text = problem
+        ? `${d.name}: ${d.status} — ${problem.message}`
+        : downBefore && last
+          ? `${d.name}: ${d.status} — receiving again since ${hhmm(last.at, s.timezone)}; it had failed at ${hhmm(downBefore.at, s.timezone)}: ${downBefore.message}`
+          : `${d.name}: ${d.status}`;
+      const line = h('div', text, d.status === 'failed' || d.error ? 'meta destination-problem error' : 'meta destination-problem');
       line.dataset.destination = d.name;
       name.append(line);
     }

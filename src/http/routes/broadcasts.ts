@@ -25,6 +25,8 @@ export interface DestinationView {
   watchUrl?: string;
   error?: DestinationState['error'];
   warning?: DestinationState['warning'];
+  /** Its failures and recoveries while the broadcast ran (DestinationState.history). */
+  history?: DestinationState['history'];
 }
 
 export type BroadcastView = Omit<BroadcastRecord, 'destinations'> & { destinations: DestinationView[] };
@@ -37,6 +39,7 @@ export function toView(record: BroadcastRecord): BroadcastView {
       if (d.watchUrl) view.watchUrl = d.watchUrl;
       if (d.error) view.error = d.error;
       if (d.warning) view.warning = d.warning;
+      if (d.history) view.history = d.history;
       return view;
     }),
   };

@@ -37,6 +37,40 @@ describe('DeliveryWatch: an RTMP receiver judged by the bytes it acknowledges', 
     expect(w.due(60_000).map((d) => d.destination)).to.deep.equal(['relay']);
   });
 
+  it('tells once when a receiver takes the stream, again only after it froze or dropped, and never for a frozen one', () => {
+    const w = watch();
+    w.observe('relay', undefined, 0); // nothing listens yet
+    w.observe('relay', 1538, 1_000); // a first sight proves nothing: a frozen receiver's kernel acknowledges too
+    expect(w.back()).to.deep.equal([]);
+    w.observe('relay', 90_000, 6_000);
+    expect(w.back()).to.deep.equal(['relay']);
+    w.observe('relay', 180_000, 11_000);
+    expect(w.back(), 'already taking it').to.deep.equal([]);
+    w.observe('relay', 180_000, 30_000); // froze
+    expect(w.due(30_000).map((d) => d.destination)).to.deep.equal(['relay']);
+    w.observe('relay', 180_000, 35_000);
+    expect(w.back(), 'still frozen').to.deep.equal([]);
+    w.observe('relay', undefined, 36_000); // ffmpeg reconnects, and the receiver takes it again
+    w.observe('relay', 50_000, 41_000);
+    w.observe('relay', 140_000, 46_000);
+    expect(w.back()).to.deep.equal(['relay']);
+    w.observe('relay', 140_000, 60_000); // and a later freeze is a new failure
+    expect(w.due(60_000).map((d) => d.destination)).to.deep.equal(['relay']);
+    // A server that goes away mid-stream (ffmpeg's retries fail, stderr says so) and comes back.
+    w.observe('relay', 500_000, 65_000);
+    w.observe('relay', 600_000, 70_000);
+    expect(w.back(), 'taking it again after the freeze').to.deep.equal(['relay']);
+    w.observe('relay', undefined, 75_000);
+    w.observe('relay', 30_000, 80_000);
+    expect(w.back(), 'a new connection, not yet growing').to.deep.equal([]);
+    w.observe('relay', 90_000, 85_000);
+    expect(w.back(), 'back after the drop').to.deep.equal(['relay']);
+    const hole = watch();
+    hole.observe('hole', 1538, 0);
+    hole.observe('hole', 1538, 20_000);
+    expect(hole.back(), 'stuck in the handshake').to.deep.equal([]);
+  });
+
   it('reads ss: bytes acknowledged per peer, for the processes asked about only', () => {
     const text = [
       '0      0      127.0.0.1:44688 127.0.0.1:1935 users:(("ffmpeg",pid=42,fd=4))',

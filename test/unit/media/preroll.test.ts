@@ -1,18 +1,23 @@
 // When a cued switch pre-rolls and switches (preroll.ts), on a hand-driven clock, and how the
 // output's timing slave and the latency figures are read (pipeline-latency.ts).
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { OutputClock, PipelineLatency, SwitchCost } from '../../../src/media/pipeline-latency.js';
-import { CuedSwitch, PREROLL_MS, type CueHost } from '../../../src/media/preroll.js';
+import { CuedSwitch, PREROLL_MS, REHEARSAL_MS, type CueHost } from '../../../src/media/preroll.js';
+import { SwitchCostFile } from '../../../src/media/switch-cost-file.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 const T0 = Date.parse('2026-12-05T10:59:00Z');
 
-function harness(leadMs: number) {
+function harness(leadMs: number, rehearsal = false) {
   const clock = new ManualClock(new Date(T0));
   const calls: Array<{ what: string; at: number; switchAt?: number }> = [];
   let wanted = false;
   let ready = true;
   let lead = leadMs;
+  let rehearsalWanted = rehearsal;
   const host: CueHost = {
     clock,
     leadMs: () => lead,
@@ -27,8 +32,20 @@ function harness(leadMs: number) {
     },
     programmeWanted: () => wanted,
     ready: () => ready,
+    rehearsalWanted: () => rehearsalWanted,
+    rehearse: () => {
+      rehearsalWanted = false;
+      calls.push({ what: 'rehearse', at: clock.now().getTime() });
+    },
   };
-  return { clock, calls, cue: new CuedSwitch(host), setLead: (ms: number) => (lead = ms), setReady: (r: boolean) => (ready = r) };
+  return {
+    clock,
+    calls,
+    cue: new CuedSwitch(host),
+    setLead: (ms: number) => (lead = ms),
+    setReady: (r: boolean) => (ready = r),
+    setRehearsalWanted: (w: boolean) => (rehearsalWanted = w),
+  };
 }
 
 describe('media: a cued switch (pre-roll and compensation)', () => {
@@ -75,6 +92,43 @@ describe('media: a cued switch (pre-roll and compensation)', () => {
     expect(h.calls.map((c) => c.what)).to.deep.equal(['switch', 'back', 'preroll', 'switch']);
   });
 
+  it('rehearses an unmeasured switch REHEARSAL_MS before the pre-roll, once, then follows the lead it measured', async () => {
+    const h = harness(300, true);
+    const at = T0 + 30_000;
+    h.cue.set(at);
+    await h.clock.set(new Date(at - 300 - PREROLL_MS - REHEARSAL_MS + 100));
+    expect(h.calls).to.deep.equal([{ what: 'rehearse', at: at - 300 - PREROLL_MS - REHEARSAL_MS }]);
+    h.setLead(500); // the rehearsal measured the whole cost
+    await h.clock.set(new Date(at));
+    expect(h.calls.map((c) => c.what)).to.deep.equal(['rehearse', 'preroll', 'switch']);
+    expect(h.calls.at(-1)!.at).to.be.at.most(at - 500).and.at.least(at - 500 - 200);
+  });
+
+  it('rehearses once the latency it needs is measured, but not so late that the measure would miss the pre-roll, nor when already measured', async () => {
+    const late = harness(0, false);
+    const at = T0 + 30_000;
+    late.cue.set(at);
+    const rehearseAt = at - PREROLL_MS - REHEARSAL_MS;
+    await late.clock.set(new Date(rehearseAt + 400));
+    expect(late.calls).to.deep.equal([]);
+    late.setRehearsalWanted(true);
+    await late.clock.set(new Date(rehearseAt + 700));
+    expect(late.calls.map((c) => c.what)).to.deep.equal(['rehearse']);
+    expect(late.calls[0]!.at).to.be.within(rehearseAt + 400, rehearseAt + 700);
+
+    const tooLate = harness(0, false);
+    tooLate.cue.set(at);
+    await tooLate.clock.set(new Date(rehearseAt + 2000));
+    tooLate.setRehearsalWanted(true);
+    await tooLate.clock.set(new Date(at));
+    expect(tooLate.calls.map((c) => c.what)).to.deep.equal(['preroll', 'switch']);
+
+    const measured = harness(0, false);
+    measured.cue.set(at);
+    await measured.clock.set(new Date(at));
+    expect(measured.calls.map((c) => c.what)).to.deep.equal(['preroll', 'switch']);
+  });
+
   it('waits, doing nothing, until the encoder is ready (its source probed), then acts on the cue', async () => {
     const h = harness(500);
     h.setReady(false);
@@ -113,8 +167,37 @@ describe('media: the output latency and switch cost', () => {
     expect(cost.ms).to.equal(70);
     // The whole cost seen at the encoder (with the repeated frames filling the gap) is its own figure.
     expect(cost.airMs).to.equal(undefined);
+    // A rehearsal's (slate to slate) counts until a programme's is measured, then no more.
+    cost.recordRehearsal(50);
+    expect(cost.airMs).to.equal(50);
     for (const ms of [180, 240, 200, 9_000]) cost.recordAir(ms);
     expect(cost.airMs).to.equal(200);
     expect(cost.ms).to.equal(70);
+  });
+
+  it('keeps the programmes\' whole cost across a restart: the next run counts it before its own, over a rehearsal\'s', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-switch-cost-'));
+    try {
+      const file = new SwitchCostFile(path.join(dir, 'run', 'switch-cost.json'));
+      expect(file.load(), 'no file, no figure').to.equal(undefined);
+      const saved: Promise<void>[] = [];
+      const first = new SwitchCost({ saved: file.load(), save: (ms) => saved.push(file.save(ms)) });
+      for (const ms of [190, 210, 200]) first.recordAir(ms);
+      await Promise.all(saved);
+      expect(file.load(), 'the last median told is the one kept').to.equal(200);
+
+      const next = new SwitchCost({ saved: new SwitchCostFile(file.file).load() });
+      next.recordRehearsal(50);
+      expect(next.airMs, 'the last run\'s programmes, not the rehearsal').to.equal(200);
+      next.recordAir(150);
+      expect(next.airMs, 'then this run\'s own').to.equal(150);
+
+      writeFileSync(file.file, '{"airMs": "soon"');
+      expect(file.load(), 'a damaged file is no figure').to.equal(undefined);
+      writeFileSync(file.file, '{"airMs": 99999}');
+      expect(file.load(), 'nor an implausible one').to.equal(undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DestinationError } from '../../../src/scheduler/ports.js';
 import type { BroadcastEngine } from '../../../src/scheduler/engine.js';
 import type { Occurrence } from '../../../src/schedule/types.js';
-import { occurrence } from './fakes.js';
+import { fakeDestination, occurrence } from './fakes.js';
 import { harness, type Harness } from './harness.js';
 
 // Times: the occurrence airs 10:00–10:30 UTC; prepareLead 10m, ffmpegLead 60s, grace 15m.
@@ -366,6 +366,54 @@ describe('broadcast engine', () => {
     expect(h.destinations.beta!.signals.find((s) => s.method === 'awaitIngest')!.signal.aborted).to.equal(true);
     await h.at(engine, END);
     expect(await h.state(OCC)).to.equal('complete');
+  });
+
+  it('makes a destination failed for want of delivery ready, then live, again once its receiver takes the stream; not one failed otherwise', async () => {
+    h = harness([occurrence(OCC, START, 30, { destinations: ['alpha', 'beta', 'gamma'] })], '2026-12-05T09:00:00Z');
+    h.destinations.gamma = fakeDestination('gamma');
+    const { beta, gamma } = h.destinations;
+    beta!.failures.awaitIngest = new DestinationError('rtmp-unreachable', 'Destination "beta": cannot reach 127.0.0.1:1935 (ECONNREFUSED).', true);
+    gamma!.failures.awaitIngest = new DestinationError('quotaExceeded', 'daily quota used up', false);
+    const engine = h.build();
+    await engine.start();
+    await h.at(engine, '2026-12-05T09:59:10.000Z'); // the slate is on, each ingest awaited
+    const statuses = async (): Promise<string[]> => (await h.store.get(OCC))!.destinations.map((d) => d.status);
+    expect(await statuses()).to.deep.equal(['ready', 'failed', 'failed']);
+    const enc = h.encoders.for(OCC)[0]!;
+    delete beta!.failures.awaitIngest;
+    enc.emitDelivering('beta');
+    enc.emitDelivering('gamma');
+    enc.emitDelivering('alpha');
+    await engine.settled();
+    expect(await statuses(), 'before air').to.deep.equal(['ready', 'ready', 'failed']);
+    await h.at(engine, START);
+    expect(await statuses(), 'on air').to.deep.equal(['live', 'live', 'failed']);
+    expect(beta!.count('awaitIngest'), 'beta awaited again at air').to.equal(2);
+    expect(beta!.count('goLive')).to.equal(1);
+
+    enc.emitOutputFailed('beta', { code: 'output-stalled', message: 'Destination "beta" is not receiving', retryable: true, at: '2026-12-05T10:05:00.000Z' });
+    await engine.settled();
+    expect(await statuses(), 'stalled').to.deep.equal(['live', 'failed', 'failed']);
+    await h.at(engine, '2026-12-05T10:06:00.000Z');
+    enc.emitDelivering('beta');
+    await engine.settled();
+    const rec = (await h.store.get(OCC))!;
+    expect(rec.destinations.map((d) => d.status), 'back').to.deep.equal(['live', 'live', 'failed']);
+    const b = rec.destinations[1]!;
+    expect(b.error).to.equal(undefined);
+    expect(b.history!.map((e) => [e.event, e.code])).to.deep.equal([
+      ['failed', 'rtmp-unreachable'],
+      ['recovered', 'delivering'],
+      ['failed', 'output-stalled'],
+      ['recovered', 'delivering'],
+    ]);
+    expect(b.history![3]).to.deep.include({ at: '2026-12-05T10:06:00.000Z' });
+    expect(b.history![3]!.message).to.equal('Destination "beta" is receiving again: its server takes the stream (it had failed at 2026-12-05T10:05:00.000Z: output-stalled).');
+    expect(rec.destinations[0]!.history, 'nothing befell alpha').to.equal(undefined);
+    expect(rec.destinations[2]!.error!.code).to.equal('quotaExceeded');
+    await h.at(engine, END);
+    expect(await h.state(OCC)).to.equal('complete');
+    expect(beta!.count('end')).to.equal(1);
   });
 
   it('calls off a destination still waiting for its ingest when the broadcast ends', async () => {

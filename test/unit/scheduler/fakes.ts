@@ -190,6 +190,12 @@ export function fakeEncoder(spec: EncoderSpec) {
     emitFatal(e: ErrorInfo): void {
       for (const l of listeners.fatal ?? []) l(e);
     },
+    emitOutputFailed(destination: string, e: ErrorInfo): void {
+      for (const l of listeners.outputFailed ?? []) l(destination, e);
+    },
+    emitDelivering(destination: string): void {
+      for (const l of listeners.outputDelivering ?? []) l(destination);
+    },
   } satisfies Encoder & Record<string, unknown>;
   return encoder;
 }
