@@ -338,6 +338,9 @@ export class SupervisedEncoder implements Encoder {
    * as measured (the whole cost seen at the encoder once a pre-rolled switch was measured).
    */
   #leadMs(): number {
+    // A copying output has no x264 to work through the gap's repeated frames: the whole
+    // cost measured on encoded broadcasts (or kept from the last run) is not its own.
+    if (this.#prepared?.path.path === 'copy') return this.#switchCost.ms;
     return (this.#latencyMs() ?? 0) + (this.#switchCost.airMs ?? this.#switchCost.ms);
   }
 
@@ -979,8 +982,9 @@ export class SupervisedEncoder implements Encoder {
       // Decoders run at real-time speed: its first frame went out outTimeS before now.
       const costMs = d.progressReal - sample.outTimeS * 1000 - this.#cueSwitchReal;
       this.#cueSwitchReal = undefined;
-      // A rehearsal's slate is copied into the pipe, not decoded: not a programme's cost.
-      if (d.kind === 'programme') this.#switchCost.record(costMs);
+      // A rehearsal's slate is copied into the pipe, not decoded: not a programme's cost;
+      // nor is a copying decoder's (the median is the encoded broadcasts').
+      if (d.kind === 'programme' && this.#prepared!.path.path !== 'copy') this.#switchCost.record(costMs);
       this.#log.info({ kind: d.kind, costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
     }
     if (!d.progressed) {
