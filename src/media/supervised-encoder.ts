@@ -100,8 +100,12 @@ interface Run {
   firstProgressReal?: number;
 }
 
-/** A decoder run and what it decodes; `clip` is the pre-rendered slate it loops; `prerolled`: it was held, then let through (preroll.ts). */
-type DecoderRun = Run & { kind: Kind; clip?: string; prerolled?: boolean };
+/**
+ * A decoder run and what it decodes; `clip` is the pre-rendered slate it loops; `prerolled`:
+ * it was held, then let through (preroll.ts); `switchReal`: when the cued switch that let it
+ * through was decided, until its cost is measured.
+ */
+type DecoderRun = Run & { kind: Kind; clip?: string; prerolled?: boolean; switchReal?: number };
 
 /** The last timestamp a run can have written, in seconds on the broadcast's timeline. */
 function timelineEnd(run: Run, nowReal: number): number {
@@ -966,8 +970,12 @@ export class SupervisedEncoder implements Encoder {
     }
     h.proc.release();
     const latencyMs = this.#latencyMs();
-    this.#airPending = this.#cueSwitchReal !== undefined && latencyMs !== undefined ? { offsetS: h.offsetS, switchReal: this.#cueSwitchReal, latencyMs } : undefined;
-    this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal };
+    // The cued switch's moment goes with the decoder it let through: a later switch's must
+    // not be taken by this one's progress (the rehearsal's slate took the programme's).
+    const switchReal = this.#cueSwitchReal;
+    this.#cueSwitchReal = undefined;
+    this.#airPending = switchReal !== undefined && latencyMs !== undefined ? { offsetS: h.offsetS, switchReal, latencyMs } : undefined;
+    this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal, ...(switchReal !== undefined ? { switchReal } : {}) };
     this.#log.info({ role: 'decoder', kind: h.kind, pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, `pre-rolled ${h.kind} let through`);
     return true;
   }
@@ -978,10 +986,10 @@ export class SupervisedEncoder implements Encoder {
     d.progressReal = performance.now();
     d.outTimeS = sample.outTimeS;
     d.firstProgressReal ??= d.progressReal;
-    if (d.prerolled && this.#cueSwitchReal !== undefined && sample.outTimeS >= 0.5) {
+    if (d.switchReal !== undefined && sample.outTimeS >= 0.5) {
       // Decoders run at real-time speed: its first frame went out outTimeS before now.
-      const costMs = d.progressReal - sample.outTimeS * 1000 - this.#cueSwitchReal;
-      this.#cueSwitchReal = undefined;
+      const costMs = d.progressReal - sample.outTimeS * 1000 - d.switchReal;
+      d.switchReal = undefined;
       // A rehearsal's slate is copied into the pipe, not decoded: not a programme's cost;
       // nor is a copying decoder's (the median is the encoded broadcasts').
       if (d.kind === 'programme' && this.#prepared!.path.path !== 'copy') this.#switchCost.record(costMs);

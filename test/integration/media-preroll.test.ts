@@ -114,6 +114,9 @@ describe('media: pre-roll of a cued programme (real ffmpeg, RTMP receiver)', fun
     expect(beforeSwitch.length, 'the receiver got the slate before the switch').to.be.greaterThan(0);
     expect(beforeSwitch.every((f) => near(f.rgb, SLATE)), 'nothing but the slate on air through the rehearsal').to.equal(true);
     expect(near(first.rgb, RED, 60), `the first programme picture is the programme's first second (red), got rgb ${first.rgb.join(',')}`).to.equal(true);
+    // The programme's own switch is measured too (the rehearsal's slate must not take its moment).
+    await waitFor('the programme switch measured at the encoder', () => log.find((l) => l.msg === 'pre-rolled switch left the encoder' && l.kind === 'programme'), 20_000, 50);
+    expect(log.some((l) => l.msg === 'cued switch made' && l.kind === 'slate' && index((m) => m === l) > switched), 'no slate took the programme\'s switch').to.equal(false);
   });
 
   it('puts the slate back when the cue moves later after the switch, then starts the programme from its beginning again', async () => {
