@@ -41,11 +41,12 @@ export function codecsNotCopyable(info: MediaInfo): string | undefined {
 
 /** Copy when the source already is what destinations want; say why not otherwise. */
 export function decideMode(info: MediaInfo): ModeDecision {
-  const v = info.video;
   const why = codecsNotCopyable(info);
-  if (why !== undefined || !v || v.maxKeyframeGapS === undefined) return { mode: 'encode', reason: why ?? 'no keyframe found in the probed window' };
-  if (v.maxKeyframeGapS > MAX_KEYFRAME_GAP_S + GAP_TOLERANCE_S) {
-    return { mode: 'encode', reason: `keyframes are ${v.maxKeyframeGapS.toFixed(2)} s apart (more than ${MAX_KEYFRAME_GAP_S} s)` };
+  if (why !== undefined) return { mode: 'encode', reason: why };
+  // codecsNotCopyable found video and a keyframe.
+  const gapS = info.video!.maxKeyframeGapS!;
+  if (gapS > MAX_KEYFRAME_GAP_S + GAP_TOLERANCE_S) {
+    return { mode: 'encode', reason: `keyframes are ${gapS.toFixed(2)} s apart (more than ${MAX_KEYFRAME_GAP_S} s)` };
   }
   return { mode: 'copy', reason: 'H.264 + AAC with keyframes at most 2 s apart' };
 }

@@ -75,6 +75,8 @@ export class SwitchCost {
   /** The programme median a previous run kept (switch-cost-file.ts). */
   readonly #savedMs: number | undefined;
   readonly #save: ((airMs: number) => void) | undefined;
+  /** The last rehearsal's whole cost (recordRehearsal). */
+  #rehearsalMs: number | undefined;
 
   /** `saved`: the median an earlier run measured; `save`: told each new median. */
   constructor(o: { saved?: number; save?: (airMs: number) => void } = {}) {
@@ -117,8 +119,6 @@ export class SwitchCost {
   recordRehearsal(ms: number): void {
     if (ms > -1000 && ms < 5000) this.#rehearsalMs = ms;
   }
-
-  #rehearsalMs: number | undefined;
 
   /**
    * The median whole cost of this run's programme switches, else the median the last run

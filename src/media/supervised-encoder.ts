@@ -101,11 +101,11 @@ interface Run {
 }
 
 /**
- * A decoder run and what it decodes; `clip` is the pre-rendered slate it loops; `prerolled`:
- * it was held, then let through (preroll.ts); `switchReal`: when the cued switch that let it
- * through was decided, until its cost is measured.
+ * A decoder run and what it decodes; `clip` is the pre-rendered slate it loops;
+ * `switchReal`: when the cued switch that let it through (preroll.ts) was decided, until
+ * its cost is measured.
  */
-type DecoderRun = Run & { kind: Kind; clip?: string; prerolled?: boolean; switchReal?: number };
+type DecoderRun = Run & { kind: Kind; clip?: string; switchReal?: number };
 
 /** The last timestamp a run can have written, in seconds on the broadcast's timeline. */
 function timelineEnd(run: Run, nowReal: number): number {
@@ -580,6 +580,7 @@ export class SupervisedEncoder implements Encoder {
     this.#restarts.progressed(now, run.spawnedAt);
     // ffmpeg's own figure is N/A through the tee: the bytes written are measured instead.
     const measured = sample.bitrateKbps ?? this.#rate?.current(performance.now(), (p) => this.#background(p));
+    const mode = this.mode;
     this.#health = {
       phase: this.#showing ?? 'slate',
       fps: sample.fps,
@@ -589,7 +590,7 @@ export class SupervisedEncoder implements Encoder {
       droppedFrames: sample.droppedFrames,
       restarts: this.#health.restarts,
       lastProgressAt: new Date(now).toISOString(),
-      ...(this.mode ? { mode: this.mode.mode, modeReason: this.mode.reason } : {}),
+      ...(mode ? { mode: mode.mode, modeReason: mode.reason } : {}),
     };
     if (now - this.#lastHealthAt >= 900) {
       this.#lastHealthAt = now;
@@ -816,7 +817,7 @@ export class SupervisedEncoder implements Encoder {
   async #launchDecoderAsync(): Promise<void> {
     const p = this.#prepared!;
     let kind = this.#kindWanted();
-    if (this.#held && this.#held.kind !== kind && this.#held.kind === 'slate') this.#dropHeld('the programme came before the rehearsal\'s switch');
+    if (this.#held?.kind === 'slate' && kind !== 'slate') this.#dropHeld('the programme came before the rehearsal\'s switch');
     if (this.#held?.kind === kind && this.#letHeldThrough()) return;
     let input: InputPart;
     let clip: string | undefined;
@@ -905,7 +906,7 @@ export class SupervisedEncoder implements Encoder {
     const d = this.#decoder;
     const slateEndS = d ? timelineEnd(d, switchReal) : this.#decodersEndS;
     const offsetS = Math.max(heldOffsetS(slateEndS, this.#switchCost.ms) + HANDOVER_MARGIN_S, (switchReal - this.#timelineEpoch) / 1000);
-    this.#held = { ...this.#spawnDecoder('programme', part, offsetS, undefined, fifo), prerolled: true };
+    this.#held = this.#spawnDecoder('programme', part, offsetS, undefined, fifo);
   }
 
   /**
@@ -924,7 +925,7 @@ export class SupervisedEncoder implements Encoder {
     const nowReal = performance.now();
     const switchReal = nowReal + REHEARSAL_HOLD_MS;
     const offsetS = Math.max(heldOffsetS(timelineEnd(d, switchReal), this.#switchCost.ms) + HANDOVER_MARGIN_S, (switchReal - (this.#timelineEpoch ?? nowReal)) / 1000);
-    this.#held = { ...this.#spawnDecoder('slate', input, offsetS, clip, fifo), prerolled: true };
+    this.#held = this.#spawnDecoder('slate', input, offsetS, clip, fifo);
     this.#rehearsalTimer = this.#deps.clock.at(new Date(this.#now() + REHEARSAL_HOLD_MS), () => {
       this.#rehearsalTimer = undefined;
       const running = this.#decoder;

@@ -20,7 +20,7 @@ import type {
   ErrorInfo,
 } from './ports.js';
 import { FINAL_STATES } from './ports.js';
-import { describeDestinationErrors, effectiveOccurrence, errorInfo, initialDestinations, occurrenceFromRecord, recoversByDelivery, withEvent } from './records.js';
+import { describeDestinationErrors, effectiveOccurrence, errorInfo, failedWith, initialDestinations, occurrenceFromRecord, recoversByDelivery, withEvent } from './records.js';
 import { canTransition, PRE_AIR_STATES } from './state-machine.js';
 import { diffOccurrence, type OccurrenceDiff } from './diff-occurrence.js';
 import { withTimeout } from './with-timeout.js';
@@ -415,7 +415,7 @@ export class BroadcastRun {
       const info = this.#public(errorInfo(err, now, `destination-${method}`));
       const latest = this.#current(given.name) ?? state;
       const failed: DestinationState = FATAL_METHODS.has(method)
-        ? withEvent({ ...latest, status: 'failed', error: info }, { at: info.at, event: 'failed', code: info.code, message: info.message })
+        ? failedWith(latest, info)
         : { ...latest, error: info };
       this.record = { ...this.record, lastError: { ...info, message: `${dest.name}: ${info.message}` } };
       this.#log.warn({ destination: dest.name, method, code: info.code, message: info.message }, 'destination call failed');
@@ -575,7 +575,7 @@ export class BroadcastRun {
       if (!d || d.status === 'failed' || this.record.state !== 'live') return;
       this.record = { ...this.record, lastError: e };
       this.#log.warn({ destination: name, code: e.code, message: e.message }, 'destination failed mid-stream');
-      await this.#setDestination(withEvent({ ...d, status: 'failed', error: e }, { at: e.at, event: 'failed', code: e.code, message: e.message }));
+      await this.#setDestination(failedWith(d, e));
     })
       .then(() => this.kick())
       .catch((err: unknown) => this.#onError(err));

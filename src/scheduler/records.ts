@@ -96,6 +96,11 @@ export function describeDestinationErrors(states: readonly DestinationState[]): 
   return parts.length ? parts.join('; ') : 'no destination reported an error';
 }
 
+/** `d` failed with `e`, its failure added to its history. */
+export function failedWith(d: DestinationState, e: ErrorInfo): DestinationState {
+  return withEvent({ ...d, status: 'failed', error: e }, { at: e.at, event: 'failed', code: e.code, message: e.message });
+}
+
 /** `d` with `event` added to its history; the oldest entries beyond DESTINATION_HISTORY_SIZE go. */
 export function withEvent(d: DestinationState, event: DestinationEvent): DestinationState {
   return { ...d, history: [...(d.history ?? []), event].slice(-DESTINATION_HISTORY_SIZE) };
