@@ -13,7 +13,9 @@
 //     at most; this figure is the frame's own time, comparable with the RTMP one).
 // Prints each start's errors, the median and worst |error| and the load average.
 // Env: BENCH_STARTS (default 20), BENCH_LOAD=n adds n busy loops (a loaded run),
-// BENCH_MODES=preroll skips the baseline, BENCH_DEBUG=1 prints onair's switch log per start.
+// BENCH_MODES=preroll skips the baseline, BENCH_DEBUG=1 prints onair's switch log per start,
+// BENCH_COPY=1 sends to the local destination alone: the copy path (send-path.ts), where the
+// switch parks the output and the programme's ffmpeg writes the HLS itself (HLS figures only).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +28,7 @@ import { getBroadcast, occurrenceId, secondsFromNow, until, writeSchedule, type 
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 20);
 const LOAD = Number(process.env.BENCH_LOAD ?? 0);
+const COPY = process.env.BENCH_COPY === '1';
 /** The encoder starts this long before air: the slate is up long enough for the output's latency to be measured. */
 const FFMPEG_LEAD_S = 10;
 const DURATION_S = 5;
@@ -108,7 +111,7 @@ async function runMode(preroll: boolean, programmeFile: (media: string) => strin
     id: `bench-${preroll ? 'preroll' : 'baseline'}-${i}`,
     start: new Date(t0.getTime() + i * SPACING_MS),
     seconds: DURATION_S,
-    destinations: ['local', 'relay'],
+    destinations: COPY ? ['local'] : ['local', 'relay'],
     source: `{ file: ${source} }`,
   }));
   writeSchedule(dirs.schedules, 'bench.yaml', programmes);
@@ -133,7 +136,7 @@ async function runMode(preroll: boolean, programmeFile: (media: string) => strin
           }
         });
       });
-      const rtmpAt = await Promise.race([rtmp, new Promise<undefined>((r) => setTimeout(r, start - Date.now() + 8_000))]);
+      const rtmpAt = COPY ? undefined : await Promise.race([rtmp, new Promise<undefined>((r) => setTimeout(r, start - Date.now() + 8_000))]);
       // The segment holding the first red frame is listed 2 s later at most.
       await new Promise((r) => setTimeout(r, Math.max(0, start + 3_500 - Date.now())));
       hls.stop();
@@ -142,7 +145,7 @@ async function runMode(preroll: boolean, programmeFile: (media: string) => strin
       results.push(r);
       const b = await getBroadcast(onair, id);
       if (process.env.BENCH_DEBUG) {
-        for (const l of onair.logs) if (typeof l.msg === 'string' && /cued|pre-roll|let through|on air|ffmpeg started|transition|live/.test(l.msg) && String(l['occurrence'] ?? '').includes(p.id)) console.log('   ', (l['time'] as number) - start, l.msg, l['kind'] ?? '', l['leadMs'] ?? '', l['costMs'] ?? '', l['held'] ?? '', l['offsetS'] ?? '', l['after'] ?? '', l['gapS'] ?? '', l['airMs'] ?? '');
+        for (const l of onair.logs) if (typeof l.msg === 'string' && /cued|pre-roll|let through|on air|ffmpeg started|transition|live|cost/.test(l.msg) && String(l['occurrence'] ?? '').includes(p.id)) console.log('   ', (l['time'] as number) - start, l.msg, l['kind'] ?? '', l['leadMs'] ?? '', l['costMs'] ?? '', l['held'] ?? '', l['offsetS'] ?? '', l['after'] ?? '', l['gapS'] ?? '', l['airMs'] ?? '');
       }
       console.log(`${id.padEnd(40)} RTMP ${String(r.rtmp ?? '—').padStart(6)} ms  HLS ${String(r.hls ?? '—').padStart(6)} ms  (${b?.state})  load ${load()}`);
     }
@@ -155,7 +158,7 @@ async function runMode(preroll: boolean, programmeFile: (media: string) => strin
 }
 
 function summary(name: string, results: Result[]): void {
-  for (const where of ['rtmp', 'hls'] as const) {
+  for (const where of COPY ? (['hls'] as const) : (['rtmp', 'hls'] as const)) {
     const errs = results.map((r) => r[where]).filter((e): e is number => e !== undefined);
     const abs = errs.map(Math.abs);
     console.log(

@@ -93,8 +93,9 @@ async function viaOnair(name: string, source: SourceSpec, outputs: IngestTarget[
   const node0 = process.cpuUsage();
   e.start('programme');
   await onProgress(e, (h) => h.phase === 'programme' && h.fps > 0);
-  // The output and the decoder feeding it (each under its guard) are onair's ffmpeg work.
-  const guards = [e.pid!, e.decoder!.pid];
+  // The output and the decoder feeding it (each under its guard) are onair's ffmpeg work; on
+  // the copy path the programme's ffmpeg alone, writing the HLS itself (no output runs).
+  const guards = [e.pid, e.decoder?.pid].filter((p): p is number => p !== undefined);
   const ffmpegs = guards.map(childOf);
   const sum = (pids: Array<number | undefined>): number => pids.reduce<number>((a, p) => a + cpuOf(p), 0);
   const t0 = sum(ffmpegs);

@@ -167,3 +167,38 @@ export function outputArgs(plan: OutputPlan): string[] {
     ...(plan.direct ?? ['-f', 'tee', plan.slaves.join('|')]),
   ];
 }
+
+export interface WriterPlan {
+  /** The programme's input (the copy path: a file, or a playlist in one format). */
+  input: InputPart;
+  /** Where its timestamps start on the broadcast's timeline (s): after what the output wrote. */
+  offsetS: number;
+  /** As for the output (OutputPlan). */
+  ladder?: LadderStreams;
+  slaves: string[];
+  direct?: string[];
+}
+
+/**
+ * The programme writing the destinations itself, on the copy path (send-path.ts): its own
+ * packets straight into the output's muxers (the same tee slaves, or one HLS muxer), with
+ * no pipe and no output ffmpeg between — one copy's work where a decoder and an output
+ * did two. Its streams are mapped as the output maps the pipe's.
+ */
+export function programmeWriterArgs(plan: WriterPlan): string[] {
+  if (plan.slaves.length === 0 && !plan.direct) throw new Error('a writer needs at least one destination');
+  const maps = (plan.ladder ? ladderCopyMaps(plan.ladder) : ['-map', '0:v:0', '-map', '0:a:0']).map((m) =>
+    m === '0:v:0' ? plan.input.videoMap : m === '0:a:0' ? plan.input.audioMap : m,
+  );
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel', 'warning',
+    '-progress', 'pipe:1',
+    ...plan.input.args,
+    ...maps,
+    '-c', 'copy',
+    '-output_ts_offset', plan.offsetS.toFixed(3),
+    ...(plan.direct ?? ['-f', 'tee', plan.slaves.join('|')]),
+  ];
+}

@@ -72,6 +72,7 @@ export class OutputClock {
 export class SwitchCost {
   readonly #ms = new RecentMedian(9);
   readonly #airMs = new RecentMedian(9);
+  readonly #writerMs = new RecentMedian(9);
   /** The programme median a previous run kept (switch-cost-file.ts). */
   readonly #savedMs: number | undefined;
   readonly #save: ((airMs: number) => void) | undefined;
@@ -118,6 +119,20 @@ export class SwitchCost {
    */
   recordRehearsal(ms: number): void {
     if (ms > -1000 && ms < 5000) this.#rehearsalMs = ms;
+  }
+
+  /**
+   * A switch to a programme that writes the destinations itself (the copy path): from the
+   * decision to its first frame written, through the output's stop and that ffmpeg's start
+   * and file open (ms).
+   */
+  recordWriter(ms: number): void {
+    if (ms >= 0 && ms < 5000) this.#writerMs.push(ms);
+  }
+
+  /** The median cost of such switches, undefined before one was measured. */
+  get writerMs(): number | undefined {
+    return this.#writerMs.value;
   }
 
   /**

@@ -32,7 +32,7 @@ import { DiskWatch } from './disk-watch.js';
 import { OutputWatch } from './output-watch.js';
 import type { SendMode } from './encoding-profile.js';
 import { DEFAULT_ENCODER_OPTIONS, type EncoderDeps, type EncoderOptions } from './encoder-options.js';
-import { decoderArgs, outputArgs } from './ffmpeg-args.js';
+import { decoderArgs, outputArgs, programmeWriterArgs } from './ffmpeg-args.js';
 import { decoderCodecs } from './decoder-codecs.js';
 import { assertPlayoutCapable, unsupportedOutput } from './ffmpeg-capabilities.js';
 import { GuardedProcess, type ExitInfo } from './guarded-process.js';
@@ -41,7 +41,7 @@ import { SlateClips, slateClipInput, type SlateClipText } from './slate-clip.js'
 import type { VideoFormat } from './media-info.js';
 import { nextMediaSequence } from './hls-playlist.js';
 import { PlaylistRate } from './output-rate.js';
-import { MAIN_STREAMS, outputLadder, slaveStreams } from './ladder.js';
+import { MAIN_STREAMS, outputLadder, slaveStreams, type LadderStreams } from './ladder.js';
 import { OutputClock, PipelineLatency, SwitchCost } from './pipeline-latency.js';
 import { makeFifo, PlayoutPipe } from './playout-pipe.js';
 import { CuedSwitch, heldFits, heldOffsetS } from './preroll.js';
@@ -72,6 +72,12 @@ const LIVE_RETRY_MS = [300, 800, 1500];
 
 /** Space left between one decoder's last timestamp and the next one's first (seconds). */
 const HANDOVER_MARGIN_S = 0.1;
+
+/**
+ * How early a cued switch to a programme that writes the destinations itself is made
+ * before its cost is measured (ms): the output's stop and an ffmpeg start and file open.
+ */
+const WRITER_LEAD_MS = 250;
 /** How long a rehearsal's slate is held before it is switched to: a pre-rendered clip opens in a fraction of that. */
 const REHEARSAL_HOLD_MS = 1000;
 
@@ -101,11 +107,12 @@ interface Run {
 }
 
 /**
- * A decoder run and what it decodes; `clip` is the pre-rendered slate it loops;
+ * A decoder run and what it decodes; `clip` is the pre-rendered slate it loops; `writes`:
+ * the programme writing the destinations itself (the copy path, #spawnWriter);
  * `switchReal`: when the cued switch that let it through (preroll.ts) was decided, until
  * its cost is measured.
  */
-type DecoderRun = Run & { kind: Kind; clip?: string; switchReal?: number };
+type DecoderRun = Run & { kind: Kind; clip?: string; switchReal?: number; writes?: boolean };
 
 /** The last timestamp a run can have written, in seconds on the broadcast's timeline. */
 function timelineEnd(run: Run, nowReal: number): number {
@@ -184,6 +191,8 @@ export class SupervisedEncoder implements Encoder {
   #recordingStopped = false;
   /** The output is being restarted on purpose (without its recording): not a crash. */
   #outputRestartPlanned = false;
+  /** The output is stopped while the programme writes the destinations itself (#spawnWriter). */
+  #outputParked = false;
   #lastStderr = '';
   /** When the programme was first asked for; positions in files are measured from it. */
   #programmeSince: number | undefined;
@@ -342,9 +351,9 @@ export class SupervisedEncoder implements Encoder {
    * as measured (the whole cost seen at the encoder once a pre-rolled switch was measured).
    */
   #leadMs(): number {
-    // A copying output has no x264 to work through the gap's repeated frames: the whole
-    // cost measured on encoded broadcasts (or kept from the last run) is not its own.
-    if (this.#prepared?.path.path === 'copy') return this.#switchCost.ms;
+    // The programme writes the destinations itself: the switch parks the output and
+    // starts that ffmpeg (no pre-roll), at the cost measured for such switches.
+    if (this.#programmeWrites()) return this.#switchCost.writerMs ?? WRITER_LEAD_MS;
     return (this.#latencyMs() ?? 0) + (this.#switchCost.airMs ?? this.#switchCost.ms);
   }
 
@@ -513,23 +522,26 @@ export class SupervisedEncoder implements Encoder {
 
   // --- the output ------------------------------------------------------------------
 
-  async #launchOutput(): Promise<void> {
-    this.#outputTimer = undefined;
-    if (this.#stopping || this.#output?.proc.running) return;
+  /**
+   * What a run that writes the destinations writes them with (the output; on the copy path
+   * the programme too, #spawnWriter): the tee's slaves in finishing order, or one HLS
+   * muxer of its own (`direct`), and the ladder. A new run continues each playlist's
+   * numbering (tee.ts) and records into parts of its own.
+   */
+  async #muxers(): Promise<{ targets: IngestTarget[]; ladder: LadderStreams | undefined; slaves: string[]; direct: string[] | undefined }> {
     const p = this.#prepared!;
     const targets = this.#spec.outputs.map((o) => o.target);
     // The HLS muxer does not create folders; a missing one would fail that output only.
     for (const t of targets) if (t.format === 'hls') await mkdir(path.dirname(t.url), { recursive: true });
     const ordered: OrderedSlave[] = [];
     const ladder = outputLadder(p.format, targets);
-    // A restarted output continues each playlist's numbering (see tee.ts).
     const starts: number[] = [];
     for (const t of targets) starts.push(t.format === 'hls' ? await nextMediaSequence(t.url) : 0);
     targets.forEach((t, i) => ordered.push({ slave: targetSlave(t, undefined, starts[i], slaveStreams(ladder, t)), network: t.format === 'flv' }));
     for (const t of targets) {
       if (!t.record || this.#recordingStopped) continue;
       await mkdir(t.record, { recursive: true });
-      // One prefix per output run, so a restarted output never overwrites a part.
+      // One prefix per run, so a restarted output never overwrites a part.
       ordered.push({ slave: recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}), network: false });
     }
     const copy = p.path.path === 'copy';
@@ -538,11 +550,19 @@ export class SupervisedEncoder implements Encoder {
     if (!copy) ordered.push({ slave: timingSlave(), network: false });
     const direct = copy && ordered.length === 1 && targets[0]!.format === 'hls' ? directHlsArgs(targets[0]!, starts[0], slaveStreams(ladder, targets[0]!)) : undefined;
     // Files before receivers, so a stop finishes them even with a black hole in the tee.
-    const slaves = inFinishingOrder(ordered);
+    return { targets, ladder, slaves: inFinishingOrder(ordered), direct };
+  }
+
+  async #launchOutput(): Promise<void> {
+    this.#outputTimer = undefined;
+    if (this.#stopping || this.#output?.proc.running || this.#outputParked) return;
+    const p = this.#prepared!;
+    const { targets, ladder, slaves, direct } = await this.#muxers();
+    const copy = p.path.path === 'copy';
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
     const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}), copy, ...(direct ? { direct } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
-    if (this.#stopping || this.#output?.proc.running) return;
+    if (this.#stopping || this.#output?.proc.running || this.#outputParked) return;
     const parser = new ProgressParser();
     const clock = new OutputClock();
     let packets = 0;
@@ -571,12 +591,17 @@ export class SupervisedEncoder implements Encoder {
 
   #onOutputProgress(sample: ProgressSample): void {
     const run = this.#output!;
-    const now = this.#now();
     run.lastProgressAt = performance.now();
     run.progressed = true;
     run.progressReal = performance.now();
     run.outTimeS = sample.outTimeS;
     run.firstProgressReal ??= run.progressReal;
+    this.#healthFrom(run, sample);
+  }
+
+  /** Health from the progress of the run that writes the destinations (the output, or the programme writing them itself). */
+  #healthFrom(run: Run, sample: ProgressSample): void {
+    const now = this.#now();
     this.#restarts.progressed(now, run.spawnedAt);
     // ffmpeg's own figure is N/A through the tee: the bytes written are measured instead.
     const measured = sample.bitrateKbps ?? this.#rate?.current(performance.now(), (p) => this.#background(p));
@@ -633,6 +658,8 @@ export class SupervisedEncoder implements Encoder {
     this.#output = undefined;
     if (this.#stopping) return;
     this.#outputEndS = Math.max(this.#outputEndS, timelineEnd(run, performance.now()));
+    // Stopped for the programme to write the destinations itself (#parkOutput).
+    if (this.#outputParked) return;
     this.#health = { ...this.#health, fps: 0, speed: 0 };
     // The decoder waited on the pipe meanwhile: it is not to blame for the pause.
     if (this.#decoder) this.#decoder.lastProgressAt = performance.now();
@@ -665,6 +692,12 @@ export class SupervisedEncoder implements Encoder {
     if (out?.proc.running) {
       this.#outputRestartPlanned = true;
       out.proc.kill();
+    }
+    // The programme writing the destinations itself is switched to itself, without them.
+    const d = this.#decoder;
+    if (d?.writes && d.proc.running && !this.#switchPending) {
+      this.#switchPending = true;
+      void d.proc.stop(this.#o.switchTimeoutMs);
     }
     return true;
   }
@@ -840,6 +873,12 @@ export class SupervisedEncoder implements Encoder {
     } else {
       ({ input, clip } = await this.#slatePart(p.format));
     }
+    if (kind === 'programme' && this.#programmeWrites()) {
+      await this.#spawnWriter(input);
+      if (this.#decoder?.writes && this.#kindWanted() !== 'programme') this.#switchIfNeeded();
+      return;
+    }
+    if (this.#outputParked) await this.#unparkOutput();
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#decoder?.proc.running) return;
     // After the previous decoder's last timestamp, and never behind the wall clock: the
@@ -858,17 +897,19 @@ export class SupervisedEncoder implements Encoder {
    * Starts a decoder writing into the pipe at `offsetS` on the broadcast's timeline; `hold`:
    * held on a FIFO of its own until released (a pre-roll, preroll.ts).
    */
-  #spawnDecoder(kind: Kind, input: InputPart, offsetS: number, clip?: string, hold?: string): DecoderRun {
+  #spawnDecoder(kind: Kind, input: InputPart, offsetS: number, clip?: string, hold?: string, writerArgs?: string[]): DecoderRun {
     const p = this.#prepared!;
-    const args = decoderArgs({ input, format: p.format, offsetS, pipe: hold ?? this.#pipe.path, ...decoderCodecs(p, kind, clip) });
+    const args = writerArgs ?? decoderArgs({ input, format: p.format, offsetS, pipe: hold ?? this.#pipe.path, ...decoderCodecs(p, kind, clip) });
     const parser = new ProgressParser();
     const ours = (): boolean => this.#decoder?.proc === proc;
     const proc = new GuardedProcess(this.#deps.ffmpeg, args, {
       // One name per spawn: a decoder still exiting must not remove its successor's file.
-      pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.${hold ? 'preroll' : 'decoder'}-${++this.#decoderSpawns}.pid`),
+      pidFile: path.join(this.#deps.runDir, `${safeName(this.#spec.occurrence.id)}.${hold ? 'preroll' : writerArgs ? 'writer' : 'decoder'}-${++this.#decoderSpawns}.pid`),
       onStdoutLine: (line) => {
         const sample = parser.push(line);
-        if (sample && ours()) this.#onDecoderProgress(sample);
+        if (!sample || !ours()) return;
+        this.#onDecoderProgress(sample);
+        if (writerArgs) this.#healthFrom(this.#decoder!, sample);
       },
       onStderrLine: (line) => {
         if (ours() || this.#held?.proc === proc) {
@@ -878,9 +919,60 @@ export class SupervisedEncoder implements Encoder {
       },
       ...(hold ? { hold: { fifo: hold, out: this.#pipe.path } } : {}),
     });
-    this.#log.info({ role: 'decoder', kind, pid: proc.pid, offsetS, ...(clip ? { clip: path.basename(clip) } : {}), ...(hold ? { held: true } : {}) }, 'ffmpeg started');
+    this.#log.info({ role: writerArgs ? 'writer' : 'decoder', kind, pid: proc.pid, offsetS, ...(clip ? { clip: path.basename(clip) } : {}), ...(hold ? { held: true } : {}) }, 'ffmpeg started');
     void proc.exited.then((info) => this.#onDecoderExit(proc, info));
-    return { proc, kind, offsetS, spawnedAt: this.#now(), lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0, ...(clip ? { clip } : {}) };
+    return { proc, kind, offsetS, spawnedAt: this.#now(), lastProgressAt: performance.now(), progressed: false, progressReal: 0, outTimeS: 0, ...(clip ? { clip } : {}), ...(writerArgs ? { writes: true } : {}) };
+  }
+
+  /**
+   * On the copy path the programme's ffmpeg writes the destinations itself, its packets
+   * straight into the output's muxers: the output and a decoder each did a copy's work
+   * (bench:stream's long-GOP row: 1.99x a bare copy, against the issue's 1.5x). The slate
+   * still goes through the output, which is parked while the programme writes.
+   */
+  #programmeWrites(): boolean {
+    return this.#prepared?.path.path === 'copy';
+  }
+
+  /**
+   * Parks the output and starts the programme writing the destinations itself, its
+   * timestamps after the output's last (each playlist's numbering continued, as for a
+   * restarted output): viewers see the same timeline go on.
+   */
+  async #spawnWriter(input: InputPart): Promise<void> {
+    await this.#parkOutput();
+    const m = await this.#muxers();
+    // Checked here, with no await before the spawn, so stop() never races a new process.
+    if (this.#stopping || this.#decoder?.proc.running) return;
+    const nowReal = performance.now();
+    this.#timelineEpoch ??= nowReal;
+    const after = Math.max(this.#decodersEndS, this.#outputEndS);
+    const offsetS = Math.max(after > 0 ? after + HANDOVER_MARGIN_S : 0, (nowReal - this.#timelineEpoch) / 1000);
+    const args = programmeWriterArgs({ input, offsetS, slaves: m.slaves, ...(m.ladder ? { ladder: m.ladder } : {}), ...(m.direct ? { direct: m.direct } : {}) });
+    const run = this.#spawnDecoder('programme', input, offsetS, undefined, undefined, args);
+    // A cued switch's cost runs to this run's first frame (#onDecoderProgress).
+    const switchReal = this.#cueSwitchReal;
+    this.#cueSwitchReal = undefined;
+    this.#decoder = switchReal !== undefined ? { ...run, switchReal } : run;
+  }
+
+  /** Stops the output (its last segment and part finished) for the programme to write the destinations itself. */
+  async #parkOutput(): Promise<void> {
+    this.#outputParked = true;
+    this.#outputTimer?.();
+    this.#outputTimer = undefined;
+    const out = this.#output;
+    // With no decoder left, letting go of the pipe gives the output the end of its input.
+    await this.#pipe.close();
+    if (out?.proc.running) await out.proc.stop(this.#o.stopTimeoutMs);
+  }
+
+  /** Brings the output back (the slate goes through it), its timeline after the programme's. */
+  async #unparkOutput(): Promise<void> {
+    this.#outputParked = false;
+    this.#outputEndS = Math.max(this.#outputEndS, this.#decodersEndS);
+    await this.#pipe.open();
+    this.#background(this.#launchOutput());
   }
 
   /**
@@ -892,7 +984,7 @@ export class SupervisedEncoder implements Encoder {
   async #preroll(switchAt: number): Promise<void> {
     const source = this.#spec.occurrence.source;
     if (this.#held?.kind === 'slate') this.#dropHeld('the pre-roll came before the rehearsal\'s switch');
-    if (source.kind === 'url' || this.#sourceDown || this.#contentEnded || this.#held) return;
+    if (source.kind === 'url' || this.#sourceDown || this.#contentEnded || this.#held || this.#programmeWrites()) return;
     const p = this.#prepared!;
     const part = await programmeInput(source, p, 0, { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
     if (part === 'ended' || 'down' in part) return;
@@ -991,9 +1083,10 @@ export class SupervisedEncoder implements Encoder {
       // Decoders run at real-time speed: its first frame went out outTimeS before now.
       const costMs = d.progressReal - sample.outTimeS * 1000 - d.switchReal;
       d.switchReal = undefined;
-      // A rehearsal's slate is copied into the pipe, not decoded: not a programme's cost;
-      // nor is a copying decoder's (the median is the encoded broadcasts').
-      if (d.kind === 'programme' && this.#prepared!.path.path !== 'copy') this.#switchCost.record(costMs);
+      // A rehearsal's slate is copied into the pipe, not decoded: not a programme's cost. A
+      // programme writing the destinations itself (the copy path) has a median of its own.
+      if (d.writes) this.#switchCost.recordWriter(costMs);
+      else if (d.kind === 'programme') this.#switchCost.record(costMs);
       this.#log.info({ kind: d.kind, costMs: Math.round(costMs), latencyMs: this.#latency.ms === undefined ? undefined : Math.round(this.#latency.ms) }, 'cued switch made');
     }
     if (!d.progressed) {

@@ -75,8 +75,9 @@ describe('journey: a media file swapped for a link out of the media folder is no
   }
 
   /** Decoders started for a programme (not the slate) of this occurrence. */
+  // On the copy path (these files are copied) the programme's ffmpeg writes the HLS itself: role 'writer'.
   const programmeDecoders = (id: string): unknown[] =>
-    j.logs.filter((l) => l['occurrence'] === id && l['msg'] === 'ffmpeg started' && l['role'] === 'decoder' && l['kind'] === 'programme');
+    j.logs.filter((l) => l['occurrence'] === id && l['msg'] === 'ffmpeg started' && (l['role'] === 'decoder' || l['role'] === 'writer') && l['kind'] === 'programme');
 
   it('fails a broadcast before air when its file became a link out of the media folder, saying so', async () => {
     swapForLink('early.mp4');

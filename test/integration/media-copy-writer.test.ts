@@ -1,0 +1,110 @@
+// The copy path's programme writes the destinations itself (supervised-encoder.ts
+// #spawnWriter): while it is on air no output ffmpeg runs (one process where a decoder and
+// an output each did a copy's work), and the slate before and after it goes through the
+// output as before. Viewers must not see the seams: real ffmpeg, with ffprobe and an
+// RFC 8216 playlist reader as the judges — one playlist whose numbers and timestamps only
+// go forward, no discontinuity, and (with an archive) parts that keep the programme.
+import { expect } from 'chai';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { SupervisedEncoder } from '../../src/media/index.js';
+import { findSlateFont } from '../../src/media/binaries.js';
+import { collectEncoderEvents } from '../support/encoder-events.js';
+import { makeClip } from '../support/ffmpeg-fixtures.js';
+import { ffmpegChildOf, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
+import { probePackets, readMediaPlaylist } from '../support/stream-check.js';
+import { testEncoderFactory } from '../support/test-encoder-factory.js';
+import { testOccurrence } from '../support/test-occurrence.js';
+
+const cmdline = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+
+describe('media: on the copy path the programme writes the HLS itself (real ffmpeg)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let e: SupervisedEncoder | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'onair-writer-'));
+  });
+
+  afterEach(async () => {
+    await e?.stop();
+    e = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function create(id: string, clip: string, record?: string): SupervisedEncoder {
+    e = testEncoderFactory(dir, { stopTimeoutMs: 3000 }, { fontFile: findSlateFont() }).create({
+      occurrence: testOccurrence(`${id}@2026-12-05T11:00`, { source: { kind: 'file', path: clip } }),
+      outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls', ladder: [], ...(record ? { record } : {}) } }],
+    });
+    return e;
+  }
+
+  /** Start times (s) of the first video packet of every segment listed, in playlist order. */
+  async function segmentStarts(playlist: string): Promise<number[]> {
+    const starts: number[] = [];
+    for (const s of hlsSegments(playlist)) {
+      const first = (await probePackets(s)).find((p) => p.type === 'video');
+      if (first) starts.push(first.dts);
+    }
+    return starts;
+  }
+
+  for (const record of [false, true]) {
+    it(`slate -> programme (one ffmpeg, no output) -> slate at the file's end, one timeline${record ? ', archive kept to the programme' : ''}`, async () => {
+      const clip = makeClip(path.join(dir, 'clip.mp4'), { seconds: 5, gopS: 1 });
+      const archive = record ? path.join(dir, 'archive') : undefined;
+      const enc = create(record ? 'rec' : 'plain', clip, archive);
+      const seen = collectEncoderEvents(enc);
+      const playlist = path.join(dir, 'hls', 'index.m3u8');
+      enc.start('slate');
+      await waitFor('the slate on air', () => enc.decoder?.kind === 'slate' && enc.health.phase === 'slate' && enc.health.fps > 0, 30_000);
+      await waitFor('2 slate segments', () => hlsSegments(playlist).length >= 2, 30_000);
+      expect(enc.mode?.mode).to.equal('copy');
+      expect(enc.pid, 'the output runs while the slate is up').to.be.a('number');
+
+      enc.show('programme');
+      await waitFor('the programme on air', () => enc.decoder?.kind === 'programme' && enc.health.phase === 'programme' && enc.health.fps > 0, 30_000);
+      expect(enc.pid, 'no output ffmpeg while the programme writes').to.equal(undefined);
+      const writer = await waitFor('the programme ffmpeg', () => ffmpegChildOf(enc.decoder!.pid), 5000);
+      const args = cmdline(writer);
+      expect(args.slice(args.indexOf('-i'), args.indexOf('-i') + 2)).to.deep.equal(['-i', clip]);
+      expect(args.join(' '), 'the programme ffmpeg writes the playlists itself').to.include(path.join(dir, 'hls') + '/');
+      expect(args.join(' ')).to.include('-c copy');
+      expect(args.join(' '), 'nothing goes through the pipe').not.to.include('playout.ts');
+
+      // The 5 s file ends: the slate ("has ended") goes up through the output again.
+      await waitFor('the end of the media', () => seen.problems.some((p) => p.code === 'source-ended'), 30_000);
+      await waitFor('the slate back, through an output', () => enc.decoder?.kind === 'slate' && enc.pid !== undefined && enc.health.fps > 0, 30_000);
+      const after = hlsSegments(playlist).length;
+      await waitFor('slate segments after the programme', () => hlsSegments(playlist).length >= after + 2, 30_000);
+      await enc.stop();
+
+      const pl = readMediaPlaylist(playlist);
+      expect(pl.problems).to.deep.equal([]);
+      expect(pl.segments.filter((s) => s.discontinuity), 'discontinuities in the playlist').to.deep.equal([]);
+      const numbers = pl.segments.map((s) => Number(/(\d+)\.ts$/.exec(s.uri)![1]));
+      expect(numbers, 'segment numbers only go forward, without a repeat').to.deep.equal([...new Set(numbers)].sort((a, b) => a - b));
+      const starts = await segmentStarts(playlist);
+      expect(starts.length).to.be.at.least(5);
+      expect(starts, 'segment start times only go forward').to.deep.equal([...starts].sort((a, b) => a - b));
+      // The programme's own picture (testsrc2 from the file) is in the playlist between the slates.
+      const durations = pl.segments.reduce((a, s) => a + s.duration, 0);
+      expect(durations).to.be.at.least(7);
+      expect(seen.fatals).to.deep.equal([]);
+      expect(enc.health.restarts, 'the end of a file and the switches are not crashes').to.equal(0);
+      if (archive) {
+        const parts = readdirSync(archive).filter((f) => f.endsWith('.ts'));
+        expect(parts.length, 'programme parts kept').to.be.at.least(2);
+        const seconds = (await Promise.all(parts.map(async (f) => {
+          const v = (await probePackets(path.join(archive, f))).filter((p) => p.type === 'video');
+          return v.length / 25;
+        }))).reduce((a, b) => a + b, 0);
+        // The programme is 5 s; the slate's parts around it are deleted, give or take a part at each end.
+        expect(seconds, 'seconds of picture in the archive').to.be.within(4, 11);
+      }
+    });
+  }
+});
