@@ -39,7 +39,8 @@ describe('journey: a media file swapped for a link out of the media folder is no
 
   before(async () => {
     clips = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-swap-clips-'));
-    const clip = makeClip(path.join(clips, 'clip.mp4'), { seconds: 20 });
+    // Longer than the late programme can be off air in these tests, so its position is never past the end.
+    const clip = makeClip(path.join(clips, 'clip.mp4'), { seconds: 45 });
     // Outside the media folder: a file onair must never read.
     outside = path.join(clips, 'outside.mp4');
     fs.copyFileSync(clip, outside);
@@ -111,7 +112,12 @@ describe('journey: a media file swapped for a link out of the media folder is no
     const file = path.join(j.dirs.media, 'late.mp4');
     fs.rmSync(file);
     fs.copyFileSync(outside, file);
-    await waitFor('the late programme on air', async () => (await view(LATE)).health?.phase === 'programme', 60_000);
+    // A timeout says where the broadcast was and what its encoder logged last.
+    let last: View | undefined;
+    await waitFor('the late programme on air', async () => (last = await view(LATE)).health?.phase === 'programme', 60_000).catch((err: Error) => {
+      const logs = j.logs.filter((l) => l['occurrence'] === LATE).slice(-20).map((l) => JSON.stringify(l).slice(0, 300));
+      throw new Error(`${err.message}\nthe broadcast: ${JSON.stringify(last)}\nits last log lines:\n${logs.join('\n')}`);
+    });
     expect(programmeDecoders(LATE)).to.have.length(1);
   });
 });
