@@ -56,9 +56,9 @@ export function encodeArgs(format: VideoFormat, opts: { audioFilter?: boolean } 
   ];
 }
 
-/** The picture filter that brings a source to the output size and rate (none for generated pictures). */
-export function fitFilter(format: VideoFormat, generated: boolean): string[] {
-  if (generated) return [];
+/** The picture filter that brings a source to the output size and rate (none for a picture already fitted). */
+export function fitFilter(format: VideoFormat, fitted: boolean): string[] {
+  if (fitted) return [];
   return [
     '-vf',
     `scale=${format.width}:${format.height}:force_original_aspect_ratio=decrease,` +
@@ -109,7 +109,7 @@ export function decoderArgs(plan: DecoderPlan): string[] {
     '-map', plan.input.videoMap,
     '-map', plan.input.audioMap,
     // A pre-rendered slate already is the house format: copied, nothing decoded.
-    ...(plan.copy ? ['-c', 'copy'] : [...fitFilter(plan.format, plan.input.generated), ...(plan.codecArgs ?? houseCodecArgs())]),
+    ...(plan.copy ? ['-c', 'copy'] : [...fitFilter(plan.format, plan.input.fitted), ...(plan.codecArgs ?? houseCodecArgs())]),
     '-output_ts_offset', plan.offsetS.toFixed(3),
     '-muxdelay', '0', '-muxpreload', '0',
     '-f', 'mpegts',

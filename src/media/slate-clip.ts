@@ -90,7 +90,7 @@ export function slateClipArgs(format: VideoFormat, text: SlateText | undefined, 
 
 /** A decoder's input looping a clip for ever, at real-time speed. */
 export function slateClipInput(clip: string): InputPart {
-  return { args: ['-re', '-stream_loop', '-1', '-i', clip], videoMap: '0:v:0', audioMap: '0:a:0', generated: true };
+  return { args: ['-re', '-stream_loop', '-1', '-i', clip], videoMap: '0:v:0', audioMap: '0:a:0', fitted: true };
 }
 
 export interface SlateClipsDeps {

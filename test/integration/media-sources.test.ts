@@ -2,7 +2,7 @@
 // one with sparse keyframes bound for RTMP is encoded, saying why; a playlist whose next item disappears mid-way puts the slate up, says so, and
 // goes back to the programme when the file is back.
 import { expect } from 'chai';
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decideMode, probeFile, type SupervisedEncoder } from '../../src/media/index.js';
@@ -10,7 +10,7 @@ import type { EncoderHealth, EncoderSpec } from '../../src/scheduler/ports.js';
 import type { Occurrence, SourceSpec } from '../../src/schedule/types.js';
 import { FakeCamera } from '../support/ffmpeg-camera.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
-import { binaries, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
+import { binaries, ffmpegChildOf, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { testOccurrence } from '../support/test-occurrence.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
@@ -62,6 +62,26 @@ describe('media: sources (real ffmpeg)', function () {
     await waitFor('prepared', () => enc.mode, 20_000);
     expect(enc.mode!.mode).to.equal('encode');
     expect(enc.mode!.reason).to.match(/"relay" is RTMP, which needs keyframes at most 2 s apart; the source's are 5\.\d\d s apart/);
+  });
+
+  it('runs no scale/pad/fps for a file already in the broadcast\'s picture, and fits one that is not', async () => {
+    const cmdline = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const decoderArgsOf = async (e: SupervisedEncoder): Promise<string[]> => {
+      await waitFor('the programme on air', () => e.decoder?.kind === 'programme' && e.health.phase === 'programme', 20_000);
+      return cmdline(await waitFor('its decoder', () => ffmpegChildOf(e.decoder!.pid), 5000));
+    };
+    // Keyframes 2 s apart: it lends the broadcast its own picture (320x180 at 25 fps), encoded for RTMP.
+    const same = create('same@x', { kind: 'file', path: makeClip(path.join(dir, 'same.mp4'), { seconds: 8 }) }, 'rtmp://127.0.0.1:9/live/nobody');
+    same.start('programme');
+    const sameArgs = await decoderArgsOf(same);
+    expect(same.mode!.mode).to.equal('encode');
+    expect(sameArgs, 'no fit filter').to.not.include('-vf');
+    expect(sameArgs).to.include('mpeg2video');
+    // 4:3 with sparse keyframes: encoded at a 16:9 size, so scaled and padded.
+    const other = create('other@x', { kind: 'file', path: makeClip(path.join(dir, 'other.mp4'), { seconds: 8, size: '320x240', gopS: 5 }) }, 'rtmp://127.0.0.1:9/live/nobody');
+    other.start('programme');
+    const otherArgs = await decoderArgsOf(other);
+    expect(otherArgs[otherArgs.indexOf('-vf') + 1]).to.match(/^scale=\d+:\d+:force_original_aspect_ratio=decrease,pad=/);
   });
 
   it('puts the slate up when the next playlist item is missing, and returns to the programme when it is back', async () => {
