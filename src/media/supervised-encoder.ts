@@ -912,7 +912,9 @@ export class SupervisedEncoder implements Encoder {
         if (writerArgs) this.#healthFrom(this.#decoder!, sample);
       },
       onStderrLine: (line) => {
-        if (ours() || this.#held?.proc === proc) {
+        // The programme writing the destinations itself says what the output would (a full disk).
+        if (writerArgs && ours()) this.#onStderr(line, this.#spec.outputs.map((o) => o.target));
+        else if (ours() || this.#held?.proc === proc) {
           this.#lastStderr = line;
           this.#log.debug({ line: maskUrlsIn(line), kind }, 'decoder');
         }

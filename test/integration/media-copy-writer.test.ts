@@ -5,7 +5,7 @@
 // RFC 8216 playlist reader as the judges — one playlist whose numbers and timestamps only
 // go forward, no discontinuity, and (with an archive) parts that keep the programme.
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SupervisedEncoder } from '../../src/media/index.js';
@@ -13,6 +13,7 @@ import { findSlateFont } from '../../src/media/binaries.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
 import { ffmpegChildOf, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
+import { ffmpegProcessesMentioning } from '../support/onair-process.js';
 import { probePackets, readMediaPlaylist } from '../support/stream-check.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
 import { testOccurrence } from '../support/test-occurrence.js';
@@ -34,8 +35,8 @@ describe('media: on the copy path the programme writes the HLS itself (real ffmp
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function create(id: string, clip: string, record?: string): SupervisedEncoder {
-    e = testEncoderFactory(dir, { stopTimeoutMs: 3000 }, { fontFile: findSlateFont() }).create({
+  function create(id: string, clip: string, record?: string, minFreeBytes?: number): SupervisedEncoder {
+    e = testEncoderFactory(dir, { stopTimeoutMs: 3000, ...(minFreeBytes ? { minFreeBytes } : {}) }, { fontFile: findSlateFont() }).create({
       occurrence: testOccurrence(`${id}@2026-12-05T11:00`, { source: { kind: 'file', path: clip } }),
       outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls', ladder: [], ...(record ? { record } : {}) } }],
     });
@@ -51,6 +52,26 @@ describe('media: on the copy path the programme writes the HLS itself (real ffmp
     }
     return starts;
   }
+
+  it('on a disk full from the start, the programme writes the live HLS without the recording', async () => {
+    const clip = makeClip(path.join(dir, 'clip.mp4'), { seconds: 40, gopS: 1 });
+    const archive = path.join(dir, 'archive');
+    // Full from the first look (the real statfs against a threshold no disk meets).
+    const enc = create('full', clip, archive, Number.MAX_SAFE_INTEGER);
+    const seen = collectEncoderEvents(enc);
+    const playlist = path.join(dir, 'hls', 'index.m3u8');
+    enc.start('programme');
+    const full = await waitFor('the disk-full problem', () => seen.problems.find((p) => p.code === 'disk-full'), 30_000);
+    expect(full.message).to.include('recording of this broadcast is stopped').and.include('live stream goes on');
+    await waitFor('the programme on air', () => enc.decoder?.kind === 'programme' && enc.health.phase === 'programme' && enc.health.fps > 0, 30_000);
+    const before = new Set(hlsSegments(playlist));
+    await waitFor('two more HLS segments', () => hlsSegments(playlist).filter((s) => !before.has(s)).length >= 2, 30_000);
+    expect(ffmpegProcessesMentioning(archive), 'no ffmpeg writes the recording').to.deep.equal([]);
+    expect(existsSync(archive) ? readdirSync(archive).filter((f) => f.endsWith('.ts')) : [], 'no part recorded').to.deep.equal([]);
+    expect(enc.pid, 'no output: the programme writes the HLS').to.equal(undefined);
+    expect(enc.health.restarts).to.equal(0);
+    expect(seen.fatals).to.deep.equal([]);
+  });
 
   for (const record of [false, true]) {
     it(`slate -> programme (one ffmpeg, no output) -> slate at the file's end, one timeline${record ? ', archive kept to the programme' : ''}`, async () => {
