@@ -11,7 +11,11 @@
 //  1b. A 720p30 H.264/AAC file with keyframes 8.33 s apart (default encoder settings) on the
 //     local destination alone with no lower renditions (`ladder: []`): onair takes the copy
 //     path (send-path.ts). Its whole CPU for the broadcast against the minimal bare
-//     `ffmpeg -re -i f -c copy -f hls` in the same run. Target ≤ 1.5.
+//     `ffmpeg -re -i f -c copy -f hls` in the same run. Target ≤ 1.5. The programme's ffmpeg
+//     writes the HLS itself there (no output runs while it is on air).
+//  1c. The same file on the local destination's default ladder [720, 360]: the picture
+//     copied, 360p encoded at the source's keyframes, against the same streams as one bare
+//     command, and against the ladder row (what encoding the whole ladder costs).
 //  4. The adaptive ladder of local HLS (720p30 picture + 360p + audio only, from one decode):
 //     CPU per minute for onair's output against one bare ffmpeg making the same ladder
 //     (split + scale, var_stream_map, master playlist) in the same run, per rendition and
@@ -204,6 +208,32 @@ try {
     },
     () => bare(ladderBare()),
   );
+  // The long-GOP 720p file on the local destination's default ladder [720, 360]: the copy path
+  // copies the picture and encodes 360p only (ladder.ts ladderCopyArgs). Its baseline is the
+  // same streams as one minimal bare command; the ladder row above is what encoding the whole
+  // ladder costs (as onair did for such a file before).
+  const copyLadderBare = (): string[] => {
+    const [hls] = ladderTargets('copy-ladder-bare');
+    return [
+      ...quiet,
+      '-re', '-i', longGop,
+      '-filter_complex', '[0:v:0]scale=640:360[v1]',
+      '-map', '0:v:0', '-map', '[v1]', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0',
+      '-c:v:0', 'copy', '-c:a', 'copy',
+      '-c:v:1', 'libx264', '-preset:v:1', 'veryfast', '-force_key_frames:v:1', 'source', '-b:v:1', '800k',
+      '-f', 'hls', '-hls_time', '2', '-hls_list_size', '10',
+      '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0 v:1,a:1 a:2',
+      path.join(path.dirname(hls!.url), '%v.m3u8'),
+    ];
+  };
+  await best(
+    'long GOP, local, ladder [720, 360]',
+    () => {
+      const name = `copy-ladder-onair-${run++}`;
+      return viaOnair(name, { kind: 'file', path: longGop }, ladderTargets(name));
+    },
+    () => bare(copyLadderBare()),
+  );
   console.log('\nCPU seconds per minute of air');
   console.log('push                              | onair ffmpeg | onair total | bare ffmpeg | ratio ffmpeg | ratio total');
   for (const [name, onair, b] of rows) {
@@ -213,6 +243,8 @@ try {
   }
   const long = rows.find(([n]) => n.startsWith('long GOP'))!;
   console.log(`\nlong-GOP file on local alone: onair's whole broadcast ${perMinute(long[1].total)} CPU s/min against a minimal bare copy's ${perMinute(long[2])}: ${(long[1].total / long[2]).toFixed(2)}× (target ≤ 1.5); load average ${load()}`);
+  const copyLadder = rows.find(([n]) => n.endsWith('ladder [720, 360]'))!;
+  console.log(`the same file on local's default ladder [720, 360]: the picture copied, 360p encoded: ${perMinute(copyLadder[1].total)} CPU s/min (${(copyLadder[1].total / copyLadder[2]).toFixed(2)}× its minimal bare command), against ${perMinute(rows.find(([n]) => n.startsWith('ladder'))![1].total)} for the whole ladder encoded (the ladder row)`);
   const single = rows.find(([n]) => n.startsWith('transcode'))!;
   const ladder = rows.find(([n]) => n.startsWith('ladder'))!;
   const RENDITIONS = 3;

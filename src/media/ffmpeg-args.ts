@@ -4,8 +4,9 @@
 // placed after what the previous decoder wrote, and writes it into the broadcast's pipe.
 // The output (long-lived, one per broadcast) reads that pipe, encodes once (H.264 CBR +
 // AAC) and writes every destination through one tee. On the copy path (send-path.ts) the
-// decoders pass the programme's own packets (and a slate made in its format) and the output
-// copies them: no filter and no encode anywhere.
+// slate (made in the programme's format) goes through the output, which copies it, and the
+// programme's own ffmpeg copies its packets straight to the destinations (programmeWriterArgs);
+// only the lower renditions of a ladder are encoded, from the copied picture.
 import {
   AUDIO_KBPS,
   AUDIO_SAMPLE_RATE,
@@ -14,7 +15,7 @@ import {
   videoBitrateKbps,
 } from './encoding-profile.js';
 import type { InputPart } from './inputs.js';
-import { ladderCopyMaps, ladderFilter, ladderMaps, type LadderStreams } from './ladder.js';
+import { ladderCopyArgs, ladderFilter, ladderMaps, type LadderStreams } from './ladder.js';
 import type { VideoFormat } from './media-info.js';
 
 /**
@@ -133,7 +134,7 @@ export interface OutputPlan {
    * slaves select their streams. Absent = one rendition (stream 0:v, 0:a).
    */
   ladder?: LadderStreams;
-  /** The copy path (send-path.ts): the pipe's packets are copied, nothing is encoded. @defaultValue false */
+  /** The copy path (send-path.ts): the pipe's packets are copied; only a ladder's lower renditions are encoded (ladderCopyArgs). @defaultValue false */
   copy?: boolean;
   /** One output's own muxer arguments and file (tee.ts directHlsArgs) instead of the tee of `slaves`. @defaultValue the tee */
   direct?: string[];
@@ -143,7 +144,7 @@ export interface OutputPlan {
 export function outputArgs(plan: OutputPlan): string[] {
   if (plan.slaves.length === 0 && !plan.direct) throw new Error('an output needs at least one destination');
   const codecs = plan.copy
-    ? [...(plan.ladder ? ladderCopyMaps(plan.ladder) : ['-map', '0:v:0', '-map', '0:a:0']), '-c', 'copy']
+    ? plan.ladder ? ladderCopyArgs(plan.ladder) : ['-map', '0:v:0', '-map', '0:a:0', '-c', 'copy']
     : plan.ladder
       ? ['-filter_complex', ladderFilter(plan.ladder), ...encodeArgs(plan.format, { audioFilter: false }), ...ladderMaps(plan.ladder, GOP_SECONDS)]
       : ['-map', '0:v:0', '-map', '0:a:0', ...encodeArgs(plan.format)];
@@ -187,17 +188,15 @@ export interface WriterPlan {
  */
 export function programmeWriterArgs(plan: WriterPlan): string[] {
   if (plan.slaves.length === 0 && !plan.direct) throw new Error('a writer needs at least one destination');
-  const maps = (plan.ladder ? ladderCopyMaps(plan.ladder) : ['-map', '0:v:0', '-map', '0:a:0']).map((m) =>
-    m === '0:v:0' ? plan.input.videoMap : m === '0:a:0' ? plan.input.audioMap : m,
-  );
+  const { videoMap, audioMap } = plan.input;
+  const streams = plan.ladder ? ladderCopyArgs(plan.ladder, videoMap, audioMap) : ['-map', videoMap, '-map', audioMap, '-c', 'copy'];
   return [
     '-hide_banner',
     '-nostdin',
     '-loglevel', 'warning',
     '-progress', 'pipe:1',
     ...plan.input.args,
-    ...maps,
-    '-c', 'copy',
+    ...streams,
     '-output_ts_offset', plan.offsetS.toFixed(3),
     ...(plan.direct ?? ['-f', 'tee', plan.slaves.join('|')]),
   ];

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { IngestTarget } from '../scheduler/ports.js';
 import { branchIndex, profileBranches, type ProfileBranch } from './destination-profile.js';
-import { videoBitrateKbps } from './encoding-profile.js';
+import { GOP_SECONDS, videoBitrateKbps, X264_PRESET } from './encoding-profile.js';
 import type { VideoFormat } from './media-info.js';
 
 /** The master playlist's name, beside the renditions' playlists. */
@@ -103,16 +103,40 @@ export function ladderMaps(l: LadderStreams, gopSeconds: number): string[] {
 }
 
 /**
- * `-map` arguments of a copying output (send-path.ts's copy path) with a ladder of no lower
- * renditions: the picture, and its audio once per audio stream (the audio-only rendition
- * takes its own copy, as the HLS muxer puts each stream in one playlist only).
+ * What a copying run (send-path.ts's copy path: the output, or the programme writing the
+ * destinations itself) makes of its input with a ladder: the picture copied as it is on top;
+ * each lower rendition scaled from its decode and encoded (x264 CBR, no B-frames, keyframes
+ * exactly where the source has them and nowhere else — `-force_key_frames source`, no scene
+ * cuts — so every rendition is cut into segments at the copied picture's frames); and the
+ * audio copied once per audio stream (the audio-only rendition takes its own copy, as the
+ * HLS muxer puts each stream in one playlist only). `video`, `audio`: the input's streams.
  */
-export function ladderCopyMaps(l: LadderStreams): string[] {
-  if (l.renditions.length > 0 || (l.branches?.length ?? 0) > 0) throw new Error('a copying output makes no renditions or branches');
-  const args = ['-map', '0:v:0'];
-  for (let i = 0; i < audioCount(l); i++) args.push('-map', '0:a:0');
+export function ladderCopyArgs(l: LadderStreams, video = '0:v:0', audio = '0:a:0'): string[] {
+  if ((l.branches?.length ?? 0) > 0) throw new Error('a copying output makes no branches');
+  const n = l.renditions.length;
+  const args: string[] = [];
+  if (n > 0) {
+    const outs = l.renditions.map((_, i) => `[s${i + 1}]`).join('');
+    const scales = l.renditions.map((r, i) => `;[s${i + 1}]scale=${r.width}:${r.height},setsar=1[v${i + 1}]`).join('');
+    args.push('-filter_complex', `[${video}]split=${n}${outs}${scales}`);
+  }
+  args.push('-map', video);
+  for (let i = 1; i <= n; i++) args.push('-map', `[v${i}]`);
+  for (let i = 0; i < audioCount(l); i++) args.push('-map', audio);
+  args.push('-c:v:0', 'copy', '-c:a', 'copy');
+  l.renditions.forEach((r, i) => {
+    const s = `v:${i + 1}`;
+    args.push(
+      `-c:${s}`, 'libx264', `-preset:${s}`, X264_PRESET, `-profile:${s}`, 'high', `-pix_fmt:${s}`, 'yuv420p', `-bf:${s}`, '0',
+      `-force_key_frames:${s}`, 'source', `-g:${s}`, String(NO_OWN_KEYFRAMES), `-sc_threshold:${s}`, '0', `-x264-params:${s}`, 'nal-hrd=cbr',
+      ...constantRate(s, r.videoKbps, GOP_SECONDS),
+    );
+  });
   return args;
 }
+
+/** A GOP length x264 never reaches on its own: a copied rendition's keyframes are the source's. */
+const NO_OWN_KEYFRAMES = 100_000;
 
 /** What a single-rendition output (RTMP, the archive, HLS without a ladder) takes from a laddered output. */
 export const MAIN_STREAMS = 'v:0,a:0';

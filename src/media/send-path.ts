@@ -1,13 +1,15 @@
 // Pure: how a broadcast is sent, decided from its source AND its destinations. On the copy
-// path the output stream-copies what the decoders hand it (the programme's own H.264 + AAC
-// packets, and a slate pre-rendered in the same format, slate-clip.ts): no filter, no encode.
-// On the encode path the output encodes once for every destination (ffmpeg-args.ts).
+// path the programme's own H.264 + AAC packets are copied to the destinations (and a slate
+// pre-rendered in the same format, slate-clip.ts): only a local ladder's lower renditions are
+// encoded, from the copied picture (ladder.ts ladderCopyArgs). On the encode path the output
+// encodes once for every destination (ffmpeg-args.ts).
 //
 // What each destination needs: local HLS (and its archive recording) takes any keyframe
 // spacing — its segments are then as long as the source's GOP, which a local player
 // accepts; RTMP/YouTube need keyframes at most 2 s apart and a constant bitrate, so any RTMP
-// destination takes the encode; so does a local ladder with renditions below the picture
-// (each rendition is an encode). Test patterns and cameras are always encoded.
+// destination takes the encode. A local ladder's renditions below the picture are encoded
+// with their keyframes where the source has them (their segments align with the copied
+// picture's). Test patterns and cameras are always encoded.
 import type { IngestTarget } from '../scheduler/ports.js';
 import { codecsNotCopyable, copyFormatFor, formatsDiffer, MAX_KEYFRAME_GAP_S } from './encoding-profile.js';
 import { lowerRenditions } from './ladder.js';
@@ -48,13 +50,11 @@ export function decideSendPath(source: SendSource, outputs: ReadonlyArray<{ dest
           : `destination "${destination}" is RTMP, which takes the encoded output (constant bitrate, ${MAX_KEYFRAME_GAP_S} s keyframes)`,
       );
     }
-    const renditions = lowerRenditions(picture, target.ladder ?? []);
-    if (renditions.length > 0) {
-      return encode(`destination "${destination}" has an adaptive ladder (${renditions.map((r) => r.name).join(', ')}), and each rendition is an encode`);
-    }
   }
+  const lower = [...new Set(outputs.flatMap(({ target }) => lowerRenditions(picture, target.ladder ?? []).map((r) => r.name)))];
+  const encoded = lower.length > 0 ? `; its lower renditions (${lower.join(', ')}) are encoded from it` : '';
   return {
     path: 'copy',
-    reason: `every destination is local HLS without renditions and the source is H.264 + AAC: copied as it is (keyframes ${gapS.toFixed(2)} s apart, so segments as long)`,
+    reason: `every destination is local HLS and the source is H.264 + AAC: its picture copied as it is (keyframes ${gapS.toFixed(2)} s apart, so segments as long)${encoded}`,
   };
 }

@@ -5,6 +5,7 @@
 // RFC 8216 playlist reader as the judges — one playlist whose numbers and timestamps only
 // go forward, no discontinuity, and (with an archive) parts that keep the programme.
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import type { SupervisedEncoder } from '../../src/media/index.js';
 import { findSlateFont } from '../../src/media/binaries.js';
 import { collectEncoderEvents } from '../support/encoder-events.js';
 import { makeClip } from '../support/ffmpeg-fixtures.js';
-import { ffmpegChildOf, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
+import { binaries, ffmpegChildOf, hlsSegments, waitFor } from '../support/ffmpeg-tools.js';
 import { ffmpegProcessesMentioning } from '../support/onair-process.js';
 import { probePackets, readMediaPlaylist } from '../support/stream-check.js';
 import { testEncoderFactory } from '../support/test-encoder-factory.js';
@@ -35,10 +36,10 @@ describe('media: on the copy path the programme writes the HLS itself (real ffmp
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function create(id: string, clip: string, record?: string, minFreeBytes?: number): SupervisedEncoder {
+  function create(id: string, clip: string, record?: string, minFreeBytes?: number, ladder: number[] = []): SupervisedEncoder {
     e = testEncoderFactory(dir, { stopTimeoutMs: 3000, ...(minFreeBytes ? { minFreeBytes } : {}) }, { fontFile: findSlateFont() }).create({
       occurrence: testOccurrence(`${id}@2026-12-05T11:00`, { source: { kind: 'file', path: clip } }),
-      outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls', ladder: [], ...(record ? { record } : {}) } }],
+      outputs: [{ destination: 'local', target: { url: path.join(dir, 'hls', 'index.m3u8'), format: 'hls', ladder, ...(record ? { record } : {}) } }],
     });
     return e;
   }
@@ -73,6 +74,48 @@ describe('media: on the copy path the programme writes the HLS itself (real ffmp
     expect(seen.fatals).to.deep.equal([]);
   });
 
+  it('with a ladder: the picture copied, the lower rendition encoded with the same keyframes, their segments aligned through the switches', async () => {
+    const clip = makeClip(path.join(dir, 'clip.mp4'), { seconds: 6, gopS: 1 });
+    const profile = (file: string): string =>
+      execFileSync(binaries().ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=profile,width,height', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    const enc = create('ladder', clip, undefined, undefined, [90]);
+    const seen = collectEncoderEvents(enc);
+    const hls = path.join(dir, 'hls');
+    enc.start('slate');
+    await waitFor('the slate on air', () => enc.decoder?.kind === 'slate' && enc.health.phase === 'slate' && enc.health.fps > 0, 30_000);
+    expect(enc.mode?.mode).to.equal('copy');
+    expect(enc.mode?.reason).to.match(/its lower renditions \(90p\) are encoded from it/);
+    enc.show('programme');
+    await waitFor('the programme on air', () => enc.decoder?.kind === 'programme' && enc.health.phase === 'programme' && enc.health.fps > 0, 30_000);
+    const writer = cmdline(await waitFor('the programme ffmpeg', () => ffmpegChildOf(enc.decoder!.pid), 5000));
+    expect(writer[writer.indexOf('-c:v:0') + 1]).to.equal('copy');
+    expect(writer[writer.indexOf('-c:v:1') + 1]).to.equal('libx264');
+    await waitFor('the end of the media', () => seen.problems.some((p) => p.code === 'source-ended'), 30_000);
+    await waitFor('the slate back, through an output', () => enc.decoder?.kind === 'slate' && enc.pid !== undefined && enc.health.fps > 0, 30_000);
+    const after = hlsSegments(path.join(hls, 'index.m3u8')).length;
+    await waitFor('slate segments after the programme', () => hlsSegments(path.join(hls, 'index.m3u8')).length >= after + 2, 30_000);
+    await enc.stop();
+
+    const top = readMediaPlaylist(path.join(hls, 'index.m3u8'));
+    const low = readMediaPlaylist(path.join(hls, '90p.m3u8'));
+    for (const pl of [top, low]) {
+      expect(pl.problems).to.deep.equal([]);
+      expect(pl.segments.filter((x) => x.discontinuity)).to.deep.equal([]);
+    }
+    const byNumber = (pl: typeof top): Map<number, number> => new Map(pl.segments.map((x) => [Number(/(\d+)\.ts$/.exec(x.uri)![1]), x.duration]));
+    const topN = byNumber(top);
+    const lowN = byNumber(low);
+    const common = [...topN.keys()].filter((n) => lowN.has(n));
+    expect(common.length, 'segment numbers both renditions have').to.be.at.least(5);
+    for (const n of common) expect(Math.abs(topN.get(n)! - lowN.get(n)!), `segment ${n}: the same length in both`).to.be.below(0.1);
+    // The picture is the file's own (x264 ultrafast: Constrained Baseline); the rendition is onair's encode.
+    const programmeSegment = top.segments.map((x) => path.join(hls, x.uri)).find((f) => profile(f).startsWith('Constrained Baseline,320,180'));
+    expect(programmeSegment, 'a segment of the copied picture').to.be.a('string');
+    expect(profile(programmeSegment!.replace(/index(\d+)\.ts$/, '90p$1.ts'))).to.equal('High,160,90');
+    expect(seen.fatals).to.deep.equal([]);
+    expect(enc.health.restarts).to.equal(0);
+  });
+
   for (const record of [false, true]) {
     it(`slate -> programme (one ffmpeg, no output) -> slate at the file's end, one timeline${record ? ', archive kept to the programme' : ''}`, async () => {
       const clip = makeClip(path.join(dir, 'clip.mp4'), { seconds: 5, gopS: 1 });
@@ -93,7 +136,7 @@ describe('media: on the copy path the programme writes the HLS itself (real ffmp
       const args = cmdline(writer);
       expect(args.slice(args.indexOf('-i'), args.indexOf('-i') + 2)).to.deep.equal(['-i', clip]);
       expect(args.join(' '), 'the programme ffmpeg writes the playlists itself').to.include(path.join(dir, 'hls') + '/');
-      expect(args.join(' ')).to.include('-c copy');
+      expect(args.join(' ')).to.include('-c:v:0 copy -c:a copy');
       expect(args.join(' '), 'nothing goes through the pipe').not.to.include('playout.ts');
 
       // The 5 s file ends: the slate ("has ended") goes up through the output again.

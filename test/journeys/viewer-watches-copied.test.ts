@@ -1,9 +1,9 @@
 // Journey: an ordinary H.264/AAC file with keyframes 8 s apart, scheduled on the local
-// destination alone with no lower renditions (`ladder: []`), is sent as it is: the real
+// destination alone with a lower rendition (`ladder: [90]`), is sent as it is: the real
 // composed server (startOnair, real ffmpeg) logs the copy path and why, and says so in
-// /api/broadcasts; a viewer in Chromium plays it, and the HLS segments the viewer fetches
-// carry the file's own codec parameters (profile, picture, rate, audio) and its 8 s GOP —
-// not a re-encode's 2 s.
+// /api/broadcasts; a viewer in Chromium plays it, the top rendition's segments carry the
+// file's own codec parameters (profile, picture, rate, audio) and its 8 s GOP — not a
+// re-encode's 2 s — and the 90p rendition, encoded from it, is cut at the same frames.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,7 +51,7 @@ function codecParameters(file: string): Record<string, Partial<Stream>> {
   return { video: pick(streams.find((s) => s.codec_type === 'video')), audio: pick(streams.find((s) => s.codec_type === 'audio')) };
 }
 
-describe('journey: a long-GOP file on the local destination alone is copied, not re-encoded', function () {
+describe('journey: a long-GOP file on the local destination alone is copied, not re-encoded (only its lower rendition is)', function () {
   this.timeout(180_000);
   let j: Journey;
   let browser: Browser;
@@ -68,7 +68,7 @@ describe('journey: a long-GOP file on the local destination alone is copied, not
       schedules: { 'film.yaml': FILM },
       media: { 'long-gop.mp4': clip },
       start: START,
-      config: { destinations: { local: { ladder: [] } } },
+      config: { destinations: { local: { ladder: [90] } } },
     });
   });
   after(async () => {
@@ -81,7 +81,7 @@ describe('journey: a long-GOP file on the local destination alone is copied, not
   it('logs the copy path and why, plays in the viewer page, and serves segments with the file\'s own codec parameters', async () => {
     const prepared = await waitFor('the encoder prepared', () => j.logs.find((l) => l['occurrence'] === ID && l['msg'] === 'encoder prepared'), 30_000);
     expect(prepared['mode']).to.equal('copy');
-    expect(prepared['reason']).to.match(/local HLS without renditions/).and.match(/keyframes 8\.00 s apart/);
+    expect(prepared['reason']).to.match(/every destination is local HLS/).and.match(/keyframes 8\.00 s apart/).and.match(/its lower renditions \(90p\) are encoded from it/);
 
     context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Istanbul' });
     const page = await context.newPage();
@@ -94,8 +94,8 @@ describe('journey: a long-GOP file on the local destination alone is copied, not
     expect(live.mode).to.equal('copy');
     expect(live.modeReason).to.equal(prepared['reason']);
     expect(await videoPlays(page, 90_000)).to.include('Film');
-    // The picture, not the audio-only rendition.
-    expect(await page.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.videoWidth)).to.equal(320);
+    // A picture (the copied one or the 90p), not the audio-only rendition.
+    expect(await page.locator('#player-area video').evaluate((v: HTMLVideoElement) => v.videoWidth)).to.be.oneOf([320, 160]);
 
     // A programme segment: the file's GOP makes it about 8 s long (the slate's are 2 s).
     const watch = (await (await fetch(`${j.url}/api/broadcasts/${encodeURIComponent(ID)}`)).json()) as { destinations: Array<{ watchUrl?: string }> };
@@ -109,5 +109,16 @@ describe('journey: a long-GOP file on the local destination alone is copied, not
     const local = path.join(clips, 'segment.ts');
     fs.writeFileSync(local, Buffer.from(await (await fetch(`${base}/${segment}`)).arrayBuffer()));
     expect(codecParameters(local)).to.deep.equal(codecParameters(clip));
+    // The same segment of the 90p rendition: onair's encode of that picture, as long.
+    expect(await (await fetch(`${base}/master.m3u8`)).text()).to.include('90p.m3u8');
+    const lowPlaylist = await (await fetch(`${base}/90p.m3u8`)).text();
+    const number = /(\d+)\.ts$/.exec(segment)![1];
+    const low = new RegExp(`#EXTINF:([\\d.]+),\\s*\\n90p${number}\\.ts`).exec(lowPlaylist);
+    expect(low, `90p${number}.ts in the 90p playlist`).to.not.equal(null);
+    const topLength = Number(new RegExp(`#EXTINF:([\\d.]+),\\s*\\n${segment.replace('.', '\\.')}`).exec(await (await fetch(`${base}/index.m3u8`)).text())?.[1] ?? 8);
+    expect(Math.abs(Number(low![1]) - topLength)).to.be.below(0.1);
+    const lowLocal = path.join(clips, 'segment-90p.ts');
+    fs.writeFileSync(lowLocal, Buffer.from(await (await fetch(`${base}/90p${number}.ts`)).arrayBuffer()));
+    expect(codecParameters(lowLocal).video).to.deep.include({ codec_name: 'h264', width: 160, height: 90 });
   });
 });

@@ -4,7 +4,7 @@
 // pre-rendered slate is made in that format (keyed apart from the house-format clip).
 import { expect } from 'chai';
 import { decoderCodecs } from '../../../src/media/decoder-codecs.js';
-import { decoderArgs, outputArgs } from '../../../src/media/ffmpeg-args.js';
+import { decoderArgs, outputArgs, programmeWriterArgs } from '../../../src/media/ffmpeg-args.js';
 import { fileInput, slateInput } from '../../../src/media/inputs.js';
 import { outputLadder, slaveStreams } from '../../../src/media/ladder.js';
 import { slateClipArgs, slateClipHash } from '../../../src/media/slate-clip.js';
@@ -23,7 +23,7 @@ describe('media: the copy path\'s ffmpeg arguments', () => {
     const ladder = outputLadder(small, [target])!;
     const args = outputArgs({ format: small, pipe: '/run/p.ts', slaves: [targetSlave(target, undefined, 0, slaveStreams(ladder, target))], offsetS: 0, ladder, copy: true });
     const line = args.join(' ');
-    expect(line).to.include('-map 0:v:0 -map 0:a:0 -map 0:a:0 -c copy');
+    expect(line).to.include('-map 0:v:0 -map 0:a:0 -map 0:a:0 -c:v:0 copy -c:a copy');
     expect(line).to.not.match(/libx264|aac|-vf|filter_complex|scale|global_header/);
     expect(value(args, '-f')).to.equal('mpegts');
     expect(args.at(-1)).to.include('var_stream_map');
@@ -42,14 +42,30 @@ describe('media: the copy path\'s ffmpeg arguments', () => {
       '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0,name:index a:1,name:audio', '/d/hls/x/%v.m3u8',
     ]);
     expect(args.slice(-direct.length)).to.deep.equal(direct);
-    expect(args.join(' ')).to.include('-map 0:v:0 -map 0:a:0 -map 0:a:0 -c copy -f hls');
+    expect(args.join(' ')).to.include('-map 0:v:0 -map 0:a:0 -map 0:a:0 -c:v:0 copy -c:a copy -f hls');
     expect(directHlsArgs({ url: '/d/one/index.m3u8', format: 'hls' }).at(-1)).to.equal('/d/one/index.m3u8');
     expect(() => directHlsArgs({ url: 'rtmp://x/live/k', format: 'flv' })).to.throw(/only an HLS output/);
   });
 
-  it('refuses a copying output with renditions to make', () => {
-    const target = { url: '/d/index.m3u8', format: 'hls' as const, ladder: [90] };
-    expect(() => outputArgs({ format: small, pipe: '/p', slaves: ['x'], offsetS: 0, ladder: outputLadder(small, [target])!, copy: true })).to.throw(/no renditions/);
+  it('copies the picture and encodes each lower rendition with its keyframes exactly at the source\'s, in the output and in the programme writing itself', () => {
+    const target = { url: '/d/hls/x/index.m3u8', format: 'hls' as const, ladder: [90] };
+    const ladder = outputLadder(small, [target])!;
+    const args = outputArgs({ format: small, pipe: '/p', slaves: ['x'], offsetS: 0, ladder, copy: true });
+    expect(value(args, '-filter_complex')).to.equal('[0:v:0]split=1[s1];[s1]scale=160:90,setsar=1[v1]');
+    expect(args.join(' ')).to.include('-map 0:v:0 -map [v1] -map 0:a:0 -map 0:a:0 -map 0:a:0 -c:v:0 copy -c:a copy -c:v:1 libx264');
+    expect(value(args, '-force_key_frames:v:1')).to.equal('source');
+    expect(value(args, '-sc_threshold:v:1')).to.equal('0');
+    expect(value(args, '-bf:v:1')).to.equal('0');
+    expect(Number(value(args, '-g:v:1'))).to.be.above(10_000);
+    expect(value(args, '-b:v:1')).to.equal(value(args, '-maxrate:v:1'));
+    expect(args, 'the picture is not encoded').to.not.include('-c:v');
+    expect(slaveStreams(ladder, target).varStreamMap).to.equal('v:0,a:0,name:index v:1,a:1,name:90p a:2,name:audio');
+    const writer = programmeWriterArgs({ input: fileInput('/m/f.mp4', { hasAudio: true }), offsetS: 12, slaves: ['x'], ladder });
+    expect(writer.join(' ')).to.include('-i /m/f.mp4 -filter_complex [0:v:0]split=1[s1];[s1]scale=160:90,setsar=1[v1] -map 0:v:0 -map [v1]');
+    expect(value(writer, '-output_ts_offset')).to.equal('12.000');
+    expect(writer).to.not.include('-c');
+    const branched = { ...ladder, branches: [{ width: 160, height: 90, fps: 25, videoKbps: 300 }] };
+    expect(() => outputArgs({ format: small, pipe: '/p', slaves: ['x'], offsetS: 0, ladder: branched, copy: true })).to.throw(/no branches/);
   });
 
   it('copies the programme in its decoder, encodes a live slate in the source\'s format, and leaves the encode path as it was', () => {

@@ -19,14 +19,14 @@ const local = out('local', { format: 'hls', ladder: [] });
 
 describe('media: copy or encode, per broadcast', () => {
   const cases: Array<{ name: string; source: SendSource; outputs: Array<ReturnType<typeof out>>; path: 'copy' | 'encode'; reason: RegExp }> = [
-    { name: 'long GOP, local without renditions', source: files(file(8.33)), outputs: [local], path: 'copy', reason: /local HLS without renditions.*keyframes 8\.33 s apart/ },
+    { name: 'long GOP, local without renditions', source: files(file(8.33)), outputs: [local], path: 'copy', reason: /every destination is local HLS and the source is H\.264 \+ AAC: its picture copied as it is \(keyframes 8\.33 s apart/ },
     { name: 'short GOP, local without renditions', source: files(file(2)), outputs: [local], path: 'copy', reason: /copied as it is/ },
     { name: 'local with no ladder at all (one playlist)', source: files(file(8)), outputs: [out('local', { format: 'hls' })], path: 'copy', reason: /copied/ },
     { name: 'recorded for the archive too', source: files(file(8)), outputs: [out('local', { format: 'hls', ladder: [], record: '/data/parts' })], path: 'copy', reason: /copied/ },
     { name: 'two local destinations', source: files(file(5)), outputs: [local, out('demo', { format: 'hls', ladder: [] })], path: 'copy', reason: /copied/ },
     { name: 'ladder heights at or above the picture make no rendition', source: files(file(8)), outputs: [out('local', { format: 'hls', ladder: [720, 1080] })], path: 'copy', reason: /copied/ },
     { name: 'a playlist of one format', source: files(file(8), file(4)), outputs: [local], path: 'copy', reason: /keyframes 8\.00 s apart/ },
-    { name: 'a ladder with a lower rendition', source: files(file(8)), outputs: [out('local', { format: 'hls', ladder: [720, 360] })], path: 'encode', reason: /destination "local" has an adaptive ladder \(360p\)/ },
+    { name: 'a ladder with lower renditions (encoded from the copied picture)', source: files(file(8)), outputs: [out('local', { format: 'hls', ladder: [720, 360, 180] })], path: 'copy', reason: /copied as it is.*its lower renditions \(360p, 180p\) are encoded from it/ },
     { name: 'RTMP with a long GOP', source: files(file(8.33)), outputs: [local, out('youtube', { format: 'flv' })], path: 'encode', reason: /"youtube" is RTMP, which needs keyframes at most 2 s apart; the source's are 8\.33 s apart/ },
     { name: 'RTMP with a short GOP', source: files(file(2)), outputs: [out('relay', { format: 'flv' })], path: 'encode', reason: /"relay" is RTMP, which takes the encoded output/ },
     { name: 'HEVC', source: files(file(2, { video: { codec: 'hevc' } })), outputs: [local], path: 'encode', reason: /video is hevc, not H\.264/ },
