@@ -117,6 +117,27 @@ function toSanctionPayload(s: Sanction): SanctionPayload {
   };
 }
 
+/** What posting checks a message against: the room's settings and window now. */
+interface RoomWindow {
+  settings: RoomSettings;
+  opensAt: number;
+  closesAt: number;
+  open: boolean;
+  slowModeMs: number;
+}
+
+/** How many inputs a remembered() cache holds before it starts again (a few hundred KB at most). */
+const REMEMBERED = 10_000;
+
+/** `compute(key)`, from `cache` when it was worked out before; the cache is emptied when full. */
+function remembered<V>(cache: Map<string, V>, key: string, compute: (key: string) => V): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  if (cache.size >= REMEMBERED) cache.clear();
+  const value = compute(key);
+  cache.set(key, value);
+  return value;
+}
+
 function toPublic(m: StoredMessage): ChatMessage {
   return { id: m.id, occurrenceId: m.occurrenceId, origin: m.origin, nickname: m.nickname, authorId: m.authorId, text: m.text, at: m.at };
 }
@@ -134,6 +155,9 @@ export class ChatService {
   /** Last accepted message per room and author, for slow mode. */
   readonly #lastSent = new Map<string, number>();
   #sanctions: Sanction[] = [];
+  /** What #nickname and #authorId worked out, per input (see remembered()). */
+  readonly #nicknames = new Map<string, string | undefined>();
+  readonly #authorIds = new Map<string, string>();
   #external: ExternalModerator | undefined;
   #unsubscribe: (() => void) | undefined;
 
@@ -167,6 +191,16 @@ export class ChatService {
 
   #now(): Date {
     return this.#deps.clock.now();
+  }
+
+  /** sanitiseNickname, remembered: a viewer's every message carries the same nickname. */
+  #nickname(raw: string): string | undefined {
+    return remembered(this.#nicknames, raw, sanitiseNickname);
+  }
+
+  /** authorIdOf (a SHA-256), remembered: a viewer's every message carries the same identity. */
+  #authorId(fingerprint: string): string {
+    return remembered(this.#authorIds, fingerprint, authorIdOf);
   }
 
   #onTransition(record: BroadcastRecord): void {
@@ -210,16 +244,35 @@ export class ChatService {
     return occ && occ.chat.enabled ? occ : undefined;
   }
 
-  /** The room's state now, or undefined when the broadcast has no chat. */
-  async roomState(occurrenceId: string): Promise<ChatRoomState | undefined> {
+  /**
+   * The room's window and settings now, or undefined when the broadcast has no chat: what
+   * a message is checked against, without the rest of the public state (its times as text,
+   * the pinned message read from the store), which every message would otherwise pay for.
+   */
+  async #room(occurrenceId: string): Promise<RoomWindow | undefined> {
     const occ = this.#occurrence(occurrenceId);
     if (!occ) return undefined;
-    const s = await this.#roomSettings(occurrenceId);
+    const cached = this.#settings.get(occurrenceId);
+    const s = cached && !this.#stale(cached.readAt) ? cached.settings : await this.#roomSettings(occurrenceId);
     const { opensBeforeMs, closesAfterMs } = this.#deps.settings;
     const opensAt = occ.start.getTime() - opensBeforeMs;
     const ended = this.#endedAt.get(occurrenceId);
     const closesAt = (ended ? Date.parse(ended) : occ.end.getTime()) + closesAfterMs;
     const now = this.#now().getTime();
+    return {
+      settings: s,
+      opensAt,
+      closesAt,
+      open: !occ.cancelled && !s.closedByModerator && now >= opensAt && now < closesAt,
+      slowModeMs: s.slowModeMs ?? occ.chat.slowModeMs,
+    };
+  }
+
+  /** The room's state now, or undefined when the broadcast has no chat. */
+  async roomState(occurrenceId: string): Promise<ChatRoomState | undefined> {
+    const room = await this.#room(occurrenceId);
+    if (!room) return undefined;
+    const s = room.settings;
     let pinned: ChatMessage | null = null;
     if (s.pinnedMessageId) {
       const m = await this.#deps.store.getMessage(s.pinnedMessageId);
@@ -227,11 +280,11 @@ export class ChatService {
     }
     return {
       occurrenceId,
-      open: !occ.cancelled && !s.closedByModerator && now >= opensAt && now < closesAt,
+      open: room.open,
       closedByModerator: s.closedByModerator,
-      opensAt: new Date(opensAt).toISOString(),
-      closesAt: new Date(closesAt).toISOString(),
-      slowModeMs: s.slowModeMs ?? occ.chat.slowModeMs,
+      opensAt: new Date(room.opensAt).toISOString(),
+      closesAt: new Date(room.closesAt).toISOString(),
+      slowModeMs: room.slowModeMs,
       pinned,
     };
   }
@@ -262,6 +315,7 @@ export class ChatService {
    * on the viewer's signed identity, or an address ban on the address it writes from.
    */
   sanctionOf(viewerId: string, ip: string, occurrenceId: string | null): Sanction | undefined {
+    if (this.#sanctions.length === 0) return undefined;
     const now = this.#now().toISOString();
     const hits = this.#sanctions.filter(
       (s) =>
@@ -317,12 +371,12 @@ export class ChatService {
   }
 
   async #post(viewer: ViewerIdentity, occurrenceId: string, rawText: string): Promise<Result<ChatMessage>> {
-    const nickname = sanitiseNickname(viewer.nickname);
+    const nickname = this.#nickname(viewer.nickname);
     if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
-    const state = await this.roomState(occurrenceId);
+    const state = await this.#room(occurrenceId);
     if (!state) return fail('no-chat', 'This programme has no chat.');
     if (!state.open) return fail('chat-closed', 'The chat is closed now.');
-    await this.#refreshSanctions();
+    if (this.#stale(this.#sanctionsReadAt)) await this.#refreshSanctions();
     const sanction = this.sanctionOf(viewer.fingerprint, viewer.ip, occurrenceId);
     if (sanction?.kind === 'ban') {
       const until = sanction.until ? ` until ${sanction.until}` : '';
@@ -347,7 +401,7 @@ export class ChatService {
       occurrenceId,
       origin: 'onair',
       nickname,
-      authorId: authorIdOf(viewer.fingerprint),
+      authorId: this.#authorId(viewer.fingerprint),
       text,
       at: now.toISOString(),
       fingerprint: viewer.fingerprint,
