@@ -18,8 +18,10 @@ export function trackedStore(inner: ChatStore): TrackedStore {
   const track = (result: unknown): unknown => {
     if (result instanceof Promise) {
       inFlight.add(result);
-      const forget = (): void => void inFlight.delete(result);
-      result.then(forget, forget);
+      result.then(
+        () => inFlight.delete(result),
+        () => inFlight.delete(result),
+      );
     }
     return result;
   };
