@@ -9,7 +9,8 @@
 // process decodes every viewer's copy on the same 2 cores as the server, and socket.io-client
 // spent twice bare ws's CPU per copy there (10,000 viewers: 46 µs against 22 µs), which put
 // the client library, not the server, into the p99 ratio. BENCH_CLIENT=library measures with
-// socket.io-client as before; BENCH_NO_CHAT=1 skips chat; BENCH_CPU_PROF=<folder> writes CPU
+// socket.io-client as before; BENCH_NO_CHAT=1 skips chat; BENCH_CHAT_MEMBERS=<n>
+// sets the chat room's members (default 1,000; 1 leaves the cost of accepting messages nearly alone); BENCH_CPU_PROF=<folder> writes CPU
 // profiles of the counted rounds (bench/cpu-profile.ts).
 // Usage: npm run bench:fanout [-- 1000,5000,10000]   (ulimit -n must exceed N + 200; -- 0: chat only)
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,7 +31,7 @@ const ROUNDS = 11;
  * protocol client (bench/fanout-clients.ts), whose per-copy cost equals bare ws's.
  */
 const CLIENT = process.env['BENCH_CLIENT'] === 'library' ? 'library' : 'raw';
-const CHAT_MEMBERS = 1000;
+const CHAT_MEMBERS = Number(process.env['BENCH_CHAT_MEMBERS'] ?? 1000);
 const CHAT_MESSAGES = 4000;
 const CHAT_SENDERS = 20;
 

@@ -2,7 +2,7 @@
 // chat.closesAfter after the end; every message passes the stateful checks (window,
 // sanctions, rate limits, slow mode) and then the pure filters; moderators' actions take
 // effect through events the realtime layer fans out, and each is written to the audit log.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
@@ -98,6 +98,20 @@ export function authorIdOf(fingerprint: string): string {
   return createHash('sha256').update(`onair-author:${fingerprint}`).digest('base64url').slice(0, 12);
 }
 
+/**
+ * A new message's id: its time in ms (6 bytes) and 9 random bytes, in base64url (20
+ * characters). An id is an opaque string to every client (older messages keep their
+ * UUIDs). A UUID's 36 characters went to every member of a room with each message (16
+ * bytes more of a 214-byte message in bench:fanout's chat), and their random order put each
+ * insert into the store's unique index on a random page of it; ids made in the same minute
+ * share their first characters, so inserts stay on a few pages.
+ */
+export function newMessageId(nowMs: number): string {
+  const bytes = randomBytes(15);
+  bytes.writeUIntBE(nowMs, 0, 6);
+  return bytes.toString('base64url');
+}
+
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -117,6 +131,27 @@ function toSanctionPayload(s: Sanction): SanctionPayload {
   };
 }
 
+/** What posting checks a message against: the room's settings and window now. */
+interface RoomWindow {
+  settings: RoomSettings;
+  opensAt: number;
+  closesAt: number;
+  open: boolean;
+  slowModeMs: number;
+}
+
+/** How many inputs a remembered() cache holds before it starts again (about 1 MB at most: nicknames and ids are short). */
+const REMEMBERED = 10_000;
+
+/** `compute(key)`, from `cache` when it was worked out before; the cache is emptied when full. */
+function remembered<V>(cache: Map<string, V>, key: string, compute: (key: string) => V): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  if (cache.size >= REMEMBERED) cache.clear();
+  const value = compute(key);
+  cache.set(key, value);
+  return value;
+}
+
 function toPublic(m: StoredMessage): ChatMessage {
   return { id: m.id, occurrenceId: m.occurrenceId, origin: m.origin, nickname: m.nickname, authorId: m.authorId, text: m.text, at: m.at };
 }
@@ -134,6 +169,9 @@ export class ChatService {
   /** Last accepted message per room and author, for slow mode. */
   readonly #lastSent = new Map<string, number>();
   #sanctions: Sanction[] = [];
+  /** What #nickname and #authorId worked out, per input (see remembered()). */
+  readonly #nicknames = new Map<string, string | undefined>();
+  readonly #authorIds = new Map<string, string>();
   #external: ExternalModerator | undefined;
   #unsubscribe: (() => void) | undefined;
 
@@ -167,6 +205,16 @@ export class ChatService {
 
   #now(): Date {
     return this.#deps.clock.now();
+  }
+
+  /** sanitiseNickname, remembered: a viewer's every message carries the same nickname. */
+  #nickname(raw: string): string | undefined {
+    return remembered(this.#nicknames, raw, sanitiseNickname);
+  }
+
+  /** authorIdOf (a SHA-256), remembered: a viewer's every message carries the same identity. */
+  #authorId(fingerprint: string): string {
+    return remembered(this.#authorIds, fingerprint, authorIdOf);
   }
 
   #onTransition(record: BroadcastRecord): void {
@@ -210,16 +258,35 @@ export class ChatService {
     return occ && occ.chat.enabled ? occ : undefined;
   }
 
-  /** The room's state now, or undefined when the broadcast has no chat. */
-  async roomState(occurrenceId: string): Promise<ChatRoomState | undefined> {
+  /**
+   * The room's window and settings now, or undefined when the broadcast has no chat: what
+   * a message is checked against, without the rest of the public state (its times as text,
+   * the pinned message read from the store), which every message would otherwise pay for.
+   */
+  async #room(occurrenceId: string): Promise<RoomWindow | undefined> {
     const occ = this.#occurrence(occurrenceId);
     if (!occ) return undefined;
-    const s = await this.#roomSettings(occurrenceId);
+    const cached = this.#settings.get(occurrenceId);
+    const s = cached && !this.#stale(cached.readAt) ? cached.settings : await this.#roomSettings(occurrenceId);
     const { opensBeforeMs, closesAfterMs } = this.#deps.settings;
     const opensAt = occ.start.getTime() - opensBeforeMs;
     const ended = this.#endedAt.get(occurrenceId);
     const closesAt = (ended ? Date.parse(ended) : occ.end.getTime()) + closesAfterMs;
     const now = this.#now().getTime();
+    return {
+      settings: s,
+      opensAt,
+      closesAt,
+      open: !occ.cancelled && !s.closedByModerator && now >= opensAt && now < closesAt,
+      slowModeMs: s.slowModeMs ?? occ.chat.slowModeMs,
+    };
+  }
+
+  /** The room's state now, or undefined when the broadcast has no chat. */
+  async roomState(occurrenceId: string): Promise<ChatRoomState | undefined> {
+    const room = await this.#room(occurrenceId);
+    if (!room) return undefined;
+    const s = room.settings;
     let pinned: ChatMessage | null = null;
     if (s.pinnedMessageId) {
       const m = await this.#deps.store.getMessage(s.pinnedMessageId);
@@ -227,11 +294,11 @@ export class ChatService {
     }
     return {
       occurrenceId,
-      open: !occ.cancelled && !s.closedByModerator && now >= opensAt && now < closesAt,
+      open: room.open,
       closedByModerator: s.closedByModerator,
-      opensAt: new Date(opensAt).toISOString(),
-      closesAt: new Date(closesAt).toISOString(),
-      slowModeMs: s.slowModeMs ?? occ.chat.slowModeMs,
+      opensAt: new Date(room.opensAt).toISOString(),
+      closesAt: new Date(room.closesAt).toISOString(),
+      slowModeMs: room.slowModeMs,
       pinned,
     };
   }
@@ -262,6 +329,7 @@ export class ChatService {
    * on the viewer's signed identity, or an address ban on the address it writes from.
    */
   sanctionOf(viewerId: string, ip: string, occurrenceId: string | null): Sanction | undefined {
+    if (this.#sanctions.length === 0) return undefined;
     const now = this.#now().toISOString();
     const hits = this.#sanctions.filter(
       (s) =>
@@ -317,12 +385,12 @@ export class ChatService {
   }
 
   async #post(viewer: ViewerIdentity, occurrenceId: string, rawText: string): Promise<Result<ChatMessage>> {
-    const nickname = sanitiseNickname(viewer.nickname);
+    const nickname = this.#nickname(viewer.nickname);
     if (!nickname) return fail('nickname', 'Choose a nickname of at least 2 visible characters.');
-    const state = await this.roomState(occurrenceId);
+    const state = await this.#room(occurrenceId);
     if (!state) return fail('no-chat', 'This programme has no chat.');
     if (!state.open) return fail('chat-closed', 'The chat is closed now.');
-    await this.#refreshSanctions();
+    if (this.#stale(this.#sanctionsReadAt)) await this.#refreshSanctions();
     const sanction = this.sanctionOf(viewer.fingerprint, viewer.ip, occurrenceId);
     if (sanction?.kind === 'ban') {
       const until = sanction.until ? ` until ${sanction.until}` : '';
@@ -343,11 +411,11 @@ export class ChatService {
     const verdict = runFilters(this.#filters, text);
     if (!verdict.allowed) return fail(verdict.code, verdict.message);
     const stored: StoredMessage = {
-      id: randomUUID(),
+      id: newMessageId(now.getTime()),
       occurrenceId,
       origin: 'onair',
       nickname,
-      authorId: authorIdOf(viewer.fingerprint),
+      authorId: this.#authorId(viewer.fingerprint),
       text,
       at: now.toISOString(),
       fingerprint: viewer.fingerprint,

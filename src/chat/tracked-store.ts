@@ -13,19 +13,27 @@ export interface TrackedStore {
 
 export function trackedStore(inner: ChatStore): TrackedStore {
   const inFlight = new Set<Promise<unknown>>();
+  // Each method's counting wrapper is made once (every chat message calls the store).
+  const wrappers = new Map<PropertyKey, { method: unknown; wrapper: (...args: unknown[]) => unknown }>();
+  const track = (result: unknown): unknown => {
+    if (result instanceof Promise) {
+      inFlight.add(result);
+      result.then(
+        () => inFlight.delete(result),
+        () => inFlight.delete(result),
+      );
+    }
+    return result;
+  };
   const store = new Proxy(inner, {
     get(target, key, receiver) {
       const value: unknown = Reflect.get(target, key, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]): unknown => {
-        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (result instanceof Promise) {
-          inFlight.add(result);
-          const forget = (): void => void inFlight.delete(result);
-          result.then(forget, forget);
-        }
-        return result;
-      };
+      const known = wrappers.get(key);
+      if (known?.method === value) return known.wrapper;
+      const wrapper = (...args: unknown[]): unknown => track((value as (...a: unknown[]) => unknown).apply(target, args));
+      wrappers.set(key, { method: value, wrapper });
+      return wrapper;
     },
   });
   return {

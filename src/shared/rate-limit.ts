@@ -59,33 +59,32 @@ function limits(clock: Clock, backend: Backend): RateLimits {
       if (!(limit.points >= 1) || !(limit.windowMs >= 1)) throw new RangeError(`rate limit "${name}": points and windowMs must be at least 1`);
       // Two windows of life: a count outlives its window even when the clocks differ a little.
       const store = backend.make(name, Math.max(1, Math.ceil((2 * limit.windowMs) / 1000)), limit.points, options.local ?? false);
-      const windowOf = (): { key: (k: string) => string; leftMs: number } => {
-        const now = clock.now().getTime();
-        const n = Math.floor(now / limit.windowMs);
-        return { key: (k) => `${k}@${n}`, leftMs: (n + 1) * limit.windowMs - now };
-      };
+      // Counted on every chat message and Socket.IO event: plain numbers and strings, no
+      // closures made per call.
+      const windowNumber = (now: number): number => Math.floor(now / limit.windowMs);
+      const leftMs = (now: number): number => (windowNumber(now) + 1) * limit.windowMs - now;
       return {
         limit,
         async consume(key, points = 1) {
-          const w = windowOf();
+          const now = clock.now().getTime();
           try {
-            const res = await store.consume(w.key(key), points);
+            const res = await store.consume(`${key}@${windowNumber(now)}`, points);
             return { allowed: true, remaining: res.remainingPoints, retryAfterMs: 0 };
           } catch (err) {
-            if (err instanceof RateLimiterRes) return { allowed: false, remaining: 0, retryAfterMs: w.leftMs };
+            if (err instanceof RateLimiterRes) return { allowed: false, remaining: 0, retryAfterMs: leftMs(now) };
             throw err;
           }
         },
         async peek(key) {
-          const w = windowOf();
-          const res = await store.get(w.key(key));
+          const now = clock.now().getTime();
+          const res = await store.get(`${key}@${windowNumber(now)}`);
           const used = res?.consumedPoints ?? 0;
           return used < limit.points
             ? { allowed: true, remaining: limit.points - used, retryAfterMs: 0 }
-            : { allowed: false, remaining: 0, retryAfterMs: w.leftMs };
+            : { allowed: false, remaining: 0, retryAfterMs: leftMs(now) };
         },
         async reset(key) {
-          await store.delete(windowOf().key(key));
+          await store.delete(`${key}@${windowNumber(clock.now().getTime())}`);
         },
       };
     },

@@ -120,4 +120,15 @@ describe('chat: text an abuse campaign sends', () => {
     const v = emojiFilter().allow('😀'.repeat(300));
     expect(v.allowed ? 'ok' : v.code).to.equal('too-many-emoji');
   });
+
+  it('counts graphemes, not pictographic code points, at the limit (families and flags hold several)', () => {
+    const family = '👨\u200D👩\u200D👧';
+    for (const [emoji, allowed] of [[family, true], ['🇹🇷', true]] as const) {
+      expect(emojiFilter().allow(emoji.repeat(MAX_EMOJI)).allowed, emoji).to.equal(allowed);
+      expect(emojiFilter().allow(emoji.repeat(MAX_EMOJI + 1)).allowed, emoji).to.equal(false);
+    }
+    // Asked only whether the count passes a bound, it may answer with the code points when those are within it.
+    expect(countEmoji('😀 hi 😀', 5)).to.equal(2);
+    expect(countEmoji(family.repeat(3), 5)).to.equal(3);
+  });
 });

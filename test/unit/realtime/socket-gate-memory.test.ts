@@ -58,4 +58,41 @@ describe('realtime: socket gate memory', function () {
     expect(responses[0]!.deref(), 'the upgrade response').to.equal(undefined);
     expect(client.connected).to.equal(true);
   });
+
+  it('gives every connection the same close listener, and still counts a closed one out', async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const more = await Promise.all(
+      [1, 2].map(
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const c = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+            c.once('connect', () => resolve(c));
+            c.once('connect_error', reject);
+          }),
+      ),
+    );
+    const closeListeners = (raw: RawConnection): unknown[] => (raw as unknown as { listeners(e: string): unknown[] }).listeners('close');
+    const raws = admitted.slice(-2);
+    const [a, b] = raws.map(closeListeners);
+    // The gate's listener is the one both connections share (engine.io's and socket.io's own are per connection).
+    const shared = a!.filter((fn) => b!.includes(fn));
+    expect(shared, 'listeners shared by two connections').to.have.length(1);
+    // Per-address cap 10, one connection still open from the first test: nine more fit only
+    // if the two closed ones were counted out.
+    const closed = raws.map((raw) => new Promise<void>((resolve) => raw.once('close', resolve)));
+    for (const c of more) c.disconnect();
+    await Promise.all(closed);
+    const many = await Promise.all(
+      Array.from(
+        { length: 9 },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const c = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+            c.once('connect', () => resolve(c));
+            c.once('connect_error', reject);
+          }),
+      ),
+    );
+    for (const c of many) c.disconnect();
+  });
 });
