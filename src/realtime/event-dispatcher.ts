@@ -47,21 +47,6 @@ export class EventDispatcher<S extends { id: string }> {
     this.#deps = deps;
   }
 
-  /**
-   * Makes this dispatcher the socket's one middleware: every incoming event goes to
-   * dispatch() and is never passed on to listeners. socket.use() would do, but V8 gives an
-   * array room for 16 more entries at its first push (0.13 KB a viewer in bench:fanout), so
-   * the socket's empty middleware list is replaced by a list of one instead; should
-   * socket.io keep that list elsewhere one day, socket.use() it is.
-   */
-  attach(socket: S & { use(fn: (packet: [string, ...unknown[]], next: (err?: Error) => void) => void): unknown }): void {
-    // The arrows are written in place: tsx (the benches, the tests) gives a function held
-    // in a named const a `name` property of its own, which cost each socket 0.25 KB.
-    const internals = socket as unknown as { fns?: unknown };
-    if (Array.isArray(internals.fns) && internals.fns.length === 0) internals.fns = [(packet: unknown[]): void => this.dispatch(socket, packet)];
-    else socket.use((packet) => this.dispatch(socket, packet));
-  }
-
   /** Checks one incoming packet (a socket middleware's `packet`) and runs its handler. */
   dispatch(socket: S, packet: unknown[]): void {
     const [event] = packet;

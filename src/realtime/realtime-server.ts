@@ -284,7 +284,7 @@ export class RealtimeServer {
     }
     forgetHandshake(socket);
     // Handled here and never passed on: no per-event listeners on the socket.
-    this.#viewerEvents.attach(socket);
+    socket.use((packet) => this.#viewerEvents.dispatch(socket, packet));
     // With connection state recovery this packet carries the
     // offset a dropped viewer needs to be recovered at all (socket.io recovers from the last
     // offset received); welcome-emit.ts lends it the newest buffered packet's offset, so a
@@ -293,7 +293,7 @@ export class RealtimeServer {
   }
 
   #onModerator(socket: ModeratorSocket): void {
-    this.#moderatorEvents.attach(socket);
+    socket.use((packet) => this.#moderatorEvents.dispatch(socket, packet));
     const schedule = this.#deps.scheduleStatus;
     if (schedule) socket.emit('schedule:status', scheduleStatusPayload(schedule.snapshot(), this.#deps.clock.now()));
     if (socket.data.expiresAt) {
