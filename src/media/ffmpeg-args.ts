@@ -67,6 +67,11 @@ export function fitFilter(format: VideoFormat, fitted: boolean): string[] {
   ];
 }
 
+/** What every supervised ffmpeg starts with: quiet but for warnings, no stdin, progress on stdout. */
+function supervised(): string[] {
+  return ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-progress', 'pipe:1'];
+}
+
 export interface DecoderPlan {
   input: InputPart;
   /** The house picture every decoder of the broadcast produces. */
@@ -101,11 +106,8 @@ export function houseCodecArgs(): string[] {
  */
 export function decoderArgs(plan: DecoderPlan): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel', 'warning',
     // Progress on stdout: the decoder's liveness and how far its timestamps got.
-    '-progress', 'pipe:1',
+    ...supervised(),
     ...plan.input.args,
     '-map', plan.input.videoMap,
     '-map', plan.input.audioMap,
@@ -149,11 +151,8 @@ export function outputArgs(plan: OutputPlan): string[] {
       ? ['-filter_complex', ladderFilter(plan.ladder), ...encodeArgs(plan.format, { audioFilter: false }), ...ladderMaps(plan.ladder, GOP_SECONDS)]
       : ['-map', '0:v:0', '-map', '0:a:0', ...encodeArgs(plan.format)];
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel', 'warning',
     // Machine-readable progress on stdout, parsed into health (progress-parser.ts).
-    '-progress', 'pipe:1',
+    ...supervised(),
     // The pipe's streams are known (house format): open it without a long probe.
     '-probesize', '262144',
     '-analyzeduration', '300000',
@@ -191,10 +190,7 @@ export function programmeWriterArgs(plan: WriterPlan): string[] {
   const { videoMap, audioMap } = plan.input;
   const streams = plan.ladder ? ladderCopyArgs(plan.ladder, videoMap, audioMap) : ['-map', videoMap, '-map', audioMap, '-c', 'copy'];
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel', 'warning',
-    '-progress', 'pipe:1',
+    ...supervised(),
     ...plan.input.args,
     ...streams,
     '-output_ts_offset', plan.offsetS.toFixed(3),
