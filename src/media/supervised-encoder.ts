@@ -76,8 +76,10 @@ const HANDOVER_MARGIN_S = 0.1;
 /**
  * How early a cued switch to a programme that writes the destinations itself is made
  * before its cost is measured (ms): the output's stop and an ffmpeg start and file open.
+ * Measured (bench:start --receiver with BENCH_COPY=1, 720p): 103-251 ms at load 2-3, the
+ * starts after a first one led by 250 ms came 2-46 ms early on a quiet machine.
  */
-const WRITER_LEAD_MS = 250;
+const WRITER_LEAD_MS = 150;
 /** How long a rehearsal's slate is held before it is switched to: a pre-rendered clip opens in a fraction of that. */
 const REHEARSAL_HOLD_MS = 1000;
 
