@@ -739,8 +739,12 @@ export class SupervisedEncoder implements Encoder {
     if (this.#stopping || !this.#running) return;
     const kind = this.#kindWanted();
     const d = this.#decoder;
-    if (d?.proc.running) {
-      if (d.kind !== kind && !this.#switchPending) {
+    // A decoder that has exited but whose exit is not handled yet (its process group is
+    // still being reaped) is still the current one: its exit starts what is wanted then.
+    // Launching past it left the switch it was stopped for pending for good (the slate
+    // stayed up when a source came back).
+    if (d) {
+      if (d.proc.running && d.kind !== kind && !this.#switchPending) {
         this.#switchPending = true;
         void d.proc.stop(this.#o.switchTimeoutMs);
       }
@@ -844,7 +848,7 @@ export class SupervisedEncoder implements Encoder {
   }
 
   #launchDecoder(): void {
-    if (this.#stopping || !this.#running || this.#launchingDecoder || this.#decoder?.proc.running) return;
+    if (this.#stopping || !this.#running || this.#launchingDecoder || this.#decoder) return;
     this.#launchingDecoder = true;
     this.#background(this.#launchDecoderAsync().finally(() => (this.#launchingDecoder = false)));
   }
@@ -882,7 +886,7 @@ export class SupervisedEncoder implements Encoder {
     }
     if (this.#outputParked) await this.#unparkOutput();
     // Checked here, with no await before the spawn, so stop() never races a new process.
-    if (this.#stopping || this.#decoder?.proc.running) return;
+    if (this.#stopping || this.#decoder) return;
     // After the previous decoder's last timestamp, and never behind the wall clock: the
     // time a decoder takes to start becomes repeated frames at the output, not latency
     // that grows with every switch.
@@ -947,7 +951,7 @@ export class SupervisedEncoder implements Encoder {
     await this.#parkOutput();
     const m = await this.#muxers();
     // Checked here, with no await before the spawn, so stop() never races a new process.
-    if (this.#stopping || this.#decoder?.proc.running) return;
+    if (this.#stopping || this.#decoder) return;
     const nowReal = performance.now();
     this.#timelineEpoch ??= nowReal;
     const after = Math.max(this.#decodersEndS, this.#outputEndS);
@@ -1061,7 +1065,7 @@ export class SupervisedEncoder implements Encoder {
       h.proc.kill();
       return false;
     }
-    if (this.#stopping || this.#decoder?.proc.running) {
+    if (this.#stopping || this.#decoder) {
       h.proc.kill();
       return true;
     }
