@@ -236,9 +236,15 @@ export class ChatService {
     this.#sanctionsReadAt = this.#now().getTime();
   }
 
-  async #roomSettings(occurrenceId: string): Promise<RoomSettings> {
+  /** The room's settings as last read, while still fresh; undefined when they must be read again. */
+  #freshSettings(occurrenceId: string): RoomSettings | undefined {
     const cached = this.#settings.get(occurrenceId);
-    if (cached && !this.#stale(cached.readAt)) return cached.settings;
+    return cached && !this.#stale(cached.readAt) ? cached.settings : undefined;
+  }
+
+  async #roomSettings(occurrenceId: string): Promise<RoomSettings> {
+    const fresh = this.#freshSettings(occurrenceId);
+    if (fresh) return fresh;
     const settings = (await this.#deps.store.roomSettings(occurrenceId)) ?? {
       occurrenceId,
       slowModeMs: null,
@@ -266,8 +272,8 @@ export class ChatService {
   async #room(occurrenceId: string): Promise<RoomWindow | undefined> {
     const occ = this.#occurrence(occurrenceId);
     if (!occ) return undefined;
-    const cached = this.#settings.get(occurrenceId);
-    const s = cached && !this.#stale(cached.readAt) ? cached.settings : await this.#roomSettings(occurrenceId);
+    // Fresh settings without an await: every posted message comes through here.
+    const s = this.#freshSettings(occurrenceId) ?? (await this.#roomSettings(occurrenceId));
     const { opensBeforeMs, closesAfterMs } = this.#deps.settings;
     const opensAt = occ.start.getTime() - opensBeforeMs;
     const ended = this.#endedAt.get(occurrenceId);
