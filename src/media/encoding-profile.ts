@@ -14,6 +14,28 @@ export const AUDIO_SAMPLE_RATE = 48000;
 export const GOP_SECONDS = 2;
 export const X264_PRESET = 'veryfast';
 
+/**
+ * libx264 as every encode here runs it: `veryfast`, High profile, 4:2:0, no scene cuts (a
+ * keyframe only where the GOP or the caller asks), x264's HRD in CBR mode, and no B-frames:
+ * each frame leaves the encoder in display order with dts = pts, so a viewer's decoder shows
+ * it on arrival instead of holding it to reorder (2-4 frames with x264's B-pyramid, at
+ * every receiver), and the latency measured from the dts (pipeline-latency.ts) is the
+ * frame's own, whatever type x264 picked at a cut. `stream`: for that output stream only
+ * (`v:1`, a ladder's rendition); the video when absent.
+ */
+export function x264Args(stream?: string): string[] {
+  const per = (option: string): string => (stream ? `${option}:${stream}` : option);
+  return [
+    stream ? `-c:${stream}` : '-c:v', 'libx264',
+    per('-preset'), X264_PRESET,
+    stream ? `-profile:${stream}` : '-profile:v', 'high',
+    per('-pix_fmt'), 'yuv420p',
+    per('-sc_threshold'), '0',
+    per('-x264-params'), 'nal-hrd=cbr',
+    per('-bf'), '0',
+  ];
+}
+
 export type SendMode = 'copy' | 'encode';
 
 export interface ModeDecision {

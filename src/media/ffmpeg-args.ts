@@ -11,7 +11,7 @@ import {
   AUDIO_KBPS,
   AUDIO_SAMPLE_RATE,
   GOP_SECONDS,
-  X264_PRESET,
+  x264Args,
   videoBitrateKbps,
 } from './encoding-profile.js';
 import type { InputPart } from './inputs.js';
@@ -29,21 +29,11 @@ export function encodeArgs(format: VideoFormat, opts: { audioFilter?: boolean } 
   const kbps = videoBitrateKbps(format);
   const gop = Math.max(1, Math.round(format.fps * GOP_SECONDS));
   return [
-    '-c:v', 'libx264',
-    '-preset', X264_PRESET,
-    '-profile:v', 'high',
-    '-pix_fmt', 'yuv420p',
+    ...x264Args(),
     '-r', String(format.fps),
     '-fps_mode', 'cfr',
     '-g', String(gop),
     '-keyint_min', String(gop),
-    '-sc_threshold', '0',
-    '-x264-params', 'nal-hrd=cbr',
-    // No B-frames: each frame leaves the encoder in display order with dts = pts, so a
-    // viewer's decoder shows it on arrival instead of holding it to reorder (2-4 frames
-    // with x264's B-pyramid, at every receiver), and the latency measured from the dts
-    // (pipeline-latency.ts) is the frame's own, whatever type x264 picked at a cut.
-    '-bf', '0',
     '-b:v', `${kbps}k`,
     '-minrate', `${kbps}k`,
     '-maxrate', `${kbps}k`,

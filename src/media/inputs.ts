@@ -80,6 +80,8 @@ export interface FileInputOptions {
   /** Start this many seconds in (resuming after a restart). */
   seekS?: number;
   hasAudio: boolean;
+  /** Its picture already is the broadcast's (size and rate): no fit filter. @defaultValue false */
+  fitted?: boolean;
 }
 
 export function fileInput(file: string, o: FileInputOptions): InputPart {
@@ -88,16 +90,16 @@ export function fileInput(file: string, o: FileInputOptions): InputPart {
   if (o.seekS && o.seekS > 0) args.push('-ss', o.seekS.toFixed(3));
   args.push('-i', file);
   if (!o.hasAudio) args.push(...silence());
-  return { args, videoMap: '0:v:0', audioMap: o.hasAudio ? '0:a:0' : '1:a:0', fitted: false };
+  return { args, videoMap: '0:v:0', audioMap: o.hasAudio ? '0:a:0' : '1:a:0', fitted: o.fitted === true };
 }
 
 /** A gapless playlist through the concat demuxer; `listFile` holds {@link concatList}'s text. */
-export function playlistInput(listFile: string, o: { loop?: boolean; hasAudio: boolean }): InputPart {
+export function playlistInput(listFile: string, o: Omit<FileInputOptions, 'seekS'>): InputPart {
   const args = ['-re', '-f', 'concat', '-safe', '0'];
   if (o.loop) args.push('-stream_loop', '-1');
   args.push('-i', listFile);
   if (!o.hasAudio) args.push(...silence());
-  return { args, videoMap: '0:v:0', audioMap: o.hasAudio ? '0:a:0' : '1:a:0', fitted: false };
+  return { args, videoMap: '0:v:0', audioMap: o.hasAudio ? '0:a:0' : '1:a:0', fitted: o.fitted === true };
 }
 
 /** The concat demuxer's script: items in order, the first optionally entered at `inpointS`. */

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { IngestTarget } from '../scheduler/ports.js';
 import { branchIndex, profileBranches, type ProfileBranch } from './destination-profile.js';
-import { GOP_SECONDS, videoBitrateKbps, X264_PRESET } from './encoding-profile.js';
+import { GOP_SECONDS, videoBitrateKbps, x264Args } from './encoding-profile.js';
 import type { VideoFormat } from './media-info.js';
 
 /** The master playlist's name, beside the renditions' playlists. */
@@ -126,11 +126,7 @@ export function ladderCopyArgs(l: LadderStreams, video = '0:v:0', audio = '0:a:0
   args.push('-c:v:0', 'copy', '-c:a', 'copy');
   l.renditions.forEach((r, i) => {
     const s = `v:${i + 1}`;
-    args.push(
-      `-c:${s}`, 'libx264', `-preset:${s}`, X264_PRESET, `-profile:${s}`, 'high', `-pix_fmt:${s}`, 'yuv420p', `-bf:${s}`, '0',
-      `-force_key_frames:${s}`, 'source', `-g:${s}`, String(NO_OWN_KEYFRAMES), `-sc_threshold:${s}`, '0', `-x264-params:${s}`, 'nal-hrd=cbr',
-      ...constantRate(s, r.videoKbps, GOP_SECONDS),
-    );
+    args.push(...x264Args(s), `-force_key_frames:${s}`, 'source', `-g:${s}`, String(NO_OWN_KEYFRAMES), ...constantRate(s, r.videoKbps, GOP_SECONDS));
   });
   return args;
 }

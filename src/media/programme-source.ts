@@ -200,7 +200,7 @@ export async function programmeInput(
       if (pos === 'ended') return 'ended';
       const checked = await checkMediaFiles([source.path], files.mediaRoot);
       if (!checked.ok) return { down: checked.reason };
-      return { ...fileInput(checked.real[0]!, { loop: source.loop, seekS: pos.offsetS, hasAudio: prepared.hasAudio }), fitted: prepared.fitsFormat === true };
+      return fileInput(checked.real[0]!, { loop: source.loop, seekS: pos.offsetS, hasAudio: prepared.hasAudio, fitted: prepared.fitsFormat === true });
     }
     case 'playlist': {
       const pos = programmePosition(source, prepared, elapsedS);
@@ -209,7 +209,7 @@ export async function programmeInput(
       if (!checked.ok) return { down: checked.reason };
       const listFile = path.join(files.scratch, 'playlist.ffconcat');
       await writeFile(listFile, concatList(checked.real, pos.offsetS));
-      return { ...playlistInput(listFile, { loop: source.loop, hasAudio: prepared.hasAudio }), fitted: prepared.fitsFormat === true };
+      return playlistInput(listFile, { loop: source.loop, hasAudio: prepared.hasAudio, fitted: prepared.fitsFormat === true });
     }
   }
 }

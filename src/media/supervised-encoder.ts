@@ -355,14 +355,14 @@ export class SupervisedEncoder implements Encoder {
   #leadMs(): number {
     // The programme writes the destinations itself: the switch parks the output and
     // starts that ffmpeg (no pre-roll), at the cost measured for such switches.
-    if (this.#programmeWrites()) return this.#switchCost.writerMs ?? WRITER_LEAD_MS;
+    if (this.#copyPath()) return this.#switchCost.writerMs ?? WRITER_LEAD_MS;
     return (this.#latencyMs() ?? 0) + (this.#switchCost.airMs ?? this.#switchCost.ms);
   }
 
   /** The output latency a cued switch counts: this output's, else the factory's last measured. */
   #latencyMs(): number | undefined {
     // A copying output passes packets on as they come: no encoder delays them.
-    if (this.#prepared?.path.path === 'copy') return 0;
+    if (this.#copyPath()) return 0;
     return this.#latency.ms ?? this.#switchCost.lastLatencyMs;
   }
 
@@ -546,7 +546,7 @@ export class SupervisedEncoder implements Encoder {
       // One prefix per run, so a restarted output never overwrites a part.
       ordered.push({ slave: recordingSlave(path.join(t.record, `part-${String(Date.now()).padStart(15, '0')}`), undefined, ladder ? { select: MAIN_STREAMS } : {}), network: false });
     }
-    const copy = p.path.path === 'copy';
+    const copy = this.#copyPath();
     // A copy has no encoder whose latency to measure (#latencyMs), and one HLS output with
     // no recording needs no tee: its own muxer writes it (bench:stream's long-GOP row).
     if (!copy) ordered.push({ slave: timingSlave(), network: false });
@@ -560,7 +560,7 @@ export class SupervisedEncoder implements Encoder {
     if (this.#stopping || this.#output?.proc.running || this.#outputParked) return;
     const p = this.#prepared!;
     const { targets, ladder, slaves, direct } = await this.#muxers();
-    const copy = p.path.path === 'copy';
+    const copy = this.#copyPath();
     const offsetS = this.#outputEndS > 0 ? this.#outputEndS + HANDOVER_MARGIN_S : 0;
     const args = outputArgs({ format: p.format, pipe: this.#pipe.path, slaves, offsetS, ...(ladder ? { ladder } : {}), copy, ...(direct ? { direct } : {}) });
     // Checked here, with no await before the spawn, so stop() never races a new process.
@@ -879,7 +879,7 @@ export class SupervisedEncoder implements Encoder {
     } else {
       ({ input, clip } = await this.#slatePart(p.format));
     }
-    if (kind === 'programme' && this.#programmeWrites()) {
+    if (kind === 'programme' && this.#copyPath()) {
       await this.#spawnWriter(input);
       if (this.#decoder?.writes && this.#kindWanted() !== 'programme') this.#switchIfNeeded();
       return;
@@ -887,23 +887,39 @@ export class SupervisedEncoder implements Encoder {
     if (this.#outputParked) await this.#unparkOutput();
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#decoder) return;
-    // After the previous decoder's last timestamp, and never behind the wall clock: the
-    // time a decoder takes to start becomes repeated frames at the output, not latency
-    // that grows with every switch.
-    const nowReal = performance.now();
-    this.#timelineEpoch ??= nowReal;
-    const offsetS = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - this.#timelineEpoch) / 1000);
-    this.#decoder = this.#spawnDecoder(kind, input, offsetS, clip);
+    const offsetS = this.#nextOffsetS(this.#decodersEndS, performance.now());
+    this.#decoder = this.#spawnDecoder(kind, input, offsetS, { clip });
     // What should be on air (or the slate's text) may have changed while the input was being prepared.
     if (this.#kindWanted() !== kind) this.#switchIfNeeded();
     else if (clip) this.#background(this.#refreshSlate());
   }
 
   /**
-   * Starts a decoder writing into the pipe at `offsetS` on the broadcast's timeline; `hold`:
-   * held on a FIFO of its own until released (a pre-roll, preroll.ts).
+   * Where the next run's timestamps start (s): after `afterS` (the last a previous run
+   * wrote, 0 = none yet), and never behind the wall clock at `atReal`, so the time a run
+   * takes to start becomes repeated frames at the output, not latency that grows with
+   * every switch.
    */
-  #spawnDecoder(kind: Kind, input: InputPart, offsetS: number, clip?: string, hold?: string, writerArgs?: string[]): DecoderRun {
+  #nextOffsetS(afterS: number, atReal: number): number {
+    this.#timelineEpoch ??= atReal;
+    return Math.max(afterS > 0 ? afterS + HANDOVER_MARGIN_S : 0, (atReal - this.#timelineEpoch) / 1000);
+  }
+
+  /** The moment of the cued switch being made (for its cost), taken by the run it starts. */
+  #takeCueSwitch(): number | undefined {
+    const at = this.#cueSwitchReal;
+    this.#cueSwitchReal = undefined;
+    return at;
+  }
+
+  /**
+   * Starts a decoder writing into the pipe at `offsetS` on the broadcast's timeline: `clip`,
+   * the pre-rendered slate it loops; `hold`: held on a FIFO of its own until released (a
+   * pre-roll, preroll.ts); `writerArgs`: instead, the programme writing the destinations
+   * itself with these arguments (the copy path, #spawnWriter).
+   */
+  #spawnDecoder(kind: Kind, input: InputPart, offsetS: number, o: { clip?: string | undefined; hold?: string; writerArgs?: string[] } = {}): DecoderRun {
+    const { clip, hold, writerArgs } = o;
     const p = this.#prepared!;
     const args = writerArgs ?? decoderArgs({ input, format: p.format, offsetS, pipe: hold ?? this.#pipe.path, ...decoderCodecs(p, kind, clip) });
     const parser = new ProgressParser();
@@ -933,12 +949,13 @@ export class SupervisedEncoder implements Encoder {
   }
 
   /**
-   * On the copy path the programme's ffmpeg writes the destinations itself, its packets
-   * straight into the output's muxers: the output and a decoder each did a copy's work
-   * (bench:stream's long-GOP row: 1.99x a bare copy, against the issue's 1.5x). The slate
+   * The copy path (send-path.ts): nothing encoded but a ladder's lower renditions, so no
+   * encoder latency; and the programme's ffmpeg writes the destinations itself, its packets
+   * straight into the output's muxers (the output and a decoder each did a copy's work:
+   * bench:stream's long-GOP row, 1.99x a bare copy against the issue's 1.5x). The slate
    * still goes through the output, which is parked while the programme writes.
    */
-  #programmeWrites(): boolean {
+  #copyPath(): boolean {
     return this.#prepared?.path.path === 'copy';
   }
 
@@ -952,15 +969,11 @@ export class SupervisedEncoder implements Encoder {
     const m = await this.#muxers();
     // Checked here, with no await before the spawn, so stop() never races a new process.
     if (this.#stopping || this.#decoder) return;
-    const nowReal = performance.now();
-    this.#timelineEpoch ??= nowReal;
-    const after = Math.max(this.#decodersEndS, this.#outputEndS);
-    const offsetS = Math.max(after > 0 ? after + HANDOVER_MARGIN_S : 0, (nowReal - this.#timelineEpoch) / 1000);
+    const offsetS = this.#nextOffsetS(Math.max(this.#decodersEndS, this.#outputEndS), performance.now());
     const args = programmeWriterArgs({ input, offsetS, slaves: m.slaves, ...(m.ladder ? { ladder: m.ladder } : {}), ...(m.direct ? { direct: m.direct } : {}) });
-    const run = this.#spawnDecoder('programme', input, offsetS, undefined, undefined, args);
+    const run = this.#spawnDecoder('programme', input, offsetS, { writerArgs: args });
     // A cued switch's cost runs to this run's first frame (#onDecoderProgress).
-    const switchReal = this.#cueSwitchReal;
-    this.#cueSwitchReal = undefined;
+    const switchReal = this.#takeCueSwitch();
     this.#decoder = switchReal !== undefined ? { ...run, switchReal } : run;
   }
 
@@ -992,7 +1005,7 @@ export class SupervisedEncoder implements Encoder {
   async #preroll(switchAt: number): Promise<void> {
     const source = this.#spec.occurrence.source;
     if (this.#held?.kind === 'slate') this.#dropHeld('the pre-roll came before the rehearsal\'s switch');
-    if (source.kind === 'url' || this.#sourceDown || this.#contentEnded || this.#held || this.#programmeWrites()) return;
+    if (source.kind === 'url' || this.#sourceDown || this.#contentEnded || this.#held || this.#copyPath()) return;
     const p = this.#prepared!;
     const part = await programmeInput(source, p, 0, { ffmpeg: this.#deps.ffmpeg, scratch: this.#scratch, mediaRoot: this.#deps.mediaRoot });
     if (part === 'ended' || 'down' in part) return;
@@ -1006,7 +1019,7 @@ export class SupervisedEncoder implements Encoder {
     const d = this.#decoder;
     const slateEndS = d ? timelineEnd(d, switchReal) : this.#decodersEndS;
     const offsetS = Math.max(heldOffsetS(slateEndS, this.#switchCost.ms) + HANDOVER_MARGIN_S, (switchReal - this.#timelineEpoch) / 1000);
-    this.#held = this.#spawnDecoder('programme', part, offsetS, undefined, fifo);
+    this.#held = this.#spawnDecoder('programme', part, offsetS, { hold: fifo });
   }
 
   /**
@@ -1025,7 +1038,7 @@ export class SupervisedEncoder implements Encoder {
     const nowReal = performance.now();
     const switchReal = nowReal + REHEARSAL_HOLD_MS;
     const offsetS = Math.max(heldOffsetS(timelineEnd(d, switchReal), this.#switchCost.ms) + HANDOVER_MARGIN_S, (switchReal - (this.#timelineEpoch ?? nowReal)) / 1000);
-    this.#held = this.#spawnDecoder('slate', input, offsetS, clip, fifo);
+    this.#held = this.#spawnDecoder('slate', input, offsetS, { clip, hold: fifo });
     this.#rehearsalTimer = this.#deps.clock.at(new Date(this.#now() + REHEARSAL_HOLD_MS), () => {
       this.#rehearsalTimer = undefined;
       const running = this.#decoder;
@@ -1059,7 +1072,7 @@ export class SupervisedEncoder implements Encoder {
     this.#held = undefined;
     if (!h) return false;
     const nowReal = performance.now();
-    const after = Math.max(this.#decodersEndS > 0 ? this.#decodersEndS + HANDOVER_MARGIN_S : 0, (nowReal - (this.#timelineEpoch ?? nowReal)) / 1000);
+    const after = this.#nextOffsetS(this.#decodersEndS, nowReal);
     if (!h.proc.held || !heldFits(h.offsetS, after)) {
       this.#log.info({ offsetS: h.offsetS, after, held: h.proc.held }, `pre-rolled ${h.kind} not used`);
       h.proc.kill();
@@ -1073,8 +1086,7 @@ export class SupervisedEncoder implements Encoder {
     const latencyMs = this.#latencyMs();
     // The cued switch's moment goes with the decoder it let through: a later switch's must
     // not be taken by this one's progress (the rehearsal's slate took the programme's).
-    const switchReal = this.#cueSwitchReal;
-    this.#cueSwitchReal = undefined;
+    const switchReal = this.#takeCueSwitch();
     this.#airPending = switchReal !== undefined && latencyMs !== undefined ? { offsetS: h.offsetS, switchReal, latencyMs } : undefined;
     this.#decoder = { ...h, spawnedAt: this.#now(), lastProgressAt: nowReal, ...(switchReal !== undefined ? { switchReal } : {}) };
     this.#log.info({ role: 'decoder', kind: h.kind, pid: h.proc.pid, offsetS: h.offsetS, gapS: h.offsetS - after + HANDOVER_MARGIN_S }, `pre-rolled ${h.kind} let through`);
