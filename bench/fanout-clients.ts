@@ -10,7 +10,7 @@ export type ClientCommand =
    * client (socket.io servers only): 'raw' viewers speak the Socket.IO protocol over a bare
    * `ws` client and decode a broadcast as the bare ws viewers do (one JSON.parse), so this
    * one process spends the same per copy whichever server it measures; 'library' viewers
-   * are socket.io-client (about twice the CPU per copy). Chat members are always the library.
+   * are socket.io-client (about twice the CPU per copy). Chat members (`chatRoom`) too.
    */
   | { cmd: 'connect'; kind: 'sio' | 'plain' | 'ws'; url: string; n: number; chatRoom?: string; client?: 'raw' | 'library' }
   | { cmd: 'expect-live'; round: number }
@@ -81,12 +81,21 @@ function onChat(member: number, count: number): void {
   }
 }
 
+/** A chat member's room and name, and its index among the members (each counts its own copies). */
+interface RawChat {
+  room: string;
+  nickname: string;
+  member: number;
+}
+
 /**
  * A Socket.IO viewer on a bare `ws` client (Engine.IO protocol 4, websocket transport, the
  * default namespace): answers the server's pings, connects with the same handshake auth as
- * the library client, and reads `programme:live` with one JSON.parse of the packet.
+ * the library client, and reads `programme:live` with one JSON.parse of the packet. With
+ * `chat` it joins that room once connected (an event with an acknowledgement, as the page
+ * sends it) and reads each `chat:messages` batch the same way, counting its messages.
  */
-function rawSocketIo(url: string, fingerprint: string, resolve: () => void, fail: () => void): WebSocket {
+function rawSocketIo(url: string, fingerprint: string, resolve: () => void, fail: () => void, chat?: RawChat): WebSocket {
   const u = new URL(url);
   const ws = new WebSocket(`ws://${u.host}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
   let settled = false;
@@ -101,12 +110,18 @@ function rawSocketIo(url: string, fingerprint: string, resolve: () => void, fail
     const text = String(data);
     if (text.startsWith('42')) {
       // 42["event", payload, offset]: an EVENT of the default namespace.
-      const [event, p] = JSON.parse(text.slice(2)) as [string, LiveSeen];
-      if (event === 'programme:live') onLive(Date.parse(p.liveAt), roundOf(p), connected);
+      const [event, p] = JSON.parse(text.slice(2)) as [string, unknown];
+      if (event === 'programme:live') onLive(Date.parse((p as LiveSeen).liveAt), roundOf(p as LiveSeen), connected);
+      else if (event === 'chat:messages' && chat) onChat(chat.member, (p as unknown[]).length);
     } else if (text === '2') {
       ws.send('3');
     } else if (text.startsWith('0')) {
       ws.send(`40${JSON.stringify({ fingerprint })}`);
+    } else if (text.startsWith('40') && chat) {
+      // 42<ack id>["chat:join", …]; the server answers 43<ack id>[ack].
+      ws.send(`421${JSON.stringify(['chat:join', { occurrenceId: chat.room, nickname: chat.nickname }])}`);
+    } else if (text.startsWith('431')) {
+      settle((JSON.parse(text.slice(3)) as [{ ok: boolean }])[0].ok);
     } else if (text.startsWith('40')) {
       settle(true);
     } else if (text.startsWith('44')) {
@@ -128,8 +143,9 @@ async function connectAll(c: Extract<ClientCommand, { cmd: 'connect' }>): Promis
       Array.from({ length: size }, (_, j) => {
         const index = i + j;
         return new Promise<void>((resolve) => {
-          if (c.kind !== 'ws' && c.client === 'raw' && !c.chatRoom) {
-            raws.push(rawSocketIo(c.url, `bench-${process.pid}-${index}`, resolve, () => failed++));
+          if (c.kind !== 'ws' && c.client === 'raw') {
+            const chat = c.chatRoom ? { room: c.chatRoom, nickname: `Viewer ${index}`, member: index } : undefined;
+            raws.push(rawSocketIo(c.url, `bench-${process.pid}-${index}`, resolve, () => failed++, chat));
           } else if (c.kind !== 'ws') {
             const s = io(c.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { fingerprint: `bench-${process.pid}-${index}` } });
             s.on('programme:live', (p: LiveSeen) => onLive(Date.parse(p.liveAt), roundOf(p), connected));

@@ -42,7 +42,8 @@ export type ServerReport =
   | { type: 'profiled' }
   | { type: 'stopped' };
 
-export const CHAT_ROOM = 'bench@chat';
+/** An occurrence id as the schedules make them (`${programmeId}@${local start}`): each message carries it. */
+export const CHAT_ROOM = 'fairy-tale-time@2026-12-05T11:00';
 
 function reply(r: ServerReport): void {
   process.send?.(r);
@@ -175,12 +176,17 @@ function plainChat(io: SocketIoServer): void {
   });
   let seq = 0;
   io.on('connection', (socket) => {
-    socket.on('chat:join', (_req: unknown, ack: (r: unknown) => void) => {
+    let nickname = '';
+    socket.on('chat:join', (req: { nickname?: unknown }, ack: (r: unknown) => void) => {
+      nickname = String(req.nickname);
       void socket.join(CHAT_ROOM_NAME);
       ack({ ok: true, history: [] });
     });
     socket.on('chat:send', (req: { occurrenceId: string; text: string }, ack: (r: unknown) => void) => {
-      const message = { id: String(++seq), occurrenceId: CHAT_ROOM, origin: 'onair' as const, nickname: 'Viewer', authorId: socket.id, text: String(req.text), at: new Date().toISOString() };
+      // The same fields and lengths as onair's messages (a 20-character id, a 12-character
+      // author id), so both servers fan out the same bytes.
+      const id = String(++seq).padStart(20, '0');
+      const message = { id, occurrenceId: CHAT_ROOM, origin: 'onair' as const, nickname, authorId: socket.id.slice(0, 12), text: String(req.text), at: new Date().toISOString() };
       fanOut.queue(message, false);
       ack({ ok: true, message });
     });

@@ -4,14 +4,17 @@
 // Three processes on loopback: this one (orchestrator and chat senders), the server
 // (bench/fanout-server.ts: onair's realtime layer as main.ts builds it, or bare ws) and the
 // viewers (bench/fanout-clients.ts).
-// The socket.io viewers of the fan-out rounds speak the protocol over a bare ws client and
-// decode a broadcast as the bare ws viewers do (bench/fanout-clients.ts): the one client
-// process decodes every viewer's copy on the same 2 cores as the server, and socket.io-client
-// spent twice bare ws's CPU per copy there (10,000 viewers: 46 µs against 22 µs), which put
-// the client library, not the server, into the p99 ratio. BENCH_CLIENT=library measures with
-// socket.io-client as before; BENCH_NO_CHAT=1 skips chat; BENCH_CHAT_MEMBERS=<n>
-// sets the chat room's members (default 1,000; 1 leaves the cost of accepting messages nearly alone); BENCH_CPU_PROF=<folder> writes CPU
-// profiles of the counted rounds (bench/cpu-profile.ts).
+// The socket.io viewers of the fan-out rounds and the chat room's members speak the protocol
+// over a bare ws client and decode a broadcast as the bare ws viewers do
+// (bench/fanout-clients.ts): the one client process decodes every viewer's copy on the same
+// 2 cores as the server, and socket.io-client spent twice bare ws's CPU per copy there
+// (10,000 viewers: 46 µs against 22 µs), which put the client library, not the server, into
+// the p99 ratio and the chat rates. BENCH_CLIENT=library measures with socket.io-client as
+// before; BENCH_NO_CHAT=1 skips chat; BENCH_CHAT_MEMBERS=<n> sets the chat room's members
+// (default 1,000; 1 leaves the cost of accepting messages nearly alone); BENCH_CPU_PROF=<folder>
+// writes CPU profiles of the counted rounds (bench/cpu-profile.ts).
+// Chat is measured warm (an uncounted burst first, as round 0 of the fan-out) over three
+// counted bursts: the median burst is printed whole, with the range of its fan-out rate.
 // Usage: npm run bench:fanout [-- 1000,5000,10000]   (ulimit -n must exceed N + 200; -- 0: chat only)
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -33,6 +36,10 @@ const ROUNDS = 11;
 const CLIENT = process.env['BENCH_CLIENT'] === 'library' ? 'library' : 'raw';
 const CHAT_MEMBERS = Number(process.env['BENCH_CHAT_MEMBERS'] ?? 1000);
 const CHAT_MESSAGES = 4000;
+/** Messages of the uncounted burst before the counted one (see measureChat). */
+const CHAT_WARM_UP = 1000;
+/** Counted bursts; the chat line gives the one of median fan-out rate. */
+const CHAT_BURSTS = 3;
 const CHAT_SENDERS = 20;
 
 function pct(values: number[], p: number): number {
@@ -200,6 +207,8 @@ interface ChatResult {
   acceptedPerSecond: number;
   /** The server had written the batch with the last message to every member's socket. */
   fannedOutPerSecond: number;
+  /** The lowest and highest fan-out rate of the counted bursts. */
+  fannedOutRange: [number, number];
   members: number;
   /** Messages per batch written to the room (the fan-out writes one frame per member per batch). */
   perBatch: number;
@@ -209,58 +218,94 @@ interface ChatResult {
   refused: number;
 }
 
+type Sender = ReturnType<typeof io>;
+
+/**
+ * The senders blast `count` messages, `count / CHAT_SENDERS` each, without waiting; resolves
+ * when the server has acknowledged all of them, with the time of the last acknowledgement
+ * and how many it refused.
+ */
+function blast(senders: Sender[], room: string, count: number, tag: string): Promise<{ lastAck: number; refused: number }> {
+  let refused = 0;
+  let acked = 0;
+  const per = count / senders.length;
+  return new Promise((resolve) => {
+    for (const [i, s] of senders.entries()) {
+      for (let m = 0; m < per; m++) {
+        s.emit('chat:send', { occurrenceId: room, text: `${SAMPLES[m % SAMPLES.length]} #${tag}${i}-${m}` }, (ack: { ok: boolean }) => {
+          if (!ack.ok) refused++;
+          if (++acked === count) resolve({ lastAck: Date.now(), refused });
+        });
+      }
+    }
+  });
+}
+
+/** Resolves with `value` after `ms`; the timer is cleared by `cancel()`. */
+function after<T>(ms: number, value: () => T): { promise: Promise<T>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<T>((r) => {
+    timer = setTimeout(() => r(value()), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
 async function measureChat(kind: 'sio' | 'plain'): Promise<ChatResult> {
-  const samples = SAMPLES;
   const server: Server = new Peer('fanout-server.ts');
   const { url, chatRoom } = await server.request({ cmd: 'start', kind }, 'listening');
   const members: Clients = new Peer('fanout-clients.ts');
-  await members.request({ cmd: 'connect', kind, url, n: CHAT_MEMBERS, chatRoom }, 'connected');
-  members.send({ cmd: 'expect-chat', count: CHAT_MESSAGES });
-  server.send({ cmd: 'count-chat', expect: CHAT_MESSAGES });
-  await sleep(200);
-  const done = members.wait('chat-done');
-  const fannedOut = server.wait('chat-fanned-out');
+  await members.request({ cmd: 'connect', kind, url, n: CHAT_MEMBERS, chatRoom, client: CLIENT }, 'connected');
   const senders = await Promise.all(
     Array.from(
       { length: CHAT_SENDERS },
       (_, i) =>
-        new Promise<ReturnType<typeof io>>((resolve) => {
+        new Promise<Sender>((resolve) => {
           const s = io(url, { transports: ['websocket'], forceNew: true, auth: { fingerprint: `bench-sender-${i}` } });
           s.once('connect', () => s.emit('chat:join', { occurrenceId: chatRoom, nickname: `Sender ${i}` }, () => resolve(s)));
         }),
     ),
   );
-  let refused = 0;
-  let acked = 0;
-  let lastAck = 0;
-  const per = CHAT_MESSAGES / CHAT_SENDERS;
-  const start = Date.now();
-  const allAcked = new Promise<void>((resolve) => {
-    for (const [i, s] of senders.entries()) {
-      for (let m = 0; m < per; m++) {
-        s.emit('chat:send', { occurrenceId: chatRoom, text: `${samples[m % samples.length]} #${i}-${m}` }, (ack: { ok: boolean }) => {
-          if (!ack.ok) refused++;
-          lastAck = Date.now();
-          if (++acked === CHAT_MESSAGES) resolve();
-        });
-      }
-    }
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<{ lastAt: number; received: number }>((r) => {
-    timer = setTimeout(() => r({ lastAt: Date.now(), received: -1 }), 120_000);
-  });
-  const [{ lastAt, received }, , fan] = await Promise.all([Promise.race([done, timeout]), allAcked, Promise.race([fannedOut, timeout.then(() => ({ at: NaN, members: 0, batches: NaN, cpuMs: NaN }))])]);
-  clearTimeout(timer);
+  // The warm-up burst: a server that has carried a chat for a while has compiled its paths;
+  // a cold one spends about half of its first burst compiling and collecting. Not counted.
+  members.send({ cmd: 'expect-chat', count: CHAT_WARM_UP });
+  const warm = after(120_000, () => undefined);
+  await Promise.race([Promise.all([members.wait('chat-done'), blast(senders, chatRoom, CHAT_WARM_UP, 'w')]), warm.promise]);
+  warm.cancel();
+  phase(`${kind} chat warmed up`);
+
+  const bursts: ChatResult[] = [];
+  for (let b = 0; b < CHAT_BURSTS; b++) bursts.push(await countedBurst(server, members, senders, chatRoom, `${b}.`));
   for (const s of senders) s.disconnect();
   await members.request({ cmd: 'close' }, 'closed');
   await members.exited();
   await server.request({ cmd: 'stop' }, 'stopped');
   await server.exited();
+  // The burst of median fan-out rate, whole (its figures belong together), and the range.
+  const sorted = [...bursts].sort((a, b) => a.fannedOutPerSecond - b.fannedOutPerSecond);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...median, fannedOutRange: [sorted[0]!.fannedOutPerSecond, sorted.at(-1)!.fannedOutPerSecond] };
+}
+
+/** One counted burst of CHAT_MESSAGES, once every member has had everything before it. */
+async function countedBurst(server: Server, members: Clients, senders: Sender[], chatRoom: string, tag: string): Promise<ChatResult> {
+  members.send({ cmd: 'expect-chat', count: CHAT_MESSAGES });
+  server.send({ cmd: 'count-chat', expect: CHAT_MESSAGES });
+  await sleep(200);
+  const done = members.wait('chat-done');
+  const fannedOut = server.wait('chat-fanned-out');
+  const start = Date.now();
+  const timeout = after(120_000, () => ({ lastAt: Date.now(), received: -1 }));
+  const [{ lastAt, received }, { lastAck, refused }, fan] = await Promise.all([
+    Promise.race([done, timeout.promise]),
+    blast(senders, chatRoom, CHAT_MESSAGES, tag),
+    Promise.race([fannedOut, timeout.promise.then(() => ({ at: NaN, members: 0, batches: NaN, cpuMs: NaN }))]),
+  ]);
+  timeout.cancel();
   return {
     perSecond: CHAT_MESSAGES / ((lastAt - start) / 1000),
     acceptedPerSecond: CHAT_MESSAGES / ((lastAck - start) / 1000),
     fannedOutPerSecond: CHAT_MESSAGES / ((fan.at - start) / 1000),
+    fannedOutRange: [NaN, NaN],
     members: fan.members,
     perBatch: CHAT_MESSAGES / fan.batches,
     cpuUsPerMessage: (fan.cpuMs * 1000) / CHAT_MESSAGES,
@@ -300,9 +345,9 @@ async function main(): Promise<void> {
   const chat = await measureChat('sio');
   const plainChat = await measureChat('plain');
   const line = (c: ChatResult): string =>
-    `server CPU ${fmt(c.cpuUsPerMessage, 0)} µs/msg (${fmt(1e6 / c.cpuUsPerMessage, 0)} msg/s a core), accepted ${fmt(c.acceptedPerSecond, 0)} msg/s, fanned out by the server to ${c.members} members ${fmt(c.fannedOutPerSecond, 0)} msg/s (${fmt(c.perBatch, 0)} per batch), ` +
+    `server CPU ${fmt(c.cpuUsPerMessage, 0)} µs/msg (${fmt(1e6 / c.cpuUsPerMessage, 0)} msg/s a core), accepted ${fmt(c.acceptedPerSecond, 0)} msg/s, fanned out by the server to ${c.members} members ${fmt(c.fannedOutPerSecond, 0)} msg/s (bursts ${fmt(c.fannedOutRange[0], 0)}–${fmt(c.fannedOutRange[1], 0)}; ${fmt(c.perBatch, 0)} per batch), ` +
     `every member had every message ${fmt(c.perSecond, 0)} msg/s (${c.delivered} deliveries, ${c.refused} refused)`;
-  console.log(`chat: ${CHAT_MESSAGES} messages from ${CHAT_SENDERS} senders to ${CHAT_MEMBERS} room members, batched per 100 ms`);
+  console.log(`chat: ${CHAT_BURSTS} bursts of ${CHAT_MESSAGES} messages from ${CHAT_SENDERS} senders to ${CHAT_MEMBERS} room members, batched per 100 ms, after an uncounted burst of ${CHAT_WARM_UP} (figures: the burst of median fan-out); members: ${CLIENT === 'raw' ? 'raw protocol clients' : 'socket.io-client'}`);
   console.log(`           onair (filters, SQLite store, fan-out): ${line(chat)}`);
   console.log(`           plain socket.io (accept and batch only): ${line(plainChat)}`);
   console.log(
