@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { startClusterNode, type ClusterOnair } from '../../src/main-cluster.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../unit/cluster/redis-test-support.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 describe('cluster: one rate limit across web nodes (real Redis)', function () {
   this.timeout(60_000);
@@ -28,7 +29,11 @@ describe('cluster: one rate limit across web nodes (real Redis)', function () {
       env: { PORT: '0', ONAIR_HOST: '127.0.0.1', ONAIR_DATA_DIR: path.join(tmp, 'data'), ONAIR_SCHEDULES_DIR: path.join(tmp, 'schedules'), ONAIR_REDIS_URL: REDIS_URL, ONAIR_REDIS_PREFIX: prefix, ONAIR_LOG_LEVEL: 'silent' },
     });
     const config: Readonly<Config> = { ...base, moderation: { ...base.moderation, accounts: [{ name: 'ayse', passwordHash: await hashPassword('moderator secret') }] } };
-    for (let i = 0; i < 2; i++) nodes.push(await startClusterNode(config, { role: 'web', logger: createLogger('silent') }));
+    // The limits count in windows of the clock (a minute for login guesses): on the wall
+    // clock, guesses made across a minute's end were counted in two windows and the last two
+    // got 401, not 429. Both nodes share a clock that stands still inside one window.
+    const clock = new ManualClock('2026-12-05T08:00:10Z');
+    for (let i = 0; i < 2; i++) nodes.push(await startClusterNode(config, { role: 'web', logger: createLogger('silent'), clock }));
   });
 
   after(async () => {
