@@ -200,15 +200,13 @@ function filtersPerSecond(): number {
   return k / ((performance.now() - t0) / 1000);
 }
 
-interface ChatResult {
+interface BurstResult {
   /** Every member's client had every message. */
   perSecond: number;
   /** The server acknowledged every message. */
   acceptedPerSecond: number;
   /** The server had written the batch with the last message to every member's socket. */
   fannedOutPerSecond: number;
-  /** The lowest and highest fan-out rate of the counted bursts. */
-  fannedOutRange: [number, number];
   members: number;
   /** Messages per batch written to the room (the fan-out writes one frame per member per batch). */
   perBatch: number;
@@ -216,6 +214,12 @@ interface ChatResult {
   cpuUsPerMessage: number;
   delivered: number;
   refused: number;
+}
+
+/** The counted burst of median fan-out rate, whole (its figures belong together). */
+interface ChatResult extends BurstResult {
+  /** The lowest and highest fan-out rate of the counted bursts. */
+  fannedOutRange: [number, number];
 }
 
 type Sender = ReturnType<typeof io>;
@@ -273,21 +277,20 @@ async function measureChat(kind: 'sio' | 'plain'): Promise<ChatResult> {
   warm.cancel();
   phase(`${kind} chat warmed up`);
 
-  const bursts: ChatResult[] = [];
+  const bursts: BurstResult[] = [];
   for (let b = 0; b < CHAT_BURSTS; b++) bursts.push(await countedBurst(server, members, senders, chatRoom, `${b}.`));
   for (const s of senders) s.disconnect();
   await members.request({ cmd: 'close' }, 'closed');
   await members.exited();
   await server.request({ cmd: 'stop' }, 'stopped');
   await server.exited();
-  // The burst of median fan-out rate, whole (its figures belong together), and the range.
   const sorted = [...bursts].sort((a, b) => a.fannedOutPerSecond - b.fannedOutPerSecond);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   return { ...median, fannedOutRange: [sorted[0]!.fannedOutPerSecond, sorted.at(-1)!.fannedOutPerSecond] };
 }
 
 /** One counted burst of CHAT_MESSAGES, once every member has had everything before it. */
-async function countedBurst(server: Server, members: Clients, senders: Sender[], chatRoom: string, tag: string): Promise<ChatResult> {
+async function countedBurst(server: Server, members: Clients, senders: Sender[], chatRoom: string, tag: string): Promise<BurstResult> {
   members.send({ cmd: 'expect-chat', count: CHAT_MESSAGES });
   server.send({ cmd: 'count-chat', expect: CHAT_MESSAGES });
   await sleep(200);
@@ -305,7 +308,6 @@ async function countedBurst(server: Server, members: Clients, senders: Sender[],
     perSecond: CHAT_MESSAGES / ((lastAt - start) / 1000),
     acceptedPerSecond: CHAT_MESSAGES / ((lastAck - start) / 1000),
     fannedOutPerSecond: CHAT_MESSAGES / ((fan.at - start) / 1000),
-    fannedOutRange: [NaN, NaN],
     members: fan.members,
     perBatch: CHAT_MESSAGES / fan.batches,
     cpuUsPerMessage: (fan.cpuMs * 1000) / CHAT_MESSAGES,
