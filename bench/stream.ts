@@ -153,6 +153,15 @@ try {
     const [hls] = targets(name);
     return ['-f', 'hls', '-hls_time', '2', '-hls_list_size', '10', hls!.url];
   };
+  /** A bare ladder's HLS output: 720p and 360p with their sound, and the sound alone, under one master playlist. */
+  const bareLadderOut = (name: string): string[] => {
+    const [hls] = ladderTargets(name);
+    return [
+      '-f', 'hls', '-hls_time', '2', '-hls_list_size', '10',
+      '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0 v:1,a:1 a:2',
+      path.join(path.dirname(hls!.url), '%v.m3u8'),
+    ];
+  };
   const quiet = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1'];
   const copyArgs = [...quiet, '-re', '-i', clip, '-c', 'copy', ...bareOut('copy-bare')];
   let run = 0;
@@ -185,21 +194,16 @@ try {
   );
   // The same ladder as one bare command: split + scale, three AACs (one per playlist), the
   // hls muxer's variant streams and master playlist.
-  const ladderBare = (): string[] => {
-    const [hls] = ladderTargets('ladder-bare');
-    return [
-      ...quiet,
-      '-re', '-f', 'lavfi', '-i', `testsrc2=size=${HD.width}x${HD.height}:rate=${HD.fps}`,
-      '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-filter_complex', '[0:v]split=2[v0][s1];[s1]scale=640:360[v1]',
-      '-map', '[v0]', '-map', '[v1]', '-map', '1:a', '-map', '1:a', '-map', '1:a',
-      ...houseEncode(HD),
-      '-b:v:1', '800k', '-minrate:v:1', '800k', '-maxrate:v:1', '800k', '-bufsize:v:1', '1600k',
-      '-f', 'hls', '-hls_time', '2', '-hls_list_size', '10',
-      '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0 v:1,a:1 a:2',
-      path.join(path.dirname(hls!.url), '%v.m3u8'),
-    ];
-  };
+  const ladderBare = (): string[] => [
+    ...quiet,
+    '-re', '-f', 'lavfi', '-i', `testsrc2=size=${HD.width}x${HD.height}:rate=${HD.fps}`,
+    '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-filter_complex', '[0:v]split=2[v0][s1];[s1]scale=640:360[v1]',
+    '-map', '[v0]', '-map', '[v1]', '-map', '1:a', '-map', '1:a', '-map', '1:a',
+    ...houseEncode(HD),
+    '-b:v:1', '800k', '-minrate:v:1', '800k', '-maxrate:v:1', '800k', '-bufsize:v:1', '1600k',
+    ...bareLadderOut('ladder-bare'),
+  ];
   await best(
     'ladder (720p30 + 360p + audio)',
     () => {
@@ -212,20 +216,15 @@ try {
   // copies the picture and encodes 360p only (ladder.ts ladderCopyArgs). Its baseline is the
   // same streams as one minimal bare command; the ladder row above is what encoding the whole
   // ladder costs (as onair did for such a file before).
-  const copyLadderBare = (): string[] => {
-    const [hls] = ladderTargets('copy-ladder-bare');
-    return [
-      ...quiet,
-      '-re', '-i', longGop,
-      '-filter_complex', '[0:v:0]scale=640:360[v1]',
-      '-map', '0:v:0', '-map', '[v1]', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0',
-      '-c:v:0', 'copy', '-c:a', 'copy',
-      '-c:v:1', 'libx264', '-preset:v:1', 'veryfast', '-force_key_frames:v:1', 'source', '-b:v:1', '800k',
-      '-f', 'hls', '-hls_time', '2', '-hls_list_size', '10',
-      '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0 v:1,a:1 a:2',
-      path.join(path.dirname(hls!.url), '%v.m3u8'),
-    ];
-  };
+  const copyLadderBare = (): string[] => [
+    ...quiet,
+    '-re', '-i', longGop,
+    '-filter_complex', '[0:v:0]scale=640:360[v1]',
+    '-map', '0:v:0', '-map', '[v1]', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0',
+    '-c:v:0', 'copy', '-c:a', 'copy',
+    '-c:v:1', 'libx264', '-preset:v:1', 'veryfast', '-force_key_frames:v:1', 'source', '-b:v:1', '800k',
+    ...bareLadderOut('copy-ladder-bare'),
+  ];
   await best(
     'long GOP, local, ladder [720, 360]',
     () => {
