@@ -105,7 +105,8 @@ export function asciiFold(word: string): string {
 }
 
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
-const EMOJI_ALL = /\p{Extended_Pictographic}|\p{Regional_Indicator}/gu;
+/** EMOJI, to step through a text's every match. */
+const EMOJI_ALL = new RegExp(EMOJI.source, 'gu');
 /**
  * One segmenter for every message: building one (an ICU object) per call cost more than
  * the rest of the chat filters together (bench:fanout's chat profile).
